@@ -1,0 +1,82 @@
+"""Shared models: the site's home page and the audit log every state change writes to."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The site root: what the programme is, and the ways in for each kind of user."""
+
+    lead = models.CharField(_("lead"), max_length=255, blank=True)
+    lead_en = models.CharField(_("lead (English)"), max_length=255, blank=True)
+    body = RichTextField(_("body"), blank=True)
+    body_en = RichTextField(_("body (English)"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("lead"),
+        FieldPanel("lead_en"),
+        FieldPanel("body"),
+        FieldPanel("body_en"),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+
+class AuditEvent(models.Model):
+    """One state change: who did what to which object, when, with which details. Append-only."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class Theme(models.Model):
+    """A policy area a challenge or a startup belongs to (観光, 除雪, …). Bilingual; registered as a Wagtail snippet.
+
+    It lives in core, not challenges, because startups' profiles (accounts) use it too and imports flow one way.
+    """
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    panels = [FieldPanel("slug"), FieldPanel("name_ja"), FieldPanel("name_en"), FieldPanel("description"), FieldPanel("sort_order")]
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["sort_order", "slug"]
+
+    def __str__(self):
+        return self.name_en if translation.get_language() == "en" else self.name_ja

@@ -1,0 +1,59 @@
+"""Prefectures (JIS X 0401) and local governments (全国地方公共団体コード), loaded from the data under geo/data/."""
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_lg_code
+
+
+class Prefecture(models.Model):
+    code = models.CharField(_("prefecture code"), max_length=2, primary_key=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=10, unique=True)
+    name_kana = models.CharField(_("name (kana)"), max_length=20, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=20)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        verbose_name = _("prefecture")
+        verbose_name_plural = _("prefectures")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_en if translation.get_language() == "en" else self.name_ja
+
+
+class LocalGovernment(models.Model):
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("prefecture")
+        DESIGNATED_CITY = "designated_city", _("designated city")
+        CITY = "city", _("city")
+        WARD = "ward", _("ward of a designated city")
+        SPECIAL_WARD = "special_ward", _("special ward (Tokyo)")
+        TOWN = "town", _("town")
+        VILLAGE = "village", _("village")
+
+    code = models.CharField(_("local-government code"), max_length=6, primary_key=True, validators=[validate_lg_code])
+    prefecture = models.ForeignKey(Prefecture, verbose_name=_("prefecture"), on_delete=models.PROTECT, related_name="local_governments")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=40)
+    name_kana = models.CharField(_("name (kana)"), max_length=80, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # Codes change with mergers: a code is valid from/until these dates (None = open-ended).
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("local government")
+        verbose_name_plural = _("local governments")
+        ordering = ["code"]
+
+    def __str__(self):
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        if self.kind in (self.Kind.PREFECTURE,) or self.kind == self.Kind.WARD:
+            return self.name_ja
+        return f"{self.prefecture.name_ja}{self.name_ja}" if self.prefecture_id else self.name_ja
