@@ -1,0 +1,55 @@
+# xact — two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the portal needs: a Japanese font for PDFs, gettext for compiling translations,
+# libmagic for checking uploads by content; Chromium only for the browser tests.
+SYSTEM_PACKAGES := fonts-ipaexfont-gothic gettext libmagic1
+TEST_SYSTEM_PACKAGES := chromium
+
+.PHONY: run test venv system-deps test-system-deps messages migrate seed worker lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed ($(PYTHON) not found). Set PYTHON=python3.x"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+system-deps:
+	@bash bin/system-deps $(SYSTEM_PACKAGES)
+
+test-system-deps:
+	@bash bin/system-deps $(TEST_SYSTEM_PACKAGES)
+
+# Translations: the catalogue is assembled from per-area parts and compiled here, never by hand.
+messages: venv
+	@bash bin/messages
+
+migrate: venv messages
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: system-deps seed
+	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --queue-name '*' & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: system-deps test-system-deps venv messages
+	$(VENV)/bin/pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache
