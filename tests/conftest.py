@@ -1,6 +1,21 @@
+"""Fixtures shared by every test module: users of each kind, and a headless Chromium for browser tests."""
+
+import os
+
 import pytest
 
 from tests import factories
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture
@@ -11,3 +26,26 @@ def startup_org(db):
 @pytest.fixture
 def startup_user(startup_org):
     return factories.member(startup_org, email="founder@startup.example.jp")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session (Debian's, driven by Playwright)."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it are safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser context (no cookies) and page; `page.base_url` is the live server's address."""
+    context = chromium.new_context(base_url=live_server.url, locale="ja-JP")
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
