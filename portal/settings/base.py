@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "matching",
     "portal.tracker",
     "portal.reports",
+    "portal.demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,123 @@
+"""Idempotent demo seeding, step by step. Each step uses get_or_create/update_or_create, so running twice changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts.models import Membership, Organisation, StartupProfile, User
+from portal.core.models import Theme
+from portal.geo.models import LocalGovernment, Prefecture
+
+from . import data
+
+
+@dataclass
+class SeedResult:
+    ministry: Organisation | None = None
+    municipalities: dict[str, Organisation] = field(default_factory=dict)
+    startups: dict[str, Organisation] = field(default_factory=dict)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, e-mail, where they land)
+
+
+def _user(spec: dict, *, is_staff: bool) -> User:
+    user, created = User.objects.get_or_create(
+        email=spec["email"],
+        defaults={k: v for k, v in spec.items() if k not in {"email", "role"}} | {"is_staff": is_staff},
+    )
+    if created or not user.has_usable_password():
+        user.set_password(data.DEMO_PASSWORD)
+    user.email_verified_at = user.email_verified_at or timezone.now()
+    user.is_active = True
+    user.is_staff = is_staff
+    user.save()
+    return user
+
+
+def _join(user: User, org: Organisation, role: str, group_name: str | None) -> None:
+    Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": role})
+    if group_name:
+        group = Group.objects.filter(name=group_name).first()
+        if group is not None:
+            user.groups.add(group)
+
+
+def _local_government(code: str) -> LocalGovernment:
+    try:
+        return LocalGovernment.objects.select_related("prefecture").get(code=code)
+    except LocalGovernment.DoesNotExist as exc:  # the geo data migration loads every code
+        raise RuntimeError(f"Local government {code} is missing: run `manage.py migrate` (geo data).") from exc
+
+
+def seed_ministry(result: SeedResult) -> None:
+    spec = data.MINISTRY
+    lg = _local_government(spec["lg_code"])
+    org, _ = Organisation.objects.update_or_create(
+        slug=spec["slug"],
+        defaults={"kind": Organisation.Kind.MINISTRY, "name": spec["name"], "name_kana": spec["name_kana"],
+                  "name_en": spec["name_en"], "prefecture": lg.prefecture},
+    )
+    for u in spec["users"]:
+        user = _user(u, is_staff=True)
+        _join(user, org, u["role"], "Ministry")
+        result.logins.append(("ministry", user.email, "/admin/"))
+    result.ministry = org
+
+
+def seed_municipalities(result: SeedResult) -> None:
+    for code, slug, name_en, email, _rounds in data.MUNICIPALITIES:
+        lg = _local_government(code)
+        name_ja, kana = data.MUNICIPALITY_NAMES[code]
+        org, _ = Organisation.objects.update_or_create(
+            local_government=lg,
+            defaults={"kind": Organisation.Kind.MUNICIPALITY, "name": name_ja, "name_kana": kana, "name_en": name_en,
+                      "slug": slug, "prefecture": lg.prefecture},
+        )
+        result.municipalities[code] = org
+        if email:
+            user = _user({"email": email, "family_name": "市役所", "given_name": name_ja.removesuffix("市").removesuffix("町"),
+                          "family_name_kana": "", "given_name_kana": ""}, is_staff=True)
+            _join(user, org, Membership.Role.ADMIN, "Municipality")
+            if code == "372013":
+                result.logins.append(("municipality", user.email, "/admin/"))
+
+
+def seed_startups(result: SeedResult) -> None:
+    themes = {t.slug: t for t in Theme.objects.all()}
+    prefectures = {p.code: p for p in Prefecture.objects.all()}
+    for spec in data.STARTUPS:
+        org, _ = Organisation.objects.update_or_create(
+            slug=spec["slug"],
+            defaults={"kind": Organisation.Kind.STARTUP, "name": spec["name"], "name_kana": spec["name_kana"],
+                      "name_en": spec["name_en"], "prefecture": prefectures[spec["pref"]],
+                      "website": f"https://{spec['slug']}.example.jp/"},
+        )
+        profile, _ = StartupProfile.objects.update_or_create(
+            organisation=org,
+            defaults={"founded_year": spec["founded"], "employees": spec["employees"], "stage": spec["stage"],
+                      "technology": spec["technology"], "description": spec["description"], "is_public": True},
+        )
+        profile.themes.set([themes[s] for s in spec["themes"] if s in themes])
+        result.startups[spec["slug"]] = org
+        user_spec = data.STARTUP_USERS.get(spec["slug"])
+        if user_spec:
+            user = _user(user_spec, is_staff=False)
+            _join(user, org, Membership.Role.ADMIN, None)
+            result.logins.append(("startup", user.email, "/mypage/"))
+
+
+STEPS = [seed_ministry, seed_municipalities, seed_startups]
+
+
+def seed_all(progress=None) -> SeedResult:
+    """Run every step in one transaction: the demo is there whole or not at all."""
+    result = SeedResult()
+    with transaction.atomic():
+        for step in STEPS:
+            step(result)
+            if progress:
+                progress(step.__name__)
+    return result
