@@ -1,0 +1,116 @@
+"""Building the catalogue from a base queryset: filters, facet counts, sort and one page of results.
+
+The number of queries is fixed whatever the page size: one count, one page, one prefetch of themes,
+and one grouped count per facet.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count
+
+from portal.accounts.models import Organisation
+from portal.core.models import Theme
+from portal.geo.models import Prefecture
+
+from .filters import ChallengeFilter
+from .status import ChallengeStatus, status_q
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+FACETS = ("theme", "prefecture", "municipality", "status")
+
+
+def optimise(queryset):
+    """What a list row shows: the municipality, its prefecture and the themes, without a query per row."""
+    return queryset.select_related(
+        "municipality", "municipality__local_government__prefecture"
+    ).prefetch_related("themes")
+
+
+def filtered(data, queryset, *, without: str | None = None):
+    """The base queryset filtered by `data` (a QueryDict), optionally ignoring one facet (for its counts)."""
+    if without is not None:
+        data = data.copy()
+        data.pop(without, None)
+    return ChallengeFilter(data, queryset=queryset)
+
+
+def _page_size(data) -> int:
+    try:
+        size = int(data.get("per_page", PAGE_SIZE))
+    except (TypeError, ValueError):
+        return PAGE_SIZE
+    return max(1, min(size, MAX_PAGE_SIZE))
+
+
+def facet_counts(data, queryset) -> dict[str, list[dict]]:
+    """For each facet, its values with the number of challenges each would give, other filters applied."""
+    counts: dict[str, list[dict]] = {}
+
+    def base(facet):
+        return filtered(data, queryset, without=facet).qs.order_by()
+
+    through = queryset.model.themes.through
+    theme_rows = dict(
+        through.objects.filter(challengepage__in=base("theme").values("pk"))
+        .values_list("theme")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts["theme"] = [
+        {"value": t.slug, "label": str(t), "count": theme_rows.get(t.pk, 0)} for t in Theme.objects.all()
+    ]
+
+    pref_rows = dict(
+        base("prefecture")
+        .values_list("municipality__local_government__prefecture")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts["prefecture"] = [
+        {"value": p.code, "label": str(p), "count": pref_rows[p.code]}
+        for p in Prefecture.objects.filter(code__in=[c for c in pref_rows if c])
+    ]
+
+    muni_rows = dict(base("municipality").values_list("municipality").annotate(n=Count("pk")).order_by())
+    counts["municipality"] = [
+        {"value": o.slug, "label": str(o), "count": muni_rows[o.pk]}
+        for o in Organisation.objects.filter(pk__in=list(muni_rows)).order_by("name_kana", "name")
+    ]
+
+    status_totals = base("status").aggregate(
+        **{s.value: Count("pk", filter=status_q(s.value)) for s in ChallengeStatus}
+    )
+    counts["status"] = [
+        {"value": s.value, "label": s.label, "count": status_totals[s.value]} for s in ChallengeStatus
+    ]
+    return counts
+
+
+def build(request, queryset) -> dict:
+    """Template context for the catalogue page."""
+    data = request.GET
+    challenge_filter = filtered(data, queryset)
+    if not challenge_filter.is_valid():
+        # Bad values (an unknown theme, a negative budget) show as form errors over an empty list, never a 500.
+        results = queryset.none()
+    else:
+        results = challenge_filter.qs
+    paginator = Paginator(optimise(results), _page_size(data))
+    try:
+        page = paginator.page(data.get("page", 1))
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    query = data.copy()
+    query.pop("page", None)
+    return {
+        "filter": challenge_filter,
+        "challenges": page,
+        "paginator": paginator,
+        "facets": facet_counts(data, queryset) if challenge_filter.is_valid() else {f: [] for f in FACETS},
+        "querystring": query.urlencode(),
+        "active_filters": {k: v for k, v in data.items() if k in FACETS and v},
+    }

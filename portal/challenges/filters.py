@@ -1,0 +1,114 @@
+"""The catalogue's facets (django-filter). Declared explicitly so this module needs no challenge model:
+the page model builds the catalogue from it, and the open-data export applies the very same filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Organisation
+from portal.core.models import Theme
+from portal.geo.models import Prefecture
+
+from .status import ChallengeStatus, status_q
+
+SORTS = {
+    "newest": ("-first_published_at", "-pk"),
+    "deadline": ("application_closes", "pk"),
+}
+
+
+def end_of_day_jst(day: dt.date) -> dt.datetime:
+    """The last instant of a JST calendar day (deadlines typed as dates mean "until the end of that day")."""
+    tz = timezone.get_default_timezone()
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
+
+
+def start_of_day_jst(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=timezone.get_default_timezone())
+
+
+class ChallengeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword")
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug", field_name="themes"
+    )
+    prefecture = django_filters.ModelChoiceFilter(
+        label=_("Prefecture"),
+        queryset=Prefecture.objects.all(),
+        field_name="municipality__local_government__prefecture",
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY),
+        to_field_name="slug",
+        field_name="municipality",
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ChallengeStatus.choices, method="filter_status"
+    )
+    budget_min = django_filters.NumberFilter(
+        label=_("Budget from (yen)"), method="filter_budget_min", min_value=0
+    )
+    budget_max = django_filters.NumberFilter(
+        label=_("Budget up to (yen)"), method="filter_budget_max", min_value=0
+    )
+    deadline_before = django_filters.DateFilter(
+        label=_("Deadline on or before"),
+        method="filter_deadline_before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=[("newest", _("Newest")), ("deadline", _("Deadline soonest"))],
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    def filter_keyword(self, queryset, name, value):
+        # NFKC first: full-width and half-width forms of the same word must match.
+        words = unicodedata.normalize("NFKC", value).split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(background__icontains=word)
+                | Q(desired_outcome__icontains=word)
+                | Q(municipality__name__icontains=word)
+            )
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status_q(value))
+
+    def filter_budget_min(self, queryset, name, value):
+        # The challenge's budget range must overlap the asked one; an open end counts as unbounded,
+        # a challenge stating no budget at all drops out once a budget is asked for.
+        return queryset.filter(
+            Q(budget_max_yen__gte=value) | Q(budget_max_yen__isnull=True, budget_min_yen__isnull=False)
+        )
+
+    def filter_budget_max(self, queryset, name, value):
+        return queryset.filter(
+            Q(budget_min_yen__lte=value) | Q(budget_min_yen__isnull=True, budget_max_yen__isnull=False)
+        )
+
+    def filter_deadline_before(self, queryset, name, value):
+        return queryset.filter(application_closes__lte=end_of_day_jst(value))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["newest"]))
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if not self.form.cleaned_data.get("sort"):
+            qs = qs.order_by(*SORTS["newest"])
+        return qs
