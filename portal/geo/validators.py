@@ -9,7 +9,9 @@ from .codes import is_valid_corporate_number, is_valid_lg_code, normalise_digits
 def validate_lg_code(value: str) -> None:
     code = normalise_digits(value)
     if len(code) != 6 or not code.isdigit():
-        raise ValidationError(_("A local-government code has 6 digits (e.g. 372013 for Takamatsu)."), code="lg_format")
+        raise ValidationError(
+            _("A local-government code has 6 digits (e.g. 372013 for Takamatsu)."), code="lg_format"
+        )
     if not is_valid_lg_code(code):
         raise ValidationError(
             _("%(code)s is not a valid local-government code: the check digit does not match."),

@@ -1,0 +1,1 @@
+"""Committed geo data (CSV) and the script that builds it; see README.md here."""
