@@ -7,10 +7,19 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.accounts import views as accounts_views
+from portal.core import views as core_views
+
+handler404 = "portal.core.views.page_not_found"
+handler500 = "portal.core.views.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The language switch also remembers a signed-in user's choice; Django's view does the rest.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open-data/", include("portal.challenges.urls")),
 ]
 
 if settings.DEBUG:
@@ -22,6 +31,8 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("portal.accounts.urls")),
+    path("mypage/", accounts_views.mypage, name="mypage"),
+    path("privacy/", core_views.privacy_policy, name="privacy"),
     # Wagtail's page serving last: it matches everything else.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -25,10 +26,19 @@ from portal.accounts.models import Organisation
 from portal.core.models import Theme
 
 from . import catalogue
-from .permissions import ChallengePagePermissionTester
+from .forms import ChallengePageForm
+from .permissions import ChallengePagePermissionTester, can_apply
 from .status import ChallengeOutcome, ChallengeStatus, derive_status
 
 SUMMARY_MAX_CHARS = 200
+
+
+def apply_url(challenge) -> str:
+    """Where a startup applies: the applications app's named URL once it exists, else its agreed path."""
+    try:
+        return reverse("applications:apply", args=[challenge.pk])
+    except NoReverseMatch:
+        return f"/applications/new/{challenge.pk}/"
 
 
 class ChallengeIndexPage(Page):
@@ -131,6 +141,7 @@ class ChallengePage(Page):
     ]
     parent_page_types = ["challenges.ChallengeIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = ChallengePageForm
     template = "challenges/challenge_page.html"
 
     search_fields = Page.search_fields + [
@@ -220,6 +231,19 @@ class ChallengePage(Page):
             (self.offers_budget, "budget"),
         ]
         return [key for flag, key in pairs if flag]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        allowed, reason = can_apply(request.user, self)
+        context.update(apply_allowed=allowed, apply_reason=reason, apply_url=apply_url(self))
+        return context
+
+    def with_content_json(self, content):
+        # The outcome belongs to the challenge, not to a revision: publishing an older draft must not erase it.
+        obj = super().with_content_json(content)
+        obj.outcome = self.outcome
+        obj.outcome_at = self.outcome_at
+        return obj
 
     def permissions_for_user(self, user):
         # Municipality staff may only touch their own organisation's challenges (see permissions.py).
