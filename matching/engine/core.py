@@ -1,0 +1,346 @@
+"""One matching run: score every pair, prune to candidates, assign, rank and explain.
+
+session = MatchSession(load_problem(data))          # fits the features once
+result = session.propose(language="ja")             # → Result (dataclasses); result.to_json() is the open format
+row = session.rescore_startup(edited_startup)       # one edited profile, milliseconds; then propose() again
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .assign import Assignment, AssignmentError, assign
+from .explain import LANGUAGES, Competitor, reason
+from .problem import FACTORS, Problem, ProblemError, Startup
+from .scoring import Scorer, challenge_text, startup_text
+from .text import KeywordFinder
+from .travel import TravelModel
+
+# Below this many pairs every pair with a positive score is a candidate, so the assignment is optimal over all
+# pairs. Above it, candidates are: all applications, fixed pairs, each challenge's best K_c startups and each
+# startup's best K_s challenges (see candidate_limits).
+FULL_PAIRS_LIMIT = 200_000
+
+
+@dataclass
+class FactorValue:
+    value: float
+    weight: float
+    contribution: float
+
+
+@dataclass
+class Proposal:
+    challenge: Any
+    startup: Any
+    score: float
+    rank: int
+    assigned: bool
+    travel_cost_yen: int
+    factors: dict[str, FactorValue]
+    keywords: list[str]
+    reason: str
+    applied: bool = False
+    shortlisted: bool = False
+    excluded: bool = False
+    fixed: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "challenge": self.challenge,
+            "startup": self.startup,
+            "score": round(self.score, 6),
+            "rank": self.rank,
+            "assigned": self.assigned,
+            "travel_cost_yen": self.travel_cost_yen,
+            "factors": {
+                name: {
+                    "value": round(f.value, 6),
+                    "weight": round(f.weight, 6),
+                    "contribution": round(f.contribution, 6),
+                }
+                for name, f in self.factors.items()
+            },
+            "keywords": self.keywords,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Result:
+    proposals: list[Proposal]
+    objective: float
+    budget_used_yen: int
+    durations_s: dict[str, float]
+    upper_bound: float = 0.0  # proven bound on the objective over the candidate pairs
+    method: str = "flow"
+    candidate_pairs: int = 0
+    all_pairs_candidates: bool = True
+    lagrange_multiplier: float | None = None
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float:
+        return (
+            0.0 if self.upper_bound <= 0 else max(0.0, (self.upper_bound - self.objective) / self.upper_bound)
+        )
+
+    @property
+    def assigned(self) -> list[Proposal]:
+        return [p for p in self.proposals if p.assigned]
+
+    def to_json(self) -> dict:
+        """The open output format (docs/matching.md)."""
+        return {
+            "proposals": [p.to_json() for p in self.proposals],
+            "objective": round(self.objective, 6),
+            "budget_used_yen": self.budget_used_yen,
+            "durations_s": {k: round(v, 4) for k, v in self.durations_s.items()},
+        }
+
+
+def candidate_limits(problem: Problem) -> tuple[int, int]:
+    """(K_c, K_s): how many best startups per challenge and best challenges per startup are kept when pruning."""
+    max_partners = max((c.max_partners for c in problem.challenges), default=1)
+    capacity = max((s.capacity for s in problem.startups), default=1)
+    k_c = max(20, 3 * problem.top_k, 3 * max_partners)
+    k_s = min(20, max(6, 3 * capacity))
+    return k_c, k_s
+
+
+class MatchSession:
+    """Holds the features and the score matrix of one problem so that edits can be re-scored quickly."""
+
+    def __init__(self, problem: Problem, *, travel_model: TravelModel | None = None) -> None:
+        started = time.perf_counter()
+        self.problem = problem
+        self.scorer = Scorer(problem, travel_model)
+        self.durations: dict[str, float] = {"features": time.perf_counter() - started}
+        started = time.perf_counter()
+        self.scores = self.scorer.score_matrix()
+        self.durations["scoring"] = time.perf_counter() - started
+        si = [self.scorer.startup_index[p.startup] for p in problem.exclusions]
+        cj = [self.scorer.challenge_index[p.challenge] for p in problem.exclusions]
+        self.excluded = set(zip(si, cj, strict=True))
+        self.fixed = {
+            (self.scorer.startup_index[p.startup], self.scorer.challenge_index[p.challenge])
+            for p in problem.fixed
+        }
+        self.applications = {
+            (self.scorer.startup_index[a.startup], self.scorer.challenge_index[a.challenge]): a
+            for a in problem.applications
+        }
+        self.keywords = KeywordFinder()
+
+    # --- re-scoring -----------------------------------------------------------------------------------------------
+
+    def rescore_startup(self, startup: Startup) -> dict[Any, float]:
+        """Replace one startup's profile and refresh its row of scores; returns {challenge id: new score}."""
+        row = self.scorer.update_startup(startup)
+        i = self.scorer.startup_index[startup.id]
+        self.scores[i] = row
+        return {c.id: float(row[j]) for j, c in enumerate(self.problem.challenges)}
+
+    # --- the run --------------------------------------------------------------------------------------------------
+
+    def candidates(self) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Candidate pairs (startup rows, challenge columns) for the assignment, and whether they are all pairs."""
+        n_s, n_c = self.scores.shape
+        forced = set(self.fixed) | set(self.applications)
+        if n_s * n_c <= FULL_PAIRS_LIMIT:
+            si, cj = np.nonzero(self.scores > 0)
+            all_pairs = True
+        else:
+            k_c, k_s = candidate_limits(self.problem)
+            mask = np.zeros(self.scores.shape, dtype=bool)
+            if n_s > k_c:
+                top = np.argpartition(-self.scores, k_c - 1, axis=0)[:k_c]
+                mask[top, np.arange(n_c)[np.newaxis, :]] = True
+            else:
+                mask[:] = True
+            if n_c > k_s:
+                top = np.argpartition(-self.scores, k_s - 1, axis=1)[:, :k_s]
+                mask[np.arange(n_s)[:, np.newaxis], top] = True
+            else:
+                mask[:] = True
+            mask &= self.scores > 0
+            si, cj = np.nonzero(mask)
+            all_pairs = False
+        pairs = set(zip(si.tolist(), cj.tolist(), strict=True)) | forced
+        pairs -= self.excluded
+        ordered = sorted(pairs)
+        si = np.array([p[0] for p in ordered], dtype=np.int64)
+        cj = np.array([p[1] for p in ordered], dtype=np.int64)
+        return si, cj, all_pairs
+
+    def propose(self, *, language: str = "ja") -> Result:
+        """Assign, rank and explain. Raises ProblemError if the fixed pairs alone break the travel budget."""
+        if language not in LANGUAGES:
+            raise ProblemError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+        problem, scorer = self.problem, self.scorer
+        durations = dict(self.durations)
+        started = time.perf_counter()
+        si, cj, all_pairs = self.candidates()
+        score = self.scores[si, cj].astype(np.float64)
+        cost = scorer.pair_costs(si, cj)
+        fixed = np.array(
+            [(i, j) in self.fixed for i, j in zip(si.tolist(), cj.tolist(), strict=True)], dtype=bool
+        )
+        durations["candidates"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        capacity = np.array([s.capacity for s in scorer.startups], dtype=np.int64)
+        max_partners = np.array([c.max_partners for c in problem.challenges], dtype=np.int64)
+        try:
+            assignment = assign(
+                scorer.n_startups,
+                scorer.n_challenges,
+                si,
+                cj,
+                score,
+                cost,
+                capacity,
+                max_partners,
+                fixed=fixed,
+                budget_yen=problem.travel_budget_yen,
+            )
+        except AssignmentError as error:
+            raise ProblemError(f"fixed: {error}") from error
+        durations["assignment"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        proposals = self._proposals(si, cj, score, cost, assignment, capacity, max_partners, language)
+        durations["explanations"] = time.perf_counter() - started
+        durations["total"] = sum(durations.values())
+        return Result(
+            proposals=proposals,
+            objective=assignment.objective,
+            budget_used_yen=assignment.cost_yen,
+            durations_s=durations,
+            upper_bound=assignment.upper_bound,
+            method=assignment.method,
+            candidate_pairs=int(si.size),
+            all_pairs_candidates=all_pairs,
+            lagrange_multiplier=assignment.lagrange_multiplier,
+        )
+
+    def _ranked(self, j: int, k: int) -> np.ndarray:
+        """The k best startup rows for challenge column j (ties: input order)."""
+        column = self.scores[:, j]
+        k = min(k, column.size)
+        if k == 0:
+            return np.zeros(0, dtype=np.int64)
+        top = np.argpartition(-column, k - 1)[:k] if k < column.size else np.arange(column.size)
+        return top[np.lexsort((top, -column[top]))]
+
+    def _rank_of(self, i: int, j: int) -> int:
+        column = self.scores[:, j]
+        value = column[i]
+        return int((column > value).sum() + (column[:i] == value).sum() + 1)
+
+    def _proposals(
+        self, si, cj, score, cost, assignment: Assignment, capacity, max_partners, language
+    ) -> list[Proposal]:
+        problem, scorer = self.problem, self.scorer
+        chosen = assignment.chosen
+        held_s: dict[int, list[int]] = {}
+        held_c: dict[int, list[int]] = {}
+        for e in np.flatnonzero(chosen):
+            held_s.setdefault(int(si[e]), []).append(int(e))
+            held_c.setdefault(int(cj[e]), []).append(int(e))
+        assigned_pairs = {(int(si[e]), int(cj[e])) for e in np.flatnonzero(chosen)}
+        budget_left = (
+            None if problem.travel_budget_yen is None else problem.travel_budget_yen - assignment.cost_yen
+        )
+
+        # which pairs are output: top_k per challenge + every assigned pair, ranked per challenge
+        out: list[tuple[int, int, int]] = []
+        for j in range(scorer.n_challenges):
+            ranked = self._ranked(j, problem.top_k)
+            listed = set()
+            for rank, i in enumerate(ranked.tolist(), start=1):
+                out.append((int(i), j, rank))
+                listed.add(int(i))
+            for e in held_c.get(j, []):
+                i = int(si[e])
+                if i not in listed:
+                    out.append((i, j, self._rank_of(i, j)))
+        out.sort(key=lambda t: (t[1], t[2]))
+        oi = np.array([t[0] for t in out], dtype=np.int64)
+        oj = np.array([t[1] for t in out], dtype=np.int64)
+        factors = scorer.pair_factors(oi, oj)
+        costs = scorer.pair_costs(oi, oj)
+        weights = scorer.weights
+
+        challenge_texts = [challenge_text(c) for c in problem.challenges]
+        self.keywords.prepare(challenge_texts[j] for j in sorted(set(oj.tolist())))
+        self.keywords.prepare(startup_text(scorer.startups[i]) for i in sorted(set(oi.tolist())))
+
+        def competitor(e: int, side: str) -> Competitor:
+            other = (
+                problem.challenges[int(cj[e])].title
+                if side == "startup"
+                else scorer.startups[int(si[e])].name
+            )
+            return Competitor(name=other, score=float(score[e]), cost_yen=int(cost[e]))
+
+        proposals = []
+        for k, (i, j, rank) in enumerate(out):
+            startup, challenge = scorer.startups[i], problem.challenges[j]
+            values = {name: float(factors[name][k]) for name in FACTORS}
+            contributions = {name: weights[name] * values[name] for name in FACTORS}
+            total = float(sum(contributions.values()))
+            application = self.applications.get((i, j))
+            assigned = (i, j) in assigned_pairs
+            others = [application.text] if application and application.text else []
+            keywords = self.keywords.shared(challenge_texts[j], startup_text(startup), *others)
+            startup_full = len(held_s.get(i, [])) >= startup.capacity
+            challenge_full = len(held_c.get(j, [])) >= challenge.max_partners
+            text = reason(
+                language=language,
+                score=total,
+                contributions=contributions,
+                keywords=keywords,
+                travel_cost_yen=int(costs[k]),
+                assigned=assigned,
+                fixed=(i, j) in self.fixed,
+                applied=application is not None,
+                shortlisted=bool(application and application.shortlisted),
+                excluded=(i, j) in self.excluded,
+                startup_capacity=startup.capacity,
+                challenge_slots=challenge.max_partners,
+                startup_holders=[competitor(e, "startup") for e in held_s.get(i, [])]
+                if startup_full
+                else None,
+                challenge_holders=[competitor(e, "challenge") for e in held_c.get(j, [])]
+                if challenge_full
+                else None,
+                budget_left=budget_left,
+            )
+            proposals.append(
+                Proposal(
+                    challenge=challenge.id,
+                    startup=startup.id,
+                    score=total,
+                    rank=rank,
+                    assigned=assigned,
+                    travel_cost_yen=int(costs[k]),
+                    factors={n: FactorValue(values[n], weights[n], contributions[n]) for n in FACTORS},
+                    keywords=keywords,
+                    reason=text,
+                    applied=application is not None,
+                    shortlisted=bool(application and application.shortlisted),
+                    excluded=(i, j) in self.excluded,
+                    fixed=(i, j) in self.fixed,
+                )
+            )
+        return proposals
+
+
+def propose(problem: Problem, *, language: str = "ja", travel_model: TravelModel | None = None) -> Result:
+    """Run the engine on a validated problem: scores, candidates, assignment, ranked and explained proposals."""
+    return MatchSession(problem, travel_model=travel_model).propose(language=language)

@@ -1,0 +1,223 @@
+"""Japanese-aware text relevance (sparse TF-IDF) and the shared words shown in explanations.
+
+Scoring uses a character analyzer that needs no dictionary and no word breaks: NFKC, lower case, CJK (kanji and
+katakana) characters as unigrams and bigrams, Latin letters/digits as words. Hiragana runs are mostly particles and
+inflections, so they separate runs instead of producing grams. This finds 「除雪」 in 「除雪車の位置情報」.
+
+Character bigrams are not words, so explanations use a morphological analyzer (MeCab through `fugashi`, with the
+UniDic-lite dictionary that ships inside its PyPI package) to list the real words two texts share.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+
+_RUN = re.compile(
+    r"[a-z0-9]+(?:[.+#][a-z0-9]+)*|[\u3005\u3006\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+)
+
+
+def normalise_text(text: str) -> str:
+    """NFKC and lower case: full-width 'ＡＩ' and half-width 'ｶﾀｶﾅ' compare equal to 'ai' and 'カタカナ'."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def analyse(text: str) -> list[str]:
+    """Index terms of a text: Latin words, and CJK unigrams plus bigrams within each kanji/katakana run."""
+    terms: list[str] = []
+    for run in _RUN.findall(normalise_text(text)):
+        if run[0].isascii():
+            if len(run) > 1:
+                terms.append(run)
+            continue
+        terms.extend(run)
+        terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return terms
+
+
+class TfidfIndex:
+    """A vocabulary and IDF fitted on a corpus; turns texts into L2-normalised sparse TF-IDF rows (CSR, float32).
+
+    TF is sublinear (1 + log tf) so a word repeated ten times does not dominate; IDF is the smoothed
+    log((1 + N) / (1 + df)) + 1. The vocabulary is frozen after `fit`: terms unseen there are ignored by `transform`,
+    which keeps re-scoring one edited profile consistent with the rest of the run.
+    """
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self.idf = np.zeros(0, dtype=np.float32)
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Fit the vocabulary and IDF on `texts` and return their TF-IDF rows."""
+        vocabulary = self.vocabulary = {}
+        counts = self._counts(texts, vocabulary, grow=True)
+        n_docs = counts.shape[0]
+        df = np.bincount(counts.indices, minlength=len(vocabulary)).astype(np.float64)
+        self.idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+        return self._weigh(counts)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """TF-IDF rows for `texts` with the fitted vocabulary."""
+        return self._weigh(self._counts(texts, self.vocabulary, grow=False))
+
+    def _counts(self, texts: Sequence[str], vocabulary: dict[str, int], *, grow: bool) -> sp.csr_matrix:
+        indptr = [0]
+        indices: list[int] = []
+        for text in texts:
+            terms = analyse(text)
+            if grow:
+                ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms]
+            else:
+                ids = [i for i in map(vocabulary.get, terms) if i is not None]
+            indices.extend(ids)
+            indptr.append(len(indices))
+        shape = (len(texts), len(vocabulary))
+        data = np.ones(len(indices), dtype=np.float32)
+        matrix = sp.csr_matrix(
+            (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)), shape=shape
+        )
+        matrix.sum_duplicates()
+        return matrix
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        counts = counts.astype(np.float32)
+        counts.data = 1.0 + np.log(counts.data)
+        counts = counts.multiply(self.idf[np.newaxis, :]).tocsr() if counts.nnz else counts
+        return l2_normalise(counts)
+
+
+def l2_normalise(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit length (empty rows stay empty)."""
+    matrix = sp.csr_matrix(matrix, dtype=np.float32)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ matrix)
+
+
+def rowwise_dot(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
+    """Dot product of row i of `a` with row i of `b`, for every i (vectorised)."""
+    if a.shape[0] == 0:
+        return np.zeros(0, dtype=np.float32)
+    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float32).ravel()
+
+
+# --- shared words for explanations ---------------------------------------------------------------------------------
+
+# Nouns that appear in nearly every proposal and explain nothing.
+_STOP_WORDS = frozenset(
+    """こと もの ため よう とき ところ これ それ 場合 課題 解決 実現 提供 対応 可能 必要 活用 取組 取り組み 検討 目的 現在
+    今後 弊社 当社 私 私たち 我々 サービス システム 事業 企業 会社 方法 利用 地域 自治体 実施 推進 向上 以上 以下 ほか
+    等 方 市 町 村 県 区 国 件 人 者 日 年 月 時 所 中 上 下 内 外 後 前 間 化 的 性 用 など""".split()
+)
+_NOUN_POS2 = {"普通名詞", "固有名詞"}
+_HAS_WORD_CHAR = re.compile(r"[a-z0-9\u3040-\u30ff\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import unidic_lite
+    from fugashi import Tagger
+
+    return Tagger(f'-d "{unidic_lite.DICDIR}"')
+
+
+def _keep(word: str) -> bool:
+    if word in _STOP_WORDS or not _HAS_WORD_CHAR.search(word):
+        return False
+    if len(word) == 1:
+        # A single kanji can be a word (雪, 米, 熊); a single kana or letter is not.
+        return "\u4e00" <= word <= "\u9fff"
+    return not word.isdigit()
+
+
+def words(text: str) -> dict[str, str]:
+    """The content words of a text: nouns, noun compounds (除雪+車 → 除雪車) and verb stems used as nouns (見守り).
+
+    Returns {normalised word: the word as first written}. Uses MeCab + UniDic-lite via fugashi.
+    """
+    found: dict[str, str] = {}
+    tokens = list(_tagger()(unicodedata.normalize("NFKC", text or "")))
+    compound: list[str] = []
+
+    def flush() -> None:
+        parts = [p for p in compound if p]
+        if len(parts) > 1 and len(parts) <= 4:
+            word = "".join(parts)
+            if _keep(word.lower()):
+                found.setdefault(word.lower(), word)
+        compound.clear()
+
+    for index, token in enumerate(tokens):
+        feature = token.feature
+        surface = token.surface
+        pos1, pos2 = feature.pos1, feature.pos2
+        following = tokens[index + 1].feature if index + 1 < len(tokens) else None
+        noun = pos1 == "名詞" and pos2 in _NOUN_POS2
+        # 「見守り」「子育て」 are often tagged as verbs in the continuative form; when a noun or a case particle
+        # follows (見守りを, 見守りタグ) they are used as nouns. 「目指して」 (te-form) is not.
+        nominal_verb = (
+            pos1 == "動詞"
+            and pos2 == "一般"
+            and str(getattr(feature, "cForm", "") or "").startswith("連用形")
+            and len(surface) >= 2
+            and following is not None
+            and (
+                following.pos1 == "名詞"
+                or (following.pos1 == "助詞" and following.pos2 in {"格助詞", "係助詞", "副助詞"})
+            )
+        )
+        affix = (pos1 == "接尾辞" and pos2 == "名詞的") or pos1 == "接頭辞"
+        if noun or nominal_verb:
+            if _keep(surface.lower()):
+                found.setdefault(surface.lower(), surface)
+            compound.append(surface)
+        elif affix and (compound or pos1 == "接頭辞"):
+            compound.append(surface)
+        else:
+            flush()
+    flush()
+    return found
+
+
+class KeywordFinder:
+    """Shared words between two texts, ranked rarest first across the texts seen by this finder (cached per text)."""
+
+    def __init__(self, limit: int = 8) -> None:
+        self.limit = limit
+        self._cache: dict[str, dict[str, str]] = {}
+        self._df: dict[str, int] = {}
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Analyse texts once up front so document frequencies cover the whole run."""
+        for text in texts:
+            self._words(text)
+
+    def _words(self, text: str) -> dict[str, str]:
+        found = self._cache.get(text)
+        if found is None:
+            found = self._cache[text] = words(text)
+            for word in found:
+                self._df[word] = self._df.get(word, 0) + 1
+        return found
+
+    def shared(self, first: str, *others: str) -> list[str]:
+        """Words of `first` that also occur in any of `others`; a word inside a longer shared word is dropped."""
+        mine = self._words(first)
+        theirs: dict[str, str] = {}
+        for other in others:
+            theirs.update(self._words(other))
+        common = [w for w in mine if w in theirs]
+        maximal = [w for w in common if not any(w != longer and w in longer for longer in common)]
+        maximal.sort(key=lambda w: (self._df.get(w, 1), -len(w), w))
+        return [mine[w] for w in maximal[: self.limit]]
+
+
+def saturate(cosine: np.ndarray, at: float) -> np.ndarray:
+    """Map a cosine to [0, 1], reaching 1 at `at` (strong textual overlap is rarely above ~0.5 for n-grams)."""
+    return np.minimum(1.0, np.asarray(cosine, dtype=np.float32) / np.float32(at))
