@@ -158,3 +158,14 @@ def test_assumptions_in_the_users_language():
         sentences = selectors.describe_travel_estimate(est)
     assert any("air" in s for s in sentences)
     assert any("¥2200 per day" in s for s in sentences)
+
+
+def test_assumptions_and_validation_messages_in_japanese():
+    est = selectors.estimate_travel_cost(
+        LocalGovernment.objects.get(code="372013"), LocalGovernment.objects.get(code="014877")
+    )
+    with translation.override("ja"):
+        sentences = selectors.describe_travel_estimate(est)
+        assert "距離帯による交通手段：航空機。" in sentences
+        assert "日当 1 日 2200 円 × 3 日。" in sentences
+        assert str(LocalGovernment._meta.verbose_name) == "地方公共団体"
