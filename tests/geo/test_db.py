@@ -160,7 +160,7 @@ def test_assumptions_in_the_users_language():
     assert any("¥2200 per day" in s for s in sentences)
 
 
-def test_assumptions_and_validation_messages_in_japanese():
+def test_assumptions_and_labels_in_japanese():
     est = selectors.estimate_travel_cost(
         LocalGovernment.objects.get(code="372013"), LocalGovernment.objects.get(code="014877")
     )
