@@ -24,7 +24,9 @@ class ChallengePageForm(WagtailAdminPageForm):
             return
         field.queryset = field.queryset.filter(pk__in=allowed)
         if len(allowed) == 1:
+            # A disabled field takes its value from `initial`; a new page's own initial holds None, so set both.
             field.initial = allowed[0]
+            self.initial["municipality"] = allowed[0]
             field.disabled = True
         self._allowed_municipalities = allowed
 
