@@ -62,6 +62,7 @@ def challenge_create(
     themes: list[Theme] | None = None,
     publish: bool = False,
     actor=None,
+    slug: str | None = None,
     **fields,
 ) -> ChallengePage:
     """Create one challenge under the catalogue, as a draft (a revision) or published.
@@ -71,7 +72,7 @@ def challenge_create(
     """
     page = ChallengePage(
         title=title,
-        slug=_slug_for(title),
+        slug=slug or _slug_for(title),
         municipality=municipality,
         summary=summary,
         background=background,
