@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
-    "modelsearch",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -191,8 +190,10 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
+# Whoosh with a Japanese analyzer (portal/search); "wagtail.search" is the modelsearch app (listing "modelsearch"
+# as well makes modelsearch refuse to pick a backend). Several servers: docs/deployment.md (OpenSearch).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "modelsearch.backends.database"},
+    "default": {"BACKEND": "portal.search.backend"},  # index in SEARCH_INDEX_DIR
 }
 
 PRIVACY_POLICY_VERSION = "2026-11-01"

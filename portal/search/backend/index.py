@@ -1,0 +1,268 @@
+"""One Whoosh index on disk, written safely by several processes.
+
+Safety rules:
+- One writer at a time: Whoosh's ``WRITELOCK`` is an OS file lock (``fcntl.flock``), released by the kernel when
+  a process dies, so a crashed writer never leaves a lock that blocks the next one. A writer that finds the lock
+  taken retries with exponential back-off and jitter until ``WRITE_TIMEOUT``.
+- A commit publishes a new table of contents by writing a temporary file and renaming it: readers see either the
+  old or the new generation, never half of one. Files left by a writer that died are removed by the next commit.
+- Creating an index is done under a separate lock so two processes never both create (and so wipe) it.
+- A rebuild writes every document with one writer and commits with ``CLEAR``: searches see the old index until
+  the rebuilt one replaces it in one rename; writers that arrive meanwhile wait for the lock and apply their
+  (newer) change after the rebuild, so nothing is lost.
+"""
+
+import fcntl
+import logging
+import os
+import random
+import threading
+import time
+from pathlib import Path
+
+from modelsearch.backends.base import BaseIndex
+from modelsearch.index import get_indexed_models
+from whoosh import fields as wf
+from whoosh import index as wi
+from whoosh.index import LockError
+from whoosh.scoring import BM25F
+from whoosh.writing import CLEAR
+
+from .mapping import Mapping, index_name
+
+logger = logging.getLogger(__name__)
+
+INDEX_NAME = "MAIN"
+
+# Per-process cache of open searchers, refreshed (cheaply) when another process commits.
+_searchers: dict[str, object] = {}
+_searchers_lock = threading.Lock()
+
+
+def base_fields() -> dict:
+    return {
+        "pk": wf.ID(unique=True, stored=True),
+        "pkn": wf.NUMERIC(int, bits=64, signed=True, sortable=True),
+        "ct": wf.KEYWORD(scorable=False),
+        "null": wf.KEYWORD(scorable=False),
+    }
+
+
+class WhooshIndex(BaseIndex):
+    def __init__(self, backend, name: str):
+        super().__init__(backend)
+        self.name = name
+        self.path = Path(backend.path) / name
+
+    def __str__(self):
+        return self.name
+
+    def __repr__(self):
+        return f"<WhooshIndex {self.name} at {self.path}>"
+
+    def get_key(self):
+        return self.name
+
+    # --- schema -------------------------------------------------------------------------------------------
+
+    def models(self):
+        return [m for m in get_indexed_models() if index_name(m) == self.name]
+
+    def wanted_fields(self) -> dict:
+        out = base_fields()
+        for model in self.models():
+            for name, field in Mapping(model).whoosh_fields().items():
+                out.setdefault(name, field)
+        return out
+
+    # --- opening ------------------------------------------------------------------------------------------
+
+    def _create_lock(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path / ".create.lock", os.O_CREAT | os.O_WRONLY, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd
+
+    def exists(self) -> bool:
+        return self.path.is_dir() and wi.exists_in(str(self.path), indexname=INDEX_NAME)
+
+    def open(self):
+        if not self.exists():
+            fd = self._create_lock()
+            try:
+                if not wi.exists_in(str(self.path), indexname=INDEX_NAME):
+                    wi.create_in(str(self.path), wf.Schema(**self.wanted_fields()), indexname=INDEX_NAME)
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+        return wi.open_dir(str(self.path), indexname=INDEX_NAME)
+
+    def searcher(self):
+        """A searcher on the newest committed generation (cached per process, reopened after commits)."""
+        key = str(self.path)
+        with _searchers_lock:
+            searcher = _searchers.get(key)
+            if searcher is not None:
+                try:
+                    fresh = searcher.refresh()
+                except (OSError, ValueError):
+                    fresh = None  # files of the old generation were cleaned up: reopen
+                if fresh is not None:
+                    _searchers[key] = fresh
+                    return fresh
+            for attempt in range(5):
+                try:
+                    searcher = self.open().searcher(weighting=BM25F())
+                    break
+                except OSError:
+                    # A commit removed a file between reading the TOC and opening the segment.
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.01 * (attempt + 1))
+            _searchers[key] = searcher
+            return searcher
+
+    # --- writing ------------------------------------------------------------------------------------------
+
+    def _ensure_fields(self, writer):
+        for name, field in self.wanted_fields().items():
+            if name not in writer.schema:
+                writer.add_field(name, field)
+
+    def writer(self, timeout: float | None = None):
+        """A Whoosh writer holding the write lock; waits with back-off while another process writes."""
+        timeout = self.backend.write_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            ix = self.open()
+            try:
+                writer = ix.writer(timeout=0.0, limitmb=self.backend.writer_limit_mb)
+            except LockError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 0.5)
+                continue
+            try:
+                self._ensure_fields(writer)
+            except BaseException:
+                writer.cancel()
+                raise
+            return writer
+
+    def write(self, fn, timeout: float | None = None):
+        writer = self.writer(timeout)
+        try:
+            fn(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    # --- BaseIndex API ------------------------------------------------------------------------------------
+
+    def add_model(self, model):
+        self.open()
+
+    def refresh(self):
+        pass  # searchers check the generation on every search
+
+    def reset(self):
+        writer = self.writer()
+        try:
+            for name in list(writer.schema.names()):
+                if name not in ("pk",):
+                    writer.remove_field(name)
+            self._ensure_fields(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=CLEAR)
+
+    @staticmethod
+    def documents(model, items) -> dict:
+        mappings: dict = {}
+        docs = {}
+        for item in items:
+            cls = type(item)
+            mapping = mappings.get(cls) or mappings.setdefault(cls, Mapping(cls))
+            doc = mapping.document(item)
+            docs[doc["pk"]] = doc
+        return docs
+
+    def add_items(self, model, items):
+        docs = self.documents(model, items)
+        if not docs:
+            return
+
+        def apply(writer):
+            for doc in docs.values():
+                writer.update_document(**doc)
+
+        self.write(apply)
+
+    def delete_item(self, item):
+        pk = str(item.pk)
+        self.write(lambda writer: writer.delete_by_term("pk", pk))
+
+
+class RebuildSession:
+    """The index as seen by ``update_index`` during a rebuild: one writer, committed (with CLEAR) at the end."""
+
+    def __init__(self, index: WhooshIndex):
+        self.index = index
+        self.backend = index.backend
+        self.writer = None
+        self.seen: set[str] = set()
+
+    def get_key(self):
+        return self.index.get_key()
+
+    def __str__(self):
+        return str(self.index)
+
+    def add_model(self, model):
+        pass
+
+    def add_items(self, model, items):
+        # Wagtail's pages are indexed once each (Page.get_indexed_objects filters on the exact content type).
+        # For other multi-table models the first document for a key is kept: a Whoosh writer cannot delete what
+        # it added in the same session.
+        for pk, doc in WhooshIndex.documents(model, items).items():
+            if pk in self.seen:
+                logger.debug("%s: %s already indexed in this rebuild", self.index, pk)
+                continue
+            self.seen.add(pk)
+            self.writer.add_document(**doc)
+
+    def add_item(self, item):
+        self.add_items(type(item), [item])
+
+    def refresh(self):
+        pass
+
+
+class WhooshRebuilder:
+    """``rebuilder_class`` for Wagtail's ``update_index``."""
+
+    def __init__(self, index: WhooshIndex):
+        self.index = index
+        self.session = RebuildSession(index)
+
+    def start(self):
+        writer = self.index.writer(timeout=self.index.backend.rebuild_lock_timeout)
+        try:
+            for name in list(writer.schema.names()):
+                if name != "pk":
+                    writer.remove_field(name)
+            self.index._ensure_fields(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        self.session.writer = writer
+        return self.session
+
+    def finish(self):
+        self.session.writer.commit(mergetype=CLEAR)
+        self.session.writer = None
