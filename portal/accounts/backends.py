@@ -1,8 +1,26 @@
-"""Log in by e-mail, case-insensitively."""
+"""Log in by e-mail, case-insensitively, with failed-login throttling.
+
+Throttling lives in the backend because both the site's login form and the Wagtail admin's call Django's
+`authenticate()`: one place covers both. A locked e-mail address or IP is refused even with the right password.
+"""
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from . import throttle
 
 
 class EmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
-        return super().authenticate(request, username=(email or username or "").strip(), password=password, **kwargs)
+        email = throttle.normalise_email(email or username)
+        if not email or password is None:
+            return None
+        if throttle.lock_for(email, request) is not None:
+            # PermissionDenied stops authenticate() from trying other backends; the form shows when to retry.
+            raise PermissionDenied("login throttled")
+        user = super().authenticate(request, username=email, password=password, **kwargs)
+        if user is None:
+            throttle.register_failure(email, request)
+        else:
+            throttle.register_success(email)
+        return user

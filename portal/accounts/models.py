@@ -90,7 +90,12 @@ class Organisation(models.Model):
         related_name="organisation",
     )
     prefecture = models.ForeignKey(
-        Prefecture, verbose_name=_("prefecture"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Prefecture,
+        verbose_name=_("prefecture"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -155,7 +160,10 @@ class StartupProfile(models.Model):
         verbose_name_plural = _("startup profiles")
         constraints = [
             models.UniqueConstraint(
-                fields=["corporate_number"], condition=~Q(corporate_number=""), name="unique_corporate_number"
+                fields=["corporate_number"],
+                condition=~Q(corporate_number=""),
+                name="unique_corporate_number",
+                violation_error_message=_("A startup with this corporate number is already registered."),
             ),
         ]
 
@@ -168,7 +176,9 @@ class Membership(models.Model):
         ADMIN = "admin", _("administrator")
         MEMBER = "member", _("member")
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
     )
@@ -202,6 +212,9 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         ordering = ["-given_at"]
 
+    def __str__(self):
+        return f"{self.user} {self.get_document_display()} {self.version}"
+
 
 class Invitation(models.Model):
     """Ministry staff invite municipality and ministry users; the link carries a signed token of this row's id."""
@@ -210,7 +223,9 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="invitations"
     )
-    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     invited_by = models.ForeignKey(
         User, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -12,13 +12,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def takamatsu():
-    return factories.organisation("municipality", name="高松市", local_government=factories.local_government("372013"))
+    return factories.organisation(
+        "municipality", name="高松市", local_government=factories.local_government("372013")
+    )
 
 
 @pytest.fixture
 def teshio():
     lg = factories.local_government("014877", name_ja="天塩町")
-    return factories.organisation("municipality", name="天塩町", local_government=lg, prefecture=lg.prefecture)
+    return factories.organisation(
+        "municipality", name="天塩町", local_government=lg, prefecture=lg.prefecture
+    )
 
 
 @pytest.fixture

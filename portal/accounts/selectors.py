@@ -1,0 +1,54 @@
+"""Reads for accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, StartupProfile
+from .permissions import scope_queryset_to_user
+
+# What a complete startup profile has: (label, test on the organisation and its profile).
+_PROFILE_ITEMS = [
+    (_("Name in kana"), lambda org, p: bool(org.name_kana)),
+    (_("Name in English"), lambda org, p: bool(org.name_en)),
+    (_("Prefecture"), lambda org, p: org.prefecture_id is not None),
+    (_("Website"), lambda org, p: bool(org.website)),
+    (_("Corporate number"), lambda org, p: bool(p.corporate_number)),
+    (_("Founding year"), lambda org, p: p.founded_year is not None),
+    (_("Employees"), lambda org, p: p.employees is not None),
+    (_("Stage"), lambda org, p: bool(p.stage)),
+    (_("Themes"), lambda org, p: bool(p.themes.all())),
+    (_("Technology"), lambda org, p: bool(p.technology.strip())),
+    (_("Description"), lambda org, p: bool(p.description.strip())),
+]
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int
+    done: int
+    total: int
+    missing: list
+
+
+def startup_profile_completeness(organisation: Organisation) -> Completeness:
+    """How much of a startup's profile is filled in, and what is missing (labels, in the user's language)."""
+    profile = StartupProfile.objects.filter(organisation=organisation).prefetch_related(
+        "themes"
+    ).first() or StartupProfile(organisation=organisation)
+    if profile.pk:
+        missing = [label for label, test in _PROFILE_ITEMS if not test(organisation, profile)]
+    else:
+        missing = [label for label, _test in _PROFILE_ITEMS]
+    total = len(_PROFILE_ITEMS)
+    done = total - len(missing)
+    return Completeness(percent=round(100 * done / total), done=done, total=total, missing=missing)
+
+
+def organisations_for_admin(user):
+    """Organisations the user may see in the admin, with what the listing shows."""
+    return scope_queryset_to_user(
+        Organisation.objects.select_related("prefecture", "local_government"), user, None
+    )

@@ -1,0 +1,433 @@
+"""Writes for accounts: registration, e-mail verification, invitations, memberships, consent.
+
+Every service takes keyword arguments only, validates with `full_clean()`, runs in one transaction and records an
+audit event. E-mails go out after the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from portal.core.audit import record
+from portal.geo.codes import normalise_digits
+from portal.geo.models import Prefecture
+
+from . import permissions
+from .models import Consent, Invitation, Membership, Organisation, StartupProfile, User
+from .roles import group_for_organisation
+
+EMAIL_VERIFY_SALT = "xact.accounts.email-verify"
+INVITATION_SALT = "xact.accounts.invitation"
+
+
+class TokenExpired(Exception):
+    """A signed link whose time is up."""
+
+
+class TokenInvalid(Exception):
+    """A signed link that was tampered with, is unknown, or was already used."""
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _absolute(base_url: str | None, path: str) -> str:
+    base = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    return f"{base}{path}"
+
+
+def _send(*, to: str, language: str, subject_template: str, body_template: str, context: dict) -> None:
+    with translation.override(language):
+        subject = " ".join(render_to_string(subject_template, context).split())
+        body = render_to_string(body_template, context)
+    send_mail(subject, body, None, [to])
+
+
+def _unique_slug(*candidates: str) -> str:
+    base = next((s for s in (slugify(c)[:60] for c in candidates if c) if s), "") or "org"
+    slug = base
+    while Organisation.objects.filter(slug=slug).exists():
+        slug = f"{base}-{secrets.token_hex(3)}"
+    return slug
+
+
+def _unverify_token(token: str, *, salt: str, max_age: int) -> int:
+    try:
+        value = signing.TimestampSigner(salt=salt).unsign(token, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise TokenExpired from exc
+    except signing.BadSignature as exc:
+        raise TokenInvalid from exc
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise TokenInvalid from exc
+
+
+# ---------------------------------------------------------------------------------------------- consent
+
+
+def consent_record(
+    *,
+    user: User,
+    document: str = Consent.Document.PRIVACY,
+    version: str | None = None,
+    ip_address: str | None = None,
+) -> Consent:
+    """Record that `user` agreed to `document` at `version` (default: the current privacy-policy version), now."""
+    consent = Consent(
+        user=user,
+        document=document,
+        version=version or settings.PRIVACY_POLICY_VERSION,
+        given_at=timezone.now(),
+        ip_address=ip_address or None,
+    )
+    consent.full_clean()
+    with transaction.atomic():
+        consent.save()
+        record(
+            actor=user, action="accounts.consent_given", obj=user, document=document, version=consent.version
+        )
+    return consent
+
+
+# ---------------------------------------------------------------------------------------------- startups
+
+
+def organisation_create_for_startup(
+    *,
+    user: User,
+    name: str,
+    name_kana: str = "",
+    name_en: str = "",
+    prefecture: Prefecture | None = None,
+    corporate_number: str = "",
+    website: str = "",
+) -> Organisation:
+    """Create a startup organisation with its profile and make `user` its administrator."""
+    with transaction.atomic():
+        org = Organisation(
+            kind=Organisation.Kind.STARTUP,
+            name=name.strip(),
+            name_kana=name_kana.strip(),
+            name_en=name_en.strip(),
+            slug=_unique_slug(name_en, name_kana),
+            prefecture=prefecture,
+            website=website,
+        )
+        org.full_clean()
+        org.save()
+        profile = StartupProfile(organisation=org, corporate_number=normalise_digits(corporate_number))
+        profile.full_clean()
+        profile.save()
+        membership = Membership(user=user, organisation=org, role=Membership.Role.ADMIN)
+        membership.full_clean(exclude=["user"] if user.pk is None else None)
+        membership.save()
+        permissions.forget_cached_memberships(user)
+        record(actor=user, action="accounts.startup_created", obj=org)
+    return org
+
+
+@dataclass(frozen=True)
+class Registration:
+    user: User
+    organisation: Organisation
+
+
+def startup_register(
+    *,
+    email: str,
+    password: str,
+    family_name: str,
+    given_name: str,
+    family_name_kana: str = "",
+    given_name_kana: str = "",
+    preferred_language: str = "ja",
+    organisation_name: str,
+    organisation_name_kana: str = "",
+    organisation_name_en: str = "",
+    prefecture: Prefecture | None = None,
+    corporate_number: str = "",
+    consent_privacy: bool,
+    ip_address: str | None = None,
+    base_url: str | None = None,
+) -> Registration:
+    """A startup registers itself: an inactive user, its organisation and profile, consent, and a verification mail.
+
+    The user cannot log in until the e-mail address is verified through the signed link (see `email_verify`).
+    """
+    if not consent_privacy:
+        raise ValidationError({"consent_privacy": _("Please agree to the privacy policy.")})
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("An account with this e-mail address already exists.")}, code="duplicate"
+        )
+    with transaction.atomic():
+        user = User(
+            email=email,
+            family_name=family_name.strip(),
+            given_name=given_name.strip(),
+            family_name_kana=family_name_kana.strip(),
+            given_name_kana=given_name_kana.strip(),
+            preferred_language=preferred_language,
+            is_active=False,  # until the e-mail address is verified
+        )
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        org = organisation_create_for_startup(
+            user=user,
+            name=organisation_name,
+            name_kana=organisation_name_kana,
+            name_en=organisation_name_en,
+            prefecture=prefecture,
+            corporate_number=corporate_number,
+        )
+        consent_record(user=user, version=settings.PRIVACY_POLICY_VERSION, ip_address=ip_address)
+        record(actor=None, action="accounts.startup_registered", obj=user, organisation=org.pk)
+    email_verification_send(user=user, base_url=base_url)
+    return Registration(user=user, organisation=org)
+
+
+# ---------------------------------------------------------------------------------------------- e-mail verification
+
+
+def email_verification_token(user: User) -> str:
+    return signing.TimestampSigner(salt=EMAIL_VERIFY_SALT).sign(str(user.pk))
+
+
+def email_verification_send(*, user: User, base_url: str | None = None) -> None:
+    """Mail a fresh signed verification link to an unverified user (no-op once verified)."""
+    if user.email_verified_at is not None:
+        return
+    with translation.override(user.preferred_language):
+        path = reverse("accounts:verify_email", kwargs={"token": email_verification_token(user)})
+    _send(
+        to=user.email,
+        language=user.preferred_language,
+        subject_template="accounts/email/verify_subject.txt",
+        body_template="accounts/email/verify_body.txt",
+        context={
+            "user": user,
+            "url": _absolute(base_url, path),
+            "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
+
+
+def email_verify(*, token: str) -> User:
+    """Check a verification link and activate its user. Raises TokenExpired or TokenInvalid.
+
+    Verifying twice is harmless: the second time returns the already-active user.
+    """
+    user_pk = _unverify_token(token, salt=EMAIL_VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_pk).first()
+        if user is None:
+            raise TokenInvalid
+        if user.email_verified_at is not None:
+            return user
+        user.email_verified_at = timezone.now()
+        user.is_active = True
+        user.full_clean()
+        user.save(update_fields=["email_verified_at", "is_active"])
+        record(actor=user, action="accounts.email_verified", obj=user)
+    return user
+
+
+def email_verification_resend(*, email: str, base_url: str | None = None) -> None:
+    """Send a new link if an unverified account has this address; silent otherwise (no account enumeration)."""
+    user = User.objects.filter(
+        email__iexact=(email or "").strip(), email_verified_at__isnull=True, is_active=False
+    ).first()
+    if user is not None:
+        email_verification_send(user=user, base_url=base_url)
+
+
+# ---------------------------------------------------------------------------------------------- invitations
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(invitation.pk))
+
+
+def invitation_send(*, invitation: Invitation, language: str = "ja", base_url: str | None = None) -> None:
+    with translation.override(language):
+        path = reverse("accounts:invitation_accept", kwargs={"token": invitation_token(invitation)})
+    _send(
+        to=invitation.email,
+        language=language,
+        subject_template="accounts/email/invitation_subject.txt",
+        body_template="accounts/email/invitation_body.txt",
+        context={
+            "invitation": invitation,
+            "url": _absolute(base_url, path),
+            "days": settings.INVITATION_MAX_AGE // 86400,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
+
+
+def invitation_create(
+    *,
+    invited_by: User,
+    email: str,
+    organisation: Organisation,
+    role: str = Membership.Role.MEMBER,
+    language: str = "ja",
+    base_url: str | None = None,
+) -> Invitation:
+    """Ministry staff invite someone to a municipality or the ministry; the invitee gets a signed link."""
+    allowed, reason = permissions.can_invite(invited_by, organisation)
+    if not allowed:
+        raise PermissionDenied(reason)
+    email = User.objects.normalize_email(email).strip().lower()
+    if Membership.objects.filter(user__email__iexact=email, organisation=organisation).exists():
+        raise ValidationError({"email": _("This person is already a member of the organisation.")})
+    invitation = Invitation(email=email, organisation=organisation, role=role, invited_by=invited_by)
+    invitation.full_clean()
+    with transaction.atomic():
+        invitation.save()
+        record(actor=invited_by, action="accounts.invitation_created", obj=invitation, role=role)
+    invitation_send(invitation=invitation, language=language, base_url=base_url)
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation a link points to. Raises TokenExpired or TokenInvalid (also when already accepted)."""
+    pk = _unverify_token(token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE)
+    invitation = Invitation.objects.select_related("organisation").filter(pk=pk).first()
+    if invitation is None or invitation.accepted_at is not None:
+        raise TokenInvalid
+    return invitation
+
+
+def invitation_accept(
+    *,
+    token: str,
+    password: str,
+    family_name: str,
+    given_name: str,
+    family_name_kana: str = "",
+    given_name_kana: str = "",
+    preferred_language: str = "ja",
+    ip_address: str | None = None,
+) -> User:
+    """Accept an invitation: create (or complete) the account, join the organisation, open the admin to them.
+
+    The link proves the e-mail address, so the account is verified. Municipality and ministry users get admin
+    access (is_staff) and the Wagtail group of their organisation's kind.
+    """
+    with transaction.atomic():
+        invitation = invitation_from_token(token)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise TokenInvalid
+        user = User.objects.filter(email__iexact=invitation.email).first()
+        if user is None:
+            user = User(email=invitation.email)
+        user.family_name = family_name.strip()
+        user.given_name = given_name.strip()
+        user.family_name_kana = family_name_kana.strip()
+        user.given_name_kana = given_name_kana.strip()
+        user.preferred_language = preferred_language
+        user.is_active = True
+        user.is_staff = invitation.organisation.kind != Organisation.Kind.STARTUP
+        user.email_verified_at = user.email_verified_at or timezone.now()
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+        )
+        group_name = group_for_organisation(invitation.organisation)
+        if group_name:
+            user.groups.add(Group.objects.get(name=group_name))
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        consent_record(user=user, ip_address=ip_address)
+        permissions.forget_cached_memberships(user)
+        record(actor=user, action="accounts.invitation_accepted", obj=invitation, membership=membership.pk)
+    return user
+
+
+# ---------------------------------------------------------------------------------------------- memberships
+
+
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    """Make a member an administrator or a plain member. An organisation always keeps one administrator."""
+    allowed, reason = permissions.can_manage_members(actor, membership.organisation)
+    if not allowed:
+        raise PermissionDenied(reason)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        old = membership.role
+        if old == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
+            _ensure_another_admin(membership)
+        membership.role = role
+        membership.full_clean()
+        membership.save(update_fields=["role"])
+        record(actor=actor, action="accounts.membership_role_changed", obj=membership, old=old, new=role)
+    return membership
+
+
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    """Remove a member from an organisation (their account stays). The last administrator cannot be removed."""
+    allowed, reason = permissions.can_manage_members(actor, membership.organisation)
+    if not allowed:
+        raise PermissionDenied(reason)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role == Membership.Role.ADMIN:
+            _ensure_another_admin(membership)
+        record(
+            actor=actor,
+            action="accounts.membership_removed",
+            obj=membership.organisation,
+            user=membership.user_id,
+            role=membership.role,
+        )
+        group_name = group_for_organisation(membership.organisation)
+        membership.delete()
+        if (
+            group_name
+            and not Membership.objects.filter(
+                user=membership.user, organisation__kind=membership.organisation.kind
+            ).exists()
+        ):
+            membership.user.groups.remove(*Group.objects.filter(name=group_name))
+    permissions.forget_cached_memberships(membership.user)
+
+
+def _ensure_another_admin(membership: Membership) -> None:
+    others = Membership.objects.filter(
+        organisation=membership.organisation, role=Membership.Role.ADMIN
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError(_("An organisation needs at least one administrator."))
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the language a signed-in user chose (the site and e-mails use it)."""
+    if language not in dict(settings.LANGUAGES) or user.preferred_language == language:
+        return
+    with transaction.atomic():
+        user.preferred_language = language
+        user.full_clean()
+        user.save(update_fields=["preferred_language"])
+        record(actor=user, action="accounts.language_changed", obj=user, language=language)

@@ -1,0 +1,188 @@
+"""The accounts screens of the Wagtail admin: organisations, memberships, invitations.
+
+Every view is scoped with OrganisationScopedViewSetMixin: municipality staff see and edit only their own
+organisation (another organisation's URLs answer 404); ministry staff see everything.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from portal.core.audit import record
+
+from . import permissions, services
+from .admin_forms import InvitationAdminForm, MembershipAdminForm, OrganisationAdminForm
+from .models import Invitation, Membership, Organisation
+
+
+class _WithoutActions(ModelPermissionPolicy):
+    """A model policy that refuses some actions to everybody (they go through a service elsewhere)."""
+
+    refused: tuple[str, ...] = ()
+
+    def user_has_permission(self, user, action):
+        return action not in self.refused and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, a) for a in actions)
+
+
+class _NoAddPolicy(_WithoutActions):
+    refused = ("add",)
+
+
+class _NoChangePolicy(_WithoutActions):
+    refused = ("change",)
+
+
+# Members join through an invitation (or by registering a startup), never by a bare add form.
+register_permission_policy(Membership, _NoAddPolicy(Membership))
+# An invitation is never edited: revoke it (delete) and send a new one.
+register_permission_policy(Invitation, _NoChangePolicy(Invitation))
+
+
+# ---------------------------------------------------------------------------------------------- organisations
+
+
+class OrganisationEditView(generic.EditView):
+    def dispatch(self, request, *args, **kwargs):
+        allowed, reason = permissions.can_edit_organisation(request.user, self.object)
+        if not allowed:
+            raise PermissionDenied(reason)
+        return super().dispatch(request, *args, **kwargs)
+
+    def save_instance(self):
+        instance = super().save_instance()
+        record(
+            actor=self.request.user,
+            action="accounts.organisation_changed",
+            obj=instance,
+            request=self.request,
+            fields=sorted(self.form.changed_data),
+        )
+        return instance
+
+
+class OrganisationCreateView(generic.CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        record(
+            actor=self.request.user,
+            action="accounts.organisation_created",
+            obj=instance,
+            request=self.request,
+        )
+        return instance
+
+
+class OrganisationViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewSet):
+    model = Organisation
+    name = "accounts_organisations"
+    url_prefix = "accounts/organisations"
+    scope_org_field = None
+    icon = "group"
+    menu_label = _("Organisations")
+    add_to_admin_menu = False
+    form_class = OrganisationAdminForm
+    edit_view_class = OrganisationEditView
+    add_view_class = OrganisationCreateView
+    list_display = ["name", "kind", "local_government", "prefecture", "is_active"]
+    list_filter = ["kind", "prefecture", "is_active"]
+    search_fields = ["name", "name_kana", "name_en", "slug"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return OrganisationAdminForm
+
+
+# ---------------------------------------------------------------------------------------------- memberships
+
+
+class MembershipEditView(generic.EditView):
+    def save_instance(self):
+        try:
+            return services.membership_change_role(
+                actor=self.request.user, membership=self.object, role=self.form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            # The transaction in form_valid rolls back; show the reason on the form.
+            raise PermissionDenied(" ".join(error.messages)) from error
+
+
+class MembershipDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.membership_remove(actor=self.request.user, membership=self.object)
+
+
+class MembershipViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewSet):
+    model = Membership
+    name = "accounts_memberships"
+    url_prefix = "accounts/memberships"
+    scope_org_field = "organisation"
+    icon = "user"
+    menu_label = _("Members")
+    add_to_admin_menu = False
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role", "organisation__kind"]
+    search_fields = ["user__email", "user__family_name", "user__given_name", "organisation__name"]
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return MembershipAdminForm
+
+
+# ---------------------------------------------------------------------------------------------- invitations
+
+
+class InvitationCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.invitation_create(
+            invited_by=self.request.user,
+            email=data["email"],
+            organisation=data["organisation"],
+            role=data["role"],
+            language=data.get("language") or "ja",
+            base_url=self.request.build_absolute_uri("/"),
+        )
+
+
+class InvitationViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewSet):
+    model = Invitation
+    name = "accounts_invitations"
+    url_prefix = "accounts/invitations"
+    scope_org_field = "organisation"
+    icon = "mail"
+    menu_label = _("Invitations")
+    add_to_admin_menu = False
+    add_view_class = InvitationCreateView
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["role", "organisation__kind"]
+    search_fields = ["email", "organisation__name"]
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return InvitationAdminForm
+
+
+class AccountsViewSetGroup(ViewSetGroup):
+    items = (OrganisationViewSet, MembershipViewSet, InvitationViewSet)
+    menu_icon = "group"
+    menu_label = _("Organisations")
+    menu_name = "organisations"
+    menu_order = 500
+
+
+@hooks.register("register_admin_viewset")
+def register_accounts_viewsets():
+    return AccountsViewSetGroup()
