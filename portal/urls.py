@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("portal.accounts.urls")),
     path("mypage/", accounts_views.mypage, name="mypage"),
     path("privacy/", core_views.privacy_policy, name="privacy"),
+    path("geo/", include("portal.geo.urls")),  # local-government autocomplete (JSON)
     # Wagtail's page serving last: it matches everything else.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

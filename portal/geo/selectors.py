@@ -64,7 +64,12 @@ def search_local_governments(
         qs = qs.current()
     if prefecture:
         qs = qs.filter(prefecture_id=prefecture)
-    condition = Q(name_ja__startswith=text) | Q(name_kana__startswith=text) | Q(name_en__istartswith=text)
+    condition = (
+        Q(name_ja__startswith=text)
+        | Q(name_kana__startswith=text)
+        | Q(name_en__istartswith=text)
+        | Q(parent__name_en__istartswith=text)  # 'sapporo' finds "Chuo Ward, Sapporo" too
+    )
     digits = normalise_digits(text)
     if digits.isdigit():
         condition |= Q(code__startswith=digits)
