@@ -17,8 +17,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 # Kanji (incl. extension A, compatibility, and the supplementary planes), hiragana, katakana (incl. ー and the
 # phonetic extension), the iteration marks 々 〆 〇. The katakana middle dot ・ (U+30FB) is punctuation.

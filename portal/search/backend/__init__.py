@@ -56,7 +56,9 @@ class WhooshSearchResults(BaseSearchResults):
         found = [(hit["pk"], hit.score) for hit in page]
         # The database has the last word: an object deleted or no longer matching the queryset's filters
         # (unpublished a moment ago) is not shown even before the index hears of it.
-        objects = {str(obj.pk): obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in found])}
+        objects = {
+            str(obj.pk): obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in found])
+        }
         out = []
         for pk, score in found:
             obj = objects.get(pk)
@@ -87,7 +89,7 @@ class WhooshSearchResults(BaseSearchResults):
         if name not in searcher.schema:
             return OrderedDict()
         fieldobj = searcher.schema[name]
-        facet = sorting.FieldFacet(name, allow_overlap=not fieldobj.sortable)
+        facet = sorting.FieldFacet(name, allow_overlap=fieldobj.column_type is None)
         hits = self._search(searcher, None, scored=False, groupedby={"f": facet}, maptype=sorting.Count)
         if hits is None:
             return OrderedDict()

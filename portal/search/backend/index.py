@@ -104,9 +104,12 @@ class WhooshIndex(BaseIndex):
             searcher = _searchers.get(key)
             if searcher is not None:
                 try:
-                    fresh = searcher.refresh()
-                except (OSError, ValueError):
-                    fresh = None  # files of the old generation were cleaned up: reopen
+                    # (Whoosh cannot refresh from an empty index's reader: reopen then.)
+                    fresh = searcher if searcher.up_to_date() else None
+                    if fresh is None and searcher.reader().segments():
+                        fresh = searcher.refresh()
+                except Exception:
+                    fresh = None  # files of the old generation were cleaned up, or the index was replaced
                 if fresh is not None:
                     _searchers[key] = fresh
                     return fresh

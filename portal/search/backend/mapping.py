@@ -81,7 +81,7 @@ def clean_filter_value(kind: str, value):
             value = datetime.datetime.fromisoformat(value)
         if isinstance(value, datetime.datetime):
             if timezone.is_aware(value):
-                value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+                value = value.astimezone(datetime.UTC).replace(tzinfo=None)
             return value
         return datetime.datetime.combine(value, datetime.time())
     if kind == "bool":
