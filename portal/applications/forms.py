@@ -1,0 +1,177 @@
+"""Forms for the site (profile, application, attachments) and the admin's review screen. They validate; services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Organisation, StartupProfile
+from portal.core.models import Theme
+from portal.geo.models import LocalGovernment
+
+from .models import Application, StartupContact, TeamMember, TrackRecordEntry
+from .uploads import ALLOWED_DESCRIPTION, MAX_FILE_BYTES
+
+
+class ProfileForm(forms.Form):
+    """The organisation's and profile's fields plus the private contact, on one page."""
+
+    # public
+    name = Organisation._meta.get_field("name").formfield()
+    name_kana = Organisation._meta.get_field("name_kana").formfield()
+    name_en = Organisation._meta.get_field("name_en").formfield()
+    prefecture = Organisation._meta.get_field("prefecture").formfield()
+    website = Organisation._meta.get_field("website").formfield()
+    stage = StartupProfile._meta.get_field("stage").formfield()
+    themes = forms.ModelMultipleChoiceField(
+        label=_("themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    technology = StartupProfile._meta.get_field("technology").formfield()
+    description = StartupProfile._meta.get_field("description").formfield()
+    founded_year = StartupProfile._meta.get_field("founded_year").formfield()
+    employees = StartupProfile._meta.get_field("employees").formfield()
+    is_public = StartupProfile._meta.get_field("is_public").formfield()
+    # private
+    corporate_number = StartupProfile._meta.get_field("corporate_number").formfield()
+    contact_person = StartupContact._meta.get_field("person").formfield()
+    contact_email = StartupContact._meta.get_field("email").formfield()
+    contact_phone = StartupContact._meta.get_field("phone").formfield()
+    contact_address = StartupContact._meta.get_field("address").formfield()
+
+    PUBLIC = ("name", "name_kana", "name_en", "prefecture", "website", "stage", "themes", "technology",
+              "description", "founded_year", "employees", "is_public")
+    PRIVATE = ("corporate_number", "contact_person", "contact_email", "contact_phone", "contact_address")
+
+    @classmethod
+    def initial_for(cls, profile: StartupProfile, contact: StartupContact | None) -> dict:
+        org = profile.organisation
+        data = {name: getattr(org, name) for name in ("name", "name_kana", "name_en", "prefecture", "website")}
+        data |= {
+            name: getattr(profile, name)
+            for name in ("stage", "technology", "description", "founded_year", "employees", "is_public",
+                         "corporate_number")
+        }
+        data["themes"] = list(profile.themes.all()) if profile.pk else []
+        if contact:
+            data |= {f"contact_{n}": getattr(contact, n) for n in ("person", "email", "phone", "address")}
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {name: data[name] for name in self.PUBLIC if name != "themes"}
+        kwargs["corporate_number"] = data["corporate_number"]
+        kwargs["themes"] = data["themes"]
+        kwargs["contact"] = {n: data[f"contact_{n}"] for n in ("person", "email", "phone", "address")}
+        return kwargs
+
+
+class TrackRecordForm(forms.ModelForm):
+    local_government = forms.CharField(
+        label=_("municipality code"),
+        max_length=6,
+        help_text=_("The 6-digit local-government code, e.g. 372013 for Takamatsu."),
+    )
+
+    class Meta:
+        model = TrackRecordEntry
+        fields = ["local_government", "year", "theme", "outcome", "summary"]
+
+    def clean_local_government(self):
+        code = self.cleaned_data["local_government"].strip()
+        lg = LocalGovernment.objects.filter(code=code).first()
+        if lg is None:
+            raise forms.ValidationError(_("No municipality has this code."))
+        return lg
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMember
+        fields = ["name", "role", "bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+
+
+class ApplicationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["approach", "expected_outcome", "timeline", "cost_estimate_yen", "needs_from_municipality", "team"]
+        widgets = {
+            "approach": forms.Textarea(attrs={"rows": 6}),
+            "expected_outcome": forms.Textarea(attrs={"rows": 4}),
+            "timeline": forms.Textarea(attrs={"rows": 4}),
+            "needs_from_municipality": forms.Textarea(attrs={"rows": 3}),
+            "team": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, startup: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = TeamMember.objects.filter(profile__organisation=startup)
+        self.fields["cost_estimate_yen"].widget.attrs.update({"min": 0, "step": 1})
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {"team": data.pop("team"), **data}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("%(types)s; at most 10 MB each, 30 MB per application.") % {"types": ALLOWED_DESCRIPTION},
+        max_length=255,
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; each file may be at most 10 MB.")
+                % {"size": f"{uploaded.size / 1048576:.1f}"}
+            )
+        return uploaded
+
+
+# --------------------------------------------------------------------------------------------- admin review
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the other reviewers; the startup does not see it."),
+    )
+
+    def __init__(self, *args, rubric, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rubric = rubric
+        choices = [("", "—")] + [(i, str(i)) for i in range(1, 6)]
+        for item in rubric:
+            self.fields[f"score_{item.criterion.pk}"] = forms.TypedChoiceField(
+                label=f"{item.criterion} ({_('weight')} {item.weight})",
+                choices=choices,
+                coerce=int,
+                help_text=item.criterion.description,
+            )
+        self.order_fields([f"score_{i.criterion.pk}" for i in rubric] + ["comment"])
+
+    def scores(self) -> dict[int, int]:
+        return {item.criterion.pk: self.cleaned_data[f"score_{item.criterion.pk}"] for item in self.rubric}
+
+
+class DecisionForm(forms.Form):
+    ACTIONS = [
+        ("shortlist", _("Shortlist")),
+        ("request_info", _("Request more information")),
+        ("decline", _("Decline")),
+    ]
+    action = forms.ChoiceField(label=_("decision"), choices=ACTIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("message to the startup"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The startup sees this. Required to decline or to request information."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") in {"decline", "request_info"} and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Please write a message to the startup."))
+        return cleaned

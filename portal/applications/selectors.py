@@ -1,0 +1,217 @@
+"""Reads for applications, reviews and startup profiles, with related rows fetched up front."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Organisation, StartupProfile
+from portal.accounts.selectors import startup_profile_completeness
+from portal.challenges.models import ChallengePage
+from portal.core.models import Notification
+
+from . import permissions as rules
+from .models import (
+    Application,
+    ApplicationAttachment,
+    ChallengeRubricWeight,
+    Review,
+    RubricCriterion,
+    StartupContact,
+    TeamMember,
+    TrackRecordEntry,
+)
+
+# --------------------------------------------------------------------------------------------- rubric
+
+
+@dataclass(frozen=True)
+class RubricItem:
+    criterion: RubricCriterion
+    weight: int
+
+
+def rubric_for(challenge: ChallengePage) -> list[RubricItem]:
+    """The challenge's rubric: the programme's active criteria and default weights, overridden per challenge by the
+    ministry (ChallengeRubricWeight; weight 0 leaves a criterion out). An override may also add an inactive one."""
+    overrides = {w.criterion_id: w.weight for w in ChallengeRubricWeight.objects.filter(challenge_id=challenge.pk)}
+    items = []
+    for criterion in RubricCriterion.objects.all():
+        if criterion.pk in overrides:
+            weight = overrides[criterion.pk]
+        elif criterion.is_active:
+            weight = criterion.default_weight
+        else:
+            continue
+        if weight > 0:
+            items.append(RubricItem(criterion=criterion, weight=weight))
+    return items
+
+
+# --------------------------------------------------------------------------------------------- applications
+
+
+def _application_qs() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "challenge", "challenge__municipality", "startup", "startup__prefecture"
+    )
+
+
+def applications_of_startup(organisation: Organisation) -> QuerySet[Application]:
+    """My applications: every state, newest first, with what the list shows."""
+    return (
+        _application_qs()
+        .filter(startup=organisation)
+        .annotate(attachment_count=Count("attachments", distinct=True))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def application_for(user, pk: int) -> Application:
+    """The application if the user may see it; 404 otherwise (another startup learns nothing, not even that it exists)."""
+    application = (
+        _application_qs()
+        .prefetch_related(
+            "team",
+            Prefetch("attachments", queryset=ApplicationAttachment.objects.order_by("uploaded_at", "pk")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or not rules.can_view_application(user, application)[0]:
+        raise Http404
+    return application
+
+
+def attachment_for(user, application_pk: int, attachment_pk: int) -> ApplicationAttachment:
+    application = application_for(user, application_pk)
+    attachment = ApplicationAttachment.objects.filter(pk=attachment_pk, application=application).first()
+    if attachment is None:
+        raise Http404
+    attachment.application = application
+    return attachment
+
+
+def existing_application(organisation: Organisation | None, challenge: ChallengePage) -> Application | None:
+    if organisation is None:
+        return None
+    return Application.objects.filter(startup=organisation, challenge_id=challenge.pk).first()
+
+
+def applications_for_review(user) -> QuerySet[Application]:
+    """The admin's review list: what was sent to the user's challenges (everything for the ministry)."""
+    qs = _application_qs().annotate(
+        review_count=Count("reviews", distinct=True), average_score=Avg("reviews__weighted_total")
+    )
+    return rules.reviewable_applications(qs, user)
+
+
+def reviews_of(application: Application) -> list[Review]:
+    return list(
+        Review.objects.filter(application=application)
+        .select_related("reviewer")
+        .prefetch_related("scores__criterion")
+        .order_by("created_at")
+    )
+
+
+# --------------------------------------------------------------------------------------------- startup profiles
+
+
+def public_startups() -> QuerySet[StartupProfile]:
+    """Public profiles of active startups, for the list at /startups/ (only public fields are fetched)."""
+    return (
+        StartupProfile.objects.filter(
+            is_public=True, organisation__is_active=True, organisation__kind=Organisation.Kind.STARTUP
+        )
+        .select_related("organisation", "organisation__prefecture")
+        .prefetch_related("themes")
+        .only(
+            "id",
+            "stage",
+            "technology",
+            "description",
+            "founded_year",
+            "organisation__id",
+            "organisation__name",
+            "organisation__name_en",
+            "organisation__name_kana",
+            "organisation__slug",
+            "organisation__kind",
+            "organisation__prefecture__code",
+            "organisation__prefecture__name_ja",
+            "organisation__prefecture__name_en",
+        )
+        .order_by("organisation__name_kana", "organisation__name", "pk")
+    )
+
+
+def public_startup(slug: str) -> StartupProfile:
+    profile = (
+        public_startups()
+        .filter(organisation__slug=slug)
+        .prefetch_related(
+            Prefetch(
+                "track_record",
+                queryset=TrackRecordEntry.objects.select_related("local_government", "theme"),
+            )
+        )
+        .first()
+    )
+    if profile is None:
+        raise Http404
+    return profile
+
+
+def own_profile(organisation: Organisation) -> StartupProfile:
+    profile, _created = StartupProfile.objects.select_related("organisation").get_or_create(
+        organisation=organisation
+    )
+    return profile
+
+
+def contact_of(profile: StartupProfile) -> StartupContact | None:
+    return StartupContact.objects.filter(profile=profile).first()
+
+
+def team_of(organisation: Organisation) -> QuerySet[TeamMember]:
+    return TeamMember.objects.filter(profile__organisation=organisation)
+
+
+def track_record_of(organisation: Organisation) -> QuerySet[TrackRecordEntry]:
+    return TrackRecordEntry.objects.filter(profile__organisation=organisation).select_related(
+        "local_government", "theme"
+    )
+
+
+@dataclass(frozen=True)
+class ProfileCompleteness:
+    percent: int
+    done: int
+    total: int
+    missing: list
+
+
+def profile_completeness(organisation: Organisation) -> ProfileCompleteness:
+    """Accounts' profile items plus the programme's: a contact, a team, a track record."""
+    base = startup_profile_completeness(organisation)
+    contact = StartupContact.objects.filter(profile__organisation=organisation).first()
+    extra = [
+        (_("Contact"), bool(contact and (contact.email or contact.phone))),
+        (_("Team"), TeamMember.objects.filter(profile__organisation=organisation).exists()),
+        (_("Track record"), TrackRecordEntry.objects.filter(profile__organisation=organisation).exists()),
+    ]
+    missing = list(base.missing) + [label for label, ok in extra if not ok]
+    total = base.total + len(extra)
+    done = total - len(missing)
+    return ProfileCompleteness(percent=round(100 * done / total), done=done, total=total, missing=missing)
+
+
+# --------------------------------------------------------------------------------------------- notifications
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
