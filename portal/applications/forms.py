@@ -38,18 +38,39 @@ class ProfileForm(forms.Form):
     contact_phone = StartupContact._meta.get_field("phone").formfield()
     contact_address = StartupContact._meta.get_field("address").formfield()
 
-    PUBLIC = ("name", "name_kana", "name_en", "prefecture", "website", "stage", "themes", "technology",
-              "description", "founded_year", "employees", "is_public")
+    PUBLIC = (
+        "name",
+        "name_kana",
+        "name_en",
+        "prefecture",
+        "website",
+        "stage",
+        "themes",
+        "technology",
+        "description",
+        "founded_year",
+        "employees",
+        "is_public",
+    )
     PRIVATE = ("corporate_number", "contact_person", "contact_email", "contact_phone", "contact_address")
 
     @classmethod
     def initial_for(cls, profile: StartupProfile, contact: StartupContact | None) -> dict:
         org = profile.organisation
-        data = {name: getattr(org, name) for name in ("name", "name_kana", "name_en", "prefecture", "website")}
+        data = {
+            name: getattr(org, name) for name in ("name", "name_kana", "name_en", "prefecture", "website")
+        }
         data |= {
             name: getattr(profile, name)
-            for name in ("stage", "technology", "description", "founded_year", "employees", "is_public",
-                         "corporate_number")
+            for name in (
+                "stage",
+                "technology",
+                "description",
+                "founded_year",
+                "employees",
+                "is_public",
+                "corporate_number",
+            )
         }
         data["themes"] = list(profile.themes.all()) if profile.pk else []
         if contact:
@@ -94,7 +115,14 @@ class TeamMemberForm(forms.ModelForm):
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = ["approach", "expected_outcome", "timeline", "cost_estimate_yen", "needs_from_municipality", "team"]
+        fields = [
+            "approach",
+            "expected_outcome",
+            "timeline",
+            "cost_estimate_yen",
+            "needs_from_municipality",
+            "team",
+        ]
         widgets = {
             "approach": forms.Textarea(attrs={"rows": 6}),
             "expected_outcome": forms.Textarea(attrs={"rows": 4}),
@@ -135,7 +163,9 @@ class AttachmentForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(
-        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For the other reviewers; the startup does not see it."),
     )
 

@@ -34,7 +34,10 @@ class TrackRecordEntry(models.Model):
         DEPLOYMENT = "deployment", _("deployment")
 
     profile = models.ForeignKey(
-        StartupProfile, verbose_name=_("startup profile"), on_delete=models.CASCADE, related_name="track_record"
+        StartupProfile,
+        verbose_name=_("startup profile"),
+        on_delete=models.CASCADE,
+        related_name="track_record",
     )
     local_government = models.ForeignKey(
         LocalGovernment, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
@@ -136,7 +139,11 @@ class Application(models.Model):
         related_name="+",
     )
     state = models.CharField(
-        _("state"), max_length=12, choices=ApplicationState.choices, default=ApplicationState.DRAFT, db_index=True
+        _("state"),
+        max_length=12,
+        choices=ApplicationState.choices,
+        default=ApplicationState.DRAFT,
+        db_index=True,
     )
     approach = models.TextField(_("approach"), blank=True, help_text=_("How you would solve the problem."))
     expected_outcome = models.TextField(_("expected outcome"), blank=True)
@@ -214,7 +221,11 @@ class ApplicationAttachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=120)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
@@ -259,7 +270,10 @@ class ChallengeRubricWeight(models.Model):
         ChallengePage, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="rubric_weights"
     )
     criterion = models.ForeignKey(
-        RubricCriterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="challenge_weights"
+        RubricCriterion,
+        verbose_name=_("criterion"),
+        on_delete=models.CASCADE,
+        related_name="challenge_weights",
     )
     weight = models.PositiveSmallIntegerField(_("weight"), validators=[MaxValueValidator(100)])
 
@@ -267,7 +281,9 @@ class ChallengeRubricWeight(models.Model):
         verbose_name = _("rubric weight for a challenge")
         verbose_name_plural = _("rubric weights for challenges")
         constraints = [
-            models.UniqueConstraint(fields=["challenge", "criterion"], name="one_weight_per_challenge_criterion")
+            models.UniqueConstraint(
+                fields=["challenge", "criterion"], name="one_weight_per_challenge_criterion"
+            )
         ]
 
     def __str__(self):
@@ -303,7 +319,9 @@ class Review(models.Model):
 class ReviewScore(models.Model):
     """A score 1–5 on one criterion, with the weight the rubric had when it was given."""
 
-    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores")
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores"
+    )
     criterion = models.ForeignKey(
         RubricCriterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
     )

@@ -37,7 +37,9 @@ class RubricItem:
 def rubric_for(challenge: ChallengePage) -> list[RubricItem]:
     """The challenge's rubric: the programme's active criteria and default weights, overridden per challenge by the
     ministry (ChallengeRubricWeight; weight 0 leaves a criterion out). An override may also add an inactive one."""
-    overrides = {w.criterion_id: w.weight for w in ChallengeRubricWeight.objects.filter(challenge_id=challenge.pk)}
+    overrides = {
+        w.criterion_id: w.weight for w in ChallengeRubricWeight.objects.filter(challenge_id=challenge.pk)
+    }
     items = []
     for criterion in RubricCriterion.objects.all():
         if criterion.pk in overrides:

@@ -37,7 +37,11 @@ _OOXML_MAGIC = {
 _OOXML_PARTS = [
     ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    ("ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+    (
+        "ppt/presentation.xml",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pptx",
+    ),
 ]
 _ZIP_SIGNATURE = b"PK\x03\x04"
 

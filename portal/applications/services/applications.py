@@ -62,7 +62,9 @@ def startup_members(application: Application) -> list[User]:
 
 def municipality_staff(application: Application) -> list[User]:
     return list(
-        User.objects.filter(memberships__organisation_id=application.challenge.municipality_id, is_active=True)
+        User.objects.filter(
+            memberships__organisation_id=application.challenge.municipality_id, is_active=True
+        )
     )
 
 
@@ -92,7 +94,9 @@ def _title_args(application: Application) -> dict:
 # --------------------------------------------------------------------------------------------- drafts
 
 
-def application_start(*, challenge: ChallengePage, actor: User, team: Iterable[TeamMember] = (), **fields) -> Application:
+def application_start(
+    *, challenge: ChallengePage, actor: User, team: Iterable[TeamMember] = (), **fields
+) -> Application:
     """Create the startup's draft application for an open challenge. One per startup and challenge."""
     _check(rules.can_apply_to(actor, challenge))
     startup = rules.startup_of(actor)
@@ -107,7 +111,9 @@ def application_start(*, challenge: ChallengePage, actor: User, team: Iterable[T
             application.team.set(_own_team(application, team))
             record(actor=actor, action="application.start", obj=application, challenge=challenge.pk)
     except IntegrityError as exc:  # a second click or a second tab got there first
-        raise ApplicationRefused(_("Your organisation has already applied to this challenge."), code="duplicate") from exc
+        raise ApplicationRefused(
+            _("Your organisation has already applied to this challenge."), code="duplicate"
+        ) from exc
     return application
 
 
@@ -183,9 +189,7 @@ def attachment_remove(*, attachment: ApplicationAttachment, actor: User) -> None
         _check(rules.can_edit_application(actor, locked))
         name = attachment.file.name
         storage = attachment.file.storage
-        record(
-            actor=actor, action="application.attachment_remove", obj=locked, name=attachment.original_name
-        )
+        record(actor=actor, action="application.attachment_remove", obj=locked, name=attachment.original_name)
         attachment.delete()
         transaction.on_commit(lambda: storage.delete(name))
 
@@ -216,19 +220,25 @@ def application_submit(*, application: Application, actor: User, now=None) -> bo
             startup_members(locked),
             kind="application.submitted",
             title=lambda: _("Application received: %(challenge)s") % args,
-            body=lambda: _("Your application to “%(challenge)s” has been received. We will tell you when it is reviewed.")
-            % args,
+            body=lambda: (
+                _(
+                    "Your application to “%(challenge)s” has been received. We will tell you when it is reviewed."
+                )
+                % args
+            ),
             url_for=_site_url(locked),
         )
         _tell(
             municipality_staff(locked),
             kind="application.received",
             title=lambda: (
-                _("Information received from %(startup)s: %(challenge)s")
-                if resubmission
-                else _("New application from %(startup)s: %(challenge)s")
-            )
-            % args,
+                (
+                    _("Information received from %(startup)s: %(challenge)s")
+                    if resubmission
+                    else _("New application from %(startup)s: %(challenge)s")
+                )
+                % args
+            ),
             body=lambda: _("%(startup)s applied to your challenge “%(challenge)s”.") % args,
             url_for=_admin_url(locked),
         )

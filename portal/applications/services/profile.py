@@ -18,7 +18,15 @@ from ..models import StartupContact, TeamMember, TrackRecordEntry
 from .applications import ApplicationRefused
 
 ORGANISATION_FIELDS = ("name", "name_kana", "name_en", "prefecture", "website")
-PROFILE_FIELDS = ("corporate_number", "founded_year", "employees", "stage", "technology", "description", "is_public")
+PROFILE_FIELDS = (
+    "corporate_number",
+    "founded_year",
+    "employees",
+    "stage",
+    "technology",
+    "description",
+    "is_public",
+)
 CONTACT_FIELDS = ("person", "email", "phone", "address")
 
 

@@ -16,7 +16,9 @@ from ..selectors import rubric_for
 from .applications import ApplicationRefused
 
 
-def review_save(*, application: Application, reviewer: User, scores: dict[int, int], comment: str = "") -> Review:
+def review_save(
+    *, application: Application, reviewer: User, scores: dict[int, int], comment: str = ""
+) -> Review:
     """Create or replace the reviewer's scores (criterion id → 1..5) on the challenge's rubric, and the comment.
 
     Every criterion of the rubric must be scored; the weights in force are stored with each score, so a later
