@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from portal.accounts.models import Organisation
 from portal.core.models import Theme
+from portal.programme.fields import RoundForeignKey
 
 from . import catalogue
 from .forms import ChallengePageForm
@@ -109,9 +110,12 @@ class ChallengePage(Page):
         _("outcome"), max_length=10, choices=ChallengeOutcome.choices, blank=True, default="", editable=False
     )
     outcome_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True, editable=False)
+    # The programme round (fiscal year) the challenge is part of; required only when PROGRAMME_REQUIRE_ROUND is on.
+    round = RoundForeignKey(verbose_name=_("programme round"), related_name="challenges")
 
     content_panels = Page.content_panels + [
         FieldPanel("municipality"),
+        FieldPanel("round"),
         FieldPanel("summary"),
         FieldPanel("background"),
         FieldPanel("desired_outcome"),

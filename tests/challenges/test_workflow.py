@@ -20,7 +20,6 @@ def _form(title="観光客の回遊データを商店街と共有したい", slu
         "summary": "インバウンド観光客の動きを把握し、商店街の販促に生かしたい。",
         "background": "観光客は増えたが、どこを回っているか分からない。",
         "desired_outcome": "商店街が自分でデータを見て、翌月の企画を立てられること。",
-        "themes": [str(Theme.objects.get(slug="tourism").pk)],
         "offers_data": "on",
         "budget_min_yen": "1000000",
         "budget_max_yen": "3000000",
@@ -32,8 +31,11 @@ def _form(title="観光客の回遊データを商店街と共有したい", slu
         "attachments": inline_formset([]),
         "comments": inline_formset([]),
     }
+    themes = overrides.pop("themes", [str(Theme.objects.get(slug="tourism").pk)])
     data.update(overrides)
-    return nested_form_data(data)
+    flat = nested_form_data(data)
+    flat["themes"] = themes  # a list is a multi-valued field here, not a nested formset
+    return flat
 
 
 def _errors(response):
@@ -83,6 +85,7 @@ def _task_state(page):
 def test_municipality_submits_and_ministry_approves(client, author, moderator, takamatsu):
     page = _submit(client, author)
     assert page.municipality == takamatsu  # forced to the author's organisation
+    assert list(page.get_latest_revision_as_object().themes.values_list("slug", flat=True)) == ["tourism"]
     assert not page.live
     state = WorkflowState.objects.get(object_id=str(page.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
