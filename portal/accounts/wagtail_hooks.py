@@ -53,6 +53,7 @@ register_permission_policy(Invitation, _NoChangePolicy(Invitation))
 
 class OrganisationEditView(generic.EditView):
     def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object()
         allowed, reason = permissions.can_edit_organisation(request.user, self.object)
         if not allowed:
             raise PermissionDenied(reason)

@@ -74,7 +74,9 @@ def test_signup_verification_then_login_lands_on_my_page(client, form_data):
     user.refresh_from_db()
     assert user.is_active and user.email_verified_at is not None
 
-    response = client.post("/accounts/login/", {"username": "HANAKO@example.jp", "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": "HANAKO@example.jp", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/mypage/"
     body = response.content.decode()
     assert "株式会社ゆきみち" in body and "プロフィールの充実度" in body
@@ -85,7 +87,9 @@ def test_english_user_lands_on_english_my_page(client, form_data):
     link = verification_link()
     assert "/en/accounts/verify/" in link
     client.get(link[link.index("/en/") :])
-    response = client.post("/accounts/login/", {"username": "hanako@example.jp", "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": "hanako@example.jp", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/en/mypage/"
     assert "Profile completeness" in response.content.decode()
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
@@ -174,7 +178,9 @@ def test_mismatched_passwords(client, form_data):
 def test_full_width_corporate_number_is_normalised_and_stored(client, form_data):
     number = valid_corporate_number()
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
-    response = client.post("/accounts/register/", {**form_data, "corporate_number": f" {full_width[:4]}－{full_width[4:]}"})
+    response = client.post(
+        "/accounts/register/", {**form_data, "corporate_number": f" {full_width[:4]}－{full_width[4:]}"}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="hanako@example.jp")
     assert user.memberships.get().organisation.startup_profile.corporate_number == number
