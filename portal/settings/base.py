@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portal.core",
     "portal.geo",
     "portal.accounts",
+    "portal.programme",
     "portal.search",
     "portal.challenges",
     "portal.applications",
@@ -201,6 +202,11 @@ WAGTAILSEARCH_BACKENDS = {
 }
 
 PRIVACY_POLICY_VERSION = "2026-11-01"
+
+# When on, a challenge must belong to a programme round (portal.programme.fields.RoundForeignKey refuses it otherwise).
+# Off by default: the spreadsheet import and challenges posted between rounds need no round until the ministry
+# decides every challenge runs in one; turn it on with PROGRAMME_REQUIRE_ROUND=1.
+PROGRAMME_REQUIRE_ROUND = env_bool("PROGRAMME_REQUIRE_ROUND", False)
 
 LOGGING = {
     "version": 1,

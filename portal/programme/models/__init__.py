@@ -1,0 +1,15 @@
+from .base import BilingualPage, localized_value
+from .content import ContentPage, NewsCategory, NewsIndexPage, NewsPage
+from .rounds import RoundIndexPage, RoundPage, RoundStep
+
+__all__ = [
+    "BilingualPage",
+    "ContentPage",
+    "NewsCategory",
+    "NewsIndexPage",
+    "NewsPage",
+    "RoundIndexPage",
+    "RoundPage",
+    "RoundStep",
+    "localized_value",
+]

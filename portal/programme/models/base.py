@@ -1,0 +1,54 @@
+"""What every programme page shares: an English title and description beside the Japanese ones.
+
+Wagtail's own localisation is off (one page tree), so each page carries both languages and templates pick the one
+of the request (`|localized:"field"` in programme_tags, or the properties below). English falls back to Japanese.
+"""
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+
+
+def localized_value(obj, field: str):
+    """obj.<field>_en under English when it is filled in, otherwise obj.<field>."""
+    if translation.get_language() == "en":
+        english = getattr(obj, f"{field}_en", None)
+        if english:
+            return english
+    return getattr(obj, field)
+
+
+class BilingualPage(Page):
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("One or two sentences, shown in lists and as the page's description."),
+    )
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    search_description_en = models.TextField(_("search description (English)"), blank=True)
+
+    title_panels = [FieldPanel("title_en")]
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel([FieldPanel("search_description_en")], heading=_("English")),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def localized_title(self) -> str:
+        return localized_value(self, "title")
+
+    @property
+    def localized_intro(self) -> str:
+        return localized_value(self, "intro")
+
+    @property
+    def localized_description(self) -> str:
+        """For <meta name=description> and Open Graph: the search description, else the introduction."""
+        if translation.get_language() == "en":
+            return self.search_description_en or self.intro_en or self.search_description or self.intro
+        return self.search_description or self.intro
