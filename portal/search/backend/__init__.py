@@ -124,14 +124,17 @@ class WhooshSearchBackend(BaseSearchBackend):
     # Signal handlers and tasks call these; inside a transaction they run when it commits.
 
     def _after_commit(self, fn, objs, action):
+        # Django clears the primary key of a deleted instance: take the keys now.
+        keys = [(obj._meta.app_label, obj._meta.model_name, str(obj.pk)) for obj in objs]
+
         def run():
             try:
                 fn()
             except LockError:
                 # The lock is held (a long rebuild): hand the write to the task worker rather than lose it.
-                logger.warning("search index busy; queueing %s of %d object(s)", action, len(objs))
-                for obj in objs:
-                    tasks.index_object.enqueue(obj._meta.app_label, obj._meta.model_name, str(obj.pk), action)
+                logger.warning("search index busy; queueing %s of %d object(s)", action, len(keys))
+                for app_label, model_name, pk in keys:
+                    tasks.index_object.enqueue(app_label, model_name, pk, action)
 
         if connection.in_atomic_block:
             transaction.on_commit(run)
@@ -150,7 +153,7 @@ class WhooshSearchBackend(BaseSearchBackend):
 
     def delete(self, obj):
         index = self.get_index_for_object(obj)
-        self._after_commit(partial(index.delete_item, obj), [obj], "delete")
+        self._after_commit(partial(index.delete_pk, str(obj.pk)), [obj], "delete")
 
 
 SearchBackend = WhooshSearchBackend

@@ -103,16 +103,14 @@ class WhooshIndex(BaseIndex):
         with _searchers_lock:
             searcher = _searchers.get(key)
             if searcher is not None:
+                # Reopen on a new generation rather than Searcher.refresh(): a refreshed searcher reuses
+                # segment readers and misses deletions committed to those segments since.
                 try:
-                    # (Whoosh cannot refresh from an empty index's reader: reopen then.)
-                    fresh = searcher if searcher.up_to_date() else None
-                    if fresh is None and searcher.reader().segments():
-                        fresh = searcher.refresh()
+                    if searcher.up_to_date():
+                        return searcher
                 except Exception:
-                    fresh = None  # files of the old generation were cleaned up, or the index was replaced
-                if fresh is not None:
-                    _searchers[key] = fresh
-                    return fresh
+                    pass  # the index directory was replaced or cleaned up: reopen
+                searcher.close()
             for attempt in range(5):
                 try:
                     searcher = self.open().searcher(weighting=BM25F())
@@ -206,7 +204,9 @@ class WhooshIndex(BaseIndex):
         self.write(apply)
 
     def delete_item(self, item):
-        pk = str(item.pk)
+        self.delete_pk(str(item.pk))
+
+    def delete_pk(self, pk: str):
         self.write(lambda writer: writer.delete_by_term("pk", pk))
 
 
