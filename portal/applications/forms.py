@@ -21,7 +21,7 @@ class ProfileForm(forms.Form):
     name_kana = Organisation._meta.get_field("name_kana").formfield()
     name_en = Organisation._meta.get_field("name_en").formfield()
     prefecture = Organisation._meta.get_field("prefecture").formfield()
-    website = Organisation._meta.get_field("website").formfield()
+    website = Organisation._meta.get_field("website").formfield(assume_scheme="https")
     stage = StartupProfile._meta.get_field("stage").formfield()
     themes = forms.ModelMultipleChoiceField(
         label=_("themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
@@ -53,6 +53,12 @@ class ProfileForm(forms.Form):
         "is_public",
     )
     PRIVATE = ("corporate_number", "contact_person", "contact_email", "contact_phone", "contact_address")
+
+    def public_fields(self):
+        return [self[name] for name in self.PUBLIC]
+
+    def private_fields(self):
+        return [self[name] for name in self.PRIVATE]
 
     @classmethod
     def initial_for(cls, profile: StartupProfile, contact: StartupContact | None) -> dict:

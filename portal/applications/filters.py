@@ -1,0 +1,61 @@
+"""django-filter sets: the public startup list and the admin's review list."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+
+from portal.accounts.models import StartupProfile
+from portal.challenges.models import ChallengePage
+from portal.core.models import Theme
+from portal.geo.models import Prefecture
+
+from .models import Application, ApplicationState
+from .permissions import reviewable_applications
+
+
+class StartupFilter(django_filters.FilterSet):
+    theme = django_filters.ModelChoiceFilter(
+        label=_("theme"),
+        field_name="themes",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All themes"),
+    )
+    prefecture = django_filters.ModelChoiceFilter(
+        label=_("prefecture"),
+        field_name="organisation__prefecture",
+        queryset=Prefecture.objects.all(),
+        to_field_name="code",
+        empty_label=_("All prefectures"),
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("stage"), choices=StartupProfile.Stage.choices, empty_label=_("All stages")
+    )
+
+    class Meta:
+        model = StartupProfile
+        fields = ["theme", "prefecture", "stage"]
+
+
+def _challenges_for(request):
+    if request is None:
+        return ChallengePage.objects.none()
+    visible = reviewable_applications(Application.objects.all(), request.user).values("challenge_id")
+    return ChallengePage.objects.filter(pk__in=visible).order_by("title")
+
+
+class ReviewFilter(WagtailFilterSet):
+    challenge = django_filters.ModelChoiceFilter(label=_("challenge"), queryset=_challenges_for)
+    state = django_filters.ChoiceFilter(
+        label=_("state"),
+        choices=[c for c in ApplicationState.choices if c[0] != ApplicationState.DRAFT],
+        widget=forms.Select,
+    )
+    submitted_at = django_filters.DateFromToRangeFilter(label=_("submitted"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = Application
+        fields = ["challenge", "state", "submitted_at"]

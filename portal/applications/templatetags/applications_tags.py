@@ -1,0 +1,58 @@
+"""Template pieces other pages embed: the header's unread count and My page's sections for startup members.
+
+{% load applications_tags %}
+{% unread_notifications %}                  the header link with the unread count
+{% mypage_applications organisation %}      the startup's latest applications and their states
+{% mypage_notifications %}                  the latest notifications
+{% mypage_profile organisation %}           profile completeness with a link to the edit page
+"""
+
+from django import template
+
+from portal.core.notifications import unread_count
+
+from .. import selectors
+
+register = template.Library()
+
+MYPAGE_ROWS = 10
+
+
+def _user(context):
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+@register.simple_tag(takes_context=True)
+def unread_notification_count(context) -> int:
+    user = _user(context)
+    return unread_count(user) if user else 0
+
+
+@register.inclusion_tag("applications/includes/unread_notifications.html", takes_context=True)
+def unread_notifications(context):
+    user = _user(context)
+    return {"signed_in": user is not None, "count": unread_count(user) if user else 0}
+
+
+@register.inclusion_tag("applications/includes/mypage_applications.html", takes_context=True)
+def mypage_applications(context, organisation):
+    rows = []
+    if organisation is not None and getattr(organisation, "is_startup", False):
+        rows = list(selectors.applications_of_startup(organisation)[:MYPAGE_ROWS])
+    return {"applications": rows, "organisation": organisation, "request": context.get("request")}
+
+
+@register.inclusion_tag("applications/includes/mypage_notifications.html", takes_context=True)
+def mypage_notifications(context, limit: int = 5):
+    user = _user(context)
+    rows = list(selectors.notifications_of(user)[:limit]) if user else []
+    return {"notifications": rows, "count": unread_count(user) if user else 0}
+
+
+@register.inclusion_tag("applications/includes/mypage_profile.html")
+def mypage_profile(organisation):
+    if organisation is None or not getattr(organisation, "is_startup", False):
+        return {"completeness": None}
+    return {"completeness": selectors.profile_completeness(organisation), "organisation": organisation}

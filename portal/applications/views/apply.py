@@ -1,0 +1,234 @@
+"""A startup's applications on the site: start, edit, attach, submit, withdraw, download. Thin: rules and services decide.
+
+Another startup's application answers 404 (selectors.application_for), never a hint that it exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.challenges.models import ChallengePage
+
+from .. import permissions as rules
+from .. import selectors, services
+from ..forms import ApplicationForm, AttachmentForm
+from ..models import ApplicationState
+from ..uploads import MAX_APPLICATION_BYTES
+from .common import messages_of, paginate, refused, startup_or_none
+
+
+@login_required
+def my_applications(request):
+    organisation = startup_or_none(request)
+    if organisation is None:
+        return refused(request, _("Only startup members can apply."))
+    paginator, page = paginate(request, selectors.applications_of_startup(organisation))
+    return render(
+        request,
+        "applications/my_applications.html",
+        {"applications": page, "paginator": paginator, "organisation": organisation},
+    )
+
+
+@login_required
+def apply_start(request, challenge_id: int):
+    challenge = ChallengePage.objects.filter(pk=challenge_id).first()
+    if challenge is None:
+        raise Http404
+    organisation = startup_or_none(request)
+    existing = selectors.existing_application(organisation, challenge)
+    if existing is not None:
+        messages.info(request, _("Your organisation has already applied to this challenge."))
+        return redirect("applications:detail", pk=existing.pk)
+    allowed, reason = rules.can_apply_to(request.user, challenge)
+    if not allowed:
+        return refused(request, reason, status=404 if not challenge.live else 403)
+    form = ApplicationForm(request.POST or None, startup=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                challenge=challenge, actor=request.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            existing = selectors.existing_application(organisation, challenge)
+            for m in messages_of(error):
+                messages.error(request, m)
+            if existing is not None:
+                return redirect("applications:detail", pk=existing.pk)
+        else:
+            messages.success(request, _("Your draft has been saved. Add files, then submit it."))
+            return redirect("applications:edit", pk=application.pk)
+    return render(request, "applications/application_form.html", {"form": form, "challenge": challenge})
+
+
+@login_required
+def detail(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    member = rules.is_member_of_applicant(request.user, application)
+    return render(
+        request,
+        "applications/application_detail.html",
+        {
+            "application": application,
+            "is_applicant": member,
+            "can_edit": rules.can_edit_application(request.user, application)[0],
+            "can_withdraw": rules.can_withdraw(request.user, application)[0],
+        },
+    )
+
+
+@login_required
+def edit(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    if not rules.is_member_of_applicant(request.user, application):
+        raise Http404
+    submitting = request.method == "POST" and "submit" in request.POST
+    if request.method == "POST" and submitting and application.state == ApplicationState.SUBMITTED:
+        # A second click on "submit": already done, nothing to change.
+        messages.info(request, _("This application has already been submitted."))
+        return redirect("applications:detail", pk=pk)
+    allowed, reason = rules.can_edit_application(request.user, application)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect("applications:detail", pk=pk)
+    form = ApplicationForm(request.POST or None, instance=application, startup=application.startup)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(application=application, actor=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            if submitting and _already_submitted(request, application):
+                return redirect("applications:detail", pk=pk)
+            for m in messages_of(error):
+                messages.error(request, m)
+            return redirect("applications:detail", pk=pk)
+        if not submitting:
+            messages.success(request, _("Your draft has been saved."))
+            return redirect("applications:edit", pk=pk)
+        return _submit(request, application)
+    total = sum(a.size for a in application.attachments.all())
+    return render(
+        request,
+        "applications/application_form.html",
+        {
+            "form": form,
+            "application": application,
+            "challenge": application.challenge,
+            "attachment_form": AttachmentForm(),
+            "attachments_total_mb": f"{total / 1048576:.1f}",
+            "attachments_limit_mb": MAX_APPLICATION_BYTES // 1048576,
+        },
+    )
+
+
+def _already_submitted(request, application) -> bool:
+    application.refresh_from_db(fields=["state"])
+    if application.state == ApplicationState.SUBMITTED:
+        messages.info(request, _("This application has already been submitted."))
+        return True
+    return False
+
+
+def _submit(request, application):
+    try:
+        changed = services.application_submit(application=application, actor=request.user)
+    except ValidationError as error:
+        for m in messages_of(error):
+            messages.error(request, m)
+        # The draft (and its files) stay as they are; the user can fix and try again.
+        return redirect(
+            "applications:edit" if application.is_editable else "applications:detail", pk=application.pk
+        )
+    if changed:
+        messages.success(request, _("Your application has been submitted."))
+    else:
+        messages.info(request, _("This application has already been submitted."))
+    return redirect("applications:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    if not rules.is_member_of_applicant(request.user, application):
+        raise Http404
+    return _submit(request, application)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    if not rules.is_member_of_applicant(request.user, application):
+        raise Http404
+    try:
+        services.application_withdraw(application=application, actor=request.user)
+    except ValidationError as error:
+        for m in messages_of(error):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    if not rules.is_member_of_applicant(request.user, application):
+        raise Http404
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                application=application, actor=request.user, uploaded=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            for m in messages_of(error):
+                messages.error(request, m)
+        else:
+            messages.success(request, _("“%(name)s” has been attached.") % {"name": attachment.original_name})
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("applications:edit" if application.is_editable else "applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int, attachment_pk: int):
+    attachment = selectors.attachment_for(request.user, pk, attachment_pk)
+    if not rules.is_member_of_applicant(request.user, attachment.application):
+        raise Http404
+    try:
+        services.attachment_remove(attachment=attachment, actor=request.user)
+    except ValidationError as error:
+        for m in messages_of(error):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("The file has been removed."))
+    return redirect(
+        "applications:edit" if attachment.application.is_editable else "applications:detail", pk=pk
+    )
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Serve a private file to those who may see the application: always as a download, never sniffed."""
+    if not request.user.is_authenticated:
+        raise Http404
+    attachment = selectors.attachment_for(request.user, pk, attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
