@@ -5,12 +5,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts import views as accounts_views
 from portal.core import views as core_views
-from portal.programme.sitemaps import BilingualSitemap
 
 handler404 = "portal.core.views.page_not_found"
 handler500 = "portal.core.views.server_error"
@@ -22,8 +20,6 @@ urlpatterns = [
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open-data/", include("portal.challenges.urls")),
-    # One sitemap for both languages (each page's ja and en address with hreflang alternates).
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap}}, name="sitemap"),
 ]
 
 if settings.DEBUG:
@@ -39,7 +35,6 @@ urlpatterns += i18n_patterns(
     path("privacy/", core_views.privacy_policy, name="privacy"),
     path("", include("portal.applications.urls")),
     path("geo/", include("portal.geo.urls")),  # local-government autocomplete (JSON)
-    path("", include("portal.programme.urls")),  # news feeds under /news/feed/
     # Wagtail's page serving last: it matches everything else.
     path("", include(wagtail_urls)),
     prefix_default_language=False,
