@@ -28,6 +28,8 @@ class OrganisationAdminForm(NormalisingFormMixin, WagtailAdminModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = [

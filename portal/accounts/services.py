@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.users.models import UserProfile
 
 from portal.core.audit import record
 from portal.geo.codes import normalise_digits
@@ -75,6 +76,14 @@ def _unverify_token(token: str, *, salt: str, max_age: int) -> int:
         return int(value)
     except ValueError as exc:
         raise TokenInvalid from exc
+
+
+def _sync_admin_language(user: User) -> None:
+    """The Wagtail admin reads its language from its own user profile: keep it equal to ours."""
+    profile = UserProfile.get_for_user(user)
+    if profile.preferred_language != user.preferred_language:
+        profile.preferred_language = user.preferred_language
+        profile.save(update_fields=["preferred_language"])
 
 
 # ---------------------------------------------------------------------------------------------- consent
@@ -361,6 +370,7 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         consent_record(user=user, ip_address=ip_address)
+        _sync_admin_language(user)
         permissions.forget_cached_memberships(user)
         record(actor=user, action="accounts.invitation_accepted", obj=invitation, membership=membership.pk)
     return user
@@ -430,4 +440,5 @@ def user_set_language(*, user: User, language: str) -> None:
         user.preferred_language = language
         user.full_clean()
         user.save(update_fields=["preferred_language"])
+        _sync_admin_language(user)
         record(actor=user, action="accounts.language_changed", obj=user, language=language)

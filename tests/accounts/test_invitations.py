@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from portal.accounts import services
 from portal.accounts.models import Invitation, Membership, User
@@ -92,6 +93,18 @@ def test_ministry_invitee_joins_the_ministry_group(client, ministry):
     client.post(link_path(), accept_data())
     user = User.objects.get(email="new@soumu.example.jp")
     assert user.groups.filter(name="Ministry").exists() and user.is_staff
+
+
+def test_english_invitee_gets_the_admin_in_english(client, ministry):
+    mic = factories.staff(ministry)
+    services.invitation_create(
+        invited_by=mic, email="en@soumu.example.jp", organisation=ministry, language="en"
+    )
+    assert "/en/accounts/invitation/" in mail.outbox[-1].body and "invited" in mail.outbox[-1].subject
+    client.post(link_path(), accept_data(preferred_language="en"))
+    user = User.objects.get(email="en@soumu.example.jp")
+    assert UserProfile.get_for_user(user).preferred_language == "en"
+    assert "Dashboard" in client.get("/admin/").content.decode()
 
 
 def test_expired_and_forged_invitations_are_refused(client, ministry, takamatsu, monkeypatch):
