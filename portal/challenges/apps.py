@@ -6,3 +6,8 @@ class ChallengesConfig(AppConfig):
     name = "portal.challenges"
     label = "challenges"
     verbose_name = _("Challenges")
+
+    def ready(self):
+        from . import signals  # noqa: PLC0415 — models are only importable once the app registry is ready
+
+        signals.connect()

@@ -1,13 +1,20 @@
 """Building the catalogue from a base queryset: filters, facet counts, sort and one page of results.
 
 The number of queries is fixed whatever the page size: one count, one page, one prefetch of themes,
-and one grouped count per facet.
+and one grouped count per facet. Facet counts are the expensive part over thousands of challenges, so they are
+cached per filter combination and language for a minute; publishing, unpublishing, deleting a challenge or
+recording an outcome bumps a version that makes every cached count stale at once (signals.py). Only a status
+that changes by the clock (a window opening or closing) can be up to a minute late in the counts.
 """
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count
+from django.utils import translation
 
 from portal.accounts.models import Organisation
 from portal.core.models import Theme
@@ -19,6 +26,41 @@ from .status import ChallengeStatus, status_q
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FACETS = ("theme", "prefecture", "municipality", "status")
+FACET_CACHE_SECONDS = 60
+VERSION_KEY = "challenges:catalogue:version"
+# Parameters that do not change the counts.
+_NOT_FACET_RELEVANT = {"page", "per_page", "sort"}
+
+
+def catalogue_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def invalidate_catalogue() -> None:
+    """Make every cached facet count stale (called when a challenge is published, unpublished, changed outcome)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+def _facet_cache_key(data, base_key: str) -> str:
+    items = sorted((k, v) for k in data if k not in _NOT_FACET_RELEVANT for v in data.getlist(k))
+    digest = hashlib.sha256(repr((base_key, items)).encode()).hexdigest()[:32]
+    return f"challenges:facets:{catalogue_version()}:{translation.get_language()}:{digest}"
+
+
+def cached_facet_counts(data, queryset, *, base_key: str) -> dict[str, list[dict]]:
+    key = _facet_cache_key(data, base_key)
+    counts = cache.get(key)
+    if counts is None:
+        counts = facet_counts(data, queryset)
+        cache.set(key, counts, FACET_CACHE_SECONDS)
+    return counts
 
 
 def optimise(queryset):
@@ -88,8 +130,8 @@ def facet_counts(data, queryset) -> dict[str, list[dict]]:
     return counts
 
 
-def build(request, queryset) -> dict:
-    """Template context for the catalogue page."""
+def build(request, queryset, *, base_key: str = "") -> dict:
+    """Template context for the catalogue page. `base_key` names the base queryset for the facet cache."""
     data = request.GET
     challenge_filter = filtered(data, queryset)
     if not challenge_filter.is_valid():
@@ -110,7 +152,11 @@ def build(request, queryset) -> dict:
         "filter": challenge_filter,
         "challenges": page,
         "paginator": paginator,
-        "facets": facet_counts(data, queryset) if challenge_filter.is_valid() else {f: [] for f in FACETS},
+        "facets": (
+            cached_facet_counts(data, queryset, base_key=base_key)
+            if challenge_filter.is_valid()
+            else {f: [] for f in FACETS}
+        ),
         "querystring": query.urlencode(),
         "active_filters": {k: v for k, v in data.items() if k in FACETS and v},
     }

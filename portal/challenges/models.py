@@ -59,7 +59,9 @@ class ChallengeIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue.build(request, ChallengePage.objects.live().child_of(self)))
+        context.update(
+            catalogue.build(request, ChallengePage.objects.live().child_of(self), base_key=f"index:{self.pk}")
+        )
         return context
 
 

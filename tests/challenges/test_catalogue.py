@@ -156,3 +156,17 @@ def test_detail_apply_button_only_for_startups_while_open(client, world, startup
 def test_unpublished_is_404(client, world):
     draft = world["draft"]
     assert client.get(f"/challenges/{draft.slug}/").status_code == 404
+
+
+def _theme_count(response, slug):
+    return next(f["count"] for f in response.context["facets"]["theme"] if f["value"] == slug)
+
+
+def test_cached_facet_counts_follow_publishing_and_outcomes(client, world):
+    assert _theme_count(client.get("/challenges/?status=open"), "snow-removal") == 1
+    new = cf.challenge(title="雪の課題", themes=["snow-removal"])
+    assert _theme_count(client.get("/challenges/?status=open"), "snow-removal") == 2
+    challenge_record_outcome(challenge=new, outcome="no_match")
+    assert _theme_count(client.get("/challenges/?status=open"), "snow-removal") == 1
+    new.unpublish()
+    assert _theme_count(client.get("/challenges/?status=no_match"), "snow-removal") == 0
