@@ -45,20 +45,29 @@ class WhooshSearchResults(BaseSearchResults):
             return None
         return searcher.search(q, limit=limit, scored=scored, terms=False, **kwargs)
 
-    def _do_search(self):
+    def _hits(self, limit):
+        """Whoosh results for the query; a full (unlimited) run is kept on the query compiler, which the
+        slices of these results share, so a paginator's count() and page cost one search, not two."""
         searcher = self._index().searcher()
+        cached = getattr(self.query_compiler, "_whoosh_full", None)
+        if cached is not None and cached[0] is searcher:
+            return searcher, cached[1]
         sortedby = self.query_compiler.get_sortedby()
         kwargs = {"sortedby": sortedby} if sortedby is not None else {}
-        hits = self._search(searcher, self.stop, **kwargs)
+        hits = self._search(searcher, limit, **kwargs)
+        if limit is None:
+            self.query_compiler._whoosh_full = (searcher, hits)
+        return searcher, hits
+
+    def _do_search(self):
+        _, hits = self._hits(self.stop)
         if hits is None:
             return []
         page = hits[self.start : self.stop] if self.stop is not None else hits[self.start :]
         found = [(hit["pk"], hit.score) for hit in page]
         # The database has the last word: an object deleted or no longer matching the queryset's filters
         # (unpublished a moment ago) is not shown even before the index hears of it.
-        objects = {
-            str(obj.pk): obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in found])
-        }
+        objects = {str(obj.pk): obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in found])}
         out = []
         for pk, score in found:
             obj = objects.get(pk)
@@ -69,7 +78,7 @@ class WhooshSearchResults(BaseSearchResults):
         return out
 
     def _do_count(self):
-        hits = self._search(self._index().searcher(), None, scored=False)
+        _, hits = self._hits(None)
         count = 0 if hits is None else len(hits)
         count -= self.start
         if self.stop is not None:
@@ -117,6 +126,8 @@ class WhooshSearchBackend(BaseSearchBackend):
         self.write_timeout = float(params.pop("WRITE_TIMEOUT", 120))
         self.rebuild_lock_timeout = float(params.pop("REBUILD_LOCK_TIMEOUT", 300))
         self.writer_limit_mb = int(params.pop("WRITER_LIMIT_MB", 256))
+        # A rebuild can index in several processes (Whoosh's MpWriter); 1 keeps it in this process.
+        self.rebuild_procs = int(params.pop("REBUILD_PROCS", 1))
 
     def get_index_for_model(self, model):
         return self.index_class(self, index_name(model))

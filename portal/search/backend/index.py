@@ -130,7 +130,7 @@ class WhooshIndex(BaseIndex):
             if name not in writer.schema:
                 writer.add_field(name, field)
 
-    def writer(self, timeout: float | None = None):
+    def writer(self, timeout: float | None = None, **options):
         """A Whoosh writer holding the write lock; waits with back-off while another process writes."""
         timeout = self.backend.write_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
@@ -138,7 +138,7 @@ class WhooshIndex(BaseIndex):
         while True:
             ix = self.open()
             try:
-                writer = ix.writer(timeout=0.0, limitmb=self.backend.writer_limit_mb)
+                writer = ix.writer(timeout=0.0, limitmb=self.backend.writer_limit_mb, **options)
             except LockError:
                 if time.monotonic() >= deadline:
                     raise
@@ -254,7 +254,9 @@ class WhooshRebuilder:
         self.session = RebuildSession(index)
 
     def start(self):
-        writer = self.index.writer(timeout=self.index.backend.rebuild_lock_timeout)
+        procs = self.index.backend.rebuild_procs
+        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+        writer = self.index.writer(timeout=self.index.backend.rebuild_lock_timeout, **options)
         try:
             for name in list(writer.schema.names()):
                 if name != "pk":

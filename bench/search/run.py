@@ -1,0 +1,113 @@
+"""Search benchmark: Whoosh (portal.search) vs Wagtail's database backend on the same 25,000 documents.
+
+    DJANGO_SETTINGS_MODULE=bench.search.settings .venv/bin/python -m bench.search.run [--docs 25000]
+
+Measures: full rebuild (``update_index``), indexing one changed document, p50/p95 latency of a results page
+(count + first 10) over a fixed query mix, and how many of the expected documents each backend finds. A document
+is expected for a query when its normalised text contains every part of the query (substring truth).
+"""
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.search.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db.models.signals import post_save  # noqa: E402
+from modelsearch.backends import get_search_backend  # noqa: E402
+from modelsearch.signal_handlers import post_save_signal_handler  # noqa: E402
+
+from bench.search.generate import QUERIES, generate  # noqa: E402
+from portal.search.analysis import normalize  # noqa: E402
+from tests.search.testapp.models import Article  # noqa: E402
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def latency(backend_name, rounds):
+    samples = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            start = time.perf_counter()
+            results = Article.objects.search(q, backend=backend_name)
+            results.count()
+            list(results[:10])
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def recall(backend_name, truth):
+    found_total = expected_total = 0
+    per_query = {}
+    for q in QUERIES:
+        found = {a.pk for a in Article.objects.search(q, backend=backend_name)}
+        hit = len(truth[q] & found)
+        per_query[q] = (hit, len(truth[q]))
+        found_total += hit
+        expected_total += len(truth[q])
+    return found_total, expected_total, per_query
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=25_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    post_save.disconnect(post_save_signal_handler, sender=Article)  # bulk load without per-row indexing
+    Article.objects.all().delete()
+    docs = list(generate(args.docs))
+    Article.objects.bulk_create([Article(title=t, body=b) for t, b in docs], batch_size=2000)
+    chars = sum(len(t) + len(b) for t, b in docs)
+    print(f"documents: {args.docs}, average {chars / args.docs:.0f} characters")
+
+    rebuild = timed(lambda: call_command("update_index", backend_name="default", verbosity=0))
+    rebuild_db = timed(lambda: call_command("update_index", backend_name="database", verbosity=0))
+    print(f"rebuild: whoosh {rebuild:.1f} s, database {rebuild_db:.1f} s")
+
+    backend = get_search_backend("default")
+    updates = []
+    for obj in Article.objects.order_by("?")[:20]:
+        obj.title = obj.title + "（更新）"
+        Article.objects.filter(pk=obj.pk).update(title=obj.title)
+        updates.append(timed(lambda o=obj: backend.add(o)) * 1000)
+    print(f"one update: median {statistics.median(updates):.0f} ms, max {max(updates):.0f} ms")
+
+    truth = {}
+    normalised = {a.pk: normalize(a.title + " " + a.body) for a in Article.objects.all()}
+    for q in QUERIES:
+        parts = normalize(q).split()
+        truth[q] = {pk for pk, text in normalised.items() if all(p in text for p in parts)}
+
+    for name in ("default", "database"):
+        latency(name, 1)  # warm up
+        samples = latency(name, args.rounds)
+        found, expected, per_query = recall(name, truth)
+        label = "whoosh" if name == "default" else "database (SQLite FTS5)"
+        print(
+            f"{label}: p50 {pct(samples, 50):.1f} ms, p95 {pct(samples, 95):.1f} ms, "
+            f"max {max(samples):.1f} ms; expected documents found {found}/{expected}"
+        )
+        misses = {q: f"{h}/{e}" for q, (h, e) in per_query.items() if h < e}
+        if misses:
+            print("  queries missing documents:", misses)
+
+
+if __name__ == "__main__":
+    main()
