@@ -112,6 +112,36 @@ def candidate_limits(problem: Problem) -> tuple[int, int]:
     return k_c, k_s
 
 
+def top_k(scores: np.ndarray, k: int, axis: int = 0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The k best entries along `axis` — for every column (axis 0) or every row (axis 1) — as (rows, columns),
+    grouped by column (resp. row), best first, ties broken by position.
+
+    Exact, without sorting whole columns: the k-th best value within a random sample of the other index is a lower
+    bound for the k-th best of the full line, so only entries at or above it are sorted (a few per cent).
+    """
+    n_rows, n_cols = scores.shape
+    n, lines = (n_rows, n_cols) if axis == 0 else (n_cols, n_rows)
+    k = min(k, n)
+    if k <= 0 or lines == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    size = int(min(n, max(2 * k, 4 * np.sqrt(k * n))))
+    picked = np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
+    # each line of the sample contiguous, so that the partition runs along memory
+    sample = np.ascontiguousarray(scores[picked].T) if axis == 0 else scores[:, picked]
+    threshold = np.partition(sample, size - k, axis=1)[:, size - k]
+    mask = scores >= (threshold[np.newaxis, :] if axis == 0 else threshold[:, np.newaxis])
+    rows, cols = np.nonzero(mask)
+    values = scores[rows, cols].astype(np.float64)
+    line = cols if axis == 0 else rows
+    # one stable sort on "line, then best first": scores are in [0, 1], so line × 4 + (2 − score) orders both
+    # exactly (float32 scores fit in the float64 mantissa); ties keep np.nonzero's order, i.e. by position.
+    order = np.argsort(line * 4.0 + (2.0 - values), kind="stable")
+    rows, cols, line = rows[order], cols[order], line[order]
+    starts = np.searchsorted(line, np.arange(lines))
+    keep = (np.arange(line.size) - starts[line]) < k
+    return rows[keep].astype(np.int64), cols[keep].astype(np.int64)
+
+
 class MatchSession:
     """Holds the features and the score matrix of one problem so that edits can be re-scored quickly."""
 
@@ -147,35 +177,32 @@ class MatchSession:
 
     # --- the run --------------------------------------------------------------------------------------------------
 
+    def _keys(self, pairs) -> np.ndarray:
+        """Pairs (i, j) as int64 keys i × n_challenges + j (vectorised set operations)."""
+        pairs = list(pairs)
+        if not pairs:
+            return np.zeros(0, dtype=np.int64)
+        array = np.array(pairs, dtype=np.int64)
+        return array[:, 0] * self.scores.shape[1] + array[:, 1]
+
     def candidates(self) -> tuple[np.ndarray, np.ndarray, bool]:
         """Candidate pairs (startup rows, challenge columns) for the assignment, and whether they are all pairs."""
         n_s, n_c = self.scores.shape
-        forced = set(self.fixed) | set(self.applications)
         if n_s * n_c <= FULL_PAIRS_LIMIT:
-            si, cj = np.nonzero(self.scores > 0)
+            keys = np.flatnonzero(self.scores.ravel() > 0)
             all_pairs = True
         else:
             k_c, k_s = candidate_limits(self.problem)
-            mask = np.zeros(self.scores.shape, dtype=bool)
-            if n_s > k_c:
-                top = np.argpartition(-self.scores, k_c - 1, axis=0)[:k_c]
-                mask[top, np.arange(n_c)[np.newaxis, :]] = True
-            else:
-                mask[:] = True
-            if n_c > k_s:
-                top = np.argpartition(-self.scores, k_s - 1, axis=1)[:, :k_s]
-                mask[np.arange(n_s)[:, np.newaxis], top] = True
-            else:
-                mask[:] = True
-            mask &= self.scores > 0
-            si, cj = np.nonzero(mask)
+            rows, cols = top_k(self.scores, k_c, axis=0)
+            parts = [rows * n_c + cols]
+            rows, cols = top_k(self.scores, k_s, axis=1)
+            parts.append(rows * n_c + cols)
+            keys = np.unique(np.concatenate(parts))
+            keys = keys[self.scores.ravel()[keys] > 0]
             all_pairs = False
-        pairs = set(zip(si.tolist(), cj.tolist(), strict=True)) | forced
-        pairs -= self.excluded
-        ordered = sorted(pairs)
-        si = np.array([p[0] for p in ordered], dtype=np.int64)
-        cj = np.array([p[1] for p in ordered], dtype=np.int64)
-        return si, cj, all_pairs
+        keys = np.union1d(keys, self._keys(set(self.fixed) | set(self.applications)))
+        keys = np.setdiff1d(keys, self._keys(self.excluded), assume_unique=True)
+        return keys // n_c, keys % n_c, all_pairs
 
     def propose(self, *, language: str = "ja") -> Result:
         """Assign, rank and explain. Raises ProblemError if the fixed pairs alone break the travel budget."""
@@ -187,9 +214,7 @@ class MatchSession:
         si, cj, all_pairs = self.candidates()
         score = self.scores[si, cj].astype(np.float64)
         cost = scorer.pair_costs(si, cj)
-        fixed = np.array(
-            [(i, j) in self.fixed for i, j in zip(si.tolist(), cj.tolist(), strict=True)], dtype=bool
-        )
+        fixed = np.isin(si * scorer.n_challenges + cj, self._keys(self.fixed))
         durations["candidates"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -228,15 +253,6 @@ class MatchSession:
             lagrange_multiplier=assignment.lagrange_multiplier,
         )
 
-    def _ranked(self, j: int, k: int) -> np.ndarray:
-        """The k best startup rows for challenge column j (ties: input order)."""
-        column = self.scores[:, j]
-        k = min(k, column.size)
-        if k == 0:
-            return np.zeros(0, dtype=np.int64)
-        top = np.argpartition(-column, k - 1)[:k] if k < column.size else np.arange(column.size)
-        return top[np.lexsort((top, -column[top]))]
-
     def _rank_of(self, i: int, j: int) -> int:
         column = self.scores[:, j]
         value = column[i]
@@ -259,8 +275,10 @@ class MatchSession:
 
         # which pairs are output: top_k per challenge + every assigned pair, ranked per challenge
         out: list[tuple[int, int, int]] = []
+        top_rows, top_cols = top_k(self.scores, problem.top_k, axis=0)
+        starts = np.searchsorted(top_cols, np.arange(scorer.n_challenges + 1))
         for j in range(scorer.n_challenges):
-            ranked = self._ranked(j, problem.top_k)
+            ranked = top_rows[starts[j] : starts[j + 1]]
             listed = set()
             for rank, i in enumerate(ranked.tolist(), start=1):
                 out.append((int(i), j, rank))

@@ -16,8 +16,6 @@ and one edited startup (re-scoring in milliseconds).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import scipy.sparse as sp
 
@@ -81,10 +79,9 @@ class Scorer:
         self.CT = sp.csc_matrix(self.C.T)
         self.S = sp.csr_matrix(matrix[nc : nc + ns])
         self._application_rows = matrix[nc + ns :]
-        self.applications_by_startup: dict[int, list[tuple[int, int, Any]]] = {}
+        self.applications_by_startup: dict[int, list[int]] = {}
         for row, application in enumerate(problem.applications):
-            i, j = self.startup_index[application.startup], self.challenge_index[application.challenge]
-            self.applications_by_startup.setdefault(i, []).append((row, j, application))
+            self.applications_by_startup.setdefault(self.startup_index[application.startup], []).append(row)
 
         # themes: columns are the challenges' themes only (a startup theme no challenge has cannot overlap)
         self.theme_index: dict[str, int] = {}
@@ -131,15 +128,9 @@ class Scorer:
         self._refresh_pref_table()
 
         # applications: applied value and the text cosine with the application text included
-        rows, cols, applied, app_text = [], [], [], []
-        for i in self.applications_by_startup:
-            js, values, cosines = self._application_entries(i)
-            rows.extend([i] * len(js))
-            cols.extend(js)
-            applied.extend(values)
-            app_text.extend(cosines)
-        self.applied = sp.csr_matrix((np.array(applied, np.float32), (rows, cols)), shape=(ns, nc))
-        self.application_text = sp.csr_matrix((np.array(app_text, np.float32), (rows, cols)), shape=(ns, nc))
+        si, cj, applied, app_text = self._application_values(np.arange(len(problem.applications)))
+        self.applied = sp.csr_matrix((applied, (si, cj)), shape=(ns, nc))
+        self.application_text = sp.csr_matrix((app_text, (si, cj)), shape=(ns, nc))
 
     # --- feature construction -------------------------------------------------------------------------------------
 
@@ -201,19 +192,22 @@ class Scorer:
         self.travel_table = travel_value(self.cost_table)
         self.startup_pref_row = np.array([pref_position[p] for p in self.startup_pref], dtype=np.int64)
 
-    def _application_entries(self, i: int) -> tuple[list[int], list[float], list[float]]:
-        """For startup i's applications: challenge columns, applied values and text cosines with the application."""
-        entries = self.applications_by_startup.get(i, [])
-        if not entries:
-            return [], [], []
-        rows = [row for row, _, _ in entries]
-        js = [j for _, j, _ in entries]
-        combined = l2_normalise(self._application_rows[rows] + self.S[np.full(len(rows), i)])
-        cosines = np.maximum(rowwise_dot(combined, self.C[np.array(js)]), 1e-9)
-        values = [
-            SHORTLISTED_VALUE if application.shortlisted else APPLIED_VALUE for _, _, application in entries
-        ]
-        return js, values, [float(c) for c in cosines]
+    def _application_values(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For the application rows given: startup rows, challenge columns, applied values, and the text cosine of
+        the challenge with the startup's profile plus its application text (vectorised)."""
+        applications = self.problem.applications
+        rows = np.asarray(rows, dtype=np.int64)
+        si = np.array([self.startup_index[applications[r].startup] for r in rows], dtype=np.int64)
+        cj = np.array([self.challenge_index[applications[r].challenge] for r in rows], dtype=np.int64)
+        applied = np.array(
+            [SHORTLISTED_VALUE if applications[r].shortlisted else APPLIED_VALUE for r in rows],
+            dtype=np.float32,
+        )
+        if rows.size == 0:
+            return si, cj, applied, np.zeros(0, dtype=np.float32)
+        combined = l2_normalise(self._application_rows[rows] + self.S[si])
+        cosines = np.maximum(rowwise_dot(combined, self.C[cj]), np.float32(1e-9))
+        return si, cj, applied, cosines
 
     # --- scoring --------------------------------------------------------------------------------------------------
 
@@ -301,7 +295,7 @@ class Scorer:
             self.startup_pref[i] = startup.prefecture_code
             self.startup_pref_row[i] = self._prefs.index(startup.prefecture_code)
         if i in self.applications_by_startup:
-            js, values, cosines = self._application_entries(i)
+            _, js, values, cosines = self._application_values(np.array(self.applications_by_startup[i]))
             shape = (1, self.n_challenges)
             zeros = np.zeros(len(js), dtype=np.int64)
             self.applied = _replace_row(self.applied, i, sp.csr_matrix((values, (zeros, js)), shape=shape))

@@ -130,10 +130,8 @@ def _tagger():
 def _keep(word: str) -> bool:
     if word in _STOP_WORDS or not _HAS_WORD_CHAR.search(word):
         return False
-    if len(word) == 1:
-        # A single kanji can be a word (雪, 米, 熊); a single kana or letter is not.
-        return "\u4e00" <= word <= "\u9fff"
-    return not word.isdigit()
+    # One character is too often a fragment of a longer word (見 from 見守り, 市, 車) to explain anything.
+    return len(word) > 1 and not word.isdigit()
 
 
 def words(text: str) -> dict[str, str]:
@@ -153,25 +151,20 @@ def words(text: str) -> dict[str, str]:
                 found.setdefault(word.lower(), word)
         compound.clear()
 
+    # `pos` is one string per token; building the full feature tuple is slow, so only verbs ask for it.
+    pos = [token.pos.split(",") for token in tokens]
     for index, token in enumerate(tokens):
-        feature = token.feature
         surface = token.surface
-        pos1, pos2 = feature.pos1, feature.pos2
-        following = tokens[index + 1].feature if index + 1 < len(tokens) else None
+        pos1, pos2 = pos[index][0], pos[index][1]
         noun = pos1 == "名詞" and pos2 in _NOUN_POS2
         # 「見守り」「子育て」 are often tagged as verbs in the continuative form; when a noun or a case particle
         # follows (見守りを, 見守りタグ) they are used as nouns. 「目指して」 (te-form) is not.
-        nominal_verb = (
-            pos1 == "動詞"
-            and pos2 == "一般"
-            and str(getattr(feature, "cForm", "") or "").startswith("連用形")
-            and len(surface) >= 2
-            and following is not None
-            and (
-                following.pos1 == "名詞"
-                or (following.pos1 == "助詞" and following.pos2 in {"格助詞", "係助詞", "副助詞"})
-            )
-        )
+        nominal_verb = False
+        if pos1 == "動詞" and pos2 == "一般" and len(surface) >= 2 and index + 1 < len(tokens):
+            after = pos[index + 1]
+            nominal_verb = (
+                after[0] == "名詞" or (after[0] == "助詞" and after[1] in {"格助詞", "係助詞", "副助詞"})
+            ) and str(token.feature.cForm or "").startswith("連用形")
         affix = (pos1 == "接尾辞" and pos2 == "名詞的") or pos1 == "接頭辞"
         if noun or nominal_verb:
             if _keep(surface.lower()):
