@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts import views as accounts_views
 from portal.core import views as core_views
+from portal.tracker.views import public as tracker_public
 
 handler404 = "portal.core.views.page_not_found"
 handler500 = "portal.core.views.server_error"
@@ -32,6 +33,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("portal.accounts.urls")),
     path("mypage/", accounts_views.mypage, name="mypage"),
+    path("mypage/", include("portal.tracker.urls")),  # engagements and trips of a startup
+    path("results/", tracker_public.results, name="results"),
     path("privacy/", core_views.privacy_policy, name="privacy"),
     path("", include("portal.applications.urls")),
     path("geo/", include("portal.geo.urls")),  # local-government autocomplete (JSON)

@@ -215,3 +215,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Tracker (portal/tracker): engagements after a match, travel-cost support, docs/tracker.md.
+# No progress report or stage change for this many days flags an engagement as stalled (daily cron / task).
+TRACKER_STALLED_AFTER_DAYS = int(os.environ.get("TRACKER_STALLED_AFTER_DAYS", "60"))
+# Travel-support policy (旅費支援), checked when a startup requests support. Integer yen.
+TRAVEL_CAP_PER_TRIP_YEN = int(os.environ.get("TRAVEL_CAP_PER_TRIP_YEN", "300000"))
+TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY = int(os.environ.get("TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY", "3"))
+TRAVEL_MAX_TRAVELLERS = int(os.environ.get("TRAVEL_MAX_TRAVELLERS", "3"))

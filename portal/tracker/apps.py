@@ -6,3 +6,11 @@ class TrackerConfig(AppConfig):
     name = "portal.tracker"
     label = "tracker"
     verbose_name = _("Tracker")
+
+    def ready(self):
+        # Matching announces accepted proposals; the tracker opens the engagement (matching never imports tracker).
+        from matching.signals import proposal_accepted
+
+        from .receivers import on_proposal_accepted
+
+        proposal_accepted.connect(on_proposal_accepted, dispatch_uid="tracker.open_engagement_on_acceptance")

@@ -1,0 +1,25 @@
+"""Tracker models, one module per part: engagements, travel support, the ledger, adoption, case studies."""
+
+from .adoption import AdoptionRequest
+from .casestudy import CaseStudyIndexPage, CaseStudyPage
+from .engagements import Engagement, ProgressAttachment, ProgressReport, StageChange, private_storage
+from .ledger import AppendOnlyError, LedgerEntry
+from .travel import FiscalBudget, Transport, TravelReceipt, TravelRequest, TravelState
+
+__all__ = [
+    "AdoptionRequest",
+    "AppendOnlyError",
+    "CaseStudyIndexPage",
+    "CaseStudyPage",
+    "Engagement",
+    "FiscalBudget",
+    "LedgerEntry",
+    "ProgressAttachment",
+    "ProgressReport",
+    "StageChange",
+    "Transport",
+    "TravelReceipt",
+    "TravelRequest",
+    "TravelState",
+    "private_storage",
+]

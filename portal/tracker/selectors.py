@@ -1,0 +1,197 @@
+"""Reads for the tracker's pages and dashboards: scoped lists, the adoption tree, funnel and budget figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.permissions import is_ministry, organisation_ids_of
+from portal.applications.models import Application, ApplicationState
+from portal.challenges.models import ChallengePage
+
+from . import workflow
+from .fiscal import fiscal_year_instants
+from .models import AdoptionRequest, Engagement, FiscalBudget, TravelRequest, TravelState
+from .workflow import PROGRESS, Stage
+
+
+def engagements_for(user) -> QuerySet[Engagement]:
+    """Engagements the user may see: ministry all; others those of their organisations (either side)."""
+    qs = Engagement.objects.select_related("municipality__prefecture", "startup", "challenge", "origin__municipality")
+    if is_ministry(user):
+        return qs
+    ids = organisation_ids_of(user)
+    return qs.filter(Q(municipality_id__in=ids) | Q(startup_id__in=ids)) if ids else qs.none()
+
+
+def travel_requests_for(user) -> QuerySet[TravelRequest]:
+    qs = TravelRequest.objects.select_related(
+        "engagement__municipality", "engagement__startup", "destination", "origin", "requested_by"
+    )
+    if is_ministry(user):
+        return qs
+    ids = organisation_ids_of(user)
+    if not ids:
+        return qs.none()
+    return qs.filter(Q(engagement__startup_id__in=ids) | Q(engagement__municipality_id__in=ids))
+
+
+def engagement_detail(engagement_id: int, user) -> Engagement:
+    return (
+        engagements_for(user)
+        .prefetch_related("stage_changes__actor", "reports__attachments", "reports__author", "travel_requests")
+        .get(pk=engagement_id)
+    )
+
+
+@dataclass
+class TreeNode:
+    engagement: Engagement
+    children: list[TreeNode]
+
+
+def adoption_tree(engagement: Engagement) -> TreeNode:
+    """The whole spread of a solution: from the original engagement down through every adoption (two queries)."""
+    root = engagement
+    seen = {root.pk}
+    while root.origin_id is not None and root.origin_id not in seen:
+        seen.add(root.origin_id)
+        root = Engagement.objects.select_related("municipality", "startup").get(pk=root.origin_id)
+    # Every engagement of the same startup that descends from the root: fetch the startup's adoptions once.
+    family = list(
+        Engagement.objects.filter(startup_id=root.startup_id, origin__isnull=False).select_related("municipality")
+    )
+    by_origin: dict[int, list[Engagement]] = {}
+    for e in family:
+        by_origin.setdefault(e.origin_id, []).append(e)
+
+    def build(node: Engagement, depth: int = 0) -> TreeNode:
+        kids = by_origin.get(node.pk, []) if depth < 20 else []
+        return TreeNode(node, [build(k, depth + 1) for k in sorted(kids, key=lambda e: e.opened_at)])
+
+    return build(root)
+
+
+def tree_size(node: TreeNode) -> int:
+    return 1 + sum(tree_size(c) for c in node.children)
+
+
+# --- figures -------------------------------------------------------------------------------------------------
+
+
+def _reached(stage: str) -> list[str]:
+    return [s for s, rank in PROGRESS.items() if rank >= PROGRESS[stage]]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    key: str
+    label: object
+    count: int
+    rate: float | None  # share of the previous step, in percent
+
+
+FUNNEL_LABELS = {
+    "challenges": _("challenges posted"),
+    "applications": _("applications submitted"),
+    "matches": _("matches made"),
+    "poc": _("trials (PoC) run"),
+    "contract": _("contracts signed"),
+    "deployment": _("full deployments"),
+    "adoption": _("solutions adopted elsewhere"),
+}
+
+
+def programme_figures(fiscal_year: int) -> dict[str, int]:
+    """The programme's counts for one fiscal year (engagements by the year they opened, funnel by furthest stage)."""
+    start, end = fiscal_year_instants(fiscal_year)
+    challenges = ChallengePage.objects.live().filter(application_opens__gte=start, application_opens__lt=end).count()
+    applications = (
+        Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .exclude(state=ApplicationState.DRAFT).count()
+    )
+    matches = Engagement.objects.filter(fiscal_year=fiscal_year).exclude(source=Engagement.Source.ADOPTION)
+    counts = matches.aggregate(
+        matches=Count("pk"),
+        poc=Count("pk", filter=Q(furthest_stage__in=_reached(Stage.POC_RUNNING))),
+        contract=Count("pk", filter=Q(furthest_stage__in=_reached(Stage.CONTRACT))),
+        deployment=Count("pk", filter=Q(furthest_stage__in=_reached(Stage.DEPLOYMENT))),
+    )
+    adopted = matches.filter(adoptions__isnull=False).distinct().count()
+    adoptions = Engagement.objects.filter(fiscal_year=fiscal_year, source=Engagement.Source.ADOPTION).count()
+    paid = TravelRequest.objects.filter(fiscal_year=fiscal_year, state=TravelState.PAID).aggregate(
+        yen=Sum("settled_yen"), trips=Count("pk"))
+    return {
+        "challenges": challenges,
+        "applications": applications,
+        "matches": counts["matches"],
+        "poc": counts["poc"],
+        "contract": counts["contract"],
+        "deployment": counts["deployment"],
+        "adoption": adopted,
+        "adoptions": adoptions,
+        "travel_paid_yen": int(paid["yen"] or 0),
+        "trips_paid": paid["trips"],
+    }
+
+
+def funnel(fiscal_year: int, figures: dict[str, int] | None = None) -> list[FunnelStep]:
+    figures = figures or programme_figures(fiscal_year)
+    steps, previous = [], None
+    for key, label in FUNNEL_LABELS.items():
+        count = figures[key]
+        rate = None if previous in (None, 0) else round(100 * count / previous, 1)
+        steps.append(FunnelStep(key, label, count, rate))
+        previous = count
+    return steps
+
+
+def budget_summary(fiscal_year: int) -> FiscalBudget | None:
+    return FiscalBudget.objects.filter(fiscal_year=fiscal_year).first()
+
+
+def engagements_by_stage(fiscal_year: int | None = None) -> list[tuple[str, int]]:
+    qs = Engagement.objects.all()
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    counts = dict(qs.values_list("stage").annotate(n=Count("pk")))
+    return [(str(label), counts.get(value, 0)) for value, label in Stage.choices]
+
+
+def engagements_by_prefecture(fiscal_year: int | None = None) -> list[tuple[str, int]]:
+    qs = Engagement.objects.all()
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    rows = (
+        qs.values("municipality__prefecture__code", "municipality__prefecture__name_ja",
+                  "municipality__prefecture__name_en")
+        .annotate(n=Count("pk")).order_by("municipality__prefecture__code")
+    )
+    return [(r["municipality__prefecture__name_ja"] or "—", r["n"]) for r in rows]
+
+
+def stalled_engagements() -> QuerySet[Engagement]:
+    return (
+        Engagement.objects.filter(Q(stalled_flagged_at__isnull=False) | Q(stage=Stage.STALLED))
+        .exclude(stage=Stage.ENDED)
+        .select_related("municipality", "startup", "challenge")
+        .order_by("last_activity_at")
+    )
+
+
+def fiscal_years() -> list[int]:
+    """Every fiscal year with a budget or an engagement, newest first."""
+    years = set(FiscalBudget.objects.values_list("fiscal_year", flat=True))
+    years |= set(Engagement.objects.values_list("fiscal_year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def open_adoption_requests() -> QuerySet[AdoptionRequest]:
+    return AdoptionRequest.objects.filter(state=AdoptionRequest.State.REQUESTED).select_related(
+        "origin__municipality", "origin__startup", "municipality", "requested_by")
+
+
+def available_transitions(engagement: Engagement, sides: set[str]) -> list[workflow.Transition]:
+    return [t for t in workflow.transitions_from(engagement.stage) if t.sides & sides]

@@ -1,0 +1,56 @@
+"""Tracker services (writes): keyword-only, one transaction, an audit event and a notification each."""
+
+from .adoption import (
+    adoption_decline,
+    adoption_link,
+    adoption_request_create,
+    case_study_approve,
+    case_study_draft,
+)
+from .engagements import (
+    engagement_open,
+    engagement_transition,
+    flag_stalled_engagements,
+    progress_report_create,
+)
+from .ledger import BudgetExceeded, balances
+from .travel import (
+    default_origin,
+    fiscal_budget_set,
+    ledger_reverse,
+    travel_estimate,
+    travel_excess_approve,
+    travel_excess_refuse,
+    travel_request_approve,
+    travel_request_create,
+    travel_request_pay,
+    travel_request_reject,
+    travel_request_settle,
+    travel_trip_done,
+)
+
+__all__ = [
+    "BudgetExceeded",
+    "adoption_decline",
+    "adoption_link",
+    "adoption_request_create",
+    "balances",
+    "case_study_approve",
+    "case_study_draft",
+    "default_origin",
+    "engagement_open",
+    "engagement_transition",
+    "fiscal_budget_set",
+    "flag_stalled_engagements",
+    "ledger_reverse",
+    "progress_report_create",
+    "travel_estimate",
+    "travel_excess_approve",
+    "travel_excess_refuse",
+    "travel_request_approve",
+    "travel_request_create",
+    "travel_request_pay",
+    "travel_request_reject",
+    "travel_request_settle",
+    "travel_trip_done",
+]

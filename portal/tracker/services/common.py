@@ -1,0 +1,54 @@
+"""Helpers the tracker's services share: who hears about an engagement, yen checks, links."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import User
+from portal.core.notifications import notify
+
+from ..models import Engagement
+
+
+def members(*organisations) -> list[User]:
+    ids = [o.pk for o in organisations if o is not None]
+    return list(User.objects.filter(memberships__organisation_id__in=ids, is_active=True).distinct())
+
+
+def site_url(engagement: Engagement) -> str:
+    return reverse("tracker:engagement", args=[engagement.pk])
+
+
+def admin_url(engagement: Engagement) -> str:
+    return reverse("tracker_admin:engagement", args=[engagement.pk])
+
+
+def notify_both_sides(engagement: Engagement, *, kind: str, title, body="") -> None:
+    """Startup members get the link to their page on the site, municipality staff the admin's."""
+    notify(members(engagement.startup), kind=kind, title=title, body=body, url=site_url(engagement))
+    notify(members(engagement.municipality), kind=kind, title=title, body=body, url=admin_url(engagement))
+
+
+def yen(value, field: str, *, allow_zero: bool = True) -> int:
+    """An amount in whole yen, or a ValidationError naming the field: no negatives, fractions or text."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise ValidationError({field: _("Enter a whole number of yen (no fractions).")}, code="not_integer")
+    if value < 0:
+        raise ValidationError({field: _("An amount in yen cannot be negative.")}, code="negative")
+    if value == 0 and not allow_zero:
+        raise ValidationError({field: _("Enter an amount above zero.")}, code="zero")
+    return value
+
+
+def require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: it is recorded with the change.")}, code="reason_required")
+    return reason

@@ -1,0 +1,416 @@
+"""Travel-cost support: budgets, requests, approval into the ledger, settlement with receipts, payment.
+
+States: requested → approved → trip done → settled → paid; or rejected. A settlement above the approved amount
+waits in "excess review" until the ministry reserves the difference (or settles at the approved amount).
+Every approval locks the fiscal year's budget row and checks the ledger's free amount inside the same transaction,
+so concurrent approvals can never overspend it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Organisation
+from portal.applications.uploads import check_upload
+from portal.core.audit import record
+from portal.core.notifications import notify
+from portal.geo.models import LocalGovernment
+from portal.geo.selectors import estimate_travel_cost
+
+from .. import permissions
+from ..fiscal import JST, fiscal_year_bounds, fiscal_year_of, today_jst
+from ..models import (
+    Engagement,
+    FiscalBudget,
+    LedgerEntry,
+    Transport,
+    TravelReceipt,
+    TravelRequest,
+    TravelState,
+)
+from . import ledger
+from .common import members, require_reason, yen
+
+State = TravelState
+Kind = LedgerEntry.Kind
+
+
+def _decide_or_refuse(actor) -> None:
+    allowed, why = permissions.can_decide_travel(actor)
+    if not allowed:
+        raise PermissionDenied(why)
+
+
+def _expect(request: TravelRequest, *states: str) -> None:
+    if request.state not in states:
+        raise ValidationError(
+            _("This is not possible while the request is “%(state)s”.") % {"state": request.get_state_display()},
+            code="wrong_state",
+        )
+
+
+def _tell_startup(request: TravelRequest, *, kind: str, title, body="") -> None:
+    notify(members(request.engagement.startup), kind=kind, title=title, body=body,
+           url=f"/mypage/trips/{request.pk}/")
+
+
+# --- budgets ---------------------------------------------------------------------------------------------------
+
+
+def fiscal_budget_set(*, fiscal_year: int, amount_yen, actor, note: str = "") -> FiscalBudget:
+    """Create or change a fiscal year's budget; it can never drop below what is already committed."""
+    _decide_or_refuse(actor)
+    amount = yen(amount_yen, "amount_yen")
+    if not 2000 <= int(fiscal_year) <= 2100:
+        raise ValidationError({"fiscal_year": _("Enter a fiscal year such as 2026.")})
+    with transaction.atomic():
+        budget = FiscalBudget.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
+        before = budget.amount_yen if budget else None
+        if budget is None:
+            budget = FiscalBudget(fiscal_year=fiscal_year, amount_yen=amount, note=note)
+        else:
+            committed = budget.reserved_yen + budget.settled_yen + budget.paid_yen
+            if amount < committed:
+                raise ValidationError({"amount_yen": _("¥%(c)s is already reserved, settled or paid; the budget "
+                                                       "cannot be smaller.") % {"c": f"{committed:,}"}})
+            budget.amount_yen = amount
+            budget.note = note or budget.note
+        budget.full_clean()
+        budget.save()
+        record(actor=actor, action="tracker.budget_set", obj=budget, before=before, amount_yen=amount)
+    return budget
+
+
+# --- the request ---------------------------------------------------------------------------------------------
+
+
+def default_origin(startup) -> LocalGovernment | None:
+    """Where a startup's trips start by default: its prefecture (placed at the prefectural office)."""
+    if startup.prefecture_id is None:
+        return None
+    return LocalGovernment.objects.filter(prefecture_id=startup.prefecture_id, kind=LocalGovernment.Kind.PREFECTURE).first()
+
+
+def travel_estimate(*, origin: LocalGovernment, destination: LocalGovernment, travellers: int,
+                    departure_date: dt.date, return_date: dt.date, transport: str | None = None):
+    """The geo estimate for this trip (nights from the dates), to pre-fill a request."""
+    nights = max(0, (return_date - departure_date).days)
+    return estimate_travel_cost(origin, destination, travellers=travellers, nights=nights, mode=transport or None)
+
+
+def travel_request_create(
+    *,
+    engagement: Engagement,
+    actor,
+    origin: LocalGovernment,
+    departure_date: dt.date,
+    return_date: dt.date,
+    travellers: int,
+    traveller_names: str,
+    purpose: str,
+    transport: str,
+    fares_yen,
+    lodging_yen,
+    allowance_yen,
+    destination: LocalGovernment | None = None,
+) -> TravelRequest:
+    """A startup member asks for support for one trip; the policy caps in settings are checked here."""
+    allowed, why = permissions.can_request_travel(actor, engagement)
+    if not allowed:
+        raise PermissionDenied(why)
+    errors: dict[str, list] = {}
+    amounts = {}
+    for name, value in (("estimate_fares_yen", fares_yen), ("estimate_lodging_yen", lodging_yen),
+                        ("estimate_allowance_yen", allowance_yen)):
+        try:
+            amounts[name] = yen(value, name)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if isinstance(travellers, bool) or not isinstance(travellers, int) or travellers < 1:
+        errors.setdefault("travellers", []).append(_("At least one person travels."))
+    elif travellers > settings.TRAVEL_MAX_TRAVELLERS:
+        errors.setdefault("travellers", []).append(
+            _("At most %(n)d travellers per trip are supported.") % {"n": settings.TRAVEL_MAX_TRAVELLERS})
+    if transport not in Transport.values:
+        errors.setdefault("transport", []).append(_("Choose a means of transport."))
+    if departure_date and return_date and return_date < departure_date:
+        errors.setdefault("return_date", []).append(_("The return cannot be before the departure."))
+    fy = fiscal_year_of(departure_date) if departure_date else None
+    if fy is not None and return_date and fiscal_year_of(return_date) != fy:
+        first, last = fiscal_year_bounds(fy)
+        errors.setdefault("return_date", []).append(
+            _("A trip must lie within one fiscal year: FY%(fy)d runs from %(first)s to %(last)s.")
+            % {"fy": fy, "first": first.isoformat(), "last": last.isoformat()})
+    if fy is not None and not FiscalBudget.objects.filter(fiscal_year=fy).exists():
+        errors.setdefault("departure_date", []).append(
+            _("There is no travel-support budget for FY%(year)d.") % {"year": fy})
+    total = sum(amounts.values())
+    if len(amounts) == 3 and total == 0:
+        errors.setdefault("estimate_fares_yen", []).append(_("The trip costs nothing: there is nothing to support."))
+    if len(amounts) == 3 and total > settings.TRAVEL_CAP_PER_TRIP_YEN:
+        errors.setdefault("estimate_fares_yen", []).append(
+            _("¥%(total)s is above the cap of ¥%(cap)s per trip.")
+            % {"total": f"{total:,}", "cap": f"{settings.TRAVEL_CAP_PER_TRIP_YEN:,}"})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The engagement row lock serialises requests of one engagement, so the trip count cannot be raced past.
+        engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        trips = TravelRequest.objects.filter(engagement=engagement, fiscal_year=fy).exclude(state=State.REJECTED)
+        if trips.count() >= settings.TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY:
+            raise ValidationError(
+                _("This engagement already has %(n)d supported trips in FY%(fy)d, the most allowed.")
+                % {"n": settings.TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY, "fy": fy}, code="too_many_trips")
+        request = TravelRequest(
+            engagement=engagement, requested_by=actor, origin=origin,
+            destination=destination or engagement.municipality.local_government,
+            departure_date=departure_date, return_date=return_date, fiscal_year=fy, travellers=travellers,
+            traveller_names=(traveller_names or "").strip(), purpose=(purpose or "").strip(), transport=transport,
+            estimate_total_yen=total, **amounts,
+        )
+        request.full_clean()
+        request.save()
+        record(actor=actor, action="tracker.travel_requested", obj=request, total_yen=total, fiscal_year=fy)
+        notify(members(engagement.municipality), kind="tracker.travel_requested",
+               title=_("%(startup)s plans a visit on %(date)s") % {"startup": engagement.startup,
+                                                                   "date": departure_date.isoformat()})
+    return request
+
+
+def travel_request_approve(*, request: TravelRequest, actor, amount_yen=None, note: str = "") -> TravelRequest:
+    """Ministry approval: reserve the amount (the requested total by default) in the fiscal year's budget.
+
+    Raises BudgetExceeded, naming what is left, when the budget's free amount does not cover it.
+    """
+    _decide_or_refuse(actor)
+    with transaction.atomic():
+        request = TravelRequest.objects.select_for_update().select_related("engagement__startup").get(pk=request.pk)
+        _expect(request, State.REQUESTED)
+        amount = request.estimate_total_yen if amount_yen in (None, "") else yen(amount_yen, "amount_yen",
+                                                                               allow_zero=False)
+        if amount > request.estimate_total_yen:
+            raise ValidationError({"amount_yen": _("Approve at most the requested ¥%(r)s.")
+                                   % {"r": f"{request.estimate_total_yen:,}"}})
+        budget = ledger.lock_budget(request.fiscal_year)
+        ledger.ensure_available(budget, amount)
+        ledger.post(budget=budget, kind=Kind.RESERVE, amount=amount, actor=actor, request=request, note=note)
+        request.state = State.APPROVED
+        request.budget = budget
+        request.approved_yen = amount
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.decision_note = note
+        request.save()
+        record(actor=actor, action="tracker.travel_approved", obj=request, amount_yen=amount,
+               fiscal_year=budget.fiscal_year)
+        _tell_startup(request, kind="tracker.travel_approved",
+                      title=_("Travel support approved: ¥%(amount)s") % {"amount": f"{amount:,}"}, body=note)
+    return request
+
+
+def travel_request_reject(*, request: TravelRequest, actor, reason: str) -> TravelRequest:
+    _decide_or_refuse(actor)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        request = TravelRequest.objects.select_for_update().get(pk=request.pk)
+        _expect(request, State.REQUESTED)
+        request.state = State.REJECTED
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.decision_note = reason
+        request.save()
+        record(actor=actor, action="tracker.travel_rejected", obj=request, reason=reason)
+        _tell_startup(request, kind="tracker.travel_rejected", title=_("Travel support not granted"), body=reason)
+    return request
+
+
+def travel_trip_done(*, request: TravelRequest, actor) -> TravelRequest:
+    allowed, why = permissions.can_settle_travel(actor, request)
+    if not allowed and not permissions.can_decide_travel(actor)[0]:
+        raise PermissionDenied(why)
+    with transaction.atomic():
+        request = TravelRequest.objects.select_for_update().get(pk=request.pk)
+        _expect(request, State.APPROVED)
+        if today_jst() < request.departure_date:
+            raise ValidationError(_("The trip has not started yet."), code="not_yet")
+        request.state = State.TRIP_DONE
+        request.save()
+        record(actor=actor, action="tracker.trip_done", obj=request)
+    return request
+
+
+def _settle(request: TravelRequest, budget: FiscalBudget, amount: int, actor, note: str) -> None:
+    """Move `amount` from reserved to settled and release what is left of the reservation."""
+    reserved = request.approved_yen
+    if amount:
+        ledger.post(budget=budget, kind=Kind.SETTLE, amount=amount, actor=actor, request=request, note=note)
+    if reserved > amount:
+        ledger.post(budget=budget, kind=Kind.RELEASE, amount=reserved - amount, actor=actor, request=request,
+                    note=_("Unspent reservation released."))
+    request.settled_yen = amount
+    request.settled_at = timezone.now()
+    request.state = State.SETTLED if amount else State.PAID
+
+
+def travel_request_settle(*, request: TravelRequest, actor, fares_yen, lodging_yen, allowance_yen,
+                          receipts=()) -> TravelRequest:
+    """The startup settles the actual costs with receipts (checked uploads, stored privately).
+
+    Up to the approved amount: settled at once and the rest released. Above it: waits for the ministry to approve
+    the difference (`travel_excess_approve`) or settle at the approved amount (`travel_excess_refuse`).
+    """
+    allowed, why = permissions.can_settle_travel(actor, request)
+    if not allowed:
+        raise PermissionDenied(why)
+    errors: dict[str, list] = {}
+    actual = {}
+    for name, value in (("actual_fares_yen", fares_yen), ("actual_lodging_yen", lodging_yen),
+                        ("actual_allowance_yen", allowance_yen)):
+        try:
+            actual[name] = yen(value, name)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    receipts = list(receipts)
+    if not receipts:
+        errors.setdefault("receipts", []).append(_("Attach at least one receipt."))
+    checked = []
+    stored = 0
+    for f in receipts:
+        try:
+            info = check_upload(f, already_stored_bytes=stored)
+        except ValidationError as exc:
+            errors.setdefault("receipts", []).extend(exc.messages)
+            continue
+        stored += info.size
+        checked.append((f, info))
+    if errors:
+        raise ValidationError(errors)
+    total = sum(actual.values())
+    with transaction.atomic():
+        request = TravelRequest.objects.select_for_update().select_related("engagement__startup").get(pk=request.pk)
+        _expect(request, State.APPROVED, State.TRIP_DONE)
+        if today_jst() < request.departure_date:
+            raise ValidationError(_("A trip is settled after it has started."), code="not_yet")
+        for f, info in checked:
+            TravelReceipt.objects.create(request=request, file=f, original_name=getattr(f, "name", "")[:255],
+                                         content_type=info.content_type, size=info.size, uploaded_by=actor)
+        for name, value in actual.items():
+            setattr(request, name, value)
+        request.actual_total_yen = total
+        if total > request.approved_yen:
+            request.state = State.EXCESS_REVIEW
+            request.save()
+            record(actor=actor, action="tracker.travel_settled_above_approval", obj=request, actual_yen=total,
+                   approved_yen=request.approved_yen)
+            notify(members_of_ministry(), kind="tracker.travel_excess",
+                   title=_("A settlement is above its approval: ¥%(a)s of ¥%(b)s")
+                   % {"a": f"{total:,}", "b": f"{request.approved_yen:,}"})
+            return request
+        budget = ledger.lock_budget(request.fiscal_year)
+        _settle(request, budget, total, actor, _("Settled on receipts."))
+        request.save()
+        record(actor=actor, action="tracker.travel_settled", obj=request, actual_yen=total,
+               released_yen=request.approved_yen - total)
+    return request
+
+
+def members_of_ministry():
+    return members(*Organisation.objects.filter(kind=Organisation.Kind.MINISTRY))
+
+
+def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> TravelRequest:
+    """A new approval for a settlement above the approved amount: reserve the difference, then settle."""
+    _decide_or_refuse(actor)
+    with transaction.atomic():
+        request = TravelRequest.objects.select_for_update().get(pk=request.pk)
+        _expect(request, State.EXCESS_REVIEW)
+        difference = request.actual_total_yen - request.approved_yen
+        budget = ledger.lock_budget(request.fiscal_year)
+        ledger.ensure_available(budget, difference)
+        ledger.post(budget=budget, kind=Kind.RESERVE, amount=difference, actor=actor, request=request,
+                    note=note or _("Difference above the first approval."))
+        request.approved_yen += difference
+        _settle(request, budget, request.actual_total_yen, actor, _("Settled on receipts."))
+        request.save()
+        record(actor=actor, action="tracker.travel_excess_approved", obj=request, difference_yen=difference)
+        _tell_startup(request, kind="tracker.travel_settled",
+                      title=_("Your settlement of ¥%(a)s is approved") % {"a": f"{request.actual_total_yen:,}"})
+    return request
+
+
+def travel_excess_refuse(*, request: TravelRequest, actor, reason: str) -> TravelRequest:
+    """Refuse the difference: the trip is settled at the approved amount; the startup bears the rest."""
+    _decide_or_refuse(actor)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        request = TravelRequest.objects.select_for_update().get(pk=request.pk)
+        _expect(request, State.EXCESS_REVIEW)
+        budget = ledger.lock_budget(request.fiscal_year)
+        _settle(request, budget, request.approved_yen, actor, reason)
+        request.decision_note = reason
+        request.save()
+        record(actor=actor, action="tracker.travel_excess_refused", obj=request, reason=reason)
+        _tell_startup(request, kind="tracker.travel_settled",
+                      title=_("Settled at the approved ¥%(a)s") % {"a": f"{request.approved_yen:,}"}, body=reason)
+    return request
+
+
+def travel_request_pay(*, request: TravelRequest, actor, paid_on: dt.date) -> TravelRequest:
+    """Record the payment of the settled amount, with its date."""
+    _decide_or_refuse(actor)
+    if not isinstance(paid_on, dt.date):
+        raise ValidationError({"paid_on": _("Enter the payment date.")})
+    if paid_on > today_jst():
+        raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
+    with transaction.atomic():
+        request = TravelRequest.objects.select_for_update().get(pk=request.pk)
+        _expect(request, State.SETTLED)
+        if request.settled_at and paid_on < request.settled_at.astimezone(JST).date():
+            raise ValidationError({"paid_on": _("The payment cannot be before the settlement.")})
+        budget = ledger.lock_budget(request.fiscal_year)
+        ledger.post(budget=budget, kind=Kind.PAY, amount=request.settled_yen, actor=actor, request=request,
+                    note=f"paid on {paid_on.isoformat()}")
+        request.state = State.PAID
+        request.paid_on = paid_on
+        request.save()
+        record(actor=actor, action="tracker.travel_paid", obj=request, amount_yen=request.settled_yen,
+               paid_on=paid_on.isoformat())
+        _tell_startup(request, kind="tracker.travel_paid",
+                      title=_("¥%(a)s paid on %(d)s") % {"a": f"{request.settled_yen:,}", "d": paid_on.isoformat()})
+    return request
+
+
+def ledger_reverse(*, entry: LedgerEntry, actor, reason: str) -> LedgerEntry:
+    """Correct a ledger entry by appending its reversal (never by editing it). A reversed payment returns the
+    request to "settled" so the right payment can be recorded."""
+    _decide_or_refuse(actor)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        budget = ledger.lock_budget(entry.budget.fiscal_year)
+        entry = LedgerEntry.objects.select_related("request").get(pk=entry.pk)
+        if entry.kind == Kind.REVERSAL:
+            raise ValidationError(_("A reversal is not reversed; post the correct entry instead."))
+        if LedgerEntry.objects.filter(reverses=entry).exists():
+            raise ValidationError(_("This entry has already been reversed."))
+        # Reversing moves money back; a reversal that would take more than is free must be refused like an approval.
+        needed = -(entry.reserved_delta + entry.settled_delta + entry.paid_delta)
+        if needed > 0:
+            ledger.ensure_available(budget, needed)
+        now = ledger.balances(budget)
+        for bucket, delta in (("reserved", entry.reserved_delta), ("settled", entry.settled_delta),
+                              ("paid", entry.paid_delta)):
+            if now[bucket] - delta < 0:
+                raise ValidationError(_("The money of this entry has moved on since; reverse the later entries "
+                                        "first."), code="moved_on")
+        reversal = ledger.post(budget=budget, kind=Kind.REVERSAL, amount=entry.amount_yen, actor=actor,
+                               request=entry.request, note=reason, reverses=entry)
+        if entry.kind == Kind.PAY and entry.request is not None:
+            TravelRequest.objects.filter(pk=entry.request_id).update(state=State.SETTLED, paid_on=None)
+        record(actor=actor, action="tracker.ledger_reversed", obj=reversal, reverses=entry.pk, reason=reason)
+    return reversal

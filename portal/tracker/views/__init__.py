@@ -1,0 +1,1 @@
+"""Tracker views: the site (startups' My page), the Wagtail admin (ministry and municipality staff), public results."""
