@@ -140,15 +140,24 @@ def words(text: str) -> dict[str, str]:
     Returns {normalised word: the word as first written}. Uses MeCab + UniDic-lite via fugashi.
     """
     found: dict[str, str] = {}
-    tokens = list(_tagger()(unicodedata.normalize("NFKC", text or "")))
+    # MeCab skips line breaks, so a title's last noun would run into the description's first: one line at a time.
+    for line in unicodedata.normalize("NFKC", text or "").splitlines():
+        _line_words(line, found)
+    return found
+
+
+def _line_words(line: str, found: dict[str, str]) -> None:
+    tokens = list(_tagger()(line))
     compound: list[str] = []
 
     def flush() -> None:
-        parts = [p for p in compound if p]
-        if len(parts) > 1 and len(parts) <= 4:
-            word = "".join(parts)
-            if _keep(word.lower()):
-                found.setdefault(word.lower(), word)
+        # every run of 2+ consecutive parts, so 「見守りビーコンタグ」 still shares 「ビーコンタグ」 with another text
+        parts = [p for p in compound if p][:6]
+        for length in range(2, len(parts) + 1):
+            for start in range(len(parts) - length + 1):
+                word = "".join(parts[start : start + length])
+                if _keep(word.lower()):
+                    found.setdefault(word.lower(), word)
         compound.clear()
 
     # `pos` is one string per token; building the full feature tuple is slow, so only verbs ask for it.
@@ -175,7 +184,6 @@ def words(text: str) -> dict[str, str]:
         else:
             flush()
     flush()
-    return found
 
 
 class KeywordFinder:
