@@ -20,8 +20,8 @@ def messages_of(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    paginator = Paginator(queryset, per_page)
+def paginate(request, queryset, per_page: int | None = None):
+    paginator = Paginator(queryset, per_page or PAGE_SIZE)
     return paginator, paginator.get_page(request.GET.get("page"))
 
 
