@@ -11,6 +11,7 @@ import argparse
 import http.client
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -20,7 +21,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-PORT = 8765
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = _free_port()
 
 CATALOGUE_URLS = [
     "/challenges/",

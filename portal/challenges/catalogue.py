@@ -27,6 +27,7 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FACETS = ("theme", "prefecture", "municipality", "status")
 FACET_CACHE_SECONDS = 60
+MUNICIPALITY_FACET_SIZE = 30
 VERSION_KEY = "challenges:catalogue:version"
 # Parameters that do not change the counts.
 _NOT_FACET_RELEVANT = {"page", "per_page", "sort"}
@@ -115,11 +116,20 @@ def facet_counts(data, queryset) -> dict[str, list[dict]]:
         for p in Prefecture.objects.filter(code__in=[c for c in pref_rows if c])
     ]
 
-    muni_rows = dict(base("municipality").values_list("municipality").annotate(n=Count("pk")).order_by())
-    counts["municipality"] = [
-        {"value": o.slug, "label": str(o), "count": muni_rows[o.pk]}
-        for o in Organisation.objects.filter(pk__in=list(muni_rows)).order_by("name_kana", "name")
-    ]
+    # Up to MUNICIPALITY_FACET_SIZE municipalities with the most challenges (1,700+ would drown the page).
+    muni_rows = dict(
+        base("municipality")
+        .values_list("municipality")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "municipality")[:MUNICIPALITY_FACET_SIZE]
+    )
+    counts["municipality"] = sorted(
+        (
+            {"value": o.slug, "label": str(o), "count": muni_rows[o.pk]}
+            for o in Organisation.objects.filter(pk__in=list(muni_rows))
+        ),
+        key=lambda item: (-item["count"], item["label"]),
+    )
 
     status_totals = base("status").aggregate(
         **{s.value: Count("pk", filter=status_q(s.value)) for s in ChallengeStatus}

@@ -50,6 +50,8 @@ class ChallengeFilter(django_filters.FilterSet):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY),
         to_field_name="slug",
         field_name="municipality",
+        # Chosen through the facet links: a <select> of every municipality would be long and slow to render.
+        widget=forms.HiddenInput,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ChallengeStatus.choices, method="filter_status"
