@@ -30,13 +30,20 @@ PROGRAMME_APPS = (
     "search",
 )
 
-# The audit log is append-only: nobody edits or deletes its rows through the admin.
-NEVER_GRANTED = {"core.add_auditevent", "core.change_auditevent", "core.delete_auditevent"}
+# Not for the Ministry group: the audit log is append-only; users are invited (services), not created or edited
+# in Wagtail's user screens, whose "administrator" checkbox would let anyone with change_user make superusers.
+MINISTRY_EXCLUDED = {
+    "core.add_auditevent",
+    "core.change_auditevent",
+    "core.delete_auditevent",
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.delete_user",
+}
 
 MINISTRY_EXTRA_PERMISSIONS = [
     "wagtailadmin.access_admin",
     "accounts.view_user",
-    "accounts.change_user",
     "wagtailcore.add_collection",
     "wagtailcore.change_collection",
     "wagtailcore.view_collection",
@@ -153,9 +160,9 @@ def sync_ministry_permissions(apps=global_apps) -> None:
     wanted = Permission.objects.filter(content_type__app_label__in=PROGRAMME_APPS).select_related(
         "content_type"
     )
-    group.permissions.add(
-        *(p for p in wanted if f"{p.content_type.app_label}.{p.codename}" not in NEVER_GRANTED)
-    )
+    label = "{0.content_type.app_label}.{0.codename}".format
+    group.permissions.add(*(p for p in wanted if label(p) not in MINISTRY_EXCLUDED))
+    group.permissions.remove(*_permissions(apps, sorted(MINISTRY_EXCLUDED)))
 
 
 def on_post_migrate(sender, app_config=None, apps=global_apps, using="default", **kwargs):

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.accounts.wagtail_users_app.AccountsUsersAppConfig",  # wagtail.users with forms for our User model
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
