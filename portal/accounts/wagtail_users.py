@@ -36,4 +36,3 @@ class AccountsUserEditForm(_OurNames, UserEditForm):
 class AccountsUserViewSet(UserViewSet):
     def get_form_class(self, for_update=False):
         return AccountsUserEditForm if for_update else AccountsUserCreationForm
-

@@ -11,16 +11,28 @@ pytestmark = pytest.mark.django_db
 
 def codenames(group_name):
     group = Group.objects.get(name=group_name)
-    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+    return {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+    }
 
 
 def test_groups_exist_with_their_permissions():
     ministry = codenames("Ministry")
-    assert {"wagtailadmin.access_admin", "accounts.change_organisation", "accounts.add_invitation"} <= ministry
+    assert {
+        "wagtailadmin.access_admin",
+        "accounts.change_organisation",
+        "accounts.add_invitation",
+    } <= ministry
     assert {"core.change_auditevent", "accounts.change_user", "accounts.add_user"}.isdisjoint(ministry)
     municipality = codenames("Municipality")
-    assert {"wagtailadmin.access_admin", "accounts.view_organisation", "accounts.change_organisation"} <= municipality
-    assert {"accounts.add_organisation", "accounts.add_invitation", "accounts.change_user"}.isdisjoint(municipality)
+    assert {
+        "wagtailadmin.access_admin",
+        "accounts.view_organisation",
+        "accounts.change_organisation",
+    } <= municipality
+    assert {"accounts.add_organisation", "accounts.add_invitation", "accounts.change_user"}.isdisjoint(
+        municipality
+    )
     assert Group.objects.get(name="Ministry").page_permissions.exists()
 
 
@@ -51,7 +63,13 @@ def test_ministry_staff_cannot_edit_users_or_make_superusers(client, ministry, t
     client.force_login(mic)
     response = client.post(
         f"/admin/users/edit/{official.pk}/",
-        {"email": official.email, "first_name": "x", "last_name": "y", "is_superuser": "on", "is_active": "on"},
+        {
+            "email": official.email,
+            "first_name": "x",
+            "last_name": "y",
+            "is_superuser": "on",
+            "is_active": "on",
+        },
     )
     assert response.status_code in (302, 403)
     official.refresh_from_db()
