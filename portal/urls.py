@@ -5,10 +5,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts import views as accounts_views
 from portal.core import views as core_views
+from portal.programme.sitemaps import BilingualSitemap
 from portal.tracker.views import public as tracker_public
 
 handler404 = "portal.core.views.page_not_found"
@@ -21,6 +23,8 @@ urlpatterns = [
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open-data/", include("portal.challenges.urls")),
+    # One sitemap for both languages (each page's ja and en address with hreflang alternates).
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": BilingualSitemap}}, name="sitemap"),
 ]
 
 if settings.DEBUG:
@@ -38,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", core_views.privacy_policy, name="privacy"),
     path("", include("portal.applications.urls")),
     path("geo/", include("portal.geo.urls")),  # local-government autocomplete (JSON)
+    path("", include("portal.programme.urls")),  # news feeds under /news/feed/
     # Wagtail's page serving last: it matches everything else.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

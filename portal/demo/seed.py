@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Organisation, StartupProfile, User
-from portal.core.models import Theme
+from portal.challenges.models import ChallengePage
+from portal.core.models import HomePage, Theme
 from portal.geo.models import LocalGovernment, Prefecture
+from portal.programme.demo import attach_challenges_to_rounds, create_demo_programme
 
 from . import data
 
@@ -109,7 +111,16 @@ def seed_startups(result: SeedResult) -> None:
             result.logins.append(("startup", user.email, "/mypage/"))
 
 
-STEPS = [seed_ministry, seed_municipalities, seed_startups]
+def seed_programme(result: SeedResult) -> None:
+    """Rounds FY2017/FY2018/FY2026, news, guides; challenges without a round join the round of their fiscal year."""
+    home = HomePage.objects.first()
+    if home is None:
+        raise RuntimeError("The home page is missing: run `manage.py migrate`.")
+    programme = create_demo_programme(home, result.municipalities)
+    attach_challenges_to_rounds(ChallengePage.objects.filter(round__isnull=True), programme.rounds)
+
+
+STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_programme]
 
 
 def seed_all(progress=None) -> SeedResult:

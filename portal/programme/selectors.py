@@ -1,0 +1,68 @@
+"""Reads for the programme's pages and the home page, with related rows fetched up front."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from . import results
+from .calendar import jst_date
+from .models import ContentPage, NewsIndexPage, NewsPage, RoundIndexPage, RoundPage
+
+
+def live_rounds() -> QuerySet[RoundPage]:
+    return RoundPage.objects.live().public().prefetch_related("steps").order_by("fiscal_year")
+
+
+def current_round(now: dt.datetime | None = None) -> RoundPage | None:
+    """The round a visitor should see now: the one whose schedule covers today (JST; the later one if two do),
+    else the next one to start, else the most recent one."""
+    day = jst_date(now or timezone.now())
+    rounds = list(live_rounds())
+    if not rounds:
+        return None
+    running = [r for r in rounds if r.span()[0] <= day <= r.span()[1]]
+    if running:
+        return running[-1]
+    upcoming = [r for r in rounds if r.span()[0] > day]
+    if upcoming:
+        return min(upcoming, key=lambda r: r.span()[0])
+    return rounds[-1]
+
+
+def latest_news(limit: int = 3) -> list[NewsPage]:
+    return list(NewsPage.objects.live().public().order_by("-date", "-pk")[:limit])
+
+
+def feed_news(limit: int = 30) -> QuerySet[NewsPage]:
+    """Live, public news for the RSS/Atom feeds, newest first."""
+    return NewsPage.objects.live().public().order_by("-date", "-pk")[:limit]
+
+
+def news_index() -> NewsIndexPage | None:
+    return NewsIndexPage.objects.live().public().first()
+
+
+def round_index() -> RoundIndexPage | None:
+    return RoundIndexPage.objects.live().public().first()
+
+
+def guide_pages(home) -> QuerySet[ContentPage]:
+    """Content pages directly under the home page marked "show in menus": the programme's guides."""
+    return ContentPage.objects.live().public().child_of(home).filter(show_in_menus=True)
+
+
+def results_so_far() -> list[results.Figure]:
+    """Every live round's figures added up (what the programme has achieved since FY2017), with the number of
+    municipalities that have taken part (each counted once)."""
+    rounds = list(live_rounds())
+    totals: dict[str, int] = {}
+    taking_part = RoundPage.municipalities.through.objects.filter(roundpage__in=rounds)
+    if rounds:
+        totals["municipalities"] = taking_part.values("organisation").distinct().count()
+    for round_page in rounds:
+        for key, value in round_page.result_figures().items():
+            totals[key] = totals.get(key, 0) + value
+    return results.as_figures(totals)

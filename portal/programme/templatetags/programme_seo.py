@@ -1,0 +1,24 @@
+from django import template
+
+from .. import seo
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def seo_meta(context):
+    """Everything includes/seo_meta.html prints, for the page (or plain view) being rendered."""
+    request = context.get("request")
+    if request is None:
+        return {}
+    return seo.seo_context(request, context.get("page"))
+
+
+@register.simple_tag
+def page_title(page):
+    return seo.page_title(page)
+
+
+@register.simple_tag
+def page_description(page):
+    return seo.page_description(page)
