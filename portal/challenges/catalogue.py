@@ -14,7 +14,9 @@ import hashlib
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from portal.accounts.models import Organisation
 from portal.core.models import Theme
@@ -28,6 +30,7 @@ MAX_PAGE_SIZE = 100
 FACETS = ("theme", "prefecture", "municipality", "status")
 FACET_CACHE_SECONDS = 60
 MUNICIPALITY_FACET_SIZE = 30
+FRAGMENT_TEMPLATE = "challenges/includes/catalogue.html"
 VERSION_KEY = "challenges:catalogue:version"
 # Parameters that do not change the counts.
 _NOT_FACET_RELEVANT = {"page", "per_page", "sort"}
@@ -170,3 +173,23 @@ def build(request, queryset, *, base_key: str = "") -> dict:
         "querystring": query.urlencode(),
         "active_filters": {k: v for k, v in data.items() if k in FACETS and v},
     }
+
+
+def render(request, queryset, *, page, base_key: str = "") -> str:
+    """The catalogue's HTML (filters, facets, results, pagination), cached per query and language for a minute.
+
+    The cache key carries the catalogue version, so publishing or unpublishing a challenge shows at once.
+    Invalid filters and previews are never cached.
+    """
+    items = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
+    digest = hashlib.sha256(repr((base_key, items)).encode()).hexdigest()[:32]
+    key = f"challenges:html:{catalogue_version()}:{translation.get_language()}:{digest}"
+    cacheable = not getattr(request, "is_preview", False)
+    html = cache.get(key) if cacheable else None
+    if html is None:
+        context = build(request, queryset, base_key=base_key)
+        context["page"] = page
+        html = render_to_string(FRAGMENT_TEMPLATE, context, request=request)
+        if cacheable and context["filter"].is_valid():
+            cache.set(key, html, FACET_CACHE_SECONDS)
+    return mark_safe(html)  # rendered by our own template, escaped there  # noqa: S308

@@ -59,8 +59,8 @@ class ChallengeIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(
-            catalogue.build(request, ChallengePage.objects.live().child_of(self), base_key=f"index:{self.pk}")
+        context["catalogue_html"] = catalogue.render(
+            request, ChallengePage.objects.live().child_of(self), page=self, base_key=f"index:{self.pk}"
         )
         return context
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -128,6 +129,7 @@ def test_pagination(client, world):
 
 
 def _count_queries(client, per_page):
+    cache.clear()  # count a cold page: the rendered catalogue and the facet counts are cached otherwise
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(f"/challenges/?per_page={per_page}")
     assert response.status_code == 200
@@ -170,3 +172,13 @@ def test_cached_facet_counts_follow_publishing_and_outcomes(client, world):
     assert _theme_count(client.get("/challenges/?status=open"), "snow-removal") == 1
     new.unpublish()
     assert _theme_count(client.get("/challenges/?status=no_match"), "snow-removal") == 0
+
+
+def test_rendered_catalogue_is_cached_until_something_is_published(client, world):
+    first = client.get("/challenges/?theme=tourism").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/challenges/?theme=tourism").content.decode()
+    assert again.count("challenge-card") == first.count("challenge-card") == 3
+    assert not any("challenges_challengepage" in q["sql"] for q in ctx.captured_queries)
+    cf.challenge(title="新しい観光の課題", themes=["tourism"])
+    assert "新しい観光の課題" in client.get("/challenges/?theme=tourism").content.decode()
