@@ -94,3 +94,12 @@ def closed_challenge(world, **kwargs):
         closes=now - dt.timedelta(seconds=1),
         **kwargs,
     )
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service-level messages are compared in English (the source); pages choose their language by URL."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

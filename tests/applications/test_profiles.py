@@ -78,7 +78,7 @@ def test_public_profile_shows_public_part_only(client, world):
     for private in ("7000012050002", "contact@a.example.jp", "03-1234-5678", "山田太郎", "秘密の社員"):
         assert private not in page
     listing = client.get(reverse("applications:startup_list")).content.decode()
-    assert "株式会社エー" in listing and "contact@a.example.jp" not in listing
+    assert "/startups/startup-a/" in listing and "contact@a.example.jp" not in listing
 
 
 def test_private_profiles_are_not_listed(client, world):
