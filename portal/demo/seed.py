@@ -13,6 +13,7 @@ from portal.challenges.models import ChallengePage
 from portal.core.models import HomePage, Theme
 from portal.geo.models import LocalGovernment, Prefecture
 from portal.programme.demo import attach_challenges_to_rounds, create_demo_programme
+from portal.tracker.demo import create_demo_tracker
 
 from . import data
 
@@ -120,7 +121,13 @@ def seed_programme(result: SeedResult) -> None:
     attach_challenges_to_rounds(ChallengePage.objects.filter(round__isnull=True), programme.rounds)
 
 
-STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_programme]
+def seed_tracker(result: SeedResult) -> None:
+    """What became of the FY2017 matches: engagements, trips and budgets, an adoption, a published case study."""
+    create_demo_tracker(ministry=result.ministry, municipalities=result.municipalities, startups=result.startups,
+                        matches=data.FY2017_MATCHES)
+
+
+STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_programme, seed_tracker]
 
 
 def seed_all(progress=None) -> SeedResult:

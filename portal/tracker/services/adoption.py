@@ -68,7 +68,7 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
         if origin.stage == Stage.DEPLOYMENT:
             engagement_transition(engagement=origin, transition="adopted_elsewhere", actor=None,
                                   reason=_("Adopted by %(m)s.") % {"m": req.municipality})
-        record(actor=actor, action="tracker.adoption_linked", obj=engagement, origin=origin.pk, request=req.pk)
+        record(actor=actor, action="tracker.adoption_linked", obj=engagement, origin=origin.pk, adoption_request=req.pk)
         notify(members(req.municipality), kind="tracker.adoption_linked",
                title=_("Your adoption of %(o)s is under way") % {"o": origin}, url="")
     return engagement
@@ -164,8 +164,9 @@ def case_study_approve(*, page: CaseStudyPage, actor) -> CaseStudyPage:
         page.save(update_fields=[f"{side}_approved_at", f"{side}_approved_by"])
         record(actor=actor, action="tracker.case_study_approved", obj=page, side=side)
         if page.both_approved:
-            revision = page.latest_revision or page.save_revision(user=actor)
-            revision.publish(user=actor)
+            revision = page.latest_revision or page.save_revision()
+            # Published by the service on both parties' word: neither party holds Wagtail's publish permission.
+            revision.publish(user=None)
             record(actor=actor, action="tracker.case_study_published", obj=page)
             notify_both_sides(page.engagement, kind="tracker.case_study_published",
                               title=_("Your case study is published"), body=page.title)
