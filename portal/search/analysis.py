@@ -142,12 +142,15 @@ def query_phrases(query: str) -> list[list[str]]:
 
 
 def _primary_tokens(text: str) -> list[tuple[str, int, int]]:
-    """One token per position (the unigram for CJK, the word otherwise), with original offsets."""
+    """One unit per position (each CJK character, each word), with offsets in the original text."""
+    norm, starts, ends = normalize_with_offsets(text)
     out = []
-    for tok in tokenize(text):
-        if not out or out[-1][3] != tok.pos:
-            out.append((tok.text, tok.start, tok.end, tok.pos))
-    return [(t, s, e) for t, s, e, _ in out]
+    for m in _TOKEN_RE.finditer(norm):
+        if m.lastgroup == "word":
+            out.append((m.group(), starts[m.start()], ends[m.end() - 1]))
+        else:
+            out.extend((ch, starts[m.start() + i], ends[m.start() + i]) for i, ch in enumerate(m.group()))
+    return out
 
 
 def _query_sequences(query: str) -> list[list[str]]:

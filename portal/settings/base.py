@@ -200,6 +200,10 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-ind
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "portal.search.backend"},  # index in SEARCH_INDEX_DIR
 }
+# What /search/ covers (portal/search/registry.py); apps append their public models here.
+SITE_SEARCH_MODELS = [
+    {"model": "challenges.ChallengePage", "theme_field": "themes", "snippet_fields": ["summary", "background"]},
+]
 
 PRIVACY_POLICY_VERSION = "2026-11-01"
 

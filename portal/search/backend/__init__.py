@@ -67,7 +67,9 @@ class WhooshSearchResults(BaseSearchResults):
         found = [(hit["pk"], hit.score) for hit in page]
         # The database has the last word: an object deleted or no longer matching the queryset's filters
         # (unpublished a moment ago) is not shown even before the index hears of it.
-        objects = {str(obj.pk): obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in found])}
+        objects = {
+            str(obj.pk): obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in found])
+        }
         out = []
         for pk, score in found:
             obj = objects.get(pk)

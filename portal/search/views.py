@@ -1,0 +1,77 @@
+"""The site search page: /search/?q=… over the models listed in SITE_SEARCH_MODELS, with facets by type and theme."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from wagtail.models import Page
+
+from . import analysis
+from .forms import SiteSearchForm
+from .registry import searchable_models
+
+PAGE_SIZE = 20
+
+
+def _theme_facets(entry, results):
+    if not entry.theme_field:
+        return []
+    counts = results.facet(entry.theme_field)
+    theme_model = entry.model._meta.get_field(entry.theme_field).related_model
+    names = {
+        t.pk: str(t) for t in theme_model._default_manager.filter(pk__in=[k for k in counts if k is not None])
+    }
+    return [{"pk": pk, "name": names[pk], "count": n} for pk, n in counts.items() if pk in names]
+
+
+def _restrict_to_theme(entry, queryset, theme):
+    pks = list(entry.model._default_manager.filter(**{entry.theme_field: theme}).values_list("pk", flat=True))
+    # Page types are filtered on Page.id (a FilterField of every page); other models on their pk.
+    return queryset.filter(id__in=pks) if issubclass(entry.model, Page) else queryset.filter(pk__in=pks)
+
+
+def search(request):
+    form = SiteSearchForm(request.GET or None)
+    context = {"form": form, "query": "", "types": [], "themes": [], "results": [], "page_obj": None}
+    if not form.is_valid():
+        return render(request, "search/search.html", context)
+    query = form.cleaned_data["q"]
+    context["query"] = query
+    if not analysis.query_phrases(query):
+        return render(request, "search/search.html", context)
+
+    entries = searchable_models()
+    types = []
+    for entry in entries:
+        results = entry.queryset().search(query, operator="and")
+        types.append({"key": entry.key, "label": entry.label, "count": results.count(), "entry": entry})
+    selected = next((t for t in types if t["key"] == form.cleaned_data["type"]), None)
+    selected = selected or next((t for t in types if t["count"]), None)
+    context["types"] = types
+    if selected is None:
+        return render(request, "search/search.html", context)
+
+    entry = selected["entry"]
+    queryset = entry.queryset()
+    theme = form.cleaned_data["theme"]
+    context["themes"] = _theme_facets(entry, queryset.search(query, operator="and"))
+    if theme and entry.theme_field:
+        queryset = _restrict_to_theme(entry, queryset, theme)
+    results = queryset.search(query, operator="and")
+    page_obj = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(
+        selected=selected,
+        theme=theme,
+        page_obj=page_obj,
+        results=[
+            {
+                "object": obj,
+                "title": mark_safe(analysis.highlight(str(obj), query, max_chars=200)),  # escaped inside
+                "snippet": mark_safe(analysis.highlight(entry.snippet_text(obj), query)),  # escaped inside
+                "url": obj.get_url(request)
+                if hasattr(obj, "get_url")
+                else getattr(obj, "get_absolute_url", str)(),
+            }
+            for obj in page_obj.object_list
+        ],
+    )
+    return render(request, "search/search.html", context)
