@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Organisation, StartupProfile, User
+from portal.applications.demo import create_demo_applications
 from portal.challenges.models import ChallengePage
 from portal.core.models import HomePage, Theme
 from portal.geo.models import LocalGovernment, Prefecture
@@ -127,7 +128,13 @@ def seed_tracker(result: SeedResult) -> None:
                         matches=data.FY2017_MATCHES)
 
 
-STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_programme, seed_tracker]
+def seed_applications(result: SeedResult) -> None:
+    """FY2017's 17 applications (7 matched) as history, and the current round in every state, with reviews."""
+    create_demo_applications(municipalities=result.municipalities, startups=result.startups,
+                             fy2017_applications=data.FY2017_APPLICATIONS, fy2017_matches=data.FY2017_MATCHES)
+
+
+STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_programme, seed_applications, seed_tracker]
 
 
 def seed_all(progress=None) -> SeedResult:
