@@ -80,6 +80,14 @@ PHRASES = {
     "空き家": ["空き家の所在把握", "移住希望者とのマッチング", "空き家の活用"],
 }
 THEMES = list(PHRASES)
+# Noise vocabulary so the corpus has tens of thousands of distinct terms like real profiles (place and product
+# names, jargon): random kanji compounds and katakana words.
+KANJI = (
+    "安以衣宇加幾久計己左之寸世曽太知川天止奈仁奴祢乃波比不部保末美武女毛也由与良利留礼呂和"
+    "市町村県区道府都島山川田野原橋本中大小高新北南東西上下内外前後長谷松竹梅森林海湖港駅"
+    "業者会社所場地域住民生活支援情報技術開発研究実験計画運用管理設備施設交通観光農林水産"
+)
+KATAKANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
 FILLER = [
     "を実現します。",
     "に取り組みます。",
@@ -91,11 +99,17 @@ CHALLENGE_FILLER = ["に困っています。", "を改善したい。", "の方
 OUTCOMES = ["poc", "contract", "deployment"]
 
 
+def _noise(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return "".join(rng.choice(KANJI) for _ in range(rng.randint(2, 4)))
+    return "".join(rng.choice(KATAKANA) for _ in range(rng.randint(3, 5))) + "ー"
+
+
 def _text(rng: random.Random, themes: list[str], filler: list[str], sentences: int) -> str:
     parts = []
     for _ in range(sentences):
         theme = rng.choice(themes) if rng.random() < 0.8 else rng.choice(THEMES)
-        parts.append(rng.choice(PHRASES[theme]) + rng.choice(filler))
+        parts.append(f"{_noise(rng)}の{rng.choice(PHRASES[theme])}{rng.choice(filler)}")
     return "".join(parts)
 
 

@@ -108,7 +108,7 @@ def candidate_limits(problem: Problem) -> tuple[int, int]:
     max_partners = max((c.max_partners for c in problem.challenges), default=1)
     capacity = max((s.capacity for s in problem.startups), default=1)
     k_c = max(20, 3 * problem.top_k, 3 * max_partners)
-    k_s = min(20, max(6, 3 * capacity))
+    k_s = min(12, max(5, 2 * capacity))
     return k_c, k_s
 
 
