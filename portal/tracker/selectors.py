@@ -28,7 +28,8 @@ def engagements_for(user) -> QuerySet[Engagement]:
 
 def travel_requests_for(user) -> QuerySet[TravelRequest]:
     qs = TravelRequest.objects.select_related(
-        "engagement__municipality", "engagement__startup", "destination", "origin", "requested_by"
+        "engagement__municipality", "engagement__startup", "engagement__challenge", "destination__prefecture",
+        "origin__prefecture", "requested_by",
     )
     if is_ministry(user):
         return qs
