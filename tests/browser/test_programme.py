@@ -1,0 +1,71 @@
+"""A first-time visitor: home page → current round → an open challenge, and the how-to-apply page, in both languages."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from portal.core.models import HomePage
+from portal.programme.demo import create_demo_programme
+from portal.programme.models import RoundStep
+from tests.challenges import factories as cf
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def programme():
+    takamatsu = cf.municipality("372013", "高松市")
+    demo = create_demo_programme(HomePage.objects.get(), {"372013": takamatsu})
+    current = demo.rounds[2026]
+    # The demo's FY2026 round takes applications on 2026-11-26; move its schedule so that today is that day.
+    shift = timezone.localdate() - dt.date(2026, 11, 26)
+    for step in RoundStep.objects.filter(page=current):
+        step.starts += shift
+        step.ends = step.ends + shift if step.ends else None
+        step.save()
+    challenge = cf.challenge(
+        title="レンタサイクルの利用データを観光に生かしたい", municipality_org=takamatsu, round=current
+    )
+    return current, challenge
+
+
+def test_first_time_visitor_finds_the_round_a_challenge_and_how_to_apply(page, programme):
+    current, challenge = programme
+
+    # Japanese (the default language at /)
+    page.goto("/")
+    assert page.locator("h1").first.inner_text() == "StartupXAct"
+    assert page.locator("#open-challenges .number").inner_text() == "1"
+    page.locator("#current-round").get_by_role("link", name=re.compile("令和8年度")).click()
+    page.wait_for_url("**/rounds/fy2026/")
+    assert page.locator("h1").inner_text() == current.title
+    assert page.locator('[aria-current="step"]').count() == 1
+    page.get_by_role("link", name=challenge.title).click()
+    page.wait_for_url(f"**/challenges/{challenge.slug}/")
+    assert page.locator("h1").inner_text() == challenge.title
+    page.goto("/")
+    page.get_by_role("link", name="応募の手順（スタートアップの方へ）").first.click()
+    page.wait_for_url("**/apply-startups/")
+    assert page.locator("h1").inner_text() == "応募の手順（スタートアップの方へ）"
+    assert page.locator(".step-list li").count() == 4
+
+    # English, through the language switch
+    page.goto("/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(re.compile(r".*/en/$"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("#current-round").get_by_role("link", name=re.compile("FY2026")).click()
+    page.wait_for_url("**/en/rounds/fy2026/")
+    assert page.locator("h1").inner_text() == "StartupXAct 2026"
+    assert "application window (startups)" in page.locator('[aria-current="step"]').inner_text()
+    page.get_by_role("link", name=challenge.title).click()
+    page.wait_for_url(f"**/en/challenges/{challenge.slug}/")
+    assert page.locator("h1").inner_text() == challenge.title
+    page.goto("/en/")
+    page.get_by_role("link", name="How to apply: startups").first.click()
+    page.wait_for_url("**/en/apply-startups/")
+    assert page.locator("h1").inner_text() == "How to apply: startups"
+    faq_link = page.locator("a", has_text="Register your company").first
+    assert faq_link.get_attribute("href").startswith("/en/")
