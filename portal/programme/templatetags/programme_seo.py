@@ -1,4 +1,5 @@
 from django import template
+from django.core.exceptions import DisallowedHost
 
 from .. import seo
 
@@ -11,7 +12,10 @@ def seo_meta(context):
     request = context.get("request")
     if request is None:
         return {}
-    return seo.seo_context(request, context.get("page"))
+    try:
+        return seo.seo_context(request, context.get("page"))
+    except DisallowedHost:  # error pages render for requests with a bad Host header too
+        return {}
 
 
 @register.simple_tag
