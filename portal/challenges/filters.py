@@ -19,6 +19,8 @@ from portal.geo.models import Prefecture
 
 from .status import ChallengeStatus, status_q
 
+KEYWORD_RESULT_LIMIT = 2000
+
 SORTS = {
     "newest": ("-first_published_at", "-pk"),
     "deadline": ("application_closes", "pk"),
@@ -75,17 +77,13 @@ class ChallengeFilter(django_filters.FilterSet):
     )
 
     def filter_keyword(self, queryset, name, value):
-        # NFKC first: full-width and half-width forms of the same word must match.
-        words = unicodedata.normalize("NFKC", value).split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(background__icontains=word)
-                | Q(desired_outcome__icontains=word)
-                | Q(municipality__name__icontains=word)
-            )
-        return queryset
+        """Full-text search through the site's search backend (Whoosh with a Japanese analyzer: 「除雪」 is found
+        inside 「除雪車の位置情報」), then the other filters and the sort apply to what it found."""
+        text = unicodedata.normalize("NFKC", value).strip()
+        if not text:
+            return queryset
+        found = queryset.model.objects.live().search(text, operator="and", order_by_relevance=False)
+        return queryset.filter(pk__in=[obj.pk for obj in found[:KEYWORD_RESULT_LIMIT]])
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status_q(value))

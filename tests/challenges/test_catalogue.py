@@ -15,7 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
+def world(django_capture_on_commit_callbacks):
+    # The search index is written when a transaction commits; run those writes as a real commit would.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _world()
+
+
+def _world():
     now = timezone.now()
     takamatsu = cf.municipality("372013", "高松市")
     sapporo = cf.municipality("011002", "札幌市")
