@@ -7,7 +7,7 @@ from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from portal.challenges.models import ChallengePage
-from portal.core.models import Theme
+from portal.core.models import AuditEvent, Theme
 from tests.challenges import factories as cf
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +150,16 @@ def test_reject_with_comment_author_sees_it_and_resubmits(client, author, modera
     )
     page.refresh_from_db()
     assert page.live and page.budget_max_yen == 2_500_000
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(page.pk), action__startswith="challenge.")
+        .order_by("at", "id")
+        .values_list("action", "data__comment")
+    )
+    assert actions[:2] == [
+        ("challenge.submitted", ""),
+        ("challenge.rejected", "予算の上限を明記してください"),
+    ]
+    assert actions[-1][0] == "challenge.approved"
     assert page.revisions.count() == 2  # the rejected draft is kept alongside the approved one
 
 
