@@ -1,0 +1,35 @@
+"""The pieces My page and the header embed: applications with states, notifications, unread count, completeness."""
+
+from __future__ import annotations
+
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from portal.applications import services
+
+
+def _render(source: str, user, **context) -> str:
+    request = RequestFactory().get("/mypage/")
+    request.user = user
+    return Template("{% load applications_tags %}" + source).render(Context({"request": request, **context}))
+
+
+def test_mypage_sections_show_the_startups_own_rows(world):
+    application = world.submitted()
+    services.application_shortlist(application=application, actor=world.staff_x)
+    world.submitted(user=world.user_b, challenge=world.challenge_y)
+    html = _render("{% mypage_applications organisation %}", world.user_a, organisation=world.startup_a)
+    assert "除雪の見える化" in html and 'data-state="shortlisted"' in html
+    assert "遠隔妊婦健診" not in html  # B's application
+    html = _render("{% mypage_notifications %}{% unread_notifications %}", world.user_a)
+    assert "候補に選ばれました：除雪の見える化" in html  # stored in the recipient's language
+    assert 'class="badge unread-badge"' in html and ">2<" in html
+    html = _render("{% mypage_profile organisation %}", world.user_a, organisation=world.startup_a)
+    assert "Track record" in html and "/mypage/profile/" in html
+
+
+def test_header_count_is_empty_for_anonymous_users(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert _render("{% unread_notifications %}", AnonymousUser()).strip() == ""
+    assert _render("{% unread_notification_count %}", AnonymousUser()).strip() == "0"
