@@ -1,6 +1,7 @@
 """Bad input in the admin form: a clear error in the form, nothing saved."""
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from portal.challenges.models import ChallengePage
 from tests.challenges import factories as cf
@@ -35,8 +36,6 @@ def test_admin_form_rejects_bad_input_and_saves_nothing(client, overrides, field
 
 
 def test_database_constraints_back_the_rules():
-    from django.db import IntegrityError, transaction
-
     page = cf.challenge()
     with pytest.raises(IntegrityError), transaction.atomic():
         ChallengePage.objects.filter(pk=page.pk).update(budget_min_yen=10, budget_max_yen=5)

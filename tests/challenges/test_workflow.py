@@ -205,3 +205,12 @@ def test_startup_user_cannot_create_challenges(client, startup_user):
     response = client.get(_add_url())
     assert response.status_code in (302, 403)
     assert not ChallengePage.objects.exists()
+
+
+def test_themes_are_a_snippet_for_the_ministry_only(client, author, moderator):
+    url = reverse("wagtailsnippets_core_theme:list")
+    client.force_login(moderator)
+    response = client.get(url)
+    assert response.status_code == 200 and "snow-removal" in response.content.decode()
+    client.force_login(author)
+    assert client.get(url).status_code in (302, 403)
