@@ -296,7 +296,6 @@ class MatchSession:
 
         challenge_texts = [challenge_text(c) for c in problem.challenges]
         self.keywords.prepare(challenge_texts[j] for j in sorted(set(oj.tolist())))
-        self.keywords.prepare(startup_text(scorer.startups[i]) for i in sorted(set(oi.tolist())))
 
         def competitor(e: int, side: str) -> Competitor:
             other = (

@@ -188,8 +188,36 @@ def _line_words(line: str, found: dict[str, str]) -> None:
     flush()
 
 
+def _script(char: str) -> str:
+    if char.isascii() and char.isalnum():
+        return "latin"
+    if "\u30a0" <= char <= "\u30ff":
+        return "katakana"
+    return "other"
+
+
+def occurs(word: str, text: str) -> bool:
+    """Whether `word` (normalised) occurs in `text` (normalised) as a word: a Latin or katakana word must not run
+    on into more letters or katakana (タグ is not in タグボート, ai not in mail); kanji compounds need no boundary."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        before = _script(text[start - 1]) if start > 0 else ""
+        after = _script(text[end]) if end < len(text) else ""
+        first, last = _script(word[0]), _script(word[-1])
+        if (first == "other" or before != first) and (last == "other" or after != last):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
 class KeywordFinder:
-    """Shared words between two texts, ranked rarest first across the texts seen by this finder (cached per text)."""
+    """Shared words: the words of the first text (by MeCab, cached) that occur as words in the others.
+
+    Only the challenge side is analysed morphologically; the startup side is searched for those words. This keeps
+    explanations cheap on large runs (thousands of startup profiles) while every keyword is a real word of the
+    challenge that the startup's text contains. Ranked rarest first among the analysed texts, at most `limit`.
+    """
 
     def __init__(self, limit: int = 8) -> None:
         self.limit = limit
@@ -210,12 +238,10 @@ class KeywordFinder:
         return found
 
     def shared(self, first: str, *others: str) -> list[str]:
-        """Words of `first` that also occur in any of `others`; a word inside a longer shared word is dropped."""
+        """Words of `first` that occur in any of `others`; a word inside a longer shared word is dropped."""
         mine = self._words(first)
-        theirs: dict[str, str] = {}
-        for other in others:
-            theirs.update(self._words(other))
-        common = [w for w in mine if w in theirs]
+        targets = [normalise_text(other) for other in others if other]
+        common = [w for w in mine if any(occurs(w, target) for target in targets)]
         maximal = [w for w in common if not any(w != longer and w in longer for longer in common)]
         maximal.sort(key=lambda w: (self._df.get(w, 1), -len(w), w))
         return [mine[w] for w in maximal[: self.limit]]
