@@ -203,6 +203,7 @@ WAGTAILSEARCH_BACKENDS = {
 # What /search/ covers (portal/search/registry.py); apps append their public models here.
 SITE_SEARCH_MODELS = [
     {"model": "challenges.ChallengePage", "theme_field": "themes", "snippet_fields": ["summary", "background"]},
+    {"model": "tracker.CaseStudyPage", "snippet_fields": ["problem", "results"]},
 ]
 
 PRIVACY_POLICY_VERSION = "2026-11-01"

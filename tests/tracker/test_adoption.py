@@ -93,3 +93,15 @@ def test_case_study_outsiders_cannot_approve(engagement, ministry):
         services.case_study_approve(page=page, actor=factories.member(tf.startup(name="他社")))
     with pytest.raises(ValidationError):
         services.case_study_draft(engagement=engagement, actor=ministry)  # one per engagement
+
+
+def test_published_case_study_is_found_by_the_site_search(client, engagement, su_user, muni_user, ministry,
+                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = services.case_study_draft(engagement=engagement, actor=ministry, title="遠隔妊婦健診の導入事例")
+    assert f"/case-studies/{page.slug}/" not in client.get("/search/", {"q": "妊婦健診"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_study_approve(page=page, actor=muni_user)
+        services.case_study_approve(page=page, actor=su_user)
+    page.refresh_from_db()
+    assert page.url in client.get("/search/", {"q": "妊婦健診"}).content.decode()
