@@ -1,10 +1,23 @@
 """Fixtures shared by every test module: users of each kind, and a headless Chromium for browser tests."""
 
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    """Compile the Japanese catalogue from locale/ja/parts/ when a part is newer, so a bare `pytest` tests real text."""
+    mo = ROOT / "locale/ja/LC_MESSAGES/django.mo"
+    parts = list((ROOT / "locale/ja/parts").glob("*.po"))
+    if not mo.exists() or any(p.stat().st_mtime > mo.stat().st_mtime for p in parts):
+        subprocess.run(["bash", str(ROOT / "bin/messages")], check=True)
+
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
