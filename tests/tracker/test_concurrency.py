@@ -64,7 +64,9 @@ def test_fifty_simultaneous_approvals_never_overspend_the_budget():
     refusals = [msg for kind, _, msg in outcomes if kind == "refused"]
     assert len(approved) == BUDGET // PER_TRIP == 17
     assert len(approved) * PER_TRIP <= BUDGET
-    assert all("left" in msg and "FY" in msg for msg in refusals), refusals[:3]
+    # every refusal names what is left and what was asked (in the active language)
+    left = f"{BUDGET - 17 * PER_TRIP:,}"
+    assert all(left in msg and f"{PER_TRIP:,}" in msg for msg in refusals), refusals[:3]
     assert len(refusals) == N - 17
 
     budget.refresh_from_db()

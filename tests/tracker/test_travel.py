@@ -91,7 +91,7 @@ def test_excess_approval_refused_when_the_budget_is_spent(engagement, su_user, m
                                           allowance_yen=4_400, receipts=[tf.pdf()])
     with pytest.raises(BudgetExceeded) as err:
         services.travel_excess_approve(request=trip, actor=ministry)
-    assert "¥3,800" in str(err.value)
+    assert "3,800" in str(err.value)
     trip.refresh_from_db()
     assert trip.state == TravelState.EXCESS_REVIEW
     _assert_books_balance(budget)
@@ -102,7 +102,7 @@ def test_approval_beyond_the_budget_is_refused_with_what_is_left(engagement, su_
     trip = tf.travel_request(engagement, su_user)
     with pytest.raises(BudgetExceeded) as err:
         services.travel_request_approve(request=trip, actor=ministry)
-    assert "¥50,000" in str(err.value) and "¥56,200" in str(err.value)
+    assert "50,000" in str(err.value) and "56,200" in str(err.value)
     trip.refresh_from_db()
     assert trip.state == TravelState.REQUESTED and not LedgerEntry.objects.exists()
     _assert_books_balance(budget)
@@ -179,7 +179,7 @@ def test_trip_across_fiscal_years_or_without_a_budget_is_refused(engagement, su_
     assert "one fiscal year" in str(err.value) or "年度" in str(err.value)
     with pytest.raises(ValidationError) as err:
         tf.travel_request(engagement, su_user, dates=(dt.date(fy - 3, 6, 1), dt.date(fy - 3, 6, 2)))
-    assert f"FY{fy - 3}" in str(err.value)
+    assert str(fy - 3) in str(err.value)
     assert not TravelRequest.objects.exists()
 
 
