@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from portal.accounts.models import Membership, Organisation, StartupProfile, User
 from portal.applications.demo import create_demo_applications
-from portal.challenges.models import ChallengePage
+from portal.challenges.demo import create_demo_challenges
+from portal.challenges.models import ChallengeIndexPage, ChallengePage
 from portal.core.models import HomePage, Theme
 from portal.geo.models import LocalGovernment, Prefecture
 from portal.programme.demo import attach_challenges_to_rounds, create_demo_programme
@@ -113,6 +114,14 @@ def seed_startups(result: SeedResult) -> None:
             result.logins.append(("startup", user.email, "/mypage/"))
 
 
+def seed_challenges(result: SeedResult) -> None:
+    """At least 30 challenges over the demo municipalities, in every state (draft, upcoming, open, closed, matched)."""
+    index = ChallengeIndexPage.objects.first()
+    if index is None:
+        raise RuntimeError("The challenge catalogue page is missing: run `manage.py migrate`.")
+    create_demo_challenges(index, result.municipalities)
+
+
 def seed_programme(result: SeedResult) -> None:
     """Rounds FY2017/FY2018/FY2026, news, guides; challenges without a round join the round of their fiscal year."""
     home = HomePage.objects.first()
@@ -134,7 +143,7 @@ def seed_applications(result: SeedResult) -> None:
                              fy2017_applications=data.FY2017_APPLICATIONS, fy2017_matches=data.FY2017_MATCHES)
 
 
-STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_programme, seed_applications, seed_tracker]
+STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_challenges, seed_programme, seed_applications, seed_tracker]
 
 
 def seed_all(progress=None) -> SeedResult:

@@ -1,6 +1,7 @@
 """`python manage.py seed_demo`: create (or refresh) the demo data and print one login per kind of user."""
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from portal.demo import data
 from portal.demo.seed import STEPS, seed_all
@@ -16,7 +17,9 @@ class Command(BaseCommand):
             done.append(name)
             self.stderr.write(f"\r[{'#' * len(done)}{'.' * (len(STEPS) - len(done))}] {len(done)}/{len(STEPS)} {name:<30}", ending="")
 
-        result = seed_all(progress=progress)
+        # Demo notifications stay in the app: nobody should get e-mail from seeding.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = seed_all(progress=progress)
         self.stderr.write("")
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(result.municipalities)} municipalities, {len(result.startups)} startups."
