@@ -77,6 +77,7 @@ def case_a(n_s: int, n_c: int) -> dict:
         "assignment_with_budget_s": result.durations_s["assignment"],
         "explanations_s": result.durations_s["explanations"],
         "run_total_s": result.durations_s["total"],
+        "cpu_s": {k: round(v, 3) for k, v in result.cpu_s.items()},
         "rescore_one_profile_ms_median": statistics.median(edits) * 1000,
         "rescore_one_profile_ms_max": max(edits) * 1000,
         "candidate_pairs": result.candidate_pairs,
@@ -97,8 +98,9 @@ from matching.__main__ import main
 code = main(["propose", {input!r}, "-o", {output!r}])
 elapsed = time.perf_counter() - started
 _, traced_peak = tracemalloc.get_traced_memory()
-print(json.dumps({{"code": code, "elapsed_s": elapsed, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "tracemalloc_peak_mb": traced_peak / 2**20}}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"code": code, "elapsed_s": elapsed, "maxrss_mb": usage.ru_maxrss / 1024,
+                  "cpu_s": usage.ru_utime + usage.ru_stime, "tracemalloc_peak_mb": traced_peak / 2**20}}))
 """
 
 CHILD_PLAIN = CHILD.replace("tracemalloc.start()", "")
@@ -118,6 +120,7 @@ def case_b(n_s: int, n_c: int) -> dict:
     return {
         "size": f"{n_s} × {n_c}",
         "whole_run_s": figures["plain"]["elapsed_s"],
+        "whole_run_cpu_s": figures["plain"]["cpu_s"],
         "peak_rss_mb": figures["plain"]["maxrss_mb"],
         "tracemalloc_peak_mb": figures["tracemalloc"]["tracemalloc_peak_mb"],
         "durations_s": output["durations_s"],
@@ -192,12 +195,12 @@ def naive_scores(problem, travel_model) -> dict:
 
 def case_c(n_s: int, n_c: int) -> dict:
     problem = load_problem(generate(n_s, n_c, seed=1))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     session = MatchSession(problem, travel_model=GeoTravelModel())
-    engine = time.perf_counter() - started
-    started = time.perf_counter()
+    engine, engine_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     naive = naive_scores(problem, GeoTravelModel())
-    loop = time.perf_counter() - started
+    loop, loop_cpu = time.perf_counter() - started, time.process_time() - cpu
     worst = max(
         abs(naive[s.id, c.id] - float(session.scores[i, j]))
         for i, s in enumerate(problem.startups)
@@ -208,6 +211,9 @@ def case_c(n_s: int, n_c: int) -> dict:
         "engine_s": engine,
         "python_loop_s": loop,
         "ratio": loop / engine,
+        "engine_cpu_s": engine_cpu,
+        "python_loop_cpu_s": loop_cpu,
+        "cpu_ratio": loop_cpu / engine_cpu,
         "max_abs_difference": worst,
     }
 

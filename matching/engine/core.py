@@ -8,6 +8,7 @@ row = session.rescore_startup(edited_startup)       # one edited profile, millis
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +82,7 @@ class Result:
     candidate_pairs: int = 0
     all_pairs_candidates: bool = True
     lagrange_multiplier: float | None = None
-    extras: dict = field(default_factory=dict)
+    cpu_s: dict[str, float] = field(default_factory=dict)  # process CPU seconds per phase
 
     @property
     def gap(self) -> float:
@@ -142,17 +143,41 @@ def top_k(scores: np.ndarray, k: int, axis: int = 0, seed: int = 0) -> tuple[np.
     return rows[keep].astype(np.int64), cols[keep].astype(np.int64)
 
 
+class _Clock:
+    """Records wall-clock and process CPU seconds of named phases into two dicts."""
+
+    def __init__(self, wall: dict[str, float], cpu: dict[str, float]) -> None:
+        self.wall, self.cpu = wall, cpu
+        self.name: str | None = None
+
+    def start(self, name: str) -> None:
+        self.name, self._wall, self._cpu = name, time.perf_counter(), time.process_time()
+
+    def stop(self) -> None:
+        self.wall[self.name] = time.perf_counter() - self._wall
+        self.cpu[self.name] = time.process_time() - self._cpu
+
+    @contextmanager
+    def __call__(self, name: str):
+        self.start(name)
+        yield
+        self.stop()
+
+
 class MatchSession:
     """Holds the features and the score matrix of one problem so that edits can be re-scored quickly."""
 
     def __init__(self, problem: Problem, *, travel_model: TravelModel | None = None) -> None:
-        started = time.perf_counter()
+        # wall-clock seconds per phase (the output's durations_s) and process CPU seconds (Result.cpu_s): on a
+        # shared machine the CPU time says what the run costs, the wall time also what the neighbours cost
+        self.durations: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        clock = _Clock(self.durations, self.cpu)
         self.problem = problem
-        self.scorer = Scorer(problem, travel_model)
-        self.durations: dict[str, float] = {"features": time.perf_counter() - started}
-        started = time.perf_counter()
-        self.scores = self.scorer.score_matrix()
-        self.durations["scoring"] = time.perf_counter() - started
+        with clock("features"):
+            self.scorer = Scorer(problem, travel_model)
+        with clock("scoring"):
+            self.scores = self.scorer.score_matrix()
         si = [self.scorer.startup_index[p.startup] for p in problem.exclusions]
         cj = [self.scorer.challenge_index[p.challenge] for p in problem.exclusions]
         self.excluded = set(zip(si, cj, strict=True))
@@ -209,15 +234,15 @@ class MatchSession:
         if language not in LANGUAGES:
             raise ProblemError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
         problem, scorer = self.problem, self.scorer
-        durations = dict(self.durations)
-        started = time.perf_counter()
-        si, cj, all_pairs = self.candidates()
-        score = self.scores[si, cj].astype(np.float64)
-        cost = scorer.pair_costs(si, cj)
-        fixed = np.isin(si * scorer.n_challenges + cj, self._keys(self.fixed))
-        durations["candidates"] = time.perf_counter() - started
+        durations, cpu = dict(self.durations), dict(self.cpu)
+        clock = _Clock(durations, cpu)
+        with clock("candidates"):
+            si, cj, all_pairs = self.candidates()
+            score = self.scores[si, cj].astype(np.float64)
+            cost = scorer.pair_costs(si, cj)
+            fixed = np.isin(si * scorer.n_challenges + cj, self._keys(self.fixed))
 
-        started = time.perf_counter()
+        clock.start("assignment")
         capacity = np.array([s.capacity for s in scorer.startups], dtype=np.int64)
         max_partners = np.array([c.max_partners for c in problem.challenges], dtype=np.int64)
         try:
@@ -235,12 +260,12 @@ class MatchSession:
             )
         except AssignmentError as error:
             raise ProblemError(f"fixed: {error}") from error
-        durations["assignment"] = time.perf_counter() - started
+        clock.stop()
 
-        started = time.perf_counter()
-        proposals = self._proposals(si, cj, score, cost, assignment, capacity, max_partners, language)
-        durations["explanations"] = time.perf_counter() - started
+        with clock("explanations"):
+            proposals = self._proposals(si, cj, score, cost, assignment, capacity, max_partners, language)
         durations["total"] = sum(durations.values())
+        cpu["total"] = sum(cpu.values())
         return Result(
             proposals=proposals,
             objective=assignment.objective,
@@ -251,6 +276,7 @@ class MatchSession:
             candidate_pairs=int(si.size),
             all_pairs_candidates=all_pairs,
             lagrange_multiplier=assignment.lagrange_multiplier,
+            cpu_s=cpu,
         )
 
     def _rank_of(self, i: int, j: int) -> int:
