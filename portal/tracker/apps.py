@@ -14,3 +14,10 @@ class TrackerConfig(AppConfig):
         from .receivers import on_proposal_accepted
 
         proposal_accepted.connect(on_proposal_accepted, dispatch_uid="tracker.open_engagement_on_acceptance")
+
+        # Each round's page shows what became of its matches (programme never imports tracker).
+        from portal.programme.results import register_results_provider
+
+        from .round_results import round_figures
+
+        register_results_provider(round_figures)
