@@ -1,0 +1,376 @@
+"""Reads for matching: the engine's input built from the live data, runs, proposals and the comparison of two runs.
+
+Which live data a run sees (docs/matching.md, "In the portal"):
+- challenges: published, whose window has opened and whose outcome is not decided yet; plus matched challenges that
+  still have free partner slots (their accepted pairs enter as fixed, so a second partner can be proposed);
+- startups: active startup organisations with a profile and a prefecture (travel needs one; the others are listed
+  in the run's input summary as left out);
+- applications: submitted or shortlisted ones to those challenges;
+- fixed: every pair accepted in an earlier run; exclusions: every pair rejected in an earlier run (never accepted).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from portal.accounts.models import Organisation
+from portal.applications.models import Application, ApplicationState, TrackRecordEntry
+from portal.challenges.models import ChallengePage
+from portal.challenges.status import ChallengeOutcome
+
+from .models import MatchProposal, MatchRun, ReviewStatus
+
+MATCHABLE_APPLICATION_STATES = (ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED)
+
+# --------------------------------------------------------------------------------------------- pairs across runs
+
+
+def accepted_pairs() -> set[tuple[int, int]]:
+    """(challenge id, startup id) of every pair accepted in any run."""
+    return set(
+        MatchProposal.objects.filter(review_status=ReviewStatus.ACCEPTED)
+        .values_list("challenge_id", "startup_id")
+        .distinct()
+    )
+
+
+def rejected_pairs() -> set[tuple[int, int]]:
+    """(challenge id, startup id) of every pair rejected in any run and never accepted."""
+    rejected = set(
+        MatchProposal.objects.filter(review_status=ReviewStatus.REJECTED)
+        .values_list("challenge_id", "startup_id")
+        .distinct()
+    )
+    return rejected - accepted_pairs()
+
+
+def accepted_count_for_challenge(challenge_id: int) -> int:
+    return (
+        MatchProposal.objects.filter(challenge_id=challenge_id, review_status=ReviewStatus.ACCEPTED)
+        .values("startup_id")
+        .distinct()
+        .count()
+    )
+
+
+def accepted_count_for_startup(startup_id: int) -> int:
+    return (
+        MatchProposal.objects.filter(startup_id=startup_id, review_status=ReviewStatus.ACCEPTED)
+        .values("challenge_id")
+        .distinct()
+        .count()
+    )
+
+
+def pair_accepted(challenge_id: int, startup_id: int) -> bool:
+    return MatchProposal.objects.filter(
+        challenge_id=challenge_id, startup_id=startup_id, review_status=ReviewStatus.ACCEPTED
+    ).exists()
+
+
+# --------------------------------------------------------------------------------------------- the engine's input
+
+
+@dataclass
+class EngineInput:
+    """The engine's input document and what the portal needs to map its answer back to rows."""
+
+    data: dict
+    fingerprint: str
+    applications: dict[tuple[int, int], int] = field(
+        default_factory=dict
+    )  # (challenge, startup) → application id
+    summary: dict = field(default_factory=dict)
+
+
+def fingerprint_of(data: dict) -> str:
+    """sha256 of the canonical JSON text: sorted keys, no spaces, UTF-8 (the same input, the same fingerprint)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def run_challenges(now=None) -> list[ChallengePage]:
+    """The challenges a run considers (see the module docstring), with their themes and municipality."""
+    now = now or timezone.now()
+    accepted = Counter(c for c, _s in accepted_pairs())
+    undecided = Q(outcome="", application_opens__lte=now)
+    matched = Q(outcome=ChallengeOutcome.MATCHED, pk__in=list(accepted))
+    qs = (
+        ChallengePage.objects.live()
+        .filter(undecided | matched)
+        .select_related("municipality")
+        .prefetch_related("themes")
+        .order_by("pk")
+    )
+    return [c for c in qs if c.outcome == "" or accepted[c.pk] < c.max_partners]
+
+
+def run_startups() -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.filter(
+            kind=Organisation.Kind.STARTUP, is_active=True, startup_profile__isnull=False
+        )
+        .select_related("startup_profile")
+        .prefetch_related(
+            "startup_profile__themes",
+            Prefetch("startup_profile__track_record", TrackRecordEntry.objects.select_related("theme")),
+        )
+        .order_by("pk")
+    )
+
+
+def build_engine_input(
+    *, weights: dict[str, float], top_k: int, travel_budget_yen: int | None, default_capacity: int, now=None
+) -> EngineInput:
+    """The open JSON input (docs/matching.md) for a run on the live data, with its fingerprint."""
+    challenges = run_challenges(now)
+    challenge_ids = {c.pk for c in challenges}
+    accepted = accepted_pairs()
+    rejected = rejected_pairs()
+
+    startups, skipped = [], []
+    for org in run_startups():
+        (startups if org.prefecture_id else skipped).append(org)
+    startup_ids = {s.pk for s in startups}
+
+    fixed = sorted((c, s) for c, s in accepted if c in challenge_ids and s in startup_ids)
+    exclusions = sorted((c, s) for c, s in rejected if c in challenge_ids and s in startup_ids)
+    # Accepted matches outside this run (their challenge is full) still use up the startup's capacity.
+    used_elsewhere = Counter(s for c, s in accepted if c not in challenge_ids)
+    fixed_per_startup = Counter(s for _c, s in fixed)
+    fixed_per_challenge = Counter(c for c, _s in fixed)
+
+    applications = list(
+        Application.objects.filter(
+            challenge_id__in=challenge_ids, startup_id__in=startup_ids, state__in=MATCHABLE_APPLICATION_STATES
+        ).order_by("pk")
+    )
+
+    data = {
+        "challenges": [
+            {
+                "id": c.pk,
+                "title": c.title,
+                "description": _join(c.summary, c.background, c.desired_outcome),
+                "themes": sorted(t.name_ja for t in c.themes.all()),
+                "municipality_code": c.municipality.local_government_id,
+                # fixed pairs may not exceed a capacity: a lowered max_partners never breaks an accepted match
+                "max_partners": max(c.max_partners, fixed_per_challenge[c.pk]),
+                "budget_yen": c.budget_max_yen,
+                "stage": None,
+            }
+            for c in challenges
+        ],
+        "startups": [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "description": _join(s.startup_profile.description, s.startup_profile.technology),
+                "themes": sorted(t.name_ja for t in s.startup_profile.themes.all()),
+                "prefecture_code": s.prefecture_id,
+                "capacity": max(default_capacity - used_elsewhere[s.pk], fixed_per_startup[s.pk], 0),
+                "stage": s.startup_profile.stage or None,
+                "track_record": [
+                    {"themes": [r.theme.name_ja] if r.theme_id else [], "outcome": r.outcome}
+                    for r in s.startup_profile.track_record.all()
+                ],
+            }
+            for s in startups
+        ],
+        "applications": [
+            {
+                "startup": a.startup_id,
+                "challenge": a.challenge_id,
+                "text": _join(a.approach, a.expected_outcome),
+                "shortlisted": a.state == ApplicationState.SHORTLISTED,
+            }
+            for a in applications
+        ],
+        "exclusions": [{"startup": s, "challenge": c} for c, s in exclusions],
+        "fixed": [{"startup": s, "challenge": c} for c, s in fixed],
+        "weights": dict(weights),
+        "travel_budget_yen": travel_budget_yen,
+        "top_k": top_k,
+    }
+    summary = {
+        "challenges": len(challenges),
+        "startups": len(startups),
+        "applications": len(applications),
+        "fixed": len(fixed),
+        "exclusions": len(exclusions),
+        "skipped_startups": [{"id": s.pk, "name": s.name, "why": "no prefecture"} for s in skipped],
+    }
+    return EngineInput(
+        data=data,
+        fingerprint=fingerprint_of(data),
+        applications={(a.challenge_id, a.startup_id): a.pk for a in applications},
+        summary=summary,
+    )
+
+
+# --------------------------------------------------------------------------------------------- runs and proposals
+
+
+def runs() -> QuerySet[MatchRun]:
+    """Runs, newest first, with their counts (one query whatever the page size)."""
+    return (
+        MatchRun.objects.select_related("started_by", "previous")
+        .annotate(
+            proposal_count=Count("proposals", distinct=True),
+            assigned_count=Count("proposals", filter=Q(proposals__assigned=True), distinct=True),
+            accepted_count=Count(
+                "proposals", filter=Q(proposals__review_status=ReviewStatus.ACCEPTED), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def latest_finished_run() -> MatchRun | None:
+    return MatchRun.objects.filter(status=MatchRun.Status.DONE).order_by("-created_at", "-pk").first()
+
+
+def proposals_of_run(run: MatchRun) -> QuerySet[MatchProposal]:
+    """Every proposal of a run, challenge by challenge, best first, with what the lists show."""
+    return (
+        MatchProposal.objects.filter(run=run)
+        .select_related("challenge", "challenge__municipality", "startup", "application", "reviewed_by")
+        .order_by("challenge_id", "rank", "pk")
+    )
+
+
+def challenges_of_run(run: MatchRun) -> QuerySet[ChallengePage]:
+    """The challenges a run made proposals for, with counts (for the run's page)."""
+    return (
+        ChallengePage.objects.filter(match_proposals__run=run)
+        .select_related("municipality")
+        .annotate(
+            proposal_count=Count("match_proposals", filter=Q(match_proposals__run=run), distinct=True),
+            assigned_count=Count(
+                "match_proposals",
+                filter=Q(match_proposals__run=run, match_proposals__assigned=True),
+                distinct=True,
+            ),
+            accepted_count=Count(
+                "match_proposals",
+                filter=Q(match_proposals__run=run, match_proposals__review_status=ReviewStatus.ACCEPTED),
+                distinct=True,
+            ),
+        )
+        .order_by("pk")
+    )
+
+
+def proposal_for_review(pk: int) -> MatchProposal:
+    return MatchProposal.objects.select_related(
+        "run", "challenge", "challenge__municipality", "startup", "application"
+    ).get(pk=pk)
+
+
+# --------------------------------------------------------------------------------------------- comparison
+
+
+@dataclass
+class RankMove:
+    challenge_id: int
+    challenge: str
+    startup_id: int
+    startup: str
+    before: int | None
+    after: int | None
+
+    @property
+    def change(self) -> int | None:
+        # positive = moved up (a smaller rank number is better)
+        if self.before is None or self.after is None:
+            return None
+        return self.before - self.after
+
+
+@dataclass
+class Comparison:
+    run: MatchRun
+    other: MatchRun
+    weights: list[
+        tuple[str, float, float]
+    ]  # factor, other run's weight, this run's (only those that changed)
+    parameters: list[tuple[str, object, object]]
+    new_assigned: list[RankMove]
+    dropped_assigned: list[RankMove]
+    rank_moves: list[RankMove]  # pairs listed in both runs whose rank changed, biggest move first
+    newly_listed: int
+    no_longer_listed: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.weights or self.parameters or self.new_assigned or self.dropped_assigned or self.rank_moves
+        )
+
+
+def _pairs(run: MatchRun) -> dict[tuple[int, int], tuple[int, bool, str, str]]:
+    rows = MatchProposal.objects.filter(run=run).values_list(
+        "challenge_id", "startup_id", "rank", "assigned", "challenge__title", "startup__name"
+    )
+    return {(c, s): (rank, assigned, ct, sn) for c, s, rank, assigned, ct, sn in rows}
+
+
+def compare_runs(run: MatchRun, other: MatchRun) -> Comparison:
+    """What changed from `other` (usually the previous run) to `run`: weights, parameters, assigned pairs, ranks."""
+    now, before = _pairs(run), _pairs(other)
+
+    def move(key, old, new) -> RankMove:
+        info = new or old
+        return RankMove(
+            challenge_id=key[0],
+            challenge=info[2],
+            startup_id=key[1],
+            startup=info[3],
+            before=old[0] if old else None,
+            after=new[0] if new else None,
+        )
+
+    new_assigned = [
+        move(k, before.get(k), v)
+        for k, v in sorted(now.items())
+        if v[1] and not (before.get(k) or (0, False))[1]
+    ]
+    dropped = [
+        move(k, v, now.get(k))
+        for k, v in sorted(before.items())
+        if v[1] and not (now.get(k) or (0, False))[1]
+    ]
+    moves = [move(k, before[k], v) for k, v in now.items() if k in before and before[k][0] != v[0]]
+    moves.sort(key=lambda m: (-abs(m.change or 0), m.challenge_id, m.startup_id))
+    weights = [
+        (name, float(other.weights.get(name, 0)), float(run.weights.get(name, 0)))
+        for name in run.weights.keys() | other.weights.keys()
+        if float(other.weights.get(name, 0)) != float(run.weights.get(name, 0))
+    ]
+    weights.sort()
+    parameters = [
+        (name, other.parameters[name], value)
+        for name, value in run.parameters.items()
+        if other.parameters[name] != value
+    ]
+    return Comparison(
+        run=run,
+        other=other,
+        weights=weights,
+        parameters=parameters,
+        new_assigned=new_assigned,
+        dropped_assigned=dropped,
+        rank_moves=moves,
+        newly_listed=len(now.keys() - before.keys()),
+        no_longer_listed=len(before.keys() - now.keys()),
+    )
