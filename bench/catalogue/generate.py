@@ -42,6 +42,7 @@ WORDS = [
 
 def main(n: int) -> None:
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     existing = ChallengePage.objects.count()
     if existing >= n:
         print(f"{existing} challenges already there")

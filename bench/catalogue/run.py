@@ -56,7 +56,16 @@ def wait_ready(timeout=60):
     raise SystemExit("gunicorn did not start")
 
 
-def load(urls, seconds, clients):
+def warm(urls):
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    for url in urls:
+        conn.request("GET", url)
+        conn.getresponse().read()
+    conn.close()
+
+
+def _run(urls, seconds, clients):
+    """8 keep-alive clients for `seconds`; returns (latencies, errors, wall time)."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -94,16 +103,31 @@ def load(urls, seconds, clients):
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
+    return latencies, errors[0], time.perf_counter() - started
+
+
+def summary(latencies, errors, wall):
+    latencies = sorted(latencies)
     q = statistics.quantiles(latencies, n=100)
     return {
         "requests": len(latencies),
-        "errors": errors[0],
+        "errors": errors,
         "p50_ms": q[49] * 1000,
         "p95_ms": q[94] * 1000,
         "rps": len(latencies) / wall,
     }
+
+
+def interleaved(workloads: dict, seconds: float, clients: int, slice_s: float = 3.0) -> dict:
+    """Alternate the workloads in short slices, so a change in the machine's load hits both alike."""
+    totals = {name: ([], 0, 0.0) for name in workloads}
+    rounds = max(1, round(seconds / slice_s))
+    for _ in range(rounds):
+        for name, urls in workloads.items():
+            lat, err, wall = _run(urls, slice_s, clients)
+            acc = totals[name]
+            totals[name] = (acc[0] + lat, acc[1] + err, acc[2] + wall)
+    return {name: summary(*acc) for name, acc in totals.items()}
 
 
 def main():
@@ -112,8 +136,34 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--cache", choices=["redis", "database", "locmem", "none"], default="redis")
     args = parser.parse_args()
+    redis_server = None
+    cache_env = {}
+    if args.cache == "redis":
+        # A private Redis for this run, as production would have one shared by every worker.
+        redis_port = _free_port()
+        redis_server = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        cache_env = {"REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+    elif args.cache == "locmem":
+        cache_env = {"BENCH_LOCMEM_CACHE": "1"}
+    elif args.cache == "none":
+        cache_env = {"CHALLENGES_CACHE_SECONDS": "0"}  # every catalogue page rendered from the database
     env = {
+        **cache_env,
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "catalogue_bench_settings",
         "PYTHONPATH": f"{HERE}:{ROOT}",
@@ -136,18 +186,25 @@ def main():
     server = subprocess.Popen(gunicorn, env=env, cwd=ROOT)
     try:
         wait_ready()
-        load(CATALOGUE_URLS + ["/bench/bare/"], 3, args.clients)  # warm-up: imports, site root, templates
-        bare = load(["/bench/bare/"], args.seconds, args.clients)
-        catalogue = load(CATALOGUE_URLS, args.seconds, args.clients)
+        # Warm-up: imports and templates in every worker, and each catalogue URL once into the shared cache.
+        warm(CATALOGUE_URLS)
+        _run(CATALOGUE_URLS + ["/bench/bare/"], 3, args.clients)
+        results = interleaved(
+            {"bare": ["/bench/bare/"], "catalogue": CATALOGUE_URLS}, args.seconds, args.clients
+        )
+        bare, catalogue = results["bare"], results["catalogue"]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        if redis_server is not None:
+            redis_server.terminate()
+            redis_server.wait(timeout=30)
     for name, r in (("bare view", bare), ("catalogue", catalogue)):
         print(
             f"{name:<10} requests={r['requests']:>6} errors={r['errors']} p50={r['p50_ms']:.1f} ms "
             f"p95={r['p95_ms']:.1f} ms throughput={r['rps']:.1f} req/s"
         )
-    print(f"catalogue/bare throughput: {catalogue['rps'] / bare['rps']:.1%}")
+    print(f"catalogue/bare throughput: {catalogue['rps'] / bare['rps']:.1%} (cache: {args.cache})")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count
@@ -28,12 +29,19 @@ from .status import ChallengeStatus, status_q
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FACETS = ("theme", "prefecture", "municipality", "status")
-FACET_CACHE_SECONDS = 60
+PAGE_CSRF_SENTINEL = "__xact_catalogue_csrf_token__"
+# Paths the catalogue was served at in this process; the page-cache middleware only looks these up.
+CATALOGUE_PATHS: set[str] = set()
 MUNICIPALITY_FACET_SIZE = 30
 FRAGMENT_TEMPLATE = "challenges/includes/catalogue.html"
 VERSION_KEY = "challenges:catalogue:version"
 # Parameters that do not change the counts.
 _NOT_FACET_RELEVANT = {"page", "per_page", "sort"}
+
+
+def cache_seconds() -> int:
+    """How long facet counts and rendered catalogue pages are kept (settings.CHALLENGES_CACHE_SECONDS; 0 = off)."""
+    return int(getattr(settings, "CHALLENGES_CACHE_SECONDS", 60))
 
 
 def catalogue_version() -> int:
@@ -60,10 +68,11 @@ def _facet_cache_key(data, base_key: str) -> str:
 
 def cached_facet_counts(data, queryset, *, base_key: str) -> dict[str, list[dict]]:
     key = _facet_cache_key(data, base_key)
-    counts = cache.get(key)
+    counts = cache.get(key) if cache_seconds() > 0 else None
     if counts is None:
         counts = facet_counts(data, queryset)
-        cache.set(key, counts, FACET_CACHE_SECONDS)
+        if cache_seconds() > 0:
+            cache.set(key, counts, cache_seconds())
     return counts
 
 
@@ -184,12 +193,48 @@ def render(request, queryset, *, page, base_key: str = "") -> str:
     items = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
     digest = hashlib.sha256(repr((base_key, items)).encode()).hexdigest()[:32]
     key = f"challenges:html:{catalogue_version()}:{translation.get_language()}:{digest}"
-    cacheable = not getattr(request, "is_preview", False)
+    cacheable = cache_seconds() > 0 and not getattr(request, "is_preview", False)
     html = cache.get(key) if cacheable else None
+    request._challenges_filter_valid = True  # only valid filter combinations are ever cached
     if html is None:
         context = build(request, queryset, base_key=base_key)
         context["page"] = page
         html = render_to_string(FRAGMENT_TEMPLATE, context, request=request)
+        request._challenges_filter_valid = context["filter"].is_valid()
         if cacheable and context["filter"].is_valid():
-            cache.set(key, html, FACET_CACHE_SECONDS)
+            cache.set(key, html, cache_seconds())
     return mark_safe(html)  # rendered by our own template, escaped there  # noqa: S308
+
+
+def page_cache_key(request) -> str | None:
+    """Key of a whole catalogue page for an anonymous visitor, or None when this request must not use it.
+
+    Only GETs without a session or pending messages qualify: their page differs from another anonymous visitor's
+    in the CSRF token of the shell's language form alone, which is punched in per request (PAGE_CSRF_SENTINEL).
+    The entry holds the catalogue version it was rendered at; one round trip fetches both it and the version.
+    """
+    if request.method != "GET" or cache_seconds() <= 0 or getattr(request, "is_preview", False):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return None
+    items = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
+    digest = hashlib.sha256(repr((request.get_host(), request.path, items)).encode()).hexdigest()[:32]
+    return f"challenges:page:{translation.get_language()}:{digest}"
+
+
+def cached_page(request) -> str | None:
+    key = page_cache_key(request) if request.path in CATALOGUE_PATHS else None
+    if key is None:
+        return None
+    found = cache.get_many([VERSION_KEY, key])
+    entry = found.get(key)
+    if entry is None or entry[0] != found.get(VERSION_KEY):
+        return None
+    return entry[1]
+
+
+def store_page(request, html: str) -> None:
+    key = page_cache_key(request)
+    if key:
+        cache.set(key, (catalogue_version(), html), cache_seconds())
+        CATALOGUE_PATHS.add(request.path)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.middleware.csrf import get_token
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,8 +58,24 @@ class ChallengeIndexPage(Page):
     class Meta:
         verbose_name = _("challenge catalogue")
 
+    def serve(self, request, *args, **kwargs):
+        # Anonymous visitors' pages are kept whole (see middleware.py); the CSRF token is punched in per request.
+        cacheable = (
+            catalogue.page_cache_key(request) is not None and not self.get_view_restrictions().exists()
+        )
+        request._challenges_page_cache = cacheable
+        response = super().serve(request, *args, **kwargs)
+        if cacheable and response.status_code == 200 and getattr(request, "_challenges_filter_valid", False):
+            response.render()
+            html = response.content.decode()
+            catalogue.store_page(request, html)
+            response.content = html.replace(catalogue.PAGE_CSRF_SENTINEL, get_token(request))
+        return response
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if getattr(request, "_challenges_page_cache", False):
+            context["csrf_token"] = catalogue.PAGE_CSRF_SENTINEL
         context["catalogue_html"] = catalogue.render(
             request, ChallengePage.objects.live().child_of(self), page=self, base_key=f"index:{self.pk}"
         )

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Whole catalogue pages for anonymous visitors, from the cache (portal/challenges/middleware.py).
+    "portal.challenges.middleware.CatalogueCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -206,6 +208,9 @@ SITE_SEARCH_MODELS = [
     {"model": "tracker.CaseStudyPage", "snippet_fields": ["problem", "results"]},
 ]
 
+# How long the catalogue keeps facet counts and rendered pages (publishing invalidates them at once); 0 = off.
+CHALLENGES_CACHE_SECONDS = int(os.environ.get("CHALLENGES_CACHE_SECONDS", "60"))
+
 PRIVACY_POLICY_VERSION = "2026-11-01"
 
 # When on, a challenge must belong to a programme round (portal.programme.fields.RoundForeignKey refuses it otherwise).
@@ -218,7 +223,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step and fontTools every font subset at INFO (portal/reports).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Tracker (portal/tracker): engagements after a match, travel-cost support, docs/tracker.md.
