@@ -26,11 +26,34 @@ from whoosh import sorting
 from whoosh.index import LockError
 
 from .. import tasks
+from . import engine
 from .index import WhooshIndex, WhooshRebuilder
 from .mapping import index_name
 from .query import WhooshAutocompleteQueryCompiler, WhooshSearchQueryCompiler
 
 logger = logging.getLogger(__name__)
+
+
+class _NoHits:
+    def __len__(self):
+        return 0
+
+    def page(self, start, stop):
+        return []
+
+
+class _WhooshHits:
+    """Whoosh's (unlimited) results behind the same interface as :class:`engine.Ranked`."""
+
+    def __init__(self, hits):
+        self.hits = hits
+
+    def __len__(self):
+        return len(self.hits)
+
+    def page(self, start, stop):
+        page = self.hits[start:stop] if stop is not None else self.hits[start:]
+        return [(hit["pk"], hit.score) for hit in page]
 
 
 class WhooshSearchResults(BaseSearchResults):
@@ -39,32 +62,47 @@ class WhooshSearchResults(BaseSearchResults):
     def _index(self):
         return self.backend.get_index_for_model(self.query_compiler.queryset.model)
 
+    def _query(self):
+        q = getattr(self.query_compiler, "_whoosh_query", None)
+        if q is None:
+            q = self.query_compiler._whoosh_query = self.query_compiler.get_query()
+        return q
+
     def _search(self, searcher, limit, scored=True, **kwargs):
-        q = self.query_compiler.get_query()
+        q = self._query()
         if q is wq.NullQuery:
             return None
         return searcher.search(q, limit=limit, scored=scored, terms=False, **kwargs)
 
-    def _hits(self, limit):
-        """Whoosh results for the query; a full (unlimited) run is kept on the query compiler, which the
-        slices of these results share, so a paginator's count() and page cost one search, not two."""
+    def _ranked(self):
+        """All matches of the query, ranked. Relevance ordering goes through the numpy engine (one pass, exact
+        count); ordering by a field, or a query the engine does not handle, through Whoosh's searcher. The
+        result is kept on the query compiler, which the slices of these results share, so a paginator's
+        count() and page cost one search, not two."""
         searcher = self._index().searcher()
-        cached = getattr(self.query_compiler, "_whoosh_full", None)
+        cached = getattr(self.query_compiler, "_whoosh_ranked", None)
         if cached is not None and cached[0] is searcher:
-            return searcher, cached[1]
-        sortedby = self.query_compiler.get_sortedby()
-        kwargs = {"sortedby": sortedby} if sortedby is not None else {}
-        hits = self._search(searcher, limit, **kwargs)
-        if limit is None:
-            self.query_compiler._whoosh_full = (searcher, hits)
-        return searcher, hits
+            return cached[1]
+        q = self._query()
+        ranked = None
+        if q is wq.NullQuery:
+            ranked = _NoHits()
+        elif self.query_compiler.get_sortedby() is None:
+            try:
+                ranked = engine.evaluate(searcher, q)
+            except engine.Unsupported:
+                ranked = None
+        if ranked is None:
+            sortedby = self.query_compiler.get_sortedby()
+            kwargs = {"sortedby": sortedby} if sortedby is not None else {}
+            ranked = _WhooshHits(self._search(searcher, None, **kwargs))
+        self.query_compiler._whoosh_ranked = (searcher, ranked)
+        return ranked
 
     def _do_search(self):
-        _, hits = self._hits(self.stop)
-        if hits is None:
+        found = self._ranked().page(self.start, self.stop)
+        if not found:
             return []
-        page = hits[self.start : self.stop] if self.stop is not None else hits[self.start :]
-        found = [(hit["pk"], hit.score) for hit in page]
         # The database has the last word: an object deleted or no longer matching the queryset's filters
         # (unpublished a moment ago) is not shown even before the index hears of it.
         objects = {
@@ -80,9 +118,7 @@ class WhooshSearchResults(BaseSearchResults):
         return out
 
     def _do_count(self):
-        _, hits = self._hits(None)
-        count = 0 if hits is None else len(hits)
-        count -= self.start
+        count = len(self._ranked()) - self.start
         if self.stop is not None:
             count = min(count, self.stop - self.start)
         return max(count, 0)

@@ -28,6 +28,7 @@ from whoosh.index import LockError
 from whoosh.scoring import BM25F
 from whoosh.writing import CLEAR
 
+from .lengths import FastSegmentWriter
 from .mapping import Mapping, index_name
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,10 @@ class WhooshIndex(BaseIndex):
         while True:
             ix = self.open()
             try:
-                writer = ix.writer(timeout=0.0, limitmb=self.backend.writer_limit_mb, **options)
+                if options.get("procs", 1) > 1:
+                    writer = ix.writer(timeout=0.0, limitmb=self.backend.writer_limit_mb, **options)
+                else:
+                    writer = FastSegmentWriter(ix, timeout=0.0, limitmb=self.backend.writer_limit_mb)
             except LockError:
                 if time.monotonic() >= deadline:
                     raise

@@ -23,7 +23,7 @@ from modelsearch.backends.base import get_model_root
 from modelsearch.index import AutocompleteField, FilterField, Indexed, RelatedFields, SearchField
 from whoosh import fields as wf
 
-from ..whoosh_analysis import autocomplete_analyzer, japanese_analyzer
+from ..whoosh_analysis import text_field
 
 INT_TYPES = {
     "AutoField",
@@ -181,9 +181,9 @@ class Mapping:
         out = {}
         for kind, col, field, model, multi in self.leaves():
             if kind == "t":
-                out[f"t__{col}"] = wf.TEXT(analyzer=japanese_analyzer(), phrase=True)
+                out[f"t__{col}"] = text_field()
             elif kind == "a":
-                out[f"a__{col}"] = wf.TEXT(analyzer=autocomplete_analyzer(), phrase=True)
+                out[f"a__{col}"] = text_field(autocomplete=True)
             else:
                 out[f"f__{col}"] = whoosh_filter_field(self.field_kind(field, model), multi=multi)
         return out
