@@ -1,0 +1,32 @@
+"""Facets of the matching lists (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Organisation
+
+from .models import MatchProposal, MatchRun, ReviewStatus
+
+
+class MatchRunFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=MatchRun.Status.choices)
+
+    class Meta:
+        model = MatchRun
+        fields = ["status"]
+
+
+class ProposalFilter(django_filters.FilterSet):
+    review_status = django_filters.ChoiceFilter(label=_("review"), choices=ReviewStatus.choices)
+    assigned = django_filters.BooleanFilter(label=_("assigned"))
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("municipality"),
+        field_name="challenge__municipality",
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY),
+    )
+
+    class Meta:
+        model = MatchProposal
+        fields = ["review_status", "assigned", "municipality"]

@@ -1,0 +1,151 @@
+"""Ministry staff's matching screens in the Wagtail admin: runs (start one), a run's proposals, one challenge's
+ranked proposals with their factor bars (accept / reject), and the comparison of two runs. Ministry staff only:
+everybody else gets 403 (see permissions.py for why municipalities see nothing here)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from portal.challenges.models import ChallengePage
+
+from . import permissions as rules
+from . import selectors, services, tasks
+from .filters import MatchRunFilter, ProposalFilter
+from .forms import AcceptForm, RejectForm, RunStartForm
+from .models import MatchRun
+
+RUNS_PER_PAGE = 20
+PROPOSALS_PER_PAGE = 50
+
+
+def _ministry_only(request) -> None:
+    allowed, reason = rules.can_view_matching(request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _paginate(request, qs, per_page: int):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+def run_list(request):
+    """Runs, newest first (filter by status), and the form that starts a new one."""
+    _ministry_only(request)
+    form = RunStartForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                run = tasks.match_run_start(actor=request.user, **form.parameters)
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, _("The matching run has started."))
+                return redirect("matching_admin:run", run.pk)
+        status = 400
+    filterset = MatchRunFilter(request.GET, queryset=selectors.runs())
+    return TemplateResponse(
+        request,
+        "matching/admin/run_list.html",
+        {"filter": filterset, "page_obj": _paginate(request, filterset.qs, RUNS_PER_PAGE), "form": form},
+        status=status,
+    )
+
+
+def _run(pk) -> MatchRun:
+    return get_object_or_404(MatchRun.objects.select_related("started_by", "previous"), pk=pk)
+
+
+def run_detail(request, pk):
+    """A run: how it was made, its progress, what changed since the previous run, its proposals by challenge."""
+    _ministry_only(request)
+    run = _run(pk)
+    filterset = ProposalFilter(request.GET, queryset=selectors.proposals_of_run(run))
+    comparison = None
+    if run.previous_id and run.status == MatchRun.Status.DONE:
+        comparison = selectors.compare_runs(run, run.previous)
+    return TemplateResponse(
+        request,
+        "matching/admin/run_detail.html",
+        {
+            "run": run,
+            "filter": filterset,
+            "page_obj": _paginate(request, filterset.qs, PROPOSALS_PER_PAGE),
+            "comparison": comparison,
+            "step_label": services.STEPS.get(run.progress_message, (0, ""))[1],
+        },
+    )
+
+
+def run_challenge(request, pk, challenge_pk):
+    """One challenge's ranked proposals in a run, with factor bars, keywords and reasons; accept or reject here."""
+    _ministry_only(request)
+    run = _run(pk)
+    challenge = get_object_or_404(ChallengePage.objects.select_related("municipality"), pk=challenge_pk)
+    proposals = selectors.proposals_of_run(run).filter(challenge=challenge)
+    if not proposals.exists():
+        raise Http404
+    error = None
+    status = 200
+    if request.method == "POST":
+        proposal = get_object_or_404(proposals, pk=request.POST.get("proposal") or 0)
+        action = request.POST.get("action")
+        form = (AcceptForm if action == "accept" else RejectForm)(request.POST)
+        try:
+            if action not in {"accept", "reject"}:
+                raise ValidationError(_("Unknown action."))
+            if not form.is_valid():
+                raise ValidationError([m for errors in form.errors.values() for m in errors])
+            if action == "accept":
+                services.proposal_accept(
+                    proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("Accepted: the match is made and the engagement has been opened.")
+                )
+            else:
+                services.proposal_reject(
+                    proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Rejected: the pair will not be proposed again."))
+            return redirect(request.path)
+        except ValidationError as exc:
+            error = {"proposal": proposal.pk, "action": action, "messages": _errors(exc)}
+            status = 400
+    return TemplateResponse(
+        request,
+        "matching/admin/run_challenge.html",
+        {
+            "run": run,
+            "challenge": challenge,
+            "proposals": list(proposals),
+            "partners": selectors.accepted_count_for_challenge(challenge.pk),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def run_compare(request, pk):
+    """What changed from another run (the previous one by default) to this one."""
+    _ministry_only(request)
+    run = _run(pk)
+    other_pk = request.GET.get("against") or run.previous_id
+    if not other_pk or not str(other_pk).isdigit():
+        raise Http404
+    other = get_object_or_404(MatchRun, pk=other_pk)
+    return TemplateResponse(
+        request,
+        "matching/admin/run_compare.html",
+        {"run": run, "comparison": selectors.compare_runs(run, other)},
+    )
