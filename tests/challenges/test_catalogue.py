@@ -223,3 +223,11 @@ def test_anonymous_pages_come_whole_from_the_cache_with_a_fresh_csrf_token(world
     cf.challenge(title="新しい観光の課題", themes=["tourism"])
     fresh = Client().get("/challenges/?theme=tourism")
     assert "X-Catalogue-Cache" not in fresh and "新しい観光の課題" in fresh.content.decode()
+
+
+def test_catalogue_in_japanese_and_english(client, world):
+    ja = client.get("/challenges/").content.decode()
+    assert "テーマ" in ja and "募集中" in ja
+    en = client.get("/en/challenges/").content.decode()
+    assert "Theme" in en and "Open for applications".lower() in en.lower()
+    assert client.get("/en/challenges/" + world["a"].slug + "/").status_code == 200
