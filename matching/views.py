@@ -4,6 +4,8 @@ everybody else gets 403 (see permissions.py for why municipalities see nothing h
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,10 +26,23 @@ RUNS_PER_PAGE = 20
 PROPOSALS_PER_PAGE = 50
 
 
-def _ministry_only(request) -> None:
-    allowed, reason = rules.can_view_matching(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+def ministry_only(view):
+    """403 with the rule's reason for everybody but ministry staff. (Raising PermissionDenied inside the admin
+    would only redirect to the dashboard.)"""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        allowed, reason = rules.can_view_matching(request.user)
+        if not allowed:
+            return TemplateResponse(request, "matching/admin/forbidden.html", {"reason": reason}, status=403)
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return TemplateResponse(
+                request, "matching/admin/forbidden.html", {"reason": str(exc)}, status=403
+            )
+
+    return wrapped
 
 
 def _paginate(request, qs, per_page: int):
@@ -38,9 +53,9 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+@ministry_only
 def run_list(request):
     """Runs, newest first (filter by status), and the form that starts a new one."""
-    _ministry_only(request)
     form = RunStartForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -66,9 +81,9 @@ def _run(pk) -> MatchRun:
     return get_object_or_404(MatchRun.objects.select_related("started_by", "previous"), pk=pk)
 
 
+@ministry_only
 def run_detail(request, pk):
     """A run: how it was made, its progress, what changed since the previous run, its proposals by challenge."""
-    _ministry_only(request)
     run = _run(pk)
     filterset = ProposalFilter(request.GET, queryset=selectors.proposals_of_run(run))
     comparison = None
@@ -87,9 +102,9 @@ def run_detail(request, pk):
     )
 
 
+@ministry_only
 def run_challenge(request, pk, challenge_pk):
     """One challenge's ranked proposals in a run, with factor bars, keywords and reasons; accept or reject here."""
-    _ministry_only(request)
     run = _run(pk)
     challenge = get_object_or_404(ChallengePage.objects.select_related("municipality"), pk=challenge_pk)
     proposals = selectors.proposals_of_run(run).filter(challenge=challenge)
@@ -136,9 +151,9 @@ def run_challenge(request, pk, challenge_pk):
     )
 
 
+@ministry_only
 def run_compare(request, pk):
     """What changed from another run (the previous one by default) to this one."""
-    _ministry_only(request)
     run = _run(pk)
     other_pk = request.GET.get("against") or run.previous_id
     if not other_pk or not str(other_pk).isdigit():

@@ -1,0 +1,259 @@
+"""The matching screens in the admin: ministry staff only, start a run, review with bars, compare, fixed queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from matching import services
+from matching.models import MatchProposal, MatchRun, ReviewStatus
+from portal.accounts.models import Organisation
+from portal.applications.models import ApplicationState
+from portal.tracker.models import Engagement
+from tests.matching.portal_factories import World
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.fixture
+def run(world):
+    world.apply(world.snow_user, world.challenge_x)
+    created = services.match_run_create(actor=world.ministry_user)
+    return services.match_run_execute(run=created)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def urls(run, world):
+    proposal = MatchProposal.objects.filter(run=run).first()
+    return [
+        ("get", reverse("matching_admin:runs"), {}),
+        ("get", reverse("matching_admin:run", args=[run.pk]), {}),
+        ("get", reverse("matching_admin:compare", args=[run.pk]) + f"?against={run.pk}", {}),
+        ("get", reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk]), {}),
+        ("post", reverse("matching_admin:runs"), {"top_k": 5, "default_capacity": 2}),
+        (
+            "post",
+            reverse("matching_admin:challenge", args=[run.pk, proposal.challenge_id]),
+            {"proposal": proposal.pk, "action": "accept", "reason": ""},
+        ),
+    ]
+
+
+def test_municipality_staff_get_403_everywhere(client, world, run):
+    login(client, world.staff_x)
+    for method, url, data in urls(run, world):
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 403, url
+    assert MatchRun.objects.count() == 1
+    assert not MatchProposal.objects.exclude(review_status=ReviewStatus.PROPOSED).exists()
+
+
+def test_startups_and_visitors_are_kept_out_of_the_admin(client, world, run):
+    for user in (world.snow_user, None):
+        client.logout()
+        if user:
+            login(client, user)
+        for method, url, data in urls(run, world):
+            response = getattr(client, method)(url, data)
+            assert response.status_code in (302, 403), url
+            if response.status_code == 302:
+                assert "/admin/login/" in response["Location"]
+    assert MatchRun.objects.count() == 1
+    assert not MatchProposal.objects.exclude(review_status=ReviewStatus.PROPOSED).exists()
+
+
+def test_menu_shows_matching_to_ministry_only(client, world):
+    login(client, world.ministry_user)
+    assert reverse("matching_admin:runs") in client.get("/admin/").content.decode()
+    client.logout()
+    login(client, world.staff_x)
+    assert reverse("matching_admin:runs") not in client.get("/admin/").content.decode()
+
+
+def test_unknown_objects_are_404(client, world, run):
+    login(client, world.ministry_user)
+    assert client.get(reverse("matching_admin:run", args=[run.pk + 100])).status_code == 404
+    assert client.get(reverse("matching_admin:challenge", args=[run.pk, 999999])).status_code == 404
+    assert client.get(reverse("matching_admin:compare", args=[run.pk]) + "?against=abc").status_code == 404
+
+
+def test_ministry_starts_a_run_from_the_admin(client, world):
+    login(client, world.ministry_user)
+    page = client.get(reverse("matching_admin:runs"))
+    assert page.status_code == 200 and 'id="start-run-form"' in page.content.decode()
+    data = {"top_k": 3, "default_capacity": 2, "travel_budget_yen": ""}
+    data |= {f"weight_{n}": w for n, w in MatchRun().weights.items()} | {"weight_text": 0.6}
+    response = client.post(reverse("matching_admin:runs"), data)
+    run = MatchRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "matching_admin:run", args=[run.pk]
+    )
+    assert run.status == MatchRun.Status.DONE and run.weights["text"] == 0.6 and run.top_k == 3
+    assert run.started_by == world.ministry_user
+    detail = client.get(response["Location"]).content.decode()
+    assert 'id="proposals"' in detail and world.challenge_x.title in detail
+
+
+def test_bad_run_form_is_refused_in_the_users_language(client, world):
+    login(client, world.ministry_user)
+    data = {"top_k": 0, "default_capacity": 2} | {f"weight_{n}": 0 for n in MatchRun().weights}
+    response = client.post(reverse("matching_admin:runs"), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "1 以上" in body  # Japanese is the admin's default language
+    assert not MatchRun.objects.exists()
+
+
+def test_challenge_page_shows_ranked_proposals_with_factor_bars(client, world, run):
+    login(client, world.ministry_user)
+    response = client.get(reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
+    assert best.startup == world.snow
+    assert f'id="factors-{best.pk}"' in body
+    text = best.factors["text"]
+    # a bar as wide as the value, and the numbers in text beside it
+    assert f"width: {round(text['value'] * 100, 1):.1f}%" in body
+    assert f"{text['value']:.2f}" in body and f"{best.score:.3f}" in body
+    assert "除雪車" in body and best.reason[:20] in body
+    assert body.index(f'id="proposal-{best.pk}"') < body.index(
+        f'id="proposal-{MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=2).pk}"'
+    )
+
+
+def test_accept_and_reject_from_the_admin(client, world, run):
+    login(client, world.ministry_user)
+    url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
+    second = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=2)
+
+    # reject without a reason: 400, the message in Japanese, nothing saved
+    response = client.post(url, {"proposal": second.pk, "action": "reject", "reason": ""})
+    assert response.status_code == 400 and 'id="review-error"' in response.content.decode()
+    second.refresh_from_db()
+    assert second.review_status == ReviewStatus.PROPOSED
+
+    response = client.post(url, {"proposal": best.pk, "action": "accept", "reason": "面談済み"})
+    assert response.status_code == 302
+    best.refresh_from_db()
+    assert best.review_status == ReviewStatus.ACCEPTED
+    assert best.application.state == ApplicationState.MATCHED
+    assert Engagement.objects.filter(challenge=world.challenge_x, startup=world.snow).exists()
+
+    # the challenge has its one partner: accepting another is refused with the reason
+    response = client.post(url, {"proposal": second.pk, "action": "accept"})
+    assert response.status_code == 400
+    assert "パートナー" in response.content.decode() or "partner" in response.content.decode()
+    second.refresh_from_db()
+    assert second.review_status == ReviewStatus.PROPOSED
+
+    response = client.post(url, {"proposal": second.pk, "action": "reject", "reason": "枠が埋まった"})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.review_status == ReviewStatus.REJECTED and second.review_reason == "枠が埋まった"
+
+    # a proposal of another challenge cannot be reviewed through this page
+    other = MatchProposal.objects.filter(run=run, challenge=world.challenge_y).first()
+    response = client.post(url, {"proposal": other.pk, "action": "reject", "reason": "x"})
+    assert response.status_code == 404
+
+
+def test_comparison_shows_what_changed_with_the_weights(client, world):
+    world.apply(world.medical_user, world.challenge_x)  # a poor fit that applied
+    first = services.match_run_execute(
+        run=services.match_run_create(
+            actor=world.ministry_user,
+            weights={"text": 0, "themes": 0, "travel": 0, "track_record": 0, "stage": 0, "applied": 1},
+        )
+    )
+    assert (
+        MatchProposal.objects.get(run=first, challenge=world.challenge_x, assigned=True).startup
+        == world.medical
+    )
+    second = services.match_run_execute(run=services.match_run_create(actor=world.ministry_user))
+    assert second.previous == first
+    assert (
+        MatchProposal.objects.get(run=second, challenge=world.challenge_x, assigned=True).startup
+        == world.snow
+    )
+
+    login(client, world.ministry_user)
+    detail = client.get(reverse("matching_admin:run", args=[second.pk])).content.decode()
+    assert 'id="changes"' in detail
+    response = client.get(reverse("matching_admin:compare", args=[second.pk]))
+    assert response.status_code == 200
+    comparison = response.context["comparison"]
+    assert ("text", 0.0, 0.35) in comparison.weights and ("applied", 1.0, 0.15) in comparison.weights
+    new = [(m.challenge_id, m.startup_id) for m in comparison.new_assigned]
+    # challenge y had no applicant, so nobody scored above 0 there with 'applied' alone
+    assert new == [(world.challenge_x.pk, world.snow.pk), (world.challenge_y.pk, world.medical.pk)]
+    assert (world.challenge_x.pk, world.medical.pk) in [
+        (m.challenge_id, m.startup_id) for m in comparison.dropped_assigned
+    ]
+    moved = {(m.challenge_id, m.startup_id): (m.before, m.after) for m in comparison.rank_moves}
+    assert moved[(world.challenge_x.pk, world.snow.pk)][1] == 1
+    body = response.content.decode()
+    assert world.snow.name in body[body.index('id="new-assigned"') : body.index('id="dropped-assigned"')]
+
+
+def _run_with_proposals(world, n: int) -> MatchRun:
+    """A finished run with n proposals over two challenges (rows written directly: the list is what is measured)."""
+    run = MatchRun.objects.create(status=MatchRun.Status.DONE, progress=100, started_by=world.ministry_user)
+    startups = Organisation.objects.bulk_create(
+        Organisation(kind=Organisation.Kind.STARTUP, name=f"株式会社{i}", slug=f"bulk-{n}-{i}")
+        for i in range(n)
+    )
+    factors = {name: {"value": 0.5, "weight": w, "contribution": 0.5 * w} for name, w in run.weights.items()}
+    MatchProposal.objects.bulk_create(
+        MatchProposal(
+            run=run,
+            challenge=world.challenge_x if i % 2 else world.challenge_y,
+            startup=s,
+            score=0.5,
+            rank=i // 2 + 1,
+            assigned=i < 2,
+            travel_cost_yen=10_000,
+            factors=factors,
+            keywords=["除雪"],
+            reason="理由",
+            reviewed_by=world.ministry_user if i == 3 else None,
+            review_status=ReviewStatus.REJECTED if i == 3 else ReviewStatus.PROPOSED,
+            review_reason="x" if i == 3 else "",
+        )
+        for i, s in enumerate(startups)
+    )
+    return run
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_lists_keep_a_fixed_number_of_queries(client, world):
+    login(client, world.ministry_user)
+    small, large = _run_with_proposals(world, 10), _run_with_proposals(world, 100)
+    for name, args in (("run", []), ("challenge", [world.challenge_x.pk])):
+        few = _queries(client, reverse(f"matching_admin:{name}", args=[small.pk, *args]))
+        many = _queries(client, reverse(f"matching_admin:{name}", args=[large.pk, *args]))
+        assert few == many, name
+    assert _queries(client, reverse("matching_admin:runs")) == _queries(
+        client, reverse("matching_admin:runs") + "?status=done"
+    )
+    for _i in range(20):
+        MatchRun.objects.create(status=MatchRun.Status.FAILED, error="x")
+    before = _queries(client, reverse("matching_admin:runs") + "?status=done")
+    after = _queries(client, reverse("matching_admin:runs"))
+    assert before == after
