@@ -14,8 +14,6 @@ from portal.accounts.models import Organisation
 
 Decision = tuple[bool, str]
 
-MINISTRY_GROUP = "Ministry"
-MUNICIPALITY_GROUP = "Municipality"
 
 
 def can_write_challenges(user) -> Decision:

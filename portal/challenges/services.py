@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import permissions as account_rules
+from portal.accounts import roles
 from portal.accounts.models import Organisation
 from portal.core.audit import record
 from portal.core.models import Theme
@@ -25,20 +26,15 @@ from portal.core.notifications import notify
 
 from .catalogue import invalidate_catalogue
 from .models import ChallengeIndexPage, ChallengePage
-from .permissions import MINISTRY_GROUP, MUNICIPALITY_GROUP
 from .status import ChallengeOutcome
 
 
 def grant_challenge_admin_rights(*, user) -> Group | None:
-    """Put a ministry or municipality user in the Wagtail group that lets them moderate or write challenges.
-
-    Accounts (invitation acceptance) and the demo data call this; startups get no admin group.
-    """
-    if account_rules.is_ministry(user) and not user.is_superuser:
-        name = MINISTRY_GROUP
-    elif account_rules.is_municipality_staff(user):
-        name = MUNICIPALITY_GROUP
-    else:
+    """Put a ministry or municipality user in their Wagtail staff group (accounts.roles), which carries the rights to
+    moderate or write challenges. Startups get no admin group. Used by tests and tools; invitations do the same."""
+    organisation = account_rules.organisation_of(user)
+    name = roles.group_for_organisation(organisation) if organisation is not None else None
+    if name is None:
         return None
     group, _created = Group.objects.get_or_create(name=name)
     user.groups.add(group)
