@@ -41,9 +41,14 @@ def startup_user(startup_org):
     return factories.member(startup_org, email="founder@startup.example.jp")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium():
-    """One headless Chromium for the session (Debian's, driven by Playwright)."""
+    """A headless Chromium per test (Debian's, driven by Playwright).
+
+    Not session-scoped: while Playwright's sync API is running, the next transactional test's database set-up no
+    longer sees the serialized initial data (serialized_rollback restores nothing, so the home page and the groups
+    made by data migrations are gone for every browser test after the first). Starting it per test costs ~1 s.
+    """
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it are safe.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright

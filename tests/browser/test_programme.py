@@ -38,7 +38,7 @@ def test_first_time_visitor_finds_the_round_a_challenge_and_how_to_apply(page, p
     page.goto("/")
     assert page.locator("h1").first.inner_text() == "StartupXAct"
     assert page.locator("#open-challenges .number").inner_text() == "1"
-    page.locator("#current-round").get_by_role("link", name=re.compile("令和8年度")).click()
+    page.locator("#current-round").get_by_role("link", name="令和8年度 StartupXAct").click()
     page.wait_for_url("**/rounds/fy2026/")
     assert page.locator("h1").inner_text() == current.title
     assert page.locator('[aria-current="step"]').count() == 1
@@ -56,7 +56,7 @@ def test_first_time_visitor_finds_the_round_a_challenge_and_how_to_apply(page, p
     page.get_by_role("button", name="English").click()
     page.wait_for_url(re.compile(r".*/en/$"))
     assert page.locator("html").get_attribute("lang") == "en"
-    page.locator("#current-round").get_by_role("link", name=re.compile("FY2026")).click()
+    page.locator("#current-round").get_by_role("link", name="StartupXAct 2026").click()
     page.wait_for_url("**/en/rounds/fy2026/")
     assert page.locator("h1").inner_text() == "StartupXAct 2026"
     assert "application window (startups)" in page.locator('[aria-current="step"]').inner_text()
