@@ -1,0 +1,91 @@
+"""In a real browser: ministry staff start a matching run in the admin, open a challenge's proposals, accept the best
+one; the startup sees its application matched and the engagement on its page; the municipality sees both in the
+admin."""
+
+import pytest
+
+from matching.models import MatchProposal, MatchRun, ReviewStatus
+from portal.applications.models import ApplicationState
+from portal.tracker.models import Engagement
+from tests import factories
+from tests.matching.portal_factories import World
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _login(pg, email):
+    pg.goto("/accounts/login/")
+    pg.locator("#id_username").fill(email)
+    pg.locator("#id_password").fill(factories.PASSWORD)
+    pg.locator("form button[type=submit]").last.click()
+    pg.wait_for_load_state()
+
+
+def _context(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="ja-JP")
+    context.set_default_timeout(15_000)
+    return context
+
+
+def test_ministry_runs_matching_and_accepts_a_proposal_both_sides_see_the_match(page, chromium, live_server):
+    world = World()
+    application = world.apply(world.snow_user, world.challenge_x)
+
+    # 1. Ministry staff start a run from the admin.
+    _login(page, world.ministry_user.email)
+    page.goto("/admin/matching/")
+    page.locator("details.start-run summary").click()
+    page.locator("#id_weight_text").fill("0.4")
+    page.locator("#start-run-form button[type=submit]").click()
+    page.wait_for_selector("#proposals")
+    run = MatchRun.objects.get()
+    assert run.status == MatchRun.Status.DONE and run.weights["text"] == 0.4
+    assert (
+        page.locator("#run-status").inner_text() == str(MatchRun.Status.DONE.label)
+        or "完了" in page.content()
+    )
+
+    # 2. They open the challenge's ranked proposals: bars with values, shared words, the reason.
+    page.locator("#proposals a", has_text=world.challenge_x.title).first.click()
+    best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
+    card = page.locator(f"#proposal-{best.pk}")
+    card.wait_for()
+    assert world.snow.name in card.locator("h3").inner_text()
+    assert card.locator(".match-bar__fill").count() == 6
+    assert "除雪車" in card.inner_text()
+
+    # 3. They accept it.
+    card.locator(".accept-form textarea").fill("面談で合意")
+    card.locator(".accept-form button[type=submit]").click()
+    page.wait_for_load_state()
+    best.refresh_from_db()
+    assert best.review_status == ReviewStatus.ACCEPTED
+    assert page.locator(f"#proposal-{best.pk} .badge--accepted").count() == 1
+    engagement = Engagement.objects.get(challenge=world.challenge_x, startup=world.snow)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.MATCHED
+
+    # 4. The startup sees the match: its application's state, and the engagement on its page.
+    startup_context = _context(chromium, live_server)
+    startup_page = startup_context.new_page()
+    _login(startup_page, world.snow_user.email)
+    startup_page.goto(f"/applications/{application.pk}/")
+    assert startup_page.locator(".application-state").get_attribute("data-state") == "matched"
+    startup_page.goto("/mypage/engagements/")
+    assert world.challenge_x.title in startup_page.content() or str(world.muni_x) in startup_page.content()
+    startup_page.goto(f"/mypage/engagements/{engagement.pk}/")
+    assert world.snow.name in startup_page.content()
+    startup_context.close()
+
+    # 5. The municipality sees it in the admin: the application matched, the engagement in its list.
+    muni_context = _context(chromium, live_server)
+    muni_page = muni_context.new_page()
+    _login(muni_page, world.staff_x.email)
+    muni_page.goto(f"/admin/applications/review/{application.pk}/")
+    assert muni_page.locator("#application-state").inner_text() == "マッチング成立"
+    muni_page.goto("/admin/tracker/")
+    assert muni_page.locator(f"a[href='/admin/tracker/{engagement.pk}/']").count() == 1
+    # and not the ministry's matching screens
+    response = muni_page.goto(f"/admin/matching/runs/{run.pk}/")
+    assert response.status == 403
+    muni_context.close()
