@@ -1,6 +1,7 @@
 """Writing and moderation in the Wagtail admin: municipality staff submit, the ministry approves or rejects."""
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
@@ -118,6 +119,9 @@ def test_reject_with_comment_author_sees_it_and_resubmits(client, author, modera
     )
     task_state.refresh_from_db()
     assert task_state.status == TaskState.STATUS_REJECTED
+    # The author is told by e-mail, comment included; the moderators were told of the submission.
+    assert any(m.to == [author.email] and "予算の上限を明記してください" in m.body for m in mail.outbox)
+    assert any(m.to == [moderator.email] for m in mail.outbox)
     page.refresh_from_db()
     assert not page.live
 
