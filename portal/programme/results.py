@@ -45,12 +45,18 @@ def unregister_results_provider(provider: ResultsProvider) -> None:
 
 
 def results_for_fiscal_year(fiscal_year: int) -> dict[str, int]:
-    """Every provider's figures for the year, summed per key (zeroes kept: "0 matches so far" is a result)."""
+    """Every provider's figures for the year, summed per key (zeroes kept: once anything is non-zero, "0 matches so
+    far" is a result too; see has_results)."""
     totals: dict[str, int] = {}
     for provider in list(_providers):
         for key, value in (provider(fiscal_year) or {}).items():
             totals[key] = totals.get(key, 0) + int(value)
     return totals
+
+
+def has_results(values: Mapping[str, int]) -> bool:
+    """Whether there is anything to show: all zeroes (a round that has not started) means no results yet."""
+    return any(values.values())
 
 
 @dataclass(frozen=True)

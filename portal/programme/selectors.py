@@ -65,4 +65,4 @@ def results_so_far() -> list[results.Figure]:
     for round_page in rounds:
         for key, value in round_page.result_figures().items():
             totals[key] = totals.get(key, 0) + value
-    return results.as_figures(totals)
+    return results.as_figures(totals) if results.has_results(totals) else []

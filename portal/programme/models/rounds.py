@@ -155,10 +155,12 @@ class RoundPage(BilingualPage):
         return {k: v for k, v in pairs.items() if v is not None}
 
     def result_figures(self) -> dict[str, int]:
-        """Providers' figures (tracker) for the fiscal year; reported figures fill the keys providers lack."""
+        """Providers' figures (tracker) for the fiscal year; reported figures fill the keys the providers lack or
+        count as zero (a round run before the portal has nothing in the tracker)."""
         figures = results.results_for_fiscal_year(self.fiscal_year)
         for key, value in self.reported_figures().items():
-            figures.setdefault(key, value)
+            if not figures.get(key):
+                figures[key] = value
         return figures
 
     def get_context(self, request, *args, **kwargs):

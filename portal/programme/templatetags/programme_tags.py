@@ -56,7 +56,8 @@ def guide_pages(home):
 @register.inclusion_tag("programme/includes/results.html")
 def round_results(round_page):
     """A round's results from the registered providers (tracker) and the figures reported before the portal."""
-    return {"figures": results.as_figures(round_page.result_figures()) if round_page else []}
+    values = round_page.result_figures() if round_page else {}
+    return {"figures": results.as_figures(values) if results.has_results(values) else []}
 
 
 @register.inclusion_tag("programme/includes/results.html")
