@@ -1,6 +1,6 @@
 """Reads for matching: the engine's input built from the live data, runs, proposals and the comparison of two runs.
 
-Which live data a run sees (docs/matching.md, "In the portal"):
+Which live data a run sees:
 - challenges: published, whose window has opened and whose outcome is not decided yet; plus matched challenges that
   still have free partner slots (their accepted pairs enter as fixed, so a second partner can be proposed);
 - startups: active startup organisations with a profile and a prefecture (travel needs one; the others are listed

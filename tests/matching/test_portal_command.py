@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from matching.models import MatchRun
 from tests.matching.portal_factories import World
@@ -14,6 +15,13 @@ from tests.matching.portal_factories import World
 @pytest.fixture
 def world(db):
     return World()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages compared in English, the source language."""
+    with translation.override("en"):
+        yield
 
 
 def test_run_matching_runs_with_weights_and_budget_and_draws_progress(world):

@@ -224,7 +224,11 @@ def test_a_failing_run_records_the_error(world):
     assert failed.status == MatchRun.Status.FAILED and "budget" in failed.error
     assert failed.progress_message == "failed" and not failed.proposals.exists()
     assert AuditEvent.objects.filter(action="matching.run_failed", object_id=str(failed.pk)).exists()
-    assert Notification.objects.filter(recipient=world.ministry_user, title__contains="failed").exists()
+    # told in the recipient's language (Japanese by default), with the error
+    told = Notification.objects.get(
+        recipient=world.ministry_user, kind="matching.run_finished", body=failed.error
+    )
+    assert "失敗" in told.title
 
 
 def test_only_ministry_staff_start_runs(world):

@@ -257,3 +257,17 @@ def test_lists_keep_a_fixed_number_of_queries(client, world):
     before = _queries(client, reverse("matching_admin:runs") + "?status=done")
     after = _queries(client, reverse("matching_admin:runs"))
     assert before == after
+
+
+def test_run_page_shows_progress_while_running_and_the_error_when_failed(client, world):
+    login(client, world.ministry_user)
+    queued = services.match_run_create(actor=world.ministry_user)
+    body = client.get(reverse("matching_admin:run", args=[queued.pk])).content.decode()
+    assert 'value="0"' in body and "window.location.reload" in body and 'id="proposals"' not in body
+    MatchRun.objects.filter(pk=queued.pk).update(status=MatchRun.Status.FAILED, error="startups[0]: bad code")
+    body = client.get(reverse("matching_admin:run", args=[queued.pk])).content.decode()
+    assert (
+        'id="run-error"' in body and "startups[0]: bad code" in body and "window.location.reload" not in body
+    )
+    # a run without a previous one has nothing to compare with
+    assert client.get(reverse("matching_admin:compare", args=[queued.pk])).status_code == 404
