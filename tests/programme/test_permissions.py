@@ -74,3 +74,24 @@ def test_ministry_staff_publish_content_pages(client, faq_page, ministry_editor)
     faq_page.refresh_from_db()
     assert faq_page.intro == "総務省が更新した" and faq_page.live
     assert client.get("/faq/").content.decode().count("総務省が更新した") >= 1
+
+
+@pytest.mark.parametrize(
+    "model, parent",
+    [
+        ("contentpage", "home"),
+        ("roundindexpage", "home"),
+        ("newsindexpage", "home"),
+        ("roundpage", "rounds"),
+        ("newspage", "news"),
+    ],
+)
+def test_ministry_editors_open_every_programme_page_form(client, ministry_editor, model, parent):
+    parents = {"home": pf.home, "rounds": pf.round_index, "news": pf.news_index}
+    client.force_login(ministry_editor)
+    url = reverse("wagtailadmin_pages:add", args=("programme", model, parents[parent]().pk))
+    response = client.get(url)
+    assert response.status_code == 200
+    if model == "roundpage":
+        html = response.content.decode()
+        assert 'name="steps-TOTAL_FORMS"' in html and 'name="fiscal_year"' in html
