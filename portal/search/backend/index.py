@@ -26,7 +26,7 @@ from whoosh import fields as wf
 from whoosh import index as wi
 from whoosh.index import LockError
 from whoosh.scoring import BM25F
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, MERGE_SMALL, NO_MERGE
 
 from .lengths import FastSegmentWriter
 from .mapping import Mapping, index_name
@@ -34,6 +34,7 @@ from .mapping import Mapping, index_name
 logger = logging.getLogger(__name__)
 
 INDEX_NAME = "MAIN"
+MAX_SEGMENTS = 8  # small segments allowed before a write merges them
 
 # Per-process cache of open searchers, refreshed (cheaply) when another process commits.
 _searchers: dict[str, object] = {}
@@ -163,7 +164,10 @@ class WhooshIndex(BaseIndex):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        # A small write adds a segment and merges nothing (a merge rewrites every small segment, the largest part
+        # of a one-document update); once MAX_SEGMENTS have piled up, Whoosh's MERGE_SMALL folds them together.
+        few = len(getattr(writer, "segments", ())) < MAX_SEGMENTS
+        writer.commit(mergetype=NO_MERGE if few else MERGE_SMALL)
 
     # --- BaseIndex API ------------------------------------------------------------------------------------
 
