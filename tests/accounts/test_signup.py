@@ -79,7 +79,7 @@ def test_signup_verification_then_login_lands_on_my_page(client, form_data):
     )
     assert response.redirect_chain[-1][0] == "/mypage/"
     body = response.content.decode()
-    assert "株式会社ゆきみち" in body and "プロフィールの充実度" in body
+    assert "株式会社ゆきみち" in body and "プロフィールの入力は" in body
 
 
 def test_english_user_lands_on_english_my_page(client, form_data):
@@ -91,7 +91,7 @@ def test_english_user_lands_on_english_my_page(client, form_data):
         "/accounts/login/", {"username": "hanako@example.jp", "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/en/mypage/"
-    assert "Profile completeness" in response.content.decode()
+    assert "Your profile" in response.content.decode()
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
