@@ -117,6 +117,11 @@ class MatchRun(models.Model):
         }
 
     @property
+    def weight_rows(self) -> list[tuple[str, float]]:
+        """(label, weight as given) in the engine's factor order, for display."""
+        return [(FACTOR_LABELS[name], self.weights.get(name, 0)) for name in FACTORS]
+
+    @property
     def weights_normalised(self) -> dict[str, float]:
         total = sum(self.weights.get(name, 0) for name in FACTORS) or 1
         return {name: self.weights.get(name, 0) / total for name in FACTORS}

@@ -24,7 +24,7 @@ from portal.applications.models import Application, ApplicationState, TrackRecor
 from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeOutcome
 
-from .models import MatchProposal, MatchRun, ReviewStatus
+from .models import FACTOR_LABELS, MatchProposal, MatchRun, ReviewStatus
 
 MATCHABLE_APPLICATION_STATES = (ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED)
 
@@ -301,15 +301,18 @@ class RankMove:
 class Comparison:
     run: MatchRun
     other: MatchRun
-    weights: list[
-        tuple[str, float, float]
-    ]  # factor, other run's weight, this run's (only those that changed)
+    # (factor, other run's weight, this run's weight), only those that changed
+    weights: list[tuple[str, float, float]]
     parameters: list[tuple[str, object, object]]
     new_assigned: list[RankMove]
     dropped_assigned: list[RankMove]
     rank_moves: list[RankMove]  # pairs listed in both runs whose rank changed, biggest move first
     newly_listed: int
     no_longer_listed: int
+
+    @property
+    def weight_rows(self) -> list[tuple[str, float, float]]:
+        return [(FACTOR_LABELS.get(name, name), old, new) for name, old, new in self.weights]
 
     @property
     def changed(self) -> bool:
