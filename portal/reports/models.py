@@ -36,11 +36,17 @@ class ReportFile(models.Model):
     status = models.CharField(_("state"), max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     step = models.CharField(_("step"), max_length=120, blank=True)
-    file = models.FileField(_("file"), upload_to="reports/%Y/", storage=private_storage, max_length=255, blank=True)
+    file = models.FileField(
+        _("file"), upload_to="reports/%Y/", storage=private_storage, max_length=255, blank=True
+    )
     size = models.PositiveIntegerField(_("size"), default=0)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
@@ -51,13 +57,16 @@ class ReportFile(models.Model):
         verbose_name_plural = _("rendered reports")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "fiscal_year", "language", "fingerprint"],
-                                    name="one_report_file_per_key"),
+            models.UniqueConstraint(
+                fields=["kind", "fiscal_year", "language", "fingerprint"], name="one_report_file_per_key"
+            ),
             models.CheckConstraint(name="report_progress_is_percent", condition=models.Q(progress__lte=100)),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} FY{self.fiscal_year} ({self.language}, {self.get_status_display()})"
+        return (
+            f"{self.get_kind_display()} FY{self.fiscal_year} ({self.language}, {self.get_status_display()})"
+        )
 
     @property
     def filename(self) -> str:

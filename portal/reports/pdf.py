@@ -25,13 +25,16 @@ def programme_name() -> str:
 
 def render_html(template_name: str, context: dict, *, title: str) -> str:
     font = japanese_font()
-    return render_to_string(template_name, {
-        **context,
-        "font_family": font.family,
-        "programme_name": programme_name(),
-        "document_title": title,
-        "LANGUAGE_CODE": translation.get_language(),
-    })
+    return render_to_string(
+        template_name,
+        {
+            **context,
+            "font_family": font.family,
+            "programme_name": programme_name(),
+            "document_title": title,
+            "LANGUAGE_CODE": translation.get_language(),
+        },
+    )
 
 
 def render_pdf(template_name: str, context: dict, *, title: str) -> bytes:

@@ -21,6 +21,8 @@ from .pdf import render_pdf
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
+# The current rendering and the one before it (to compare); older ones are deleted with their files.
+KEEP_RENDERINGS = 2
 
 
 def annual_report_pdf(*, fiscal_year: int, progress: Progress | None = None) -> bytes:
@@ -36,7 +38,9 @@ def annual_report_pdf(*, fiscal_year: int, progress: Progress | None = None) -> 
 
 
 def _set_progress(report_file: ReportFile, percent: int, step: str) -> None:
-    ReportFile.objects.filter(pk=report_file.pk).update(progress=min(100, max(0, percent)), step=str(step)[:120])
+    ReportFile.objects.filter(pk=report_file.pk).update(
+        progress=min(100, max(0, percent)), step=str(step)[:120]
+    )
 
 
 def annual_report_render(*, report_file: ReportFile, progress: Progress | None = None) -> ReportFile:
@@ -52,14 +56,16 @@ def annual_report_render(*, report_file: ReportFile, progress: Progress | None =
         with translation.override(report_file.language):
             data = annual_report_pdf(fiscal_year=report_file.fiscal_year, progress=step)
     except JapaneseFontMissing as exc:
-        ReportFile.objects.filter(pk=report_file.pk).update(status=ReportFile.Status.FAILED, error=str(exc),
-                                                            finished_at=timezone.now())
+        ReportFile.objects.filter(pk=report_file.pk).update(
+            status=ReportFile.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
         report_file.refresh_from_db()
         raise
     except Exception as exc:
         logger.exception("annual report FY%s failed", report_file.fiscal_year)
-        ReportFile.objects.filter(pk=report_file.pk).update(status=ReportFile.Status.FAILED, error=repr(exc)[:2000],
-                                                            finished_at=timezone.now())
+        ReportFile.objects.filter(pk=report_file.pk).update(
+            status=ReportFile.Status.FAILED, error=repr(exc)[:2000], finished_at=timezone.now()
+        )
         report_file.refresh_from_db()
         raise
     with transaction.atomic():
@@ -73,5 +79,20 @@ def annual_report_render(*, report_file: ReportFile, progress: Progress | None =
         locked.step = ""
         locked.finished_at = timezone.now()
         locked.save()
+    prune_report_files(kind=locked.kind, fiscal_year=locked.fiscal_year, language=locked.language)
     extra(100, _("Done"))
     return locked
+
+
+def prune_report_files(*, kind: str, fiscal_year: int, language: str, keep: int = KEEP_RENDERINGS) -> int:
+    """Delete superseded renderings of one report (rows and files), keeping the newest `keep` finished ones."""
+    finished = ReportFile.objects.filter(
+        kind=kind, fiscal_year=fiscal_year, language=language, status=ReportFile.Status.DONE
+    ).order_by("-finished_at", "-pk")
+    removed = 0
+    for rf in finished[keep:]:
+        if rf.file:
+            rf.file.delete(save=False)
+        rf.delete()
+        removed += 1
+    return removed

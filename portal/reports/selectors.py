@@ -69,8 +69,12 @@ def budget_rows(budget: FiscalBudget | None) -> list[tuple[str, int]]:
     if budget is None:
         return []
     b = balances(budget)
-    return [(_("reserved"), b["reserved"]), (_("settled, awaiting payment"), b["settled"]),
-            (_("paid"), b["paid"]), (_("free"), b["free"])]
+    return [
+        (_("reserved"), b["reserved"]),
+        (_("settled, awaiting payment"), b["settled"]),
+        (_("paid"), b["paid"]),
+        (_("free"), b["free"]),
+    ]
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -83,19 +87,30 @@ def engagement_outcomes(fiscal_year: int) -> list[EngagementOutcome]:
     reports = ProgressReport.objects.filter(engagement=OuterRef("pk")).order_by().values("engagement")
     paid = (
         TravelRequest.objects.filter(engagement=OuterRef("pk"), state=TravelState.PAID)
-        .order_by().values("engagement").annotate(s=Sum("settled_yen")).values("s")
+        .order_by()
+        .values("engagement")
+        .annotate(s=Sum("settled_yen"))
+        .values("s")
     )
-    latest_reason = StageChange.objects.filter(engagement=OuterRef("pk")).order_by("-at", "-pk").values("reason")[:1]
+    latest_reason = (
+        StageChange.objects.filter(engagement=OuterRef("pk")).order_by("-at", "-pk").values("reason")[:1]
+    )
     qs = (
         Engagement.objects.filter(fiscal_year=fiscal_year)
         .select_related("municipality__prefecture", "startup", "challenge", "origin__municipality")
         .annotate(
             n_reports=Coalesce(Subquery(reports.annotate(n=Count("pk")).values("n")), 0),
             residents=Coalesce(Subquery(reports.annotate(m=Max("residents_served")).values("m")), 0),
-            saved=Coalesce(Subquery(reports.annotate(s=Sum("cost_saved_yen")).values("s"),
-                                    output_field=IntegerField()), 0),
-            contract=Coalesce(Subquery(reports.annotate(m=Max("contract_value_yen")).values("m"),
-                                       output_field=IntegerField()), 0),
+            saved=Coalesce(
+                Subquery(reports.annotate(s=Sum("cost_saved_yen")).values("s"), output_field=IntegerField()),
+                0,
+            ),
+            contract=Coalesce(
+                Subquery(
+                    reports.annotate(m=Max("contract_value_yen")).values("m"), output_field=IntegerField()
+                ),
+                0,
+            ),
             paid_yen=Coalesce(Subquery(paid, output_field=IntegerField()), 0),
             n_adoptions=Count("adoptions", distinct=True),
             latest_reason=Subquery(latest_reason),
@@ -104,8 +119,13 @@ def engagement_outcomes(fiscal_year: int) -> list[EngagementOutcome]:
     )
     return [
         EngagementOutcome(
-            engagement=e, reports=e.n_reports, residents_served=e.residents, cost_saved_yen=e.saved,
-            contract_value_yen=e.contract, travel_paid_yen=e.paid_yen, adoptions=e.n_adoptions,
+            engagement=e,
+            reports=e.n_reports,
+            residents_served=e.residents,
+            cost_saved_yen=e.saved,
+            contract_value_yen=e.contract,
+            travel_paid_yen=e.paid_yen,
+            adoptions=e.n_adoptions,
             latest_reason=e.latest_reason or "",
         )
         for e in qs
@@ -132,17 +152,29 @@ def annual_report(fiscal_year: int, *, progress=None) -> AnnualReport:
         "funnel": charts.bar_chart(
             title=_("Funnel %(fy)s") % {"fy": fy},
             desc=_("From challenges posted to solutions adopted elsewhere, %(fy)s.") % {"fy": fy},
-            rows=[(s.label, s.count) for s in funnel]),
+            rows=[(s.label, s.count) for s in funnel],
+        ),
         "budget": charts.bar_chart(
             title=_("Travel budget %(fy)s") % {"fy": fy},
             desc=_("Reserved, settled, paid and free amounts of the travel-support budget, in yen."),
-            rows=rows, unit=" 円", colour=charts.COLOURS[2]) if rows else "",
-        "stage": charts.bar_chart(title=_("Engagements by stage"),
-                                  desc=_("Number of engagements currently in each stage."), rows=stages,
-                                  colour=charts.COLOURS[1]),
-        "prefecture": charts.bar_chart(title=_("Engagements by prefecture"),
-                                       desc=_("Number of engagements per prefecture of the municipality."),
-                                       rows=prefectures, colour=charts.COLOURS[3]),
+            rows=rows,
+            unit=" 円",
+            colour=charts.COLOURS[2],
+        )
+        if rows
+        else "",
+        "stage": charts.bar_chart(
+            title=_("Engagements by stage"),
+            desc=_("Number of engagements currently in each stage."),
+            rows=stages,
+            colour=charts.COLOURS[1],
+        ),
+        "prefecture": charts.bar_chart(
+            title=_("Engagements by prefecture"),
+            desc=_("Number of engagements per prefecture of the municipality."),
+            rows=prefectures,
+            colour=charts.COLOURS[3],
+        ),
     }
     rates = [
         (_("matches per application"), _percent(figures["matches"], figures["applications"])),
@@ -151,9 +183,20 @@ def annual_report(fiscal_year: int, *, progress=None) -> AnnualReport:
         (_("matches adopted elsewhere"), _percent(figures["adoption"], figures["matches"])),
     ]
     return AnnualReport(
-        fiscal_year=fiscal_year, era_label=fiscal_year_label_ja(fiscal_year), first_day=first, last_day=last,
-        figures=figures, funnel=funnel, rates=rates, budget=budget, budget_rows=rows, stages=stages,
-        prefectures=prefectures, outcomes=outcomes, charts=chart_map, generated_at=timezone.now(),
+        fiscal_year=fiscal_year,
+        era_label=fiscal_year_label_ja(fiscal_year),
+        first_day=first,
+        last_day=last,
+        figures=figures,
+        funnel=funnel,
+        rates=rates,
+        budget=budget,
+        budget_rows=rows,
+        stages=stages,
+        prefectures=prefectures,
+        outcomes=outcomes,
+        charts=chart_map,
+        generated_at=timezone.now(),
     )
 
 
@@ -168,13 +211,21 @@ def annual_report_fingerprint(fiscal_year: int) -> str:
         Engagement.objects.aggregate(n=Count("pk"), a=Max("last_activity_at"), s=Max("stage_changed_at")),
         StageChange.objects.aggregate(m=Max("pk")),
         ProgressReport.objects.aggregate(m=Max("pk"), n=Count("pk")),
-        TravelRequest.objects.aggregate(n=Count("pk"), d=Max("decided_at"), s=Max("settled_at"), p=Max("paid_on"),
-                                        r=Count("pk", filter=Q(state=TravelState.REJECTED))),
+        TravelRequest.objects.aggregate(
+            n=Count("pk"),
+            d=Max("decided_at"),
+            s=Max("settled_at"),
+            p=Max("paid_on"),
+            r=Count("pk", filter=Q(state=TravelState.REJECTED)),
+        ),
         LedgerEntry.objects.aggregate(m=Max("pk")),
         FiscalBudget.objects.filter(fiscal_year=fiscal_year).values_list("amount_yen", "pk").first(),
         Application.objects.aggregate(n=Count("pk"), u=Max("updated_at")),
-        ChallengePage.objects.aggregate(n=Count("pk", filter=Q(live=True)), p=Max("last_published_at"),
-                                        r=Max("latest_revision_created_at")),
+        ChallengePage.objects.aggregate(
+            n=Count("pk", filter=Q(live=True)),
+            p=Max("last_published_at"),
+            r=Max("latest_revision_created_at"),
+        ),
     ]
     raw = repr((fiscal_year, parts)).encode()
     return hashlib.sha256(raw).hexdigest()[:32]
@@ -196,7 +247,9 @@ class ClaimForm:
     lines: list[ClaimLine]
     estimate_total_yen: int
     actual_total_yen: int | None
-    claimed_yen: int  # what the claim asks to be paid: the settled amount, else the approved, else the estimate
+    claimed_yen: (
+        int  # what the claim asks to be paid: the settled amount, else the approved, else the estimate
+    )
 
 
 def claim_form(trip: TravelRequest) -> ClaimForm:
@@ -215,8 +268,13 @@ def claim_form(trip: TravelRequest) -> ClaimForm:
         claimed = actual_total
     else:
         claimed = estimate_total
-    return ClaimForm(trip=trip, lines=lines, estimate_total_yen=estimate_total, actual_total_yen=actual_total,
-                     claimed_yen=claimed)
+    return ClaimForm(
+        trip=trip,
+        lines=lines,
+        estimate_total_yen=estimate_total,
+        actual_total_yen=actual_total,
+        claimed_yen=claimed,
+    )
 
 
 def trip_for_claim(user, pk: int) -> TravelRequest:
@@ -255,14 +313,21 @@ def engagement_sheet(user, pk: int) -> EngagementSheet:
         "travel_paid_yen": sum(t.settled_yen for t in trips if t.state == TravelState.PAID),
     }
     return EngagementSheet(
-        engagement=engagement, stage_changes=list(engagement.stage_changes.all()), reports=reports, trips=trips,
-        totals=totals, tree_size=tracker_selectors.tree_size(tracker_selectors.adoption_tree(engagement)),
+        engagement=engagement,
+        stage_changes=list(engagement.stage_changes.all()),
+        reports=reports,
+        trips=trips,
+        totals=totals,
+        tree_size=tracker_selectors.tree_size(tracker_selectors.adoption_tree(engagement)),
     )
 
 
 def live_challenge(pk: int) -> ChallengePage:
     """A published challenge (the public sheet is for live challenges only); DoesNotExist otherwise."""
     return (
-        ChallengePage.objects.live().public().select_related("municipality__prefecture")
-        .prefetch_related("themes").get(pk=pk)
+        ChallengePage.objects.live()
+        .public()
+        .select_related("municipality__prefecture")
+        .prefetch_related("themes")
+        .get(pk=pk)
     )

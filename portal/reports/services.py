@@ -2,7 +2,7 @@
 
 `annual_report_request` finds the rendering for (fiscal year, language, fingerprint of the data) or creates it and
 queues the background task, which calls `rendering.annual_report_render` (progress written as it goes). A new
-fingerprint means new data, hence a new file; older files stay until `prune_report_files` removes them.
+fingerprint means new data, hence a new file; the renderer keeps the newest two per year and language.
 """
 
 from __future__ import annotations
@@ -27,42 +27,43 @@ def annual_report_request(*, fiscal_year: int, actor, language: str | None = Non
     japanese_font()
     language = language or translation.get_language() or "ja"
     fingerprint = selectors.annual_report_fingerprint(fiscal_year)
-    key = {"kind": ReportFile.Kind.ANNUAL, "fiscal_year": fiscal_year, "language": language,
-           "fingerprint": fingerprint}
+    key = {
+        "kind": ReportFile.Kind.ANNUAL,
+        "fiscal_year": fiscal_year,
+        "language": language,
+        "fingerprint": fingerprint,
+    }
     with transaction.atomic():
         existing = ReportFile.objects.select_for_update().filter(**key).first()
         if existing is not None and existing.status != ReportFile.Status.FAILED:
             return existing, False
         if existing is not None:
-            existing.status, existing.progress, existing.error, existing.step = ReportFile.Status.PENDING, 0, "", ""
+            existing.status, existing.progress, existing.error, existing.step = (
+                ReportFile.Status.PENDING,
+                0,
+                "",
+                "",
+            )
             existing.requested_by = actor if getattr(actor, "is_authenticated", False) else None
             existing.full_clean()
             existing.save()
             report_file = existing
         else:
-            report_file = ReportFile(**key, requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+            report_file = ReportFile(
+                **key, requested_by=actor if getattr(actor, "is_authenticated", False) else None
+            )
             report_file.full_clean(validate_constraints=False)
             try:
                 with transaction.atomic():
                     report_file.save()
             except IntegrityError:  # somebody asked for the same rendering at the same moment
                 return ReportFile.objects.get(**key), False
-        record(actor=actor, action="reports.annual_requested", obj=report_file, fiscal_year=fiscal_year,
-               language=language)
+        record(
+            actor=actor,
+            action="reports.annual_requested",
+            obj=report_file,
+            fiscal_year=fiscal_year,
+            language=language,
+        )
         transaction.on_commit(lambda: render_annual_report_task.enqueue(report_file_id=report_file.pk))
     return report_file, True
-
-
-def prune_report_files(*, keep_per_year: int = 1) -> int:
-    """Delete superseded renderings (and their files): keep the newest `keep_per_year` per year and language."""
-    seen: dict[tuple, int] = {}
-    removed = 0
-    for rf in ReportFile.objects.filter(status=ReportFile.Status.DONE).order_by("-finished_at", "-pk"):
-        k = (rf.kind, rf.fiscal_year, rf.language)
-        seen[k] = seen.get(k, 0) + 1
-        if seen[k] > keep_per_year:
-            if rf.file:
-                rf.file.delete(save=False)
-            rf.delete()
-            removed += 1
-    return removed

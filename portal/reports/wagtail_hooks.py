@@ -25,11 +25,21 @@ class MinistryMenuItem(MenuItem):
 
 @hooks.register("register_reports_menu_item")
 def register_programme_reports_item():
-    return MenuItem(_("Programme reports and exports"), reverse("reports_admin:index"), name="programme-reports",
-                    icon_name="download", order=10)
+    return MenuItem(
+        _("Programme reports and exports"),
+        reverse("reports_admin:index"),
+        name="programme-reports",
+        icon_name="download",
+        order=10,
+    )
 
 
 @hooks.register("register_reports_menu_item")
 def register_annual_report_item():
-    return MinistryMenuItem(_("Annual results report"), reverse("reports_admin:index") + "#annual",
-                            name="annual-report", icon_name="doc-full", order=20)
+    return MinistryMenuItem(
+        _("Annual results report"),
+        reverse("reports_admin:index") + "#annual",
+        name="annual-report",
+        icon_name="doc-full",
+        order=20,
+    )

@@ -26,10 +26,18 @@ class World:
         self.startup_b = tf.startup(name="株式会社メロディ")
         self.user_a = factories.member(self.startup_a)
         self.user_b = factories.member(self.startup_b)
-        self.eng_a = tf.engagement(municipality_org=self.muni_a, startup_org=self.startup_a, actor=self.ministry,
-                                   title="レンタサイクルの利用分析")
-        self.eng_b = tf.engagement(municipality_org=self.muni_b, startup_org=self.startup_b, actor=self.ministry,
-                                   title="遠隔妊婦健診")
+        self.eng_a = tf.engagement(
+            municipality_org=self.muni_a,
+            startup_org=self.startup_a,
+            actor=self.ministry,
+            title="レンタサイクルの利用分析",
+        )
+        self.eng_b = tf.engagement(
+            municipality_org=self.muni_b,
+            startup_org=self.startup_b,
+            actor=self.ministry,
+            title="遠隔妊婦健診",
+        )
         self.budget = tf.budget(1_000_000, actor=self.ministry)
 
     def paid_trip(self, engagement=None, user=None, *, actual=(38_000, 11_800, 4_400)):
@@ -39,8 +47,14 @@ class World:
         services.travel_request_approve(request=trip, actor=self.ministry)
         services.travel_trip_done(request=trip, actor=user)
         fares, lodging, allowance = actual
-        trip = services.travel_request_settle(request=trip, actor=user, fares_yen=fares, lodging_yen=lodging,
-                                              allowance_yen=allowance, receipts=[tf.pdf()])
+        trip = services.travel_request_settle(
+            request=trip,
+            actor=user,
+            fares_yen=fares,
+            lodging_yen=lodging,
+            allowance_yen=allowance,
+            receipts=[tf.pdf()],
+        )
         return services.travel_request_pay(request=trip, actor=self.ministry, paid_on=today_jst())
 
 
@@ -86,7 +100,8 @@ def _fonts_in(resources, seen: set) -> list[dict]:
             if "/FontDescriptor" in d:
                 descriptors.append(d["/FontDescriptor"].get_object())
         embedded = bool(descriptors) and all(
-            any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors)
+            any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors
+        )
         out.append({"name": str(font.get("/BaseFont")), "embedded": embedded})
     for ref in (resources.get("/XObject") or {}).values():
         xobject = ref.get_object()

@@ -1,6 +1,7 @@
 """The annual results report (成果報告書): the dashboard's figures for the same year, embedded Japanese fonts,
 background rendering with progress, kept until the data changes, the command, and who may have it."""
 
+import os
 import re
 
 import pytest
@@ -22,8 +23,12 @@ from .conftest import assert_japanese_fonts_embedded, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-PROPOSAL = {"approach": "位置情報を集める", "expected_outcome": "問い合わせの削減", "timeline": "4か月",
-            "cost_estimate_yen": 1_200_000}
+PROPOSAL = {
+    "approach": "位置情報を集める",
+    "expected_outcome": "問い合わせの削減",
+    "timeline": "4か月",
+    "cost_estimate_yen": 1_200_000,
+}
 
 
 @pytest.fixture
@@ -33,9 +38,18 @@ def year_with_data(world):
     application = application_services.application_start(challenge=challenge, actor=world.user_a, **PROPOSAL)
     application_services.application_submit(application=application, actor=world.user_a)
     for step in ("consult", "plan_poc", "start_poc"):
-        services.engagement_transition(engagement=world.eng_a, transition=step, actor=world.ministry, reason="合意")
-    services.progress_report_create(engagement=world.eng_a, actor=world.staff_a, text="実証を開始", residents_served=800,
-                                    cost_saved_yen=120_000, contract_value_yen=None, files=[])
+        services.engagement_transition(
+            engagement=world.eng_a, transition=step, actor=world.ministry, reason="合意"
+        )
+    services.progress_report_create(
+        engagement=world.eng_a,
+        actor=world.staff_a,
+        text="実証を開始",
+        residents_served=800,
+        cost_saved_yen=120_000,
+        contract_value_yen=None,
+        files=[],
+    )
     world.paid_trip()
     tf.engagement(municipality_org=world.muni_b, actor=world.ministry, title="オンデマンド交通")
     return current_fiscal_year()
@@ -50,19 +64,20 @@ def _render(client, world, year, django_capture_on_commit_callbacks):
 
 
 def _section(text: str, start: str, end: str) -> str:
-    return text[text.index(start): text.index(end)]
+    return text[text.index(start) : text.index(end)]
 
 
 def _dashboard_figures(client, year) -> tuple[list[tuple[str, str, str]], list[str]]:
     html = client.get(reverse("tracker_admin:dashboard"), {"fy": year}).content.decode()
-    table = html[html.index('id="funnel-table"'): html.index("</table>", html.index('id="funnel-table"'))]
+    table = html[html.index('id="funnel-table"') : html.index("</table>", html.index('id="funnel-table"'))]
     funnel = re.findall(r'<th scope="row">(.*?)</th><td>(\d+)</td><td>(.*?)</td>', table)
     buckets = re.findall(r'<td data-bucket="\d">(-?\d+)</td>', html)
     return funnel, buckets
 
 
 def test_annual_report_shows_the_dashboards_figures_for_the_same_year(
-        client, world, year_with_data, django_capture_on_commit_callbacks):
+    client, world, year_with_data, django_capture_on_commit_callbacks
+):
     year = year_with_data
     _render(client, world, year, django_capture_on_commit_callbacks)
     report_file = ReportFile.objects.get()
@@ -83,8 +98,15 @@ def test_annual_report_shows_the_dashboards_figures_for_the_same_year(
         assert line.split()[1:] == [f"{int(count):,}", rate], (line, count, rate)
     # The same numbers as the selectors compute (what the dashboard shows is what the selectors say).
     figures = tracker_selectors.programme_figures(year)
-    assert [int(c) for _l, c, _r in dashboard_funnel] == [s.count for s in tracker_selectors.funnel(year, figures)]
-    assert (figures["challenges"], figures["applications"], figures["matches"], figures["poc"]) == (1, 1, 3, 1)
+    assert [int(c) for _l, c, _r in dashboard_funnel] == [
+        s.count for s in tracker_selectors.funnel(year, figures)
+    ]
+    assert (figures["challenges"], figures["applications"], figures["matches"], figures["poc"]) == (
+        1,
+        1,
+        3,
+        1,
+    )
 
     # Budget use: reserved, settled, paid and free as on the dashboard.
     budget_part = _section(text, "3. 旅費支援予算の執行", "4. 段階別")
@@ -96,12 +118,14 @@ def test_annual_report_shows_the_dashboards_figures_for_the_same_year(
     assert "旅費支援の支払額（円） 54,200" in budget_part
 
     # Each engagement's outcome, and the charts drawn as SVG with the dashboard's titles.
-    outcomes = text[text.index("5. 各取組みの成果"):]
+    outcomes = text[text.index("5. 各取組みの成果") :]
     assert "レンタサイクルの利用分析" in outcomes and "オンデマンド交通" in outcomes
     assert "800" in outcomes and "120,000" in outcomes
 
 
-def test_report_is_kept_until_the_data_changes(client, world, year_with_data, django_capture_on_commit_callbacks):
+def test_report_is_kept_until_the_data_changes(
+    client, world, year_with_data, django_capture_on_commit_callbacks
+):
     year = year_with_data
     _render(client, world, year, django_capture_on_commit_callbacks)
     first = ReportFile.objects.get()
@@ -110,8 +134,15 @@ def test_report_is_kept_until_the_data_changes(client, world, year_with_data, dj
     page = client.get(reverse("reports_admin:annual", args=[year])).content.decode()
     assert reverse("reports_admin:download", args=[first.pk]) in page
 
-    services.progress_report_create(engagement=world.eng_b, actor=world.staff_b, text="初回訪問を実施",
-                                    residents_served=None, cost_saved_yen=None, contract_value_yen=None, files=[])
+    services.progress_report_create(
+        engagement=world.eng_b,
+        actor=world.staff_b,
+        text="初回訪問を実施",
+        residents_served=None,
+        cost_saved_yen=None,
+        contract_value_yen=None,
+        files=[],
+    )
     page = client.get(reverse("reports_admin:annual", args=[year])).content.decode()
     assert 'id="render-report"' in page  # the data changed: the stored file is no longer current
     _render(client, world, year, django_capture_on_commit_callbacks)
@@ -119,8 +150,17 @@ def test_report_is_kept_until_the_data_changes(client, world, year_with_data, dj
     second = ReportFile.objects.exclude(pk=first.pk).get()
     assert second.fingerprint != first.fingerprint and second.status == ReportFile.Status.DONE
 
+    # A third state of the data: the oldest rendering goes, with its file.
+    first_file = first.file.path
+    services.engagement_transition(engagement=world.eng_b, transition="consult", actor=world.ministry, reason="協議")
+    _render(client, world, year, django_capture_on_commit_callbacks)
+    assert ReportFile.objects.count() == 2 and not ReportFile.objects.filter(pk=first.pk).exists()
+    assert not os.path.exists(first_file)
 
-def test_progress_is_reported_while_rendering(client, world, year_with_data, django_capture_on_commit_callbacks):
+
+def test_progress_is_reported_while_rendering(
+    client, world, year_with_data, django_capture_on_commit_callbacks
+):
     response = _render(client, world, year_with_data, django_capture_on_commit_callbacks)
     progress = client.get(response["Location"], {"format": "json"}).json()
     assert progress["status"] == "done" and progress["progress"] == 100 and progress["download"]
@@ -129,7 +169,8 @@ def test_progress_is_reported_while_rendering(client, world, year_with_data, dja
 
 
 def test_failed_rendering_is_kept_with_its_reason_and_retried(
-        client, world, year_with_data, django_capture_on_commit_callbacks, monkeypatch):
+    client, world, year_with_data, django_capture_on_commit_callbacks, monkeypatch
+):
     from portal.reports import rendering
 
     def broken(*args, **kwargs):

@@ -45,7 +45,9 @@ def test_municipality_export_contains_only_its_own_engagements(client, world):
     assert {r[2] for r in body} == {"高松市"}
     client.force_login(world.ministry)
     assert {r[0] for r in _csv_rows(_admin_export(client, "engagements", "csv"))[1:]} == {
-        str(world.eng_a.pk), str(world.eng_b.pk)}
+        str(world.eng_a.pk),
+        str(world.eng_b.pk),
+    }
 
 
 def test_csv_starts_with_a_bom_and_is_utf8(client, world):
@@ -85,7 +87,9 @@ def test_startup_export_has_only_its_own_rows_on_the_site(client, world):
 
 
 def test_exports_honour_the_filters(client, world):
-    services.engagement_transition(engagement=world.eng_b, transition="consult", actor=world.ministry, reason="協議")
+    services.engagement_transition(
+        engagement=world.eng_b, transition="consult", actor=world.ministry, reason="協議"
+    )
     client.force_login(world.ministry)
     rows = _csv_rows(_admin_export(client, "engagements", "csv", stage="consultation"))[1:]
     assert [r[0] for r in rows] == [str(world.eng_b.pk)]
@@ -100,7 +104,9 @@ def test_bad_filter_values_are_400_not_500(client, world):
     client.force_login(world.ministry)
     assert _admin_export(client, "engagements", "csv", fiscal_year="abc").status_code == 400
     client.force_login(world.user_a)
-    assert client.get(reverse("reports:export", args=["trips", "csv"]), {"state": "nonsense"}).status_code == 400
+    assert (
+        client.get(reverse("reports:export", args=["trips", "csv"]), {"state": "nonsense"}).status_code == 400
+    )
     assert client.get(reverse("reports:export", args=["trips", "pdf"])).status_code == 404
     assert client.get(reverse("reports:export", args=["nothing", "csv"])).status_code == 404
 
@@ -120,7 +126,9 @@ def test_applications_export_per_side(client, world):
     client.force_login(world.staff_a)
     assert [r[1] for r in _csv_rows(_admin_export(client, "applications", "csv"))[1:]] == ["除雪車の位置情報"]
     client.force_login(world.user_a)  # a startup sees its own, drafts too
-    titles = sorted(r[1] for r in _csv_rows(client.get(reverse("reports:export", args=["applications", "csv"])))[1:])
+    titles = sorted(
+        r[1] for r in _csv_rows(client.get(reverse("reports:export", args=["applications", "csv"])))[1:]
+    )
     assert titles == ["遠隔妊婦健診の課題", "除雪車の位置情報"]
     client.force_login(world.ministry)  # the ministry sees what was sent, not drafts
     assert len(_csv_rows(_admin_export(client, "applications", "csv"))[1:]) == 2
@@ -146,7 +154,7 @@ def test_admin_report_view_previews_the_rows_with_export_buttons(client, world):
 
 
 def test_formula_like_text_is_neutralised(world):
-    world.eng_a.title = "=HYPERLINK(\"http://x\")"
+    world.eng_a.title = '=HYPERLINK("http://x")'
     rows = csv_bytes(DATASETS["engagements"], [world.eng_a]).decode("utf-8-sig")
     assert "'=HYPERLINK" in rows
 

@@ -19,8 +19,15 @@ def test_the_installed_japanese_font_is_found():
 
 
 def test_preferred_family_wins_over_others(monkeypatch):
-    monkeypatch.setattr(fonts, "_fc_list_japanese", lambda: [
-        ("Some Mincho", "/a/some.ttf"), ("Noto Sans CJK JP", "/b/noto.ttc"), ("IPAexGothic", "/c/ipaexg.ttf")])
+    monkeypatch.setattr(
+        fonts,
+        "_fc_list_japanese",
+        lambda: [
+            ("Some Mincho", "/a/some.ttf"),
+            ("Noto Sans CJK JP", "/b/noto.ttc"),
+            ("IPAexGothic", "/c/ipaexg.ttf"),
+        ],
+    )
     assert fonts.detect_japanese_font() == fonts.JapaneseFont("IPAexGothic", "/c/ipaexg.ttf")
 
 

@@ -33,8 +33,16 @@ def test_claim_form_has_japanese_text_embedded_fonts_and_a_total_equal_to_its_br
     data = response.content
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
-    for expected in ("旅費精算書", "株式会社データクレイドル", "高松市", "山田太郎", "交通費（円）", "宿泊料（円）", "日当（円）",
-                     "StartupXAct"):
+    for expected in (
+        "旅費精算書",
+        "株式会社データクレイドル",
+        "高松市",
+        "山田太郎",
+        "交通費（円）",
+        "宿泊料（円）",
+        "日当（円）",
+        "StartupXAct",
+    ):
         assert expected in text, expected
     assert_japanese_fonts_embedded(data)
     # Each breakdown line: estimate then actual; the total line holds the sums of the lines above it.
@@ -72,15 +80,29 @@ def test_claim_form_of_another_startup_is_404_and_parties_and_ministry_get_it(cl
 def test_engagement_summary_for_the_municipality_and_404_for_others(client, world):
     from portal.tracker import services
 
-    services.progress_report_create(engagement=world.eng_a, actor=world.staff_a, text="利用データを分析した",
-                                    residents_served=1200, cost_saved_yen=350_000, contract_value_yen=None, files=[])
+    services.progress_report_create(
+        engagement=world.eng_a,
+        actor=world.staff_a,
+        text="利用データを分析した",
+        residents_served=1200,
+        cost_saved_yen=350_000,
+        contract_value_yen=None,
+        files=[],
+    )
     url = reverse("reports:engagement_summary", args=[world.eng_a.pk])
     client.force_login(world.staff_a)
     response = client.get(url)
     assert response.status_code == 200
     text = pdf_text(response.content)
-    for expected in ("取組みの概要", "高松市", "株式会社データクレイドル", "レンタサイクルの利用分析", "利用データを分析した",
-                     "350,000", "1,200"):
+    for expected in (
+        "取組みの概要",
+        "高松市",
+        "株式会社データクレイドル",
+        "レンタサイクルの利用分析",
+        "利用データを分析した",
+        "350,000",
+        "1,200",
+    ):
         assert expected in text, expected
     assert_japanese_fonts_embedded(response.content)
     for outsider in (world.staff_b, world.user_b):
@@ -89,7 +111,9 @@ def test_engagement_summary_for_the_municipality_and_404_for_others(client, worl
 
 
 def test_challenge_sheet_is_public_for_live_challenges_only(client, world):
-    live = cf.challenge(municipality_org=world.muni_a, title="除雪車の位置情報の公開", summary="除雪の見える化")
+    live = cf.challenge(
+        municipality_org=world.muni_a, title="除雪車の位置情報の公開", summary="除雪の見える化"
+    )
     draft = cf.challenge(municipality_org=world.muni_a, title="下書きの課題", publish=False)
     response = client.get(reverse("reports:challenge_sheet", args=[live.pk]))
     assert response.status_code == 200

@@ -99,8 +99,11 @@ ENGAGEMENTS = Dataset(
         Column("id", "ID", lambda e: e.pk),
         Column("fiscal_year", _("fiscal year"), lambda e: e.fiscal_year),
         Column("municipality", _("municipality"), lambda e: _name(e.municipality)),
-        Column("prefecture", _("prefecture"),
-               lambda e: e.municipality.prefecture.name_ja if e.municipality.prefecture_id else ""),
+        Column(
+            "prefecture",
+            _("prefecture"),
+            lambda e: e.municipality.prefecture.name_ja if e.municipality.prefecture_id else "",
+        ),
         Column("startup", _("startup"), lambda e: _name(e.startup)),
         Column("challenge", _("challenge"), lambda e: e.challenge.title if e.challenge_id else ""),
         Column("title", _("title"), lambda e: e.title),
@@ -155,13 +158,16 @@ TRIPS = Dataset(
 def ledger_for(user) -> QuerySet[LedgerEntry]:
     """Ledger entries: all for the ministry; for the parties, the entries of their own engagements' trips."""
     qs = LedgerEntry.objects.select_related(
-        "budget", "request__engagement__startup", "request__engagement__municipality", "actor").order_by("at", "pk")
+        "budget", "request__engagement__startup", "request__engagement__municipality", "actor"
+    ).order_by("at", "pk")
     if is_ministry(user):
         return qs
     ids = organisation_ids_of(user)
     if not ids:
         return qs.none()
-    return qs.filter(Q(request__engagement__startup_id__in=ids) | Q(request__engagement__municipality_id__in=ids))
+    return qs.filter(
+        Q(request__engagement__startup_id__in=ids) | Q(request__engagement__municipality_id__in=ids)
+    )
 
 
 LEDGER = Dataset(
@@ -177,9 +183,14 @@ LEDGER = Dataset(
         Column("settled_delta", _("settled (change, yen)"), lambda x: x.settled_delta),
         Column("paid_delta", _("paid (change, yen)"), lambda x: x.paid_delta),
         Column("request", _("travel request"), lambda x: x.request_id),
-        Column("startup", _("startup"), lambda x: _name(x.request.engagement.startup) if x.request_id else ""),
-        Column("municipality", _("municipality"),
-               lambda x: _name(x.request.engagement.municipality) if x.request_id else ""),
+        Column(
+            "startup", _("startup"), lambda x: _name(x.request.engagement.startup) if x.request_id else ""
+        ),
+        Column(
+            "municipality",
+            _("municipality"),
+            lambda x: _name(x.request.engagement.municipality) if x.request_id else "",
+        ),
         Column("reverses", _("reverses"), lambda x: x.reverses_id),
         Column("note", _("note"), lambda x: x.note),
         Column("actor", _("by"), lambda x: str(x.actor) if x.actor_id else ""),

@@ -83,7 +83,7 @@ def csv_bytes(dataset: Dataset, rows: Iterable) -> bytes:
 
 def _sheet_title(title) -> str:
     text = force_str(title)
-    for ch in '[]:*?/\\':
+    for ch in "[]:*?/\\":
         text = text.replace(ch, " ")
     return text[:31] or "Sheet1"
 

@@ -45,9 +45,16 @@ def index(request):
             latest.setdefault(rf.fiscal_year, rf)
         rows = [(year, latest.get(year)) for year in _years()]
     exports = [ds for ds in DATASETS.values() if permissions.can_export(request.user, ds)[0]]
-    return TemplateResponse(request, "reports/admin/index.html", {
-        "title": _("Reports"), "is_ministry": ministry, "rows": rows, "exports": exports,
-    })
+    return TemplateResponse(
+        request,
+        "reports/admin/index.html",
+        {
+            "title": _("Reports"),
+            "is_ministry": ministry,
+            "rows": rows,
+            "exports": exports,
+        },
+    )
 
 
 def annual_report(request, year):
@@ -62,14 +69,26 @@ def annual_report(request, year):
         fingerprint = selectors.annual_report_fingerprint(year)
     except JapaneseFontMissing as exc:
         return font_missing_response(request, exc)
-    current = ReportFile.objects.filter(kind=ReportFile.Kind.ANNUAL, fiscal_year=year,
-                                        fingerprint=fingerprint).first()
-    previous = ReportFile.objects.filter(kind=ReportFile.Kind.ANNUAL, fiscal_year=year,
-                                         status=ReportFile.Status.DONE).exclude(fingerprint=fingerprint).first()
-    return TemplateResponse(request, "reports/admin/annual_report.html", {
-        "title": _("Annual results report") + f" FY{year}", "year": year, "current": current,
-        "previous": previous,
-    })
+    current = ReportFile.objects.filter(
+        kind=ReportFile.Kind.ANNUAL, fiscal_year=year, fingerprint=fingerprint
+    ).first()
+    previous = (
+        ReportFile.objects.filter(
+            kind=ReportFile.Kind.ANNUAL, fiscal_year=year, status=ReportFile.Status.DONE
+        )
+        .exclude(fingerprint=fingerprint)
+        .first()
+    )
+    return TemplateResponse(
+        request,
+        "reports/admin/annual_report.html",
+        {
+            "title": _("Annual results report") + f" FY{year}",
+            "year": year,
+            "current": current,
+            "previous": previous,
+        },
+    )
 
 
 def annual_file(request, pk):
@@ -77,16 +96,26 @@ def annual_file(request, pk):
     _ministry_only(request.user)
     report_file = get_object_or_404(ReportFile, pk=pk)
     if request.GET.get("format") == "json":
-        return JsonResponse({
-            "status": report_file.status, "progress": report_file.progress, "step": report_file.step,
-            "error": report_file.error,
-            "download": reverse("reports_admin:download", args=[report_file.pk])
-            if report_file.status == ReportFile.Status.DONE else "",
-        })
-    return TemplateResponse(request, "reports/admin/annual_file.html", {
-        "title": _("Annual results report") + f" FY{report_file.fiscal_year}", "report_file": report_file,
-        "refresh": report_file.status in (ReportFile.Status.PENDING, ReportFile.Status.RUNNING),
-    })
+        return JsonResponse(
+            {
+                "status": report_file.status,
+                "progress": report_file.progress,
+                "step": report_file.step,
+                "error": report_file.error,
+                "download": reverse("reports_admin:download", args=[report_file.pk])
+                if report_file.status == ReportFile.Status.DONE
+                else "",
+            }
+        )
+    return TemplateResponse(
+        request,
+        "reports/admin/annual_file.html",
+        {
+            "title": _("Annual results report") + f" FY{report_file.fiscal_year}",
+            "report_file": report_file,
+            "refresh": report_file.status in (ReportFile.Status.PENDING, ReportFile.Status.RUNNING),
+        },
+    )
 
 
 def download(request, pk):

@@ -33,9 +33,11 @@ def claim_form_pdf(request, pk):
     except TravelRequest.DoesNotExist as exc:
         raise Http404 from exc
     try:
-        data = render_pdf("reports/pdf/claim_form.html",
-                          {"claim": selectors.claim_form(trip), "issued_on": today_jst()},
-                          title=_("Travel-cost claim form"))
+        data = render_pdf(
+            "reports/pdf/claim_form.html",
+            {"claim": selectors.claim_form(trip), "issued_on": today_jst()},
+            title=_("Travel-cost claim form"),
+        )
     except JapaneseFontMissing as exc:
         return font_missing_response(request, exc)
     return pdf_response(data, f"travel-claim-TR{trip.pk}.pdf")
@@ -49,8 +51,11 @@ def engagement_summary_pdf(request, pk):
     except Engagement.DoesNotExist as exc:
         raise Http404 from exc
     try:
-        data = render_pdf("reports/pdf/engagement_summary.html", {"sheet": sheet, "issued_on": today_jst()},
-                          title=_("Engagement summary"))
+        data = render_pdf(
+            "reports/pdf/engagement_summary.html",
+            {"sheet": sheet, "issued_on": today_jst()},
+            title=_("Engagement summary"),
+        )
     except JapaneseFontMissing as exc:
         return font_missing_response(request, exc)
     return pdf_response(data, f"engagement-{sheet.engagement.pk}.pdf")
@@ -64,7 +69,9 @@ def challenge_sheet_pdf(request, pk):
         raise Http404 from exc
     offers = [ChallengePage._meta.get_field(f).verbose_name for f in OFFER_FIELDS if getattr(challenge, f)]
     context = {
-        "challenge": challenge, "themes": list(challenge.themes.all()), "offers": offers,
+        "challenge": challenge,
+        "themes": list(challenge.themes.all()),
+        "offers": offers,
         "url": request.build_absolute_uri(challenge.get_url(request) or "/"),
     }
     try:

@@ -21,11 +21,14 @@ class Command(BaseCommand):
     help = "Render the annual results report (成果報告書) of a fiscal year to a PDF file."
 
     def add_arguments(self, parser):
-        parser.add_argument("--fy", type=int, required=True, help="fiscal year, named by its first year (2017)")
+        parser.add_argument(
+            "--fy", type=int, required=True, help="fiscal year, named by its first year (2017)"
+        )
         parser.add_argument("--output", required=True, help="where to write the PDF")
         parser.add_argument("--language", default="ja", choices=["ja", "en"])
-        parser.add_argument("--store", action="store_true",
-                            help="also keep it as the admin's current rendering for this data")
+        parser.add_argument(
+            "--store", action="store_true", help="also keep it as the admin's current rendering for this data"
+        )
 
     def handle(self, *args, fy: int, output: str, language: str, store: bool, **options):
         if not 2000 <= fy <= 2100:
@@ -41,7 +44,11 @@ class Command(BaseCommand):
                 if store:
                     fingerprint = selectors.annual_report_fingerprint(fy)
                     report_file, _created = ReportFile.objects.get_or_create(
-                        kind=ReportFile.Kind.ANNUAL, fiscal_year=fy, language=language, fingerprint=fingerprint)
+                        kind=ReportFile.Kind.ANNUAL,
+                        fiscal_year=fy,
+                        language=language,
+                        fingerprint=fingerprint,
+                    )
                     report_file = annual_report_render(report_file=report_file, progress=progress)
                     with report_file.file.open("rb") as fh:
                         data = fh.read()
