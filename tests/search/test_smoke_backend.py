@@ -12,3 +12,12 @@ def test_article_found_by_bigram(committed):
     assert list(Article.objects.search("除雪")) == [a]
     assert list(Article.objects.search("雪車")) == [a]
     assert Article.objects.search("除雪").count() == 1
+
+
+def test_three_character_term_is_a_phrase_not_its_bigrams_apart(committed):
+    with committed():
+        apart = Article.objects.create(title="東京と京都の観光", body="東京から京都へ")
+        together = Article.objects.create(title="東京都の観光", body="都内")
+    assert list(Article.objects.search("東京都")) == [together]
+    assert Article.objects.search("東京都").count() == 1
+    assert set(Article.objects.search("京都")) == {apart, together}  # 東京都 contains 京都
