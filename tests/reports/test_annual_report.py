@@ -152,7 +152,9 @@ def test_report_is_kept_until_the_data_changes(
 
     # A third state of the data: the oldest rendering goes, with its file.
     first_file = first.file.path
-    services.engagement_transition(engagement=world.eng_b, transition="consult", actor=world.ministry, reason="協議")
+    services.engagement_transition(
+        engagement=world.eng_b, transition="consult", actor=world.ministry, reason="協議"
+    )
     _render(client, world, year, django_capture_on_commit_callbacks)
     assert ReportFile.objects.count() == 2 and not ReportFile.objects.filter(pk=first.pk).exists()
     assert not os.path.exists(first_file)

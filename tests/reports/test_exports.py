@@ -174,3 +174,14 @@ def test_export_takes_the_same_number_of_queries_for_10_and_100_rows(client, wor
     for _ in range(90):
         tf.engagement(municipality_org=world.muni_b, actor=world.ministry)
     assert _count_export_queries(client, world.ministry) == ten
+
+
+@pytest.mark.parametrize("name", ["applications", "engagements", "trips", "ledger", "funnel"])
+def test_every_admin_report_view_renders_for_the_ministry(client, world, name):
+    world.paid_trip()
+    client.force_login(world.ministry)
+    response = client.get(reverse(f"reports_admin:{name}"))
+    assert response.status_code == 200
+    results = client.get(reverse(f"reports_admin:{name}_results"))
+    assert results.status_code == 200
+    assert _xlsx_rows(_admin_export(client, name, "xlsx"))[0][0] in ("ID", "年度")
