@@ -43,9 +43,13 @@ class Dataset:
     scoped: Callable[[Any], QuerySet | list]  # user → the rows the user may see
     filterset_class: type | None = None
     ministry_only: bool = False
+    preview: tuple[str, ...] = ()  # the columns the admin's report view shows (the files hold them all)
 
     def headings(self) -> list[str]:
         return [str(c.heading) for c in self.columns]
+
+    def preview_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.key in self.preview) if self.preview else self.columns
 
 
 def _name(org) -> str:
@@ -86,6 +90,7 @@ APPLICATIONS = Dataset(
     ),
     scoped=applications_for,
     filterset_class=ReviewFilter,
+    preview=("challenge", "municipality", "startup", "state", "submitted_at"),
 )
 
 
@@ -117,6 +122,7 @@ ENGAGEMENTS = Dataset(
     ),
     scoped=tracker_selectors.engagements_for,
     filterset_class=EngagementFilter,
+    preview=("id", "fiscal_year", "municipality", "startup", "title", "stage", "last_activity_at"),
 )
 
 
@@ -149,6 +155,7 @@ TRIPS = Dataset(
     ),
     scoped=tracker_selectors.travel_requests_for,
     filterset_class=TravelRequestFilter,
+    preview=("id", "startup", "municipality", "departure_date", "state", "estimate_total_yen", "settled_yen"),
 )
 
 
@@ -197,6 +204,7 @@ LEDGER = Dataset(
     ),
     scoped=ledger_for,
     filterset_class=LedgerEntryFilter,
+    preview=("at", "fiscal_year", "kind", "amount_yen", "request", "startup", "note"),
 )
 
 

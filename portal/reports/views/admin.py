@@ -158,7 +158,7 @@ class DatasetReportView(ReportView):
     def columns(self):
         return [
             TableColumn(c.key, label=c.heading, accessor=lambda row, c=c: cell(c.value(row)))
-            for c in self.dataset.columns
+            for c in self.dataset.preview_columns()
         ]
 
     def get_index_url(self):
