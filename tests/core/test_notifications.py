@@ -3,8 +3,8 @@ from django.core import mail
 from django.db import transaction
 
 from portal.core import notifications
-from portal.core.models import AuditEvent, Notification
 from portal.core.audit import record
+from portal.core.models import AuditEvent, Notification
 from tests import factories
 
 

@@ -24,6 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(result.municipalities)} municipalities, {len(result.startups)} startups."
         ))
-        self.stdout.write("Demo logins (password for all: %s):" % data.DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {data.DEMO_PASSWORD}):")
         for kind, email, lands in result.logins:
             self.stdout.write(f"  {kind:<13} {email:<32} → {lands}")
