@@ -5,6 +5,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests import factories
 
@@ -17,6 +19,14 @@ def pytest_configure(config):
     parts = list((ROOT / "locale/ja/parts").glob("*.po"))
     if not mo.exists() or any(p.stat().st_mtime > mo.stat().st_mtime for p in parts):
         subprocess.run(["bash", str(ROOT / "bin/messages")], check=True)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in Japanese (the default); a test that switches language cannot leak it into the next."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import magic
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -265,9 +266,11 @@ def _organisation_for(lg: LocalGovernment, cache: dict, created: list) -> Organi
         slug = slugify(lg.name_en or "") or f"lg-{lg.code}"
         if Organisation.objects.filter(slug=slug).exists():
             slug = f"{slug}-{lg.code}"
+        with translation.override("ja"):  # the name is Japanese whatever language the importer uses
+            name = str(lg)
         org = Organisation(
             kind=Organisation.Kind.MUNICIPALITY,
-            name=str(lg),
+            name=name,
             name_kana=lg.name_kana,
             name_en=lg.name_en,
             slug=slug,
