@@ -222,9 +222,12 @@ class Visitor:
 
     def run(self, deadline: float) -> None:
         step = getattr(self, f"step_{self.kind}")
-        while time.perf_counter() < deadline:
-            step()
-            self.pause()
+        try:
+            while time.perf_counter() < deadline:
+                step()
+                self.pause()
+        finally:
+            self.session.close()
 
     # -- anonymous
     def step_browse(self):
@@ -475,7 +478,8 @@ def accounts() -> dict[str, list[User]]:
     }
 
 
-def start_servers(args, tmp: Path) -> tuple[list[subprocess.Popen], str, str]:
+def launch(args, tmp: Path) -> tuple[list[subprocess.Popen], str, str]:
+    """Start redis-server (unless --cache locmem) and gunicorn; `wait_ready` waits for the latter."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.load.settings", "PYTHONPATH": str(ROOT)}
     processes = []
     cache = "locmem (one per worker process)"
@@ -490,16 +494,19 @@ def start_servers(args, tmp: Path) -> tuple[list[subprocess.Popen], str, str]:
     processes.append(subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-         "--timeout", "60", "--log-level", "warning", "--preload"],
+         "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning", "--preload"],
         env=env, cwd=ROOT, start_new_session=True))
-    base = f"http://127.0.0.1:{port}"
+    return processes, f"http://127.0.0.1:{port}", cache
+
+
+def wait_ready(processes: list[subprocess.Popen], base: str) -> None:
     deadline = time.time() + 90
     while time.time() < deadline:
         if processes[-1].poll() is not None:
             raise SystemExit("gunicorn exited at start")
         try:
             if requests.get(base + "/accounts/login/", timeout=5).status_code == 200:
-                return processes, base, cache
+                return
         except requests.RequestException:
             pass
         time.sleep(0.3)
@@ -507,21 +514,24 @@ def start_servers(args, tmp: Path) -> tuple[list[subprocess.Popen], str, str]:
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
+    """Stop gunicorn and redis: SIGTERM to each, then SIGKILL to their process groups after 3 s.
+
+    Every client has finished and every response was sent after its transaction committed, so nothing is lost;
+    gunicorn's workers log their exit at once but can take 10 s and more to finish the interpreter's shutdown.
+    """
     for p in reversed(processes):
         if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                continue
+            p.send_signal(signal.SIGTERM)
     for p in reversed(processes):
         try:
-            p.wait(timeout=15)
+            p.wait(timeout=3)
         except subprocess.TimeoutExpired:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            p.wait(timeout=5)
+            pass
+        try:
+            os.killpg(p.pid, signal.SIGKILL)  # the workers too, whatever the master did
+        except ProcessLookupError:
+            pass
+        p.wait(timeout=10)
 
 
 def drive(args, base: str, stats: Stats, ramp: Stats) -> dict:
@@ -641,36 +651,38 @@ def main(argv=None) -> int:
     parser.add_argument("--generate-small", action="store_true",
                         help="first generate the CI test's few rows (bench/load/generate.py --small) in this process")
     args = parser.parse_args(argv)
-    if args.generate_small:
-        from bench.load import generate
-
-        generate.main(["--small", "--no-demo", "--skip-migrate"])
-
-    if not User.objects.filter(email__startswith="load-").exists():
-        raise SystemExit("no data: run bench/load/generate.py first")
-    fy = current_fiscal_year()
-    budget = FiscalBudget.objects.get(fiscal_year=fy)
-    budget_before = {"fiscal_year": fy, "reserved_yen": budget.reserved_yen}
-    connection.close()
     tmp = Path(tempfile.mkdtemp(prefix="xact-load-"))
-    load_before = load_average()
-    since = timezone.now()
     stats, ramp = Stats(), Stats()
     processes = []
     phases = {"begin": time.perf_counter()}
     try:
-        processes, base, cache = start_servers(args, tmp)
+        processes, base, cache = launch(args, tmp)
+        if args.generate_small:  # while gunicorn boots
+            from bench.load import generate
+
+            generate.main(["--small", "--no-demo", "--skip-migrate"])
+        if not User.objects.filter(email__startswith="load-").exists():
+            raise SystemExit("no data: run bench/load/generate.py first")
+        fy = current_fiscal_year()
+        budget_before = {"fiscal_year": fy, "reserved_yen": FiscalBudget.objects.get(fiscal_year=fy).reserved_yen}
+        connection.close()
+        load_before = load_average()
+        since = timezone.now()
+        wait_ready(processes, base)
         phases["server_up"] = time.perf_counter()
         users = drive(args, base, stats, ramp)
     finally:
+        phases["stopping"] = time.perf_counter()
         stop(processes)
         shutil.rmtree(tmp, ignore_errors=True)
+    phases["stopped"] = time.perf_counter()
     load_after = load_average()
     results = check(stats, since, budget_before)
     phases["checked"] = time.perf_counter()
-    timings = {"server_start_s": phases["server_up"] - phases["begin"],
+    timings = {"start_and_generate_s": phases["server_up"] - phases["begin"],
                "ramp_up_s": stats.started - phases["server_up"],
-               "measured_s": stats.finished - stats.started, "stop_and_check_s": phases["checked"] - stats.finished}
+               "measured_s": stats.finished - stats.started, "stop_s": phases["stopped"] - phases["stopping"],
+               "check_s": phases["checked"] - phases["stopped"]}
     summary = summarise(stats)
     figures = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
