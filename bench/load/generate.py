@@ -201,11 +201,12 @@ def _ensure_budget(fy: int, actor) -> None:
 
 
 PRESETS = {
-    # 20 municipalities × 2 staff, 60 challenges, 200 startups, 150 submitted applications, 300 trips.
-    "full": dict(ministry_users=3, municipalities=20, staff_per_municipality=2, challenges=60, startups=200,
-                 applications=150, engagements=100, trips_per_engagement=3),
-    "small": dict(ministry_users=1, municipalities=2, staff_per_municipality=1, challenges=6, startups=6,
-                  applications=6, engagements=4, trips_per_engagement=3),
+    # 20 municipalities × 2 staff, 60 challenges, 200 startups, 150 submitted applications, 300 trips; the budget
+    # covers a quarter of the trips.
+    "full": dict(budget_share=0.25, ministry_users=3, municipalities=20, staff_per_municipality=2, challenges=60,
+                 startups=200, applications=150, engagements=100, trips_per_engagement=3),
+    "small": dict(budget_share=0.3, ministry_users=1, municipalities=2, staff_per_municipality=1, challenges=6,
+                  startups=6, applications=6, engagements=4, trips_per_engagement=3),
 }
 
 
@@ -214,9 +215,12 @@ def main(argv=None):
     parser.add_argument("--small", action="store_true", help="the CI test's few rows")
     parser.add_argument("--no-demo", action="store_true", help="skip seed_demo (the demo programme)")
     parser.add_argument("--skip-migrate", action="store_true", help="the database is migrated already")
-    parser.add_argument("--budget-share", type=float, default=0.6,
-                        help="share of the requested trips' total that the year's budget covers (default 0.6)")
+    parser.add_argument("--budget-share", type=float, default=None,
+                        help="share of the requested trips' total that the year's budget covers (default 0.25; "
+                             "--small 0.3): approvals run into the budget within a run")
     for name, default in PRESETS["full"].items():
+        if name == "budget_share":
+            continue
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=None, help=f"default {default}")
     args = parser.parse_args(argv)
     preset = PRESETS["small" if args.small else "full"]

@@ -120,6 +120,7 @@ class Stats:
         self.latency: dict[str, list[float]] = collections.defaultdict(list)
         self.outcomes: collections.Counter = collections.Counter()  # (kind, outcome)
         self.errors: list[str] = []
+        self.flags: collections.Counter = collections.Counter()  # kind → wrong-but-2xx/3xx answers
         self.started = self.finished = 0.0
         # confirmed writes
         self.app_starts: set[int] = set()
@@ -135,6 +136,12 @@ class Stats:
             self.outcomes[(kind, outcome)] += 1
             if outcome not in {"ok", "refused"} and len(self.errors) < 30:
                 self.errors.append(f"{kind}: {outcome} {detail}"[:300])
+
+    def flag(self, kind: str, detail: str) -> None:
+        """An answer that was a success on the wire but wrong for the step (a second submission accepted, …)."""
+        with self.lock:
+            self.flags[kind] += 1
+            self.errors.append(f"{kind}: unexpected {detail}"[:300])
 
     def confirm(self, what: str, value, amount: int | None = None) -> None:
         with self.lock:
@@ -165,6 +172,10 @@ def percentile(values: list[float], p: int) -> float:
 # --------------------------------------------------------------------------------------------- simulated users
 
 
+class TimeUp(Exception):
+    """The measured time is over."""
+
+
 class Visitor:
     """One person with a browser session (cookies, CSRF token), doing their kind of work until the deadline."""
 
@@ -172,18 +183,22 @@ class Visitor:
                  account: User | None = None):
         self.kind, self.base, self.stats, self.rng, self.think, self.world = kind, base, stats, rng, think, world
         self.account = account
+        self.deadline = float("inf")
         self.session = requests.Session()
         self.session.headers["User-Agent"] = f"xact-load/{kind}"
 
     # one HTTP request, timed and classified
-    def call(self, kind: str, method: str, path: str, *, data=None, ok=(200,), refused=()):
+    def call(self, kind: str, method: str, path: str, *, data=None, ok=(200,), refused=(), confirming=False):
+        """`confirming`: the page after a write, which says whether it succeeded; fetched even after the time."""
         started = time.perf_counter()
+        if started > self.deadline and not confirming:
+            raise TimeUp  # no request starts after the measured time; a step may stop half-way
         try:
             response = self.session.request(method, self.base + path, data=data, allow_redirects=False,
                                             timeout=TIMEOUT_S)
             body = response.text
         except requests.RequestException as exc:
-            self.stats.add(kind, time.perf_counter() - started, "connection", f"{path} {type(exc).__name__}")
+            self.stats.add(kind, time.perf_counter() - started, "connection", f"{path} {type(exc).__name__} {exc}")
             return None
         elapsed = time.perf_counter() - started
         status = response.status_code
@@ -222,10 +237,13 @@ class Visitor:
 
     def run(self, deadline: float) -> None:
         step = getattr(self, f"step_{self.kind}")
+        self.deadline = deadline
         try:
-            while time.perf_counter() < deadline:
+            while True:
                 step()
                 self.pause()
+        except TimeUp:
+            pass
         finally:
             self.session.close()
 
@@ -269,7 +287,7 @@ class Visitor:
             return
         found = re.match(r"^/applications/(\d+)/edit/$", started.headers.get("Location", ""))
         if found is None:
-            self.stats.add("apply_post", 0.0, "unexpected", f"redirected to {started.headers.get('Location')}")
+            self.stats.flag("apply_post", f"redirected to {started.headers.get('Location')}")
             return
         pk = int(found.group(1))
         self.stats.confirm("start", pk)
@@ -283,7 +301,7 @@ class Visitor:
                              data={"csrfmiddlewaretoken": token})
             if sent is None:
                 return
-            detail = self.call("application", "GET", sent.headers["Location"])
+            detail = self.call("application", "GET", sent.headers["Location"], confirming=True)
             if detail is None:
                 return
             if click == 0 and SITE_SUCCESS in detail.body:
@@ -291,13 +309,13 @@ class Visitor:
             elif click == 1:
                 self.stats.repeat("submit_again")
                 if SITE_SUCCESS in detail.body:  # a second submission would be a bug: the check counts events
-                    self.stats.add("submit_post", 0.0, "unexpected", f"second submit of {pk} succeeded")
+                    self.stats.flag("submit_post", f"second submit of {pk} succeeded")
         if self.rng.random() < 0.1:  # the same challenge again in a second tab: must lead to the existing one
             again = self.call("apply_post", "POST", f"/applications/new/{challenge_id}/", ok=(302,),
                               data={"csrfmiddlewaretoken": token, **PROPOSAL})
             self.stats.repeat("apply_again")
             if again is not None and again.headers.get("Location") != f"/applications/{pk}/":
-                self.stats.add("apply_post", 0.0, "unexpected", f"second start went to {again.headers['Location']}")
+                self.stats.flag("apply_post", f"second start went to {again.headers['Location']}")
 
     def plan(self) -> None:
         """The open challenges this startup has not applied to yet, in a random order (read before the run)."""
@@ -324,20 +342,20 @@ class Visitor:
         data |= {name: str(self.rng.randint(1, 5)) for name in SCORE_FIELD.findall(page.body)}
         if self.call("review_post", "POST", f"/admin/applications/review/{pk}/", data=data, ok=(302,)) is None:
             return
-        after = self.call("review_page", "GET", f"/admin/applications/review/{pk}/")
+        after = self.call("review_page", "GET", f"/admin/applications/review/{pk}/", confirming=True)
         if after is None:
             return
         if ADMIN_SUCCESS in after.body:
             self.stats.confirm("review", (pk, self.account.pk))
         else:
-            self.stats.add("review_post", 0.0, "refused")
+            self.stats.repeat("review_not_confirmed")
         if self.rng.random() < 0.5:
             decided = self.call("decide_post", "POST", f"/admin/applications/review/{pk}/", ok=(302,), data={
                 "csrfmiddlewaretoken": token, "decide": "1", "decision-action": "shortlist",
                 "decision-reason": "実証をお願いしたい"})
             if decided is None:
                 return
-            after = self.call("review_page", "GET", f"/admin/applications/review/{pk}/")
+            after = self.call("review_page", "GET", f"/admin/applications/review/{pk}/", confirming=True)
             if after is not None and ADMIN_SUCCESS in after.body:
                 self.stats.confirm("shortlist", pk)
             elif after is not None:
@@ -373,7 +391,7 @@ class Visitor:
             if click == 1:
                 self.stats.repeat("approve_again")
                 if done.status_code == 302:
-                    self.stats.add("approve_post", 0.0, "unexpected", f"trip {pk} approved twice")
+                    self.stats.flag("approve_post", f"trip {pk} approved twice")
             elif done.status_code == 302:
                 self.stats.confirm("approve", pk, amount)
             else:
@@ -494,7 +512,8 @@ def launch(args, tmp: Path) -> tuple[list[subprocess.Popen], str, str]:
     processes.append(subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-         "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning", "--preload"],
+         "--timeout", "60", "--graceful-timeout", "10", "--keep-alive", str(args.keep_alive), "--log-level",
+         "warning", "--preload"],
         env=env, cwd=ROOT, start_new_session=True))
     return processes, f"http://127.0.0.1:{port}", cache
 
@@ -611,6 +630,8 @@ def summarise(stats: Stats) -> dict:
     for (_kind, outcome), n in stats.outcomes.items():
         if outcome not in {"ok", "refused"}:
             errors[outcome] += n
+    if stats.flags:
+        errors["unexpected"] += sum(stats.flags.values())
     return {
         "seconds": wall,
         "requests": len(everything),
@@ -644,6 +665,10 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--cache", choices=["redis", "locmem"], default="redis")
+    parser.add_argument("--keep-alive", type=int, default=30,
+                        help="gunicorn's keep-alive in seconds (default 30, as a proxy in front would hold its "
+                             "connections; gunicorn's own default of 2 s races the users' next request on a busy "
+                             "machine: the server closes as the client sends)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--no-warm-up", dest="warm_up", action="store_false",
@@ -689,6 +714,7 @@ def main(argv=None) -> int:
                     "database": f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}",
                     "load_before": load_before, "load_after": load_after},
         "server": {"gunicorn_workers": args.workers, "threads": args.threads, "worker_class": "gthread",
+                   "keep_alive_s": args.keep_alive,
                    "cache": cache, "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"]},
         "run": {"seconds": args.seconds, "think_s": args.think, **users},
         "measured": summary,
