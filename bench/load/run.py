@@ -103,6 +103,57 @@ def load_average() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """utime + stime of each process (Linux /proc), in seconds; processes gone meanwhile are left out."""
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return out
+
+
+def gunicorn_pids(master: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == master:  # pgid
+                    pids.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return pids
+
+
+def database_pids() -> list[int]:
+    """PostgreSQL backends serving the benchmark's database (same machine)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds used by gunicorn (master and workers) and by the database's backends over the measured time."""
+
+    def __init__(self, master: int):
+        self.master = master
+        self.before: dict[str, dict[int, float]] = {}
+
+    def start(self):
+        self.before = {"server": cpu_seconds(gunicorn_pids(self.master)), "database": cpu_seconds(database_pids())}
+
+    def stop(self) -> dict[str, float]:
+        now = {"server": cpu_seconds(gunicorn_pids(self.master)), "database": cpu_seconds(database_pids())}
+        return {k: round(sum(v - self.before[k].get(pid, 0.0) for pid, v in now[k].items()), 2) for k in now}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -553,7 +604,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
         p.wait(timeout=10)
 
 
-def drive(args, base: str, stats: Stats, ramp: Stats) -> dict:
+def drive(args, base: str, master: int, stats: Stats, ramp: Stats) -> dict:
     world = world_of()
     people = accounts()
     kinds = assign(args.users, parse_mix(args.mix))
@@ -593,6 +644,9 @@ def drive(args, base: str, stats: Stats, ramp: Stats) -> dict:
             warm.call("warm-up", "GET", f"/search/?q={requests.utils.quote(term)}")
     for v in visitors:
         v.stats = stats
+    meter = CpuMeter(master)
+    meter.start()
+    own = time.process_time()
     stats.started = time.perf_counter()
     deadline = stats.started + args.seconds
     threads = [threading.Thread(target=v.run, args=(deadline,)) for v in visitors]
@@ -601,7 +655,8 @@ def drive(args, base: str, stats: Stats, ramp: Stats) -> dict:
     for t in threads:
         t.join()
     stats.finished = time.perf_counter()
-    return {"users": dict(collections.Counter(kinds)), "accounts_used": dict(used)}
+    cpu = meter.stop() | {"clients": round(time.process_time() - own, 2)}
+    return {"users": dict(collections.Counter(kinds)), "accounts_used": dict(used), "cpu_s": cpu}
 
 
 def parse_mix(text: str) -> dict[str, float]:
@@ -695,7 +750,7 @@ def main(argv=None) -> int:
         since = timezone.now()
         wait_ready(processes, base)
         phases["server_up"] = time.perf_counter()
-        users = drive(args, base, stats, ramp)
+        users = drive(args, base, processes[-1].pid, stats, ramp)
     finally:
         phases["stopping"] = time.perf_counter()
         stop(processes)
@@ -728,6 +783,10 @@ def main(argv=None) -> int:
     print(f"load after:  {load_after}")
     print(f"cpus {os.cpu_count()}, gunicorn {args.workers} workers × {args.threads} threads (gthread), cache: {cache}")
     print(f"users: {users['users']} (accounts: {users['accounts_used']}), think {args.think} s mean")
+    cpu = users["cpu_s"]
+    print(f"CPU seconds over the measured time: gunicorn {cpu['server']}, PostgreSQL backends {cpu['database']}, "
+          f"clients {cpu['clients']} (wall {summary['seconds']:.1f} s × {os.cpu_count()} cores); gunicorn "
+          f"{1000 * cpu['server'] / max(1, summary['requests']):.0f} ms CPU per request")
     print_table(f"ramp-up (logins, warm-up; not in the figures) — {figures['ramp_up'].get('requests', 0)} requests",
                 figures["ramp_up"]) if ramp.latency else None
     print_table(f"measured: {summary['seconds']:.1f} s, {summary['requests']} requests, "
