@@ -42,7 +42,7 @@ seed: migrate
 run: system-deps seed
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --queue-name '*' & \
+	  $(PY) manage.py run_worker --queue-name '*' & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: system-deps test-system-deps venv messages

@@ -10,8 +10,19 @@ from .models import MatchRun
 
 @task()
 def execute_match_run(run_id: int) -> str:
-    """Execute one queued run; returns its final status (done or failed; the error is on the run)."""
+    """Execute one queued run; returns its final status (done or failed; the error is on the run).
+
+    Run again after its worker died (`manage.py requeue_stale_tasks`): a finished run is left as it is (its results
+    were saved in one transaction with its status), and a run left RUNNING saved nothing, so it is queued again
+    and executed — its proposals exist once either way.
+    """
     run = MatchRun.objects.get(pk=run_id)
+    if run.is_finished:
+        return run.status
+    MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(
+        status=MatchRun.Status.QUEUED, progress=0, started_at=None
+    )
+    run.refresh_from_db()
     return services.match_run_execute(run=run).status
 
 

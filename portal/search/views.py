@@ -1,15 +1,39 @@
 """The site search page: /search/?q=… over the models listed in SITE_SEARCH_MODELS, with facets by type and theme."""
 
+import logging
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from modelsearch.backends import get_search_backend
 from wagtail.models import Page
+from whoosh.index import IndexError as WhooshIndexError
 
 from . import analysis
 from .forms import SiteSearchForm
 from .registry import searchable_models
 
 PAGE_SIZE = 20
+
+logger = logging.getLogger(__name__)
+
+INDEX_REBUILDING = _(
+    "The search index is being rebuilt, so some results may be missing for a while. Please try again later."
+)
+SEARCH_UNAVAILABLE = _("Search is not available at the moment. Please try again in a few minutes.")
+
+
+def _index_incomplete(entries) -> bool:
+    """True when an index holds no document although the database has something to find (deleted/being rebuilt)."""
+    backend = get_search_backend()
+    for entry in entries:
+        index = backend.get_index_for_model(entry.model)
+        exists = getattr(index, "exists", lambda: True)()
+        empty = not exists or (hasattr(index, "searcher") and index.searcher().doc_count() == 0)
+        if empty and entry.queryset().exists():
+            return True
+    return False
 
 
 def _theme_facets(entry, results):
@@ -32,6 +56,16 @@ def _restrict_to_theme(entry, queryset, theme):
 def search(request):
     form = SiteSearchForm(request.GET or None)
     context = {"form": form, "query": "", "types": [], "themes": [], "results": [], "page_obj": None}
+    try:
+        return _search(request, form, context)
+    except (OSError, WhooshIndexError):
+        # The index directory vanished or is unreadable: a normal page that says so, not a server error.
+        logger.exception("site search failed; rebuild the index with `manage.py update_index` if it persists")
+        context.update(types=[], themes=[], results=[], page_obj=None, notice=SEARCH_UNAVAILABLE)
+        return render(request, "search/search.html", context, status=503)
+
+
+def _search(request, form, context):
     if not form.is_valid():
         return render(request, "search/search.html", context)
     query = form.cleaned_data["q"]
@@ -40,6 +74,9 @@ def search(request):
         return render(request, "search/search.html", context)
 
     entries = searchable_models()
+    if _index_incomplete(entries):
+        logger.warning("search index is empty or missing; run `manage.py update_index`")
+        context["notice"] = INDEX_REBUILDING
     types = []
     for entry in entries:
         results = entry.queryset().search(query, operator="and")

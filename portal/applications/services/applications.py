@@ -21,6 +21,7 @@ from portal.accounts.models import User
 from portal.challenges.models import ChallengePage
 from portal.core.audit import record
 from portal.core.notifications import notify
+from portal.core.storage import storage_error
 
 from .. import permissions as rules
 from ..models import Application, ApplicationAttachment, ApplicationState, TeamMember
@@ -164,7 +165,10 @@ def attachment_add(*, application: Application, actor: User, uploaded) -> Applic
             uploaded_by=actor,
         )
         uploaded.seek(0)
-        attachment.file.save(f"{uuid.uuid4().hex}.{checked.extension}", uploaded, save=False)
+        try:
+            attachment.file.save(f"{uuid.uuid4().hex}.{checked.extension}", uploaded, save=False)
+        except OSError as exc:  # disk full, …: the storage kept nothing, the draft and other files are unchanged
+            raise storage_error(exc) from exc
         try:
             attachment.full_clean()
             attachment.save()

@@ -20,6 +20,7 @@ from portal.accounts.models import Organisation
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
 from portal.core.notifications import notify
+from portal.core.storage import storage_error
 from portal.geo.models import LocalGovernment
 from portal.geo.selectors import estimate_travel_cost
 
@@ -292,14 +293,28 @@ def travel_request_settle(*, request: TravelRequest, actor, fares_yen, lodging_y
     if errors:
         raise ValidationError(errors)
     total = sum(actual.values())
+    stored: list[TravelReceipt] = []
+    try:
+        return _settle_with_receipts(request, actor, actual, total, checked, stored)
+    except BaseException as exc:
+        # The rows are rolled back: remove the receipts already written so no file is left without its row.
+        for receipt in stored:
+            receipt.file.delete(save=False)
+        if isinstance(exc, OSError):  # disk full, …
+            raise storage_error(exc, "receipts") from exc
+        raise
+
+
+def _settle_with_receipts(request, actor, actual, total, checked, stored) -> TravelRequest:
     with transaction.atomic():
         request = TravelRequest.objects.select_for_update().select_related("engagement__startup").get(pk=request.pk)
         _expect(request, State.APPROVED, State.TRIP_DONE)
         if today_jst() < request.departure_date:
             raise ValidationError(_("A trip is settled after it has started."), code="not_yet")
         for f, info in checked:
-            TravelReceipt.objects.create(request=request, file=f, original_name=getattr(f, "name", "")[:255],
-                                         content_type=info.content_type, size=info.size, uploaded_by=actor)
+            stored.append(TravelReceipt.objects.create(
+                request=request, file=f, original_name=getattr(f, "name", "")[:255],
+                content_type=info.content_type, size=info.size, uploaded_by=actor))
         for name, value in actual.items():
             setattr(request, name, value)
         request.actual_total_yen = total
