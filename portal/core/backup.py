@@ -194,7 +194,7 @@ def backup(archive: Path, *, database: str = "default", log: Callable[[str], Non
                     continue
                 log(f"Files in {folder}/ ({root})…")
                 n = 0
-                for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+                for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink() and not p.name.startswith(".partial-")):
                     name = f"{folder}/{path.relative_to(root).as_posix()}"
                     members[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
                     tar.add(path, arcname=name, recursive=False)
