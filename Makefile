@@ -10,7 +10,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := fonts-ipaexfont-gothic gettext libmagic1
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run test venv system-deps test-system-deps messages migrate seed worker lint clean
+.PHONY: run test venv system-deps test-system-deps node-deps messages migrate seed worker lint clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed ($(PYTHON) not found). Set PYTHON=python3.x"; exit 1; }
@@ -26,6 +26,15 @@ system-deps:
 
 test-system-deps:
 	@bash bin/system-deps $(TEST_SYSTEM_PACKAGES)
+
+# Test-only JavaScript (axe-core for the accessibility checks), pinned in package-lock.json; never served to users.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the browser tests' accessibility checks. Install it with:"; \
+	  echo "  sudo apt-get install -y npm"; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+node-deps: node_modules/.package-lock.json
 
 # Translations: the catalogue is assembled from per-area parts and compiled here, never by hand.
 messages: venv
@@ -45,7 +54,7 @@ run: system-deps seed
 	  $(PY) manage.py run_worker --queue-name '*' & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: system-deps test-system-deps venv messages
+test: system-deps test-system-deps node-deps venv messages
 	$(VENV)/bin/pytest -q
 
 lint: venv

@@ -1,0 +1,152 @@
+"""axe-core (WCAG 2.x A/AA rules) on the main pages of each journey: no serious or critical violation.
+
+One test per journey, each visiting several pages in one browser, so that a failure lists every page's problems.
+The Wagtail admin's own chrome (its sidebar and page header) is Wagtail's: on our admin screens only our content is
+checked (see ADMIN_EXCLUDE)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from matching import services as matching_services
+from matching.models import MatchProposal
+from portal.core.models import HomePage
+from portal.programme.demo import create_demo_programme
+from portal.programme.models import NewsPage, RoundStep
+from portal.tracker.fiscal import current_fiscal_year
+from portal.tracker.models import Engagement
+from tests import factories
+from tests.browser.axe import AxeChecker
+from tests.matching.portal_factories import World
+from tests.tracker import factories as tf
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# Wagtail's own markup around our admin views: its sidebar and the slim header it renders above our content.
+ADMIN_EXCLUDE = ("#wagtail-sidebar",)
+
+
+@pytest.fixture
+def world():
+    """Startups, two municipalities with a challenge each, an application matched by a run, a trip, news, rounds."""
+    w = World()
+    demo = create_demo_programme(HomePage.objects.get(), {"372013": w.muni_x})
+    shift = timezone.localdate() - dt.date(2026, 11, 26)  # as in test_programme: the current round is open today
+    for step in RoundStep.objects.filter(page=demo.rounds[2026]):
+        step.starts += shift
+        step.ends = step.ends + shift if step.ends else None
+        step.save()
+    w.programme = demo
+    w.application = w.apply(w.snow_user, w.challenge_x)
+    w.run = matching_services.match_run_execute(run=matching_services.match_run_create(actor=w.ministry_user))
+    w.proposal = MatchProposal.objects.get(run=w.run, challenge=w.challenge_x, rank=1)
+    matching_services.proposal_accept(proposal=w.proposal, actor=w.ministry_user, reason="面談で合意")
+    w.engagement = Engagement.objects.get(challenge=w.challenge_x)
+    tf.budget(1_000_000, actor=w.ministry_user)
+    w.trip = tf.travel_request(w.engagement, w.snow_user)
+    return w
+
+
+def _login(pg, email):
+    pg.goto("/accounts/login/")
+    pg.locator("#id_username").fill(email)
+    pg.locator("#id_password").fill(factories.PASSWORD)
+    pg.locator("form button[type=submit]").last.click()
+    pg.wait_for_load_state()
+
+
+def test_public_pages_have_no_serious_accessibility_violations(page, world):
+    axe = AxeChecker(page)
+    news = NewsPage.objects.live().first()
+    guide = world.programme.guides and next(iter(world.programme.guides.values()))
+    for url in [
+        "/",
+        "/en/",
+        "/challenges/",
+        "/challenges/?theme=snow-removal&status=open",
+        world.challenge_x.url,
+        f"/en{world.challenge_x.url}",
+        "/search/?q=除雪",
+        "/results/",
+        news.get_parent().url,
+        news.url,
+        world.programme.rounds[2026].url,
+        guide.url,
+        "/startups/",
+        f"/startups/{world.snow.slug}/",
+        "/accounts/login/",
+        "/accounts/register/",
+        "/en/accounts/register/",
+        "/privacy/",
+    ]:
+        axe.check(url)
+    # The sign-up form as a visitor sees it after a mistake: the error summary and the fields' messages.
+    page.goto("/accounts/register/")
+    page.locator("form[novalidate], form").last.evaluate("(f) => { f.noValidate = true; }")
+    page.get_by_role("button", name="アカウントを作成").click()
+    page.wait_for_load_state()
+    assert page.locator(".errorlist").count() > 0
+    axe.check()
+    axe.assert_clean()
+
+
+def test_startup_pages_have_no_serious_accessibility_violations(page, world):
+    _login(page, world.snow_user.email)
+    axe = AxeChecker(page)
+    for url in [
+        "/mypage/",
+        "/mypage/profile/",
+        "/applications/",
+        f"/applications/{world.application.pk}/",
+        "/mypage/notifications/",
+        "/mypage/engagements/",
+        f"/mypage/engagements/{world.engagement.pk}/",
+        "/mypage/trips/",
+        f"/mypage/trips/new/{world.engagement.pk}/",
+        f"/mypage/trips/{world.trip.pk}/",
+    ]:
+        axe.check(url)
+    # The application form, then with a field's error shown (a negative cost).
+    page.goto(f"/applications/new/{world.challenge_y.pk}/")
+    axe.check()
+    page.locator("#id_cost_estimate_yen").fill("-1")
+    page.locator("#save-draft").click()
+    page.wait_for_load_state()
+    assert page.locator(".errorlist").count() > 0
+    axe.check()
+    axe.assert_clean()
+
+
+def test_municipality_and_ministry_screens_have_no_serious_accessibility_violations(page, chromium, live_server, world):
+    _login(page, world.staff_x.email)
+    axe = AxeChecker(page, exclude=ADMIN_EXCLUDE)
+    for url in [
+        f"/admin/applications/review/{world.application.pk}/",
+        "/admin/tracker/",
+        f"/admin/tracker/{world.engagement.pk}/",
+    ]:
+        axe.check(url)
+
+    context = chromium.new_context(base_url=live_server.url, locale="ja-JP")
+    context.set_default_timeout(15_000)
+    ministry = context.new_page()
+    _login(ministry, world.ministry_user.email)
+    axe.page = ministry
+    fy = current_fiscal_year()
+    for url in [
+        "/admin/matching/",
+        f"/admin/matching/runs/{world.run.pk}/",
+        f"/admin/matching/runs/{world.run.pk}/challenges/{world.challenge_x.pk}/",
+        "/admin/tracker/travel/",
+        f"/admin/tracker/travel/{world.trip.pk}/",
+        "/admin/tracker/budgets/",
+        f"/admin/tracker/budgets/{fy}/ledger/",
+        f"/admin/tracker/dashboard/?fy={fy}",
+        "/admin/tracker/adoptions/",
+        "/admin/tracker/outside-match/",
+        "/admin/reports/",
+    ]:
+        axe.check(url)
+    context.close()
+    axe.assert_clean()
