@@ -7,6 +7,7 @@ axe-core is a test-only npm devDependency pinned in package-lock.json; `make tes
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# More axe tags for a one-off look, e.g. AXE_EXTRA_TAGS=best-practice pytest -s tests/browser/test_accessibility.py
+EXTRA_TAGS = [t for t in os.environ.get("AXE_EXTRA_TAGS", "").split(",") if t]
 BLOCKING = ("serious", "critical")
 LESSER = ("moderate", "minor")
 
@@ -44,7 +47,7 @@ def _inject(page) -> None:
 def violations(page, *, exclude: tuple[str, ...] = (), impacts: tuple[str, ...] = BLOCKING) -> list[dict]:
     """The page's axe violations with one of `impacts`; `exclude` takes CSS selectors of markup that isn't ours."""
     _inject(page)
-    found = page.evaluate(_RUN, [list(exclude), WCAG_TAGS])
+    found = page.evaluate(_RUN, [list(exclude), WCAG_TAGS + EXTRA_TAGS])
     return [v for v in found if v["impact"] in impacts]
 
 
