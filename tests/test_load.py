@@ -67,8 +67,9 @@ def test_short_mixed_load_has_no_errors_and_each_confirmed_write_is_stored_once(
         }
         out = tmp_path / "load.json"
         run = subprocess.run(
-            [sys.executable, "bench/load/run.py", "--generate-small", "--no-warm-up", "--seconds", "10",
-             "--users", "6", "--workers", "2", "--threads", "2", "--think", "0.1", "--json", str(out)],
+            [sys.executable, "bench/load/run.py", "--generate-small", "--no-warm-up", "--finish-steps",
+             "--seconds", "10", "--users", "6", "--workers", "2", "--threads", "2", "--think", "0.1",
+             "--json", str(out)],
             cwd=ROOT, env=env, timeout=300, capture_output=True, text=True,
         )
         assert out.exists(), run.stdout + run.stderr

@@ -27,6 +27,7 @@ DATABASES = {
         os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/xact_load"),
         # Persistent connections, as a production deployment would configure (DB_CONN_MAX_AGE).
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,  # as base settings
     )
 }
 CACHES = {
@@ -40,9 +41,9 @@ MEDIA_ROOT = BENCH_DIR / "media"
 PRIVATE_MEDIA_ROOT = BENCH_DIR / "private"
 STORAGES = {
     **STORAGES,
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
+    "default": {"BACKEND": STORAGES["default"]["BACKEND"], "OPTIONS": {"location": str(MEDIA_ROOT)}},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": STORAGES["private"]["BACKEND"],
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
 }
