@@ -68,6 +68,89 @@ def autocomplete_analyzer():
     return JapaneseTokenizer(autocomplete=True)
 
 
+class U32s:
+    """Unsigned 32-bit integers packed in one bytes object (machine order), in a posting block.
+
+    Whoosh pickles a block's document numbers (and values) as tuples with pickle protocol 2, where every element is
+    an object to rebuild — most of the cost of reading a block. Packed, a block unpickles as a few bytes objects
+    that :mod:`portal.search.backend.engine` reads with ``numpy.frombuffer``; for Whoosh's own matchers this
+    iterates and indexes like the tuple it replaces."""
+
+    __slots__ = ("raw",)
+    code = "I"
+
+    def __init__(self, raw: bytes = b""):
+        self.raw = raw
+
+    def __reduce__(self):
+        return (type(self), (self.raw,))
+
+    def _view(self):
+        return memoryview(self.raw).cast(self.code)
+
+    def __len__(self):
+        return len(self.raw) // 4
+
+    def __iter__(self):
+        return iter(self._view())
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self._view()[i].tolist()
+        return self._view()[i]
+
+    def __eq__(self, other):
+        return list(self) == list(other)
+
+
+class F32s(U32s):
+    """32-bit floats packed like :class:`U32s` (a block's weights)."""
+
+    __slots__ = ()
+    code = "f"
+
+
+class PackedValues:
+    """A block's posting values (bytes each) as one bytes object and the end offset of each value (:class:`U32s`
+    bytes); indexes and iterates like the tuple of values Whoosh would have pickled."""
+
+    __slots__ = ("raw", "ends")
+
+    def __init__(self, raw: bytes = b"", ends: bytes = b""):
+        self.raw = raw
+        self.ends = ends
+
+    def __reduce__(self):
+        return (type(self), (self.raw, self.ends))
+
+    def __len__(self):
+        return len(self.ends) // 4
+
+    def __getitem__(self, i):
+        ends = memoryview(self.ends).cast("I")
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(ends)))]
+        if i < 0:
+            i += len(ends)
+        return self.raw[ends[i - 1] if i else 0 : ends[i]]
+
+    def __iter__(self):
+        start = 0
+        raw = self.raw
+        for end in memoryview(self.ends).cast("I"):
+            yield raw[start:end]
+            start = end
+
+    @classmethod
+    def pack(cls, values) -> "PackedValues":
+        ends = array("I")
+        total = 0
+        for v in values:
+            total += len(v)
+            ends.append(total)
+        return cls(b"".join(values), ends.tobytes())
+
+
 class JapanesePositions(Positions):
     """Positions, written without Whoosh's per-token pipeline: :func:`analysis.index_terms` gives each term's
     positions in one pass. A posting's value is the frequency (4 bytes) and the positions as unsigned 32-bit

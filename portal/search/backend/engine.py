@@ -16,20 +16,20 @@ Semantics are those of the Whoosh query the compiler builds (:mod:`.query`):
 A query the engine does not understand raises :class:`Unsupported`; the caller then uses Whoosh's searcher.
 """
 
-from struct import Struct
+import os
+import threading
+from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 
-from ..whoosh_analysis import JapanesePositions
+from ..whoosh_analysis import F32s, JapanesePositions, PackedValues, U32s
 from .lengths import BYTE_TO_LENGTH, length_bytes
 
 K1 = 1.2
 B = 0.75
 _LENGTH_TABLE = np.array(BYTE_TO_LENGTH, dtype=np.float64)
-_POS = Struct("=I")
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 MAX_PREFIX_TERMS = 1024
 MAX_FILTER_CACHE = 64
@@ -39,16 +39,6 @@ class Unsupported(Exception):
     pass
 
 
-def _mask(value: bytes) -> int:
-    """The positions of one posting as a bit mask (bit p set for position p)."""
-    if len(value) == 8:
-        return 1 << _POS.unpack_from(value, 4)[0]
-    mask = 0
-    for p in memoryview(value)[4:].cast("I"):
-        mask |= 1 << p
-    return mask
-
-
 class Engine:
     """Evaluates Whoosh queries against one searcher (one index generation); cached on the searcher."""
 
@@ -56,6 +46,7 @@ class Engine:
         self.searcher = searcher
         self.schema = searcher.schema
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        self.segment_keys = [_segment_key(reader) for reader, _ in self.leaves]
         self.doccount = searcher.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
         self._filters: dict = {}
@@ -97,64 +88,35 @@ class Engine:
 
     # --- postings -----------------------------------------------------------------------------------------
 
-    def postings(self, field: str, text: str, values: bool = False):
-        """(docnums, term frequencies, values or None) of one term over all segments, deleted documents out."""
-        ids_parts, tf_parts, value_parts = [], [], []
-        for reader, offset in self.leaves:
-            if (field, text) not in reader:
+    def postings(self, field: str, text: str, positions: bool = False):
+        """(docnums, term frequencies, position counts, positions) of one term over all segments, deleted
+        documents out. ``counts[i]`` positions of posting ``i`` follow each other in ``positions`` (both None
+        unless ``positions`` is asked for on a text field)."""
+        parts = []
+        btext = None
+        for (reader, offset), key in zip(self.leaves, self.segment_keys, strict=True):
+            if btext is None:
+                btext = reader._text_to_bytes(field, text)
+            if (field, btext) not in reader:
                 continue
-            m = reader.postings(field, text)
-            if isinstance(m, FilterMatcher):
-                m = m.child
-            ids, tfs, vals = self._read(m, values)
-            ids_parts.append(ids + offset)
-            tf_parts.append(tfs)
-            if values:
-                value_parts.extend(vals)
-        if not ids_parts:
-            return _EMPTY[0], _EMPTY[1], []
-        ids = np.concatenate(ids_parts)
-        tfs = np.concatenate(tf_parts)
-        alive = self.alive()
-        keep = alive[ids]
+            parts.append((offset, _segment_postings(reader, key, field, btext, positions)))
+        if not parts:
+            return _EMPTY[0], _EMPTY[1], _EMPTY_COUNTS, _EMPTY_POS
+        if len(parts) == 1:
+            offset, (ids, tfs, counts, pos) = parts[0]
+            ids = ids + offset
+        else:
+            ids = np.concatenate([p[0] + offset for offset, p in parts])
+            tfs = np.concatenate([p[1] for _, p in parts])
+            counts = np.concatenate([p[2] for _, p in parts]) if positions else None
+            pos = np.concatenate([p[3] for _, p in parts]) if positions else None
+        keep = self.alive()[ids]
         if not keep.all():
+            if positions:
+                pos = pos[np.repeat(keep, counts)]
+                counts = counts[keep]
             ids, tfs = ids[keep], tfs[keep]
-            if values:
-                value_parts = [v for v, k in zip(value_parts, keep, strict=True) if k]
-        return ids, tfs, value_parts if values else None
-
-    @staticmethod
-    def _read(m, values: bool):
-        ids, tfs, vals = [], [], []
-        if isinstance(m, W3LeafMatcher):
-            while m.is_active():
-                if m._data is None:
-                    m._read_data()
-                raw_ids, raw_w = m._data[0], m._data[1]
-                n = m._blocklength
-                ids.append(np.cumsum(np.asarray(raw_ids, dtype=np.int64)))
-                if raw_w is None:
-                    tfs.append(np.ones(n))
-                elif isinstance(raw_w, float):
-                    tfs.append(np.full(n, raw_w))
-                else:
-                    tfs.append(np.asarray(raw_w, dtype=np.float64))
-                if values:
-                    m._read_values()
-                    vals.extend(m._values)
-                m._next_block()
-            if not ids:
-                return _EMPTY[0], _EMPTY[1], vals
-            return np.concatenate(ids), np.concatenate(tfs), vals
-        # Inlined postings (a term in one document) and anything else: the generic matcher API.
-        id_list, tf_list = [], []
-        while m.is_active():
-            id_list.append(m.id())
-            tf_list.append(m.weight())
-            if values:
-                vals.append(m.value())
-            m.next()
-        return np.array(id_list, dtype=np.int64), np.array(tf_list, dtype=np.float64), vals
+        return ids, tfs, counts, pos
 
     def bm25(self, field: str, text: str, ids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
         if not len(ids):
@@ -172,7 +134,7 @@ class Engine:
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return _EMPTY
         if isinstance(q, wq.Term) and self.is_text(q.fieldname):
-            ids, tfs, _ = self.postings(q.fieldname, q.text)
+            ids, tfs, _, _ = self.postings(q.fieldname, q.text)
             return ids, self.bm25(q.fieldname, q.text, ids, tfs) * q.boost
         if isinstance(q, wq.Phrase) and self.is_text(q.fieldname):
             return self._phrase(q)
@@ -258,7 +220,7 @@ class Engine:
                     break
         results = []
         for text in dict.fromkeys(terms):
-            ids, tfs, _ = self.postings(q.fieldname, text)
+            ids, tfs, _, _ = self.postings(q.fieldname, text)
             results.append((ids, self.bm25(q.fieldname, text, ids, tfs)))
         return self._union(results, q.boost)
 
@@ -266,44 +228,201 @@ class Engine:
         field, words = q.fieldname, list(q.words)
         if len(words) == 1:
             return self.run(wq.Term(field, words[0], boost=q.boost))
-        lists = [self.postings(field, w, values=True) for w in words]
-        if any(not len(ids) for ids, _, _ in lists):
+        if int(getattr(q, "slop", 1) or 1) > 1:
+            raise Unsupported(q)  # a looser phrase: Whoosh's matching (the compiler never builds one)
+        lists = [self.postings(field, w, positions=True) for w in words]
+        if any(not len(p[0]) for p in lists):
             return _EMPTY
-        cand = lists[0][0]
-        for ids, _, _ in lists[1:]:
-            cand = np.intersect1d(cand, ids, assume_unique=True)
+        cand = None
+        for ids, *_ in sorted(lists, key=lambda p: len(p[0])):
+            cand = ids if cand is None else np.intersect1d(cand, ids, assume_unique=True)
             if not len(cand):
                 return _EMPTY
-        where = [np.searchsorted(ids, cand) for ids, _, _ in lists]
-        values = [vals for _, _, vals in lists]
-        keep = np.zeros(len(cand), dtype=bool)
-        slop = max(int(getattr(q, "slop", 1) or 1), 1)
-        for j in range(len(cand)):
-            acc = _mask(values[0][where[0][j]])
-            for k in range(1, len(words)):
-                # Term k must sit k positions after term 0 (or up to k·slop with a looser phrase).
-                m = _mask(values[k][where[k][j]])
-                if slop == 1:
-                    acc &= m >> k
-                else:
-                    acc &= _spread(m >> k, k * (slop - 1))
-                if not acc:
-                    break
-            keep[j] = bool(acc)
+        # Term k of the phrase must be at (position of term 0) + k in the same document: with a key of
+        # document × 2³² + (position − k) per occurrence, the phrase occurs where every term has the same key.
+        where = [np.searchsorted(p[0], cand) for p in lists]
+        keys = None
+        n = len(words)
+        for k in sorted(range(n), key=lambda k: len(lists[k][3])):
+            ids, _, counts, pos = lists[k]
+            sel = np.zeros(len(ids), dtype=bool)
+            sel[where[k]] = True
+            per = counts[sel]
+            key = (np.repeat(ids[sel], per) << 32) | (pos[np.repeat(sel, counts)].astype(np.int64) + (n - k))
+            keys = key if keys is None else np.intersect1d(keys, key, assume_unique=True)
+            if not len(keys):
+                return _EMPTY
+        keep = np.isin(cand, keys >> 32)
         cand = cand[keep]
         scores = np.zeros(len(cand))
-        for (ids, tfs, _), w, word in zip(lists, where, words, strict=True):
+        for (ids, tfs, _, _), w, word in zip(lists, where, words, strict=True):
             idx = w[keep]
             scores += self.bm25(field, word, ids[idx], tfs[idx])
         return cand, scores * q.boost
 
 
-def _spread(mask: int, width: int) -> int:
-    out = mask
-    for _ in range(width):
-        mask >>= 1
-        out |= mask
+# --- reading posting lists ------------------------------------------------------------------------------------
+
+_EMPTY_COUNTS = np.zeros(0, dtype=np.int64)
+_EMPTY_POS = np.zeros(0, dtype=np.uint32)
+POSTINGS_CACHE_BYTES = 64 << 20
+
+
+class _PostingsCache:
+    """Decoded posting lists per (segment, field, term), least recently used out past ``limit`` bytes.
+
+    A segment never changes once written (deletions are kept apart and applied by the engine), so its decoded
+    lists stay valid for every later index generation that still has the segment; a new segment has a new id.
+    Shared by the searchers of a process."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            item = self.items.get(key)
+            if item is not None:
+                self.items.move_to_end(key)
+            return item
+
+    def put(self, key, item):
+        size = sum(a.nbytes for a in item if a is not None)
+        if size > self.limit // 4:
+            return
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = item
+            self.size += size
+            while self.size > self.limit and self.items:
+                _, old = self.items.popitem(last=False)
+                self.size -= sum(a.nbytes for a in old if a is not None)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+postings_cache = _PostingsCache(POSTINGS_CACHE_BYTES)
+
+
+def _segment_key(reader):
+    """What identifies a segment's files for :data:`postings_cache`: the segment id alone is not enough (Whoosh
+    draws it from ``random``, which a seeded process repeats; an index directory can be wiped and rebuilt), so
+    the segment's file on disk is part of it. None (no caching) for an index not in a directory."""
+    segment = getattr(reader, "_segment", None)
+    storage = getattr(reader, "_storage", None)
+    folder = getattr(getattr(storage, "b", storage), "folder", None)
+    if segment is None or folder is None:
+        return None
+    name = segment.make_filename(segment.COMPOUND_EXT if segment.is_compound() else W3Codec.POSTS_EXT)
+    try:
+        st = os.stat(os.path.join(folder, name))
+    except OSError:
+        return None
+    return (os.path.abspath(folder), segment.segment_id(), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _segment_postings(reader, segment_key, field: str, btext: bytes, positions: bool):
+    """(docnums, frequencies, position counts, positions) of one term in one segment, deletions included."""
+    key = None if segment_key is None else (segment_key, field, btext)
+    if key is not None:
+        cached = postings_cache.get(key)
+        if cached is not None and (cached[2] is not None or not positions):
+            return cached
+    fmt = reader.schema[field].format
+    m = reader._terms.matcher(field, btext, fmt)
+    out = _decode(m, positions or isinstance(fmt, JapanesePositions))
+    if key is not None:
+        postings_cache.put(key, out)
     return out
+
+
+def _decode(m, values: bool):
+    if not isinstance(m, W3LeafMatcher):
+        # Inlined postings (a term in one document) and anything else: the generic matcher API.
+        id_list, tf_list, vals = [], [], []
+        while m.is_active():
+            id_list.append(m.id())
+            tf_list.append(m.weight())
+            if values:
+                vals.append(m.value())
+            m.next()
+        ids = np.array(id_list, dtype=np.int64)
+        tfs = np.array(tf_list, dtype=np.float64)
+        if not values:
+            return ids, tfs, None, None
+        counts, pos = _positions([b"".join(vals)], np.fromiter(map(len, vals), np.int64, len(vals)))
+        return ids, tfs, counts, pos
+    id_parts, tf_parts, raw_values, value_ends = [], [], [], []
+    while m.is_active():
+        if m._data is None:
+            m._read_data()
+        raw_ids, raw_w, raw_v = m._data
+        n = m._blocklength
+        if isinstance(raw_ids, U32s):
+            id_parts.append(np.frombuffer(raw_ids.raw, dtype=np.uint32))
+        else:
+            id_parts.append(np.asarray(raw_ids, dtype=np.int64))
+        if raw_w is None:
+            tf_parts.append(np.ones(n))
+        elif isinstance(raw_w, float):
+            tf_parts.append(np.full(n, raw_w))
+        elif isinstance(raw_w, F32s):
+            tf_parts.append(np.frombuffer(raw_w.raw, dtype=np.float32))
+        else:
+            tf_parts.append(np.asarray(raw_w, dtype=np.float64))
+        if values:
+            if isinstance(raw_v, PackedValues):
+                raw_values.append(raw_v.raw)
+                value_ends.append(np.frombuffer(raw_v.ends, dtype=np.uint32))
+            else:
+                raw_values.append(b"".join(raw_v))
+                value_ends.append(np.cumsum(np.fromiter(map(len, raw_v), np.int64, len(raw_v))))
+        m._next_block()
+    if not id_parts:
+        return _EMPTY[0], _EMPTY[1], (_EMPTY_COUNTS if values else None), (_EMPTY_POS if values else None)
+    # Each block's document numbers are deltas from the block's first (which is absolute).
+    lengths = [len(p) for p in id_parts]
+    ids = _block_cumsum(np.concatenate(id_parts).astype(np.int64), lengths)
+    tfs = np.concatenate(tf_parts).astype(np.float64, copy=False)
+    if not values:
+        return ids, tfs, None, None
+    # Each block's value end offsets count from the block's start, like its document numbers.
+    ends = np.concatenate(value_ends).astype(np.int64)
+    value_lengths = np.diff(ends, prepend=0)
+    if len(lengths) > 1:
+        starts = np.cumsum(lengths[:-1])
+        value_lengths[starts] = ends[starts]
+    counts, pos = _positions(raw_values, value_lengths)
+    return ids, tfs, counts, pos
+
+
+def _block_cumsum(deltas: np.ndarray, lengths: list[int]) -> np.ndarray:
+    """Running sums restarting at each block: one running sum over all blocks, less the sum reached before
+    each block."""
+    total = np.cumsum(deltas)
+    if len(lengths) > 1:
+        ends = np.cumsum(lengths)
+        before = np.concatenate(([0], total[ends[:-1] - 1]))
+        total -= np.repeat(before, lengths)
+    return total
+
+
+def _positions(raw_values, value_lengths):
+    """Position counts and positions from :class:`JapanesePositions` values (frequency, then the positions, as
+    32-bit integers), given each value's length in bytes."""
+    flat = np.frombuffer(b"".join(raw_values), dtype=np.uint32)
+    words = value_lengths // 4
+    counts = words - 1
+    header = np.cumsum(words) - words
+    keep = np.ones(len(flat), dtype=bool)
+    keep[header] = False
+    return counts, flat[keep]
 
 
 def _has_text(q, engine) -> bool:

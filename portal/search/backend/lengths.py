@@ -7,9 +7,12 @@ column once per field makes that a list index; the query engine uses the same by
 
 from array import array
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, W3PostingsWriter
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
+
+from ..whoosh_analysis import F32s, PackedValues, U32s
 
 BYTE_TO_LENGTH = [byte_to_length(i) for i in range(256)]
 
@@ -82,13 +85,74 @@ class TermPool:
         self.terms = {}
 
 
+class PackedPostingsWriter(W3PostingsWriter):
+    """Whoosh's posting blocks (same layout, statistics, compression) with the document numbers, weights and
+    values packed into bytes (:class:`~portal.search.whoosh_analysis.U32s`, ``F32s``, ``PackedValues``) instead
+    of tuples: a block then unpickles as a handful of objects instead of one per posting, and the engine reads
+    it with ``numpy.frombuffer``. Whoosh's own matchers read these blocks unchanged (the packed objects index and
+    iterate like tuples); the engine still reads blocks in Whoosh's tuple form (segments written before)."""
+
+    def _mini_ids(self):
+        if self._byteids:
+            return super()._mini_ids()
+        ids = np.asarray(self._ids, dtype=np.uint32)
+        deltas = np.empty_like(ids)
+        deltas[:1] = ids[:1]
+        np.subtract(ids[1:], ids[:-1], out=deltas[1:])
+        return U32s(deltas.tobytes())
+
+    def _mini_weights(self):
+        weights = self._weights
+        first = weights[0]
+        if all(w == first for w in weights):
+            return None if first == 1.0 else first
+        return F32s(array("f", weights).tobytes())
+
+    def _mini_values(self):
+        fixedsize = self._format.fixed_value_size()
+        if fixedsize is None or fixedsize < 0:
+            return PackedValues.pack(self._values)
+        return super()._mini_values()
+
+
+BLOCK_LIMIT = (
+    1024  # postings per block (Whoosh: 128); the engine reads whole lists, so fewer blocks is faster
+)
+
+
+class _PackedCodec:
+    """The index's codec, except that the field writer gets :class:`PackedPostingsWriter` s of
+    ``BLOCK_LIMIT`` postings."""
+
+    def __init__(self, codec):
+        self._codec = codec
+
+    def __getattr__(self, name):
+        return getattr(self._codec, name)
+
+    def postings_writer(self, dbfile, byteids=False):
+        codec = self._codec
+        return PackedPostingsWriter(
+            dbfile,
+            blocklimit=max(codec._blocklimit, BLOCK_LIMIT),
+            byteids=byteids,
+            compression=codec._compression,
+            inlinelimit=codec._inlinelimit,
+        )
+
+
 class FastSegmentWriter(SegmentWriter):
-    """Whoosh's segment writer with a :class:`TermPool`, and field lengths read once per field when the
-    postings are written."""
+    """Whoosh's segment writer with a :class:`TermPool`, field lengths read once per field when the postings
+    are written, and packed posting blocks (:class:`PackedPostingsWriter`)."""
+
+    packed = True  # False: Whoosh's own block format (as indexes written before the packed blocks)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pool = TermPool()
+        fw = self.fieldwriter
+        if self.packed and isinstance(fw, W3FieldWriter) and hasattr(fw._codec, "_blocklimit"):
+            fw._codec = _PackedCodec(fw._codec)
 
     def _flush_segment(self):
         self.perdocwriter.close()
