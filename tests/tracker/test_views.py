@@ -74,6 +74,17 @@ def test_someone_elses_trip_and_receipt_are_hidden(client, engagement, su_user, 
     assert client.post(reverse("tracker:trip", args=[trip.pk]), {"action": "trip_done"}).status_code == 404
 
 
+def test_marking_a_trip_done_before_approval_says_why_instead_of_crashing(client, engagement, su_user, budget):
+    """Found by the permission matrix: the refusal went into a form that was never bound (a server error)."""
+    trip = tf.travel_request(engagement, su_user)
+    client.force_login(su_user)
+    response = client.post(reverse("tracker:trip", args=[trip.pk]), {"action": "trip_done"}, follow=True)
+    assert response.status_code == 400
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    trip.refresh_from_db()
+    assert trip.state == TravelState.REQUESTED
+
+
 def test_ministry_approves_in_the_admin_and_the_dashboard_shows_it(client, engagement, su_user, ministry, budget):
     trip = tf.travel_request(engagement, su_user)
     client.force_login(ministry)

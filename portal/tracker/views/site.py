@@ -194,9 +194,12 @@ def trip_detail(request, pk):
                     return redirect(request.path)
                 status = 400
         except ValidationError as exc:
-            form = form or SettlementForm()
-            add_service_errors(form, exc, {"actual_fares_yen": "fares_yen", "actual_lodging_yen": "lodging_yen",
-                                           "actual_allowance_yen": "allowance_yen"})
+            if form is None:
+                # "Trip done" refused (e.g. the trip is not approved yet): no form carries the reason, a message does.
+                messages.error(request, " ".join(exc.messages))
+            else:
+                add_service_errors(form, exc, {"actual_fares_yen": "fares_yen", "actual_lodging_yen": "lodging_yen",
+                                               "actual_allowance_yen": "allowance_yen"})
             status = 400
         trip = _trip_or_404(request, pk)
     if form is None and can_settle and trip.state in (TravelState.APPROVED, TravelState.TRIP_DONE):
