@@ -6,6 +6,7 @@ organisation (another organisation's URLs answer 404); ministry staff see everyt
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -121,6 +122,15 @@ class MembershipEditView(generic.EditView):
 class MembershipDeleteView(generic.DeleteView):
     def delete_action(self):
         services.membership_remove(actor=self.request.user, membership=self.object)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            # E.g. the organisation's last administrator: say why on the confirmation page, not a server error.
+            for message in error.messages:
+                messages.error(self.request, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class MembershipViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewSet):

@@ -156,3 +156,13 @@ def test_bad_municipality_codes_get_clear_messages(client, ministry, code, ja, e
     response = client.post(url("organisations", "add"), data)
     assert en in response.content.decode()
     assert not Organisation.objects.filter(slug="dokoka").exists()
+
+
+def test_removing_the_last_administrator_is_refused_with_the_reason(client, ministry, takamatsu, official):
+    """Found by the permission matrix: the service's refusal escaped the admin's delete view as a server error."""
+    client.force_login(factories.staff(ministry))
+    membership = Membership.objects.get(user=official)
+    response = client.post(url("memberships", "delete", membership.pk))
+    assert response.status_code == 400
+    assert any("管理者" in str(m) for m in response.context["messages"])
+    assert Membership.objects.filter(pk=membership.pk).exists()
