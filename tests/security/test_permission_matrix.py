@@ -135,6 +135,9 @@ wagtailadmin_pages:unpublish                   ch-X             POST    alogin  
 wagtailadmin_pages:copy                        ch-X             GET     alogin  alogin  alogin  ok      denied  ok
 wagtailadmin_pages:lock                        ch-X             POST    alogin  alogin  alogin  denied  denied  redir*
 wagtailadmin_pages:edit                        ch-X-draft       GET     alogin  alogin  alogin  ok      denied  ok
+wagtailadmin_explore                           ch-index         GET     alogin  alogin  alogin  ok      ok      ok
+wagtailadmin_pages:search                      q-draft          GET     alogin  alogin  alogin  ok      ok      ok
+wagtailadmin_pages:search_results              q-draft          GET     alogin  alogin  alogin  ok      ok      ok
 # --- admin: applications ---------------------------------------------------------------------------------------
 application:index                              -                GET     alogin  alogin  alogin  ok      ok      ok
 application:index_results                      -                GET     alogin  alogin  alogin  ok      ok      ok
@@ -455,15 +458,15 @@ def _written_tables(queries) -> set[str]:
 
 
 def _url(world, row: Row) -> str:
-    values = world.kwargs[row.obj]
+    values = dict(world.kwargs[row.obj])
+    query = values.pop("?", "")
     if "url" in values:
-        return values["url"]
-    route = _route_of(row.name)
-    names = [n for n in _converter_names(route)]
+        return values["url"] + query
+    names = _converter_names(_route_of(row.name))
     if all(n in values for n in names):
-        return reverse(row.name, kwargs={n: values[n] for n in names})
+        return reverse(row.name, kwargs={n: values[n] for n in names}) + query
     assert len(names) == 1 and "pk" in values, (row.id, names, values)
-    return reverse(row.name, kwargs={names[0]: values["pk"]})
+    return reverse(row.name, kwargs={names[0]: values["pk"]}) + query
 
 
 _ROUTES = None
@@ -501,11 +504,12 @@ def _outcome(response) -> str:
 
 
 def _body(response) -> str:
+    # The test client closes the response once the content is read (closing it again would fire request_finished
+    # with Django's close_old_connections connected, which closes a PostgreSQL connection inside the savepoint).
     if getattr(response, "streaming", False):
         content = b"".join(response.streaming_content)
     else:
         content = response.content
-    response.close()
     return content.decode("utf-8", "ignore").lower()
 
 

@@ -204,6 +204,8 @@ class World:
             "mem-A-2": pk(self.second_member_a.memberships.get()),
             "inv-X": pk(self.invitation["X"]),
             "ch-X": pk(self.ch_x),
+            "ch-index": {"pk": self.ch_x.get_parent().pk},
+            "q-draft": {"?": "?q=zq-draft"},
             "ch-X-draft": pk(self.ch_x_draft),
             "page-ch-X": {"url": self.ch_x.url},
             "page-ch-X-draft": {"url": self.ch_x.url.rstrip("/").rsplit("/", 1)[0] + f"/{self.ch_x_draft.slug}/"},
