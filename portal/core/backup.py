@@ -322,6 +322,9 @@ def restore(archive: Path, *, database: str = "default", force: bool = False,
             raise BackupError(
                 f"This archive holds a {manifest['engine']} database; the target database is {vendor}."
             )
+        name = str(connections[database].settings_dict["NAME"])
+        if vendor == "sqlite" and not name.startswith("file:") and name != ":memory:":
+            Path(name).parent.mkdir(parents=True, exist_ok=True)  # a new SQLite file in a new folder
         if not force and not database_is_empty(database):
             raise BackupError("The target database is not empty; use --force to replace everything in it.")
         if not force and not _media_is_empty():

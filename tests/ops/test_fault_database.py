@@ -23,13 +23,12 @@ from portal.applications.models import Application
 from portal.core.models import AuditEvent
 from tests.applications.conftest import PROPOSAL, World
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_terminate_backend: the restart is simulated on PostgreSQL (set DATABASE_URL)"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_terminate_backend: the restart is simulated on PostgreSQL (set DATABASE_URL)")
 
 
 def _admin_connection():

@@ -23,15 +23,14 @@ from matching.tasks import match_run_start
 from portal.core.models import AuditEvent
 from tests.matching.portal_factories import World
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker process needs a database it can share (PostgreSQL; set DATABASE_URL)"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("a worker process needs a database it can share (PostgreSQL; set DATABASE_URL)")
 
 
 def _admin(autocommit: bool = False):
