@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from portal.core.ratelimit import rate_limited
+
 from . import permissions, selectors, services, throttle
 from .forms import InvitationAcceptForm, LoginForm, RegistrationForm, ResendVerificationForm
 
@@ -89,6 +91,7 @@ def set_language(request):
 # ---------------------------------------------------------------------------------------------- sign-up
 
 
+@rate_limited("signup", key="ip")
 def register(request):
     if request.user.is_authenticated:
         return redirect(landing_url(request.user))

@@ -10,6 +10,8 @@ from modelsearch.backends import get_search_backend
 from wagtail.models import Page
 from whoosh.index import IndexError as WhooshIndexError
 
+from portal.core.ratelimit import rate_limited
+
 from . import analysis
 from .forms import SiteSearchForm
 from .registry import searchable_models
@@ -53,6 +55,7 @@ def _restrict_to_theme(entry, queryset, theme):
     return queryset.filter(id__in=pks) if issubclass(entry.model, Page) else queryset.filter(pk__in=pks)
 
 
+@rate_limited("search", key="ip", methods=("GET", "HEAD"))
 def search(request):
     form = SiteSearchForm(request.GET or None)
     context = {"form": form, "query": "", "types": [], "themes": [], "results": [], "page_obj": None}

@@ -163,6 +163,12 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # The admin shows initials instead of fetching avatars from gravatar.com (privacy; the CSP allows no other origin).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
+# Rate limits ("COUNT/PERIOD", PERIOD s|m|h|d or seconds; "" or "0" = off), portal/core/ratelimit.py:
+# sign-ups per client IP, applications started or submitted per user, searches per client IP.
+RATE_LIMIT_SIGNUP = os.environ.get("RATE_LIMIT_SIGNUP", "10/h")
+RATE_LIMIT_APPLICATION = os.environ.get("RATE_LIMIT_APPLICATION", "30/h")
+RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60/m")
+
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

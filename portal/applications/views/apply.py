@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.challenges.models import ChallengePage
+from portal.core import ratelimit
+from portal.core.ratelimit import rate_limited
 
 from .. import permissions as rules
 from .. import selectors, services
@@ -37,6 +39,7 @@ def my_applications(request):
 
 
 @login_required
+@rate_limited("application", key="user")
 def apply_start(request, challenge_id: int):
     challenge = ChallengePage.objects.filter(pk=challenge_id).first()
     if challenge is None:
@@ -93,6 +96,8 @@ def edit(request, pk: int):
         # A second click on "submit": already done, nothing to change.
         messages.info(request, _("This application has already been submitted."))
         return redirect("applications:detail", pk=pk)
+    if submitting and (refused := ratelimit.check(request, "application", key="user")):
+        return refused
     allowed, reason = rules.can_edit_application(request.user, application)
     if not allowed:
         messages.error(request, reason)
@@ -153,6 +158,7 @@ def _submit(request, application):
 
 @login_required
 @require_POST
+@rate_limited("application", key="user")
 def submit(request, pk: int):
     application = selectors.application_for(request.user, pk)
     if not rules.is_member_of_applicant(request.user, application):

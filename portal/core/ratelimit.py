@@ -1,0 +1,127 @@
+"""Rate limits for busy or abusable actions (sign-up, applying, search), counted in the cache.
+
+The same approach as the failed-login throttle (portal/accounts/throttle.py), made generic: a fixed window per
+scope and client. A setting per scope gives the limit as "COUNT/PERIOD" with PERIOD one of s, m, h, d or a number of
+seconds ("10/h", "60/m", "5/600"); an empty value or "0" turns the limit off. A refused request gets a 429 page in
+the user's language saying when to retry, with a Retry-After header — never an error.
+
+    @rate_limited("search", key="ip")          # settings.RATE_LIMIT_SEARCH
+    def search(request): ...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils import timezone
+
+_PREFIX = "xact:rate"
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window_s: int
+
+
+@dataclass(frozen=True)
+class Refusal:
+    retry_after_s: int
+
+    @property
+    def minutes(self) -> int:
+        return max(1, (self.retry_after_s + 59) // 60)
+
+    @property
+    def until(self) -> datetime:
+        return datetime.fromtimestamp(time.time() + self.retry_after_s, tz=timezone.get_current_timezone())
+
+
+def parse(value: str | None) -> Limit | None:
+    """'10/h' → Limit(10, 3600); '' or '0' → None (no limit). A malformed value raises ValueError at once."""
+    value = (value or "").strip()
+    if not value or value == "0":
+        return None
+    count, _, period = value.partition("/")
+    period = period.strip() or "m"
+    window = _PERIODS[period] if period in _PERIODS else int(period)
+    if int(count) <= 0 or window <= 0:
+        raise ValueError(f"bad rate limit {value!r}")
+    return Limit(int(count), window)
+
+
+def limit_for(scope: str) -> Limit | None:
+    return parse(getattr(settings, f"RATE_LIMIT_{scope.upper()}", ""))
+
+
+def client_ip(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it (docs/deployment.md).
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def client_key(request, key: str) -> str:
+    if key == "user" and request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"ip:{client_ip(request)}"
+
+
+def hit(scope: str, ident: str, limit: Limit | None = None) -> Refusal | None:
+    """Count one request of `ident` in `scope`; a Refusal when it is over the limit (the refused one counts too)."""
+    limit = limit or limit_for(scope)
+    if limit is None:
+        return None
+    now = time.time()
+    bucket = int(now // limit.window_s)
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    key = f"{_PREFIX}:{scope}:{digest}:{bucket}"
+    cache.add(key, 0, limit.window_s + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, limit.window_s + 1)
+        count = 1
+    if count <= limit.count:
+        return None
+    return Refusal(retry_after_s=max(1, int((bucket + 1) * limit.window_s - now + 0.999)))
+
+
+def refused_response(request, refusal: Refusal):
+    response = render(
+        request,
+        "core/rate_limited.html",
+        {"minutes": refusal.minutes, "until": refusal.until},
+        status=429,
+    )
+    response["Retry-After"] = str(refusal.retry_after_s)
+    return response
+
+
+def check(request, scope: str, *, key: str = "ip"):
+    """The 429 response if this request goes over the scope's limit, else None (for views that limit one branch)."""
+    refusal = hit(scope, client_key(request, key))
+    return refused_response(request, refusal) if refusal else None
+
+
+def rate_limited(scope: str, *, key: str = "ip", methods: tuple[str, ...] = ("POST",)):
+    """Limit a view's requests with these methods, per client IP (key="ip") or signed-in user (key="user")."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods:
+                refused = check(request, scope, key=key)
+                if refused is not None:
+                    return refused
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
