@@ -316,7 +316,9 @@ class Visitor:
             self.call("startups", "GET", "/startups/")
 
     def step_search(self):
-        self.call("search", "GET", f"/search/?q={requests.utils.quote(self.rng.choice(SEARCH_TERMS))}")
+        page = self.call("search", "GET", f"/search/?q={requests.utils.quote(self.rng.choice(SEARCH_TERMS))}")
+        if page is not None and 'href="/challenges/' not in page.body.split("<main", 1)[-1]:
+            self.stats.repeat("search_without_results")  # every term occurs in the generated challenges
 
     # -- startup member
     def step_startup(self):
@@ -559,7 +561,8 @@ def launch(args, tmp: Path) -> tuple[list[subprocess.Popen], str, str]:
         redis_port = free_port()
         processes.append(subprocess.Popen(
             ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(tmp)], stdout=subprocess.DEVNULL, start_new_session=True))
+             "--dir", str(tmp), "--logfile", str(tmp / "redis.log")], stdout=subprocess.DEVNULL,
+            start_new_session=True))
         env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
         cache = f"Redis (private redis-server on port {redis_port})"
     port = free_port()
@@ -760,6 +763,10 @@ def main(argv=None) -> int:
         users = drive(args, base, processes[-1].pid, stats, ramp)
     finally:
         phases["stopping"] = time.perf_counter()
+        if len(processes) == 2 and processes[0].poll() is not None:  # redis-server ended before we stopped it
+            log = tmp / "redis.log"
+            print(f"redis-server exited with {processes[0].returncode} during the run; its log ends:\n"
+                  + (log.read_text()[-2000:] if log.exists() else "(no log)"))
         stop(processes)
         shutil.rmtree(tmp, ignore_errors=True)
     phases["stopped"] = time.perf_counter()
