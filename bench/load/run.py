@@ -318,7 +318,7 @@ class Visitor:
     def step_search(self):
         page = self.call("search", "GET", f"/search/?q={requests.utils.quote(self.rng.choice(SEARCH_TERMS))}")
         if page is not None and 'href="/challenges/' not in page.body.split("<main", 1)[-1]:
-            self.stats.repeat("search_without_results")  # every term occurs in the generated challenges
+            self.stats.repeat("search_without_results")  # with the full data every term has results
 
     # -- startup member
     def step_startup(self):
