@@ -39,6 +39,26 @@ class Unsupported(Exception):
     pass
 
 
+class TailPrefixPhrase(wq.Phrase):
+    """A phrase whose last word is a prefix: 「AI車」 (ai, then any term starting with 車 — 車 at the end of a run,
+    or a bigram 車両, 車庫 …) is found in 「AI車両」, as a lone 車 is (:class:`whoosh.query.Prefix`). The engine
+    evaluates it directly; Whoosh's matching (ordering by a field) sees the phrases of the expanded terms."""
+
+    def expanded(self, reader) -> wq.Query:
+        head, last = list(self.words[:-1]), self.words[-1]
+        terms = []
+        for t in reader.expand_prefix(self.fieldname, last):
+            terms.append(t.decode() if isinstance(t, bytes) else t)
+            if len(terms) >= MAX_PREFIX_TERMS:
+                break
+        if not terms:
+            return wq.NullQuery
+        return wq.Or([wq.Phrase(self.fieldname, [*head, t], boost=self.boost) for t in terms])
+
+    def matcher(self, searcher, context=None):
+        return self.expanded(searcher.reader()).matcher(searcher, context)
+
+
 class Engine:
     """Evaluates Whoosh queries against one searcher (one index generation); cached on the searcher."""
 
@@ -230,35 +250,57 @@ class Engine:
             return self.run(wq.Term(field, words[0], boost=q.boost))
         if int(getattr(q, "slop", 1) or 1) > 1:
             raise Unsupported(q)  # a looser phrase: Whoosh's matching (the compiler never builds one)
-        lists = [self.postings(field, w, positions=True) for w in words]
-        if any(not len(p[0]) for p in lists):
+        # One slot per word: the terms that may stand at that place (several for the prefix of a
+        # TailPrefixPhrase), each with its postings.
+        slots = [[(w, self.postings(field, w, positions=True))] for w in words]
+        if isinstance(q, TailPrefixPhrase):
+            slots[-1] = [(t, self.postings(field, t, positions=True)) for t in self._expand(field, words[-1])]
+        slots = [[(t, p) for t, p in slot if len(p[0])] for slot in slots]
+        if not all(slots):
             return _EMPTY
+        slot_ids = [
+            slot[0][1][0] if len(slot) == 1 else np.unique(np.concatenate([p[0] for _, p in slot]))
+            for slot in slots
+        ]
         cand = None
-        for ids, *_ in sorted(lists, key=lambda p: len(p[0])):
+        for ids in sorted(slot_ids, key=len):
             cand = ids if cand is None else np.intersect1d(cand, ids, assume_unique=True)
             if not len(cand):
                 return _EMPTY
         # Term k of the phrase must be at (position of term 0) + k in the same document: with a key of
         # document × 2³² + (position − k) per occurrence, the phrase occurs where every term has the same key.
-        where = [np.searchsorted(p[0], cand) for p in lists]
         keys = None
         n = len(words)
-        for k in sorted(range(n), key=lambda k: len(lists[k][3])):
-            ids, _, counts, pos = lists[k]
-            sel = np.zeros(len(ids), dtype=bool)
-            sel[where[k]] = True
-            per = counts[sel]
-            key = (np.repeat(ids[sel], per) << 32) | (pos[np.repeat(sel, counts)].astype(np.int64) + (n - k))
+        for k in sorted(range(n), key=lambda k: sum(len(p[3]) for _, p in slots[k])):
+            parts = []
+            for _, (ids, _, counts, pos) in slots[k]:
+                sel = np.isin(ids, cand, assume_unique=True)
+                parts.append(
+                    (np.repeat(ids[sel], counts[sel]) << 32)
+                    | (pos[np.repeat(sel, counts)].astype(np.int64) + (n - k))
+                )
+            key = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
             keys = key if keys is None else np.intersect1d(keys, key, assume_unique=True)
             if not len(keys):
                 return _EMPTY
-        keep = np.isin(cand, keys >> 32)
-        cand = cand[keep]
+        cand = cand[np.isin(cand, keys >> 32)]
         scores = np.zeros(len(cand))
-        for (ids, tfs, _, _), w, word in zip(lists, where, words, strict=True):
-            idx = w[keep]
-            scores += self.bm25(field, word, ids[idx], tfs[idx])
+        for slot in slots:
+            for term, (ids, tfs, _, _) in slot:
+                idx = np.searchsorted(ids, cand)
+                idx[idx == len(ids)] = 0
+                has = ids[idx] == cand
+                scores[has] += self.bm25(field, term, ids[idx[has]], tfs[idx[has]])
         return cand, scores * q.boost
+
+    def _expand(self, field: str, prefix: str) -> list[str]:
+        terms = []
+        for reader, _ in self.leaves:
+            for t in reader.expand_prefix(field, prefix):
+                terms.append(t.decode() if isinstance(t, bytes) else t)
+                if len(terms) >= MAX_PREFIX_TERMS:
+                    break
+        return list(dict.fromkeys(terms))
 
 
 # --- reading posting lists ------------------------------------------------------------------------------------

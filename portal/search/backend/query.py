@@ -11,6 +11,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .. import analysis
+from .engine import TailPrefixPhrase
 from .mapping import Mapping, clean_filter_value, content_type_label, filter_kind, index_name
 
 
@@ -20,6 +21,9 @@ def phrase_query(fieldname: str, terms: list[str], boost: float = 1.0):
             # A lone CJK character: every bigram it starts, or itself at the end of a run.
             return wq.Prefix(fieldname, terms[0], boost=boost)
         return wq.Term(fieldname, terms[0], boost=boost)
+    if analysis.is_cjk_char(terms[-1]):
+        # A phrase ending in one CJK character (「AI車」): that character may begin a longer word (「AI車両」).
+        return TailPrefixPhrase(fieldname, terms, boost=boost)
     return wq.Phrase(fieldname, terms, boost=boost)
 
 
