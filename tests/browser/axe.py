@@ -7,6 +7,7 @@ axe-core is a test-only npm devDependency pinned in package-lock.json; `make tes
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -30,18 +31,26 @@ _RUN = """async ([exclude, tags]) => {
 }"""
 
 
+def _version() -> str:
+    return json.loads((AXE_JS.parent / "package.json").read_text(encoding="utf-8"))["version"]
+
+
 def _inject(page) -> None:
-    if page.evaluate("typeof window.axe !== 'undefined'"):
-        return
+    """Our pinned axe, also where a page brings its own (Wagtail's admin ships an older axe for its checker)."""
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS.relative_to(ROOT)} is missing: run `make node-deps` (npm ci --no-audit --no-fund)")
+    ours = _version()
+    loaded = "() => window.axe ? window.axe.version : null"
+    if page.evaluate(loaded) == ours:
+        return
     try:
         page.add_script_tag(path=str(AXE_JS))
     except Exception:  # noqa: BLE001 - a Content-Security-Policy without 'unsafe-inline' refuses the tag
         pass
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
+    if page.evaluate(loaded) != ours:
         # Evaluated through the DevTools protocol, which a page's Content-Security-Policy does not govern.
         page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
+    assert page.evaluate(loaded) == ours, f"axe-core {ours} could not be loaded into {page.url}"
 
 
 def violations(page, *, exclude: tuple[str, ...] = (), impacts: tuple[str, ...] = BLOCKING) -> list[dict]:
