@@ -36,9 +36,18 @@ logger = logging.getLogger(__name__)
 INDEX_NAME = "MAIN"
 MAX_SEGMENTS = 8  # small segments allowed before a write merges them
 
-# Per-process cache of open searchers, refreshed (cheaply) when another process commits.
-_searchers: dict[str, object] = {}
-_searchers_lock = threading.Lock()
+# Per-thread cache of open searchers, refreshed (cheaply) when another process commits. Not shared between a
+# worker's threads: Whoosh reads posting blocks with seek-then-read on a file object of the searcher, so two threads
+# on one searcher can read each other's positions (an UnpicklingError seen under load with gthread workers). The
+# decoded postings are still shared by the threads (engine.postings_cache).
+_local = threading.local()
+
+
+def _thread_searchers() -> dict:
+    searchers = getattr(_local, "searchers", None)
+    if searchers is None:
+        searchers = _local.searchers = {}
+    return searchers
 
 
 def base_fields() -> dict:
@@ -100,30 +109,30 @@ class WhooshIndex(BaseIndex):
         return wi.open_dir(str(self.path), indexname=INDEX_NAME)
 
     def searcher(self):
-        """A searcher on the newest committed generation (cached per process, reopened after commits)."""
+        """A searcher on the newest committed generation (cached per thread, reopened after commits)."""
         key = str(self.path)
-        with _searchers_lock:
-            searcher = _searchers.get(key)
-            if searcher is not None:
-                # Reopen on a new generation rather than Searcher.refresh(): a refreshed searcher reuses
-                # segment readers and misses deletions committed to those segments since.
-                try:
-                    if searcher.up_to_date():
-                        return searcher
-                except Exception:
-                    pass  # the index directory was replaced or cleaned up: reopen
-                searcher.close()
-            for attempt in range(5):
-                try:
-                    searcher = self.open().searcher(weighting=BM25F())
-                    break
-                except OSError:
-                    # A commit removed a file between reading the TOC and opening the segment.
-                    if attempt == 4:
-                        raise
-                    time.sleep(0.01 * (attempt + 1))
-            _searchers[key] = searcher
-            return searcher
+        searchers = _thread_searchers()
+        searcher = searchers.get(key)
+        if searcher is not None:
+            # Reopen on a new generation rather than Searcher.refresh(): a refreshed searcher reuses
+            # segment readers and misses deletions committed to those segments since.
+            try:
+                if searcher.up_to_date():
+                    return searcher
+            except Exception:
+                pass  # the index directory was replaced or cleaned up: reopen
+            searcher.close()
+        for attempt in range(5):
+            try:
+                searcher = self.open().searcher(weighting=BM25F())
+                break
+            except OSError:
+                # A commit removed a file between reading the TOC and opening the segment.
+                if attempt == 4:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        searchers[key] = searcher
+        return searcher
 
     # --- writing ------------------------------------------------------------------------------------------
 
