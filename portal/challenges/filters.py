@@ -20,6 +20,7 @@ from portal.geo.models import Prefecture
 from .status import ChallengeStatus, status_q
 
 KEYWORD_RESULT_LIMIT = 2000
+MAX_BUDGET_YEN = 10**12
 
 SORTS = {
     "newest": ("-first_published_at", "-pk"),
@@ -58,11 +59,12 @@ class ChallengeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ChallengeStatus.choices, method="filter_status"
     )
+    # Bounded above: an unbounded NumberFilter turns "1e999999999" into an int with a billion digits (a hang).
     budget_min = django_filters.NumberFilter(
-        label=_("Budget from (yen)"), method="filter_budget_min", min_value=0
+        label=_("Budget from (yen)"), method="filter_budget_min", min_value=0, max_value=MAX_BUDGET_YEN
     )
     budget_max = django_filters.NumberFilter(
-        label=_("Budget up to (yen)"), method="filter_budget_max", min_value=0
+        label=_("Budget up to (yen)"), method="filter_budget_max", min_value=0, max_value=MAX_BUDGET_YEN
     )
     deadline_before = django_filters.DateFilter(
         label=_("Deadline on or before"),

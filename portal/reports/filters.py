@@ -6,11 +6,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.tracker.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.tracker.models import LedgerEntry
 
 
 class LedgerEntryFilter(django_filters.FilterSet):
-    fiscal_year = django_filters.NumberFilter(label=_("fiscal year"), field_name="budget__fiscal_year")
+    fiscal_year = django_filters.NumberFilter(
+        label=_("fiscal year"), field_name="budget__fiscal_year", min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+    )
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=LedgerEntry.Kind.choices)
 
     class Meta:
@@ -19,4 +22,6 @@ class LedgerEntryFilter(django_filters.FilterSet):
 
 
 class FunnelForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("fiscal year"), required=False, min_value=2000, max_value=2100)
+    fiscal_year = forms.IntegerField(
+        label=_("fiscal year"), required=False, min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+    )

@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.geo.models import Prefecture
 
+from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from .models import Engagement, TravelRequest, TravelState
 from .workflow import Stage
 
 
 class EngagementFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(label=_("stage"), choices=Stage.choices)
-    fiscal_year = django_filters.NumberFilter(label=_("fiscal year"))
+    # Bounded: an unbounded NumberFilter turns "1e999999999" into an int with a billion digits (the request hangs).
+    fiscal_year = django_filters.NumberFilter(
+        label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
     prefecture = django_filters.ModelChoiceFilter(
         label=_("prefecture"), field_name="municipality__prefecture", queryset=Prefecture.objects.all())
     flagged = django_filters.BooleanFilter(label=_("flagged as stalled"), field_name="stalled_flagged_at",
@@ -26,7 +29,9 @@ class EngagementFilter(django_filters.FilterSet):
 
 class TravelRequestFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("state"), choices=TravelState.choices)
-    fiscal_year = django_filters.NumberFilter(label=_("fiscal year"))
+    # Bounded: an unbounded NumberFilter turns "1e999999999" into an int with a billion digits (the request hangs).
+    fiscal_year = django_filters.NumberFilter(
+        label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
 
     class Meta:
         model = TravelRequest

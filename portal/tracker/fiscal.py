@@ -9,6 +9,11 @@ from django.utils import timezone
 
 JST = ZoneInfo("Asia/Tokyo")
 
+# The years a form, filter or address may name: the programme started in FY2017; dates of years past 9998 cannot
+# even be made (fiscal_year_bounds), and a filter value like 1e999999999 must never reach int().
+MIN_FISCAL_YEAR = 2000
+MAX_FISCAL_YEAR = 2100
+
 
 def today_jst() -> dt.date:
     return timezone.now().astimezone(JST).date()
