@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from portal.challenges.models import ChallengePage
+from portal.core.params import positive_id
 
 from . import permissions as rules
 from . import selectors, services, tasks
@@ -113,7 +114,7 @@ def run_challenge(request, pk, challenge_pk):
     error = None
     status = 200
     if request.method == "POST":
-        proposal = get_object_or_404(proposals, pk=request.POST.get("proposal") or 0)
+        proposal = get_object_or_404(proposals, pk=positive_id(request.POST.get("proposal")))
         action = request.POST.get("action")
         form = (AcceptForm if action == "accept" else RejectForm)(request.POST)
         try:
@@ -155,8 +156,8 @@ def run_challenge(request, pk, challenge_pk):
 def run_compare(request, pk):
     """What changed from another run (the previous one by default) to this one."""
     run = _run(pk)
-    other_pk = request.GET.get("against") or run.previous_id
-    if not other_pk or not str(other_pk).isdigit():
+    other_pk = positive_id(request.GET.get("against") or run.previous_id)
+    if other_pk is None:
         raise Http404
     other = get_object_or_404(MatchRun, pk=other_pk)
     return TemplateResponse(

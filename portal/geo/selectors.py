@@ -30,7 +30,8 @@ def normalise_query(text: str) -> str:
 def prefecture_by_code(code: str) -> Prefecture | None:
     """A prefecture by its JIS X 0401 code ('37', '３７', '7'), else None."""
     code = normalise_digits(code)
-    if not code.isdigit() or not 1 <= int(code) <= 47:
+    # ASCII digits only, and few: '²'.isdigit() is true but int('²') fails, and int() refuses 5000 digits.
+    if not (code.isascii() and code.isdigit()) or len(code) > 3 or not 1 <= int(code) <= 47:
         return None
     return Prefecture.objects.filter(code=f"{int(code):02d}").first()
 

@@ -12,16 +12,15 @@ MAX_LIMIT = 50
 @require_GET
 def local_government_autocomplete(request):
     """GET ?q=高松[&prefecture=37][&limit=20] → {"results": [{"code", "name", "name_ja", "kana", "kind"}]}."""
-    query = request.GET.get("q", "")[:40]
+    # NUL can be in no name, and PostgreSQL refuses it in a query: drop it rather than fail.
+    query = request.GET.get("q", "").replace("\x00", "")[:40]
     try:
         limit = max(1, min(MAX_LIMIT, int(request.GET.get("limit", 20))))
     except ValueError:
         limit = 20
-    prefecture = request.GET.get("prefecture") or None
-    if prefecture is not None and selectors.prefecture_by_code(prefecture) is None:
-        prefecture = None
-    else:
-        prefecture = prefecture and f"{int(prefecture):02d}"
+    # The code as the selector understood it ('３７', '7', '3-7'); anything else filters nothing.
+    pref = selectors.prefecture_by_code(request.GET.get("prefecture") or "")
+    prefecture = pref.code if pref is not None else None
     english = translation.get_language() == "en"
     results = [
         {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.notifications import unread_count
+from portal.core.params import positive_id
 
 from .. import selectors, services
 from ..filters import StartupFilter
@@ -167,7 +168,7 @@ def notification_list(request):
     if request.method == "POST":
         ids = request.POST.getlist("id")
         services.notifications_mark_read(
-            user=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids else None
+            user=request.user, ids=[i for i in map(positive_id, ids) if i is not None] if ids else None
         )
         messages.success(request, _("Marked as read."))
         return redirect("applications:notifications")

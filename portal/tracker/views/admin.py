@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry, organisation_ids_of
+from portal.core.params import positive_id
 
 from .. import charts, permissions, selectors, services
 from ..filters import EngagementFilter, TravelRequestFilter
-from ..fiscal import current_fiscal_year, today_jst
+from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, current_fiscal_year, today_jst
 from ..forms import (
     AdoptionRequestForm,
     ApproveForm,
@@ -232,7 +233,7 @@ def ledger(request, year):
     form = ReasonForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        entry = get_object_or_404(LedgerEntry, pk=request.POST.get("entry"), budget=budget)
+        entry = get_object_or_404(LedgerEntry, pk=positive_id(request.POST.get("entry")), budget=budget)
         if form.is_valid():
             try:
                 services.ledger_reverse(entry=entry, actor=request.user, reason=form.cleaned_data["reason"])
@@ -256,7 +257,7 @@ def adoptions(request):
     form = ReasonForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        req = get_object_or_404(AdoptionRequest, pk=request.POST.get("request"))
+        req = get_object_or_404(AdoptionRequest, pk=positive_id(request.POST.get("request")))
         if form.is_valid():
             try:
                 if request.POST.get("action") == "link":
@@ -280,9 +281,8 @@ def adoptions(request):
 
 def dashboard(request):
     _ministry_only(request)
-    try:
-        year = int(request.GET.get("fy") or current_fiscal_year())
-    except ValueError:
+    year = positive_id(request.GET.get("fy"))
+    if year is None or not MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR:  # dates of other years cannot be made
         year = current_fiscal_year()
     figures = selectors.programme_figures(year)
     funnel = selectors.funnel(year, figures)
