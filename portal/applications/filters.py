@@ -9,6 +9,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from portal.accounts.models import StartupProfile
 from portal.challenges.models import ChallengePage
+from portal.core.forms import ModelChoiceFilter
 from portal.core.models import Theme
 from portal.geo.models import Prefecture
 
@@ -48,7 +49,7 @@ def _challenges_for(request):
 
 
 class ReviewFilter(WagtailFilterSet):
-    challenge = django_filters.ModelChoiceFilter(label=_("challenge"), queryset=_challenges_for)
+    challenge = ModelChoiceFilter(label=_("challenge"), queryset=_challenges_for)
     state = django_filters.ChoiceFilter(
         label=_("state"),
         choices=[c for c in ApplicationState.choices if c[0] != ApplicationState.DRAFT],

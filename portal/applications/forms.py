@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, StartupProfile
+from portal.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from portal.core.models import Theme
 from portal.geo.models import LocalGovernment
 
@@ -23,7 +24,7 @@ class ProfileForm(forms.Form):
     prefecture = Organisation._meta.get_field("prefecture").formfield()
     website = Organisation._meta.get_field("website").formfield(assume_scheme="https")
     stage = StartupProfile._meta.get_field("stage").formfield()
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label=_("themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     technology = StartupProfile._meta.get_field("technology").formfield()
@@ -102,6 +103,7 @@ class TrackRecordForm(forms.ModelForm):
     class Meta:
         model = TrackRecordEntry
         fields = ["local_government", "year", "theme", "outcome", "summary"]
+        field_classes = {"theme": ModelChoiceField}
 
     def clean_local_government(self):
         code = self.cleaned_data["local_government"].strip()
@@ -129,6 +131,7 @@ class ApplicationForm(forms.ModelForm):
             "needs_from_municipality",
             "team",
         ]
+        field_classes = {"team": ModelMultipleChoiceField}
         widgets = {
             "approach": forms.Textarea(attrs={"rows": 6}),
             "expected_outcome": forms.Textarea(attrs={"rows": 4}),

@@ -6,9 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
+from portal.core.forms import ModelChoiceField
 from portal.geo.selectors import local_government_by_code
 
 from . import workflow
+from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from .models import Transport
 
 
@@ -111,15 +113,15 @@ class PaymentForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("fiscal year"), min_value=2000, max_value=2100)
+    fiscal_year = forms.IntegerField(label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
     amount_yen = YenField(label=_("budget (yen)"))
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
 
 
 class OutsideMatchForm(forms.Form):
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=_("municipality"), queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY))
-    startup = forms.ModelChoiceField(
+    startup = ModelChoiceField(
         label=_("startup"), queryset=Organisation.objects.filter(kind=Organisation.Kind.STARTUP))
     title = forms.CharField(label=_("title"), max_length=200, required=False)
     reason = forms.CharField(label=_("How the match was made"), widget=forms.Textarea(attrs={"rows": 3}),
@@ -127,7 +129,7 @@ class OutsideMatchForm(forms.Form):
 
 
 class AdoptionRequestForm(forms.Form):
-    municipality = forms.ModelChoiceField(label=_("adopting municipality"), queryset=Organisation.objects.none())
+    municipality = ModelChoiceField(label=_("adopting municipality"), queryset=Organisation.objects.none())
     message = forms.CharField(label=_("why we want to adopt it"), widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=4000)
 

@@ -1,0 +1,51 @@
+"""Form fields shared by every app: model choices that refuse, rather than crash on, ids no database can hold.
+
+SQLite binds integers of at most 64 bits: a chosen id like 9223372036854775808 (typed into a query string or a
+form) makes Django's model choice fields raise OverflowError, a 500, where any other unknown id is "not a valid
+choice". These fields turn it into that same form error. (PostgreSQL compares such a number and finds nothing.)
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django_filters import fields as filter_fields
+
+
+class _NoOverflowChoice:
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
+class _NoOverflowMultipleChoice:
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
+            ) from None
+
+
+class ModelChoiceField(_NoOverflowChoice, forms.ModelChoiceField):
+    pass
+
+
+class ModelMultipleChoiceField(_NoOverflowMultipleChoice, forms.ModelMultipleChoiceField):
+    pass
+
+
+class _FilterModelChoiceField(_NoOverflowChoice, filter_fields.ModelChoiceField):
+    pass
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """django-filter's ModelChoiceFilter with the field above."""
+
+    field_class = _FilterModelChoiceField
