@@ -19,6 +19,8 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from portal.core.spreadsheet import neutralise_formula
+
 from . import permissions as rules
 from . import selectors, services
 from .filters import ReviewFilter
@@ -56,6 +58,11 @@ class ApplicationIndexView(IndexView):
 
     def get_inspect_url(self, instance):
         return reverse("applications_review", args=[instance.pk])
+
+    def preprocess_field_value(self, field, value, export_format):
+        """Wagtail's CSV export writes text as it is: a startup named '=HYPERLINK(…)' would run in Excel."""
+        value = super().preprocess_field_value(field, value, export_format)
+        return neutralise_formula(value) if export_format == self.FORMAT_CSV else value
 
 
 class ApplicationViewSet(ModelViewSet):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from portal.core.spreadsheet import neutralise_formula
+
 SCHEMA_VERSION = "1.0"
 
 FIELDS = [
@@ -77,5 +79,6 @@ def csv_row(record: dict) -> list:
         value = record[name]
         if isinstance(value, list):
             value = ";".join(value)
-        row.append("" if value is None else value)
+        # Municipalities' text opened in a spreadsheet must not run as a formula (the JSON keeps it as written).
+        row.append("" if value is None else neutralise_formula(value))
     return row

@@ -20,11 +20,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from portal.core.spreadsheet import neutralise_formula
+
 from .datasets import Dataset
 
 JST = ZoneInfo("Asia/Tokyo")
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
 
@@ -56,10 +57,7 @@ def _csv_text(value) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return neutralise_formula(str(value)) if isinstance(value, str) else str(value)
 
 
 class _Line:
