@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
@@ -167,7 +168,8 @@ class MatchProposal(models.Model):
     travel_cost_yen = models.PositiveIntegerField(_("travel cost (yen)"))
     factors = models.JSONField(_("factors"), default=dict)
     keywords = models.JSONField(_("shared words"), default=list, blank=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"))  # Japanese, the programme's language
+    reason_en = models.TextField(_("reason (English)"), blank=True)
     review_status = models.CharField(
         _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PROPOSED, db_index=True
     )
@@ -200,6 +202,13 @@ class MatchProposal(models.Model):
 
     def __str__(self):
         return f"{self.challenge.title} × {self.startup} (#{self.rank})"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language (English when the page is English and the run wrote it)."""
+        if get_language() == "en" and self.reason_en:
+            return self.reason_en
+        return self.reason
 
     @property
     def is_scouted(self) -> bool:

@@ -165,7 +165,7 @@ def match_run_execute(*, run: MatchRun, progress: Progress | None = None) -> Mat
         _set_progress(run, "scoring", progress)
         session = MatchSession(problem)
         _set_progress(run, "assignment", progress)
-        result = session.propose(language=settings.LANGUAGE_CODE)
+        result = session.propose(language="ja", languages=("en",))
         durations.update(result.durations_s)
         durations.pop("total", None)
 
@@ -204,6 +204,7 @@ def _save_results(run, result, engine_input, durations, started, tick) -> None:
             },
             keywords=list(p.keywords),
             reason=p.reason,
+            reason_en=p.reasons.get("en", ""),
         )
         for p in result.proposals
     ]

@@ -49,6 +49,8 @@ class Proposal:
     shortlisted: bool = False
     excluded: bool = False
     fixed: bool = False
+    # The reason in every language asked for (`propose(languages=…)`), `reason` being the first of them.
+    reasons: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -229,10 +231,14 @@ class MatchSession:
         keys = np.setdiff1d(keys, self._keys(self.excluded), assume_unique=True)
         return keys // n_c, keys % n_c, all_pairs
 
-    def propose(self, *, language: str = "ja") -> Result:
-        """Assign, rank and explain. Raises ProblemError if the fixed pairs alone break the travel budget."""
-        if language not in LANGUAGES:
-            raise ProblemError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    def propose(self, *, language: str = "ja", languages: tuple[str, ...] = ()) -> Result:
+        """Assign, rank and explain. Raises ProblemError if the fixed pairs alone break the travel budget.
+        `reason` is written in `language`; `languages` adds the same reason in other languages to `reasons`
+        (the portal stores Japanese and English so each reader sees their own)."""
+        languages = (language, *[lang for lang in languages if lang != language])
+        for lang in languages:
+            if lang not in LANGUAGES:
+                raise ProblemError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
         problem, scorer = self.problem, self.scorer
         durations, cpu = dict(self.durations), dict(self.cpu)
         clock = _Clock(durations, cpu)
@@ -263,7 +269,7 @@ class MatchSession:
         clock.stop()
 
         with clock("explanations"):
-            proposals = self._proposals(si, cj, score, cost, assignment, capacity, max_partners, language)
+            proposals = self._proposals(si, cj, score, cost, assignment, capacity, max_partners, languages)
         durations["total"] = sum(durations.values())
         cpu["total"] = sum(cpu.values())
         return Result(
@@ -285,7 +291,7 @@ class MatchSession:
         return int((column > value).sum() + (column[:i] == value).sum() + 1)
 
     def _proposals(
-        self, si, cj, score, cost, assignment: Assignment, capacity, max_partners, language
+        self, si, cj, score, cost, assignment: Assignment, capacity, max_partners, languages
     ) -> list[Proposal]:
         problem, scorer = self.problem, self.scorer
         chosen = assignment.chosen
@@ -343,8 +349,7 @@ class MatchSession:
             keywords = self.keywords.shared(challenge_texts[j], startup_text(startup), *others)
             startup_full = len(held_s.get(i, [])) >= startup.capacity
             challenge_full = len(held_c.get(j, [])) >= challenge.max_partners
-            text = reason(
-                language=language,
+            explanation = dict(
                 score=total,
                 contributions=contributions,
                 keywords=keywords,
@@ -364,6 +369,7 @@ class MatchSession:
                 else None,
                 budget_left=budget_left,
             )
+            texts = {lang: reason(language=lang, **explanation) for lang in languages}
             proposals.append(
                 Proposal(
                     challenge=challenge.id,
@@ -374,7 +380,8 @@ class MatchSession:
                     travel_cost_yen=int(costs[k]),
                     factors={n: FactorValue(values[n], weights[n], contributions[n]) for n in FACTORS},
                     keywords=keywords,
-                    reason=text,
+                    reason=texts[languages[0]],
+                    reasons=texts,
                     applied=application is not None,
                     shortlisted=bool(application and application.shortlisted),
                     excluded=(i, j) in self.excluded,
@@ -384,6 +391,12 @@ class MatchSession:
         return proposals
 
 
-def propose(problem: Problem, *, language: str = "ja", travel_model: TravelModel | None = None) -> Result:
+def propose(
+    problem: Problem,
+    *,
+    language: str = "ja",
+    languages: tuple[str, ...] = (),
+    travel_model: TravelModel | None = None,
+) -> Result:
     """Run the engine on a validated problem: scores, candidates, assignment, ranked and explained proposals."""
-    return MatchSession(problem, travel_model=travel_model).propose(language=language)
+    return MatchSession(problem, travel_model=travel_model).propose(language=language, languages=languages)

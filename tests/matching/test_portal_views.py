@@ -131,6 +131,22 @@ def test_challenge_page_shows_ranked_proposals_with_factor_bars(client, world, r
     )
 
 
+def test_reasons_are_written_in_both_languages_and_shown_in_the_readers(client, world, run):
+    from wagtail.users.models import UserProfile
+
+    best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
+    assert best.reason.startswith("割当") and best.reason_en.startswith("Assigned: score")
+    assert all(p.reason and p.reason_en for p in MatchProposal.objects.filter(run=run))
+    login(client, world.ministry_user)
+    url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    body = client.get(url).content.decode()
+    assert best.reason[:20] in body and best.reason_en[:20] not in body
+    UserProfile.get_for_user(world.ministry_user)
+    UserProfile.objects.filter(user=world.ministry_user).update(preferred_language="en")
+    body = client.get(url).content.decode()
+    assert best.reason_en[:20] in body and best.reason[:20] not in body
+
+
 def test_accept_and_reject_from_the_admin(client, world, run):
     login(client, world.ministry_user)
     url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
