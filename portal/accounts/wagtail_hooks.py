@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -20,6 +22,7 @@ from portal.core.audit import record
 
 from . import permissions, services
 from .admin_forms import InvitationAdminForm, MembershipAdminForm, OrganisationAdminForm
+from .audit_log import AuditLogView
 from .models import Invitation, Membership, Organisation
 
 
@@ -197,3 +200,24 @@ class AccountsViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_accounts_viewsets():
     return AccountsViewSetGroup()
+
+
+# ---------------------------------------------------------------------------------------------- audit log
+
+
+@hooks.register("register_admin_urls")
+def register_audit_log_urls():
+    return [
+        path("audit-log/", AuditLogView.as_view(), name="audit_log"),
+        path("audit-log/results/", AuditLogView.as_view(results_only=True), name="audit_log_results"),
+    ]
+
+
+class _MinistryMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.is_ministry(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_log_menu_item():
+    return _MinistryMenuItem(_("Audit log"), reverse("audit_log"), name="audit-log", icon_name="history", order=90)

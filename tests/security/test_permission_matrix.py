@@ -222,6 +222,9 @@ reports_admin:ledger                           -                GET     alogin  
 reports_admin:ledger_results                   -                GET     alogin  alogin  alogin  ok      ok      ok
 reports_admin:funnel                           -                GET     alogin  alogin  alogin  denied  denied  ok
 reports_admin:funnel_results                   -                GET     alogin  alogin  alogin  denied  denied  ok
+# --- admin: audit log (ministry only) --------------------------------------------------------------------------
+audit_log                                      -                GET     alogin  alogin  alogin  denied  denied  ok
+audit_log_results                              -                GET     alogin  alogin  alogin  denied  denied  ok
 # --- admin: organisations, members, invitations (scoped viewsets: another organisation's object is a 404) --------
 accounts_organisations:index                   -                GET     alogin  alogin  alogin  ok      ok      ok
 accounts_organisations:index_results           -                GET     alogin  alogin  alogin  ok      ok      ok
