@@ -22,6 +22,12 @@ def startup_user(db):
     return factories.member(factories.organisation("startup", name="株式会社ゆきみち"), email="f@yukimichi.example.jp")
 
 
+def listing(body: str) -> str:
+    """The results table only (no table at all when nothing matches)."""
+    start = body.find('class="listing')
+    return body[start:] if start >= 0 else ""
+
+
 def events(n, actor, **data):
     org = factories.organisation("startup", name="株式会社対象")
     for i in range(n):
@@ -36,9 +42,10 @@ def test_ministry_staff_see_events_newest_first_with_actor_and_organisation(clie
     assert response.status_code == 200
     body = response.content.decode()
     assert "監査ログ" in body
-    body = body[body.index("<table") :]  # the filters' choices list the actions too
+    body = listing(body)  # the filters' choices list the actions too
     assert body.index("tracker.stalled_flagged") < body.index("accounts.organisation_changed")  # newest first
-    assert "staff@city.takamatsu.example.jp" in body and "高松市" in body and "株式会社対象" in body
+    assert "staff@city.takamatsu.example.jp" in body and "高松市" in body and "accounts.organisation #" in body
+    assert "株式会社対象" not in body  # reprs can be private: type and id only
     assert "&quot;step&quot;: 1" in body or '"step": 1' in body
 
 
@@ -51,7 +58,7 @@ def test_filters_by_actor_organisation_action_object_type_and_date(client, minis
     def actions(**params):
         response = client.get(URL + "results/", params)
         assert response.status_code == 200
-        body = response.content.decode()
+        body = listing(response.content.decode())
         return {a for a in ("accounts.organisation_changed", "challenges.approved", "tracker.stalled_flagged") if a in body}
 
     takamatsu = municipality_user.memberships.get().organisation
@@ -72,9 +79,9 @@ def test_csv_export_has_every_filtered_event_with_japan_time(client, ministry_us
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 61
     header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
-    assert len(header) == 9
+    assert len(header) == 8
     assert first[header[1]] == "staff@city.takamatsu.example.jp" and first[header[3]] == "accounts.organisation_changed"
-    assert first[header[2]] == "高松市" and first[header[7]] == '{"step": 59}'
+    assert first[header[2]] == "高松市" and first[header[6]] == '{"step": 59}'
 
 
 def test_a_page_costs_the_same_queries_for_10_or_100_events(client, ministry_user, municipality_user, startup_user):
@@ -99,9 +106,9 @@ def test_a_page_costs_the_same_queries_for_10_or_100_events(client, ministry_use
 
 def test_municipality_staff_are_refused_and_do_not_see_the_menu(client, municipality_user):
     client.force_login(municipality_user)
-    assert client.get(URL).status_code == 403
-    assert client.get(URL, {"export": "csv"}).status_code == 403
-    assert client.get(URL + "results/").status_code == 403
+    for response in (client.get(URL), client.get(URL, {"export": "csv"}), client.get(URL + "results/")):
+        # Wagtail's refusal: back to the admin home with its "no permission" message.
+        assert response.status_code == 302 and response["Location"] == "/admin/"
     assert "/admin/audit-log/" not in client.get("/admin/").content.decode()
 
 
