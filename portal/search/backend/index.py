@@ -28,10 +28,13 @@ from whoosh.index import LockError
 from whoosh.scoring import BM25F
 from whoosh.writing import CLEAR, MERGE_SMALL, NO_MERGE
 
+from . import storage
 from .lengths import FastSegmentWriter
 from .mapping import Mapping, index_name
 
 logger = logging.getLogger(__name__)
+
+storage.install()  # segment files read from the memory map, not copied per reader
 
 INDEX_NAME = "MAIN"
 MAX_SEGMENTS = 8  # small segments allowed before a write merges them
