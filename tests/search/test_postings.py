@@ -4,6 +4,7 @@ after edits and deletions that leave a segment's cached postings in place."""
 
 import pytest
 from modelsearch.backends import get_search_backend
+from whoosh import query as wq
 
 from portal.search.analysis import normalize
 from portal.search.backend import engine, lengths
@@ -32,9 +33,17 @@ def check_queries():
         assert results.count() == len(found), query
 
 
-@pytest.mark.parametrize("packed", [True, False], ids=["packed", "whoosh-blocks"])
-def test_long_posting_lists_find_exactly_the_documents_containing_the_query(committed, monkeypatch, packed):
+@pytest.mark.parametrize(
+    "packed,compression",
+    [(True, 0), (True, 3), (False, 3)],
+    ids=["packed", "packed-zlib", "whoosh-blocks"],
+)
+def test_long_posting_lists_find_exactly_the_documents_containing_the_query(
+    committed, monkeypatch, packed, compression
+):
+    # packed-zlib: packed blocks compressed, as the writer made them before blocks were stored uncompressed.
     monkeypatch.setattr(lengths.FastSegmentWriter, "packed", packed)
+    monkeypatch.setattr(lengths, "POSTINGS_COMPRESSION", compression)
     # 除雪 in every document: more postings than one block holds (lengths.BLOCK_LIMIT, Whoosh's 128).
     count = lengths.BLOCK_LIMIT + 100
     with committed():
@@ -55,3 +64,35 @@ def test_long_posting_lists_find_exactly_the_documents_containing_the_query(comm
                 article.save()
     assert engine.postings_cache.items, "the first searches filled the postings cache"
     check_queries()
+
+
+def test_scores_are_whooshs_bm25f_with_deleted_documents_counted_as_whoosh_counts_them(committed):
+    """The engine takes each term's document frequency from the postings it read (no second look-up); the
+    scores must stay exactly those of Whoosh's own BM25F matching, also once segments carry deletions."""
+    with committed():
+        Article.objects.bulk_create([Article(title=f"記事{i}", body=BODIES[i % 3]) for i in range(300)])
+        get_search_backend().add_bulk(Article, list(Article.objects.all()))
+    with committed():
+        for i, article in enumerate(Article.objects.order_by("pk")[::9]):
+            if i % 2:
+                article.delete()
+            else:
+                article.body = "地図で見る車両の位置と除雪"
+                article.save()
+    searcher = get_search_backend().get_index_for_model(Article).searcher()
+    assert len(searcher.leaf_searchers()) > 1 and searcher.doc_count() < searcher.doc_count_all()
+    eng = engine.Engine.of(searcher)
+    fields = [name for name in searcher.schema.names() if eng.is_text(name)]
+    assert fields
+    compared = 0
+    for field in fields:
+        for text in ("除雪", "点検", "地図", "車両"):
+            q = wq.Term(field, text)
+            ids, scores = eng.run(q)
+            ours = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+            whoosh = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+            assert ours.keys() == whoosh.keys(), (field, text)
+            for docnum, score in whoosh.items():
+                assert ours[docnum] == pytest.approx(score, rel=1e-9), (field, text, docnum)
+            compared += len(whoosh)
+    assert compared > 300

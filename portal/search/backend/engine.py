@@ -19,10 +19,12 @@ A query the engine does not understand raises :class:`Unsupported`; the caller t
 import os
 import threading
 from collections import OrderedDict
+from math import log
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+from whoosh.reading import TermNotFound
 
 from ..whoosh_analysis import F32s, JapanesePositions, PackedValues, U32s
 from .lengths import BYTE_TO_LENGTH, length_bytes
@@ -70,6 +72,7 @@ class Engine:
         self.doccount = searcher.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
         self._filters: dict = {}
+        self._df: dict[tuple[str, str], int] = {}
         self._alive = None
 
     @classmethod
@@ -114,12 +117,17 @@ class Engine:
         unless ``positions`` is asked for on a text field)."""
         parts = []
         btext = None
+        df = 0
         for (reader, offset), key in zip(self.leaves, self.segment_keys, strict=True):
             if btext is None:
                 btext = reader._text_to_bytes(field, text)
-            if (field, btext) not in reader:
+            segment = _segment_postings(reader, key, field, btext, positions)
+            if segment is None:
                 continue
-            parts.append((offset, _segment_postings(reader, key, field, btext, positions)))
+            df += len(segment[0])
+            parts.append((offset, segment))
+        # A segment's postings include its deleted documents, as Whoosh's document frequency does.
+        self._df[(field, text)] = df
         if not parts:
             return _EMPTY[0], _EMPTY[1], _EMPTY_COUNTS, _EMPTY_POS
         if len(parts) == 1:
@@ -138,12 +146,20 @@ class Engine:
             ids, tfs = ids[keep], tfs[keep]
         return ids, tfs, counts, pos
 
+    def idf(self, field: str, text: str) -> float:
+        """Whoosh's idf (``WeightingModel.idf``: log(documents / (document frequency + 1)) + 1, deleted documents
+        counted in both, as Whoosh counts them) from the postings already read — no second look-up of the term in
+        every segment's table."""
+        df = self._df.get((field, text))
+        if df is None:
+            return self.searcher.idf(field, text)
+        return log(self.doccount / (df + 1)) + 1
+
     def bm25(self, field: str, text: str, ids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
         if not len(ids):
             return np.zeros(0)
-        searcher = self.searcher
-        idf = searcher.idf(field, text)
-        avgfl = searcher.avg_field_length(field) or 1
+        idf = self.idf(field, text)
+        avgfl = self.searcher.avg_field_length(field) or 1
         fl = self.lengths(field)[ids]
         return idf * ((tfs * (K1 + 1)) / (tfs + K1 * ((1 - B) + B * fl / avgfl)))
 
@@ -308,6 +324,7 @@ class Engine:
 _EMPTY_COUNTS = np.zeros(0, dtype=np.int64)
 _EMPTY_POS = np.zeros(0, dtype=np.uint32)
 POSTINGS_CACHE_BYTES = 64 << 20
+_ABSENT = object()  # in the postings cache: the segment does not have the term
 
 
 class _PostingsCache:
@@ -330,8 +347,13 @@ class _PostingsCache:
                 self.items.move_to_end(key)
             return item
 
+    @staticmethod
+    def _size(item) -> int:
+        # An absent term still costs its key and entry: counted so that absences cannot grow without bound.
+        return 128 if item is _ABSENT else sum(a.nbytes for a in item if a is not None)
+
     def put(self, key, item):
-        size = sum(a.nbytes for a in item if a is not None)
+        size = self._size(item)
         if size > self.limit // 4:
             return
         with self.lock:
@@ -341,7 +363,7 @@ class _PostingsCache:
             self.size += size
             while self.size > self.limit and self.items:
                 _, old = self.items.popitem(last=False)
-                self.size -= sum(a.nbytes for a in old if a is not None)
+                self.size -= self._size(old)
 
     def clear(self):
         with self.lock:
@@ -370,14 +392,27 @@ def _segment_key(reader):
 
 
 def _segment_postings(reader, segment_key, field: str, btext: bytes, positions: bool):
-    """(docnums, frequencies, position counts, positions) of one term in one segment, deletions included."""
+    """(docnums, frequencies, position counts, positions) of one term in one segment, deletions included; None
+    when the segment does not have the term (remembered in the cache too, so a warm search looks nothing up)."""
     key = None if segment_key is None else (segment_key, field, btext)
     if key is not None:
         cached = postings_cache.get(key)
+        if cached is _ABSENT:
+            return None
         if cached is not None and (cached[2] is not None or not positions):
             return cached
     fmt = reader.schema[field].format
-    m = reader._terms.matcher(field, btext, fmt)
+    terms = getattr(reader, "_terms", None)
+    if terms is None:
+        return None  # a reader with no terms table (an index without segments)
+    try:
+        # One look-up of the term in the segment's table (``matcher`` would make a second one).
+        info = terms.term_info(field, btext)
+    except TermNotFound:
+        if key is not None:
+            postings_cache.put(key, _ABSENT)
+        return None
+    m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(field, btext))
     out = _decode(m, positions or isinstance(fmt, JapanesePositions))
     if key is not None:
         postings_cache.put(key, out)

@@ -120,6 +120,11 @@ BLOCK_LIMIT = (
 )
 
 
+# zlib level of the posting blocks our writer writes (Whoosh: 3). 0: stored as they are — reading a block is then a
+# slice of the memory-mapped segment (:mod:`.storage`) and an unpickling, with no decompression on the search path.
+POSTINGS_COMPRESSION = 0
+
+
 class _PackedCodec:
     """The index's codec, except that the field writer gets :class:`PackedPostingsWriter` s of
     ``BLOCK_LIMIT`` postings."""
@@ -136,7 +141,7 @@ class _PackedCodec:
             dbfile,
             blocklimit=max(codec._blocklimit, BLOCK_LIMIT),
             byteids=byteids,
-            compression=codec._compression,
+            compression=POSTINGS_COMPRESSION,
             inlinelimit=codec._inlinelimit,
         )
 
