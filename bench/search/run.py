@@ -12,6 +12,7 @@ import argparse
 import os
 import statistics
 import time
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.search.settings")
 
@@ -19,6 +20,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db.models.signals import post_save  # noqa: E402
 from modelsearch.backends import get_search_backend  # noqa: E402
@@ -88,8 +90,12 @@ def main():
     )
     print(
         f"rebuild: whoosh {rebuild:.1f} s (CPU {rebuild_cpu:.1f} s), "
-        f"database {rebuild_db:.1f} s (CPU {rebuild_db_cpu:.1f} s)"
+        f"database {rebuild_db:.1f} s (CPU {rebuild_db_cpu:.1f} s); "
+        f"whoosh / database = {rebuild / rebuild_db:.2f}"
     )
+    index_dir = Path(settings.SEARCH_INDEX_DIR)
+    size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
+    print(f"index on disk: {size / 2**20:.1f} MiB ({size / chars:.1f} bytes per character of text)")
 
     backend = get_search_backend("default")
     updates, updates_cpu = [], []
@@ -110,6 +116,7 @@ def main():
         parts = normalize(q).split()
         truth[q] = {pk for pk, text in normalised.items() if all(p in text for p in parts)}
 
+    p95 = {}
     for name in ("default", "database"):
         label = "whoosh" if name == "default" else "database (SQLite FTS5)"
         # The first round is also the warm-up; for Whoosh it is the round that decodes every posting list
@@ -126,9 +133,15 @@ def main():
             f"max {max(samples):.1f} ms (CPU p50 {pct(cpu_samples, 50):.1f} ms, p95 {pct(cpu_samples, 95):.1f} ms); "
             f"expected documents found {found}/{expected}"
         )
+        p95[name] = (pct(cold, 95), pct(samples, 95))
         misses = {q: f"{h}/{e}" for q, (h, e) in per_query.items() if h < e}
         if misses:
             print("  queries missing documents:", misses)
+    print(
+        "p95, database / whoosh (the same machine, the same moment): "
+        f"first round {p95['database'][0] / p95['default'][0]:.0f}×, "
+        f"further rounds {p95['database'][1] / p95['default'][1]:.0f}×"
+    )
     print("load average after:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
