@@ -86,11 +86,12 @@ class TermPool:
 
 
 class PackedPostingsWriter(W3PostingsWriter):
-    """Whoosh's posting blocks (same layout, statistics, compression) with the document numbers, weights and
-    values packed into bytes (:class:`~portal.search.whoosh_analysis.U32s`, ``F32s``, ``PackedValues``) instead
-    of tuples: a block then unpickles as a handful of objects instead of one per posting, and the engine reads
-    it with ``numpy.frombuffer``. Whoosh's own matchers read these blocks unchanged (the packed objects index and
-    iterate like tuples); the engine still reads blocks in Whoosh's tuple form (segments written before)."""
+    """Whoosh's posting blocks (same layout and statistics; zlib level ``POSTINGS_COMPRESSION``) with the document
+    numbers, weights and values packed into bytes (:class:`~portal.search.whoosh_analysis.U32s`, ``F32s``,
+    ``PackedValues``) instead of tuples: a block then unpickles as a handful of objects instead of one per posting,
+    and the engine reads it with ``numpy.frombuffer``. Whoosh's own matchers read these blocks unchanged (the packed
+    objects index and iterate like tuples); the engine still reads blocks in Whoosh's tuple form (segments written
+    before)."""
 
     def _mini_ids(self):
         if self._byteids:
