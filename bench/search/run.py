@@ -10,6 +10,7 @@ is expected for a query when its normalised text contains every part of the quer
 
 import argparse
 import os
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -84,7 +85,9 @@ def main():
     print(f"documents: {args.docs}, average {chars / args.docs:.0f} characters")
 
     print("load average before:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rebuild, rebuild_cpu = timed(lambda: call_command("update_index", backend_name="default", verbosity=0))
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rebuild_db, rebuild_db_cpu = timed(
         lambda: call_command("update_index", backend_name="database", verbosity=0)
     )
@@ -93,6 +96,7 @@ def main():
         f"database {rebuild_db:.1f} s (CPU {rebuild_db_cpu:.1f} s); "
         f"whoosh / database = {rebuild / rebuild_db:.2f}"
     )
+    print(f"whoosh rebuild: peak resident memory {rss_peak / 1024:.0f} MiB (before it {rss_before / 1024:.0f} MiB)")
     index_dir = Path(settings.SEARCH_INDEX_DIR)
     size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
     print(f"index on disk: {size / 2**20:.1f} MiB ({size / chars:.1f} bytes per character of text)")

@@ -96,3 +96,30 @@ def test_scores_are_whooshs_bm25f_with_deleted_documents_counted_as_whoosh_count
                 assert ours[docnum] == pytest.approx(score, rel=1e-9), (field, text, docnum)
             compared += len(whoosh)
     assert compared > 300
+
+
+def test_small_segments_merged_together_keep_every_posting(committed):
+    """Each save is its own small segment; past ``index.MAX_SEGMENTS`` a write merges them (the merge feeds the
+    segments' postings back through the writer's term pool)."""
+    from portal.search.backend.index import MAX_SEGMENTS
+
+    for i in range(MAX_SEGMENTS * 2):
+        with committed():
+            Article.objects.create(title=f"記事{i}", body=BODIES[i % 3])
+    searcher = get_search_backend().get_index_for_model(Article).searcher()
+    assert len(searcher.leaf_searchers()) < MAX_SEGMENTS * 2, "small segments were merged"
+    check_queries()
+
+
+def test_term_pool_orders_postings_that_arrive_out_of_order():
+    pool = lengths.TermPool()
+    for docnum in (5, 2, 9):
+        pool.add(("body", b"x", docnum, 1.0, b"v%d" % docnum))
+    pool.add(("body", b"a", 1, 2.0, b""))
+    assert pool.unordered
+    assert list(pool.iter_postings()) == [
+        ("body", b"a", 1, 2.0, b""),
+        ("body", b"x", 2, 1.0, b"v2"),
+        ("body", b"x", 5, 1.0, b"v5"),
+        ("body", b"x", 9, 1.0, b"v9"),
+    ]
