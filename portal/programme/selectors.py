@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -54,9 +56,26 @@ def guide_pages(home) -> QuerySet[ContentPage]:
     return ContentPage.objects.live().public().child_of(home).filter(show_in_menus=True)
 
 
+RESULTS_SO_FAR_CACHE_KEY = "xact:programme:results-so-far"
+
+
 def results_so_far() -> list[results.Figure]:
     """Every live round's figures added up (what the programme has achieved since FY2017), with the number of
-    municipalities that have taken part (each counted once)."""
+    municipalities that have taken part (each counted once).
+
+    The home page's slowest part (each round asks every results provider: ~20 queries for three rounds); the totals
+    are kept for ``settings.PROGRAMME_RESULTS_CACHE_SECONDS`` (0 = off), numbers only, so each visitor still gets the
+    labels in their own language. A new match shows on the home page within that time (at once on the round's page)."""
+    seconds = int(getattr(settings, "PROGRAMME_RESULTS_CACHE_SECONDS", 60))
+    totals = cache.get(RESULTS_SO_FAR_CACHE_KEY) if seconds else None
+    if totals is None:
+        totals = _results_totals()
+        if seconds:
+            cache.set(RESULTS_SO_FAR_CACHE_KEY, totals, seconds)
+    return results.as_figures(totals) if results.has_results(totals) else []
+
+
+def _results_totals() -> dict[str, int]:
     rounds = list(live_rounds())
     totals: dict[str, int] = {}
     taking_part = RoundPage.municipalities.through.objects.filter(roundpage__in=rounds)
@@ -65,4 +84,4 @@ def results_so_far() -> list[results.Figure]:
     for round_page in rounds:
         for key, value in round_page.result_figures().items():
             totals[key] = totals.get(key, 0) + value
-    return results.as_figures(totals) if results.has_results(totals) else []
+    return totals

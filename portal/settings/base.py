@@ -240,6 +240,8 @@ SITE_SEARCH_MODELS = [
 
 # How long the catalogue keeps facet counts and rendered pages (publishing invalidates them at once); 0 = off.
 CHALLENGES_CACHE_SECONDS = int(os.environ.get("CHALLENGES_CACHE_SECONDS", "60"))
+# The home page's "results so far" (every round's figures added up): how long the totals are kept (0 = off).
+PROGRAMME_RESULTS_CACHE_SECONDS = int(os.environ.get("PROGRAMME_RESULTS_CACHE_SECONDS", "60"))
 
 PRIVACY_POLICY_VERSION = "2026-11-01"
 

@@ -171,3 +171,36 @@ def test_news_index_filters_by_category_and_hides_drafts(client):
     events = client.get("/news/?category=event").content.decode()
     assert "説明会" in events and "応募開始" not in events
     assert client.get("/news/?category=nonsense&page=99").status_code == 200
+
+
+def test_home_page_results_so_far_are_kept_for_a_minute_and_shown_in_each_visitors_language(
+    client, provider, settings
+):
+    """The totals (every round asking every results provider) are cached as numbers; the labels are translated
+    per request, so a Japanese and an English visitor share them."""
+    settings.PROGRAMME_RESULTS_CACHE_SECONDS = 60
+    for year in (2017, 2018, 2019):
+        pf.round_page(year, [("applications", D(year, 8, 20), D(year, 10, 5))], reported_applicants=10)
+
+    filling, _ = _queries_and_html(client, "/en/")
+    cached, english = _queries_and_html(client, "/en/")
+    _, japanese = _queries_and_html(client, "/")
+
+    # 2017's provider figures (3 matches, 1 adoption) plus 3 × 10 reported applicants, in both languages.
+    assert re.search(r"matches made</dt><dd>3<", english)
+    assert re.search(r"companies that raised their hands</dt><dd>30<", english)
+    assert re.search(r"<dd>30<", japanese) and "companies that raised their hands" not in japanese
+    settings.PROGRAMME_RESULTS_CACHE_SECONDS = 0  # off: every request adds the rounds up again
+    uncached, _ = _queries_and_html(client, "/en/")
+    # Each of the 3 rounds costs at least one query when the totals are added up; the cached page asks none of them.
+    assert 0 < cached <= uncached - 3 and filling >= uncached
+
+
+def _queries_and_html(client, url):
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    reset_queries()  # the query log is a bounded deque: a full one makes every capture look empty
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    return len(queries), html
