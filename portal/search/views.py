@@ -12,7 +12,7 @@ from whoosh.index import IndexError as WhooshIndexError
 
 from portal.core.ratelimit import rate_limited
 
-from . import analysis
+from . import analysis, tasks
 from .forms import SiteSearchForm
 from .registry import searchable_models
 
@@ -78,7 +78,10 @@ def _search(request, form, context):
 
     entries = searchable_models()
     if _index_incomplete(entries):
-        logger.warning("search index is empty or missing; run `manage.py update_index`")
+        # Deleted or emptied (a wiped var/, a new server): the task worker rebuilds it, once.
+        tasks.request_rebuild("empty or missing")
+        context["notice"] = INDEX_REBUILDING
+    elif tasks.rebuild_requested():
         context["notice"] = INDEX_REBUILDING
     types = []
     for entry in entries:

@@ -227,6 +227,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
+# A search that finds the index missing or empty queues one rebuild for the task worker; not again within this many
+# seconds (0 = never: an operator runs `manage.py update_index`).
+SEARCH_AUTO_REBUILD_SECONDS = int(os.environ.get("SEARCH_AUTO_REBUILD_SECONDS", "600"))
 # Whoosh with a Japanese analyzer (portal/search); "wagtail.search" is the modelsearch app (listing "modelsearch"
 # as well makes modelsearch refuse to pick a backend). Several servers: docs/deployment.md (OpenSearch).
 WAGTAILSEARCH_BACKENDS = {

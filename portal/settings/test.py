@@ -17,6 +17,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # The challenge catalogue's caches outlive a test's rolled-back rows; tests that exercise them turn them on.
 CHALLENGES_CACHE_SECONDS = 0
 PROGRAMME_RESULTS_CACHE_SECONDS = 0
+# Tests that find an empty index on purpose would otherwise rebuild it in the request (immediate task backend).
+SEARCH_AUTO_REBUILD_SECONDS = 0
 # Limits far above what any test sends; tests of the limits lower them with the `settings` fixture.
 RATE_LIMIT_SIGNUP = RATE_LIMIT_APPLICATION = RATE_LIMIT_SEARCH = "100000/m"
 

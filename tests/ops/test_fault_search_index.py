@@ -58,3 +58,31 @@ def test_an_unreadable_index_gives_a_503_page_in_japanese_not_a_server_error(cli
     page = client.get(URL, {"q": "除雪"})
     assert page.status_code == 503
     assert "検索は現在ご利用いただけません" in page.content.decode()
+
+
+def test_a_search_that_finds_the_index_gone_queues_one_rebuild_and_the_worker_brings_it_back(
+    client, index_dir, settings, django_capture_on_commit_callbacks
+):
+    """Without an operator: the first search after the index vanished queues one rebuild for the task worker (not
+    one per search), the page says the index is being rebuilt until the worker has done it."""
+    from django_tasks import default_task_backend
+
+    from portal.search import tasks
+
+    settings.SEARCH_AUTO_REBUILD_SECONDS = 600
+    with django_capture_on_commit_callbacks(execute=True):
+        cf.challenge(title="除雪車の位置情報を住民に知らせたい")
+    assert "位置情報を住民に知らせたい" in client.get(URL, {"q": "除雪"}).content.decode()
+    shutil.rmtree(index_dir)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a worker's queue
+
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            page = client.get(URL, {"q": "除雪"}).content.decode()
+        assert REBUILDING in page
+    queued = [r for r in default_task_backend.results if r.task.module_path == tasks.rebuild_index.module_path]
+    assert len(queued) == 1, "one rebuild queued, not one per search"
+
+    tasks.rebuild_index.call()  # what the task worker runs
+    page = client.get(URL, {"q": "除雪"}).content.decode()
+    assert "位置情報を住民に知らせたい" in page and REBUILDING not in page
