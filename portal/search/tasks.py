@@ -30,11 +30,10 @@ def index_object(app_label: str, model_name: str, pk: str, action: str) -> None:
 
 @task()
 def rebuild_index() -> None:
-    """``manage.py update_index``, run by the task worker (searches keep the old index until it is replaced)."""
-    try:
-        call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
-    finally:
-        cache.delete(REBUILD_REQUESTED_KEY)
+    """``manage.py update_index``, run by the task worker (searches keep the old index until it is replaced). A
+    failed rebuild leaves the request in place until it expires, so a failing rebuild is not retried per search."""
+    call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
+    cache.delete(REBUILD_REQUESTED_KEY)
 
 
 def request_rebuild(reason: str) -> bool:
