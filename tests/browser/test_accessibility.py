@@ -16,8 +16,8 @@ from portal.programme.demo import create_demo_programme
 from portal.programme.models import NewsPage, RoundStep
 from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import Engagement
-from tests import factories
 from tests.browser.axe import AxeChecker
+from tests.browser.login import log_in
 from tests.matching.portal_factories import World
 from tests.tracker import factories as tf
 
@@ -51,14 +51,6 @@ def programme(world):
         step.ends = step.ends + shift if step.ends else None
         step.save()
     return demo
-
-
-def _login(pg, email):
-    pg.goto("/accounts/login/")
-    pg.locator("#id_username").fill(email)
-    pg.locator("#id_password").fill(factories.PASSWORD)
-    pg.locator("form button[type=submit]").last.click()
-    pg.wait_for_load_state()
 
 
 def test_public_pages_have_no_serious_accessibility_violations(page, world, programme):
@@ -97,7 +89,7 @@ def test_public_pages_have_no_serious_accessibility_violations(page, world, prog
 
 
 def test_startup_pages_have_no_serious_accessibility_violations(page, world):
-    _login(page, world.snow_user.email)
+    log_in(page, world.snow_user.email)
     axe = AxeChecker(page)
     for url in [
         "/mypage/",
@@ -124,7 +116,7 @@ def test_startup_pages_have_no_serious_accessibility_violations(page, world):
 
 
 def test_municipality_and_ministry_screens_have_no_serious_accessibility_violations(page, chromium, live_server, world):
-    _login(page, world.staff_x.email)
+    log_in(page, world.staff_x.email)
     axe = AxeChecker(page, exclude=ADMIN_EXCLUDE)
     for url in [
         f"/admin/applications/review/{world.application.pk}/",
@@ -136,7 +128,7 @@ def test_municipality_and_ministry_screens_have_no_serious_accessibility_violati
     context = chromium.new_context(base_url=live_server.url, locale="ja-JP")
     context.set_default_timeout(15_000)
     ministry = context.new_page()
-    _login(ministry, world.ministry_user.email)
+    log_in(ministry, world.ministry_user.email)
     axe.page = ministry
     fy = current_fiscal_year()
     for url in [

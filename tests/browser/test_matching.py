@@ -7,18 +7,10 @@ import pytest
 from matching.models import MatchProposal, MatchRun, ReviewStatus
 from portal.applications.models import ApplicationState
 from portal.tracker.models import Engagement
-from tests import factories
+from tests.browser.login import log_in
 from tests.matching.portal_factories import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _login(pg, email):
-    pg.goto("/accounts/login/")
-    pg.locator("#id_username").fill(email)
-    pg.locator("#id_password").fill(factories.PASSWORD)
-    pg.locator("form button[type=submit]").last.click()
-    pg.wait_for_load_state()
 
 
 def _context(chromium, live_server):
@@ -32,7 +24,7 @@ def test_ministry_runs_matching_and_accepts_a_proposal_both_sides_see_the_match(
     application = world.apply(world.snow_user, world.challenge_x)
 
     # 1. Ministry staff start a run from the admin.
-    _login(page, world.ministry_user.email)
+    log_in(page, world.ministry_user.email)
     page.goto("/admin/matching/")
     page.locator("details.start-run summary").click()
     page.locator("#id_weight_text").fill("0.4")
@@ -65,7 +57,7 @@ def test_ministry_runs_matching_and_accepts_a_proposal_both_sides_see_the_match(
     # 4. The startup sees the match: its application's state, and the engagement on its page.
     startup_context = _context(chromium, live_server)
     startup_page = startup_context.new_page()
-    _login(startup_page, world.snow_user.email)
+    log_in(startup_page, world.snow_user.email)
     startup_page.goto(f"/applications/{application.pk}/")
     assert startup_page.locator(".application-state").get_attribute("data-state") == "matched"
     startup_page.goto("/mypage/engagements/")
@@ -77,7 +69,7 @@ def test_ministry_runs_matching_and_accepts_a_proposal_both_sides_see_the_match(
     # 5. The municipality sees it in the admin: the application matched, the engagement in its list.
     muni_context = _context(chromium, live_server)
     muni_page = muni_context.new_page()
-    _login(muni_page, world.staff_x.email)
+    log_in(muni_page, world.staff_x.email)
     muni_page.goto(f"/admin/applications/review/{application.pk}/")
     assert muni_page.locator("#application-state").inner_text() == "マッチング成立"
     muni_page.goto("/admin/tracker/")

@@ -6,17 +6,10 @@ import pytest
 from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import TravelRequest, TravelState
 from tests import factories
+from tests.browser.login import log_in
 from tests.tracker import factories as tf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _login(pg, email):
-    pg.goto("/accounts/login/")
-    pg.locator("#id_username").fill(email)
-    pg.locator("#id_password").fill(factories.PASSWORD)
-    pg.locator("form button[type=submit]").last.click()
-    pg.wait_for_load_state()
 
 
 def test_travel_support_from_request_to_dashboard(page, chromium, live_server, tmp_path):
@@ -28,7 +21,7 @@ def test_travel_support_from_request_to_dashboard(page, chromium, live_server, t
     dep, ret = tf.trip_dates()
 
     # 1. The startup asks for support: the estimate fills in fares, lodging and allowance.
-    _login(page, founder.email)
+    log_in(page, founder.email)
     page.goto(f"/mypage/engagements/{engagement.pk}/")
     page.locator("#request-travel").click()
     page.locator("#id_origin").fill("130001")
@@ -49,7 +42,7 @@ def test_travel_support_from_request_to_dashboard(page, chromium, live_server, t
     context = chromium.new_context(base_url=live_server.url, locale="ja-JP")
     context.set_default_timeout(15_000)
     admin = context.new_page()
-    _login(admin, ministry.email)
+    log_in(admin, ministry.email)
     admin.goto(f"/admin/tracker/travel/{trip.pk}/")
     admin.locator("#approve-form button[type=submit]").click()
     admin.wait_for_load_state()
