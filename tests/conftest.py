@@ -1,5 +1,6 @@
 """Fixtures shared by every test module: users of each kind, and a headless Chromium for browser tests."""
 
+import gettext
 import os
 import subprocess
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test.signals import setting_changed
 from django.utils import translation
 
 from tests import factories
@@ -20,6 +22,10 @@ def pytest_configure(config):
     parts = list((ROOT / "locale/ja/parts").glob("*.po"))
     if not mo.exists() or any(p.stat().st_mtime > mo.stat().st_mtime for p in parts):
         subprocess.run(["bash", str(ROOT / "bin/messages")], check=True)
+        # pytest-django has set Django up before this hook, and a catalogue read then (without the new file, or the
+        # old one) stays loaded for the whole run: drop it, as Django does when LOCALE_PATHS changes in a test.
+        gettext._translations.clear()
+        setting_changed.send(sender=type(settings), setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False)
 
 
 @pytest.fixture(autouse=True)
