@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from portal.accounts.models import Membership, Organisation, StartupProfile
 from portal.demo import data
@@ -41,12 +42,22 @@ def test_fy2017_history_matches_the_public_record():
         assert slug in data.FY2017_APPLICATIONS[code]
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded once for the login tests (seeding takes seconds): its printed output. Built in a transaction
+    rolled back after the module; each test runs in a savepoint of its own, so one test's log-in is not the next's."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = seed()
+        yield output
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize(
     ("kind", "lands_on"),
     [("ministry", "/admin/"), ("municipality", "/admin/"), ("startup", "/mypage/")],
 )
-def test_each_printed_demo_login_works_and_lands_where_that_user_belongs(client, kind, lands_on):
-    output = seed()
+def test_each_printed_demo_login_works_and_lands_where_that_user_belongs(seeded, client, kind, lands_on):
+    output = seeded
     line = next(line for line in output.splitlines() if line.strip().startswith(kind))
     email = line.split()[1]
     response = client.post("/accounts/login/", {"username": email, "password": data.DEMO_PASSWORD}, follow=True)
