@@ -63,6 +63,6 @@ def test_travel_support_from_request_to_dashboard(page, chromium, live_server, t
     # 4. The dashboard shows the budget: settled amount out, the rest free again.
     admin.goto(f"/admin/tracker/dashboard/?fy={current_fiscal_year()}")
     cells = admin.locator("#budget-table td").all_inner_texts()
-    assert str(trip.settled_yen) in cells and str(1_000_000 - trip.settled_yen) in cells
+    assert f"¥{trip.settled_yen:,}" in cells and f"¥{1_000_000 - trip.settled_yen:,}" in cells
     assert admin.locator("svg[role=img] title").count() >= 3
     context.close()

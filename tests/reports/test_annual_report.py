@@ -71,7 +71,7 @@ def _dashboard_figures(client, year) -> tuple[list[tuple[str, str, str]], list[s
     html = client.get(reverse("tracker_admin:dashboard"), {"fy": year}).content.decode()
     table = html[html.index('id="funnel-table"') : html.index("</table>", html.index('id="funnel-table"'))]
     funnel = re.findall(r'<th scope="row">(.*?)</th><td>(\d+)</td><td>(.*?)</td>', table)
-    buckets = re.findall(r'<td data-bucket="\d">(-?\d+)</td>', html)
+    buckets = re.findall(r'<td data-bucket="\d">¥(-?[\d,]+)</td>', html)
     return funnel, buckets
 
 
@@ -110,7 +110,7 @@ def test_annual_report_shows_the_dashboards_figures_for_the_same_year(
 
     # Budget use: reserved, settled, paid and free as on the dashboard.
     budget_part = _section(text, "3. 旅費支援予算の執行", "4. 段階別")
-    values = [int(v) for v in dashboard_buckets]
+    values = [int(v.replace(",", "")) for v in dashboard_buckets]
     assert values == [0, 0, 54_200, 1_000_000 - 54_200]
     for label, value in zip(("確保済み", "精算済み・支払待ち", "支払済み", "残額"), values, strict=True):
         line = next(x for x in budget_part.splitlines() if x.startswith(label + " "))

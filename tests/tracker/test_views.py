@@ -155,3 +155,25 @@ def test_case_study_page_is_public_after_both_approvals(client, engagement, su_u
     page.refresh_from_db()
     assert client.get(page.url).status_code == 200
     assert page.title in client.get("/case-studies/").content.decode()
+
+
+def test_trip_amounts_are_shown_as_yen_and_nothing_is_approved_before_the_decision(
+    client, engagement, su_user, ministry, budget
+):
+    """QA pass: the trip lists printed 56200 and an approved amount of 0 for a request nobody had decided yet."""
+    trip = tf.travel_request(engagement, su_user)  # 40,000 + 11,800 + 4,400
+    client.force_login(su_user)
+    listing = client.get(reverse("tracker:trips")).content.decode()
+    detail = client.get(reverse("tracker:trip", args=[trip.pk])).content.decode()
+    assert "¥56,200" in listing and "56200" not in listing
+    assert "¥56,200" in detail and '<dd id="trip-approved">—</dd>' in detail
+    client.force_login(ministry)
+    admin_list = client.get(reverse("tracker_admin:travel")).content.decode()
+    assert "¥56,200" in admin_list and "<td>—</td>" in admin_list
+    client.post(reverse("tracker_admin:travel_request", args=[trip.pk]),
+                {"action": "approve", "amount_yen": "56200", "note": ""})
+    budgets = client.get(reverse("tracker_admin:budgets")).content.decode()
+    assert "¥1,000,000" in budgets and "¥943,800" in budgets
+    client.force_login(su_user)
+    detail = client.get(reverse("tracker:trip", args=[trip.pk])).content.decode()
+    assert '<dd id="trip-approved">¥56,200</dd>' in detail
