@@ -177,3 +177,17 @@ def test_trip_amounts_are_shown_as_yen_and_nothing_is_approved_before_the_decisi
     client.force_login(su_user)
     detail = client.get(reverse("tracker:trip", args=[trip.pk])).content.decode()
     assert '<dd id="trip-approved">¥56,200</dd>' in detail
+
+
+def test_trip_pages_label_origin_and_destination_as_travel_not_as_a_change(
+    client, engagement, su_user, ministry, budget
+):
+    """QA pass: the trip screens reused the stage-history words, so Japanese read 変更前/変更後 (before/after a change)."""
+    trip = tf.travel_request(engagement, su_user)
+    client.force_login(su_user)
+    detail = client.get(reverse("tracker:trip", args=[trip.pk])).content.decode()
+    assert "<dt>出発地</dt>" in detail and "変更前" not in detail
+    client.force_login(ministry)
+    for url in (reverse("tracker_admin:travel"), reverse("tracker_admin:travel_request", args=[trip.pk])):
+        page = client.get(url).content.decode()
+        assert "用務地" in page and "変更前" not in page and "変更後" not in page
