@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, StartupProfile
@@ -150,10 +152,15 @@ class ApplicationForm(forms.ModelForm):
         return {"team": data.pop("team"), **data}
 
 
+def _attachment_help_text() -> str:
+    # Formatted when shown, in the request's language (formatting a lazy string at import fixed it in Japanese).
+    return gettext("%(types)s; at most 10 MB each, 30 MB per application.") % {"types": ALLOWED_DESCRIPTION}
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("file"),
-        help_text=_("%(types)s; at most 10 MB each, 30 MB per application.") % {"types": ALLOWED_DESCRIPTION},
+        help_text=lazy(_attachment_help_text, str)(),
         max_length=255,
     )
 

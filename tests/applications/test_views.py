@@ -259,3 +259,14 @@ def test_more_information_lets_the_startup_edit_and_resubmit(client, world):
     assert "has been submitted" in response.content.decode()
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED and application.timeline == "6か月"
+
+
+def test_the_file_limits_are_explained_in_the_pages_language(client, world):
+    """QA pass: the help under the file field was formatted at import, so /en/ showed it in Japanese."""
+    application = world.draft()
+    client.force_login(world.user_a)
+    english = client.get(url("edit", application.pk, lang="en")).content.decode()
+    japanese = client.get(url("edit", application.pk, lang="ja")).content.decode()
+    assert "PDF, Word, Excel, PowerPoint, PNG or JPEG; at most 10 MB each, 30 MB per application." in english
+    assert "1ファイル10MBまで" not in english
+    assert "PDF、Word、Excel、PowerPoint、PNG、JPEG。1ファイル10MBまで、1件の応募で合計30MBまで。" in japanese
