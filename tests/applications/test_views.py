@@ -270,3 +270,14 @@ def test_the_file_limits_are_explained_in_the_pages_language(client, world):
     assert "PDF, Word, Excel, PowerPoint, PNG or JPEG; at most 10 MB each, 30 MB per application." in english
     assert "1ファイル10MBまで" not in english
     assert "PDF、Word、Excel、PowerPoint、PNG、JPEG。1ファイル10MBまで、1件の応募で合計30MBまで。" in japanese
+
+
+def test_my_applications_table_scrolls_inside_the_page_on_a_phone(client, world):
+    """QA pass: at 375 px the English applications table on My page pushed the whole page sideways."""
+    world.draft()
+    client.force_login(world.user_a)
+    mine = client.get(url("mine")).content.decode()
+    assert '<div class="table-wrap"><table class="table application-list">' in mine
+    with translation.override("en"):
+        mypage = client.get(reverse("mypage")).content.decode()
+    assert '<div class="table-wrap"><table class="table application-list">' in mypage

@@ -191,3 +191,12 @@ def test_trip_pages_label_origin_and_destination_as_travel_not_as_a_change(
     for url in (reverse("tracker_admin:travel"), reverse("tracker_admin:travel_request", args=[trip.pk])):
         page = client.get(url).content.decode()
         assert "用務地" in page and "変更前" not in page and "変更後" not in page
+
+
+def test_startup_tables_scroll_inside_the_page_on_a_phone(client, engagement, su_user, ministry, budget):
+    """QA pass: at 375 px the English trip and engagement tables pushed the whole page sideways."""
+    tf.travel_request(engagement, su_user)
+    client.force_login(su_user)
+    for url in (reverse("tracker:trips"), reverse("tracker:engagements")):
+        page = client.get(url).content.decode()
+        assert '<div class="table-wrap"><table' in page, url
