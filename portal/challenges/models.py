@@ -46,10 +46,11 @@ def apply_url(challenge) -> str:
 class ChallengeIndexPage(Page):
     """The catalogue at /challenges/: filters, sort, pagination (served by `views.catalogue_response`)."""
 
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     intro = RichTextField(_("introduction"), blank=True)
     intro_en = RichTextField(_("introduction (English)"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("intro_en")]
+    content_panels = Page.content_panels + [FieldPanel("title_en"), FieldPanel("intro"), FieldPanel("intro_en")]
     parent_page_types = ["core.HomePage"]
     subpage_types = ["challenges.ChallengePage"]
     max_count = 1

@@ -231,3 +231,17 @@ def test_catalogue_in_japanese_and_english(client, world):
     en = client.get("/en/challenges/").content.decode()
     assert "Theme" in en and "Open for applications".lower() in en.lower()
     assert client.get("/en/challenges/" + world["a"].slug + "/").status_code == 200
+
+
+def test_catalogue_and_case_studies_have_english_titles_under_en(client):
+    """QA pass: /en/challenges/ and /en/case-studies/ were headed 自治体の課題 and 導入事例 (title, h1 and og:title)."""
+    for path, japanese, english in (
+        ("/challenges/", "自治体の課題", "Challenges"),
+        ("/case-studies/", "導入事例", "Case studies"),
+    ):
+        ja = client.get(path).content.decode()
+        en = client.get("/en" + path).content.decode()
+        assert f"<h1>{japanese}</h1>" in ja and f"<title>{japanese} |" in ja
+        assert f"<h1>{english}</h1>" in en and f"<title>{english} |" in en, path
+        assert japanese not in en
+    assert "published once both the municipality and the startup agreed" in client.get("/en/case-studies/").content.decode()

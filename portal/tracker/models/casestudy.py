@@ -19,9 +19,11 @@ from .engagements import Engagement
 
 
 class CaseStudyIndexPage(Page):
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     intro = RichTextField(_("introduction"), blank=True)
+    intro_en = RichTextField(_("introduction (English)"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [FieldPanel("title_en"), FieldPanel("intro"), FieldPanel("intro_en")]
     parent_page_types = ["core.HomePage"]
     subpage_types = ["tracker.CaseStudyPage"]
     max_count = 1
