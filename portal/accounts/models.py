@@ -100,6 +100,26 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Municipalities: their own Wagtail collection (images, documents) and the group holding the rights on it
+    # (portal/accounts/workspaces.py creates both with the organisation).
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name=_("collection"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+    )
+    staff_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("staff group"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -1,10 +1,12 @@
 """The Wagtail groups behind the two staff roles, and the permissions each holds.
 
 - "Ministry": full rights over the programme — every permission of our apps, pages from the root, images and
-  documents, and reading/editing users. Kept in sync after every migrate, so apps added later are covered.
+  documents in every collection (granted on the root), and reading/editing users. Kept in sync after every
+  migrate, so apps added later are covered.
 - "Municipality": admin access and a limited set (see MUNICIPALITY_PERMISSIONS); what they see is further limited
-  to their own organisation by portal.accounts.permissions. Apps that give municipalities more rights add the
-  codenames in their own data migration with `grant(apps, MUNICIPALITY_GROUP, [...])`.
+  to their own organisation by portal.accounts.permissions. No image or document rights: each municipality has its
+  own collection and group for those (portal/accounts/workspaces.py). Apps that give municipalities more rights
+  add the codenames in their own data migration with `grant(apps, MUNICIPALITY_GROUP, [...])`.
 
 The functions take an app registry so data migrations can call them with their historical `apps`.
 """
@@ -70,12 +72,8 @@ MINISTRY_COLLECTION_PERMISSIONS = [
     "wagtaildocs.delete_document",
     "wagtaildocs.choose_document",
 ]
-MUNICIPALITY_COLLECTION_PERMISSIONS = [
-    "wagtailimages.add_image",
-    "wagtailimages.choose_image",
-    "wagtaildocs.add_document",
-    "wagtaildocs.choose_document",
-]
+# Municipalities hold no rights on the root collection: each has its own collection and group
+# (portal/accounts/workspaces.py), so one municipality never lists, opens or chooses another's files.
 
 
 def group_for_organisation(organisation) -> str | None:
@@ -147,7 +145,6 @@ def create_staff_groups(apps=global_apps) -> None:
     grant_page_permissions(apps, MINISTRY_GROUP, PAGE_PERMISSIONS)
     grant_collection_permissions(apps, MINISTRY_GROUP, MINISTRY_COLLECTION_PERMISSIONS)
     grant(apps, MUNICIPALITY_GROUP, MUNICIPALITY_PERMISSIONS)
-    grant_collection_permissions(apps, MUNICIPALITY_GROUP, MUNICIPALITY_COLLECTION_PERMISSIONS)
 
 
 def sync_ministry_permissions(apps=global_apps) -> None:

@@ -15,8 +15,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 
 from portal.core.audit import record
 
@@ -221,3 +223,26 @@ class _MinistryMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_audit_log_menu_item():
     return _MinistryMenuItem(_("Audit log"), reverse("audit_log"), name="audit-log", icon_name="history", order=90)
+
+
+# ---------------------------------------------------------------------------------------------- images and documents
+
+def _only_what_the_user_may_choose(viewset_class):
+    """Wagtail's admin API lists every image/document outside view-restricted collections to any admin user; ours
+    lists those the user may choose or change (their collection's; the ministry's: all), like the choosers."""
+
+    class Scoped(viewset_class):
+        def get_queryset(self):
+            model = self.model
+            policy = policy_registry.get_by_type(model)
+            allowed = policy.instances_user_has_any_permission_for(self.request.user, ["choose", "change"])
+            return super().get_queryset().filter(pk__in=allowed.values("pk"))
+
+    Scoped.__name__ = f"Scoped{viewset_class.__name__}"
+    return Scoped
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's own registrations, which it replaces
+def scope_admin_api_images_and_documents(router):
+    router.register_endpoint("images", _only_what_the_user_may_choose(ImagesAdminAPIViewSet))
+    router.register_endpoint("documents", _only_what_the_user_may_choose(DocumentsAdminAPIViewSet))
