@@ -14,9 +14,11 @@ objects of the organisations they are members of; anonymous and inactive users s
 from __future__ import annotations
 
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, ReferenceIndex
 
 from .models import Membership, Organisation
 
@@ -198,3 +200,26 @@ class OrganisationScopedViewSetMixin:
             {"scope_org_field": self.scope_org_field},
         )
         return super().construct_view(scoped_class, **kwargs)
+
+
+def can_download_document(user, document) -> Decision:
+    """A Wagtail document in a municipality's collection (portal/accounts/workspaces.py) is that municipality's
+    until a live, public page links to it (e.g. the published challenge it is attached to): before that only its
+    staff and the ministry may download it. Documents elsewhere (the root collection) are public, as in Wagtail."""
+    collections = document.collection.get_ancestors(inclusive=True)
+    owner = Organisation.objects.filter(collection__in=collections).first()
+    if owner is None:
+        return True, _("A public document.")
+    if is_ministry(user):
+        return True, _("Ministry staff see every document.")
+    if owner.pk in organisation_ids_of(user):
+        return True, _("A document of your organisation.")
+    page_ids = [
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .values_list("object_id", flat=True)
+    ]
+    if page_ids and Page.objects.live().public().filter(pk__in=page_ids).exists():
+        return True, _("Linked from a published page.")
+    return False, _("This document is not published.")

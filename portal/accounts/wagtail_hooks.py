@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -226,6 +227,17 @@ def register_audit_log_menu_item():
 
 
 # ---------------------------------------------------------------------------------------------- images and documents
+
+
+@hooks.register("before_serve_document")
+def refuse_unpublished_municipality_documents(document, request):
+    """/documents/<id>/<name>: a document in a municipality's collection is served to its staff and the ministry,
+    and to everyone once a published page links to it (permissions.can_download_document); others get a 404, as
+    for any private file (it does not say that the document exists)."""
+    allowed, _reason = permissions.can_download_document(request.user, document)
+    if not allowed:
+        raise Http404
+
 
 def _only_what_the_user_may_choose(viewset_class):
     """Wagtail's admin API lists every image/document outside view-restricted collections to any admin user; ours

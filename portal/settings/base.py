@@ -223,6 +223,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's login shows the same throttling and verification messages as the site's.
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.accounts.forms.AdminLoginForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "xlsx"]
+# Documents are always streamed by Django's /documents/<id>/<name> view, which refuses a municipality's unpublished
+# document to others (portal/accounts/wagtail_hooks.py); never a redirect to the file's storage URL. The web server
+# must not serve MEDIA_ROOT/documents/ itself (docs/deployment.md).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 

@@ -1,7 +1,7 @@
 """Each municipality's images and documents are its own in the Wagtail admin (portal/accounts/workspaces.py).
 
 Through the screens staff use: the image and document listings, the choosers (and their upload tab, as in the
-page editor), the edit and delete screens and the admin API.
+page editor), the edit and delete screens, the admin API, and /documents/ downloads.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from wagtail.models import Collection, GroupCollectionPermission
 
 from portal.accounts import services as account_services
 from portal.accounts.models import Membership, Organisation
+from portal.challenges.models import ChallengeAttachment
 from tests import factories
+from tests.challenges import factories as challenge_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +238,51 @@ def test_staff_of_a_municipality_share_their_collection_and_the_ministry_edits_a
         assert m.get(reverse(name, args=[obj.pk])).status_code == 200, name
     response = m.post(reverse("wagtaildocs:delete", args=[files["Y"][1].pk]))
     assert response.status_code == 302 and not Document.objects.filter(title="zq-doc-y").exists()
+
+
+def test_a_municipalitys_document_is_downloadable_by_others_only_once_a_live_page_links_it(client, world, files):
+    _image_x, document_x = files["X"]
+    startup = factories.organisation("startup")
+    viewers = {
+        "X": world["users"]["X"],
+        "M": world["users"]["M"],
+        "Y": world["users"]["Y"],
+        "startup": factories.member(startup),
+        "anonymous": None,
+    }
+
+    def statuses(document):
+        found = {}
+        for key, user in viewers.items():
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            found[key] = client.get(document.url).status_code
+        return found
+
+    challenge = challenge_factories.challenge(municipality_org=world["X"], publish=False)
+    challenge.attachments.create(document=document_x, caption="地図")
+    challenge.save_revision()
+    assert statuses(document_x) == {"X": 200, "M": 200, "Y": 404, "startup": 404, "anonymous": 404}
+    challenge.get_latest_revision().publish()
+    assert statuses(document_x) == {"X": 200, "M": 200, "Y": 200, "startup": 200, "anonymous": 200}
+    challenge.refresh_from_db()
+    challenge.unpublish()
+    assert statuses(document_x)["anonymous"] == 404
+    # A published challenge whose unpublished draft (as the page editor saves it) attaches a new document: the
+    # document stays private until that draft is published.
+    live = challenge_factories.challenge(municipality_org=world["X"], publish=True)
+    later = Document.objects.create(
+        title="後で公開", file=pdf("later.pdf"), collection=world["X"].collection, uploaded_by_user=viewers["X"]
+    )
+    live = live.get_latest_revision_as_object()
+    live.attachments.add(ChallengeAttachment(document=later))
+    live.save_revision(user=viewers["X"])
+    assert statuses(later) == {"X": 200, "M": 200, "Y": 404, "startup": 404, "anonymous": 404}
+    live.get_latest_revision().publish()
+    assert statuses(later)["anonymous"] == 200
+    # A document in the root collection (the ministry's) is public, as in Wagtail.
+    assert statuses(files["M"][1])["anonymous"] == 200
 
 
 def test_the_data_migration_moves_existing_municipalities_into_their_collections(world):
