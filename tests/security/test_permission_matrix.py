@@ -138,6 +138,33 @@ wagtailadmin_pages:edit                        ch-X-draft       GET     alogin  
 wagtailadmin_explore                           ch-index         GET     alogin  alogin  alogin  ok      ok      ok
 wagtailadmin_pages:search                      q-draft          GET     alogin  alogin  alogin  ok      ok      ok
 wagtailadmin_pages:search_results              q-draft          GET     alogin  alogin  alogin  ok      ok      ok
+# --- admin: Wagtail's images and documents on X's files (each municipality has its own collection) ------------
+wagtailimages:index                            -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailimages:index_results                    -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailimages:edit                             img-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtailimages:delete                           img-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtailimages:delete                           img-X            POST    alogin  alogin  alogin  redir*  denied  redir*
+wagtailimages:preview                          img-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtailimages:image_usage                      img-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtailimages_chooser:choose                   -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailimages_chooser:choose_results           -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailimages_chooser:chosen                   img-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtailadmin_api:images:listing                -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailadmin_api:images:detail                 img-X            GET     alogin  alogin  alogin  ok      404     ok
+wagtailadmin_api:images:find                   img-X-find       GET     alogin  alogin  alogin  redir   404     redir
+wagtaildocs:index                              -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtaildocs:index_results                      -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtaildocs:edit                               doc-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtaildocs:delete                             doc-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtaildocs:delete                             doc-X            POST    alogin  alogin  alogin  redir*  denied  redir*
+wagtaildocs:document_usage                     doc-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtaildocs_chooser:choose                     -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtaildocs_chooser:choose_results             -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtaildocs_chooser:chosen                     doc-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtailadmin_api:documents:listing             -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailadmin_api:documents:detail              doc-X            GET     alogin  alogin  alogin  ok      404     ok
+wagtailadmin_api:documents:find                doc-X-find       GET     alogin  alogin  alogin  redir   404     redir
+wagtaildocs_serve                              doc-X-file       GET     404     404     404     ok      404     ok
 # --- admin: applications ---------------------------------------------------------------------------------------
 application:index                              -                GET     alogin  alogin  alogin  ok      ok      ok
 application:index_results                      -                GET     alogin  alogin  alogin  ok      ok      ok
@@ -332,6 +359,8 @@ def _payloads(world: World) -> dict[str, object]:
         "challenges_import": lambda: {"file": SimpleUploadedFile("c.csv", b"title\n", "text/csv")},
         "wagtailadmin_pages:unpublish": {},
         "wagtailadmin_pages:lock": {},
+        "wagtailimages:delete": {},
+        "wagtaildocs:delete": {},
         "applications_review": {"decide": "1", "decision-action": "shortlist", "decision-reason": "良い提案"},
         "rubric_weight:edit": {"challenge": str(world.ch_x.pk), "criterion": str(world.criterion.pk), "weight": "3"},
         "rubric_weight:delete": {},
@@ -588,6 +617,8 @@ MARKER_PAGES = {
     "zq-invite-y": ("accounts_invitations:index", "-", "M"),
     "zq-note-a": ("applications:notifications", "-", "A"),
     "zq-note-b": ("applications:notifications", "-", "B"),
+    "zq-img-x": ("wagtailimages:index", "-", "X"),
+    "zq-doc-x": ("wagtaildocs:index", "-", "X"),
 }
 
 

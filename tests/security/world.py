@@ -7,8 +7,14 @@ is searched for the markers its user may not see (a list that shows another orga
 
 from __future__ import annotations
 
+import io
+
 from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
 from matching import services as matching_services
 from portal.accounts import services as account_services
@@ -49,6 +55,8 @@ MARKERS = {
     "zq-invite-y": {"M"},
     "zq-note-a": {"A"},  # A's notification
     "zq-note-b": {"B"},
+    "zq-img-x": {"X", "M"},  # an image and a document in X's collection, linked from no page
+    "zq-doc-x": {"X", "M"},
 }
 
 
@@ -77,6 +85,17 @@ class World:
         }
         u = self.users
         now = timezone.now()
+        # X's own image and document (in X's collection, as an upload by X lands).
+        png = io.BytesIO()
+        PILImage.new("RGB", (4, 3)).save(png, "PNG")
+        self.image_x = get_image_model().objects.create(
+            title="zq-img-x", file=ImageFile(png, name="zq-img-x.png"), collection=self.muni_x.collection,
+            uploaded_by_user=u["X"],
+        )
+        self.document_x = get_document_model().objects.create(
+            title="zq-doc-x", file=ContentFile(PDF, name="zq-doc-x.pdf"), collection=self.muni_x.collection,
+            uploaded_by_user=u["X"],
+        )
         self.ch_x = challenge_factories.challenge(municipality_org=self.muni_x, title="除雪の見える化")
         self.ch_y = challenge_factories.challenge(municipality_org=self.muni_y, title="遠隔妊婦健診")
         self.ch_x_draft = challenge_factories.challenge(
@@ -233,6 +252,11 @@ class World:
             "criterion-M": pk(self.criterion),
             "weight-X": pk(self.weight_x),
             "theme-M": pk(self.theme),
+            "img-X": {"pk": self.image_x.pk, "image_id": self.image_x.pk, "filter_spec": "original"},
+            "doc-X": {"pk": self.document_x.pk, "document_id": self.document_x.pk},
+            "doc-X-file": {"url": self.document_x.url},
+            "img-X-find": {"?": f"?id={self.image_x.pk}"},
+            "doc-X-find": {"?": f"?id={self.document_x.pk}"},
             "token": {"token": "not-a-valid-token", "uidb64": "MQ", "pk": str(self.theme.pk)},
             **{f"export-{name}": {"dataset": name, "fmt": "csv"}
                for name in ("applications", "engagements", "trips", "ledger", "funnel")},
