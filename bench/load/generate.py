@@ -86,8 +86,10 @@ def _join(users, org: Organisation, group: Group | None) -> None:
     Membership.objects.bulk_create(
         Membership(user=u, organisation=org, role=Membership.Role.ADMIN) for u in users
     )
-    if group is not None:
-        group.user_set.add(*users)
+    # bulk_create sends no signals: put the users in their municipality's own group too (portal/accounts/workspaces.py).
+    for g in (group, org.staff_group):
+        if g is not None:
+            g.user_set.add(*users)
 
 
 def generate(args) -> dict:
