@@ -1,6 +1,10 @@
-"""The disk fills up while an attachment or a receipt is being written: the user is told, in Japanese, that nothing
-of this upload was kept; the draft and the files saved before stay; no row points at a missing file and no partial
-file is left on disk."""
+"""The disk fills up while an upload is being written: the user is told, in their language, that nothing of this
+upload was kept; what they typed comes back, the draft and the files saved before stay; no row points at a missing
+file and no partial file is left on disk.
+
+Every upload path is here: application attachments, travel receipts, progress-report attachments (My page and the
+admin). The challenge import reads its file in memory and stores nothing.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,14 @@ from django.urls import reverse
 
 from portal.applications.models import ApplicationAttachment
 from portal.tracker import services as tracker_services
-from portal.tracker.models import TravelReceipt, TravelState
+from portal.tracker.models import Engagement, ProgressAttachment, ProgressReport, TravelReceipt, TravelState
 from tests.applications.conftest import PDF, World, pdf_upload
 from tests.tracker import factories as tf
 
 pytestmark = pytest.mark.django_db
 
 FULL = "サーバーの保存領域がいっぱい"
+FULL_EN = "storage is full"
 
 
 class _FullDisk:
@@ -62,7 +67,11 @@ def fill_disk(monkeypatch, *, files_that_fit: int = 0) -> list[int]:
 
 
 def private_files() -> set[str]:
-    root = Path(storages["private"].location)
+    return files_in("private")
+
+
+def files_in(alias: str) -> set[str]:
+    root = Path(storages[alias].location)
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
@@ -111,3 +120,56 @@ def test_receipts_on_a_full_disk_keep_the_trip_and_leave_no_file(client, monkeyp
     assert trip.state == TravelState.TRIP_DONE and trip.actual_total_yen is None
     assert not TravelReceipt.objects.filter(request=trip).exists()
     assert private_files() == before  # neither the first receipt nor half of the second
+
+
+# --------------------------------------------------------------------------------------------- progress reports
+
+
+def _engagement(world: World) -> Engagement:
+    return tf.engagement(municipality_org=world.muni_x, startup_org=world.startup_a, actor=world.ministry_user)
+
+
+REPORT = {"action": "report", "text": "実証実験を始めました", "residents_served": "120", "cost_saved_yen": "50000"}
+
+
+@pytest.mark.parametrize("prefix,message", [("", FULL), ("/en", FULL_EN)], ids=["ja", "en"])
+def test_progress_report_on_a_full_disk_comes_back_with_the_text_and_leaves_no_file(client, monkeypatch, prefix,
+                                                                                    message):
+    world = World()
+    engagement = _engagement(world)
+    activity = Engagement.objects.get(pk=engagement.pk).last_activity_at
+    before = private_files()
+    client.force_login(world.user_a)
+
+    written = fill_disk(monkeypatch, files_that_fit=1)  # the first attachment fits, the second does not
+    response = client.post(prefix + reverse("tracker:engagement", args=[engagement.pk]), REPORT | {
+        "files": [tf.pdf("報告1.pdf"), tf.pdf("報告2.pdf")],
+    })
+
+    assert len(written) == 2
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    assert "実証実験を始めました" in body and 'value="50000"' in body  # what they typed is on the form again
+    assert not ProgressReport.objects.filter(engagement=engagement).exists()
+    assert not ProgressAttachment.objects.exists()
+    assert Engagement.objects.get(pk=engagement.pk).last_activity_at == activity
+    assert private_files() == before  # neither the first attachment nor half of the second
+
+
+def test_progress_report_from_the_admin_on_a_full_disk_comes_back_with_the_text(client, monkeypatch):
+    world = World()
+    engagement = _engagement(world)
+    before = private_files()
+    client.force_login(world.staff_x)
+
+    fill_disk(monkeypatch)
+    response = client.post(reverse("tracker_admin:engagement", args=[engagement.pk]), REPORT | {
+        "files": [tf.pdf("報告.pdf")],
+    })
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert FULL in body and "実証実験を始めました" in body
+    assert not ProgressReport.objects.filter(engagement=engagement).exists()
+    assert private_files() == before

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
+from portal.core.storage import storage_error
 
 from .. import permissions, workflow
 from ..fiscal import fiscal_year_of
@@ -146,19 +147,33 @@ def progress_report_create(
                         ("contract_value_yen", contract_value_yen)):
         figures[name] = None if value in (None, "") else yen(value, name)
     checked = []
-    stored = 0
+    stored_bytes = 0
     for f in files:
-        info = check_upload(f, already_stored_bytes=stored)
-        stored += info.size
+        info = check_upload(f, already_stored_bytes=stored_bytes)
+        stored_bytes += info.size
         checked.append((f, info))
+    stored: list[ProgressAttachment] = []
+    try:
+        return _report_with_attachments(engagement, actor, text, figures, checked, stored)
+    except BaseException as exc:
+        # The rows are rolled back: remove the attachments already written so no file is left without its row.
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        if isinstance(exc, OSError):  # disk full, …: the form comes back with the text the user typed
+            raise storage_error(exc, "files") from exc
+        raise
+
+
+def _report_with_attachments(engagement, actor, text, figures, checked, stored) -> ProgressReport:
     with transaction.atomic():
         report = ProgressReport(engagement=engagement, author=actor, side=permissions.party_side(actor, engagement),
                                 text=(text or "").strip(), **figures)
         report.full_clean()
         report.save()
         for f, info in checked:
-            ProgressAttachment.objects.create(report=report, file=f, original_name=getattr(f, "name", "")[:255],
-                                              content_type=info.content_type, size=info.size)
+            stored.append(ProgressAttachment.objects.create(
+                report=report, file=f, original_name=getattr(f, "name", "")[:255],
+                content_type=info.content_type, size=info.size))
         Engagement.objects.filter(pk=engagement.pk).update(last_activity_at=timezone.now(), stalled_flagged_at=None)
         record(actor=actor, action="tracker.progress_reported", obj=engagement, report=report.pk,
                **{k: v for k, v in figures.items() if v is not None})
