@@ -229,6 +229,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "xlsx"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Image and document uploads in the admin: a full disk is an error on the file field, not a 500 (media_forms.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.core.media_forms.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.core.media_forms.DocumentForm"
 
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
 # A search that finds the index missing or empty queues one rebuild for the task worker; not again within this many

@@ -3,18 +3,26 @@ upload was kept; what they typed comes back, the draft and the files saved befor
 file and no partial file is left on disk.
 
 Every upload path is here: application attachments, travel receipts, progress-report attachments (My page and the
-admin). The challenge import reads its file in memory and stores nothing.
+admin), and Wagtail's image and document uploads in the admin (add, edit with a new file, the chooser's upload in
+the page editor, the multiple uploader's JSON). The challenge import reads its file in memory and stores nothing.
 """
 
 from __future__ import annotations
 
 import errno
+import io
+import json
 import os
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
 from portal.applications.models import ApplicationAttachment
 from portal.tracker import services as tracker_services
@@ -173,3 +181,90 @@ def test_progress_report_from_the_admin_on_a_full_disk_comes_back_with_the_text(
     assert FULL in body and "実証実験を始めました" in body
     assert not ProgressReport.objects.filter(engagement=engagement).exists()
     assert private_files() == before
+
+
+# --------------------------------------------------------------------------------------------- Wagtail media
+
+
+def png(name: str = "写真.png") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (30, 120, 200)).save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def pdf(name: str = "資料.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _error_text(response) -> str:
+    """The page, the chooser modal's HTML fragment, or the multiple uploader's error: what the user reads."""
+    if response["Content-Type"].startswith("application/json"):
+        data = json.loads(response.content)
+        return data.get("htmlFragment") or data.get("error_message") or ""
+    return response.content.decode()
+
+
+MEDIA = {
+    "image": (get_image_model, png, "wagtailimages"),
+    "document": (get_document_model, pdf, "wagtaildocs"),
+}
+
+
+@pytest.mark.parametrize("kind", MEDIA)
+@pytest.mark.parametrize("view", ["add", "chooser", "multiple"])
+def test_admin_media_upload_on_a_full_disk_is_a_form_error_not_a_500(client, monkeypatch, kind, view):
+    model, upload, app = MEDIA[kind]
+    world = World()
+    client.force_login(world.ministry_user)
+    before = files_in("default")
+    count = model().objects.count()
+
+    fill_disk(monkeypatch)
+    if view == "add":
+        response = client.post(reverse(f"{app}:add"), {"title": "除雪車の写真", "file": upload()})
+    elif view == "chooser":
+        response = client.post(reverse(f"{app}_chooser:create"), {
+            f"{kind}-chooser-upload-title": "除雪車の写真", f"{kind}-chooser-upload-file": upload(),
+        })
+    else:
+        response = client.post(reverse(f"{app}:add_multiple"), {"title": "除雪車の写真", "files[]": upload()})
+
+    assert response.status_code == 200  # Wagtail's own answer to an invalid form, never a 500
+    text = _error_text(response)
+    assert FULL in text
+    if view == "multiple":
+        assert json.loads(response.content)["success"] is False
+    else:
+        assert "除雪車の写真" in text  # the title they typed is on the form again
+    assert model().objects.count() == count
+    assert files_in("default") == before  # no partial file
+
+
+@pytest.mark.parametrize("kind", MEDIA)
+def test_replacing_a_media_file_on_a_full_disk_keeps_the_old_one(client, monkeypatch, kind):
+    model, upload, app = MEDIA[kind]
+    world = World()
+    client.force_login(world.ministry_user)
+    first = upload()
+    obj = model()(title="最初のファイル", file=ContentFile(first.read(), name=first.name))
+    if kind == "image":
+        obj._set_image_file_metadata()
+    else:
+        obj._set_document_file_metadata()
+    obj.save()
+    old_name, old_bytes = obj.file.name, obj.file.storage.open(obj.file.name).read()
+    url = reverse(f"{app}:edit", args=[obj.pk])
+    assert client.get(url).status_code == 200  # the user opens the edit page first (an image's preview is made)
+    before = files_in("default")
+
+    fill_disk(monkeypatch)
+    response = client.post(url, {
+        "title": "差し替えたファイル", "file": upload(), "collection": str(obj.collection_id),
+    })
+
+    assert response.status_code == 200
+    assert FULL in response.content.decode() and "差し替えたファイル" in response.content.decode()
+    obj.refresh_from_db()
+    assert obj.title == "最初のファイル" and obj.file.name == old_name
+    assert obj.file.storage.open(old_name).read() == old_bytes  # the old file is still there, whole
+    assert files_in("default") == before
