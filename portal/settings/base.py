@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "portal.core.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A full disk while an upload is spooled to its temporary file: a 507 in the user's language, not a 500
+    # (portal/core/middleware.py). Before CsrfViewMiddleware, which is the first to read request.POST.
+    "portal.core.middleware.FullDiskUploadMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

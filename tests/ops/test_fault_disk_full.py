@@ -4,7 +4,8 @@ file and no partial file is left on disk.
 
 Every upload path is here: application attachments, travel receipts, progress-report attachments (My page and the
 admin), and Wagtail's image and document uploads in the admin (add, edit with a new file, the chooser's upload in
-the page editor, the multiple uploader's JSON). The challenge import reads its file in memory and stores nothing.
+the page editor, the multiple uploader's JSON), and — for any of them — the temporary file Django spools a large
+upload to before a view runs. The challenge import reads its file in memory and stores nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.files import uploadedfile
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -268,3 +270,63 @@ def test_replacing_a_media_file_on_a_full_disk_keeps_the_old_one(client, monkeyp
     assert obj.title == "最初のファイル" and obj.file.name == old_name
     assert obj.file.storage.open(old_name).read() == old_bytes  # the old file is still there, whole
     assert files_in("default") == before
+
+
+# --------------------------------------------------------------------------------------------- the upload's temporary file
+
+
+def fill_temp_dir(monkeypatch, settings) -> list[str]:
+    """Uploads are spooled to a temporary file (as above FILE_UPLOAD_MAX_MEMORY_SIZE), which fills the disk half-way."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    real = uploadedfile.tempfile.NamedTemporaryFile
+    paths: list[str] = []
+
+    class FullTemp:
+        def __init__(self, *args, **kwargs):
+            self.real = real(*args, **kwargs)
+            paths.append(self.real.name)
+
+        def write(self, data):
+            self.real.write(data[:16])
+            self.real.flush()
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    monkeypatch.setattr(uploadedfile.tempfile, "NamedTemporaryFile", FullTemp)
+    return paths
+
+
+@pytest.mark.parametrize("prefix,message", [("", FULL), ("/en", FULL_EN)], ids=["ja", "en"])
+def test_a_full_disk_while_an_upload_is_received_is_a_507_page_not_a_500(client, monkeypatch, settings, prefix,
+                                                                        message):
+    world = World()
+    application = world.draft()
+    client.force_login(world.user_a)
+    before = private_files()
+
+    paths = fill_temp_dir(monkeypatch, settings)
+    response = client.post(prefix + reverse("applications:attachment_upload", args=[application.pk]),
+                           {"file": pdf_upload("大きい.pdf")})
+
+    assert response.status_code == 507
+    assert message in response.content.decode()
+    assert paths and not any(os.path.exists(p) for p in paths)  # the half-written temporary file is gone
+    assert not ApplicationAttachment.objects.filter(application=application).exists()
+    assert private_files() == before
+
+
+def test_a_full_disk_while_the_multiple_uploader_sends_a_file_is_a_json_error(client, monkeypatch, settings):
+    world = World()
+    client.force_login(world.ministry_user)
+    count = get_image_model().objects.count()
+
+    paths = fill_temp_dir(monkeypatch, settings)
+    response = client.post(reverse("wagtailimages:add_multiple"), {"files[]": png()},
+                           headers={"X-Requested-With": "XMLHttpRequest"})
+
+    assert response.status_code == 507
+    assert response.json()["success"] is False and FULL in response.json()["error_message"]
+    assert paths and not any(os.path.exists(p) for p in paths)
+    assert get_image_model().objects.count() == count
