@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.core.storage import storage_error
+
 from . import selectors
 from .fonts import JapaneseFontMissing, japanese_font
 from .models import ReportFile
@@ -68,17 +70,30 @@ def annual_report_render(*, report_file: ReportFile, progress: Progress | None =
         )
         report_file.refresh_from_db()
         raise
-    with transaction.atomic():
-        locked = ReportFile.objects.select_for_update().get(pk=report_file.pk)
-        if locked.file:
-            locked.file.delete(save=False)
-        locked.file.save(locked.filename, ContentFile(data), save=False)
-        locked.size = len(data)
-        locked.status = ReportFile.Status.DONE
-        locked.progress = 100
-        locked.step = ""
-        locked.finished_at = timezone.now()
-        locked.save()
+    try:
+        with transaction.atomic():
+            locked = ReportFile.objects.select_for_update().get(pk=report_file.pk)
+            previous = locked.file.name if locked.file else None
+            # The new file first; the previous one is deleted after the commit, so a failed write (a full disk)
+            # never leaves the row naming a deleted file.
+            locked.file.save(locked.filename, ContentFile(data), save=False)
+            locked.size = len(data)
+            locked.status = ReportFile.Status.DONE
+            locked.progress = 100
+            locked.step = ""
+            locked.finished_at = timezone.now()
+            locked.save()
+            if previous and previous != locked.file.name:
+                storage = locked.file.storage
+                transaction.on_commit(lambda: storage.delete(previous))
+    except OSError as exc:  # SafeFileSystemStorage kept nothing of the new file
+        with translation.override(report_file.language):
+            message = str(storage_error(exc).messages[0])
+        ReportFile.objects.filter(pk=report_file.pk).update(
+            status=ReportFile.Status.FAILED, error=message, finished_at=timezone.now()
+        )
+        report_file.refresh_from_db()
+        raise
     prune_report_files(kind=locked.kind, fiscal_year=locked.fiscal_year, language=locked.language)
     extra(100, _("Done"))
     return locked

@@ -5,7 +5,8 @@ file and no partial file is left on disk.
 Every upload path is here: application attachments, travel receipts, progress-report attachments (My page and the
 admin), and Wagtail's image and document uploads in the admin (add, edit with a new file, the chooser's upload in
 the page editor, the multiple uploader's JSON), and — for any of them — the temporary file Django spools a large
-upload to before a view runs. The challenge import reads its file in memory and stores nothing.
+upload to before a view runs. The challenge import reads its file in memory and stores nothing. Not an upload but a
+storage save: a rendered report that cannot be stored fails with the message and is rendered again when asked.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from portal.applications.models import ApplicationAttachment
+from portal.reports.models import ReportFile
 from portal.tracker import services as tracker_services
+from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import Engagement, ProgressAttachment, ProgressReport, TravelReceipt, TravelState
 from tests.applications.conftest import PDF, World, pdf_upload
 from tests.tracker import factories as tf
@@ -330,3 +333,31 @@ def test_a_full_disk_while_the_multiple_uploader_sends_a_file_is_a_json_error(cl
     assert response.json()["success"] is False and FULL in response.json()["error_message"]
     assert paths and not any(os.path.exists(p) for p in paths)
     assert get_image_model().objects.count() == count
+
+
+# --------------------------------------------------------------------------------------------- rendered reports
+
+
+def test_a_report_that_cannot_be_stored_fails_with_the_message_and_renders_again_later(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    world = World()
+    year = current_fiscal_year()
+    url = reverse("reports_admin:annual", args=[year])
+    client.force_login(world.ministry_user)
+    before = private_files()
+
+    with monkeypatch.context() as patched:
+        fill_disk(patched)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url).status_code == 302
+
+    failed = ReportFile.objects.get()
+    assert failed.status == ReportFile.Status.FAILED and FULL in failed.error and not failed.file
+    assert FULL in client.get(url).content.decode()  # "The last rendering failed: …" for the ministry
+    assert private_files() == before  # no partial PDF
+
+    with django_capture_on_commit_callbacks(execute=True):  # room again: asking again renders it
+        client.post(url)
+    failed.refresh_from_db()
+    assert failed.status == ReportFile.Status.DONE and private_files() == before | {failed.file.name}
