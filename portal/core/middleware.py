@@ -1,5 +1,5 @@
 """Faults under the portal answered in the user's language instead of a 500: the database going away (503), the
-disk filling up while an upload is received (507).
+disk filling up (507).
 
 A database that goes away (restart, fail-over, network) gives the user a 503 page in their language, not a 500.
 
@@ -16,6 +16,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse, UnreadablePostError
 from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .storage import storage_error
 
@@ -44,14 +45,17 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-class FullDiskUploadMiddleware:
-    """A full disk while Django spools an upload to its temporary file: the storage message (507), not a 500.
+class FullDiskMiddleware:
+    """A full disk answered with a message in the user's language (507), never a 500.
 
     Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE are written to FILE_UPLOAD_TEMP_DIR while the body is parsed — before
     any view runs, as CsrfViewMiddleware reads request.POST — so no form can show the error. This parses multipart
     bodies first; on ENOSPC/EDQUOT it removes the half-written temporary file and answers with the message the
-    upload forms use, in the user's language (JSON for scripts such as Wagtail's multiple uploader). Nothing of
-    the request was saved: no view ran.
+    upload forms use (nothing of the request was saved: no view ran).
+
+    Any other write that finds the disk full in a view or its template — Wagtail making a resized image
+    (rendition) for a page or the admin, for instance — gets a page saying the storage is full instead of a 500.
+    Both answer JSON to scripts, such as Wagtail's multiple uploader.
     """
 
     def __init__(self, get_response):
@@ -64,11 +68,20 @@ class FullDiskUploadMiddleware:
             except UnreadablePostError:
                 pass  # the client went away: as before, CSRF and the view see an empty body
             except OSError as exc:
-                if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                if not _disk_full(exc):
                     raise
                 self._remove_partial_files(request)
-                return self._full_disk_response(request, exc)
+                return _full_disk_response(request, str(storage_error(exc).messages[0]))
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not _disk_full(exception):
+            return None
+        logger.error("storage full during %s %s: %s", request.method, request.path, exception)
+        return _full_disk_response(request, str(_(
+            "The server's storage is full, so this could not be completed. Please try again later; if it keeps "
+            "failing, tell the programme office."
+        )))
 
     @staticmethod
     def _remove_partial_files(request):
@@ -77,16 +90,20 @@ class FullDiskUploadMiddleware:
             if partial is not None:
                 partial.close()  # a TemporaryUploadedFile deletes its file when closed
 
-    @staticmethod
-    def _full_disk_response(request, exc):
-        message = str(storage_error(exc).messages[0])
-        if request.headers.get("X-Requested-With") == "XMLHttpRequest" or not request.accepts("text/html"):
-            response = JsonResponse({"success": False, "error_message": message}, status=507)
-        else:
-            language = translation.get_language() or settings.LANGUAGE_CODE
-            body = loader.get_template("507.html").render(
-                {"LANGUAGE_CODE": language, "STATIC_URL": settings.STATIC_URL, "message": message}
-            )
-            response = HttpResponse(body, status=507)
-        response["Cache-Control"] = "no-store"
-        return response
+
+def _disk_full(exc) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _full_disk_response(request, message: str) -> HttpResponse:
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest" or not request.accepts("text/html"):
+        response = JsonResponse({"success": False, "error_message": message}, status=507)
+    else:
+        # No context processors: the page renders whatever else is failing.
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        body = loader.get_template("507.html").render(
+            {"LANGUAGE_CODE": language, "STATIC_URL": settings.STATIC_URL, "message": message}
+        )
+        response = HttpResponse(body, status=507)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -72,9 +72,9 @@ MIDDLEWARE = [
     "portal.core.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # A full disk while an upload is spooled to its temporary file: a 507 in the user's language, not a 500
+    # A full disk (an upload's temporary file, a rendition, …): a 507 in the user's language, not a 500
     # (portal/core/middleware.py). Before CsrfViewMiddleware, which is the first to read request.POST.
-    "portal.core.middleware.FullDiskUploadMiddleware",
+    "portal.core.middleware.FullDiskMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -361,3 +361,26 @@ def test_a_report_that_cannot_be_stored_fails_with_the_message_and_renders_again
         client.post(url)
     failed.refresh_from_db()
     assert failed.status == ReportFile.Status.DONE and private_files() == before | {failed.file.name}
+
+
+# --------------------------------------------------------------------------------------------- any other write
+
+
+def test_a_resized_image_that_cannot_be_written_is_a_507_page_not_a_500(client, monkeypatch):
+    world = World()
+    client.force_login(world.ministry_user)
+    first = png()
+    image = get_image_model()(title="除雪車", file=ContentFile(first.read(), name=first.name))
+    image._set_image_file_metadata()
+    image.save()
+    before = files_in("default")
+    url = reverse("wagtailimages:index")  # the listing makes a thumbnail (rendition) of each image
+
+    with monkeypatch.context() as patched:
+        fill_disk(patched)
+        response = client.get(url)
+        assert response.status_code == 507
+        assert FULL in response.content.decode()
+        assert files_in("default") == before  # no half-written thumbnail
+
+    assert client.get(url).status_code == 200  # room again: the thumbnail is made
