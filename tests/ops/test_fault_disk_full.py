@@ -246,6 +246,34 @@ def test_admin_media_upload_on_a_full_disk_is_a_form_error_not_a_500(client, mon
 
 
 @pytest.mark.parametrize("kind", MEDIA)
+@pytest.mark.parametrize("view", ["add", "chooser", "multiple"])
+def test_admin_media_upload_with_room_stores_one_whole_file(client, kind, view):
+    """The forms that write the file during validation change nothing when the disk has room."""
+    model, upload, app = MEDIA[kind]
+    world = World()
+    client.force_login(world.ministry_user)
+    before = files_in("default")
+    sent = upload()
+    content = sent.read()
+    sent.seek(0)
+    if view == "add":
+        response = client.post(reverse(f"{app}:add"), {"title": "除雪車の写真", "file": sent})
+    elif view == "chooser":
+        response = client.post(reverse(f"{app}_chooser:create"), {
+            f"{kind}-chooser-upload-title": "除雪車の写真", f"{kind}-chooser-upload-file": sent,
+        })
+    else:
+        response = client.post(reverse(f"{app}:add_multiple"), {"files[]": sent})
+
+    assert response.status_code in (200, 302)
+    obj = model().objects.get()
+    new = files_in("default") - before
+    assert obj.file.name in new and not any(".partial-" in name for name in new)
+    assert obj.file.storage.open(obj.file.name).read() == content
+    assert obj.file_size == len(content) and obj.file_hash
+
+
+@pytest.mark.parametrize("kind", MEDIA)
 def test_replacing_a_media_file_on_a_full_disk_keeps_the_old_one(client, monkeypatch, kind):
     model, upload, app = MEDIA[kind]
     world = World()
@@ -384,3 +412,24 @@ def test_a_resized_image_that_cannot_be_written_is_a_507_page_not_a_500(client, 
         assert files_in("default") == before  # no half-written thumbnail
 
     assert client.get(url).status_code == 200  # room again: the thumbnail is made
+
+
+@pytest.mark.parametrize("kind", MEDIA)
+def test_replacing_a_media_file_with_room_swaps_the_files(client, kind):
+    model, upload, app = MEDIA[kind]
+    world = World()
+    client.force_login(world.ministry_user)
+    first = upload()
+    obj = model()(title="最初のファイル", file=ContentFile(first.read(), name=first.name))
+    obj.save()
+    old_name = obj.file.name
+    replacement = upload("差し替え." + old_name.rsplit(".", 1)[1])
+
+    response = client.post(reverse(f"{app}:edit", args=[obj.pk]), {
+        "title": "差し替えたファイル", "file": replacement, "collection": str(obj.collection_id),
+    })
+
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert obj.title == "差し替えたファイル" and obj.file.name != old_name
+    assert obj.file.storage.exists(obj.file.name) and not obj.file.storage.exists(old_name)
