@@ -194,7 +194,7 @@ class ReviewForm(forms.Form):
                 label=f"{item.criterion} ({_('weight')} {item.weight})",
                 choices=choices,
                 coerce=int,
-                help_text=item.criterion.description,
+                help_text=item.criterion.localized_description,
             )
         self.order_fields([f"score_{i.criterion.pk}" for i in rubric] + ["comment"])
 

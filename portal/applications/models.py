@@ -248,7 +248,8 @@ class RubricCriterion(models.Model):
     key = models.SlugField(_("key"), max_length=40, unique=True)
     name_ja = models.CharField(_("name (Japanese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
     default_weight = models.PositiveSmallIntegerField(
         _("default weight"), default=20, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -262,6 +263,13 @@ class RubricCriterion(models.Model):
 
     def __str__(self):
         return self.name_en if translation.get_language() == "en" else self.name_ja
+
+    @property
+    def localized_description(self) -> str:
+        """What reviewers read under the score: Japanese unless the admin is in English (or no Japanese yet)."""
+        if translation.get_language() == "en":
+            return self.description or self.description_ja
+        return self.description_ja or self.description
 
 
 class ChallengeRubricWeight(models.Model):

@@ -19,7 +19,7 @@ class RubricCriterionViewSet(ModelViewSet):
     icon = "list-ol"
     menu_label = _("Rubric criteria")
     list_display = ["name_ja", "name_en", "default_weight", "is_active", "sort_order"]
-    form_fields = ["key", "name_ja", "name_en", "description", "default_weight", "is_active", "sort_order"]
+    form_fields = ["key", "name_ja", "name_en", "description_ja", "description", "default_weight", "is_active", "sort_order"]
     copy_view_enabled = False
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from portal.accounts.models import Organisation
 from portal.applications import services
@@ -123,3 +124,15 @@ def test_my_applications_keeps_the_same_number_of_queries_for_10_and_100_rows(cl
     small = count(10)
     apply_to(90)
     assert count(100) == small
+
+
+def test_rubric_explains_each_criterion_in_the_reviewers_language(client, world):
+    """QA pass: the default rubric had English descriptions only, shown under each score in the Japanese admin."""
+    application = world.submitted()
+    client.force_login(world.staff_x)
+    html = client.get(reverse("applications_review", args=[application.pk])).content.decode()
+    assert "職員が日々向き合っている自治体の課題を、提案は理解しているか。" in html
+    assert "Does the proposal show it understands" not in html
+    understanding = RubricCriterion.objects.get(key="understanding")
+    with translation.override("en"):
+        assert understanding.localized_description.startswith("Does the proposal show it understands")
