@@ -26,6 +26,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from portal.applications.models import ApplicationAttachment
 from portal.reports.models import ReportFile
@@ -220,19 +221,21 @@ MEDIA = {
 def test_admin_media_upload_on_a_full_disk_is_a_form_error_not_a_500(client, monkeypatch, kind, view):
     model, upload, app = MEDIA[kind]
     world = World()
-    client.force_login(world.ministry_user)
+    client.force_login(world.ministry_user)  # the ministry may upload into any collection: it picks one
+    root = str(Collection.get_first_root_node().pk)
     before = files_in("default")
     count = model().objects.count()
 
     fill_disk(monkeypatch)
     if view == "add":
-        response = client.post(reverse(f"{app}:add"), {"title": "除雪車の写真", "file": upload()})
+        response = client.post(reverse(f"{app}:add"), {"title": "除雪車の写真", "file": upload(), "collection": root})
     elif view == "chooser":
         response = client.post(reverse(f"{app}_chooser:create"), {
             f"{kind}-chooser-upload-title": "除雪車の写真", f"{kind}-chooser-upload-file": upload(),
+            f"{kind}-chooser-upload-collection": root,
         })
     else:
-        response = client.post(reverse(f"{app}:add_multiple"), {"title": "除雪車の写真", "files[]": upload()})
+        response = client.post(reverse(f"{app}:add_multiple"), {"title": "除雪車の写真", "files[]": upload(), "collection": root})
 
     assert response.status_code == 200  # Wagtail's own answer to an invalid form, never a 500
     text = _error_text(response)
@@ -246,24 +249,45 @@ def test_admin_media_upload_on_a_full_disk_is_a_form_error_not_a_500(client, mon
 
 
 @pytest.mark.parametrize("kind", MEDIA)
+def test_municipality_staff_upload_in_the_page_editor_on_a_full_disk_is_a_form_error(client, monkeypatch, kind):
+    """Municipality staff upload into their own collection (Wagtail hides the field): the chooser's upload tab."""
+    model, upload, app = MEDIA[kind]
+    world = World()
+    client.force_login(world.staff_x)
+    before = files_in("default")
+
+    fill_disk(monkeypatch)
+    response = client.post(reverse(f"{app}_chooser:create"), {
+        f"{kind}-chooser-upload-title": "除雪車の写真", f"{kind}-chooser-upload-file": upload(),
+    })
+
+    assert response.status_code == 200
+    assert FULL in _error_text(response) and "除雪車の写真" in _error_text(response)
+    assert not model().objects.exists()
+    assert files_in("default") == before
+
+
+@pytest.mark.parametrize("kind", MEDIA)
 @pytest.mark.parametrize("view", ["add", "chooser", "multiple"])
 def test_admin_media_upload_with_room_stores_one_whole_file(client, kind, view):
     """The forms that write the file during validation change nothing when the disk has room."""
     model, upload, app = MEDIA[kind]
     world = World()
     client.force_login(world.ministry_user)
+    root = str(Collection.get_first_root_node().pk)
     before = files_in("default")
     sent = upload()
     content = sent.read()
     sent.seek(0)
     if view == "add":
-        response = client.post(reverse(f"{app}:add"), {"title": "除雪車の写真", "file": sent})
+        response = client.post(reverse(f"{app}:add"), {"title": "除雪車の写真", "file": sent, "collection": root})
     elif view == "chooser":
         response = client.post(reverse(f"{app}_chooser:create"), {
             f"{kind}-chooser-upload-title": "除雪車の写真", f"{kind}-chooser-upload-file": sent,
+            f"{kind}-chooser-upload-collection": root,
         })
     else:
-        response = client.post(reverse(f"{app}:add_multiple"), {"files[]": sent})
+        response = client.post(reverse(f"{app}:add_multiple"), {"files[]": sent, "collection": root})
 
     assert response.status_code in (200, 302)
     obj = model().objects.get()
