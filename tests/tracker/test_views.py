@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from portal.programme.calendar import fiscal_year_label_ja
 from portal.tracker import services
 from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import TravelRequest, TravelState
@@ -200,3 +201,12 @@ def test_startup_tables_scroll_inside_the_page_on_a_phone(client, engagement, su
     for url in (reverse("tracker:trips"), reverse("tracker:engagements")):
         page = client.get(url).content.decode()
         assert '<div class="table-wrap"><table' in page, url
+
+
+def test_public_results_name_fiscal_years_as_the_programme_does(client, engagement, ministry):
+    """QA pass: /results/ headed its rows FY2026 in Japanese while the rounds and the home page say 令和8年度."""
+    year = current_fiscal_year()
+    japanese = client.get("/results/").content.decode()
+    english = client.get("/en/results/").content.decode()
+    assert f'<th scope="row">{fiscal_year_label_ja(year)}</th>' in japanese and f"FY{year}" not in japanese
+    assert f'<th scope="row">FY{year}</th>' in english

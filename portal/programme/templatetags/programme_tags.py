@@ -1,9 +1,10 @@
 """Template tags for programme pages and for the home page: language-aware fields, the current round, news, results."""
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .. import results, schedule, selectors
+from ..calendar import fiscal_year_label_ja
 from ..models.base import localized_value
 
 register = template.Library()
@@ -13,6 +14,19 @@ register = template.Library()
 def localized(obj, field: str):
     """{{ page|localized:"title" }}: the English field under /en/ when it is filled in, else the Japanese one."""
     return localized_value(obj, field)
+
+
+@register.filter
+def fiscal_year(year):
+    """{{ 2026|fiscal_year }}: 令和8年度 in Japanese, as the programme names its years; FY2026 in English."""
+    if year in (None, ""):
+        return ""
+    if translation.get_language() != "en":
+        try:
+            return fiscal_year_label_ja(int(year))
+        except ValueError:
+            pass
+    return f"FY{year}"
 
 
 @register.simple_tag
