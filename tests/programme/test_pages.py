@@ -204,3 +204,11 @@ def _queries_and_html(client, url):
     with CaptureQueriesContext(connection) as queries:
         html = client.get(url).content.decode()
     return len(queries), html
+
+
+def test_home_page_tab_title_says_what_the_site_is_not_its_name_twice(client):
+    """QA pass: the home page's title read 'StartupXAct | StartupXAct'."""
+    ja = client.get("/").content.decode()
+    en = client.get("/en/").content.decode()
+    assert "<title>スタートアップ×自治体 マッチング | StartupXAct</title>" in ja
+    assert "<title>Startups × municipalities matching | StartupXAct</title>" in en
