@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.challenges.models import ChallengePage
 from portal.core import ratelimit
@@ -167,11 +167,18 @@ def submit(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
+    """GET asks for confirmation (withdrawing is final: the organisation cannot apply to the challenge again)."""
     application = selectors.application_for(request.user, pk)
     if not rules.is_member_of_applicant(request.user, application):
         raise Http404
+    if request.method == "GET":
+        allowed, reason = rules.can_withdraw(request.user, application)
+        if not allowed:
+            messages.error(request, reason)
+            return redirect("applications:detail", pk=pk)
+        return render(request, "applications/withdraw_confirm.html", {"application": application})
     try:
         services.application_withdraw(application=application, actor=request.user)
     except ValidationError as error:
