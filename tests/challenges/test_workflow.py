@@ -218,3 +218,10 @@ def test_themes_are_a_snippet_for_the_ministry_only(client, author, moderator):
     assert response.status_code == 200 and "snow-removal" in response.content.decode()
     client.force_login(author)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_the_button_that_sends_a_challenge_to_the_ministry_is_in_japanese(client, author):
+    """QA pass: municipal staff read 'Ministry moderation of challengesに提出する' on the Japanese admin's button."""
+    client.force_login(author)
+    html = client.get(_add_url()).content.decode()
+    assert "総務省による課題の審査に提出する" in html and "Ministry moderation of challenges" not in html
