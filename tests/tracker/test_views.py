@@ -210,3 +210,14 @@ def test_public_results_name_fiscal_years_as_the_programme_does(client, engageme
     english = client.get("/en/results/").content.decode()
     assert f'<th scope="row">{fiscal_year_label_ja(year)}</th>' in japanese and f"FY{year}" not in japanese
     assert f'<th scope="row">FY{year}</th>' in english
+
+
+def test_ministry_sees_what_is_free_in_the_budget_before_approving(client, engagement, su_user, ministry, budget):
+    """QA pass: the approval form gave no idea of the budget; the ministry learnt it only from a refusal."""
+    trip = tf.travel_request(engagement, su_user)
+    other = tf.travel_request(engagement, su_user)
+    client.force_login(ministry)
+    client.post(reverse("tracker_admin:travel_request", args=[other.pk]),
+                {"action": "approve", "amount_yen": "56200", "note": ""})
+    html = client.get(reverse("tracker_admin:travel_request", args=[trip.pk])).content.decode()
+    assert f"FY{trip.fiscal_year}の旅費予算の残額：¥943,800" in html

@@ -28,7 +28,7 @@ from ..forms import (
     ReasonForm,
     TransitionForm,
 )
-from ..models import AdoptionRequest, Engagement, FiscalBudget, LedgerEntry
+from ..models import AdoptionRequest, Engagement, FiscalBudget, LedgerEntry, TravelState
 from .common import add_service_errors, paginate
 from .site import engagement_context
 
@@ -206,8 +206,14 @@ def travel_detail(request, pk):
                 add_service_errors(form, exc)
             messages.error(request, " ".join(exc.messages))
         status = 400
+    budget_free = None
+    if is_ministry(request.user) and trip.state in (TravelState.REQUESTED, TravelState.EXCESS_REVIEW):
+        # What the decision can draw on, so the ministry need not open the budgets page first.
+        budget = selectors.budget_summary(trip.fiscal_year)
+        budget_free = services.balances(budget)["free"] if budget is not None else None
     return TemplateResponse(request, "tracker/admin/travel_detail.html",
-                            {"trip": trip, "is_ministry": is_ministry(request.user), **forms}, status=status)
+                            {"trip": trip, "is_ministry": is_ministry(request.user), "budget_free": budget_free,
+                             **forms}, status=status)
 
 
 def budgets(request):
