@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from portal.programme.calendar import fiscal_year_label_ja
 from portal.reports.selectors import claim_form
 from portal.tracker.models import TravelState
 from tests.challenges import factories as cf
@@ -130,3 +131,14 @@ def test_english_pdf_when_the_site_is_in_english(client, world):
     text = pdf_text(response.content)
     assert "Travel-cost claim form" in text and "高松市" in text  # place names stay Japanese
     assert_japanese_fonts_embedded(response.content)
+
+
+def test_claim_form_names_the_fiscal_year_in_japanese_and_approves_nothing_before_the_decision(client, world):
+    """QA pass: the Japanese claim form said 年度: FY2026 and 承認額 0 for a request nobody had decided yet."""
+    trip = tf.travel_request(world.eng_a, world.user_a)
+    client.force_login(world.user_a)
+    text = pdf_text(client.get(reverse("reports:claim_form", args=[trip.pk])).content)
+    assert f"年度: {fiscal_year_label_ja(trip.fiscal_year)}" in text and f"FY{trip.fiscal_year}" not in text
+    assert _line(text, "承認額（円）").split()[1] == "—"
+    english = pdf_text(client.get("/en" + reverse("reports:claim_form", args=[trip.pk])).content)
+    assert f"FY{trip.fiscal_year}" in english
