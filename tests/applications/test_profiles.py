@@ -138,3 +138,17 @@ def test_notification_list_counts_and_marks_read(client, world):
     client.post(reverse("applications:notifications"), {"id": [note.pk]})
     note.refresh_from_db()
     assert note.read_at is None
+
+
+def test_track_record_names_fiscal_years_as_the_programme_does(client, world):
+    """QA pass: the public profile's 年度 column read 2017 while the programme says 平成29年度 (FY2017 in English)."""
+    client.force_login(world.user_a)
+    client.post(reverse("applications:profile"), _profile_form())
+    client.post(
+        reverse("applications:track_record_add"),
+        {"local_government": "014877", "year": "2017", "outcome": "poc", "summary": "遠隔健診の実証"},
+    )
+    assert "平成29年度 北海道天塩町" in client.get("/mypage/profile/").content.decode()
+    public = f"/startups/{world.startup_a.slug}/"
+    assert "<td>平成29年度</td>" in client.get(public).content.decode()
+    assert "<td>FY2017</td>" in client.get("/en" + public).content.decode()
