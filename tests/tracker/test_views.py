@@ -221,3 +221,14 @@ def test_ministry_sees_what_is_free_in_the_budget_before_approving(client, engag
                 {"action": "approve", "amount_yen": "56200", "note": ""})
     html = client.get(reverse("tracker_admin:travel_request", args=[trip.pk])).content.decode()
     assert f"FY{trip.fiscal_year}の旅費予算の残額：¥943,800" in html
+
+
+def test_a_new_startup_is_told_how_engagements_and_trips_come_about(client, su_user):
+    """QA pass: a startup without a match met bare 'no trips yet' / 'no engagements yet' rows, with no way on."""
+    client.force_login(su_user)
+    trips = client.get("/mypage/trips/").content.decode()
+    assert "旅費支援は、マッチングが成立した自治体を訪問するための支援です。" in trips
+    engagements = client.get("/mypage/engagements/").content.decode()
+    assert "応募が総務省によって自治体とマッチングされると、取組みが始まります。" in engagements
+    assert 'href="/challenges/?status=open">募集中の課題を見る</a>' in engagements
+    assert 'href="/challenges/?status=open">募集中の課題を見る</a>' in client.get("/mypage/").content.decode()
