@@ -6,7 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
-from portal.core.forms import ModelChoiceFilter
+from portal.core.forms import ModelChoiceFilter, YesNoFilter
 
 from .models import MatchProposal, MatchRun, ReviewStatus
 
@@ -21,7 +21,7 @@ class MatchRunFilter(django_filters.FilterSet):
 
 class ProposalFilter(django_filters.FilterSet):
     review_status = django_filters.ChoiceFilter(label=_("review"), choices=ReviewStatus.choices)
-    assigned = django_filters.BooleanFilter(label=_("assigned"))
+    assigned = YesNoFilter(label=_("assigned"))
     municipality = ModelChoiceFilter(
         label=_("municipality"),
         field_name="challenge__municipality",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 
 
@@ -49,3 +50,12 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     """django-filter's ModelChoiceFilter with the field above."""
 
     field_class = _FilterModelChoiceField
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no facet whose empty choice means "any" ('---------' like the other facets), not Django's "Unknown"
+    (不明), which read as if it filtered for an unknown value."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))]))
+        super().__init__(*args, **kwargs)

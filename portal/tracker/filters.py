@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import YesNoFilter
 from portal.geo.models import Prefecture
 
 from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
@@ -19,7 +20,7 @@ class EngagementFilter(django_filters.FilterSet):
         label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
     prefecture = django_filters.ModelChoiceFilter(
         label=_("prefecture"), field_name="municipality__prefecture", queryset=Prefecture.objects.all())
-    flagged = django_filters.BooleanFilter(label=_("flagged as stalled"), field_name="stalled_flagged_at",
+    flagged = YesNoFilter(label=_("flagged as stalled"), field_name="stalled_flagged_at",
                                            lookup_expr="isnull", exclude=True)
 
     class Meta:

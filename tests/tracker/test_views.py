@@ -232,3 +232,15 @@ def test_a_new_startup_is_told_how_engagements_and_trips_come_about(client, su_u
     assert "応募が総務省によって自治体とマッチングされると、取組みが始まります。" in engagements
     assert 'href="/challenges/?status=open">募集中の課題を見る</a>' in engagements
     assert 'href="/challenges/?status=open">募集中の課題を見る</a>' in client.get("/mypage/").content.decode()
+
+
+def test_the_stalled_facet_offers_any_yes_no_not_unknown(client, engagement, su_user):
+    """QA pass: the yes/no facets' empty choice read 不明 ('unknown'), as if it looked for an unknown value."""
+    client.force_login(su_user)
+    html = client.get("/mypage/engagements/").content.decode()
+    facet = html[html.index('name="flagged"') : html.index("</select>", html.index('name="flagged"'))]
+    assert "不明" not in facet and ">はい</option>" in facet and ">いいえ</option>" in facet
+    assert reverse("tracker:engagement", args=[engagement.pk]) in client.get("/mypage/engagements/?flagged=false").content.decode()
+    assert reverse("tracker:engagement", args=[engagement.pk]) not in client.get(
+        "/mypage/engagements/?flagged=true"
+    ).content.decode()
