@@ -245,3 +245,10 @@ def test_catalogue_and_case_studies_have_english_titles_under_en(client):
         assert f"<h1>{english}</h1>" in en and f"<title>{english} |" in en, path
         assert japanese not in en
     assert "published once both the municipality and the startup agreed" in client.get("/en/case-studies/").content.decode()
+
+
+def test_catalogue_and_startup_list_search_buttons_look_like_buttons(client):
+    """QA pass: the filters' Search was a bare browser button beside full-width fields (hard to find on a phone)."""
+    for path in ("/challenges/", "/startups/"):
+        html = client.get(path).content.decode()
+        assert '<button type="submit" class="button">検索</button>' in html, path
