@@ -116,3 +116,9 @@ def test_bad_parameters_give_a_normal_page(client, challenges):
 
 def test_english_prefix(client, challenges):
     assert client.get("/en/search/", {"q": "除雪"}).status_code == 200
+
+
+def test_search_page_button_looks_like_the_catalogues(client):
+    """Like the catalogue's filters: a styled action, not the browser's bare grey button."""
+    html = client.get("/search/").content.decode()
+    assert '<button type="submit" class="button">検索</button>' in html
