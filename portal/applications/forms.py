@@ -12,7 +12,7 @@ from portal.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from portal.core.models import Theme
 from portal.geo.models import LocalGovernment
 
-from .models import Application, StartupContact, TeamMember, TrackRecordEntry
+from .models import SUBMISSION_REQUIRED_FIELDS, Application, StartupContact, TeamMember, TrackRecordEntry
 from .uploads import ALLOWED_DESCRIPTION, MAX_FILE_BYTES
 
 
@@ -146,6 +146,9 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = TeamMember.objects.filter(profile__organisation=startup)
         self.fields["cost_estimate_yen"].widget.attrs.update({"min": 0, "step": 1})
+        for name in SUBMISSION_REQUIRED_FIELDS:
+            # Not required to save a draft, so not "required" to Django; shown as "required to submit".
+            self.fields[name].required_to_submit = True
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -118,6 +118,10 @@ SENT_STATES = set(ApplicationState.values) - {ApplicationState.DRAFT}
 DECIDED_STATES = {ApplicationState.MATCHED, ApplicationState.DECLINED, ApplicationState.WITHDRAWN}
 
 
+# A draft may leave these empty; submitting needs them (the form marks them "required to submit").
+SUBMISSION_REQUIRED_FIELDS = ("approach", "expected_outcome", "timeline", "cost_estimate_yen")
+
+
 class Application(models.Model):
     """A startup's proposal for one challenge. At most one per startup and challenge."""
 
@@ -190,14 +194,11 @@ class Application(models.Model):
     @property
     def missing_for_submission(self) -> list:
         """Labels of the proposal fields that must be filled in before submitting."""
-        required = [
-            ("approach", _("approach")),
-            ("expected_outcome", _("expected outcome")),
-            ("timeline", _("timeline")),
-        ]
-        missing = [label for name, label in required if not getattr(self, name).strip()]
-        if self.cost_estimate_yen is None:
-            missing.append(_("cost estimate (yen)"))
+        missing = []
+        for name in SUBMISSION_REQUIRED_FIELDS:
+            value = getattr(self, name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                missing.append(self._meta.get_field(name).verbose_name)
         return missing
 
 

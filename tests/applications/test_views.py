@@ -300,3 +300,19 @@ def test_withdrawing_asks_first_because_it_cannot_be_undone(client, world):
     # Once withdrawn there is nothing to confirm: back to the application with the reason.
     again = client.get(url("withdraw", application.pk, lang="ja"), follow=True)
     assert again.redirect_chain[-1][0] == url("detail", application.pk, lang="ja")
+
+
+def test_fields_a_submission_needs_are_marked_required_to_submit_not_optional(client, world):
+    """QA pass: approach, expected outcome, timeline and cost were labelled "Optional" (a draft may leave them
+    empty), yet submitting refused the application without them."""
+    import re
+
+    application = world.draft()
+    client.force_login(world.user_a)
+    for lang, needed, optional in (("ja", "提出時に必須", "任意"), ("en", "Required to submit", "Optional")):
+        html = client.get(url("edit", application.pk, lang=lang)).content.decode()
+        for name in ("approach", "expected_outcome", "timeline", "cost_estimate_yen"):
+            label = re.search(rf'<label for="id_{name}">(.*?)</label>', html, re.S).group(1)
+            assert needed in label and optional not in label, (lang, name)
+        label = re.search(r'<label for="id_needs_from_municipality">(.*?)</label>', html, re.S).group(1)
+        assert optional in label, lang
