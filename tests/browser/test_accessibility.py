@@ -4,19 +4,15 @@ One test per journey, each visiting several pages in one browser, so that a fail
 The Wagtail admin's own chrome (its sidebar and page header) is Wagtail's: on our admin screens only our content is
 checked (see ADMIN_EXCLUDE)."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from matching import services as matching_services
 from matching.models import MatchProposal
-from portal.core.models import HomePage
-from portal.programme.demo import create_demo_programme
-from portal.programme.models import NewsPage, RoundStep
+from portal.programme.models import NewsPage
 from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import Engagement
 from tests.browser.axe import AxeChecker
+from tests.browser.demo import demo_programme_open_today
 from tests.browser.login import log_in
 from tests.matching.portal_factories import World
 from tests.tracker import factories as tf
@@ -43,14 +39,8 @@ def world():
 
 @pytest.fixture
 def programme(world):
-    """The demo rounds, guides and news; the current round open today (as in test_programme)."""
-    demo = create_demo_programme(HomePage.objects.get(), {"372013": world.muni_x})
-    shift = timezone.localdate() - dt.date(2026, 11, 26)
-    for step in RoundStep.objects.filter(page=demo.rounds[2026]):
-        step.starts += shift
-        step.ends = step.ends + shift if step.ends else None
-        step.save()
-    return demo
+    """The demo rounds, guides and news; the current round open today."""
+    return demo_programme_open_today(world.muni_x)
 
 
 def test_public_pages_have_no_serious_accessibility_violations(page, world, programme):

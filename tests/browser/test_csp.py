@@ -1,15 +1,10 @@
 """In Chromium: the main public pages, My page and the admin screens (dashboard, page editor with its live preview,
 the tracker's charts) load under the Content-Security-Policy without a single violation."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from portal.core.models import HomePage
-from portal.programme.demo import create_demo_programme
-from portal.programme.models import RoundStep
 from tests import factories
+from tests.browser.demo import demo_programme_open_today
 from tests.challenges import factories as cf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -41,13 +36,7 @@ def visit(pg, path: str, seen: list[str]) -> None:
 @pytest.fixture
 def programme():
     takamatsu = cf.municipality("372013", "高松市")
-    demo = create_demo_programme(HomePage.objects.get(), {"372013": takamatsu})
-    current = demo.rounds[2026]
-    shift = timezone.localdate() - dt.date(2026, 11, 26)
-    for step in RoundStep.objects.filter(page=current):
-        step.starts += shift
-        step.ends = step.ends + shift if step.ends else None
-        step.save()
+    current = demo_programme_open_today(takamatsu).rounds[2026]
     challenge = cf.challenge(title="レンタサイクルの利用データを観光に生かしたい", municipality_org=takamatsu, round=current)
     return takamatsu, challenge
 

@@ -1,14 +1,10 @@
 """A first-time visitor: home page → current round → an open challenge, and the how-to-apply page, in both languages."""
 
-import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 
-from portal.core.models import HomePage
-from portal.programme.demo import create_demo_programme
-from portal.programme.models import RoundStep
+from tests.browser.demo import demo_programme_open_today
 from tests.challenges import factories as cf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -17,14 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 @pytest.fixture
 def programme():
     takamatsu = cf.municipality("372013", "高松市")
-    demo = create_demo_programme(HomePage.objects.get(), {"372013": takamatsu})
-    current = demo.rounds[2026]
-    # The demo's FY2026 round takes applications on 2026-11-26; move its schedule so that today is that day.
-    shift = timezone.localdate() - dt.date(2026, 11, 26)
-    for step in RoundStep.objects.filter(page=current):
-        step.starts += shift
-        step.ends = step.ends + shift if step.ends else None
-        step.save()
+    current = demo_programme_open_today(takamatsu).rounds[2026]
     challenge = cf.challenge(
         title="レンタサイクルの利用データを観光に生かしたい", municipality_org=takamatsu, round=current
     )
