@@ -62,7 +62,8 @@ MUNICIPALITY_PERMISSIONS = [
     "accounts.view_membership",
 ]
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"]
-MINISTRY_COLLECTION_PERMISSIONS = [
+# Images and documents: the ministry holds these on the root collection, each municipality's group on its own one.
+MEDIA_COLLECTION_PERMISSIONS = [
     "wagtailimages.add_image",
     "wagtailimages.change_image",
     "wagtailimages.delete_image",
@@ -143,7 +144,7 @@ def create_staff_groups(apps=global_apps) -> None:
     grant(apps, MINISTRY_GROUP, MINISTRY_EXTRA_PERMISSIONS)
     sync_ministry_permissions(apps)
     grant_page_permissions(apps, MINISTRY_GROUP, PAGE_PERMISSIONS)
-    grant_collection_permissions(apps, MINISTRY_GROUP, MINISTRY_COLLECTION_PERMISSIONS)
+    grant_collection_permissions(apps, MINISTRY_GROUP, MEDIA_COLLECTION_PERMISSIONS)
     grant(apps, MUNICIPALITY_GROUP, MUNICIPALITY_PERMISSIONS)
 
 

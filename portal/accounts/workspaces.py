@@ -22,20 +22,10 @@ from django.apps import apps as global_apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .roles import _permissions
+from .roles import MEDIA_COLLECTION_PERMISSIONS, _permissions
 
 MUNICIPALITY = "municipality"
 GROUP_PREFIX = "Municipality #"
-COLLECTION_PERMISSIONS = [
-    "wagtailimages.add_image",
-    "wagtailimages.change_image",
-    "wagtailimages.delete_image",
-    "wagtailimages.choose_image",
-    "wagtaildocs.add_document",
-    "wagtaildocs.change_document",
-    "wagtaildocs.delete_document",
-    "wagtaildocs.choose_document",
-]
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's default, as Wagtail's Collection uses
 _STEPLEN = 4
 
@@ -98,7 +88,7 @@ def ensure_municipality_workspace(organisation, apps=global_apps) -> None:
         group = Group.objects.filter(pk=organisation.staff_group_id).first()
         if group is None:
             group, _created = Group.objects.get_or_create(name=group_name(organisation))
-        for permission in _permissions(apps, COLLECTION_PERMISSIONS):
+        for permission in _permissions(apps, MEDIA_COLLECTION_PERMISSIONS):
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=collection, permission=permission
             )
