@@ -121,9 +121,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web process and the task worker share the file.
+    # Several writers on one file (threads and processes of the web server, the task worker): WAL lets readers run
+    # beside the writer; every transaction takes the write lock when it begins (IMMEDIATE), so a second writer waits
+    # up to `timeout` seconds for its turn. With SQLite's default (deferred) transactions a transaction that had
+    # read first could not wait: "database is locked" at once, a 503 for a double click (tests/ops/
+    # test_sqlite_concurrent_writes.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT_S", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -8,6 +8,7 @@ Immediate write transactions and a busy timeout (settings/base.py) make them wai
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -51,7 +52,7 @@ from portal.applications.models import Application
 from portal.core.models import AuditEvent
 from portal.tracker.models import LedgerEntry, TravelRequest
 
-ids = {ids!r}
+ids = json.loads(IDS)
 trip = TravelRequest.objects.get(pk=ids["trip"])
 print(json.dumps({
     "applications_a": Application.objects.filter(challenge_id=ids["challenge_x"], startup_id=ids["startup_a"]).count(),
@@ -124,7 +125,7 @@ def test_eight_simultaneous_save_draft_and_submit_all_answer_and_save_once(site)
     assert all(status == 302 and location.endswith(f"/applications/{ids['draft_b']}/")
                for status, _, location in submitted), [(s, loc) for s, _, loc in submitted]
 
-    counts = answer(python(var_dir, COUNTS.format(ids=ids)))
+    counts = answer(python(var_dir, COUNTS.replace("IDS", repr(json.dumps(ids)))))
     assert counts["applications_a"] == 1 and counts["started_a"] == 1
     assert counts["state_b"] == "submitted" and counts["submitted_b"] == 1
 
@@ -143,6 +144,6 @@ def test_eight_simultaneous_travel_approvals_all_answer_and_approve_once(site):
     statuses = sorted(status for status, _, _ in results)
     assert statuses == [302] + [400] * (N - 1), statuses  # one approval; the others are told it is decided
 
-    counts = answer(python(var_dir, COUNTS.format(ids=ids)))
+    counts = answer(python(var_dir, COUNTS.replace("IDS", repr(json.dumps(ids)))))
     assert counts["trip_state"] == "approved"
     assert counts["reserves"] == 1 and counts["approved_events"] == 1
