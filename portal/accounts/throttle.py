@@ -1,4 +1,5 @@
-"""Failed-login throttling in the cache, per e-mail address and per client IP.
+"""Failed-login throttling per e-mail address and per client IP, counted by portal/core/counters.py (Redis when
+configured, else the database, and the database while Redis is away: never unthrottled).
 
 A fixed window starts at the first failure: after `LOGIN_THROTTLE_FAILURES` failures for one e-mail address
 (or `LOGIN_THROTTLE_IP_FAILURES` from one IP address) within `LOGIN_THROTTLE_WINDOW_S` seconds, further attempts
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
+
+from portal.core import counters
 
 _PREFIX = "xact:login-fail"
 
@@ -59,22 +61,6 @@ def client_ip(request) -> str:
     return (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
 
 
-def _state(key: str) -> tuple[int, float]:
-    value = cache.get(key)
-    if not value:
-        return 0, 0.0
-    return int(value[0]), float(value[1])
-
-
-def _bump(key: str) -> None:
-    count, since = _state(key)
-    now = time.time()
-    if not count or now - since >= _window():
-        count, since = 0, now
-    remaining = max(1, int(since + _window() - now))
-    cache.set(key, (count + 1, since), remaining)
-
-
 def lock_for(email: str | None, request=None) -> Lock | None:
     """The lock in force for this e-mail address or this client's IP, or None."""
     checks = []
@@ -85,21 +71,21 @@ def lock_for(email: str | None, request=None) -> Lock | None:
         checks.append((_key("ip", ip), _limit_ip()))
     until = 0.0
     for key, limit in checks:
-        count, since = _state(key)
-        if count >= limit and time.time() < since + _window():
-            until = max(until, since + _window())
+        window = counters.peek(key, _window())
+        if window.count >= limit:
+            until = max(until, window.ends(_window()))
     return Lock(until) if until else None
 
 
 def register_failure(email: str | None, request=None) -> None:
     if normalise_email(email):
-        _bump(_key("email", normalise_email(email)))
+        counters.hit(_key("email", normalise_email(email)), _window())
     ip = client_ip(request)
     if ip:
-        _bump(_key("ip", ip))
+        counters.hit(_key("ip", ip), _window())
 
 
 def register_success(email: str | None) -> None:
     """A successful login clears the e-mail address's count (the IP's count runs out with its window)."""
     if normalise_email(email):
-        cache.delete(_key("email", normalise_email(email)))
+        counters.clear(_key("email", normalise_email(email)))

@@ -211,13 +211,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xact_cache"}
-    )
+# Redis when REDIS_URL is set; else the database cache (its table is made by `migrate`, core migration 0004).
+# Redis may go away: pages are then built without the cache (portal/core/cache.py), and failed-login and rate-limit
+# counts go to the database (portal/core/counters.py). Socket timeouts (seconds) bound what a dead Redis costs.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+_REDIS_OPTIONS = {
+    "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT_S", "0.5")),
+    "socket_timeout": float(os.environ.get("REDIS_TIMEOUT_S", "0.5")),
 }
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.core.cache.FaultTolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**_REDIS_OPTIONS, "RETRY_AFTER_S": float(os.environ.get("REDIS_RETRY_AFTER_S", "5"))},
+        },
+        # Counters need to know when Redis is away (to count in the database instead): Django's plain backend.
+        "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                     "KEY_PREFIX": "counters", "OPTIONS": _REDIS_OPTIONS},
+    }
+    COUNTERS_CACHE = "counters"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xact_cache"}}
+    COUNTERS_CACHE = ""  # the database (portal/core/counters.py)
 
 # Background work: the tasks API Wagtail already uses; the database worker by default (manage.py db_worker).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,10 +1,10 @@
-"""Fixtures for the operations tests."""
+"""Fixtures for the operations tests: real sites outside the test process (tests/ops/live_site.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.ops.live_site import manage
+from tests.ops.live_site import copy_site, manage
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +17,10 @@ def migrated_site(tmp_path_factory):
     result = manage(var_dir, "migrate", "--noinput")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return var_dir
+
+
+@pytest.fixture(scope="session")
+def seeded_site(migrated_site, tmp_path_factory):
+    """A copy of `migrated_site` after `manage.py seed_demo`: (folder, the seed command's CompletedProcess)."""
+    var_dir = copy_site(migrated_site, tmp_path_factory.mktemp("seeded-site"))
+    return var_dir, manage(var_dir, "seed_demo")

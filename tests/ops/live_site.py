@@ -140,6 +140,7 @@ class Browser:
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        path = urllib.parse.quote(path, safe="/?=&%")
         req = urllib.request.Request(self.base_url + path, data=body, headers={"Referer": self.base_url + path})
         try:
             with self.opener.open(req, timeout=120) as response:
