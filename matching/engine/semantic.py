@@ -68,25 +68,26 @@ class Word:
     forms: tuple[str, ...]  # forms to look up a vector for: base form, surface, lemma
 
 
-def _token_word(token) -> Word | None:
-    """The content word of one MeCab token, or None (particles, auxiliaries, numbers, names, formal nouns)."""
-    fields = token.feature_raw.split(",")
-    surface = token.surface
-    if len(fields) < 8:  # unknown to the dictionary: keep Latin words, katakana and kanji runs
-        if not _WORDISH.search(surface.lower()) or surface.isdigit() or len(surface) < 2:
-            return None
-        return Word(surface.lower(), surface, (surface, surface.lower()))
-    pos1, pos2 = fields[0], fields[1]
-    if pos2 not in _CONTENT.get(pos1, ()) or fields[2] in _NAMES:
-        return None
+@lru_cache(maxsize=200_000)
+def _token_word(line: str) -> tuple[Word | None, bool]:
+    """(the content word of one line of MeCab's output — or None for particles, auxiliaries, numbers, names and
+    formal nouns —, whether it may be part of a compound). Cached: most tokens repeat across a run."""
+    # UniDic-lite's output: surface, pronunciation, kana base, lemma, part of speech (pos1-pos2-pos3…), …
+    fields = line.split("\t")
+    if len(fields) < 5:
+        return None, False
+    surface, lemma, pos = fields[0], fields[3], fields[4].split("-")
+    pos1, pos2 = pos[0], pos[1] if len(pos) > 1 else ""
+    compoundable = pos1 in _COMPOUNDABLE
+    if pos2 not in _CONTENT.get(pos1, ()) or (len(pos) > 2 and pos[2] in _NAMES):
+        return None, compoundable and pos2 in _CONTENT.get(pos1, ())
     # words written in hiragana alone are mostly formal nouns and light verbs (こと, ため, いう, ある, よい)
     if _HIRAGANA.match(surface) or surface.isdigit():
-        return None
-    lemma = fields[7].split("-", 1)[0] or surface
-    if not _WORDISH.search(lemma.lower()):
-        return None
-    base = fields[10] if len(fields) > 10 and fields[10] != "*" else surface
-    return Word(lemma.lower(), surface, (base, surface, lemma))
+        return None, False
+    lemma = nfkc(lemma.split("-", 1)[0] or surface).lower()
+    if not _WORDISH.search(lemma) or (len(surface) < 2 and surface.isascii()):
+        return None, False
+    return Word(lemma, surface, (surface, lemma)), compoundable
 
 
 def content_words(text: str, vectors: WordVectors | None = None) -> list[Word]:
@@ -96,21 +97,22 @@ def content_words(text: str, vectors: WordVectors | None = None) -> list[Word]:
     kept as that one word, longest first, so a compound is not read as its fragments.
     """
     found: list[Word] = []
+    tagger = _tagger()
     for line in nfkc(text).splitlines():
-        words = [(_token_word(token), token) for token in _tagger()(line)]
+        if not line.strip():
+            continue
+        tokens = [_token_word(row) for row in tagger.parse(line).split("\n")]
         k = 0
-        while k < len(words):
-            word = words[k][0]
+        while k < len(tokens):
+            word, compoundable = tokens[k]
             if word is None:
                 k += 1
                 continue
-            if vectors is not None and words[k][1].feature_raw.startswith(_COMPOUNDABLE):
+            if vectors is not None and compoundable and k + 1 < len(tokens) and tokens[k + 1][1]:
                 for length in (3, 2):
-                    run = words[k : k + length]
-                    if len(run) == length and all(
-                        w is not None and t.feature_raw.startswith(_COMPOUNDABLE) for w, t in run
-                    ):
-                        compound = "".join(t.surface for _, t in run)
+                    run = tokens[k : k + length]
+                    if len(run) == length and all(w is not None and c for w, c in run):
+                        compound = "".join(w.surface for w, _ in run)
                         if vectors.row(compound) >= 0:
                             word = Word(compound.lower(), compound, (compound,))
                             k += length - 1
@@ -179,6 +181,7 @@ class SemanticText:
     ) -> None:
         self.vectors = vectors or default_vectors()
         self.vocab = Vocabulary(self.vectors)
+        self._rows_array = np.zeros(0, dtype=np.int64)
         self.challenge_texts = list(challenge_texts)
         self.startup_texts = list(startup_texts)
         self.c_words = [content_words(t, self.vectors) for t in self.challenge_texts]
@@ -215,9 +218,19 @@ class SemanticText:
         sums[sums == 0] = 1.0
         return sp.csr_matrix(sp.diags((1.0 / sums).astype(np.float32)) @ weighted)
 
+    def _term_rows(self) -> np.ndarray:
+        if self._rows_array.size != len(self.vocab.rows):
+            self._rows_array = np.asarray(self.vocab.rows, dtype=np.int64)
+        return self._rows_array
+
     def kernel(self, terms_a: np.ndarray, terms_b: np.ndarray) -> sp.csr_matrix:
-        """Similarity of terms_a × terms_b rounded down to LEVELS (0 below THRESHOLD), as a sparse matrix."""
-        rows = np.asarray(self.vocab.rows, dtype=np.int64)
+        """Similarity of terms_a × terms_b rounded down to LEVELS (0 below THRESHOLD), as a sparse matrix.
+
+        Identical lemmas are 1.0 (with or without a vector); two words the package maps onto one vector are
+        SAME_ROW; other pairs the cosine of their vectors when it reaches THRESHOLD.
+        """
+        terms_a, terms_b = np.asarray(terms_a, dtype=np.int64), np.asarray(terms_b, dtype=np.int64)
+        rows = self._term_rows()
         ra, rb = rows[terms_a], rows[terms_b]
         has_a, has_b = np.nonzero(ra >= 0)[0], np.nonzero(rb >= 0)[0]
         pieces_r, pieces_c, pieces_v = [], [], []
@@ -228,28 +241,31 @@ class SemanticText:
                 part = has_a[start : start + step]
                 sims = self.vectors.unit[ra[part]] @ ub.T
                 r, c = np.nonzero(sims >= THRESHOLD)
-                values = sims[r, c]
-                same_row = ra[part][r] == rb[has_b][c]
-                values = np.where(same_row, SAME_ROW, np.minimum(values, SAME_ROW))
+                values = np.minimum(sims[r, c], SAME_ROW)  # equal vectors of different words: SAME_ROW
                 pieces_r.append(part[r])
                 pieces_c.append(has_b[c])
                 pieces_v.append(values.astype(np.float32))
-        # identical lemmas (with or without a vector) are 1.0
-        position_b = {t: k for k, t in enumerate(terms_b.tolist())}
-        same = [(k, position_b[t]) for k, t in enumerate(terms_a.tolist()) if t in position_b]
-        if same:
-            pieces_r.append(np.array([a for a, _ in same], dtype=np.int64))
-            pieces_c.append(np.array([b for _, b in same], dtype=np.int64))
-            pieces_v.append(np.full(len(same), 1.0 + 1e-6, dtype=np.float32))  # wins over SAME_ROW below
-        if not pieces_r:
+        # identical lemmas: 1.0, and they replace the vector entry of the same pair
+        _, same_a, same_b = np.intersect1d(terms_a, terms_b, assume_unique=True, return_indices=True)
+        if not pieces_r and not same_a.size:
             return sp.csr_matrix((terms_a.size, terms_b.size), dtype=np.float32)
         matrix = sp.coo_matrix(
-            (np.concatenate(pieces_v), (np.concatenate(pieces_r), np.concatenate(pieces_c))),
+            (
+                np.concatenate(pieces_v + [np.zeros(0, np.float32)]),
+                (
+                    np.concatenate(pieces_r + [np.zeros(0, np.int64)]),
+                    np.concatenate(pieces_c + [np.zeros(0, np.int64)]),
+                ),
+            ),
             shape=(terms_a.size, terms_b.size),
         ).tocsr()
-        matrix.sum_duplicates()  # an identical pair appears twice (vector and identity): keep the identity
-        matrix.data = np.minimum(matrix.data, 1.0)
+        matrix = sp.csr_matrix(
+            matrix.maximum(
+                sp.csr_matrix((np.ones(same_a.size, np.float32), (same_a, same_b)), shape=matrix.shape)
+            )
+        )
         matrix.data = LEVELS[np.searchsorted(LEVELS, matrix.data + 1e-6, side="right") - 1]
+        matrix.eliminate_zeros()
         return matrix
 
     @staticmethod
@@ -327,7 +343,13 @@ class SemanticText:
         terms = np.array(sorted(set(self.s_terms[i])), dtype=np.int64)
         if terms.size == 0 or self.c_vocab.size == 0:
             return np.zeros(len(self.c_terms), dtype=np.float32)
-        kernel = self.kernel(terms, self.c_vocab)  # own terms × challenge terms
+        # own terms × challenge terms: the run's kernel rows for words it knows, new words computed here
+        position = np.full(terms.size, -1, dtype=np.int64)
+        inside = terms < self.s_position.size
+        position[inside] = self.s_position[terms[inside]]
+        known = position >= 0
+        kernel = sp.vstack([self.K[position[known]], self.kernel(terms[~known], self.c_vocab)]).tocsr()
+        terms = np.concatenate([terms[known], terms[~known]])
         presence = sp.csr_matrix(np.ones((1, terms.size), dtype=np.float32))
         forward = np.asarray(self.best_match(presence, kernel) @ self.WcT, dtype=np.float32).ravel()
         weights = self.idf[terms].astype(np.float32)
