@@ -367,7 +367,8 @@ class SemanticText:
         pairs: list[tuple[str, str, float]] = []
         if c_terms.size and s_terms.size:
             sims = self.kernel(c_terms, s_terms).toarray()
-            generic = self.df / self.n_docs > GENERIC_DF
+            # generic: in a large share of the run's texts (and in more than a handful, so tiny runs keep theirs)
+            generic = (self.df / self.n_docs > GENERIC_DF) & (self.df > 3)
             best = sims.argmax(axis=1)
             value = sims[np.arange(c_terms.size), best]
             order = np.argsort(-(value * self.idf[c_terms]), kind="stable")
