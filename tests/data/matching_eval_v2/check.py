@@ -10,6 +10,7 @@ It also validates the files (ids, references, counts, paraphrase share, split) a
 """
 
 import csv
+import hashlib
 import json
 import sys
 import unicodedata
@@ -45,6 +46,9 @@ GENERIC = {
     "現在", "以上", "以下", "年間", "毎年", "年度", "今後", "昨年", "今年", "近年", "当初", "将来", "最近", "毎日",
     "月間", "以降", "前後", "全て", "すべて", "ため", "こと", "もの", "よう", "ところ", "とき", "なか", "ほか",
 }
+
+# The test half of the split is frozen: SHA-256 of its sorted challenge ids joined by ",". Never change this.
+FROZEN_TEST_SHA256 = "a68edf8feba0061f76b56e790d723c7f7f97f48fb0d4d5a0f737318f080014ad"
 
 _tagger = fugashi.Tagger('-d "' + unidic_lite.DICDIR + '"')
 
@@ -221,6 +225,8 @@ def main(argv):
         errors.append("split keys")
     if set(dev) & set(test) or set(dev) | set(test) != set(challenges) or len(dev) + len(test) != len(challenges):
         errors.append("split is not a partition of the challenges")
+    if not partial and hashlib.sha256(",".join(sorted(test)).encode()).hexdigest() != FROZEN_TEST_SHA256:
+        errors.append("the test half differs from the frozen one")
     if abs(len(dev) - len(test)) > 2:
         errors.append(f"split sizes {len(dev)}/{len(test)}")
 
