@@ -100,10 +100,28 @@ def run(tmp_path, data, *extra, raw=None):
 def test_cli_writes_the_output_document(tmp_path):
     process, output = run(tmp_path, PROBLEM)
     assert process.returncode == 0, process.stderr
-    assert set(output) == {"proposals", "objective", "budget_used_yen", "durations_s"}
-    assert {"load", "features", "scoring", "candidates", "assignment", "explanations", "total"} <= set(
-        output["durations_s"]
-    )
+    assert set(output) == {
+        "proposals",
+        "objective",
+        "budget_used_yen",
+        "min_score",
+        "floor",
+        "alternates",
+        "conflicts",
+        "durations_s",
+    }
+    assert {
+        "load",
+        "features",
+        "scoring",
+        "candidates",
+        "assignment",
+        "alternates",
+        "explanations",
+        "total",
+    } <= set(output["durations_s"])
+    assert output["min_score"] == 0.30 and output["floor"] == {"enabled": True, "cost": 0.0, "challenges": []}
+    assert output["conflicts"] == []
     proposal = next(
         p for p in output["proposals"] if p["challenge"] == "sapporo-snow" and p["startup"] == "snowlogi"
     )
@@ -117,7 +135,13 @@ def test_cli_writes_the_output_document(tmp_path):
         "factors",
         "keywords",
         "reason",
+        "alternate",
+        "conflict",
+        "preference",
+        "grade",
     }
+    assert proposal["alternate"] is None and proposal["conflict"] is None
+    assert proposal["preference"] is None and proposal["grade"] is None
     assert proposal["rank"] == 1 and proposal["assigned"] is True
     assert set(proposal["factors"]) == {"text", "themes", "travel", "track_record", "stage", "preference"}
     for factor in proposal["factors"].values():
