@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from matching import selectors, services, tasks
+from matching.engine import DEFAULT_WEIGHTS
 from matching.models import MatchProposal, MatchRun, ReviewStatus
 from portal.accounts.models import Organisation
 from portal.applications.models import ApplicationState
@@ -157,7 +158,7 @@ def test_run_started_as_a_task_saves_proposals_and_tells_the_starter(world):
     application = world.apply(world.snow_user, world.challenge_x)
     run = tasks.match_run_start(actor=world.ministry_user, weights={"text": 0.5}, top_k=2)
     assert run.status == MatchRun.Status.DONE and run.progress == 100 and run.progress_message == "done"
-    assert run.weights["text"] == 0.5 and run.weights["themes"] == 0.20
+    assert run.weights["text"] == 0.5 and run.weights["themes"] == DEFAULT_WEIGHTS["themes"]
     assert run.started_by == world.ministry_user and run.started_at and run.finished_at
     assert set(run.durations_s) >= {
         "input",
