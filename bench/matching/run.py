@@ -187,7 +187,7 @@ def naive_scores(problem, travel_model) -> dict:
                 "travel": float(travel_value([cost])[0]),
                 "track_record": min(1.0, track),
                 "stage": float(stage),
-                "applied": 0.0 if app is None else SHORTLISTED_VALUE if app.shortlisted else APPLIED_VALUE,
+                "preference": 0.0 if app is None else SHORTLISTED_VALUE if app.shortlisted else APPLIED_VALUE,
             }
             scores[s.id, c.id] = sum(weights[f] * values[f] for f in FACTORS)
     return scores

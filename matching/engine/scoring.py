@@ -222,7 +222,7 @@ class Scorer:
             "travel": self.travel_table[self.startup_pref_row[rows]][:, self.challenge_muni],
             "track_record": np.minimum(1.0, (self.P[rows] @ self.Tc_mean_T).toarray()).astype(np.float32),
             "stage": STAGE_FIT[self.startup_stage[rows]][:, self.challenge_stage],
-            "applied": self.applied[rows].toarray(),
+            "preference": self.applied[rows].toarray(),
         }
 
     def block_scores(self, rows: np.ndarray) -> np.ndarray:
@@ -250,8 +250,8 @@ class Scorer:
             ]
         if w["stage"]:
             total += (STAGE_FIT * w["stage"])[self.startup_stage[rows]][:, self.challenge_stage]
-        if w["applied"]:
-            total += (self.applied[rows] * w["applied"]).toarray()
+        if w["preference"]:
+            total += (self.applied[rows] * w["preference"]).toarray()
         return total
 
     def score_matrix(self) -> np.ndarray:
@@ -276,7 +276,7 @@ class Scorer:
             "travel": self.travel_table[self.startup_pref_row[si], self.challenge_muni[cj]],
             "track_record": np.minimum(1.0, rowwise_dot(self.P[si], self.Tc_mean[cj])),
             "stage": STAGE_FIT[self.startup_stage[si], self.challenge_stage[cj]],
-            "applied": np.asarray(self.applied[si, cj], dtype=np.float32).ravel(),
+            "preference": np.asarray(self.applied[si, cj], dtype=np.float32).ravel(),
         }
 
     def pair_costs(self, si: np.ndarray, cj: np.ndarray) -> np.ndarray:

@@ -124,10 +124,10 @@ def test_engine_track_record_stage_and_application_move_the_score():
     second = MatchSession(load_problem(richer), travel_model=FlatTravel())
     factors = second.scorer.pair_factors(np.array([i]), np.array([j]))
     assert factors["track_record"][0] == pytest.approx(1.0)
-    assert factors["applied"][0] == pytest.approx(1.0)
+    assert factors["preference"][0] == pytest.approx(1.0)
     weights = second.scorer.weights
     expected = (
-        before + weights["track_record"] + weights["applied"]
+        before + weights["track_record"] + weights["preference"]
     )  # stage: unknown 0.5 vs (growth, unknown) 0.5
     assert float(second.scores[i, j]) == pytest.approx(expected, abs=1e-5)
 
