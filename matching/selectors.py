@@ -6,7 +6,12 @@ Which live data a run sees:
 - startups: active startup organisations with a profile and a prefecture (travel needs one; the others are listed
   in the run's input summary as left out);
 - applications: submitted or shortlisted ones to those challenges;
-- fixed: every pair accepted in an earlier run; exclusions: every pair rejected in an earlier run (never accepted).
+- fixed: every pair accepted in an earlier run; exclusions: every pair rejected in an earlier run (never accepted);
+- preferences: each application's rank by its startup (第1–第3希望) and the municipality's grade (−1 … +1, from its
+  staff's rubric scores; +0.5 when shortlisted without a score), see portal.applications.selectors.municipal_grades;
+- conflicts: the (challenge, startup) pairs kept out by declared conflicts of interest
+  (portal.applications.conflicts.excluded_pairs). An accepted pair stays fixed even if a conflict is declared later:
+  the conflict is then listed in the run's input summary instead (a made match is undone by people, not by a run).
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from portal.accounts.models import Organisation
+from portal.applications.conflicts import excluded_pairs
 from portal.applications.models import Application, ApplicationState, TrackRecordEntry
+from portal.applications.selectors import municipal_grades
 from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeOutcome
 
@@ -155,6 +162,14 @@ def build_engine_input(
             challenge_id__in=challenge_ids, startup_id__in=startup_ids, state__in=MATCHABLE_APPLICATION_STATES
         ).order_by("pk")
     )
+    grades = municipal_grades(applications)
+    preferences = _preferences(applications)
+    fixed_set = set(fixed)
+    conflicts, conflicts_on_fixed = [], []
+    for c, s, declaration in excluded_pairs(challenges):
+        if s not in startup_ids:
+            continue
+        (conflicts_on_fixed if (c, s) in fixed_set else conflicts).append((c, s, declaration))
 
     data = {
         "challenges": [
@@ -193,8 +208,15 @@ def build_engine_input(
                 "challenge": a.challenge_id,
                 "text": _join(a.approach, a.expected_outcome),
                 "shortlisted": a.state == ApplicationState.SHORTLISTED,
+                "preference": preferences.get(a.pk),
+                "grade": grades[a.pk],
             }
             for a in applications
+        ],
+        # The reason names the declaration only: who declared it and why stay in the portal.
+        "conflicts": [
+            {"startup": s, "challenge": c, "reason": f"利益相反の申告 #{declaration}"}
+            for c, s, declaration in conflicts
         ],
         "exclusions": [{"startup": s, "challenge": c} for c, s in exclusions],
         "fixed": [{"startup": s, "challenge": c} for c, s in fixed],
@@ -208,6 +230,24 @@ def build_engine_input(
         "applications": len(applications),
         "fixed": len(fixed),
         "exclusions": len(exclusions),
+        "ranked_applications": sum(1 for a in applications if preferences.get(a.pk)),
+        "graded_applications": sum(1 for a in applications if grades[a.pk] is not None),
+        # Both sides' preferences as the run saw them (the applications' ranks and grades change later).
+        "preferences": [
+            {
+                "application": a.pk,
+                "challenge": a.challenge_id,
+                "startup": a.startup_id,
+                "preference": preferences.get(a.pk),
+                "grade": grades[a.pk],
+            }
+            for a in applications
+            if preferences.get(a.pk) or grades[a.pk] is not None
+        ],
+        "conflicts": len(conflicts),
+        "conflicts_on_accepted_pairs": [
+            {"challenge": c, "startup": s, "declaration": d} for c, s, d in conflicts_on_fixed
+        ],
         "skipped_startups": [{"id": s.pk, "name": s.name, "why": "no prefecture"} for s in skipped],
     }
     return EngineInput(
@@ -216,6 +256,25 @@ def build_engine_input(
         applications={(a.challenge_id, a.startup_id): a.pk for a in applications},
         summary=summary,
     )
+
+
+def _preferences(applications: list[Application]) -> dict[int, int]:
+    """application id → the startup's rank (1–3) for the engine, one application per rank and startup.
+
+    Ranks are held per round; a run may span two rounds (a challenge of last year still undecided), where a startup
+    can hold each rank twice. The engine takes each rank once per startup: the latest round's application keeps it.
+    """
+    ranked = sorted(
+        (a for a in applications if a.preference),
+        key=lambda a: (-(a.preference_year or 0), a.pk),
+    )
+    taken: set[tuple[int, int]] = set()
+    result = {}
+    for a in ranked:
+        if (a.startup_id, a.preference) not in taken:
+            taken.add((a.startup_id, a.preference))
+            result[a.pk] = a.preference
+    return result
 
 
 # --------------------------------------------------------------------------------------------- runs and proposals
