@@ -44,7 +44,12 @@ def mypage_applications(context, organisation):
     rows = []
     if organisation is not None and getattr(organisation, "is_startup", False):
         rows = list(selectors.applications_of_startup(organisation)[:MYPAGE_ROWS])
-    return {"applications": rows, "organisation": organisation, "request": context.get("request")}
+    return {
+        "applications": rows,
+        "organisation": organisation,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),  # the rank forms post from My page
+    }
 
 
 @register.inclusion_tag("applications/includes/mypage_notifications.html", takes_context=True)
