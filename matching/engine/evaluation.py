@@ -444,3 +444,53 @@ def compare(
         name: {metric: summary["mean"] for metric, summary in result["metrics"].items()}
         for name, result in report["parts"]["all"].items()
     }
+
+
+# --------------------------------------------------------------------------------------------- labelled sets on disk
+
+
+@dataclasses.dataclass
+class LabelledSet:
+    """A labelled evaluation set read from a folder: problem.json, labels.json, and when present pairs.json (kinds),
+    split.json and embeddings.npz (the stored sentence embeddings, attached to the problem's items)."""
+
+    problem: Problem
+    labels: dict
+    kinds: dict | None
+    split: dict | None
+    embedded: int  # items that got a stored embedding
+
+
+def read_labelled_set(folder) -> LabelledSet:
+    """Read a labelled set folder (tests/data/matching_eval_v2 is one). Embeddings are attached by id; an item
+    without one keeps None (the engine then uses word relevance alone for its pairs)."""
+    import json
+    from pathlib import Path
+
+    from .problem import load_problem
+
+    folder = Path(folder)
+
+    def read(name):
+        path = folder / name
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    problem = load_problem(read("problem.json"))
+    embedded = 0
+    if (folder / "embeddings.npz").exists():
+        stored = np.load(folder / "embeddings.npz")
+
+        def vectors(ids, matrix):
+            return {i: v / np.linalg.norm(v) for i, v in zip(ids.tolist(), matrix.astype(np.float32), strict=True)}
+
+        challenges = vectors(stored["challenge_ids"], stored["challenges"])
+        startups = vectors(stored["startup_ids"], stored["startups"])
+        problem = dataclasses.replace(
+            problem,
+            challenges=tuple(dataclasses.replace(c, embedding=challenges.get(c.id)) for c in problem.challenges),
+            startups=tuple(dataclasses.replace(s, embedding=startups.get(s.id)) for s in problem.startups),
+        )
+        embedded = sum(c.id in challenges for c in problem.challenges) + sum(
+            s.id in startups for s in problem.startups
+        )
+    return LabelledSet(problem, read("labels.json"), read("pairs.json"), read("split.json"), embedded)
