@@ -353,7 +353,9 @@ class MatchSession:
             objective=assignment.objective,
             budget_used_yen=assignment.cost_yen,
             durations_s=durations,
-            upper_bound=assignment.upper_bound,
+            # with the floor, its own bound holds for assignments covering as many challenges; the bound without
+            # the floor holds for every assignment, so the smaller of the two is a true bound for this one
+            upper_bound=max(assignment.objective, min(assignment.upper_bound, free_assignment.upper_bound)),
             method=assignment.method,
             candidate_pairs=int(si.size),
             all_pairs_candidates=all_pairs,
