@@ -40,7 +40,7 @@ from .vectors import WordVectors
 OUTCOME_WEIGHT = {"poc": 0.5, "contract": 0.8, "deployment": 1.0}
 RANK_VALUE = {1: 1.0, 2: 0.8, 3: 0.6, None: 0.5}  # the startup's own ranking of its applications
 SHORTLISTED_GRADE = 0.5  # a shortlisted applicant that the municipality did not grade
-SENTENCE_WEIGHT = 0.6  # share of the sentence embedding in the text factor where both texts have one
+SENTENCE_WEIGHT = 0.8  # share of the sentence embedding in the text factor where both texts have one (docs/matching.md)
 # rows: startup stage seed, early, growth, established, unknown; columns: challenge stage idea, poc, product, unknown
 STAGE_FIT = np.array(
     [
