@@ -32,6 +32,7 @@ import scipy.sparse as sp
 
 from .core import MatchSession
 from .problem import FACTORS, Problem
+from .text import TfidfIndex
 from .travel import TravelModel
 
 Labels = Mapping[Any, Mapping[Any, int]]
@@ -214,6 +215,19 @@ def bigram_tfidf(texts: Sequence[str]) -> sp.csr_matrix:
 def bigram_rankings(problem: Problem) -> dict[Any, list[Any]]:
     """Baseline: cosine of character-bigram TF-IDF, challenge title + description vs startup description."""
     matrix = bigram_tfidf(
+        [f"{c.title}\n{c.description}" for c in problem.challenges]
+        + [s.description for s in problem.startups]
+    )
+    n_c = len(problem.challenges)
+    scores = (matrix[n_c:] @ matrix[:n_c].T).toarray()
+    return _rankings_from_matrix(problem, scores)
+
+
+def text_only_rankings(problem: Problem) -> dict[Any, list[Any]]:
+    """Lexical baseline with the engine's own character analyzer (kanji/katakana unigrams and bigrams, Latin words;
+    `text.TfidfIndex`): cosine of the challenge's title + description with the startup's description only."""
+    index = TfidfIndex()
+    matrix = index.fit_transform(
         [f"{c.title}\n{c.description}" for c in problem.challenges]
         + [s.description for s in problem.startups]
     )
