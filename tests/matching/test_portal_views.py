@@ -135,7 +135,7 @@ def test_reasons_are_written_in_both_languages_and_shown_in_the_readers(client, 
     from wagtail.users.models import UserProfile
 
     best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
-    assert best.reason.startswith("割当") and best.reason_en.startswith("Assigned: score")
+    assert "相手先として提案する" in best.reason and "is proposed as the partner" in best.reason_en
     assert all(p.reason and p.reason_en for p in MatchProposal.objects.filter(run=run))
     login(client, world.ministry_user)
     url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
