@@ -214,7 +214,13 @@ def explanation(
                 mine, other.contributions, other.values, other_applied=other.applied
             )
             result["alternatives"].append(
-                {"startup": other.startup, "name": other.name, "alternate": other.alternate, "why": why}
+                {
+                    "startup": other.startup,
+                    "name": other.name,
+                    "alternate": other.alternate,
+                    "applied": bool(other.applied),
+                    "why": why,
+                }
             )
     else:
         result["lost"] = lost
@@ -320,6 +326,12 @@ TEXTS = {
             "strongly_against": "強く推さない",
         },
         "end": "。",
+        "side_preference": "第{n}希望として応募",
+        "side_applied": "応募（希望順位の記載なし）",
+        "side_scouted": "未応募（スカウト候補）",
+        "side_grade": "自治体の評価: {grade}",
+        "side_shortlisted": "（選考通過）",
+        "no_grade": "未評価",
         "travel": "往復旅費の見込みは¥{yen:,}。",
         "alternatives": "ほかの候補のうち、{items}、それぞれ下位とした。",
         "alternative": "{name}{label}は{why}ため",
@@ -406,6 +418,12 @@ TEXTS = {
             "strongly_against": "strongly against",
         },
         "end": ".",
+        "side_preference": "applied as {ordinal} choice",
+        "side_applied": "applied (no preference given)",
+        "side_scouted": "did not apply (scouted)",
+        "side_grade": "the municipality's grade: {grade}",
+        "side_shortlisted": " (shortlisted)",
+        "no_grade": "not graded",
         "travel": "Estimated round-trip travel: ¥{yen:,}.",
         "alternatives": "Other candidates ranked lower: {items}.",
         "alternative": "{name}{label}: {why}",
@@ -511,6 +529,24 @@ def preference_text(preferences: dict, language: str) -> str:
     if preferences.get("grade_code"):
         text += t["grade"].format(grade=t["grades"][preferences["grade_code"]])
     return text + t["end"]
+
+
+def startup_side_text(preferences: dict, language: str) -> str:
+    """The startup's side alone: 「第1希望として応募」 / "applied as first choice", 「応募」, 「未応募（スカウト候補）」."""
+    t = TEXTS[language]
+    n = preferences.get("preference")
+    if n and preferences.get("applied", True):
+        return t["side_preference"].format(n=n, ordinal=t.get("preference_ordinals", {}).get(n, f"#{n}"))
+    return t["side_applied"] if preferences.get("applied") else t["side_scouted"]
+
+
+def municipality_side_text(preferences: dict, language: str) -> str:
+    """The municipality's side alone: 「自治体の評価: 強く推したい」 / "the municipality's grade: strongly for"."""
+    t = TEXTS[language]
+    code = preferences.get("grade_code")
+    grade = t["grades"][code] if code else t["no_grade"]
+    text = t["side_grade"].format(grade=grade)
+    return text + (t["side_shortlisted"] if preferences.get("shortlisted") else "")
 
 
 def pair_text(pair: dict, language: str) -> str:
