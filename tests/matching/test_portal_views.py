@@ -282,8 +282,101 @@ def test_run_page_shows_progress_while_running_and_the_error_when_failed(client,
     assert 'aria-valuenow="0"' in body and "js/auto-reload.js" in body and 'id="proposals"' not in body
     MatchRun.objects.filter(pk=queued.pk).update(status=MatchRun.Status.FAILED, error="startups[0]: bad code")
     body = client.get(reverse("matching_admin:run", args=[queued.pk])).content.decode()
-    assert (
-        'id="run-error"' in body and "startups[0]: bad code" in body and "js/auto-reload.js" not in body
-    )
+    assert 'id="run-error"' in body and "startups[0]: bad code" in body and "js/auto-reload.js" not in body
     # a run without a previous one has nothing to compare with
     assert client.get(reverse("matching_admin:compare", args=[queued.pk])).status_code == 404
+
+
+# --------------------------------------------------------------------------------------------- reasons on the screen
+
+
+def _explained(run, world):
+    """The run's proposals for challenge x, with a conflict declared on one and the engine's alternates marked on
+    another (as the engine records them), so that the screen has every kind of fact to show."""
+    best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
+    second = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=2)
+    third = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=3)
+    facts = dict(best.explanation)
+    facts["alternatives"] = [
+        {
+            "startup": second.startup_id,
+            "name": second.startup.name,
+            "alternate": 1,
+            "applied": False,
+            "why": ["requirements", "no_track_record"],
+        },
+    ]
+    facts["preferences"] = {
+        **facts["preferences"],
+        "preference": 1,
+        "grade": 1.0,
+        "grade_code": "strongly_for",
+    }
+    MatchProposal.objects.filter(pk=best.pk).update(explanation=facts)
+    MatchProposal.objects.filter(pk=second.pk).update(
+        alternate=1, explanation={**second.explanation, "alternate": 1}
+    )
+    conflicted = {
+        **third.explanation,
+        "conflict": {"reason": "代表者が市の審査委員"},
+        "lost": {"code": "conflict", "reason": "代表者が市の審査委員"},
+    }
+    MatchProposal.objects.filter(pk=third.pk).update(explanation=conflicted)
+    return best, second, third
+
+
+def test_review_screen_shows_the_reasons_facts_in_japanese(client, world, run):
+    best, second, third = _explained(run, world)
+    login(client, world.ministry_user)
+    body = client.get(
+        reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    ).content.decode()
+    card = body[body.index(f'id="proposal-{best.pk}"') : body.index(f'id="proposal-{second.pk}"')]
+    # requirement ↔ capability pairs as a two-column list
+    pairs = card[card.index(f'id="pairs-{best.pk}"') :]
+    assert "課題の要件" in pairs and "同社の技術・サービス" in pairs and "<dt>除雪車</dt>" in pairs
+    # both sides' preferences
+    preferences = card[card.index(f'id="preferences-{best.pk}"') :]
+    assert "第1希望として応募" in preferences and "自治体の評価: 強く推したい" in preferences
+    # the alternatives considered, named, with why each ranked lower
+    alternatives = card[card.index(f'id="alternatives-{best.pk}"') :]
+    assert second.startup.name in alternatives and "第1補欠" in alternatives
+    assert "要件との一致が弱く、同テーマの実績がない" in alternatives
+    # the challenge's alternates at the top
+    top = body[body.index('id="alternates"') : body.index(f'id="proposal-{best.pk}"')]
+    assert "第1補欠" in top and second.startup.name in top and "要件との一致が弱く" in top
+    # the conflict badge with its reason
+    conflict = body[body.index(f'id="conflict-{third.pk}"') :]
+    assert "利益相反" in conflict[:400] and "代表者が市の審査委員" in conflict[:400]
+    # the bars are still there, as the secondary detail
+    assert f'id="factors-{best.pk}"' in card and "スコアの内訳" in card
+
+
+def test_review_screen_shows_the_reasons_facts_in_english(client, world, run):
+    from wagtail.users.models import UserProfile
+
+    best, second, third = _explained(run, world)
+    UserProfile.get_for_user(world.ministry_user)
+    UserProfile.objects.filter(user=world.ministry_user).update(preferred_language="en")
+    login(client, world.ministry_user)
+    body = client.get(
+        reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    ).content.decode()
+    card = body[body.index(f'id="proposal-{best.pk}"') : body.index(f'id="proposal-{second.pk}"')]
+    assert "the challenge asks for" in card and "the startup offers" in card and "<dt>除雪車</dt>" in card
+    assert "applied as first choice" in card and "the municipality&#x27;s grade: strongly for" in card
+    assert "first alternate" in card and "a weaker fit with the requirements and no track record" in card
+    assert "Alternates" in body and "Score breakdown" in card
+    conflict = body[body.index(f'id="conflict-{third.pk}"') :][:400]
+    assert "conflict of interest" in conflict and "代表者が市の審査委員" in conflict
+    assert "is proposed as the partner" in card  # the filed reason, in English
+
+
+def test_accepted_proposal_links_its_sheet_on_the_review_screen(client, world, run):
+    best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
+    login(client, world.ministry_user)
+    url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    assert f'id="sheet-{best.pk}"' not in client.get(url).content.decode()
+    services.proposal_accept(proposal=best, actor=world.ministry_user, reason="面談で合意")
+    body = client.get(url).content.decode()
+    assert reverse("reports:proposal_sheet", args=[best.pk]) in body
