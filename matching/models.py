@@ -29,7 +29,7 @@ FACTOR_LABELS = {
     "travel": _("travel cost"),
     "track_record": _("track record"),
     "stage": _("stage fit"),
-    "applied": _("applied / shortlisted"),
+    "preference": _("both sides' preferences"),
 }
 
 DEFAULT_TOP_K = 5
@@ -174,9 +174,9 @@ class MatchProposal(models.Model):
     # The facts the reasons are written from (matching.engine.explain): requirement ↔ capability words, the closest
     # sentences, track record, both sides' preferences, a conflict, the alternatives considered or why it lost.
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
-    # 1 or 2 when the engine named this startup the challenge's first or second alternate (補欠).
+    # 1, 2, … when the engine named this startup the challenge's first, second … alternate (補欠).
     alternate = models.PositiveSmallIntegerField(
-        _("alternate"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(2)]
+        _("alternate"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     review_status = models.CharField(
         _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PROPOSED, db_index=True

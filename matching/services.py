@@ -206,7 +206,7 @@ def _save_results(run, result, engine_input, durations, started, tick) -> None:
             reason=p.reason,
             reason_en=p.reasons.get("en", ""),
             explanation=p.explanation,
-            alternate=p.explanation.get("alternate"),
+            alternate=p.alternate,
         )
         for p in result.proposals
     ]

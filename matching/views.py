@@ -140,6 +140,9 @@ def run_challenge(request, pk, challenge_pk):
             error = {"proposal": proposal.pk, "action": action, "messages": _errors(exc)}
             status = 400
     proposals = list(proposals)
+    for p in proposals:  # a recused reviewer sees why instead of the buttons
+        refused = rules.recused_from_proposal(request.user, p)
+        p.recused = refused[1] if refused else ""
     return TemplateResponse(
         request,
         "matching/admin/run_challenge.html",

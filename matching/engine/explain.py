@@ -30,6 +30,9 @@ MAX_ALTERNATIVES = 3
 MAX_RECORDS = 3
 MAX_PAIRS = 5
 SENTENCE_CHARS = 80
+# The closest sentences are quoted only from this similarity up: below it, the best of a poor lot (on the evaluation
+# examples unrelated pairs reached ~0.65, related ones ~0.7 and more).
+MIN_SENTENCE_SIMILARITY = 0.70
 
 
 class Evidence(Protocol):
@@ -178,7 +181,7 @@ def explanation(
     pair's `contributions`. `lost` (for an unassigned pair): why it lost, from `why_not`.
     """
     sentences = None
-    if evidence is not None and evidence.sentences:
+    if evidence is not None and evidence.sentences and evidence.sentences[2] >= MIN_SENTENCE_SIMILARITY:
         first, second, similarity = evidence.sentences
         sentences = {
             "challenge": _clip(first),
@@ -306,8 +309,10 @@ TEXTS = {
         "unassigned": "{startup}は本課題の相手先として提案しない。",
         "conflict": "利益相反の申告により除外（理由: {reason}）。",
         "requirements": "課題の要件のうち{pairs}が同社の技術・サービスと一致する。",
+        "related": "課題の要件のうち{pairs}。",
+        "related_after": "また、{pairs}。",
         "pair_same": "「{requirement}」",
-        "pair": "「{requirement}」（同社の記載: 「{capability}」）",
+        "pair": "「{requirement}」は同社の「{capability}」に近い",
         "no_requirements": "課題の要件と一致する記載は同社の説明に見当たらない。",
         "sentences": "最も近い記述は、課題の「{challenge}」と同社の「{startup}」。",
         "records": "同テーマの実績として、{records}がある。",
@@ -397,8 +402,10 @@ TEXTS = {
         "unassigned": "{startup} is not proposed as the partner for this challenge.",
         "conflict": "Excluded because a conflict of interest was declared (reason: {reason}).",
         "requirements": "The challenge's requirements {pairs} match what the startup offers.",
+        "related": "Among the challenge's requirements, {pairs}.",
+        "related_after": "Also, {pairs}.",
         "pair_same": "“{requirement}”",
-        "pair": "“{requirement}” (the startup writes “{capability}”)",
+        "pair": "“{requirement}” is close to the startup's “{capability}”",
         "no_requirements": "Nothing in the startup's description matches the challenge's requirements.",
         "sentences": "The closest passages: the challenge's “{challenge}” and the startup's “{startup}”.",
         "records": "Track record in the challenge's themes: {records}.",
@@ -549,10 +556,13 @@ def municipality_side_text(preferences: dict, language: str) -> str:
     return text + (t["side_shortlisted"] if preferences.get("shortlisted") else "")
 
 
+def _same(pair: dict) -> bool:
+    return pair["requirement"].casefold() == pair["capability"].casefold()
+
+
 def pair_text(pair: dict, language: str) -> str:
-    t = TEXTS[language]
-    same = pair["requirement"].casefold() == pair["capability"].casefold()
-    return t["pair_same" if same else "pair"].format(**pair)
+    """「除雪」 for a word both texts use; 「ビーコン」は同社の「GPS」に近い for a related one."""
+    return TEXTS[language]["pair_same" if _same(pair) else "pair"].format(**pair)
 
 
 def alternative_text(alternative: dict, language: str) -> str:
@@ -604,9 +614,14 @@ def render(explanation: dict, language: str) -> str:
     ):
         parts.append(lost_text(explanation["lost"], language))
     pairs = explanation.get("requirements") or []
-    if pairs:
-        parts.append(t["requirements"].format(pairs=t["sep"].join(pair_text(p, language) for p in pairs)))
-    else:
+    same = [p for p in pairs if _same(p)]
+    related = [p for p in pairs if not _same(p)]
+    if same:
+        parts.append(t["requirements"].format(pairs=t["sep"].join(pair_text(p, language) for p in same)))
+    if related:
+        text = t["sep"].join(pair_text(p, language) for p in related)
+        parts.append(t["related_after" if same else "related"].format(pairs=text))
+    if not pairs:
         parts.append(t["no_requirements"])
     if explanation.get("sentences"):
         parts.append(t["sentences"].format(**explanation["sentences"]))

@@ -95,8 +95,11 @@ def test_assigned_reason_names_requirement_and_capability_words_in_both_language
     ]
     ja, en = ex.render(facts, "ja"), ex.render(facts, "en")
     assert ja.startswith("株式会社スノーテックを本課題の相手先として提案する。")
-    assert "「除雪車」（同社の記載: 「除雪車両」）" in ja and "「位置情報」（同社の記載: 「GPS」）" in ja
-    assert "“除雪車” (the startup writes “除雪車両”)" in en and "“位置情報” (the startup writes “GPS”)" in en
+    assert "課題の要件のうち「除雪車」は同社の「除雪車両」に近い、「位置情報」は同社の「GPS」に近い。" in ja
+    assert (
+        "“除雪車” is close to the startup's “除雪車両”" in en
+        and "“位置情報” is close to the startup's “GPS”" in en
+    )
     # the closest sentence pair, quoted
     assert "課題の「除雪車がいまどこを走っているかを市民に知らせたい。」と同社の「除雪車両の位置" in ja
     assert "the challenge's “除雪車がいまどこを走っているかを市民に知らせたい。” and the startup's" in en
@@ -275,7 +278,9 @@ def test_every_proposal_of_a_run_is_explained_without_bare_numbers(language):
         json.dumps(proposal.explanation, ensure_ascii=False)
     snow = next(p for p in result.proposals if p.challenge == "sapporo-snow" and p.startup == "snowlogi")
     assert snow.assigned
-    assert "除雪車" in [pair["requirement"] for pair in snow.explanation["requirements"]]
+    # the semantic module's evidence: the challenge's words aligned with the startup's
+    assert "除雪" in [pair["requirement"] for pair in snow.explanation["requirements"]]
+    assert "「除雪」" in snow.reasons["ja"] and "“除雪”" in snow.reasons["en"]
     # the runner-up is named with a reason in words
     named = {a["name"]: a["why"] for a in snow.explanation["alternatives"]}
     assert "汎用IoT" in named and named["汎用IoT"]
