@@ -294,43 +294,25 @@ def test_run_page_shows_progress_while_running_and_the_error_when_failed(client,
 # --------------------------------------------------------------------------------------------- reasons on the screen
 
 
-def _explained(run, world):
-    """The run's proposals for challenge x, with a conflict declared on one and the engine's alternates marked on
-    another (as the engine records them), so that the screen has every kind of fact to show."""
-    best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
-    second = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=2)
-    third = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=3)
-    facts = dict(best.explanation)
-    facts["alternatives"] = [
-        {
-            "startup": second.startup_id,
-            "name": second.startup.name,
-            "alternate": 1,
-            "applied": False,
-            "why": ["requirements", "no_track_record"],
-        },
-    ]
-    facts["preferences"] = {
-        **facts["preferences"],
-        "preference": 1,
-        "grade": 1.0,
-        "grade_code": "strongly_for",
-    }
-    MatchProposal.objects.filter(pk=best.pk).update(explanation=facts)
-    MatchProposal.objects.filter(pk=second.pk).update(
-        alternate=1, explanation={**second.explanation, "alternate": 1}
-    )
-    conflicted = {
-        **third.explanation,
-        "conflict": {"reason": "代表者が市の審査委員"},
-        "lost": {"code": "conflict", "reason": "代表者が市の審査委員"},
-    }
-    MatchProposal.objects.filter(pk=third.pk).update(explanation=conflicted)
-    return best, second, third
+@pytest.fixture
+def reasons_run(world):
+    return world.reasons_case()
 
 
-def test_review_screen_shows_the_reasons_facts_in_japanese(client, world, run):
-    best, second, third = _explained(run, world)
+def _cases(run, world):
+    """challenge x's assigned startup, its first alternate and the startup with a declared conflict."""
+    proposals = MatchProposal.objects.filter(run=run, challenge=world.challenge_x)
+    best = proposals.get(assigned=True)
+    alternate = proposals.get(alternate=1)
+    conflicted = proposals.get(startup=world.other)
+    assert best.startup == world.snow and alternate.startup == world.lookalike
+    assert conflicted.explanation["conflict"]["reason"]
+    return best, alternate, conflicted
+
+
+def test_review_screen_shows_the_reasons_facts_in_japanese(client, world, reasons_run):
+    run = reasons_run
+    best, second, third = _cases(run, world)
     login(client, world.ministry_user)
     body = client.get(
         reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
@@ -341,25 +323,30 @@ def test_review_screen_shows_the_reasons_facts_in_japanese(client, world, run):
     assert "課題の要件" in pairs and "同社の技術・サービス" in pairs and "<dt>除雪" in pairs
     # both sides' preferences
     preferences = card[card.index(f'id="preferences-{best.pk}"') :]
-    assert "第1希望として応募" in preferences and "自治体の評価: 強く推したい" in preferences
+    assert "第1希望として応募" in preferences and "自治体の評価: 推したい（選考通過）" in preferences
     # the alternatives considered, named, with why each ranked lower
     alternatives = card[card.index(f'id="alternatives-{best.pk}"') :]
     assert second.startup.name in alternatives and "第1補欠" in alternatives
-    assert "要件との一致が弱く、同テーマの実績がない" in alternatives
+    assert "応募しておらず、同テーマの実績がない" in alternatives
+    assert world.medical.name in alternatives and "要件との一致が弱く" in alternatives
+    assert world.other.name in alternatives and "利益相反の申告がある" in alternatives
+    # the track record entry behind the choice, with its fiscal year
+    assert "令和6年度 高松市「除雪車GPSの実証実験」（実証実験、除雪）" in card
     # the challenge's alternates at the top
     top = body[body.index('id="alternates"') : body.index(f'id="proposal-{best.pk}"')]
-    assert "第1補欠" in top and second.startup.name in top and "要件との一致が弱く" in top
-    # the conflict badge with its reason
-    conflict = body[body.index(f'id="conflict-{third.pk}"') :]
-    assert "利益相反" in conflict[:400] and "代表者が市の審査委員" in conflict[:400]
+    assert "第1補欠" in top and second.startup.name in top and "応募しておらず" in top
+    # the conflict badge with its reason (the declaration's number: who declared it and why stay with it)
+    conflict = body[body.index(f'id="conflict-{third.pk}"') :][:600]
+    assert "利益相反" in conflict and "利益相反の申告 #" in conflict
     # the bars are still there, as the secondary detail
     assert f'id="factors-{best.pk}"' in card and "スコアの内訳" in card
 
 
-def test_review_screen_shows_the_reasons_facts_in_english(client, world, run):
+def test_review_screen_shows_the_reasons_facts_in_english(client, world, reasons_run):
     from wagtail.users.models import UserProfile
 
-    best, second, third = _explained(run, world)
+    run = reasons_run
+    best, second, third = _cases(run, world)
     UserProfile.get_for_user(world.ministry_user)
     UserProfile.objects.filter(user=world.ministry_user).update(preferred_language="en")
     login(client, world.ministry_user)
@@ -368,11 +355,12 @@ def test_review_screen_shows_the_reasons_facts_in_english(client, world, run):
     ).content.decode()
     card = body[body.index(f'id="proposal-{best.pk}"') : body.index(f'id="proposal-{second.pk}"')]
     assert "the challenge asks for" in card and "the startup offers" in card and "<dt>除雪" in card
-    assert "applied as first choice" in card and "the municipality&#x27;s grade: strongly for" in card
-    assert "first alternate" in card and "a weaker fit with the requirements and no track record" in card
+    assert "applied as first choice" in card and "the municipality&#x27;s grade: for (shortlisted)" in card
+    assert "first alternate" in card and "did not apply and no track record in these themes" in card
+    assert "FY2024, 高松市: “除雪車GPSの実証実験” (proof of concept; 除雪)" in card
     assert "Alternates" in body and "Score breakdown" in card
-    conflict = body[body.index(f'id="conflict-{third.pk}"') :][:400]
-    assert "conflict of interest" in conflict and "代表者が市の審査委員" in conflict
+    conflict = body[body.index(f'id="conflict-{third.pk}"') :][:600]
+    assert "conflict of interest" in conflict and "利益相反の申告 #" in conflict
     assert "is proposed as the partner" in card  # the filed reason, in English
 
 

@@ -17,9 +17,7 @@ from .conftest import assert_japanese_fonts_embedded, pdf_text
 @pytest.fixture
 def matching_world(db):
     world = World()
-    world.apply(world.snow_user, world.challenge_x, shortlist=True)
-    world.apply(world.medical_user, world.challenge_x)
-    world.run = services.match_run_execute(run=services.match_run_create(actor=world.ministry_user))
+    world.run = world.reasons_case()
     world.best = MatchProposal.objects.get(run=world.run, challenge=world.challenge_x, rank=1)
     assert world.best.startup == world.snow and world.best.assigned
     return world
@@ -50,14 +48,20 @@ def test_sheet_is_one_japanese_page_with_the_reasons_and_embedded_fonts(client, 
         "要件と技術・サービスの対応",
         "除雪車",
         "検討したほかの候補",
+        "令和6年度 高松市「除雪車GPSの実証実験」",  # the track record behind the choice
+        "第1希望として応募",  # both sides' preferences
+        "自治体の評価: 推したい",
         world.medical.name,  # an applicant: named, with why it ranked lower
         "要件との一致が弱",
+        "第1補欠",
         "面談で課題の理解を確認",  # the acceptance reason, and who accepted
         str(world.ministry_user),
     ):
         assert expected in text, expected
-    # a scouted startup never applied to this municipality: described, not named
-    assert world.other.name not in text and "応募していない候補" in text
+    # startups that never applied to this municipality are described, not named
+    for scouted in (world.lookalike, world.other):
+        assert scouted.name not in text
+    assert "応募していない候補（1）（第1補欠）" in text
     assert "0." not in text.replace(world.challenge_x.title, "")  # no factor numbers on the sheet
 
 
