@@ -131,7 +131,10 @@ def run_startups() -> QuerySet[Organisation]:
         .select_related("startup_profile")
         .prefetch_related(
             "startup_profile__themes",
-            Prefetch("startup_profile__track_record", TrackRecordEntry.objects.select_related("theme")),
+            Prefetch(
+                "startup_profile__track_record",
+                TrackRecordEntry.objects.select_related("theme", "local_government"),
+            ),
         )
         .order_by("pk")
     )
@@ -159,8 +162,15 @@ def _startup_item(s: Organisation, capacity: int) -> dict:
         "prefecture_code": s.prefecture_id,
         "capacity": capacity,
         "stage": s.startup_profile.stage or None,
+        # what, where and when as the startup wrote it: the reasons cite the entries in the challenge's themes
         "track_record": [
-            {"themes": [r.theme.name_ja] if r.theme_id else [], "outcome": r.outcome}
+            {
+                "themes": [r.theme.name_ja] if r.theme_id else [],
+                "outcome": r.outcome,
+                "title": r.summary,
+                "municipality": r.local_government.name_ja,
+                "fiscal_year": r.year,
+            }
             for r in s.startup_profile.track_record.all()
         ],
     }
