@@ -138,13 +138,17 @@ def run_challenge(request, pk, challenge_pk):
         except ValidationError as exc:
             error = {"proposal": proposal.pk, "action": action, "messages": _errors(exc)}
             status = 400
+    proposals = list(proposals)
+    for p in proposals:  # a recused reviewer sees why instead of the buttons
+        refused = rules.recused_from_proposal(request.user, p)
+        p.recused = refused[1] if refused else ""
     return TemplateResponse(
         request,
         "matching/admin/run_challenge.html",
         {
             "run": run,
             "challenge": challenge,
-            "proposals": list(proposals),
+            "proposals": proposals,
             "partners": selectors.accepted_count_for_challenge(challenge.pk),
             "error": error,
         },

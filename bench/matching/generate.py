@@ -179,6 +179,21 @@ def generate(n_startups: int, n_challenges: int, seed: int = 1, budget_share: fl
     }
 
 
+def add_embeddings(problem: dict, seed: int = 1, dimensions: int = 384) -> dict:
+    """Give every challenge and startup a synthetic sentence embedding (as the portal stores one per saved text):
+    a unit vector near the mean of its themes' random directions. For measuring the engine's cost with embeddings;
+    a real embedding comes from matching.engine.embedding."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    centre = {theme: rng.standard_normal(dimensions) for theme in THEMES}
+    for item in problem["challenges"] + problem["startups"]:
+        vector = sum(centre[t] for t in item["themes"]) + 1.5 * rng.standard_normal(dimensions)
+        vector /= np.linalg.norm(vector)
+        item["embedding"] = [round(float(x), 5) for x in vector]
+    return problem
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--startups", type=int, default=5000)

@@ -73,7 +73,7 @@ class ApplicationViewSet(ModelViewSet):
     filterset_class = ReviewFilter
     ordering = ["-submitted_at", "-pk"]
     exclude_form_fields = []
-    list_export = ["challenge", "startup", "state", "submitted_at", "review_count", "average_score"]
+    list_export = ["challenge", "startup", "state", "preference", "submitted_at", "review_count", "average_score"]
 
     @property
     def list_display(self):
@@ -86,10 +86,15 @@ class ApplicationViewSet(ModelViewSet):
             ),
             Column("challenge", label=gettext_lazy("challenge"), accessor="challenge.title"),
             Column("state", label=gettext_lazy("state"), accessor="get_state_display"),
+            Column("preference", label=gettext_lazy("startup's preference"), accessor=_preference),
             DateColumn("submitted_at", label=gettext_lazy("submitted"), sort_key="submitted_at"),
             Column("review_count", label=gettext_lazy("reviews")),
             Column("average_score", label=gettext_lazy("average score"), accessor=_average),
         ]
+
+
+def _preference(application) -> str:
+    return application.get_preference_display() or "—"
 
 
 def _average(application) -> str:
@@ -156,6 +161,9 @@ def review(request, pk: int):
         "review_form": review_form,
         "decision_form": decision_form,
         "can_score": rules.can_score(request.user, application)[0],
+        # A reviewer who declared a conflict with the startup sees why instead of the forms.
+        "recused": (rules.recused_from(request.user, application) or (True, ""))[1],
+        "grade": selectors.municipal_grades([application])[application.pk],
         "can_decide": any(
             rule(request.user, application)[0]
             for rule in (rules.can_shortlist, rules.can_decline, rules.can_request_more_info)
