@@ -218,7 +218,12 @@ def build_engine_input(
             {"startup": s, "challenge": c, "reason": f"利益相反の申告 #{declaration}"}
             for c, s, declaration in conflicts
         ],
-        "exclusions": [{"startup": s, "challenge": c} for c, s in exclusions],
+        # Conflict pairs are also passed as exclusions while the engine does not act on `conflicts` itself yet
+        # (it validates them only): an excluded pair is never a candidate, so a conflict pair is never proposed.
+        "exclusions": [
+            {"startup": s, "challenge": c}
+            for c, s in sorted(set(exclusions) | {(c, s) for c, s, _d in conflicts})
+        ],
         "fixed": [{"startup": s, "challenge": c} for c, s in fixed],
         "weights": dict(weights),
         "travel_budget_yen": travel_budget_yen,
