@@ -32,6 +32,7 @@ from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeOutcome
 
 from .models import FACTOR_LABELS, MatchProposal, MatchRun, ReviewStatus
+from .outcomes import confirmed_outcomes
 
 MATCHABLE_APPLICATION_STATES = (ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED)
 
@@ -130,10 +131,60 @@ def run_startups() -> QuerySet[Organisation]:
         .select_related("startup_profile")
         .prefetch_related(
             "startup_profile__themes",
-            Prefetch("startup_profile__track_record", TrackRecordEntry.objects.select_related("theme")),
+            Prefetch(
+                "startup_profile__track_record",
+                TrackRecordEntry.objects.select_related("theme", "local_government"),
+            ),
         )
         .order_by("pk")
     )
+
+
+def _challenge_item(c: ChallengePage, max_partners: int) -> dict:
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "description": _join(c.summary, c.background, c.desired_outcome),
+        "themes": sorted(t.name_ja for t in c.themes.all()),
+        "municipality_code": c.municipality.local_government_id,
+        "max_partners": max_partners,
+        "budget_yen": c.budget_max_yen,
+        "stage": None,
+    }
+
+
+def _startup_item(s: Organisation, capacity: int) -> dict:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "description": _join(s.startup_profile.description, s.startup_profile.technology),
+        "themes": sorted(t.name_ja for t in s.startup_profile.themes.all()),
+        "prefecture_code": s.prefecture_id,
+        "capacity": capacity,
+        "stage": s.startup_profile.stage or None,
+        # what, where and when as the startup wrote it: the reasons cite the entries in the challenge's themes
+        "track_record": [
+            {
+                "themes": [r.theme.name_ja] if r.theme_id else [],
+                "outcome": r.outcome,
+                "title": r.summary,
+                "municipality": r.local_government.name_ja,
+                "fiscal_year": r.year,
+            }
+            for r in s.startup_profile.track_record.all()
+        ],
+    }
+
+
+def _application_item(a: Application, *, preference: int | None = None, grade: float | None = None) -> dict:
+    return {
+        "startup": a.startup_id,
+        "challenge": a.challenge_id,
+        "text": _join(a.approach, a.expected_outcome),
+        "shortlisted": a.state == ApplicationState.SHORTLISTED,
+        "preference": preference,
+        "grade": grade,
+    }
 
 
 def build_engine_input(
@@ -172,58 +223,23 @@ def build_engine_input(
         (conflicts_on_fixed if (c, s) in fixed_set else conflicts).append((c, s, declaration))
 
     data = {
+        # fixed pairs may not exceed a capacity: a lowered max_partners never breaks an accepted match
         "challenges": [
-            {
-                "id": c.pk,
-                "title": c.title,
-                "description": _join(c.summary, c.background, c.desired_outcome),
-                "themes": sorted(t.name_ja for t in c.themes.all()),
-                "municipality_code": c.municipality.local_government_id,
-                # fixed pairs may not exceed a capacity: a lowered max_partners never breaks an accepted match
-                "max_partners": max(c.max_partners, fixed_per_challenge[c.pk]),
-                "budget_yen": c.budget_max_yen,
-                "stage": None,
-            }
-            for c in challenges
+            _challenge_item(c, max(c.max_partners, fixed_per_challenge[c.pk])) for c in challenges
         ],
         "startups": [
-            {
-                "id": s.pk,
-                "name": s.name,
-                "description": _join(s.startup_profile.description, s.startup_profile.technology),
-                "themes": sorted(t.name_ja for t in s.startup_profile.themes.all()),
-                "prefecture_code": s.prefecture_id,
-                "capacity": max(default_capacity - used_elsewhere[s.pk], fixed_per_startup[s.pk], 0),
-                "stage": s.startup_profile.stage or None,
-                "track_record": [
-                    {"themes": [r.theme.name_ja] if r.theme_id else [], "outcome": r.outcome}
-                    for r in s.startup_profile.track_record.all()
-                ],
-            }
+            _startup_item(s, max(default_capacity - used_elsewhere[s.pk], fixed_per_startup[s.pk], 0))
             for s in startups
         ],
         "applications": [
-            {
-                "startup": a.startup_id,
-                "challenge": a.challenge_id,
-                "text": _join(a.approach, a.expected_outcome),
-                "shortlisted": a.state == ApplicationState.SHORTLISTED,
-                "preference": preferences.get(a.pk),
-                "grade": grades[a.pk],
-            }
-            for a in applications
+            _application_item(a, preference=preferences.get(a.pk), grade=grades[a.pk]) for a in applications
         ],
         # The reason names the declaration only: who declared it and why stay in the portal.
         "conflicts": [
             {"startup": s, "challenge": c, "reason": f"利益相反の申告 #{declaration}"}
             for c, s, declaration in conflicts
         ],
-        # Conflict pairs are also passed as exclusions while the engine does not act on `conflicts` itself yet
-        # (it validates them only): an excluded pair is never a candidate, so a conflict pair is never proposed.
-        "exclusions": [
-            {"startup": s, "challenge": c}
-            for c, s in sorted(set(exclusions) | {(c, s) for c, s, _d in conflicts})
-        ],
+        "exclusions": [{"startup": s, "challenge": c} for c, s in exclusions],
         "fixed": [{"startup": s, "challenge": c} for c, s in fixed],
         "weights": dict(weights),
         "travel_budget_yen": travel_budget_yen,
@@ -261,6 +277,131 @@ def build_engine_input(
         applications={(a.challenge_id, a.startup_id): a.pk for a in applications},
         summary=summary,
     )
+
+
+# --------------------------------------------------------------------------------------------- real decisions as labels
+
+# The applications a municipality received, for the evaluation's input (a withdrawn one was taken back). A matched
+# application counts as applied, not shortlisted: its shortlisting no longer shows, and restoring it for accepted
+# pairs only would hand the decision to the engine.
+EVALUATION_APPLICATION_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.MORE_INFO,
+    ApplicationState.SHORTLISTED,
+    ApplicationState.MATCHED,
+    ApplicationState.DECLINED,
+)
+MATCH_GRADE, NEGATIVE_GRADE = 2, 0
+
+
+@dataclass
+class DecisionLabels:
+    """Ministry staff's reviews (and what the matches became) as an evaluation set for the engine.
+
+    labels: {challenge id: {startup id: grade}}: 2 for an accepted pair or one whose engagement reached a proven
+    result (outcome-confirmed), 0 for a rejected pair (a known negative); counts are of distinct pairs over all runs.
+    """
+
+    labels: dict[int, dict[int, int]]
+    accepted: int
+    rejected: int
+    outcome_confirmed: int
+
+    @property
+    def challenges(self) -> int:
+        return len(self.labels)
+
+
+def decision_labels() -> DecisionLabels:
+    """Labels from every review: accepted → 2, proposed pairs whose engagement got to a finished PoC, a contract,
+    deployment or adoption elsewhere → 2 (outcome-confirmed, also when the proposal was rejected), rejected → 0."""
+    accepted = accepted_pairs()
+    rejected = set(
+        MatchProposal.objects.filter(review_status=ReviewStatus.REJECTED)
+        .values_list("challenge_id", "startup_id")
+        .distinct()
+    )
+    outcomes = confirmed_outcomes()
+    proposed = set(
+        MatchProposal.objects.filter(challenge_id__in={c for c, _s in outcomes})
+        .values_list("challenge_id", "startup_id")
+        .distinct()
+    )
+    confirmed = {pair for pair in outcomes if pair in proposed}
+    positives = accepted | confirmed
+    negatives = rejected - positives
+    labels: dict[int, dict[int, int]] = {}
+    for grade, pairs in ((MATCH_GRADE, positives), (NEGATIVE_GRADE, negatives)):
+        for challenge_id, startup_id in sorted(pairs):
+            labels.setdefault(challenge_id, {})[startup_id] = grade
+    return DecisionLabels(
+        labels={c: dict(sorted(labels[c].items())) for c in sorted(labels)},
+        accepted=len(accepted),
+        rejected=len(negatives),
+        outcome_confirmed=len(confirmed),
+    )
+
+
+def build_evaluation_input(*, challenge_ids, weights: dict[str, float], default_capacity: int) -> EngineInput:
+    """The engine's input for re-ranking the challenges that have decisions, on the live profiles.
+
+    Unlike a run, decided challenges are included (a decision usually closes its challenge), applications in any
+    received state count (with both sides' preferences as a run reads them), and there are no fixed, excluded or
+    conflicting pairs: only the ranking is evaluated, not the assignment. Startups are those a run would see
+    (active, with a profile and a prefecture).
+    """
+    challenges = list(
+        ChallengePage.objects.filter(pk__in=list(challenge_ids))
+        .select_related("municipality")
+        .prefetch_related("themes")
+        .order_by("pk")
+    )
+    startups, skipped = [], []
+    for org in run_startups():
+        (startups if org.prefecture_id else skipped).append(org)
+    applications = list(
+        Application.objects.filter(
+            challenge_id__in=[c.pk for c in challenges],
+            startup_id__in=[s.pk for s in startups],
+            state__in=EVALUATION_APPLICATION_STATES,
+        ).order_by("pk")
+    )
+    grades = municipal_grades(applications)
+    preferences = _preferences(applications)
+    data = {
+        "challenges": [_challenge_item(c, c.max_partners) for c in challenges],
+        "startups": [_startup_item(s, default_capacity) for s in startups],
+        "applications": [
+            _application_item(a, preference=preferences.get(a.pk), grade=grades[a.pk]) for a in applications
+        ],
+        "exclusions": [],
+        "fixed": [],
+        "weights": dict(weights),
+        "travel_budget_yen": None,
+        "top_k": 1,
+    }
+    summary = {
+        "challenges": len(challenges),
+        "startups": len(startups),
+        "applications": len(applications),
+        "skipped_startups": [{"id": s.pk, "name": s.name, "why": "no prefecture"} for s in skipped],
+    }
+    return EngineInput(
+        data=data,
+        fingerprint=fingerprint_of(data),
+        applications={(a.challenge_id, a.startup_id): a.pk for a in applications},
+        summary=summary,
+    )
+
+
+def stored_rankings(run: MatchRun) -> dict[int, list[int]]:
+    """{challenge id: startup ids by the rank stored in `run`} — only what the run kept (its top K and assigned
+    pairs), best first."""
+    rankings: dict[int, list[int]] = {}
+    rows = MatchProposal.objects.filter(run=run).order_by("challenge_id", "rank", "pk")
+    for challenge_id, startup_id in rows.values_list("challenge_id", "startup_id"):
+        rankings.setdefault(challenge_id, []).append(startup_id)
+    return rankings
 
 
 def _preferences(applications: list[Application]) -> dict[int, int]:
