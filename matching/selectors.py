@@ -346,8 +346,9 @@ def build_evaluation_input(*, challenge_ids, weights: dict[str, float], default_
     """The engine's input for re-ranking the challenges that have decisions, on the live profiles.
 
     Unlike a run, decided challenges are included (a decision usually closes its challenge), applications in any
-    received state count, and there are no fixed or excluded pairs: only the ranking is evaluated, not the
-    assignment. Startups are those a run would see (active, with a profile and a prefecture).
+    received state count (with both sides' preferences as a run reads them), and there are no fixed, excluded or
+    conflicting pairs: only the ranking is evaluated, not the assignment. Startups are those a run would see
+    (active, with a profile and a prefecture).
     """
     challenges = list(
         ChallengePage.objects.filter(pk__in=list(challenge_ids))
@@ -365,10 +366,14 @@ def build_evaluation_input(*, challenge_ids, weights: dict[str, float], default_
             state__in=EVALUATION_APPLICATION_STATES,
         ).order_by("pk")
     )
+    grades = municipal_grades(applications)
+    preferences = _preferences(applications)
     data = {
         "challenges": [_challenge_item(c, c.max_partners) for c in challenges],
         "startups": [_startup_item(s, default_capacity) for s in startups],
-        "applications": [_application_item(a) for a in applications],
+        "applications": [
+            _application_item(a, preference=preferences.get(a.pk), grade=grades[a.pk]) for a in applications
+        ],
         "exclusions": [],
         "fixed": [],
         "weights": dict(weights),

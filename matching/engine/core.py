@@ -358,7 +358,9 @@ class MatchSession:
             objective=assignment.objective,
             budget_used_yen=assignment.cost_yen,
             durations_s=durations,
-            upper_bound=assignment.upper_bound,
+            # with the floor, its own bound holds for assignments covering as many challenges; the bound without
+            # the floor holds for every assignment, so the smaller of the two is a true bound for this one
+            upper_bound=max(assignment.objective, min(assignment.upper_bound, free_assignment.upper_bound)),
             method=assignment.method,
             candidate_pairs=int(si.size),
             all_pairs_candidates=all_pairs,
@@ -418,27 +420,24 @@ class MatchSession:
             values = self.scores[np.ix_(spare_rows, block)].astype(np.float64)
             ok = self.eligible(values)
             if allowance is not None:
-                costs = scorer.cost_table[scorer.startup_pref_row[spare_rows]][
-                    :, scorer.challenge_muni[block]
-                ]
-                ok &= costs <= allowance[block][np.newaxis, :]
+                # prefecture × block table first, then one row per startup (never startups × all municipalities)
+                fits = scorer.cost_table[:, scorer.challenge_muni[block]] <= allowance[block][np.newaxis, :]
+                ok &= fits[scorer.startup_pref_row[spare_rows]]
             for k, j in enumerate(block.tolist()):
                 if j in banned_by_column:
                     ok[banned_by_column[j], k] = False
             values = np.where(ok, values, -1.0)
             take = min(count, spare_rows.size)
-            # best first, ties by input order: a stable sort on −score within the few above the take-th best
-            top = np.argpartition(-values, take - 1, axis=0)[:take] if take < spare_rows.size else None
-            for k, j in enumerate(block.tolist()):
-                column = values[:, k]
-                rows = (
-                    np.flatnonzero(column >= column[top[:, k]].min())
-                    if top is not None
-                    else np.arange(column.size)
-                )
-                rows = rows[column[rows] > 0]
-                rows = rows[np.argsort(-column[rows], kind="stable")][:count]
-                result[j] = spare_rows[rows].tolist()
+            # the take-th best value per column; every entry at or above it (ties included) is sorted by column,
+            # then best first, then input order — a few entries per column
+            threshold = -np.partition(-values, take - 1, axis=0)[take - 1]
+            rows, cols = np.nonzero((values >= threshold[np.newaxis, :]) & (values > 0))
+            order = np.lexsort((rows, -values[rows, cols], cols))
+            rows, cols = rows[order], cols[order]
+            firsts = np.searchsorted(cols, np.arange(block.size))
+            keep = (np.arange(cols.size) - firsts[cols]) < count
+            for k, i in zip(cols[keep].tolist(), spare_rows[rows[keep]].tolist(), strict=True):
+                result[int(block[k])].append(i)
         return result
 
     def _conflict_report(self) -> list[dict]:

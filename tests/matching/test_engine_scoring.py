@@ -164,9 +164,16 @@ def test_engine_pruned_candidates_keep_applications_fixed_and_top_pairs(monkeypa
     si, cj, all_pairs = session.candidates()
     assert not all_pairs and len(si) < session.scores.size
     pairs = set(zip(si.tolist(), cj.tolist(), strict=True))
-    assert set(session.applications) <= pairs
+    # applications are candidates unless they score below min_score (then no pair is)
+    eligible = {(i, j) for i, j in session.applications if session.scores[i, j] >= problem.min_score}
+    assert eligible and eligible <= pairs
+    assert all(session.scores[i, j] >= problem.min_score for i, j in pairs - set(session.fixed))
     best = session.scores.argmax(axis=0)
-    assert all((int(best[j]), j) in pairs for j in range(len(problem.challenges)))
+    assert all(
+        (int(best[j]), j) in pairs
+        for j in range(len(problem.challenges))
+        if session.scores[best[j], j] >= problem.min_score
+    )
     assert FULL_PAIRS_LIMIT > 100
 
 
