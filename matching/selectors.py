@@ -7,6 +7,11 @@ Which live data a run sees:
   in the run's input summary as left out);
 - applications: submitted or shortlisted ones to those challenges;
 - fixed: every pair accepted in an earlier run; exclusions: every pair rejected in an earlier run (never accepted);
+- preferences: each application's rank by its startup (第1–第3希望) and the municipality's grade (−1 … +1, from its
+  staff's rubric scores; +0.5 when shortlisted without a score), see portal.applications.selectors.municipal_grades;
+- conflicts: the (challenge, startup) pairs kept out by declared conflicts of interest
+  (portal.applications.conflicts.excluded_pairs). An accepted pair stays fixed even if a conflict is declared later:
+  the conflict is then listed in the run's input summary instead (a made match is undone by people, not by a run);
 - embeddings: each challenge's and startup's stored sentence embedding when it is fresh — computed by the current
   model from exactly the text this run scores (its SHA-256 matches) — else none (matching/embeddings.py writes them).
 """
@@ -24,7 +29,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from portal.accounts.models import Organisation
+from portal.applications.conflicts import excluded_pairs
 from portal.applications.models import Application, ApplicationState, TrackRecordEntry
+from portal.applications.selectors import municipal_grades
 from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeOutcome
 
@@ -131,7 +138,10 @@ def run_startups() -> QuerySet[Organisation]:
         .select_related("startup_profile")
         .prefetch_related(
             "startup_profile__themes",
-            Prefetch("startup_profile__track_record", TrackRecordEntry.objects.select_related("theme")),
+            Prefetch(
+                "startup_profile__track_record",
+                TrackRecordEntry.objects.select_related("theme", "local_government"),
+            ),
         )
         .order_by("pk")
     )
@@ -159,19 +169,28 @@ def _startup_item(s: Organisation, capacity: int) -> dict:
         "prefecture_code": s.prefecture_id,
         "capacity": capacity,
         "stage": s.startup_profile.stage or None,
+        # what, where and when as the startup wrote it: the reasons cite the entries in the challenge's themes
         "track_record": [
-            {"themes": [r.theme.name_ja] if r.theme_id else [], "outcome": r.outcome}
+            {
+                "themes": [r.theme.name_ja] if r.theme_id else [],
+                "outcome": r.outcome,
+                "title": r.summary,
+                "municipality": r.local_government.name_ja,
+                "fiscal_year": r.year,
+            }
             for r in s.startup_profile.track_record.all()
         ],
     }
 
 
-def _application_item(a: Application) -> dict:
+def _application_item(a: Application, *, preference: int | None = None, grade: float | None = None) -> dict:
     return {
         "startup": a.startup_id,
         "challenge": a.challenge_id,
         "text": _join(a.approach, a.expected_outcome),
         "shortlisted": a.state == ApplicationState.SHORTLISTED,
+        "preference": preference,
+        "grade": grade,
     }
 
 
@@ -274,6 +293,14 @@ def build_engine_input(
             challenge_id__in=challenge_ids, startup_id__in=startup_ids, state__in=MATCHABLE_APPLICATION_STATES
         ).order_by("pk")
     )
+    grades = municipal_grades(applications)
+    preferences = _preferences(applications)
+    fixed_set = set(fixed)
+    conflicts, conflicts_on_fixed = [], []
+    for c, s, declaration in excluded_pairs(challenges):
+        if s not in startup_ids:
+            continue
+        (conflicts_on_fixed if (c, s) in fixed_set else conflicts).append((c, s, declaration))
 
     data = {
         # fixed pairs may not exceed a capacity: a lowered max_partners never breaks an accepted match
@@ -284,7 +311,14 @@ def build_engine_input(
             _startup_item(s, max(default_capacity - used_elsewhere[s.pk], fixed_per_startup[s.pk], 0))
             for s in startups
         ],
-        "applications": [_application_item(a) for a in applications],
+        "applications": [
+            _application_item(a, preference=preferences.get(a.pk), grade=grades[a.pk]) for a in applications
+        ],
+        # The reason names the declaration only: who declared it and why stay in the portal.
+        "conflicts": [
+            {"startup": s, "challenge": c, "reason": f"利益相反の申告 #{declaration}"}
+            for c, s, declaration in conflicts
+        ],
         "exclusions": [{"startup": s, "challenge": c} for c, s in exclusions],
         "fixed": [{"startup": s, "challenge": c} for c, s in fixed],
         "weights": dict(weights),
@@ -298,6 +332,24 @@ def build_engine_input(
         "applications": len(applications),
         "fixed": len(fixed),
         "exclusions": len(exclusions),
+        "ranked_applications": sum(1 for a in applications if preferences.get(a.pk)),
+        "graded_applications": sum(1 for a in applications if grades[a.pk] is not None),
+        # Both sides' preferences as the run saw them (the applications' ranks and grades change later).
+        "preferences": [
+            {
+                "application": a.pk,
+                "challenge": a.challenge_id,
+                "startup": a.startup_id,
+                "preference": preferences.get(a.pk),
+                "grade": grades[a.pk],
+            }
+            for a in applications
+            if preferences.get(a.pk) or grades[a.pk] is not None
+        ],
+        "conflicts": len(conflicts),
+        "conflicts_on_accepted_pairs": [
+            {"challenge": c, "startup": s, "declaration": d} for c, s, d in conflicts_on_fixed
+        ],
         "embedded_challenges": embedded["challenges"],
         "embedded_startups": embedded["startups"],
         "skipped_startups": [{"id": s.pk, "name": s.name, "why": "no prefecture"} for s in skipped],
@@ -377,8 +429,9 @@ def build_evaluation_input(*, challenge_ids, weights: dict[str, float], default_
     """The engine's input for re-ranking the challenges that have decisions, on the live profiles.
 
     Unlike a run, decided challenges are included (a decision usually closes its challenge), applications in any
-    received state count, and there are no fixed or excluded pairs: only the ranking is evaluated, not the
-    assignment. Startups are those a run would see (active, with a profile and a prefecture).
+    received state count (with both sides' preferences as a run reads them), and there are no fixed, excluded or
+    conflicting pairs: only the ranking is evaluated, not the assignment. Startups are those a run would see
+    (active, with a profile and a prefecture).
     """
     challenges = list(
         ChallengePage.objects.filter(pk__in=list(challenge_ids))
@@ -396,10 +449,14 @@ def build_evaluation_input(*, challenge_ids, weights: dict[str, float], default_
             state__in=EVALUATION_APPLICATION_STATES,
         ).order_by("pk")
     )
+    grades = municipal_grades(applications)
+    preferences = _preferences(applications)
     data = {
         "challenges": [_challenge_item(c, c.max_partners) for c in challenges],
         "startups": [_startup_item(s, default_capacity) for s in startups],
-        "applications": [_application_item(a) for a in applications],
+        "applications": [
+            _application_item(a, preference=preferences.get(a.pk), grade=grades[a.pk]) for a in applications
+        ],
         "exclusions": [],
         "fixed": [],
         "weights": dict(weights),
@@ -431,6 +488,25 @@ def stored_rankings(run: MatchRun) -> dict[int, list[int]]:
     for challenge_id, startup_id in rows.values_list("challenge_id", "startup_id"):
         rankings.setdefault(challenge_id, []).append(startup_id)
     return rankings
+
+
+def _preferences(applications: list[Application]) -> dict[int, int]:
+    """application id → the startup's rank (1–3) for the engine, one application per rank and startup.
+
+    Ranks are held per round; a run may span two rounds (a challenge of last year still undecided), where a startup
+    can hold each rank twice. The engine takes each rank once per startup: the latest round's application keeps it.
+    """
+    ranked = sorted(
+        (a for a in applications if a.preference),
+        key=lambda a: (-(a.preference_year or 0), a.pk),
+    )
+    taken: set[tuple[int, int]] = set()
+    result = {}
+    for a in ranked:
+        if (a.startup_id, a.preference) not in taken:
+            taken.add((a.startup_id, a.preference))
+            result[a.pk] = a.preference
+    return result
 
 
 # --------------------------------------------------------------------------------------------- runs and proposals
