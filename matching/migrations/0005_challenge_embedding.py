@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('challenges', '0005_moderation_names_japanese'),
-        ('matching', '0002_proposal_reason_en'),
+        ('matching', '0004_proposal_explanation_alternate'),
     ]
 
     operations = [
