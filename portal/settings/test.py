@@ -19,6 +19,8 @@ CHALLENGES_CACHE_SECONDS = 0
 PROGRAMME_RESULTS_CACHE_SECONDS = 0
 # Tests that find an empty index on purpose would otherwise rebuild it in the request (immediate task backend).
 SEARCH_AUTO_REBUILD_SECONDS = 0
+# The embedding model (1–6 s to load) stays out of the suite; tests of the embeddings turn it on with `settings`.
+MATCHING_EMBEDDINGS = False
 # Limits far above what any test sends; tests of the limits lower them with the `settings` fixture.
 RATE_LIMIT_SIGNUP = RATE_LIMIT_APPLICATION = RATE_LIMIT_SEARCH = "100000/m"
 
