@@ -230,6 +230,12 @@ class ResendVerificationForm(forms.Form):
     )
 
 
+class EmailOnlyForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
 def locked_error(lock: throttle.Lock) -> ValidationError:
     return ValidationError(
         _(

@@ -259,3 +259,22 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+
+class LoginUnlock(models.Model):
+    """A one-time link e-mailed to an account's owner to lift the failed-login lock (portal/accounts/throttle.py).
+
+    The link carries a signed, expiring token of this row's id; `used_at` makes it single use.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login unlock link")
+        verbose_name_plural = _("login unlock links")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

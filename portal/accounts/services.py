@@ -26,12 +26,13 @@ from portal.core.audit import record
 from portal.geo.codes import normalise_digits
 from portal.geo.models import Prefecture
 
-from . import permissions
-from .models import Consent, Invitation, Membership, Organisation, StartupProfile, User
+from . import permissions, throttle
+from .models import Consent, Invitation, LoginUnlock, Membership, Organisation, StartupProfile, User
 from .roles import group_for_organisation
 
 EMAIL_VERIFY_SALT = "xact.accounts.email-verify"
 INVITATION_SALT = "xact.accounts.invitation"
+LOGIN_UNLOCK_SALT = "xact.accounts.login-unlock"
 
 
 class TokenExpired(Exception):
@@ -442,3 +443,58 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["preferred_language"])
         _sync_admin_language(user)
         record(actor=user, action="accounts.language_changed", obj=user, language=language)
+
+
+# ---------------------------------------------------------------------------------------------- login unlock
+
+
+def login_unlock_request(*, email: str, base_url: str | None = None, request=None) -> None:
+    """Mail the owner of `email` a one-time link that lifts the failed-login lock; silent if there is no such
+    active account (the same answer either way: no account enumeration)."""
+    user = User.objects.filter(email__iexact=throttle.normalise_email(email), is_active=True).first()
+    if user is None:
+        return
+    with transaction.atomic():
+        unlock = LoginUnlock(user=user)
+        unlock.full_clean()
+        unlock.save()
+        record(actor=None, action="accounts.login_unlock_sent", obj=user, request=request)
+    token = signing.TimestampSigner(salt=LOGIN_UNLOCK_SALT).sign(str(unlock.pk))
+    with translation.override(user.preferred_language):
+        path = reverse("accounts:login_unlock", kwargs={"token": token})
+    _send(
+        to=user.email,
+        language=user.preferred_language,
+        subject_template="accounts/email/login_unlock_subject.txt",
+        body_template="accounts/email/login_unlock_body.txt",
+        context={
+            "user": user,
+            "url": _absolute(base_url, path),
+            "minutes": settings.LOGIN_UNLOCK_MAX_AGE // 60,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
+
+
+def login_unlock_check(*, token: str) -> LoginUnlock:
+    """The unused unlock a link points to. Raises TokenExpired or TokenInvalid (also when already used)."""
+    pk = _unverify_token(token, salt=LOGIN_UNLOCK_SALT, max_age=settings.LOGIN_UNLOCK_MAX_AGE)
+    unlock = LoginUnlock.objects.select_related("user").filter(pk=pk, used_at__isnull=True).first()
+    if unlock is None:
+        raise TokenInvalid
+    return unlock
+
+
+def login_unlock_use(*, token: str, request=None) -> User:
+    """Follow an unlock link: once only. Clears the account's failed-login ceiling and its count from this address.
+
+    The view then gives this browser a signed cookie that exempts it from the per-account ceiling.
+    """
+    unlock = login_unlock_check(token=token)
+    with transaction.atomic():
+        # The conditional update is the single-use guarantee: of two concurrent uses one updates the row.
+        if not LoginUnlock.objects.filter(pk=unlock.pk, used_at__isnull=True).update(used_at=timezone.now()):
+            raise TokenInvalid
+        record(actor=None, action="accounts.login_unlocked", obj=unlock.user, request=request)
+    throttle.forget_account(unlock.user.email, request)
+    return unlock.user

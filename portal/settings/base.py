@@ -147,6 +147,20 @@ LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
 LOGIN_THROTTLE_WINDOW_S = int(os.environ.get("LOGIN_THROTTLE_WINDOW_S", "900"))
 # Per IP the limit is higher: many people share one office or municipal network address.
 LOGIN_THROTTLE_IP_FAILURES = int(os.environ.get("LOGIN_THROTTLE_IP_FAILURES", str(4 * LOGIN_THROTTLE_FAILURES)))
+# Per account over all addresses: the ceiling that slows guessing spread over many addresses. Past it the account is
+# locked everywhere except in a browser that followed the owner's one-time unlock link (e-mailed on request).
+LOGIN_THROTTLE_ACCOUNT_FAILURES = int(
+    os.environ.get("LOGIN_THROTTLE_ACCOUNT_FAILURES", str(10 * LOGIN_THROTTLE_FAILURES))
+)
+LOGIN_UNLOCK_MAX_AGE = int(os.environ.get("LOGIN_UNLOCK_MAX_AGE", str(60 * 60)))  # the e-mailed link: one hour
+LOGIN_UNLOCK_COOKIE_AGE = int(os.environ.get("LOGIN_UNLOCK_COOKIE_AGE", str(60 * 60 * 24 * 30)))
+RATE_LIMIT_LOGIN_UNLOCK = os.environ.get("RATE_LIMIT_LOGIN_UNLOCK", "5/h")  # unlock mails per address and per account
+
+# Behind a reverse proxy: whose X-Forwarded-For to believe (portal/core/clientip.py). Either the proxies' addresses
+# or networks (comma-separated, CIDR allowed), or the number of proxies in front of the application. Neither set:
+# the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Headers and cookies in every environment (production adds HTTPS-only cookies, HSTS and the SSL redirect).
 # The policies themselves: portal/core/security.py and docs/security.md.

@@ -20,7 +20,7 @@ PROGRAMME_RESULTS_CACHE_SECONDS = 0
 # Tests that find an empty index on purpose would otherwise rebuild it in the request (immediate task backend).
 SEARCH_AUTO_REBUILD_SECONDS = 0
 # Limits far above what any test sends; tests of the limits lower them with the `settings` fixture.
-RATE_LIMIT_SIGNUP = RATE_LIMIT_APPLICATION = RATE_LIMIT_SEARCH = "100000/m"
+RATE_LIMIT_SIGNUP = RATE_LIMIT_APPLICATION = RATE_LIMIT_SEARCH = RATE_LIMIT_LOGIN_UNLOCK = "100000/m"
 
 _tmp = Path(tempfile.mkdtemp(prefix="xact-test-"))
 MEDIA_ROOT = _tmp / "media"

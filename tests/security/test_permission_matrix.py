@@ -71,6 +71,8 @@ wagtail_serve                                  page-ch-X-draft  GET     404     
 accounts:login                                 -                GET     ok      redir   redir   redir   redir   redir
 accounts:logout                                -                POST    redir   redir   redir   redir   redir   redir
 accounts:after_login                           -                GET     login   redir   redir   home    home    home
+accounts:login_unlock_request                  -                GET     ok      ok      ok      ok      ok      ok
+accounts:login_unlock                          token            GET     400     400     400     400     400     400
 accounts:register                              -                GET     ok      redir   redir   home    home    home
 accounts:register_done                         -                GET     ok      ok      ok      ok      ok      ok
 accounts:resend_verification                   -                GET     ok      ok      ok      ok      ok      ok
