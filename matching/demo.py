@@ -17,7 +17,7 @@ from .models import MatchRun
 
 DEMO_RUNS = [
     {},
-    {"weights": {"text": 0.5, "applied": 0.1}, "travel_budget_yen": 600_000},
+    {"weights": {"text": 0.5, "preference": 0.1}, "travel_budget_yen": 600_000},
 ]
 
 

@@ -28,7 +28,7 @@ FACTOR_LABELS = {
     "travel": _("travel cost"),
     "track_record": _("track record"),
     "stage": _("stage fit"),
-    "applied": _("applied / shortlisted"),
+    "preference": _("applied / shortlisted"),
 }
 
 DEFAULT_TOP_K = 5

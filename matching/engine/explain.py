@@ -17,7 +17,7 @@ FACTOR_NAMES = {
         "travel": "旅費",
         "track_record": "実績",
         "stage": "ステージ",
-        "applied": "応募",
+        "preference": "応募",
     },
     "en": {
         "text": "text",
@@ -25,7 +25,7 @@ FACTOR_NAMES = {
         "travel": "travel",
         "track_record": "track record",
         "stage": "stage",
-        "applied": "application",
+        "preference": "application",
     },
 }
 

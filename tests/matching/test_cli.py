@@ -76,7 +76,7 @@ PROBLEM = {
         "travel": 0.1,
         "track_record": 0.15,
         "stage": 0.05,
-        "applied": 0.15,
+        "preference": 0.15,
     },
     "travel_budget_yen": None,
     "top_k": 3,
@@ -119,7 +119,7 @@ def test_cli_writes_the_output_document(tmp_path):
         "reason",
     }
     assert proposal["rank"] == 1 and proposal["assigned"] is True
-    assert set(proposal["factors"]) == {"text", "themes", "travel", "track_record", "stage", "applied"}
+    assert set(proposal["factors"]) == {"text", "themes", "travel", "track_record", "stage", "preference"}
     for factor in proposal["factors"].values():
         assert 0 <= factor["value"] <= 1
         assert factor["contribution"] == pytest.approx(factor["value"] * factor["weight"], abs=1e-5)
@@ -236,6 +236,85 @@ def test_cli_budget_and_exclusion_reasons(tmp_path):
             ),
             "fixed: the fixed pairs alone cost",
         ),
+        # the factor formerly called 'applied' is 'preference'; the old name is refused, not ignored
+        (lambda d: d["weights"].__setitem__("applied", 0.1), "weights: unknown key(s) 'applied'"),
+        (
+            lambda d: d.update(conflicts=[{"startup": "snowlogi", "challenge": "c-9", "reason": "役員兼任"}]),
+            'conflicts[0] (startup "snowlogi", challenge "c-9"): unknown challenge',
+        ),
+        (
+            lambda d: d.update(conflicts=[{"startup": "s-1", "challenge": "sapporo-snow"}]),
+            'conflicts[0] (startup "s-1", challenge "sapporo-snow"): unknown startup',
+        ),
+        (
+            lambda d: d.update(conflicts=[{"startup": "snowlogi", "challenge": "sapporo-snow", "reason": 3}]),
+            'conflicts[0] (startup "snowlogi", challenge "sapporo-snow"): reason must be a string',
+        ),
+        (
+            lambda d: d.update(conflicts=[{"startup": "snowlogi", "reason": "x"}]),
+            "conflicts[0] (startup \"snowlogi\"): missing key(s) 'challenge'",
+        ),
+        (
+            lambda d: d.update(
+                conflicts=[
+                    {"startup": "generic", "challenge": "sapporo-snow", "reason": "親会社が同じ"},
+                    {"startup": "generic", "challenge": "sapporo-snow", "reason": "again"},
+                ]
+            ),
+            'conflicts[1] (startup "generic", challenge "sapporo-snow"): the same pair is already declared at'
+            " conflicts[0]",
+        ),
+        (
+            lambda d: d.update(
+                fixed=[{"startup": "generic", "challenge": "sapporo-snow"}],
+                conflicts=[{"startup": "generic", "challenge": "sapporo-snow", "reason": "親会社が同じ"}],
+            ),
+            'fixed[0]: startup "generic" / challenge "sapporo-snow" is also declared a conflict of interest'
+            " (conflicts[0])",
+        ),
+        (
+            lambda d: d["applications"][0].__setitem__("preference", 4),
+            "applications[0]: preference must be 1, 2, 3 or null, got 4",
+        ),
+        (
+            lambda d: d["applications"][0].__setitem__("preference", True),
+            "applications[0]: preference must be 1, 2, 3 or null, got True",
+        ),
+        (
+            lambda d: (
+                d["applications"].extend(
+                    [
+                        {"startup": "generic", "challenge": "kakogawa-watch", "preference": 2},
+                        {"startup": "mimamori", "challenge": "kakogawa-watch", "preference": 1},
+                        {"startup": "snowlogi", "challenge": "sapporo-snow", "preference": 2},
+                    ]
+                )
+                or d["applications"][0].__setitem__("preference", 2)
+            ),
+            'applications[1]: startup "generic" gives preference 2 to challenge "kakogawa-watch" and to challenge'
+            ' "sapporo-snow" (applications[0])',
+        ),
+        (
+            lambda d: d["applications"][0].__setitem__("grade", 1.5),
+            "applications[0]: grade must be from -1 to 1, got 1.5",
+        ),
+        (
+            lambda d: d["applications"][0].__setitem__("grade", "A"),
+            "applications[0]: grade must be a number from -1 to 1 or null, got 'A'",
+        ),
+        (lambda d: d.update(min_score=1.2), "input: min_score must be from 0 to 1, got 1.2"),
+        (lambda d: d.update(min_score="0.3"), "input: min_score must be a number from 0 to 1, got '0.3'"),
+        (lambda d: d.update(floor="yes"), "input: floor must be true or false, got 'yes'"),
+        (lambda d: d.update(alternates=-1), "input: alternates must be ≥ 0, got -1"),
+        (lambda d: d.update(alternates=1.5), "input: alternates must be an integer, got 1.5"),
+        (
+            lambda d: d["startups"][0]["track_record"][0].__setitem__("fiscal_year", "H29"),
+            "startups[0] (id \"snowlogi\").track_record[0]: fiscal_year must be an integer, got 'H29'",
+        ),
+        (
+            lambda d: d["startups"][0]["track_record"][0].__setitem__("municipality", 7),
+            'startups[0] (id "snowlogi").track_record[0]: municipality must be a string, got 7',
+        ),
     ],
 )
 def test_cli_bad_input_exits_2_naming_the_item(tmp_path, capsys, mutate, message):
@@ -275,3 +354,39 @@ def test_cli_code_missing_from_geo_data_exits_2(tmp_path):
         "challenges[1] (id \"kakogawa-watch\"): municipality_code '019992' is not in the geo data"
         in process.stderr
     )
+
+
+def test_cli_input_loads_preferences_grades_conflicts_and_policy_keys():
+    """The new keys of the input format reach the Problem: the startup's preference and the municipality's grade per
+    application, track-record details, declared conflicts, min_score, floor and alternates (defaults when absent)."""
+    from matching.engine import Conflict, load_problem
+    from matching.engine.problem import DEFAULT_MIN_SCORE
+
+    data = copy.deepcopy(PROBLEM)
+    default = load_problem(data)
+    assert (default.min_score, default.floor, default.alternates, default.conflicts) == (
+        DEFAULT_MIN_SCORE,
+        True,
+        2,
+        (),
+    )
+    assert default.applications[0].preference is None and default.applications[0].grade is None
+    data["applications"][0].update(preference=1, grade=-0.5)
+    data["applications"].append(
+        {"startup": "generic", "challenge": "kakogawa-watch", "preference": 2, "grade": 1}
+    )
+    data["startups"][0]["track_record"][0].update(
+        title="除雪車GPS実証", municipality="札幌市", fiscal_year=2017
+    )
+    data.update(
+        conflicts=[{"startup": "mimamori", "challenge": "kakogawa-watch", "reason": "代表者が市の委員"}],
+        min_score=0,
+        floor=False,
+        alternates=0,
+    )
+    problem = load_problem(data)
+    assert [(a.preference, a.grade) for a in problem.applications] == [(1, -0.5), (2, 1.0)]
+    record = problem.startups[0].track_record[0]
+    assert (record.title, record.municipality, record.fiscal_year) == ("除雪車GPS実証", "札幌市", 2017)
+    assert problem.conflicts == (Conflict("mimamori", "kakogawa-watch", "代表者が市の委員"),)
+    assert (problem.min_score, problem.floor, problem.alternates) == (0.0, False, 0)

@@ -105,7 +105,7 @@ def test_engine_factors_are_in_unit_interval_and_weights_combine_them():
     assert np.allclose(session.scorer.combine(factors), session.scores[si, cj], atol=1e-5)
 
 
-def test_engine_track_record_stage_and_application_move_the_score():
+def test_engine_track_record_stage_and_preferences_move_the_score():
     base = copy.deepcopy(PROBLEM)
     base["applications"] = []
     for startup in base["startups"]:
@@ -113,23 +113,22 @@ def test_engine_track_record_stage_and_application_move_the_score():
         startup["stage"] = None
     first = MatchSession(load_problem(base), travel_model=FlatTravel())
     i, j = 1, 1  # mimamori × kakogawa-watch
-    before = float(first.scores[i, j])
+    before = first.scorer.pair_factors(np.array([i]), np.array([j]))
+    assert before["track_record"][0] == 0 and before["preference"][0] == 0
 
     richer = copy.deepcopy(base)
     richer["startups"][1]["track_record"] = [{"themes": ["見守り"], "outcome": "deployment"}]
     richer["startups"][1]["stage"] = "growth"
     richer["applications"] = [
-        {"startup": "mimamori", "challenge": "kakogawa-watch", "text": "", "shortlisted": True}
+        {"startup": "mimamori", "challenge": "kakogawa-watch", "text": "", "preference": 1, "grade": 1.0}
     ]
     second = MatchSession(load_problem(richer), travel_model=FlatTravel())
     factors = second.scorer.pair_factors(np.array([i]), np.array([j]))
     assert factors["track_record"][0] == pytest.approx(1.0)
-    assert factors["applied"][0] == pytest.approx(1.0)
-    weights = second.scorer.weights
-    expected = (
-        before + weights["track_record"] + weights["applied"]
-    )  # stage: unknown 0.5 vs (growth, unknown) 0.5
-    assert float(second.scores[i, j]) == pytest.approx(expected, abs=1e-5)
+    assert factors["preference"][0] == pytest.approx(1.0)  # first choice and the municipality's top grade
+    assert factors["stage"][0] == before["stage"][0]  # (growth, unknown) is 0.5 like (unknown, unknown)
+    assert float(second.scores[i, j]) == pytest.approx(float(second.scorer.combine(factors)[0]), abs=1e-6)
+    assert float(second.scores[i, j]) > float(first.scores[i, j])
 
 
 def test_engine_rescoring_one_startup_matches_a_fresh_computation():

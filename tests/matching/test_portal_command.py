@@ -46,7 +46,7 @@ def test_run_matching_runs_with_weights_and_budget_and_draws_progress(world):
         (["--weights", "text"], "expected name=value"),
         (["--weights", "text=abc"], "must be a number"),
         (["--weights", "txt=0.4"], "Unknown factor"),
-        (["--weights", "text=0,themes=0,travel=0,track_record=0,stage=0,applied=0"], "positive"),
+        (["--weights", "text=0,themes=0,travel=0,track_record=0,stage=0,preference=0"], "positive"),
         (["--top-k", "0"], "top_k: "),
     ],
 )

@@ -189,7 +189,7 @@ def test_comparison_shows_what_changed_with_the_weights(client, world):
     first = services.match_run_execute(
         run=services.match_run_create(
             actor=world.ministry_user,
-            weights={"text": 0, "themes": 0, "travel": 0, "track_record": 0, "stage": 0, "applied": 1},
+            weights={"text": 0, "themes": 0, "travel": 0, "track_record": 0, "stage": 0, "preference": 1},
         )
     )
     assert (
@@ -209,9 +209,9 @@ def test_comparison_shows_what_changed_with_the_weights(client, world):
     response = client.get(reverse("matching_admin:compare", args=[second.pk]))
     assert response.status_code == 200
     comparison = response.context["comparison"]
-    assert ("text", 0.0, 0.35) in comparison.weights and ("applied", 1.0, 0.15) in comparison.weights
+    assert ("text", 0.0, 0.60) in comparison.weights and ("preference", 1.0, 0.15) in comparison.weights
     new = [(m.challenge_id, m.startup_id) for m in comparison.new_assigned]
-    # challenge y had no applicant, so nobody scored above 0 there with 'applied' alone
+    # challenge y had no applicant, so nobody scored above 0 there with 'preference' alone
     assert new == [(world.challenge_x.pk, world.snow.pk), (world.challenge_y.pk, world.medical.pk)]
     assert (world.challenge_x.pk, world.medical.pk) in [
         (m.challenge_id, m.startup_id) for m in comparison.dropped_assigned
