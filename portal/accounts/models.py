@@ -278,3 +278,24 @@ class LoginUnlock(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EmailChange(models.Model):
+    """A requested change of a user's e-mail address. It applies only when the link mailed to the new address is
+    followed (the token is a signed id of this row); the old address is told at request and at change."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    new_email = models.EmailField(_("new e-mail address"))
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail address change")
+        verbose_name_plural = _("e-mail address changes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.new_email}"

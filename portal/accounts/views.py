@@ -21,9 +21,11 @@ from portal.core.ratelimit import rate_limited
 
 from . import permissions, selectors, services, throttle
 from .forms import (
+    EmailChangeForm,
     EmailOnlyForm,
     InvitationAcceptForm,
     LoginForm,
+    PasswordResetForm,
     RegistrationForm,
     ResendVerificationForm,
 )
@@ -267,6 +269,7 @@ def invitation_accept(request, token: str):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm  # rate-limited per address and per account, with the same answer
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -300,3 +303,48 @@ def mypage(request):
     if organisation is not None and organisation.is_startup:
         context["completeness"] = selectors.startup_profile_completeness(organisation)
     return render(request, "accounts/mypage.html", context)
+
+
+# ---------------------------------------------------------------------------------------------- the account page
+
+
+@login_required
+def account(request):
+    """The signed-in user's own account: e-mail address (changed only through a link to the new address)."""
+    form = EmailChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.email_change_request(
+                user=request.user,
+                new_email=form.cleaned_data["new_email"],
+                actor=request.user,
+                base_url=_base_url(request),
+                request=request,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "We have sent a link to the new address. Your e-mail address changes when you open it; "
+                    "until then you log in with the current one."
+                ),
+            )
+            return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "pending": selectors.email_change_pending(request.user)},
+    )
+
+
+def email_change_confirm(request, token: str):
+    try:
+        user = services.email_change_confirm(token=token, request=request)
+    except services.TokenExpired:
+        return render(request, "accounts/link_refused.html", {"reason": "email_change_expired"}, status=400)
+    except services.TokenInvalid:
+        return render(request, "accounts/link_refused.html", {"reason": "email_change_invalid"}, status=400)
+    messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": user.email})
+    return redirect("accounts:account" if request.user.is_authenticated else "accounts:login")

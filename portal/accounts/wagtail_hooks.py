@@ -26,6 +26,7 @@ from portal.core.audit import record
 from . import permissions, services
 from .admin_forms import InvitationAdminForm, MembershipAdminForm, OrganisationAdminForm
 from .audit_log import AuditLogView
+from .filters import OrganisationFilterSet
 from .models import Invitation, Membership, Organisation
 
 
@@ -102,7 +103,7 @@ class OrganisationViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewS
     edit_view_class = OrganisationEditView
     add_view_class = OrganisationCreateView
     list_display = ["name", "kind", "local_government", "prefecture", "is_active"]
-    list_filter = ["kind", "prefecture", "is_active"]
+    filterset_class = OrganisationFilterSet
     search_fields = ["name", "name_kana", "name_en", "slug"]
     inspect_view_enabled = True
     copy_view_enabled = False

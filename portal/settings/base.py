@@ -155,6 +155,11 @@ LOGIN_THROTTLE_ACCOUNT_FAILURES = int(
 LOGIN_UNLOCK_MAX_AGE = int(os.environ.get("LOGIN_UNLOCK_MAX_AGE", str(60 * 60)))  # the e-mailed link: one hour
 LOGIN_UNLOCK_COOKIE_AGE = int(os.environ.get("LOGIN_UNLOCK_COOKIE_AGE", str(60 * 60 * 24 * 30)))
 RATE_LIMIT_LOGIN_UNLOCK = os.environ.get("RATE_LIMIT_LOGIN_UNLOCK", "5/h")  # unlock mails per address and per account
+# Password reset mails per client address and per account; "someone tried to sign up with your address" mails per
+# account. Over a limit nothing is sent and the answer stays the same.
+RATE_LIMIT_PASSWORD_RESET = os.environ.get("RATE_LIMIT_PASSWORD_RESET", "10/h")
+RATE_LIMIT_PASSWORD_RESET_ACCOUNT = os.environ.get("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", "3/h")
+RATE_LIMIT_SIGNUP_EXISTING = os.environ.get("RATE_LIMIT_SIGNUP_EXISTING", "3/h")
 
 # Behind a reverse proxy: whose X-Forwarded-For to believe (portal/core/clientip.py). Either the proxies' addresses
 # or networks (comma-separated, CIDR allowed), or the number of proxies in front of the application. Neither set:
@@ -239,6 +244,10 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's login shows the same throttling and verification messages as the site's.
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.accounts.forms.AdminLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "portal.accounts.forms.AdminPasswordResetForm"
+# An e-mail address changes only through a link to the new address (the site's account page, /accounts/account/;
+# in the admin's user screens for superusers): the admin's own account settings do not offer it.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "xlsx"]
 # Documents are always streamed by Django's /documents/<id>/<name> view, which refuses a municipality's unpublished
 # document to others (portal/accounts/wagtail_hooks.py); never a redirect to the file's storage URL. The web server

@@ -357,6 +357,12 @@ def test_password_reset_and_resend_verification(land, data):
 
 
 @FUZZ
+@given(data=fields({"new_email": "moved@snow.example.jp", "password": factories.PASSWORD}))
+def test_email_change(land, data):
+    submit(land.snow_user, reverse("accounts:account"), data)
+
+
+@FUZZ
 @given(data=fields({"language": "en", "next": "/"}))
 def test_language_switch(land, data):
     submit(land.snow_user, reverse("set_language"), data)
@@ -372,7 +378,8 @@ def test_links_with_tokens(land, value, other):
     client = Client()
     quoted, quoted_other = _quote(value).replace("%2F", "-"), _quote(other).replace("%2F", "-")
     for path in (f"/accounts/verify/{quoted}/", f"/accounts/invitation/{quoted}/",
-                 f"/accounts/password-reset/{quoted}/{quoted_other}/", f"/accounts/login/unlock/{quoted}/"):
+                 f"/accounts/password-reset/{quoted}/{quoted_other}/", f"/accounts/login/unlock/{quoted}/",
+                 f"/accounts/account/email/{quoted}/"):
         with rolled_back():
             _checked(client.get(path))
 

@@ -73,6 +73,8 @@ accounts:logout                                -                POST    redir   
 accounts:after_login                           -                GET     login   redir   redir   home    home    home
 accounts:login_unlock_request                  -                GET     ok      ok      ok      ok      ok      ok
 accounts:login_unlock                          token            GET     400     400     400     400     400     400
+accounts:account                               -                GET     login   ok      ok      ok      ok      ok
+accounts:email_change_confirm                  token            GET     400     400     400     400     400     400
 accounts:register                              -                GET     ok      redir   redir   home    home    home
 accounts:register_done                         -                GET     ok      ok      ok      ok      ok      ok
 accounts:resend_verification                   -                GET     ok      ok      ok      ok      ok      ok
