@@ -358,3 +358,12 @@ class EmailChangeForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("The password is not correct."), code="wrong_password")
         return password
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
+    )

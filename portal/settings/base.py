@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    # Two-factor authentication (portal/accounts/two_factor.py): TOTP authenticators and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this session pass a second factor (django-otp); then ours sends users who need
+    # one to set it up or enter a code before any page (portal/accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A lost database connection: a 503 page in the user's language instead of a 500 (portal/core/middleware.py).
@@ -160,6 +168,11 @@ RATE_LIMIT_LOGIN_UNLOCK = os.environ.get("RATE_LIMIT_LOGIN_UNLOCK", "5/h")  # un
 RATE_LIMIT_PASSWORD_RESET = os.environ.get("RATE_LIMIT_PASSWORD_RESET", "10/h")
 RATE_LIMIT_PASSWORD_RESET_ACCOUNT = os.environ.get("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", "3/h")
 RATE_LIMIT_SIGNUP_EXISTING = os.environ.get("RATE_LIMIT_SIGNUP_EXISTING", "3/h")
+
+# Two-factor authentication: required for ministry staff (they approve money and decide matches); opt-in for others.
+XACT_2FA_REQUIRED_FOR_MINISTRY = env_bool("XACT_2FA_REQUIRED_FOR_MINISTRY", True)
+OTP_TOTP_ISSUER = "StartupXAct"
+RATE_LIMIT_TWO_FACTOR = os.environ.get("RATE_LIMIT_TWO_FACTOR", "5/900")  # codes tried per user
 
 # Behind a reverse proxy: whose X-Forwarded-For to believe (portal/core/clientip.py). Either the proxies' addresses
 # or networks (comma-separated, CIDR allowed), or the number of proxies in front of the application. Neither set:

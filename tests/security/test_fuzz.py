@@ -363,6 +363,13 @@ def test_email_change(land, data):
 
 
 @FUZZ
+@given(data=fields({"code": "123456", "next": "/admin/"}))
+def test_two_factor_setup_and_verify(land, data):
+    submit(land.snow_user, reverse("accounts:two_factor_setup"), data)
+    submit(land.snow_user, reverse("accounts:two_factor_verify"), data)
+
+
+@FUZZ
 @given(data=fields({"language": "en", "next": "/"}))
 def test_language_switch(land, data):
     submit(land.snow_user, reverse("set_language"), data)
