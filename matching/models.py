@@ -20,6 +20,7 @@ from portal.applications.models import Application
 from portal.challenges.models import ChallengePage
 
 from .engine import DEFAULT_WEIGHTS, FACTORS
+from .presentation import ExplanationView, explanation_view
 
 # The engine's factor names with labels people read (the bars on the review screens).
 FACTOR_LABELS = {
@@ -28,7 +29,7 @@ FACTOR_LABELS = {
     "travel": _("travel cost"),
     "track_record": _("track record"),
     "stage": _("stage fit"),
-    "preference": _("applied / shortlisted"),
+    "preference": _("both sides' preferences"),
 }
 
 DEFAULT_TOP_K = 5
@@ -170,6 +171,13 @@ class MatchProposal(models.Model):
     keywords = models.JSONField(_("shared words"), default=list, blank=True)
     reason = models.TextField(_("reason"))  # Japanese, the programme's language
     reason_en = models.TextField(_("reason (English)"), blank=True)
+    # The facts the reasons are written from (matching.engine.explain): requirement ↔ capability words, the closest
+    # sentences, track record, both sides' preferences, a conflict, the alternatives considered or why it lost.
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    # 1, 2, … when the engine named this startup the challenge's first, second … alternate (補欠).
+    alternate = models.PositiveSmallIntegerField(
+        _("alternate"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     review_status = models.CharField(
         _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PROPOSED, db_index=True
     )
@@ -209,6 +217,11 @@ class MatchProposal(models.Model):
         if get_language() == "en" and self.reason_en:
             return self.reason_en
         return self.reason
+
+    @property
+    def explained(self) -> ExplanationView:
+        """The explanation's parts in the reader's language (pairs, track record, preferences, alternatives…)."""
+        return explanation_view(self.explanation)
 
     @property
     def is_scouted(self) -> bool:

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from portal.geo.codes import is_valid_lg_code, normalise_digits
 
 CHALLENGE_STAGES = ("idea", "poc", "product")
@@ -31,6 +33,7 @@ DEFAULT_WEIGHTS = {
     "preference": 0.15,
 }
 DEFAULT_TOP_K = 5
+EMBEDDING_DIMENSIONS = 384  # multilingual-e5-small (embedding.py)
 # No pair scoring below this is assigned or proposed as an alternate (fixed pairs are kept regardless).
 DEFAULT_MIN_SCORE = 0.30
 DEFAULT_ALTERNATES = 2  # named stand-ins per challenge
@@ -60,6 +63,8 @@ class Challenge:
     max_partners: int = 1
     budget_yen: int | None = None
     stage: str | None = None
+    # sentence embedding of the challenge's text (unit length, float32), computed when it was saved; None = none
+    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ class Startup:
     capacity: int = 2
     stage: str | None = None
     track_record: tuple[TrackRecord, ...] = ()
+    # sentence embedding of the startup's text (unit length, float32), computed when it was saved; None = none
+    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,7 @@ _TOP_KEYS = {
     "alternates",
 }
 _CHALLENGE_KEYS = {
+    "embedding",
     "id",
     "title",
     "description",
@@ -162,6 +170,7 @@ _CHALLENGE_KEYS = {
     "stage",
 }
 _STARTUP_KEYS = {
+    "embedding",
     "id",
     "name",
     "description",
@@ -288,6 +297,7 @@ def _load_challenge(item: Any, position: int) -> Challenge:
         max_partners=_integer(item.get("max_partners", 1), where, "max_partners", minimum=0),
         budget_yen=_integer(item.get("budget_yen"), where, "budget_yen", minimum=0, nullable=True),
         stage=_choice(item.get("stage"), where, "stage", CHALLENGE_STAGES),
+        embedding=_embedding(item.get("embedding"), where),
     )
 
 
@@ -307,6 +317,21 @@ def _load_record(item: Any, where: str) -> TrackRecord:
         municipality=_text(item.get("municipality"), where, "municipality"),
         fiscal_year=fiscal_year,
     )
+
+
+def _embedding(value: Any, where: str) -> np.ndarray | None:
+    """An optional sentence embedding: a list of EMBEDDING_DIMENSIONS finite numbers, stored unit length."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != EMBEDDING_DIMENSIONS:
+        raise ProblemError(f"{where}: embedding must be a list of {EMBEDDING_DIMENSIONS} numbers or null")
+    if not set(map(type, value)) <= {int, float}:  # no strings, no booleans (C-speed check of 384 items)
+        raise ProblemError(f"{where}: embedding must contain numbers only")
+    vector = np.asarray(value, dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    if not np.isfinite(vector).all() or norm == 0:
+        raise ProblemError(f"{where}: embedding must be finite and not all zero")
+    return vector / np.float32(norm)
 
 
 def _load_startup(item: Any, position: int) -> Startup:
@@ -334,6 +359,7 @@ def _load_startup(item: Any, position: int) -> Startup:
         track_record=tuple(
             _load_record(record, f"{where}.track_record[{index}]") for index, record in enumerate(records)
         ),
+        embedding=_embedding(item.get("embedding"), where),
     )
 
 

@@ -23,7 +23,15 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .problem import CHALLENGE_STAGES, FACTORS, STARTUP_STAGES, Problem, ProblemError, Startup
+from .problem import (
+    CHALLENGE_STAGES,
+    EMBEDDING_DIMENSIONS,
+    FACTORS,
+    STARTUP_STAGES,
+    Problem,
+    ProblemError,
+    Startup,
+)
 from .semantic import SemanticText
 from .text import rowwise_dot
 from .travel import TravelModel, default_travel_model, travel_value
@@ -32,6 +40,7 @@ from .vectors import WordVectors
 OUTCOME_WEIGHT = {"poc": 0.5, "contract": 0.8, "deployment": 1.0}
 RANK_VALUE = {1: 1.0, 2: 0.8, 3: 0.6, None: 0.5}  # the startup's own ranking of its applications
 SHORTLISTED_GRADE = 0.5  # a shortlisted applicant that the municipality did not grade
+SENTENCE_WEIGHT = 0.8  # share of the sentence embedding in the text factor where both texts have one (docs/matching.md)
 # rows: startup stage seed, early, growth, established, unknown; columns: challenge stage idea, poc, product, unknown
 STAGE_FIT = np.array(
     [
@@ -103,6 +112,10 @@ class Scorer:
             self.text[rows] = self.semantic.raw(rows)
         self.semantic.calibrate(self.text)
         self.text = self.semantic.calibrated(self.text)
+        self._set_embeddings()
+        for start in range(0, ns, step):
+            rows = np.arange(start, min(ns, start + step))
+            self.text[rows] = self._blend(rows, self.text[rows])
         self.applications_by_startup: dict[int, list[int]] = {}
         for row, application in enumerate(problem.applications):
             self.applications_by_startup.setdefault(self.startup_index[application.startup], []).append(row)
@@ -154,6 +167,36 @@ class Scorer:
         # applications: both sides' preferences
         si, cj, values = self._application_values(np.arange(len(problem.applications)))
         self.preference = sp.csr_matrix((values, (si, cj)), shape=(ns, nc))
+
+    # --- sentence embeddings ------------------------------------------------------------------------------------
+
+    def _set_embeddings(self) -> None:
+        """Stack the stored embeddings (zeros where missing) and fit the run's one calibration of their cosines."""
+        self.Ec, self.has_c = _stack([c.embedding for c in self.problem.challenges])
+        self.Es, self.has_s = _stack([s.embedding for s in self.startups])
+        self.sentence_lo, self.sentence_hi = 0.0, 1.0
+        si, cj = np.nonzero(self.has_s)[0], np.nonzero(self.has_c)[0]
+        if not si.size or not cj.size:
+            return
+        # about 400,000 pairs: a random sample of startups (without replacement) against every challenge
+        rows = max(1, min(si.size, 400_000 // cj.size))
+        sample = np.sort(np.random.default_rng(0).choice(si, rows, replace=False))
+        cosines = self.Es[sample] @ self.Ec[cj].T
+        lo, hi = np.quantile(cosines, [0.5, 0.995])
+        self.sentence_lo, self.sentence_hi = float(lo), float(max(hi, lo + 1e-6))
+
+    def _blend(self, rows: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """The text factor of startups `rows`: word relevance, blended with the calibrated sentence cosine where
+        both the startup and the challenge have an embedding (word relevance alone elsewhere)."""
+        if not self.has_s[rows].any() or not self.has_c.any():
+            return words
+        sentence = self.Es[rows] @ self.Ec.T
+        sentence -= np.float32(self.sentence_lo)
+        sentence /= np.float32(self.sentence_hi - self.sentence_lo)
+        np.clip(sentence, 0.0, 1.0, out=sentence)
+        both = self.has_s[rows][:, np.newaxis] & self.has_c[np.newaxis, :]
+        mixed = (1.0 - SENTENCE_WEIGHT) * words + SENTENCE_WEIGHT * sentence
+        return np.where(both, mixed, words).astype(np.float32)
 
     # --- feature construction -------------------------------------------------------------------------------------
 
@@ -309,7 +352,9 @@ class Scorer:
         if i is None:
             raise ProblemError(f"startup id {startup.id!r} is not in this run")
         self.startups[i] = startup
-        self.text[i] = self.semantic.calibrated(self.semantic.replace_startup(i, startup_text(startup)))
+        self.Es[i], self.has_s[i] = (startup.embedding, True) if startup.embedding is not None else (0.0, False)
+        words = self.semantic.calibrated(self.semantic.replace_startup(i, startup_text(startup)))
+        self.text[i] = self._blend(np.array([i]), words[np.newaxis, :])[0]
         self.Ts_ochiai = _replace_row(self.Ts_ochiai, i, self._theme_rows([startup.themes], power=0.5))
         self.P = _replace_row(self.P, i, self._experience_rows([startup]))
         self.startup_stage[i] = self._stage_of(startup)
@@ -321,6 +366,16 @@ class Scorer:
             self.startup_pref[i] = startup.prefecture_code
             self.startup_pref_row[i] = self._prefs.index(startup.prefecture_code)
         return self.block_scores(np.array([i]))[0]
+
+
+def _stack(embeddings) -> tuple[np.ndarray, np.ndarray]:
+    """Embeddings as one float32 matrix (zero rows where missing) and a mask of the rows that have one."""
+    has = np.array([e is not None for e in embeddings], dtype=bool)
+    matrix = np.zeros((len(embeddings), EMBEDDING_DIMENSIONS), dtype=np.float32)
+    for k, embedding in enumerate(embeddings):
+        if embedding is not None:
+            matrix[k] = embedding
+    return matrix, has
 
 
 def _replace_row(matrix: sp.csr_matrix, i: int, row: sp.csr_matrix) -> sp.csr_matrix:

@@ -128,6 +128,8 @@ tracker:attachment                             report-file-XA   GET     login   
 # --- PDFs and exports on the site --------------------------------------------------------------------------------
 reports:claim_form                             trip-XA          GET     login   ok      404     ok      404     ok
 reports:engagement_summary                     eng-XA           GET     login   ok      404     ok      404     ok
+reports:proposal_sheet                         proposal-X-accepted GET  login   404     404     ok      404     ok
+reports:proposal_sheet                         proposal-X-open  GET     login   404     404     404     404     404
 reports:export                                 export-applications GET  login   ok      ok      ok      ok      ok
 reports:export                                 export-engagements GET   login   ok      ok      ok      ok      ok
 reports:export                                 export-trips     GET     login   ok      ok      ok      ok      ok
