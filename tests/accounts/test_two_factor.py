@@ -280,3 +280,13 @@ def test_manage_and_login_pages_in_both_languages(client, startup_user, prefix, 
     client.force_login(startup_user)
     body = client.get(f"{prefix}/accounts/account/two-factor/").content.decode()
     assert all(text in body for text in texts), texts
+
+
+def test_required_for_ministry_by_default_and_off_in_the_development_settings(monkeypatch):
+    import importlib
+
+    from portal.settings import base, dev
+
+    monkeypatch.delenv("XACT_2FA_REQUIRED_FOR_MINISTRY", raising=False)
+    assert importlib.reload(base).XACT_2FA_REQUIRED_FOR_MINISTRY is True
+    assert importlib.reload(dev).XACT_2FA_REQUIRED_FOR_MINISTRY is False
