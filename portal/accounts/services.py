@@ -228,11 +228,16 @@ def startup_register(
 
 
 def _signup_attempt_notify(*, user: User, base_url: str | None) -> None:
-    """Tell an account's owner that someone tried to register with their address (at most
-    RATE_LIMIT_SIGNUP_EXISTING mails per account: the sign-up form must not become a way to flood a mailbox)."""
+    """Tell an account's owner that someone tried to register with their address, or send a never-verified account
+    a new verification link; at most RATE_LIMIT_SIGNUP_EXISTING mails per account (the sign-up form must not become
+    a way to flood a mailbox)."""
     if ratelimit.hit("signup_existing", f"account:{user.pk}") is not None:
         return
     record(actor=None, action="accounts.signup_attempt_existing", obj=user)
+    if user.email_verified_at is None and not user.is_active:
+        # Registered before but never verified: most likely the same person who lost the first mail.
+        email_verification_send(user=user, base_url=base_url)
+        return
     with translation.override(user.preferred_language):
         login_path = reverse("accounts:login")
         reset_path = reverse("accounts:password_reset")

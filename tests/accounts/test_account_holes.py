@@ -96,6 +96,15 @@ def test_sign_up_with_a_known_address_answers_the_same_and_tells_the_owner(clien
     assert shape(page_new, "hanako@example.jp") == shape(page_taken, startup_user.email)
 
 
+def test_a_never_verified_address_gets_a_new_verification_link_instead(client, form_data):
+    client.post("/accounts/register/", form_data)
+    mail.outbox.clear()
+    response = client.post("/accounts/register/", {**form_data, "organisation_name": "別の会社"})
+    assert response["Location"] == "/accounts/register/done/"
+    assert len(mail.outbox) == 1 and "/accounts/verify/" in mail.outbox[0].body
+    assert User.objects.filter(email="hanako@example.jp").count() == 1
+
+
 def test_the_owner_is_told_at_most_a_few_times(client, form_data, startup_user, settings):
     settings.RATE_LIMIT_SIGNUP_EXISTING = "2/h"
     for _ in range(4):
