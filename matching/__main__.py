@@ -1,7 +1,12 @@
-"""`python -m matching propose INPUT.json [-o OUTPUT.json] [--language ja|en]` — the engine over the open JSON format.
+"""The engine over the open JSON format, no database and no Django.
 
-No database and no Django: reads the input document, writes the output document (stdout without -o).
-Bad input exits with status 2 and a message naming the item at fault.
+    python -m matching propose INPUT.json [-o OUTPUT.json] [--language ja|en]   # score, assign, explain
+    python -m matching embed INPUT.json [-o OUTPUT.json]                        # add sentence embeddings once
+
+`propose` reads the input document and writes the output document (stdout without -o). `embed` writes the input
+document back with an `embedding` on every challenge and startup that has none (the sentence model, once per text),
+so that repeated runs on the same file never embed again. Bad input exits with status 2 and a message naming the
+item at fault.
 """
 
 from __future__ import annotations
@@ -27,7 +32,39 @@ def _parser() -> argparse.ArgumentParser:
     propose.add_argument(
         "--language", choices=LANGUAGES, default="ja", help="language of the reasons (default ja)"
     )
+    embed = commands.add_parser("embed", help="add sentence embeddings to an input file, once per text")
+    embed.add_argument("input", help="input JSON file ('-' for standard input)")
+    embed.add_argument("-o", "--output", help="output JSON file (default: standard output)")
     return parser
+
+
+def _embed(data: dict, problem) -> dict:
+    """The input document with an embedding on every item that lacks one, embedded in batches with progress."""
+    from matching.engine.embedding import embed_challenges, embed_startups
+    from matching.engine.scoring import challenge_text, startup_text
+
+    jobs = [
+        ("challenges", embed_challenges, challenge_text, problem.challenges),
+        ("startups", embed_startups, startup_text, problem.startups),
+    ]
+    for key, embed, text_of, items in jobs:
+        missing = [k for k, item in enumerate(items) if item.embedding is None]
+        for start in range(0, len(missing), 32):
+            batch = missing[start : start + 32]
+            vectors = embed([text_of(items[k]) for k in batch])
+            for k, vector in zip(batch, vectors, strict=True):
+                data[key][k]["embedding"] = [round(float(x), 6) for x in vector]
+            print(f"{key}: {start + len(batch)} / {len(missing)} embedded", file=sys.stderr)
+    return data
+
+
+def _write(document: dict, output: str | None) -> None:
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    else:
+        sys.stdout.write(text + "\n")
 
 
 def _fail(message: str) -> int:
@@ -50,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{args.input}: malformed JSON: {error}")
     try:
         problem = load_problem(data)
+        if args.command == "embed":
+            _write(_embed(data, problem), args.output)
+            return 0
         loaded = time.perf_counter() - started
         session = MatchSession(problem)
         result = session.propose(language=args.language)
@@ -59,12 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     result.durations_s["total"] = time.perf_counter() - started
     if result.gap > 0.001:
         print(f"warning: assignment within {result.gap:.4%} of the proven bound only", file=sys.stderr)
-    text = json.dumps(result.to_json(), ensure_ascii=False, indent=1)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-    else:
-        sys.stdout.write(text + "\n")
+    _write(result.to_json(), args.output)
     return 0
 
 

@@ -3,6 +3,9 @@
 Choice: the matching screens are for ministry staff only. Municipality staff do not see proposals at all (they
 rank startups that never applied to them, and the ministry's deliberation is not theirs); they see the outcome as
 their application marked matched and the engagement that opens in the tracker.
+
+Recusal: ministry staff who declared a conflict of interest with a startup (portal.applications.conflicts) cannot
+accept or reject proposals involving it (or the one challenge the declaration names); other ministry staff can.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.permissions import is_ministry
+from portal.applications.conflicts import recusal
 from portal.applications.models import ApplicationState
 
 from . import selectors
@@ -42,7 +46,19 @@ def _can_review(user, proposal: MatchProposal) -> Decision:
         return False, _("The run has not finished.")
     if proposal.review_status != ReviewStatus.PROPOSED:
         return False, _("This proposal has already been reviewed.")
+    refused = recused_from_proposal(user, proposal)
+    if refused:
+        return refused
     return True, _("The proposal can be reviewed.")
+
+
+def recused_from_proposal(user, proposal: MatchProposal) -> Decision | None:
+    if recusal(user, startup_id=proposal.startup_id, challenge_id=proposal.challenge_id):
+        return False, _(
+            "You have declared a conflict of interest with this startup, so you cannot accept or reject "
+            "proposals involving it."
+        )
+    return None
 
 
 def can_reject(user, proposal: MatchProposal) -> Decision:

@@ -6,7 +6,14 @@ Which live data a run sees:
 - startups: active startup organisations with a profile and a prefecture (travel needs one; the others are listed
   in the run's input summary as left out);
 - applications: submitted or shortlisted ones to those challenges;
-- fixed: every pair accepted in an earlier run; exclusions: every pair rejected in an earlier run (never accepted).
+- fixed: every pair accepted in an earlier run; exclusions: every pair rejected in an earlier run (never accepted);
+- preferences: each application's rank by its startup (第1–第3希望) and the municipality's grade (−1 … +1, from its
+  staff's rubric scores; +0.5 when shortlisted without a score), see portal.applications.selectors.municipal_grades;
+- conflicts: the (challenge, startup) pairs kept out by declared conflicts of interest
+  (portal.applications.conflicts.excluded_pairs). An accepted pair stays fixed even if a conflict is declared later:
+  the conflict is then listed in the run's input summary instead (a made match is undone by people, not by a run);
+- embeddings: each challenge's and startup's stored sentence embedding when it is fresh — computed by the current
+  model from exactly the text this run scores (its SHA-256 matches) — else none (matching/embeddings.py writes them).
 """
 
 from __future__ import annotations
@@ -14,17 +21,25 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from portal.accounts.models import Organisation
+from portal.applications.conflicts import excluded_pairs
 from portal.applications.models import Application, ApplicationState, TrackRecordEntry
+from portal.applications.selectors import municipal_grades
 from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeOutcome
 
-from .models import FACTOR_LABELS, MatchProposal, MatchRun, ReviewStatus
+from .engine import load_problem
+from .engine.embedding import DIMENSIONS, MODEL
+from .engine.scoring import challenge_text, startup_text
+from .models import FACTOR_LABELS, ChallengeEmbedding, MatchProposal, MatchRun, ReviewStatus
+from .outcomes import confirmed_outcomes
 
 MATCHABLE_APPLICATION_STATES = (ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED)
 
@@ -108,7 +123,7 @@ def run_challenges(now=None) -> list[ChallengePage]:
     qs = (
         ChallengePage.objects.live()
         .filter(undecided | matched)
-        .select_related("municipality")
+        .select_related("municipality", "text_embedding")
         .prefetch_related("themes")
         .order_by("pk")
     )
@@ -123,10 +138,133 @@ def run_startups() -> QuerySet[Organisation]:
         .select_related("startup_profile")
         .prefetch_related(
             "startup_profile__themes",
-            Prefetch("startup_profile__track_record", TrackRecordEntry.objects.select_related("theme")),
+            Prefetch(
+                "startup_profile__track_record",
+                TrackRecordEntry.objects.select_related("theme", "local_government"),
+            ),
         )
         .order_by("pk")
     )
+
+
+def _challenge_item(c: ChallengePage, max_partners: int) -> dict:
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "description": _join(c.summary, c.background, c.desired_outcome),
+        "themes": sorted(t.name_ja for t in c.themes.all()),
+        "municipality_code": c.municipality.local_government_id,
+        "max_partners": max_partners,
+        "budget_yen": c.budget_max_yen,
+        "stage": None,
+    }
+
+
+def _startup_item(s: Organisation, capacity: int) -> dict:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "description": _join(s.startup_profile.description, s.startup_profile.technology),
+        "themes": sorted(t.name_ja for t in s.startup_profile.themes.all()),
+        "prefecture_code": s.prefecture_id,
+        "capacity": capacity,
+        "stage": s.startup_profile.stage or None,
+        # what, where and when as the startup wrote it: the reasons cite the entries in the challenge's themes
+        "track_record": [
+            {
+                "themes": [r.theme.name_ja] if r.theme_id else [],
+                "outcome": r.outcome,
+                "title": r.summary,
+                "municipality": r.local_government.name_ja,
+                "fiscal_year": r.year,
+            }
+            for r in s.startup_profile.track_record.all()
+        ],
+    }
+
+
+def _application_item(a: Application, *, preference: int | None = None, grade: float | None = None) -> dict:
+    return {
+        "startup": a.startup_id,
+        "challenge": a.challenge_id,
+        "text": _join(a.approach, a.expected_outcome),
+        "shortlisted": a.state == ApplicationState.SHORTLISTED,
+        "preference": preference,
+        "grade": grade,
+    }
+
+
+# --------------------------------------------------------------------------------------------- stored embeddings
+
+# Where a startup is never enters its text; the loader wants a valid prefecture code to build the engine's Startup.
+_ANY_PREFECTURE = "13"
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 (hex) of a matching text as UTF-8: what a stored embedding says it was computed from."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def challenge_matching_text(page: ChallengePage) -> str:
+    """The text a run scores for this challenge: the engine's `challenge_text` of the Challenge a run builds."""
+    problem = load_problem({"challenges": [_challenge_item(page, page.max_partners)], "startups": []})
+    return challenge_text(problem.challenges[0])
+
+
+def startup_matching_text(org: Organisation) -> str:
+    """The text a run scores for this startup (profile description, technology, track record): the engine's
+    `startup_text` of the Startup a run builds from the organisation (with its profile and track record loaded)."""
+    item = _startup_item(org, 0)
+    item["prefecture_code"] = item["prefecture_code"] or _ANY_PREFECTURE
+    return startup_text(load_problem({"challenges": [], "startups": [item]}).startups[0])
+
+
+def fresh_vector(blob, *, sha256: str, model: str, text: str) -> np.ndarray | None:
+    """The stored embedding as a float32 vector when it was computed by the current model from exactly `text`;
+    None when there is none, or it is stale (the text or the model changed since)."""
+    if not blob or model != MODEL or sha256 != text_sha256(text):
+        return None
+    vector = np.frombuffer(bytes(blob), dtype="<f4")
+    return vector.astype(np.float32) if vector.shape == (DIMENSIONS,) else None
+
+
+def challenge_embedding_row(page: ChallengePage) -> ChallengeEmbedding | None:
+    try:
+        return page.text_embedding
+    except ChallengeEmbedding.DoesNotExist:
+        return None
+
+
+def _add_embeddings(data: dict, challenges: Iterable[ChallengePage], startups: Iterable[Organisation]) -> dict:
+    """Put each fresh stored embedding into the engine input (key "embedding"); returns how many items have one.
+
+    The texts are the engine's own (`challenge_text`/`startup_text` of the loaded items), so an embedding is used
+    only for the very text the run scores.
+    """
+    problem = load_problem({"challenges": data["challenges"], "startups": data["startups"]})
+    counts = {"challenges": 0, "startups": 0}
+    for item, challenge, page in zip(data["challenges"], problem.challenges, challenges, strict=True):
+        row = challenge_embedding_row(page)
+        vector = (
+            fresh_vector(row.vector, sha256=row.text_sha256, model=row.model, text=challenge_text(challenge))
+            if row is not None
+            else None
+        )
+        if vector is not None:
+            item["embedding"] = vector.tolist()
+            counts["challenges"] += 1
+    for item, startup, org in zip(data["startups"], problem.startups, startups, strict=True):
+        profile = org.startup_profile
+        vector = fresh_vector(
+            profile.embedding,
+            sha256=profile.embedding_text_sha256,
+            model=profile.embedding_model,
+            text=startup_text(startup),
+        )
+        if vector is not None:
+            item["embedding"] = vector.tolist()
+            counts["startups"] += 1
+    return counts
 
 
 def build_engine_input(
@@ -155,46 +293,31 @@ def build_engine_input(
             challenge_id__in=challenge_ids, startup_id__in=startup_ids, state__in=MATCHABLE_APPLICATION_STATES
         ).order_by("pk")
     )
+    grades = municipal_grades(applications)
+    preferences = _preferences(applications)
+    fixed_set = set(fixed)
+    conflicts, conflicts_on_fixed = [], []
+    for c, s, declaration in excluded_pairs(challenges):
+        if s not in startup_ids:
+            continue
+        (conflicts_on_fixed if (c, s) in fixed_set else conflicts).append((c, s, declaration))
 
     data = {
+        # fixed pairs may not exceed a capacity: a lowered max_partners never breaks an accepted match
         "challenges": [
-            {
-                "id": c.pk,
-                "title": c.title,
-                "description": _join(c.summary, c.background, c.desired_outcome),
-                "themes": sorted(t.name_ja for t in c.themes.all()),
-                "municipality_code": c.municipality.local_government_id,
-                # fixed pairs may not exceed a capacity: a lowered max_partners never breaks an accepted match
-                "max_partners": max(c.max_partners, fixed_per_challenge[c.pk]),
-                "budget_yen": c.budget_max_yen,
-                "stage": None,
-            }
-            for c in challenges
+            _challenge_item(c, max(c.max_partners, fixed_per_challenge[c.pk])) for c in challenges
         ],
         "startups": [
-            {
-                "id": s.pk,
-                "name": s.name,
-                "description": _join(s.startup_profile.description, s.startup_profile.technology),
-                "themes": sorted(t.name_ja for t in s.startup_profile.themes.all()),
-                "prefecture_code": s.prefecture_id,
-                "capacity": max(default_capacity - used_elsewhere[s.pk], fixed_per_startup[s.pk], 0),
-                "stage": s.startup_profile.stage or None,
-                "track_record": [
-                    {"themes": [r.theme.name_ja] if r.theme_id else [], "outcome": r.outcome}
-                    for r in s.startup_profile.track_record.all()
-                ],
-            }
+            _startup_item(s, max(default_capacity - used_elsewhere[s.pk], fixed_per_startup[s.pk], 0))
             for s in startups
         ],
         "applications": [
-            {
-                "startup": a.startup_id,
-                "challenge": a.challenge_id,
-                "text": _join(a.approach, a.expected_outcome),
-                "shortlisted": a.state == ApplicationState.SHORTLISTED,
-            }
-            for a in applications
+            _application_item(a, preference=preferences.get(a.pk), grade=grades[a.pk]) for a in applications
+        ],
+        # The reason names the declaration only: who declared it and why stay in the portal.
+        "conflicts": [
+            {"startup": s, "challenge": c, "reason": f"利益相反の申告 #{declaration}"}
+            for c, s, declaration in conflicts
         ],
         "exclusions": [{"startup": s, "challenge": c} for c, s in exclusions],
         "fixed": [{"startup": s, "challenge": c} for c, s in fixed],
@@ -202,12 +325,33 @@ def build_engine_input(
         "travel_budget_yen": travel_budget_yen,
         "top_k": top_k,
     }
+    embedded = _add_embeddings(data, challenges, startups)
     summary = {
         "challenges": len(challenges),
         "startups": len(startups),
         "applications": len(applications),
         "fixed": len(fixed),
         "exclusions": len(exclusions),
+        "ranked_applications": sum(1 for a in applications if preferences.get(a.pk)),
+        "graded_applications": sum(1 for a in applications if grades[a.pk] is not None),
+        # Both sides' preferences as the run saw them (the applications' ranks and grades change later).
+        "preferences": [
+            {
+                "application": a.pk,
+                "challenge": a.challenge_id,
+                "startup": a.startup_id,
+                "preference": preferences.get(a.pk),
+                "grade": grades[a.pk],
+            }
+            for a in applications
+            if preferences.get(a.pk) or grades[a.pk] is not None
+        ],
+        "conflicts": len(conflicts),
+        "conflicts_on_accepted_pairs": [
+            {"challenge": c, "startup": s, "declaration": d} for c, s, d in conflicts_on_fixed
+        ],
+        "embedded_challenges": embedded["challenges"],
+        "embedded_startups": embedded["startups"],
         "skipped_startups": [{"id": s.pk, "name": s.name, "why": "no prefecture"} for s in skipped],
     }
     return EngineInput(
@@ -216,6 +360,153 @@ def build_engine_input(
         applications={(a.challenge_id, a.startup_id): a.pk for a in applications},
         summary=summary,
     )
+
+
+# --------------------------------------------------------------------------------------------- real decisions as labels
+
+# The applications a municipality received, for the evaluation's input (a withdrawn one was taken back). A matched
+# application counts as applied, not shortlisted: its shortlisting no longer shows, and restoring it for accepted
+# pairs only would hand the decision to the engine.
+EVALUATION_APPLICATION_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.MORE_INFO,
+    ApplicationState.SHORTLISTED,
+    ApplicationState.MATCHED,
+    ApplicationState.DECLINED,
+)
+MATCH_GRADE, NEGATIVE_GRADE = 2, 0
+
+
+@dataclass
+class DecisionLabels:
+    """Ministry staff's reviews (and what the matches became) as an evaluation set for the engine.
+
+    labels: {challenge id: {startup id: grade}}: 2 for an accepted pair or one whose engagement reached a proven
+    result (outcome-confirmed), 0 for a rejected pair (a known negative); counts are of distinct pairs over all runs.
+    """
+
+    labels: dict[int, dict[int, int]]
+    accepted: int
+    rejected: int
+    outcome_confirmed: int
+
+    @property
+    def challenges(self) -> int:
+        return len(self.labels)
+
+
+def decision_labels() -> DecisionLabels:
+    """Labels from every review: accepted → 2, proposed pairs whose engagement got to a finished PoC, a contract,
+    deployment or adoption elsewhere → 2 (outcome-confirmed, also when the proposal was rejected), rejected → 0."""
+    accepted = accepted_pairs()
+    rejected = set(
+        MatchProposal.objects.filter(review_status=ReviewStatus.REJECTED)
+        .values_list("challenge_id", "startup_id")
+        .distinct()
+    )
+    outcomes = confirmed_outcomes()
+    proposed = set(
+        MatchProposal.objects.filter(challenge_id__in={c for c, _s in outcomes})
+        .values_list("challenge_id", "startup_id")
+        .distinct()
+    )
+    confirmed = {pair for pair in outcomes if pair in proposed}
+    positives = accepted | confirmed
+    negatives = rejected - positives
+    labels: dict[int, dict[int, int]] = {}
+    for grade, pairs in ((MATCH_GRADE, positives), (NEGATIVE_GRADE, negatives)):
+        for challenge_id, startup_id in sorted(pairs):
+            labels.setdefault(challenge_id, {})[startup_id] = grade
+    return DecisionLabels(
+        labels={c: dict(sorted(labels[c].items())) for c in sorted(labels)},
+        accepted=len(accepted),
+        rejected=len(negatives),
+        outcome_confirmed=len(confirmed),
+    )
+
+
+def build_evaluation_input(*, challenge_ids, weights: dict[str, float], default_capacity: int) -> EngineInput:
+    """The engine's input for re-ranking the challenges that have decisions, on the live profiles.
+
+    Unlike a run, decided challenges are included (a decision usually closes its challenge), applications in any
+    received state count (with both sides' preferences as a run reads them), and there are no fixed, excluded or
+    conflicting pairs: only the ranking is evaluated, not the assignment. Startups are those a run would see
+    (active, with a profile and a prefecture).
+    """
+    challenges = list(
+        ChallengePage.objects.filter(pk__in=list(challenge_ids))
+        .select_related("municipality", "text_embedding")
+        .prefetch_related("themes")
+        .order_by("pk")
+    )
+    startups, skipped = [], []
+    for org in run_startups():
+        (startups if org.prefecture_id else skipped).append(org)
+    applications = list(
+        Application.objects.filter(
+            challenge_id__in=[c.pk for c in challenges],
+            startup_id__in=[s.pk for s in startups],
+            state__in=EVALUATION_APPLICATION_STATES,
+        ).order_by("pk")
+    )
+    grades = municipal_grades(applications)
+    preferences = _preferences(applications)
+    data = {
+        "challenges": [_challenge_item(c, c.max_partners) for c in challenges],
+        "startups": [_startup_item(s, default_capacity) for s in startups],
+        "applications": [
+            _application_item(a, preference=preferences.get(a.pk), grade=grades[a.pk]) for a in applications
+        ],
+        "exclusions": [],
+        "fixed": [],
+        "weights": dict(weights),
+        "travel_budget_yen": None,
+        "top_k": 1,
+    }
+    embedded = _add_embeddings(data, challenges, startups)
+    summary = {
+        "challenges": len(challenges),
+        "startups": len(startups),
+        "applications": len(applications),
+        "embedded_challenges": embedded["challenges"],
+        "embedded_startups": embedded["startups"],
+        "skipped_startups": [{"id": s.pk, "name": s.name, "why": "no prefecture"} for s in skipped],
+    }
+    return EngineInput(
+        data=data,
+        fingerprint=fingerprint_of(data),
+        applications={(a.challenge_id, a.startup_id): a.pk for a in applications},
+        summary=summary,
+    )
+
+
+def stored_rankings(run: MatchRun) -> dict[int, list[int]]:
+    """{challenge id: startup ids by the rank stored in `run`} — only what the run kept (its top K and assigned
+    pairs), best first."""
+    rankings: dict[int, list[int]] = {}
+    rows = MatchProposal.objects.filter(run=run).order_by("challenge_id", "rank", "pk")
+    for challenge_id, startup_id in rows.values_list("challenge_id", "startup_id"):
+        rankings.setdefault(challenge_id, []).append(startup_id)
+    return rankings
+
+
+def _preferences(applications: list[Application]) -> dict[int, int]:
+    """application id → the startup's rank (1–3) for the engine, one application per rank and startup.
+
+    Ranks are held per round; a run may span two rounds (a challenge of last year still undecided), where a startup
+    can hold each rank twice. The engine takes each rank once per startup: the latest round's application keeps it.
+    """
+    ranked = sorted(
+        (a for a in applications if a.preference),
+        key=lambda a: (-(a.preference_year or 0), a.pk),
+    )
+    taken: set[tuple[int, int]] = set()
+    result = {}
+    for a in ranked:
+        if (a.startup_id, a.preference) not in taken:
+            taken.add((a.startup_id, a.preference))
+            result[a.pk] = a.preference
+    return result
 
 
 # --------------------------------------------------------------------------------------------- runs and proposals

@@ -22,6 +22,7 @@ from . import selectors, services, tasks
 from .filters import MatchRunFilter, ProposalFilter
 from .forms import AcceptForm, RejectForm, RunStartForm
 from .models import MatchRun
+from .presentation import challenge_alternates
 
 RUNS_PER_PAGE = 20
 PROPOSALS_PER_PAGE = 50
@@ -138,13 +139,18 @@ def run_challenge(request, pk, challenge_pk):
         except ValidationError as exc:
             error = {"proposal": proposal.pk, "action": action, "messages": _errors(exc)}
             status = 400
+    proposals = list(proposals)
+    for p in proposals:  # a recused reviewer sees why instead of the buttons
+        refused = rules.recused_from_proposal(request.user, p)
+        p.recused = refused[1] if refused else ""
     return TemplateResponse(
         request,
         "matching/admin/run_challenge.html",
         {
             "run": run,
             "challenge": challenge,
-            "proposals": list(proposals),
+            "proposals": proposals,
+            "alternates": challenge_alternates(proposals),
             "partners": selectors.accepted_count_for_challenge(challenge.pk),
             "error": error,
         },

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from . import explain
 from .assign import Assignment, AssignmentError, assign
-from .explain import LANGUAGES, Competitor, reason
+from .explain import LANGUAGES
 from .problem import FACTORS, Problem, ProblemError, Startup
 from .scoring import Scorer, challenge_text, startup_text
 from .text import KeywordFinder
@@ -25,6 +26,7 @@ from .travel import TravelModel
 # pairs. Above it, candidates are: all applications, fixed pairs, each challenge's best K_c startups and each
 # startup's best K_s challenges (see candidate_limits).
 FULL_PAIRS_LIMIT = 200_000
+BLOCK_ALTERNATES = 4_000_000  # score cells per block when choosing alternates (bounds the working memory)
 
 
 @dataclass
@@ -51,6 +53,15 @@ class Proposal:
     fixed: bool = False
     # The reason in every language asked for (`propose(languages=…)`), `reason` being the first of them.
     reasons: dict[str, str] = field(default_factory=dict)
+    # 1, 2, … when this startup is the challenge's first, second … alternate (see Result.alternates); None otherwise
+    alternate: int | None = None
+    # the declared conflict of interest's reason ("" when none was given); None when the pair is no conflict
+    conflict: str | None = None
+    preference: int | None = None  # the application's preference (1 = 第1希望) when given
+    grade: float | None = None  # the municipality's grade of the application when given
+    # The facts the reasons are written from (explain.explanation): requirement ↔ capability words, track record,
+    # preferences, conflict, alternatives considered or why the pair lost. JSON-serialisable, in no language.
+    explanation: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -70,6 +81,11 @@ class Proposal:
             },
             "keywords": self.keywords,
             "reason": self.reason,
+            "alternate": self.alternate,
+            "conflict": None if self.conflict is None else {"reason": self.conflict},
+            "preference": self.preference,
+            "grade": self.grade,
+            "explanation": self.explanation,
         }
 
 
@@ -85,6 +101,13 @@ class Result:
     all_pairs_candidates: bool = True
     lagrange_multiplier: float | None = None
     cpu_s: dict[str, float] = field(default_factory=dict)  # process CPU seconds per phase
+    min_score: float = 0.0
+    floor: bool = False  # the per-challenge floor was asked for
+    # total score given up for the floor: optimum without it − total with it (0 when it changed nothing)
+    floor_cost: float = 0.0
+    floor_challenges: list[Any] = field(default_factory=list)  # challenges covered only because of the floor
+    alternates: dict[Any, list[Any]] = field(default_factory=dict)  # challenge id → startup ids, best first
+    conflicts: list[dict] = field(default_factory=list)  # every declared conflict with its score and rank
 
     @property
     def gap(self) -> float:
@@ -102,6 +125,17 @@ class Result:
             "proposals": [p.to_json() for p in self.proposals],
             "objective": round(self.objective, 6),
             "budget_used_yen": self.budget_used_yen,
+            "min_score": self.min_score,
+            "floor": {
+                "enabled": self.floor,
+                "cost": round(self.floor_cost, 6),
+                "challenges": list(self.floor_challenges),
+            },
+            "alternates": [
+                {"challenge": challenge, "startups": list(startups)}
+                for challenge, startups in self.alternates.items()
+            ],
+            "conflicts": [dict(c, score=round(c["score"], 6)) for c in self.conflicts],
             "durations_s": {k: round(v, 4) for k, v in self.durations_s.items()},
         }
 
@@ -187,6 +221,10 @@ class MatchSession:
             (self.scorer.startup_index[p.startup], self.scorer.challenge_index[p.challenge])
             for p in problem.fixed
         }
+        self.conflicts = {
+            (self.scorer.startup_index[c.startup], self.scorer.challenge_index[c.challenge]): c.reason
+            for c in problem.conflicts
+        }
         self.applications = {
             (self.scorer.startup_index[a.startup], self.scorer.challenge_index[a.challenge]): a
             for a in problem.applications
@@ -212,11 +250,20 @@ class MatchSession:
         array = np.array(pairs, dtype=np.int64)
         return array[:, 0] * self.scores.shape[1] + array[:, 1]
 
+    def eligible(self, values: np.ndarray) -> np.ndarray:
+        """Which scores may be assigned or proposed as alternates: positive and at least the run's min_score."""
+        values = np.asarray(values, dtype=np.float64)
+        return (values > 0) & (values >= self.problem.min_score)
+
     def candidates(self) -> tuple[np.ndarray, np.ndarray, bool]:
-        """Candidate pairs (startup rows, challenge columns) for the assignment, and whether they are all pairs."""
+        """Candidate pairs (startup rows, challenge columns) for the assignment, and whether they are all pairs.
+
+        Only pairs scoring at least min_score (and above 0), except fixed pairs, which are always candidates;
+        never an excluded pair or a declared conflict."""
         n_s, n_c = self.scores.shape
+        flat = self.scores.ravel()
         if n_s * n_c <= FULL_PAIRS_LIMIT:
-            keys = np.flatnonzero(self.scores.ravel() > 0)
+            keys = np.flatnonzero(self.eligible(flat))
             all_pairs = True
         else:
             k_c, k_s = candidate_limits(self.problem)
@@ -225,10 +272,12 @@ class MatchSession:
             rows, cols = top_k(self.scores, k_s, axis=1)
             parts.append(rows * n_c + cols)
             keys = np.unique(np.concatenate(parts))
-            keys = keys[self.scores.ravel()[keys] > 0]
+            keys = keys[self.eligible(flat[keys])]
             all_pairs = False
-        keys = np.union1d(keys, self._keys(set(self.fixed) | set(self.applications)))
-        keys = np.setdiff1d(keys, self._keys(self.excluded), assume_unique=True)
+        applications = self._keys(self.applications)
+        keys = np.union1d(keys, applications[self.eligible(flat[applications])])
+        keys = np.union1d(keys, self._keys(self.fixed))
+        keys = np.setdiff1d(keys, self._keys(set(self.excluded) | set(self.conflicts)), assume_unique=True)
         return keys // n_c, keys % n_c, all_pairs
 
     def propose(self, *, language: str = "ja", languages: tuple[str, ...] = ()) -> Result:
@@ -251,25 +300,57 @@ class MatchSession:
         clock.start("assignment")
         capacity = np.array([s.capacity for s in scorer.startups], dtype=np.int64)
         max_partners = np.array([c.max_partners for c in problem.challenges], dtype=np.int64)
-        try:
-            assignment = assign(
-                scorer.n_startups,
-                scorer.n_challenges,
-                si,
-                cj,
-                score,
-                cost,
-                capacity,
-                max_partners,
-                fixed=fixed,
-                budget_yen=problem.travel_budget_yen,
-            )
-        except AssignmentError as error:
-            raise ProblemError(f"fixed: {error}") from error
+
+        def solve(floor: bool) -> Assignment:
+            try:
+                return assign(
+                    scorer.n_startups,
+                    scorer.n_challenges,
+                    si,
+                    cj,
+                    score,
+                    cost,
+                    capacity,
+                    max_partners,
+                    fixed=fixed,
+                    budget_yen=problem.travel_budget_yen,
+                    floor=floor,
+                )
+            except AssignmentError as error:
+                raise ProblemError(f"fixed: {error}") from error
+
+        # Without the floor first: when it already covers every challenge that has a candidate (and a slot), the
+        # floor changes nothing and costs nothing. Otherwise solve again with it; the floor's cost is the
+        # difference of the two totals (the floored assignment is also feasible without the floor, so the better
+        # of the two stands for the optimum without it when the budget makes both approximate).
+        assignment = free_assignment = solve(False)
+        floor_cost, floor_challenges = 0.0, []
+        if problem.floor:
+            coverable = np.zeros(scorer.n_challenges, dtype=bool)
+            coverable[cj[(score > 0) & (capacity[si] > 0)]] = True
+            coverable &= max_partners > 0
+            covered_free = np.bincount(cj[free_assignment.chosen], minlength=scorer.n_challenges) > 0
+            if (coverable & ~covered_free).any():
+                floored = solve(True)
+                if (floored.covered, floored.objective) >= (
+                    free_assignment.covered,
+                    free_assignment.objective,
+                ):
+                    assignment = floored
+                covered = np.bincount(cj[assignment.chosen], minlength=scorer.n_challenges) > 0
+                floor_cost = max(
+                    0.0, max(free_assignment.objective, assignment.objective) - assignment.objective
+                )
+                floor_challenges = [problem.challenges[j].id for j in np.flatnonzero(covered & ~covered_free)]
         clock.stop()
 
+        with clock("alternates"):
+            alternates = self.alternates(si, cj, assignment, cost)
+
         with clock("explanations"):
-            proposals = self._proposals(si, cj, score, cost, assignment, capacity, max_partners, languages)
+            proposals = self._proposals(
+                si, cj, score, cost, assignment, capacity, max_partners, languages, alternates
+            )
         durations["total"] = sum(durations.values())
         cpu["total"] = sum(cpu.values())
         return Result(
@@ -277,13 +358,104 @@ class MatchSession:
             objective=assignment.objective,
             budget_used_yen=assignment.cost_yen,
             durations_s=durations,
-            upper_bound=assignment.upper_bound,
+            # with the floor, its own bound holds for assignments covering as many challenges; the bound without
+            # the floor holds for every assignment, so the smaller of the two is a true bound for this one
+            upper_bound=max(assignment.objective, min(assignment.upper_bound, free_assignment.upper_bound)),
             method=assignment.method,
             candidate_pairs=int(si.size),
             all_pairs_candidates=all_pairs,
             lagrange_multiplier=assignment.lagrange_multiplier,
             cpu_s=cpu,
+            min_score=problem.min_score,
+            floor=problem.floor,
+            floor_cost=floor_cost,
+            floor_challenges=floor_challenges,
+            alternates={
+                problem.challenges[j].id: [scorer.startups[i].id for i in rows]
+                for j, rows in alternates.items()
+            },
+            conflicts=self._conflict_report(),
         )
+
+    def alternates(self, si, cj, assignment: Assignment, cost) -> dict[int, list[int]]:
+        """For every challenge column, its alternates as startup rows, best score first (ties by input order).
+
+        An alternate of challenge j is a startup i that can step in when one assigned pair of j falls through,
+        without a re-run: (i, j) is not assigned, not excluded and no declared conflict; its score is > 0 and ≥
+        min_score; i has spare capacity after the assignment; and, with a travel budget, its travel cost is at most
+        the budget left plus the cheapest travel cost among j's assigned pairs (so it fits whichever of them falls
+        through). A challenge without an assigned pair has no alternates (nothing can fall through). The lists are
+        independent: each assumes one fall-through at a time.
+        """
+        problem, scorer = self.problem, self.scorer
+        count = problem.alternates
+        n_s, n_c = self.scores.shape
+        chosen = assignment.chosen
+        result: dict[int, list[int]] = {j: [] for j in range(n_c)}
+        if count <= 0 or not chosen.any():
+            return result
+        capacity = np.array([s.capacity for s in scorer.startups], dtype=np.int64)
+        spare_rows = np.flatnonzero(np.bincount(si[chosen], minlength=n_s) < capacity)
+        held = np.bincount(cj[chosen], minlength=n_c) > 0
+        columns = np.flatnonzero(held)
+        if spare_rows.size == 0 or columns.size == 0:
+            return result
+        allowance = None
+        if problem.travel_budget_yen is not None:
+            cheapest = np.full(n_c, np.iinfo(np.int64).max)
+            np.minimum.at(cheapest, cj[chosen], cost[chosen].astype(np.int64))
+            allowance = (problem.travel_budget_yen - assignment.cost_yen) + cheapest
+        # pairs that may never be alternates, as (row within spare_rows, column) keys
+        position = np.full(n_s, -1)
+        position[spare_rows] = np.arange(spare_rows.size)
+        banned = [(int(si[e]), int(cj[e])) for e in np.flatnonzero(chosen)]
+        banned += list(self.excluded) + list(self.conflicts)
+        banned_by_column: dict[int, list[int]] = {}
+        for i, j in banned:
+            if position[i] >= 0:
+                banned_by_column.setdefault(j, []).append(int(position[i]))
+        step = max(1, BLOCK_ALTERNATES // max(1, spare_rows.size))
+        for start in range(0, columns.size, step):
+            block = columns[start : start + step]
+            values = self.scores[np.ix_(spare_rows, block)].astype(np.float64)
+            ok = self.eligible(values)
+            if allowance is not None:
+                # prefecture × block table first, then one row per startup (never startups × all municipalities)
+                fits = scorer.cost_table[:, scorer.challenge_muni[block]] <= allowance[block][np.newaxis, :]
+                ok &= fits[scorer.startup_pref_row[spare_rows]]
+            for k, j in enumerate(block.tolist()):
+                if j in banned_by_column:
+                    ok[banned_by_column[j], k] = False
+            values = np.where(ok, values, -1.0)
+            take = min(count, spare_rows.size)
+            # the take-th best value per column; every entry at or above it (ties included) is sorted by column,
+            # then best first, then input order — a few entries per column
+            threshold = -np.partition(-values, take - 1, axis=0)[take - 1]
+            rows, cols = np.nonzero((values >= threshold[np.newaxis, :]) & (values > 0))
+            order = np.lexsort((rows, -values[rows, cols], cols))
+            rows, cols = rows[order], cols[order]
+            firsts = np.searchsorted(cols, np.arange(block.size))
+            keep = (np.arange(cols.size) - firsts[cols]) < count
+            for k, i in zip(cols[keep].tolist(), spare_rows[rows[keep]].tolist(), strict=True):
+                result[int(block[k])].append(i)
+        return result
+
+    def _conflict_report(self) -> list[dict]:
+        """Every declared conflict with its score and rank (reported whether or not it would be listed)."""
+        scorer = self.scorer
+        report = []
+        for conflict in self.problem.conflicts:
+            i, j = scorer.startup_index[conflict.startup], scorer.challenge_index[conflict.challenge]
+            report.append(
+                {
+                    "startup": conflict.startup,
+                    "challenge": conflict.challenge,
+                    "reason": conflict.reason,
+                    "score": float(self.scores[i, j]),
+                    "rank": self._rank_of(i, j),
+                }
+            )
+        return report
 
     def _rank_of(self, i: int, j: int) -> int:
         column = self.scores[:, j]
@@ -291,7 +463,7 @@ class MatchSession:
         return int((column > value).sum() + (column[:i] == value).sum() + 1)
 
     def _proposals(
-        self, si, cj, score, cost, assignment: Assignment, capacity, max_partners, languages
+        self, si, cj, score, cost, assignment: Assignment, capacity, max_partners, languages, alternates
     ) -> list[Proposal]:
         problem, scorer = self.problem, self.scorer
         chosen = assignment.chosen
@@ -305,7 +477,8 @@ class MatchSession:
             None if problem.travel_budget_yen is None else problem.travel_budget_yen - assignment.cost_yen
         )
 
-        # which pairs are output: top_k per challenge + every assigned pair, ranked per challenge
+        # which pairs are output: top_k per challenge + every assigned pair + every alternate, ranked per challenge
+        alternate_of = {(i, j): n for j, rows in alternates.items() for n, i in enumerate(rows, start=1)}
         out: list[tuple[int, int, int]] = []
         top_rows, top_cols = top_k(self.scores, problem.top_k, axis=0)
         starts = np.searchsorted(top_cols, np.arange(scorer.n_challenges + 1))
@@ -315,10 +488,10 @@ class MatchSession:
             for rank, i in enumerate(ranked.tolist(), start=1):
                 out.append((int(i), j, rank))
                 listed.add(int(i))
-            for e in held_c.get(j, []):
-                i = int(si[e])
+            for i in [int(si[e]) for e in held_c.get(j, [])] + alternates.get(j, []):
                 if i not in listed:
                     out.append((i, j, self._rank_of(i, j)))
+                    listed.add(i)
         out.sort(key=lambda t: (t[1], t[2]))
         oi = np.array([t[0] for t in out], dtype=np.int64)
         oj = np.array([t[1] for t in out], dtype=np.int64)
@@ -329,63 +502,134 @@ class MatchSession:
         challenge_texts = [challenge_text(c) for c in problem.challenges]
         self.keywords.prepare(challenge_texts[j] for j in sorted(set(oj.tolist())))
 
-        def competitor(e: int, side: str) -> Competitor:
-            other = (
-                problem.challenges[int(cj[e])].title
-                if side == "startup"
-                else scorer.startups[int(si[e])].name
+        rows = {(i, j): k for k, (i, j, _rank) in enumerate(out)}
+        values = [{name: float(factors[name][k]) for name in FACTORS} for k in range(len(out))]
+        contributions = [{name: weights[name] * v[name] for name in FACTORS} for v in values]
+        totals = [float(sum(c.values())) for c in contributions]
+        ranked: dict[int, list[int]] = {}  # challenge → its listed startups, best first
+        for i, j, _rank in out:
+            ranked.setdefault(j, []).append(i)
+
+        def holder(e: int, side: str) -> explain.Holder:
+            i, j = int(si[e]), int(cj[e])
+            if side == "startup":
+                return explain.Holder(problem.challenges[j].title, float(score[e]), int(cost[e]))
+            return explain.Holder(
+                scorer.startups[i].name, float(score[e]), int(cost[e]), contributions[rows[i, j]]
             )
-            return Competitor(name=other, score=float(score[e]), cost_yen=int(cost[e]))
+
+        def alternatives(i: int, j: int) -> list[explain.Candidate]:
+            """The challenge's alternates, then its next best listed startups, each with what keeps it out."""
+            chosen = rows[i, j]
+            order = alternates.get(j, []) + [o for o in ranked.get(j, []) if o not in alternates.get(j, [])]
+            found = []
+            for other in order:
+                if other == i or (other, j) in assigned_pairs:
+                    continue
+                k = rows[other, j]
+                obstacles = []
+                if (other, j) in self.conflicts:
+                    obstacles.append("conflict")
+                if (other, j) in self.excluded:
+                    obstacles.append("excluded")
+                if len(held_s.get(other, [])) >= scorer.startups[other].capacity:
+                    obstacles.append("capacity")
+                if budget_left is not None and int(costs[k]) - int(costs[chosen]) > budget_left:
+                    obstacles.append("budget")
+                if not obstacles and totals[k] > totals[chosen]:
+                    obstacles.append("accepted_first" if (i, j) in self.fixed else "assignment")
+                found.append(
+                    explain.Candidate(
+                        startup=scorer.startups[other].id,
+                        name=scorer.startups[other].name,
+                        contributions=contributions[k],
+                        values=values[k],
+                        applied=(other, j) in self.applications,
+                        alternate=alternate_of.get((other, j)),
+                        obstacles=obstacles,
+                    )
+                )
+                if len(found) >= max(explain.MAX_ALTERNATIVES, len(alternates.get(j, []))):
+                    break
+            return found
 
         proposals = []
         for k, (i, j, rank) in enumerate(out):
             startup, challenge = scorer.startups[i], problem.challenges[j]
-            values = {name: float(factors[name][k]) for name in FACTORS}
-            contributions = {name: weights[name] * values[name] for name in FACTORS}
-            total = float(sum(contributions.values()))
             application = self.applications.get((i, j))
             assigned = (i, j) in assigned_pairs
+            excluded = (i, j) in self.excluded
+            conflict = {"reason": self.conflicts[i, j]} if (i, j) in self.conflicts else None
             others = [application.text] if application and application.text else []
             keywords = self.keywords.shared(challenge_texts[j], startup_text(startup), *others)
             startup_full = len(held_s.get(i, [])) >= startup.capacity
             challenge_full = len(held_c.get(j, [])) >= challenge.max_partners
-            explanation = dict(
-                score=total,
-                contributions=contributions,
-                keywords=keywords,
-                travel_cost_yen=int(costs[k]),
+            lost = None
+            if not assigned:
+                lost = explain.why_not(
+                    score=totals[k],
+                    cost_yen=int(costs[k]),
+                    contributions=contributions[k],
+                    values=values[k],
+                    applied=application is not None,
+                    excluded=excluded,
+                    conflict=conflict,
+                    capacity=startup.capacity,
+                    slots=challenge.max_partners,
+                    startup_holders=[holder(e, "startup") for e in held_s.get(i, [])]
+                    if startup_full
+                    else None,
+                    challenge_holders=[holder(e, "challenge") for e in held_c.get(j, [])]
+                    if challenge_full
+                    else None,
+                    budget_left=budget_left,
+                )
+            facts = explain.explanation(
+                startup=startup.name,
+                challenge=challenge.title,
                 assigned=assigned,
                 fixed=(i, j) in self.fixed,
+                excluded=excluded,
+                evidence=scorer.semantic.evidence(j, i, limit=explain.MAX_PAIRS),
+                keywords=keywords,
+                records=[
+                    explain.Record(r.title, r.themes, r.outcome, r.municipality, r.fiscal_year)
+                    for r in startup.track_record
+                ],
+                challenge_themes=challenge.themes,
                 applied=application is not None,
                 shortlisted=bool(application and application.shortlisted),
-                excluded=(i, j) in self.excluded,
-                startup_capacity=startup.capacity,
-                challenge_slots=challenge.max_partners,
-                startup_holders=[competitor(e, "startup") for e in held_s.get(i, [])]
-                if startup_full
-                else None,
-                challenge_holders=[competitor(e, "challenge") for e in held_c.get(j, [])]
-                if challenge_full
-                else None,
-                budget_left=budget_left,
+                preference=application.preference if application else None,
+                grade=application.grade if application else None,
+                alternate=alternate_of.get((i, j)),
+                conflict=conflict,
+                travel_cost_yen=int(costs[k]),
+                contributions=contributions[k],
+                alternatives=alternatives(i, j) if assigned else (),
+                lost=lost,
             )
-            texts = {lang: reason(language=lang, **explanation) for lang in languages}
+            texts = {lang: explain.render(facts, lang) for lang in languages}
             proposals.append(
                 Proposal(
                     challenge=challenge.id,
                     startup=startup.id,
-                    score=total,
+                    score=totals[k],
                     rank=rank,
                     assigned=assigned,
                     travel_cost_yen=int(costs[k]),
-                    factors={n: FactorValue(values[n], weights[n], contributions[n]) for n in FACTORS},
+                    factors={n: FactorValue(values[k][n], weights[n], contributions[k][n]) for n in FACTORS},
                     keywords=keywords,
                     reason=texts[languages[0]],
                     reasons=texts,
                     applied=application is not None,
                     shortlisted=bool(application and application.shortlisted),
-                    excluded=(i, j) in self.excluded,
+                    excluded=excluded,
                     fixed=(i, j) in self.fixed,
+                    alternate=alternate_of.get((i, j)),
+                    conflict=self.conflicts.get((i, j)),
+                    preference=application.preference if application else None,
+                    grade=application.grade if application else None,
+                    explanation=facts,
                 )
             )
         return proposals

@@ -13,24 +13,31 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from portal.geo.codes import is_valid_lg_code, normalise_digits
 
 CHALLENGE_STAGES = ("idea", "poc", "product")
 STARTUP_STAGES = ("seed", "early", "growth", "established")
 OUTCOMES = ("poc", "contract", "deployment")
-FACTORS = ("text", "themes", "travel", "track_record", "stage", "applied")
+FACTORS = ("text", "themes", "travel", "track_record", "stage", "preference")
 
-# Defaults, justified in docs/matching.md: the text is the richest evidence, themes and past results next, the
-# application a strong signal of intent; travel and stage only separate otherwise similar candidates.
+# Defaults, a written policy (docs/matching.md): the text is dominant; the startup's own preference and the
+# municipality's grade next; themes, track record, travel and stage are small, separating otherwise similar fits.
 DEFAULT_WEIGHTS = {
-    "text": 0.35,
-    "themes": 0.20,
-    "travel": 0.10,
-    "track_record": 0.15,
-    "stage": 0.05,
-    "applied": 0.15,
+    "text": 0.60,
+    "themes": 0.08,
+    "travel": 0.06,
+    "track_record": 0.08,
+    "stage": 0.03,
+    "preference": 0.15,
 }
 DEFAULT_TOP_K = 5
+EMBEDDING_DIMENSIONS = 384  # multilingual-e5-small (embedding.py)
+# No pair scoring below this is assigned or proposed as an alternate (fixed pairs are kept regardless).
+DEFAULT_MIN_SCORE = 0.30
+DEFAULT_ALTERNATES = 2  # named stand-ins per challenge
+PREFERENCES = (1, 2, 3)  # 第1希望, 第2希望, 第3希望
 
 
 class ProblemError(ValueError):
@@ -41,6 +48,9 @@ class ProblemError(ValueError):
 class TrackRecord:
     themes: tuple[str, ...]
     outcome: str
+    title: str = ""
+    municipality: str = ""  # the municipality's name as written
+    fiscal_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,8 @@ class Challenge:
     max_partners: int = 1
     budget_yen: int | None = None
     stage: str | None = None
+    # sentence embedding of the challenge's text (unit length, float32), computed when it was saved; None = none
+    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,8 @@ class Startup:
     capacity: int = 2
     stage: str | None = None
     track_record: tuple[TrackRecord, ...] = ()
+    # sentence embedding of the startup's text (unit length, float32), computed when it was saved; None = none
+    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,10 @@ class Application:
     challenge: Any
     text: str = ""
     shortlisted: bool = False
+    # the startup's own ranking of its applications in the round: 1 = 第1希望, 2, 3; None when not given
+    preference: int | None = None
+    # the municipality's grade of this applicant, −1.0 … +1.0; None when not graded
+    grade: float | None = None
 
 
 @dataclass(frozen=True)
@@ -82,13 +100,22 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """A declared conflict of interest: the pair is never assigned nor proposed as an alternate, and is reported."""
+
+    startup: Any
+    challenge: Any
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Weights:
     text: float = DEFAULT_WEIGHTS["text"]
     themes: float = DEFAULT_WEIGHTS["themes"]
     travel: float = DEFAULT_WEIGHTS["travel"]
     track_record: float = DEFAULT_WEIGHTS["track_record"]
     stage: float = DEFAULT_WEIGHTS["stage"]
-    applied: float = DEFAULT_WEIGHTS["applied"]
+    preference: float = DEFAULT_WEIGHTS["preference"]
 
     def as_dict(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in FACTORS}
@@ -109,6 +136,10 @@ class Problem:
     weights: Weights = field(default_factory=Weights)
     travel_budget_yen: int | None = None
     top_k: int = DEFAULT_TOP_K
+    conflicts: tuple[Conflict, ...] = ()
+    min_score: float = DEFAULT_MIN_SCORE
+    floor: bool = True  # every challenge with a candidate at or above min_score gets a partner when possible
+    alternates: int = DEFAULT_ALTERNATES
 
 
 # --- loading -------------------------------------------------------------------------------------------------------
@@ -122,8 +153,13 @@ _TOP_KEYS = {
     "weights",
     "travel_budget_yen",
     "top_k",
+    "conflicts",
+    "min_score",
+    "floor",
+    "alternates",
 }
 _CHALLENGE_KEYS = {
+    "embedding",
     "id",
     "title",
     "description",
@@ -134,6 +170,7 @@ _CHALLENGE_KEYS = {
     "stage",
 }
 _STARTUP_KEYS = {
+    "embedding",
     "id",
     "name",
     "description",
@@ -143,9 +180,10 @@ _STARTUP_KEYS = {
     "stage",
     "track_record",
 }
-_RECORD_KEYS = {"themes", "outcome"}
-_APPLICATION_KEYS = {"startup", "challenge", "text", "shortlisted"}
+_RECORD_KEYS = {"themes", "outcome", "title", "municipality", "fiscal_year"}
+_APPLICATION_KEYS = {"startup", "challenge", "text", "shortlisted", "preference", "grade"}
 _PAIR_KEYS = {"startup", "challenge"}
+_CONFLICT_KEYS = {"startup", "challenge", "reason"}
 
 
 def _label(where: str, item: dict | None = None) -> str:
@@ -259,6 +297,7 @@ def _load_challenge(item: Any, position: int) -> Challenge:
         max_partners=_integer(item.get("max_partners", 1), where, "max_partners", minimum=0),
         budget_yen=_integer(item.get("budget_yen"), where, "budget_yen", minimum=0, nullable=True),
         stage=_choice(item.get("stage"), where, "stage", CHALLENGE_STAGES),
+        embedding=_embedding(item.get("embedding"), where),
     )
 
 
@@ -268,7 +307,31 @@ def _load_record(item: Any, where: str) -> TrackRecord:
     outcome = item["outcome"]
     if outcome not in OUTCOMES:
         raise ProblemError(f"{where}: outcome must be one of {', '.join(OUTCOMES)}, got {outcome!r}")
-    return TrackRecord(themes=_themes(item.get("themes"), where), outcome=outcome)
+    fiscal_year = _integer(item.get("fiscal_year"), where, "fiscal_year", minimum=1900, nullable=True)
+    if fiscal_year is not None and fiscal_year > 2100:
+        raise ProblemError(f"{where}: fiscal_year must be a year (1900–2100), got {fiscal_year}")
+    return TrackRecord(
+        themes=_themes(item.get("themes"), where),
+        outcome=outcome,
+        title=_text(item.get("title"), where, "title"),
+        municipality=_text(item.get("municipality"), where, "municipality"),
+        fiscal_year=fiscal_year,
+    )
+
+
+def _embedding(value: Any, where: str) -> np.ndarray | None:
+    """An optional sentence embedding: a list of EMBEDDING_DIMENSIONS finite numbers, stored unit length."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != EMBEDDING_DIMENSIONS:
+        raise ProblemError(f"{where}: embedding must be a list of {EMBEDDING_DIMENSIONS} numbers or null")
+    if not set(map(type, value)) <= {int, float}:  # no strings, no booleans (C-speed check of 384 items)
+        raise ProblemError(f"{where}: embedding must contain numbers only")
+    vector = np.asarray(value, dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    if not np.isfinite(vector).all() or norm == 0:
+        raise ProblemError(f"{where}: embedding must be finite and not all zero")
+    return vector / np.float32(norm)
 
 
 def _load_startup(item: Any, position: int) -> Startup:
@@ -296,6 +359,7 @@ def _load_startup(item: Any, position: int) -> Startup:
         track_record=tuple(
             _load_record(record, f"{where}.track_record[{index}]") for index, record in enumerate(records)
         ),
+        embedding=_embedding(item.get("embedding"), where),
     )
 
 
@@ -322,6 +386,67 @@ def _load_pairs(items: Any, name: str, startups: dict, challenges: dict) -> tupl
     return tuple(pairs)
 
 
+def _pair_label(where: str, item: dict) -> str:
+    """'conflicts[0] (startup "s-1", challenge "c-9")' — the item and the pair it names, as written."""
+    parts = [f"{key} {_show(item[key])}" for key in ("startup", "challenge") if key in item]
+    return f"{where} ({', '.join(parts)})" if parts else where
+
+
+def _load_conflicts(items: Any, startups: dict, challenges: dict) -> tuple[Conflict, ...]:
+    conflicts, seen = [], {}
+    for position, item in enumerate(_list(items or [], "conflicts")):
+        where = f"conflicts[{position}]"
+        item = _mapping(item, where)
+        where = _pair_label(where, item)
+        _keys(item, _CONFLICT_KEYS, _PAIR_KEYS, where)
+        startup, challenge = item["startup"], item["challenge"]
+        if isinstance(startup, bool) or startup not in startups:
+            raise ProblemError(f"{where}: unknown startup")
+        if isinstance(challenge, bool) or challenge not in challenges:
+            raise ProblemError(f"{where}: unknown challenge")
+        if (startup, challenge) in seen:
+            raise ProblemError(
+                f"{where}: the same pair is already declared at conflicts[{seen[startup, challenge]}]"
+            )
+        seen[startup, challenge] = position
+        conflicts.append(Conflict(startup, challenge, _text(item.get("reason"), where, "reason")))
+    return tuple(conflicts)
+
+
+def _preference(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or value not in PREFERENCES:
+        raise ProblemError(f"{where}: preference must be 1, 2, 3 or null, got {value!r}")
+    return value
+
+
+def _grade(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ProblemError(f"{where}: grade must be a number from -1 to 1 or null, got {value!r}")
+    if not -1.0 <= value <= 1.0:
+        raise ProblemError(f"{where}: grade must be from -1 to 1, got {value}")
+    return float(value)
+
+
+def _fraction(value: Any, where: str, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ProblemError(f"{where}: {key} must be a number from 0 to 1, got {value!r}")
+    if not 0.0 <= value <= 1.0:
+        raise ProblemError(f"{where}: {key} must be from 0 to 1, got {value}")
+    return float(value)
+
+
+def _boolean(value: Any, where: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ProblemError(f"{where}: {key} must be true or false, got {value!r}")
+    return value
+
+
 def _load_weights(value: Any) -> Weights:
     if value is None:
         return Weights()
@@ -343,8 +468,9 @@ def load_problem(data: Any) -> Problem:
     """Validate a decoded JSON document (the open input format) and return the `Problem` it describes.
 
     Raises `ProblemError` naming the item at fault: unknown or missing keys, wrong types, duplicate ids, unknown ids in
-    applications/exclusions/fixed, negative capacities, local-government codes with a wrong check digit, a pair that
-    is both fixed and excluded. Whether a code exists in the geo data is checked when travel costs are looked up.
+    applications/exclusions/fixed/conflicts, negative capacities, local-government codes with a wrong check digit, a
+    pair that is both fixed and excluded (or declared a conflict), one preference number given twice by a startup.
+    Whether a code exists in the geo data is checked when travel costs are looked up.
     """
     data = _mapping(data, "input")
     _keys(data, _TOP_KEYS, {"challenges", "startups"}, "input")
@@ -368,6 +494,8 @@ def load_problem(data: Any) -> Problem:
         by_startup[startup.id] = position
 
     applications, seen = [], set()
+    # (startup, preference) → position of the application that gave it
+    preferences: dict[tuple[Any, int], int] = {}
     for position, item in enumerate(_list(data.get("applications") or [], "applications")):
         where = f"applications[{position}]"
         item = _mapping(item, where)
@@ -381,7 +509,25 @@ def load_problem(data: Any) -> Problem:
         shortlisted = item.get("shortlisted", False)
         if not isinstance(shortlisted, bool):
             raise ProblemError(f"{where}: shortlisted must be true or false, got {shortlisted!r}")
-        applications.append(Application(key[0], key[1], _text(item.get("text"), where, "text"), shortlisted))
+        preference = _preference(item.get("preference"), where)
+        if preference is not None:
+            first = preferences.get((key[0], preference))
+            if first is not None:
+                raise ProblemError(
+                    f"{where}: startup {_show(key[0])} gives preference {preference} to challenge {_show(key[1])}"
+                    f" and to challenge {_show(applications[first].challenge)} (applications[{first}])"
+                )
+            preferences[key[0], preference] = position
+        applications.append(
+            Application(
+                key[0],
+                key[1],
+                _text(item.get("text"), where, "text"),
+                shortlisted,
+                preference=preference,
+                grade=_grade(item.get("grade"), where),
+            )
+        )
 
     exclusions = _load_pairs(data.get("exclusions"), "exclusions", by_startup, by_challenge)
     fixed = _load_pairs(data.get("fixed"), "fixed", by_startup, by_challenge)
@@ -390,6 +536,14 @@ def load_problem(data: Any) -> Problem:
         if (pair.startup, pair.challenge) in excluded:
             raise ProblemError(
                 f"fixed[{position}]: startup {_show(pair.startup)} / challenge {_show(pair.challenge)} is also excluded"
+            )
+    conflicts = _load_conflicts(data.get("conflicts"), by_startup, by_challenge)
+    conflicted = {(c.startup, c.challenge): position for position, c in enumerate(conflicts)}
+    for position, pair in enumerate(fixed):
+        if (pair.startup, pair.challenge) in conflicted:
+            raise ProblemError(
+                f"fixed[{position}]: startup {_show(pair.startup)} / challenge {_show(pair.challenge)} is also "
+                f"declared a conflict of interest (conflicts[{conflicted[pair.startup, pair.challenge]}])"
             )
     load = {}
     for position, pair in enumerate(fixed):
@@ -415,4 +569,8 @@ def load_problem(data: Any) -> Problem:
             data.get("travel_budget_yen"), "input", "travel_budget_yen", minimum=0, nullable=True
         ),
         top_k=_integer(data.get("top_k", DEFAULT_TOP_K), "input", "top_k", minimum=1),
+        conflicts=conflicts,
+        min_score=_fraction(data.get("min_score", DEFAULT_MIN_SCORE), "input", "min_score"),
+        floor=_boolean(data.get("floor", True), "input", "floor"),
+        alternates=_integer(data.get("alternates", DEFAULT_ALTERNATES), "input", "alternates", minimum=0),
     )

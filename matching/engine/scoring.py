@@ -1,17 +1,21 @@
 """The six factors of a (startup, challenge) pair, each in [0, 1], computed for whole blocks of pairs at once.
 
-Every factor is either a bilinear form over sparse matrices or a table look-up, so the same definitions serve three
-paths: a block of startups × all challenges (the full score matrix), a list of pairs (breakdowns for the output),
-and one edited startup (re-scoring in milliseconds).
+Every factor is a matrix product over sparse matrices, a stored matrix or a table look-up, so the same definitions
+serve three paths: a block of startups × all challenges (the full score matrix), a list of pairs (breakdowns for the
+output), and one edited startup (re-scoring in milliseconds).
 
-    text          cosine of TF-IDF rows (challenge title+description vs startup description + track-record themes;
-                  for an applicant also with its application text, the better of the two), saturated at TEXT_SATURATION
+    text          semantic relevance (semantic.py): IDF-weighted best match of content-word lemmas through
+                  pretrained word vectors, both directions, of the challenge's title + description and the startup's
+                  description + track record; one monotone calibration to [0, 1] for the whole run. Application
+                  texts are intent, not evidence of fit: they are not part of it.
     themes        |C ∩ S| / sqrt(|C| |S|) over normalised theme names (Ochiai coefficient)
     travel        1 / (1 + round-trip estimate / ¥50,000), prefecture office → municipality
     track_record  mean over the challenge's themes of the startup's experience in that theme, where experience is
                   1 − Π (1 − w_outcome) over its records with that theme (poc 0.5, contract 0.8, deployment 1.0)
     stage         a fit table between the challenge's stage and the startup's (0.5 when either is unknown)
-    applied       1.0 shortlisted, 0.6 applied, 0 otherwise
+    preference    both sides' preferences, for applications only: ½ · the startup's own ranking (第1希望 1.0,
+                  第2希望 0.8, 第3希望 0.6, unranked 0.5) + ½ · the municipality's grade mapped from −1…+1 to 0…1
+                  (shortlisted without a grade = +0.5, not graded = 0, i.e. 0.5); 0 for a startup that did not apply
 """
 
 from __future__ import annotations
@@ -19,13 +23,24 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .problem import CHALLENGE_STAGES, FACTORS, STARTUP_STAGES, Problem, ProblemError, Startup
-from .text import TfidfIndex, l2_normalise, rowwise_dot, saturate
+from .problem import (
+    CHALLENGE_STAGES,
+    EMBEDDING_DIMENSIONS,
+    FACTORS,
+    STARTUP_STAGES,
+    Problem,
+    ProblemError,
+    Startup,
+)
+from .semantic import SemanticText
+from .text import rowwise_dot
 from .travel import TravelModel, default_travel_model, travel_value
+from .vectors import WordVectors
 
-TEXT_SATURATION = 0.4  # a cosine of 0.4 between character-n-gram profiles is already a strong textual match
 OUTCOME_WEIGHT = {"poc": 0.5, "contract": 0.8, "deployment": 1.0}
-APPLIED_VALUE, SHORTLISTED_VALUE = 0.6, 1.0
+RANK_VALUE = {1: 1.0, 2: 0.8, 3: 0.6, None: 0.5}  # the startup's own ranking of its applications
+SHORTLISTED_GRADE = 0.5  # a shortlisted applicant that the municipality did not grade
+SENTENCE_WEIGHT = 0.8  # share of the sentence embedding in the text factor where both texts have one (docs/matching.md)
 # rows: startup stage seed, early, growth, established, unknown; columns: challenge stage idea, poc, product, unknown
 STAGE_FIT = np.array(
     [
@@ -45,8 +60,20 @@ def challenge_text(challenge) -> str:
 
 
 def startup_text(startup: Startup) -> str:
-    record_themes = "、".join(theme for record in startup.track_record for theme in record.themes)
-    return f"{startup.description}\n{record_themes}" if record_themes else startup.description
+    """The startup's description plus its track record's titles and themes (what it has shown it can do)."""
+    records = [
+        "、".join(part for part in (record.title, *record.themes) if part) for record in startup.track_record
+    ]
+    records = [line for line in records if line]
+    return "\n".join([startup.description, *records]) if records else startup.description
+
+
+def preference_value(application) -> float:
+    """Both sides' preferences for one application, in [0, 1] (see the module docstring)."""
+    grade = application.grade
+    if grade is None:
+        grade = SHORTLISTED_GRADE if application.shortlisted else 0.0
+    return 0.5 * RANK_VALUE.get(application.preference, 0.5) + 0.5 * (grade + 1.0) / 2.0
 
 
 def _label(kind: str, position: int, item) -> str:
@@ -60,7 +87,9 @@ class Scorer:
     Raises `ProblemError` when a municipality or prefecture code is missing from the geo data.
     """
 
-    def __init__(self, problem: Problem, travel_model: TravelModel | None = None) -> None:
+    def __init__(
+        self, problem: Problem, travel_model: TravelModel | None = None, vectors: WordVectors | None = None
+    ) -> None:
         self.problem = problem
         self.travel_model = travel_model or default_travel_model()
         self.weights = problem.weights.normalised()
@@ -69,16 +98,24 @@ class Scorer:
         self.n_startups, self.n_challenges = len(problem.startups), len(problem.challenges)
         self.startups = list(problem.startups)
 
-        # text
-        self.tfidf = TfidfIndex()
-        texts = [challenge_text(c) for c in problem.challenges] + [startup_text(s) for s in problem.startups]
-        texts += [a.text for a in problem.applications]
-        matrix = self.tfidf.fit_transform(texts)
+        # text: semantic relevance, the run's raw matrix calibrated once to [0, 1]
+        self.semantic = SemanticText(
+            [challenge_text(c) for c in problem.challenges],
+            [startup_text(s) for s in problem.startups],
+            vectors=vectors,
+        )
         nc, ns = self.n_challenges, self.n_startups
-        self.C = matrix[:nc]
-        self.CT = sp.csc_matrix(self.C.T)
-        self.S = sp.csr_matrix(matrix[nc : nc + ns])
-        self._application_rows = matrix[nc + ns :]
+        self.text = np.empty((ns, nc), dtype=np.float32)
+        step = max(1, BLOCK_CELLS // max(1, nc))
+        for start in range(0, ns, step):
+            rows = np.arange(start, min(ns, start + step))
+            self.text[rows] = self.semantic.raw(rows)
+        self.semantic.calibrate(self.text)
+        self.text = self.semantic.calibrated(self.text)
+        self._set_embeddings()
+        for start in range(0, ns, step):
+            rows = np.arange(start, min(ns, start + step))
+            self.text[rows] = self._blend(rows, self.text[rows])
         self.applications_by_startup: dict[int, list[int]] = {}
         for row, application in enumerate(problem.applications):
             self.applications_by_startup.setdefault(self.startup_index[application.startup], []).append(row)
@@ -127,10 +164,39 @@ class Scorer:
             self.startup_pref.append(startup.prefecture_code)
         self._refresh_pref_table()
 
-        # applications: applied value and the text cosine with the application text included
-        si, cj, applied, app_text = self._application_values(np.arange(len(problem.applications)))
-        self.applied = sp.csr_matrix((applied, (si, cj)), shape=(ns, nc))
-        self.application_text = sp.csr_matrix((app_text, (si, cj)), shape=(ns, nc))
+        # applications: both sides' preferences
+        si, cj, values = self._application_values(np.arange(len(problem.applications)))
+        self.preference = sp.csr_matrix((values, (si, cj)), shape=(ns, nc))
+
+    # --- sentence embeddings ------------------------------------------------------------------------------------
+
+    def _set_embeddings(self) -> None:
+        """Stack the stored embeddings (zeros where missing) and fit the run's one calibration of their cosines."""
+        self.Ec, self.has_c = _stack([c.embedding for c in self.problem.challenges])
+        self.Es, self.has_s = _stack([s.embedding for s in self.startups])
+        self.sentence_lo, self.sentence_hi = 0.0, 1.0
+        si, cj = np.nonzero(self.has_s)[0], np.nonzero(self.has_c)[0]
+        if not si.size or not cj.size:
+            return
+        # about 400,000 pairs: a random sample of startups (without replacement) against every challenge
+        rows = max(1, min(si.size, 400_000 // cj.size))
+        sample = np.sort(np.random.default_rng(0).choice(si, rows, replace=False))
+        cosines = self.Es[sample] @ self.Ec[cj].T
+        lo, hi = np.quantile(cosines, [0.5, 0.995])
+        self.sentence_lo, self.sentence_hi = float(lo), float(max(hi, lo + 1e-6))
+
+    def _blend(self, rows: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """The text factor of startups `rows`: word relevance, blended with the calibrated sentence cosine where
+        both the startup and the challenge have an embedding (word relevance alone elsewhere)."""
+        if not self.has_s[rows].any() or not self.has_c.any():
+            return words
+        sentence = self.Es[rows] @ self.Ec.T
+        sentence -= np.float32(self.sentence_lo)
+        sentence /= np.float32(self.sentence_hi - self.sentence_lo)
+        np.clip(sentence, 0.0, 1.0, out=sentence)
+        both = self.has_s[rows][:, np.newaxis] & self.has_c[np.newaxis, :]
+        mixed = (1.0 - SENTENCE_WEIGHT) * words + SENTENCE_WEIGHT * sentence
+        return np.where(both, mixed, words).astype(np.float32)
 
     # --- feature construction -------------------------------------------------------------------------------------
 
@@ -192,37 +258,26 @@ class Scorer:
         self.travel_table = travel_value(self.cost_table)
         self.startup_pref_row = np.array([pref_position[p] for p in self.startup_pref], dtype=np.int64)
 
-    def _application_values(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """For the application rows given: startup rows, challenge columns, applied values, and the text cosine of
-        the challenge with the startup's profile plus its application text (vectorised)."""
+    def _application_values(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the application rows given: startup rows, challenge columns and preference values."""
         applications = self.problem.applications
         rows = np.asarray(rows, dtype=np.int64)
         si = np.array([self.startup_index[applications[r].startup] for r in rows], dtype=np.int64)
         cj = np.array([self.challenge_index[applications[r].challenge] for r in rows], dtype=np.int64)
-        applied = np.array(
-            [SHORTLISTED_VALUE if applications[r].shortlisted else APPLIED_VALUE for r in rows],
-            dtype=np.float32,
-        )
-        if rows.size == 0:
-            return si, cj, applied, np.zeros(0, dtype=np.float32)
-        combined = l2_normalise(self._application_rows[rows] + self.S[si])
-        cosines = np.maximum(rowwise_dot(combined, self.C[cj]), np.float32(1e-9))
-        return si, cj, applied, cosines
+        values = np.array([preference_value(applications[r]) for r in rows], dtype=np.float32)
+        return si, cj, values
 
     # --- scoring --------------------------------------------------------------------------------------------------
 
     def block_factors(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """Factor values for startups `rows` × every challenge: {factor: array (len(rows), n_challenges)}."""
-        text = (self.S[rows] @ self.CT).toarray()
-        app_text = self.application_text[rows].toarray()
-        text = saturate(np.maximum(text, app_text), TEXT_SATURATION)
         return {
-            "text": text,
+            "text": self.text[rows],
             "themes": (self.Ts_ochiai[rows] @ self.Tc_ochiai_T).toarray().astype(np.float32),
             "travel": self.travel_table[self.startup_pref_row[rows]][:, self.challenge_muni],
             "track_record": np.minimum(1.0, (self.P[rows] @ self.Tc_mean_T).toarray()).astype(np.float32),
             "stage": STAGE_FIT[self.startup_stage[rows]][:, self.challenge_stage],
-            "applied": self.applied[rows].toarray(),
+            "preference": self.preference[rows].toarray(),
         }
 
     def block_scores(self, rows: np.ndarray) -> np.ndarray:
@@ -232,11 +287,7 @@ class Scorer:
         no temporary is made per factor (this loop is most of the scoring time on large runs).
         """
         w = {name: np.float32(value) for name, value in self.weights.items()}
-        # text: min(1, max(cos, cos with application) / saturation) × weight = min(w, max(..) × w / saturation)
-        total = (self.S[rows] @ self.CT).toarray()
-        np.maximum(total, self.application_text[rows].toarray(), out=total)
-        total *= w["text"] / np.float32(TEXT_SATURATION)
-        np.minimum(total, w["text"], out=total)
+        total = self.text[rows] * w["text"]
         if w["themes"]:
             total += ((self.Ts_ochiai[rows] @ self.Tc_ochiai_T) * w["themes"]).toarray()
         if w["track_record"]:
@@ -250,8 +301,8 @@ class Scorer:
             ]
         if w["stage"]:
             total += (STAGE_FIT * w["stage"])[self.startup_stage[rows]][:, self.challenge_stage]
-        if w["applied"]:
-            total += (self.applied[rows] * w["applied"]).toarray()
+        if w["preference"]:
+            total += (self.preference[rows] * w["preference"]).toarray()
         return total
 
     def score_matrix(self) -> np.ndarray:
@@ -268,15 +319,13 @@ class Scorer:
         si, cj = np.asarray(si, dtype=np.int64), np.asarray(cj, dtype=np.int64)
         if si.size == 0:
             return {name: np.zeros(0, np.float32) for name in FACTORS}
-        text = rowwise_dot(self.S[si], self.C[cj])
-        app_text = np.asarray(self.application_text[si, cj]).ravel()
         return {
-            "text": saturate(np.maximum(text, app_text), TEXT_SATURATION),
+            "text": self.text[si, cj],
             "themes": rowwise_dot(self.Ts_ochiai[si], self.Tc_ochiai[cj]),
             "travel": self.travel_table[self.startup_pref_row[si], self.challenge_muni[cj]],
             "track_record": np.minimum(1.0, rowwise_dot(self.P[si], self.Tc_mean[cj])),
             "stage": STAGE_FIT[self.startup_stage[si], self.challenge_stage[cj]],
-            "applied": np.asarray(self.applied[si, cj], dtype=np.float32).ravel(),
+            "preference": np.asarray(self.preference[si, cj], dtype=np.float32).ravel(),
         }
 
     def pair_costs(self, si: np.ndarray, cj: np.ndarray) -> np.ndarray:
@@ -296,14 +345,16 @@ class Scorer:
     def update_startup(self, startup: Startup) -> np.ndarray:
         """Replace one startup's profile (same id) and return its new score row over all challenges.
 
-        The TF-IDF vocabulary and IDF stay those of the run (new words are ignored), so the row is comparable with
-        the rest of the matrix. Its applications are kept and re-scored with the new profile.
+        The text keeps the run's IDF and calibration (a word new to the run counts as rare), so the row is comparable
+        with the rest of the matrix. Its applications and their preferences are kept.
         """
         i = self.startup_index.get(startup.id)
         if i is None:
             raise ProblemError(f"startup id {startup.id!r} is not in this run")
         self.startups[i] = startup
-        self.S = _replace_row(self.S, i, self.tfidf.transform([startup_text(startup)]))
+        self.Es[i], self.has_s[i] = (startup.embedding, True) if startup.embedding is not None else (0.0, False)
+        words = self.semantic.calibrated(self.semantic.replace_startup(i, startup_text(startup)))
+        self.text[i] = self._blend(np.array([i]), words[np.newaxis, :])[0]
         self.Ts_ochiai = _replace_row(self.Ts_ochiai, i, self._theme_rows([startup.themes], power=0.5))
         self.P = _replace_row(self.P, i, self._experience_rows([startup]))
         self.startup_stage[i] = self._stage_of(startup)
@@ -314,15 +365,17 @@ class Scorer:
         else:
             self.startup_pref[i] = startup.prefecture_code
             self.startup_pref_row[i] = self._prefs.index(startup.prefecture_code)
-        if i in self.applications_by_startup:
-            _, js, values, cosines = self._application_values(np.array(self.applications_by_startup[i]))
-            shape = (1, self.n_challenges)
-            zeros = np.zeros(len(js), dtype=np.int64)
-            self.applied = _replace_row(self.applied, i, sp.csr_matrix((values, (zeros, js)), shape=shape))
-            self.application_text = _replace_row(
-                self.application_text, i, sp.csr_matrix((cosines, (zeros, js)), shape=shape)
-            )
         return self.block_scores(np.array([i]))[0]
+
+
+def _stack(embeddings) -> tuple[np.ndarray, np.ndarray]:
+    """Embeddings as one float32 matrix (zero rows where missing) and a mask of the rows that have one."""
+    has = np.array([e is not None for e in embeddings], dtype=bool)
+    matrix = np.zeros((len(embeddings), EMBEDDING_DIMENSIONS), dtype=np.float32)
+    for k, embedding in enumerate(embeddings):
+        if embedding is not None:
+            matrix[k] = embedding
+    return matrix, has
 
 
 def _replace_row(matrix: sp.csr_matrix, i: int, row: sp.csr_matrix) -> sp.csr_matrix:

@@ -19,7 +19,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from portal.core.spreadsheet import neutralise_formula
+from portal.core.spreadsheet import FormulaSafeExportMixin
 
 from . import permissions as rules
 from . import selectors, services
@@ -43,7 +43,9 @@ class ApplicationReviewPolicy(ModelPermissionPolicy):
         return rules.reviewable_applications(Application.objects.all(), user)
 
 
-class ApplicationIndexView(IndexView):
+class ApplicationIndexView(FormulaSafeExportMixin, IndexView):
+    # Wagtail's CSV export writes text as it is: a startup named '=HYPERLINK(…)' would run in Excel.
+
     def get_base_queryset(self):
         return selectors.applications_for_review(self.request.user)
 
@@ -59,11 +61,6 @@ class ApplicationIndexView(IndexView):
     def get_inspect_url(self, instance):
         return reverse("applications_review", args=[instance.pk])
 
-    def preprocess_field_value(self, field, value, export_format):
-        """Wagtail's CSV export writes text as it is: a startup named '=HYPERLINK(…)' would run in Excel."""
-        value = super().preprocess_field_value(field, value, export_format)
-        return neutralise_formula(value) if export_format == self.FORMAT_CSV else value
-
 
 class ApplicationViewSet(ModelViewSet):
     model = Application
@@ -76,7 +73,7 @@ class ApplicationViewSet(ModelViewSet):
     filterset_class = ReviewFilter
     ordering = ["-submitted_at", "-pk"]
     exclude_form_fields = []
-    list_export = ["challenge", "startup", "state", "submitted_at", "review_count", "average_score"]
+    list_export = ["challenge", "startup", "state", "preference", "submitted_at", "review_count", "average_score"]
 
     @property
     def list_display(self):
@@ -89,10 +86,15 @@ class ApplicationViewSet(ModelViewSet):
             ),
             Column("challenge", label=gettext_lazy("challenge"), accessor="challenge.title"),
             Column("state", label=gettext_lazy("state"), accessor="get_state_display"),
+            Column("preference", label=gettext_lazy("startup's preference"), accessor=_preference),
             DateColumn("submitted_at", label=gettext_lazy("submitted"), sort_key="submitted_at"),
             Column("review_count", label=gettext_lazy("reviews")),
             Column("average_score", label=gettext_lazy("average score"), accessor=_average),
         ]
+
+
+def _preference(application) -> str:
+    return application.get_preference_display() or "—"
 
 
 def _average(application) -> str:
@@ -159,6 +161,9 @@ def review(request, pk: int):
         "review_form": review_form,
         "decision_form": decision_form,
         "can_score": rules.can_score(request.user, application)[0],
+        # A reviewer who declared a conflict with the startup sees why instead of the forms.
+        "recused": (rules.recused_from(request.user, application) or (True, ""))[1],
+        "grade": selectors.municipal_grades([application])[application.pk],
         "can_decide": any(
             rule(request.user, application)[0]
             for rule in (rules.can_shortlist, rules.can_decline, rules.can_request_more_info)

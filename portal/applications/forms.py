@@ -8,11 +8,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, StartupProfile
+from portal.challenges.models import ChallengePage
 from portal.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from portal.core.models import Theme
 from portal.geo.models import LocalGovernment
 
-from .models import SUBMISSION_REQUIRED_FIELDS, Application, StartupContact, TeamMember, TrackRecordEntry
+from .models import (
+    PREFERENCE_CHOICES,
+    SUBMISSION_REQUIRED_FIELDS,
+    Application,
+    StartupContact,
+    TeamMember,
+    TrackRecordEntry,
+)
 from .uploads import ALLOWED_DESCRIPTION, MAX_FILE_BYTES
 
 
@@ -224,3 +232,42 @@ class DecisionForm(forms.Form):
         if cleaned.get("action") in {"decline", "request_info"} and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Please write a message to the startup."))
         return cleaned
+
+
+class PreferenceForm(forms.Form):
+    """My page: the application's rank among the startup's applications in the round (empty: not ranked)."""
+
+    rank = forms.TypedChoiceField(
+        label=_("your preference"),
+        choices=[("", _("not ranked"))] + [(value, label) for value, label in PREFERENCE_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class ConflictForm(forms.Form):
+    """Declare a conflict of interest with a startup, for all its applications or one challenge only."""
+
+    startup = ModelChoiceField(
+        label=_("startup"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.STARTUP, is_active=True).order_by(
+            "name_kana", "name"
+        ),
+    )
+    challenge = ModelChoiceField(
+        label=_("only for the challenge"),
+        queryset=ChallengePage.objects.none(),
+        required=False,
+        help_text=_("Leave empty when the conflict concerns every challenge."),
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: a relative works there, you advise it, or you hold shares in it."),
+    )
+
+    def __init__(self, *args, challenges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = challenges

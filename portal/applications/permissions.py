@@ -3,6 +3,8 @@
 - Startup members act for their own organisation's applications only (another startup's are 404, not 403).
 - Municipality staff see what was sent to their own organisation's challenges (never drafts) and review it.
 - Ministry staff see and review everything.
+- Whoever declared a conflict of interest with a startup (conflicts.py) may still read its applications, but not
+  score, shortlist, decline or ask it for more: every reviewer rule below refuses with the recusal reason.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from portal.accounts.models import Organisation
 from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeStatus
 
-from .models import DECIDED_STATES, EDITABLE_STATES, SENT_STATES, Application, ApplicationState
+from . import conflicts
+from .models import (
+    DECIDED_STATES,
+    EDITABLE_STATES,
+    SENT_STATES,
+    Application,
+    ApplicationState,
+    ConflictOfInterest,
+)
+from .models.conflicts import ConflictSide
 
 Decision = tuple[bool, str]
 
@@ -132,6 +143,21 @@ def can_submit(user, application: Application, *, now=None) -> Decision:
     return True, _("Ready to submit.")
 
 
+# Applications the startup may still rank: sent, and not decided yet.
+RANKABLE_STATES = {ApplicationState.SUBMITTED, ApplicationState.MORE_INFO, ApplicationState.SHORTLISTED}
+
+
+def can_set_preference(user, application: Application, *, now=None) -> Decision:
+    """Rank (第1–第3希望) or unrank an application: members of the owning startup, until the challenge's deadline."""
+    if not (_signed_in(user) and is_member_of_applicant(user, application)):
+        return False, _("Only members of the startup can rank its applications.")
+    if application.state not in RANKABLE_STATES:
+        return False, _("Only a submitted application that is still under review can be ranked.")
+    if (now or timezone.now()) > application.challenge.application_closes:
+        return False, _("The deadline for this challenge has passed; its rank can no longer be changed.")
+    return True, _("You may rank this application.")
+
+
 def can_withdraw(user, application: Application) -> Decision:
     if not (_signed_in(user) and is_member_of_applicant(user, application)):
         return False, _("You cannot withdraw this application.")
@@ -145,12 +171,24 @@ def can_withdraw(user, application: Application) -> Decision:
 # --------------------------------------------------------------------------------------------- the municipality's
 
 
+RECUSED_FROM_REVIEW = _(
+    "You have declared a conflict of interest with this startup, so you cannot score or decide on its application."
+)
+
+
+def recused_from(user, application: Application) -> Decision | None:
+    """The refusal when the user declared a conflict with the applicant (or a company with its corporate number)."""
+    if conflicts.recusal(user, startup_id=application.startup_id, challenge_id=application.challenge_id):
+        return False, RECUSED_FROM_REVIEW
+    return None
+
+
 def _reviewer(user, application: Application) -> Decision | None:
     if not _signed_in(user):
         return False, _("Please log in.")
     if not is_reviewer_of(user, application) or application.state == ApplicationState.DRAFT:
         return False, _("You can only review applications to your own organisation's challenges.")
-    return None
+    return recused_from(user, application)
 
 
 def can_score(user, application: Application) -> Decision:
@@ -216,3 +254,52 @@ def can_edit_startup_profile(user, organisation: Organisation) -> Decision:
     if organisation.pk in account_rules.organisation_ids_of(user):
         return True, _("You are a member of this startup.")
     return False, _("You can only edit your own startup's profile.")
+
+
+# --------------------------------------------------------------------------------------------- conflicts of interest
+
+
+def conflict_side_of(user) -> tuple[str, Organisation | None] | None:
+    """Which side a staff member declares for: ministry (superusers count) or their first municipality; else None."""
+    if account_rules.is_ministry(user):
+        return ConflictSide.MINISTRY, None
+    for m in account_rules.memberships_of(user):
+        if m.organisation.kind == Organisation.Kind.MUNICIPALITY:
+            return ConflictSide.MUNICIPALITY, m.organisation
+    return None
+
+
+def can_declare_conflict(user) -> Decision:
+    """Ministry and municipality staff declare their own conflicts (and see the declarations they may see)."""
+    if not _signed_in(user):
+        return False, _("Please log in.")
+    if conflict_side_of(user) is None:
+        return False, _("Only ministry and municipality staff declare conflicts of interest.")
+    return True, _("Staff declare their own conflicts of interest.")
+
+
+def can_scope_conflict_to(user, challenge: ChallengePage) -> Decision:
+    """A municipality's staff scope a declaration to one of their own challenges; the ministry to any."""
+    side = conflict_side_of(user)
+    if side is None:
+        return False, _("Only ministry and municipality staff declare conflicts of interest.")
+    if side[0] == ConflictSide.MUNICIPALITY and challenge.municipality_id != side[1].pk:
+        return False, _("Choose one of your own organisation's challenges.")
+    return True, _("The declaration may be limited to this challenge.")
+
+
+def visible_conflicts(qs: QuerySet, user) -> QuerySet:
+    """The ministry sees every declaration; a municipality's staff see their own organisation's staff's."""
+    if not can_declare_conflict(user)[0]:
+        return qs.none()
+    if account_rules.is_ministry(user):
+        return qs
+    return qs.filter(municipality_id__in=account_rules.organisation_ids_of(user))
+
+
+def can_withdraw_conflict(user, declaration: ConflictOfInterest) -> Decision:
+    if not _signed_in(user) or declaration.person_id != user.pk:
+        return False, _("Only the person who declared a conflict can withdraw it.")
+    if not declaration.is_active:
+        return False, _("This declaration has already been withdrawn.")
+    return True, _("You may withdraw your declaration.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,9 @@ from . import permissions as rules
 from .models import (
     Application,
     ApplicationAttachment,
+    ApplicationState,
     ChallengeRubricWeight,
+    ConflictOfInterest,
     Review,
     RubricCriterion,
     StartupContact,
@@ -118,6 +120,59 @@ def reviews_of(application: Application) -> list[Review]:
         .prefetch_related("scores__criterion")
         .order_by("created_at")
     )
+
+
+# --------------------------------------------------------------------------------------------- conflicts of interest
+
+
+def conflicts_for(user) -> QuerySet[ConflictOfInterest]:
+    """The declarations the user may see (all for the ministry, their municipality's staff's), active first."""
+    qs = ConflictOfInterest.objects.select_related(
+        "person", "startup", "challenge", "municipality", "withdrawn_by"
+    ).order_by(F("withdrawn_at").desc(nulls_first=True), "-declared_at", "-pk")
+    return rules.visible_conflicts(qs, user)
+
+
+# --------------------------------------------------------------------------------------------- the municipality's grade
+
+# The rubric's scale (ReviewScore: 1–5) and the grade the matching engine reads (−1 … +1).
+RUBRIC_MIN, RUBRIC_MAX = 1, 5
+GRADE_WHEN_SHORTLISTED = 0.5
+
+
+def grade_from_rubric(total) -> float:
+    """A weighted rubric total (1–5) mapped linearly to −1 … +1: 1 → −1, 3 → 0, 5 → +1."""
+    value = (float(total) - RUBRIC_MIN) / (RUBRIC_MAX - RUBRIC_MIN) * 2 - 1
+    return round(max(-1.0, min(1.0, value)), 4)
+
+
+def municipal_grades(applications) -> dict[int, float | None]:
+    """application id → the municipality's grade of the applicant, for the matching run (docs/matching.md).
+
+    The grade is the mean weighted rubric total of the reviews written by the challenge's municipality's own staff,
+    mapped to −1 … +1; an application shortlisted without such a review counts as +0.5; otherwise None (not graded).
+    Ministry staff's reviews do not count: the grade is the municipality's say.
+    """
+    applications = list(applications)
+    means = dict(
+        Review.objects.filter(
+            application__in=[a.pk for a in applications],
+            weighted_total__gt=0,
+            reviewer__memberships__organisation_id=F("application__challenge__municipality_id"),
+        )
+        .values("application_id")
+        .annotate(mean=Avg("weighted_total"))
+        .values_list("application_id", "mean")
+    )
+    grades: dict[int, float | None] = {}
+    for a in applications:
+        if a.pk in means:
+            grades[a.pk] = grade_from_rubric(means[a.pk])
+        elif a.state == ApplicationState.SHORTLISTED:
+            grades[a.pk] = GRADE_WHEN_SHORTLISTED
+        else:
+            grades[a.pk] = None
+    return grades
 
 
 # --------------------------------------------------------------------------------------------- startup profiles

@@ -15,6 +15,7 @@ urlpatterns = [
     path("applications/<int:pk>/edit/", apply.edit, name="edit"),
     path("applications/<int:pk>/submit/", apply.submit, name="submit"),
     path("applications/<int:pk>/withdraw/", apply.withdraw, name="withdraw"),
+    path("applications/<int:pk>/preference/", apply.preference, name="preference"),
     path("applications/<int:pk>/attachments/", apply.attachment_upload, name="attachment_upload"),
     path(
         "applications/<int:pk>/attachments/<int:attachment_pk>/",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from . import admin_views
+from . import admin_conflicts, admin_views
+from . import permissions as rules
 from .models import Application, ChallengeRubricWeight, RubricCriterion
 
 register_permission_policy(Application, admin_views.ApplicationReviewPolicy(Application))
@@ -47,4 +49,20 @@ def register_viewsets():
 
 @hooks.register("register_admin_urls")
 def register_review_url():
-    return [path("applications/review/<int:pk>/", admin_views.review, name="applications_review")]
+    return [
+        path("applications/review/<int:pk>/", admin_views.review, name="applications_review"),
+        path("conflicts/", admin_conflicts.conflicts, name="applications_conflicts"),
+        path("conflicts/<int:pk>/withdraw/", admin_conflicts.conflict_withdraw, name="applications_conflict_withdraw"),
+    ]
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return rules.can_declare_conflict(request.user)[0]
+
+
+@hooks.register("register_admin_menu_item")
+def register_conflicts_menu():
+    return StaffMenuItem(
+        _("Conflicts of interest"), reverse("applications_conflicts"), icon_name="warning", order=255
+    )

@@ -59,6 +59,25 @@ def peek(key: str, window_s: int) -> Window:
     return _db_peek(key, window_s, time.time())
 
 
+def give_back(key: str) -> None:
+    """Take one back from `key`'s count in its current window (a reserved slot that was not used); never below 0."""
+    cache = _cache()
+    if cache is not None:
+        try:
+            if cache.get(f"{key}:n"):
+                cache.decr(f"{key}:n")
+            return
+        except ValueError:  # gone with its window
+            return
+        except UNAVAILABLE as exc:
+            _fell_back(exc)
+    with transaction.atomic():
+        row = RateCounter.objects.select_for_update().filter(key=key, expires__gt=time.time(), count__gt=0).first()
+        if row is not None:
+            row.count -= 1
+            row.save(update_fields=["count"])
+
+
 def clear(key: str) -> None:
     """Forget `key`'s count (in both places: it may have been counted in the database during an outage)."""
     cache = _cache()

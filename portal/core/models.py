@@ -8,9 +8,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .media_choice import PageForm
+
 
 class HomePage(Page):
     """The site root: what the programme is, and the ways in for each kind of user."""
+
+    base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
 
     lead = models.CharField(_("lead"), max_length=255, blank=True)
     lead_en = models.CharField(_("lead (English)"), max_length=255, blank=True)

@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from . import counters
+from .clientip import client_ip
 
 _PREFIX = "xact:rate"
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -64,15 +65,11 @@ def limit_for(scope: str) -> Limit | None:
     return parse(getattr(settings, f"RATE_LIMIT_{scope.upper()}", ""))
 
 
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it (docs/deployment.md).
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def client_key(request, key: str) -> str:
     if key == "user" and request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"ip:{client_ip(request)}"
+    # The client's address, forwarded by a trusted proxy or REMOTE_ADDR (portal/core/clientip.py).
+    return f"ip:{client_ip(request) or 'unknown'}"
 
 
 def hit(scope: str, ident: str, limit: Limit | None = None) -> Refusal | None:

@@ -21,3 +21,10 @@ class TrackerConfig(AppConfig):
         from .round_results import round_figures
 
         register_results_provider(round_figures)
+
+        # Matching's evaluation grades pairs whose engagement showed results (matching never imports tracker).
+        from matching.outcomes import register_outcome_provider
+
+        from .selectors import engagement_outcomes
+
+        register_outcome_provider(engagement_outcomes)

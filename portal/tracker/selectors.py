@@ -86,6 +86,23 @@ def _reached(stage: str) -> list[str]:
     return [s for s, rank in PROGRESS.items() if rank >= PROGRESS[stage]]
 
 
+def engagement_outcomes() -> dict[tuple[int, int], str]:
+    """(challenge id, startup id) → furthest stage, for engagements with a challenge that reached a proven result:
+    a finished PoC, a contract, deployment or adoption elsewhere (later stalls or an end do not erase it). Matching's
+    evaluation reads these as outcome-confirmed matches (registered in apps.ready, see matching.outcomes)."""
+    rows = (
+        Engagement.objects.filter(challenge__isnull=False, furthest_stage__in=_reached(Stage.POC_DONE))
+        .values_list("challenge_id", "startup_id", "furthest_stage")
+        .order_by("pk")
+    )
+    outcomes: dict[tuple[int, int], str] = {}
+    for challenge_id, startup_id, stage in rows:
+        key = (challenge_id, startup_id)
+        if PROGRESS[stage] > PROGRESS.get(outcomes.get(key, ""), 0):
+            outcomes[key] = stage
+    return outcomes
+
+
 @dataclass(frozen=True)
 class FunnelStep:
     key: str

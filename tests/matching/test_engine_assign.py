@@ -34,6 +34,52 @@ def exact_optimum(n_s, n_c, es, ec, score, cost, cap_s, cap_c, fixed, budget):
     return -result.fun
 
 
+def exact_floor_optimum(n_s, n_c, es, ec, score, cost, cap_s, cap_c, fixed, budget):
+    """The floor's lexicographic optimum by two MILPs: (the largest number of challenges with at least one chosen
+    pair, the best total score among the assignments covering that many). Variables: x per pair (a pair scoring 0
+    only when fixed) and y per challenge with y_j ≤ Σ_{e ∋ j} x_e."""
+    n = len(es)
+    cols = np.arange(n)
+    a_c = sp.csr_matrix((np.ones(n), (ec, cols)), shape=(n_c, n))
+    rows = [sp.hstack([sp.csr_matrix((np.ones(n), (es, cols)), shape=(n_s, n)), sp.csr_matrix((n_s, n_c))])]
+    rows.append(sp.hstack([a_c, sp.csr_matrix((n_c, n_c))]))
+    upper = [cap_s.astype(float), cap_c.astype(float)]
+    if budget is not None:
+        rows.append(sp.csr_matrix(np.concatenate([cost.astype(float), np.zeros(n_c)])[None, :]))
+        upper.append(np.array([float(budget)]))
+    rows.append(sp.hstack([-a_c, sp.identity(n_c)]))
+    upper.append(np.zeros(n_c))
+    matrix = sp.vstack(rows).tocsr()
+    lower_x = np.where(fixed, 1.0, 0.0)
+    upper_x = np.where(fixed | (score > 0), 1.0, 0.0)
+    bounds = Bounds(np.concatenate([lower_x, np.zeros(n_c)]), np.concatenate([upper_x, np.ones(n_c)]))
+    limits = LinearConstraint(matrix, -np.inf, np.concatenate(upper))
+    integrality = np.ones(n + n_c)
+    coverage = milp(
+        np.concatenate([np.zeros(n), -np.ones(n_c)]),
+        constraints=limits,
+        integrality=integrality,
+        bounds=bounds,
+        options={"mip_rel_gap": 0},
+    )
+    assert coverage.status == 0
+    most = int(round(-coverage.fun))
+    held = LinearConstraint(np.concatenate([np.zeros(n), np.ones(n_c)])[None, :], most, np.inf)
+    best = milp(
+        np.concatenate([-score, np.zeros(n_c)]),
+        constraints=[limits, held],
+        integrality=integrality,
+        bounds=bounds,
+        options={"mip_rel_gap": 0},
+    )
+    assert best.status == 0
+    return most, -best.fun
+
+
+def covered(result, ec):
+    return len(set(ec[result.chosen].tolist()))
+
+
 @st.composite
 def instances(draw, with_budget):
     n_s = draw(st.integers(1, 7))
@@ -99,6 +145,63 @@ def test_engine_assignment_with_budget_within_a_thousandth_of_exact_optimum(inst
     assert result.objective <= optimum + 1e-6
     # the bound the engine reports is a true bound
     assert result.upper_bound >= optimum - 1e-6
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(with_budget=False))
+def test_engine_floor_without_budget_covers_most_challenges_then_exact_best_total(instance):
+    n_s, n_c, es, ec, score, cost, cap_s, cap_c, fixed, budget = instance
+    result = assign(n_s, n_c, es, ec, score, cost, cap_s, cap_c, fixed=fixed, floor=True)
+    check_feasible(result, *instance)
+    most, best = exact_floor_optimum(*instance)
+    assert covered(result, ec) == result.covered == most
+    assert result.coverage_bound == most
+    assert result.objective == pytest.approx(best, abs=1e-6)
+    assert result.method == "flow"
+    # the floor's cost: the exact optimum without the floor minus the exact optimum with it
+    free = assign(n_s, n_c, es, ec, score, cost, cap_s, cap_c, fixed=fixed)
+    assert free.objective - result.objective == pytest.approx(exact_optimum(*instance) - best, abs=1e-6)
+    assert result.covered >= free.covered
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(with_budget=True))
+def test_engine_floor_with_budget_covers_most_challenges_within_a_thousandth_of_exact(instance):
+    n_s, n_c, es, ec, score, cost, cap_s, cap_c, fixed, budget = instance
+    result = assign(n_s, n_c, es, ec, score, cost, cap_s, cap_c, fixed=fixed, budget_yen=budget, floor=True)
+    check_feasible(result, *instance)
+    most, best = exact_floor_optimum(*instance)
+    assert covered(result, ec) == result.covered == most
+    assert result.coverage_bound >= most
+    assert best * (1 - 1e-3) - 1e-9 <= result.objective <= best + 1e-6
+    assert result.upper_bound >= best - 1e-6
+
+
+def test_engine_floor_gives_the_uncovered_challenge_its_partner_at_a_reported_cost():
+    """Two challenges, one strong startup with room for one: without the floor it goes to the better challenge and
+    the other challenge's only candidate is the weak one... which is busy elsewhere; with the floor both are
+    covered at a cost of exactly the score difference."""
+    # startup 0 fits challenge 0 (0.9) and challenge 1 (0.8); startup 1 fits only challenge 0 (0.5)
+    es, ec = np.array([0, 0, 1]), np.array([0, 1, 0])
+    score = np.array([0.9, 0.8, 0.5])
+    args = (2, 2, es, ec, score, np.zeros(3, int), np.array([1, 1]), np.array([2, 1]))
+    free = assign(*args)
+    assert free.chosen.tolist() == [True, False, True] and free.covered == 1
+    floored = assign(*args, floor=True)
+    assert floored.chosen.tolist() == [False, True, True] and floored.covered == 2
+    assert free.objective - floored.objective == pytest.approx(0.1)
+
+
+def test_engine_floor_prefers_coverage_over_any_score_with_a_budget():
+    """With ¥10,000 the budget pays either one expensive strong pair or two cheap weak ones; the floor takes the two
+    (one more challenge covered), whatever the score."""
+    es, ec = np.array([0, 1, 2]), np.array([0, 0, 1])
+    score = np.array([0.95, 0.31, 0.32])
+    cost = np.array([10_000, 4_000, 5_000])
+    args = (3, 2, es, ec, score, cost, np.array([1, 1, 1]), np.array([1, 1]))
+    assert assign(*args, budget_yen=10_000).chosen.tolist() == [True, False, False]
+    floored = assign(*args, budget_yen=10_000, floor=True)
+    assert floored.chosen.tolist() == [False, True, True] and floored.covered == 2
 
 
 def test_engine_assignment_heuristic_alone_on_larger_instances_stays_close_to_exact():

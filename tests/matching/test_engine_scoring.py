@@ -105,7 +105,7 @@ def test_engine_factors_are_in_unit_interval_and_weights_combine_them():
     assert np.allclose(session.scorer.combine(factors), session.scores[si, cj], atol=1e-5)
 
 
-def test_engine_track_record_stage_and_application_move_the_score():
+def test_engine_track_record_stage_and_preferences_move_the_score():
     base = copy.deepcopy(PROBLEM)
     base["applications"] = []
     for startup in base["startups"]:
@@ -113,23 +113,22 @@ def test_engine_track_record_stage_and_application_move_the_score():
         startup["stage"] = None
     first = MatchSession(load_problem(base), travel_model=FlatTravel())
     i, j = 1, 1  # mimamori × kakogawa-watch
-    before = float(first.scores[i, j])
+    before = first.scorer.pair_factors(np.array([i]), np.array([j]))
+    assert before["track_record"][0] == 0 and before["preference"][0] == 0
 
     richer = copy.deepcopy(base)
     richer["startups"][1]["track_record"] = [{"themes": ["見守り"], "outcome": "deployment"}]
     richer["startups"][1]["stage"] = "growth"
     richer["applications"] = [
-        {"startup": "mimamori", "challenge": "kakogawa-watch", "text": "", "shortlisted": True}
+        {"startup": "mimamori", "challenge": "kakogawa-watch", "text": "", "preference": 1, "grade": 1.0}
     ]
     second = MatchSession(load_problem(richer), travel_model=FlatTravel())
     factors = second.scorer.pair_factors(np.array([i]), np.array([j]))
     assert factors["track_record"][0] == pytest.approx(1.0)
-    assert factors["applied"][0] == pytest.approx(1.0)
-    weights = second.scorer.weights
-    expected = (
-        before + weights["track_record"] + weights["applied"]
-    )  # stage: unknown 0.5 vs (growth, unknown) 0.5
-    assert float(second.scores[i, j]) == pytest.approx(expected, abs=1e-5)
+    assert factors["preference"][0] == pytest.approx(1.0)  # first choice and the municipality's top grade
+    assert factors["stage"][0] == before["stage"][0]  # (growth, unknown) is 0.5 like (unknown, unknown)
+    assert float(second.scores[i, j]) == pytest.approx(float(second.scorer.combine(factors)[0]), abs=1e-6)
+    assert float(second.scores[i, j]) > float(first.scores[i, j])
 
 
 def test_engine_rescoring_one_startup_matches_a_fresh_computation():
@@ -165,9 +164,16 @@ def test_engine_pruned_candidates_keep_applications_fixed_and_top_pairs(monkeypa
     si, cj, all_pairs = session.candidates()
     assert not all_pairs and len(si) < session.scores.size
     pairs = set(zip(si.tolist(), cj.tolist(), strict=True))
-    assert set(session.applications) <= pairs
+    # applications are candidates unless they score below min_score (then no pair is)
+    eligible = {(i, j) for i, j in session.applications if session.scores[i, j] >= problem.min_score}
+    assert eligible and eligible <= pairs
+    assert all(session.scores[i, j] >= problem.min_score for i, j in pairs - set(session.fixed))
     best = session.scores.argmax(axis=0)
-    assert all((int(best[j]), j) in pairs for j in range(len(problem.challenges)))
+    assert all(
+        (int(best[j]), j) in pairs
+        for j in range(len(problem.challenges))
+        if session.scores[best[j], j] >= problem.min_score
+    )
     assert FULL_PAIRS_LIMIT > 100
 
 
@@ -194,7 +200,7 @@ def test_engine_fixed_pair_is_assigned_even_when_it_scores_low():
     data["fixed"] = [{"startup": "mimamori", "challenge": "sapporo-snow"}]
     result = propose(load_problem(data), language="en")
     pair = next(p for p in result.proposals if p.startup == "mimamori" and p.challenge == "sapporo-snow")
-    assert pair.assigned and pair.fixed and "fixed pair" in pair.reason
+    assert pair.assigned and pair.fixed and "an accepted pair" in pair.reason
     assert not any(
         p.assigned and p.challenge == "sapporo-snow" and p.startup != "mimamori" for p in result.proposals
     )
@@ -210,7 +216,13 @@ def test_engine_reason_for_an_exchange_that_would_lose_total_score():
     for proposal in lost:
         assert any(
             phrase in proposal.reason
-            for phrase in ("went to better-scoring", "lowering the total score by", "Excluded", "Score 0")
+            for phrase in (
+                "went to challenges it fits better",
+                "went to",
+                "lowers the overall fit",
+                "rejected in an earlier",
+                "Nothing in the requirements",
+            )
         ), proposal.reason
 
 

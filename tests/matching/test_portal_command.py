@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from matching.engine import DEFAULT_WEIGHTS
 from matching.models import MatchRun
 from tests.matching.portal_factories import World
 
@@ -31,7 +32,11 @@ def test_run_matching_runs_with_weights_and_budget_and_draws_progress(world):
     )
     run = MatchRun.objects.get()
     assert run.status == MatchRun.Status.DONE and run.started_by is None
-    assert run.weights["text"] == 0.5 and run.weights["themes"] == 0.3 and run.weights["travel"] == 0.10
+    assert (
+        run.weights["text"] == 0.5
+        and run.weights["themes"] == 0.3
+        and run.weights["travel"] == DEFAULT_WEIGHTS["travel"]
+    )
     assert run.travel_budget_yen == 500_000 and run.top_k == 2
     assert run.budget_used_yen <= 500_000
     text = out.getvalue()
@@ -46,7 +51,7 @@ def test_run_matching_runs_with_weights_and_budget_and_draws_progress(world):
         (["--weights", "text"], "expected name=value"),
         (["--weights", "text=abc"], "must be a number"),
         (["--weights", "txt=0.4"], "Unknown factor"),
-        (["--weights", "text=0,themes=0,travel=0,track_record=0,stage=0,applied=0"], "positive"),
+        (["--weights", "text=0,themes=0,travel=0,track_record=0,stage=0,preference=0"], "positive"),
         (["--top-k", "0"], "top_k: "),
     ],
 )

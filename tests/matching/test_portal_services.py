@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from matching import selectors, services, tasks
+from matching.engine import DEFAULT_WEIGHTS
 from matching.models import MatchProposal, MatchRun, ReviewStatus
 from portal.accounts.models import Organisation
 from portal.applications.models import ApplicationState
@@ -157,7 +158,7 @@ def test_run_started_as_a_task_saves_proposals_and_tells_the_starter(world):
     application = world.apply(world.snow_user, world.challenge_x)
     run = tasks.match_run_start(actor=world.ministry_user, weights={"text": 0.5}, top_k=2)
     assert run.status == MatchRun.Status.DONE and run.progress == 100 and run.progress_message == "done"
-    assert run.weights["text"] == 0.5 and run.weights["themes"] == 0.20
+    assert run.weights["text"] == 0.5 and run.weights["themes"] == DEFAULT_WEIGHTS["themes"]
     assert run.started_by == world.ministry_user and run.started_at and run.finished_at
     assert set(run.durations_s) >= {
         "input",
@@ -175,8 +176,9 @@ def test_run_started_as_a_task_saves_proposals_and_tells_the_starter(world):
     best = proposal(run, world.challenge_x, world.snow)
     assert best.rank == 1 and best.assigned and best.application == application
     assert "除雪車" in best.keywords and best.reason
-    assert set(best.factors) == {"text", "themes", "travel", "track_record", "stage", "applied"}
-    assert best.factors["applied"]["value"] == pytest.approx(0.6)
+    assert set(best.factors) == {"text", "themes", "travel", "track_record", "stage", "preference"}
+    # submitted, not ranked by the startup (0.5), not graded by the municipality (0 → 0.5): ½·0.5 + ½·0.5
+    assert best.factors["preference"]["value"] == pytest.approx(0.5)
     assert abs(sum(f["contribution"] for f in best.factors.values()) - best.score) < 1e-6
     assert proposal(run, world.challenge_y, world.medical).application is None  # scouted
     assert AuditEvent.objects.filter(action="matching.run_done", object_id=str(run.pk)).exists()

@@ -16,6 +16,8 @@ from .applications import (
     attachment_add,
     attachment_remove,
 )
+from .conflicts import conflict_declare, conflict_withdraw
+from .preferences import application_set_preference
 from .profile import (
     startup_profile_update,
     team_member_add,
@@ -30,6 +32,7 @@ __all__ = [
     "application_decline",
     "application_mark_matched",
     "application_request_more_info",
+    "application_set_preference",
     "application_shortlist",
     "application_start",
     "application_submit",
@@ -37,6 +40,8 @@ __all__ = [
     "application_withdraw",
     "attachment_add",
     "attachment_remove",
+    "conflict_declare",
+    "conflict_withdraw",
     "notifications_mark_read",
     "review_save",
     "startup_profile_update",

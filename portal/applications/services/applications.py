@@ -49,7 +49,16 @@ def _locked(application: Application) -> Application:
 
 
 def _sync(target: Application, source: Application) -> Application:
-    for field in ("state", "submitted_at", "decided_at", "decision_reason", "info_request", "updated_at"):
+    for field in (
+        "state",
+        "submitted_at",
+        "decided_at",
+        "decision_reason",
+        "info_request",
+        "preference",
+        "preference_year",
+        "updated_at",
+    ):
         setattr(target, field, getattr(source, field))
     return target
 
@@ -257,6 +266,8 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
         previous = locked.state
         locked.state = ApplicationState.WITHDRAWN
         locked.decided_at = timezone.now()
+        # A withdrawn application no longer holds a rank: the startup may give it to another application.
+        locked.preference = locked.preference_year = None
         locked.save()
         record(actor=actor, action="application.withdraw", obj=locked, previous=previous)
         args = _title_args(locked)

@@ -5,13 +5,16 @@
 {% mypage_applications organisation %}      the startup's latest applications and their states
 {% mypage_notifications %}                  the latest notifications
 {% mypage_profile organisation %}           profile completeness with a link to the edit page
+{% preference_rule application as rule %}   (may the user rank it?, why) for the rank controls
 """
 
 from django import template
 
 from portal.core.notifications import unread_count
 
+from .. import permissions as rules
 from .. import selectors
+from ..models import PREFERENCE_CHOICES
 
 register = template.Library()
 
@@ -41,7 +44,12 @@ def mypage_applications(context, organisation):
     rows = []
     if organisation is not None and getattr(organisation, "is_startup", False):
         rows = list(selectors.applications_of_startup(organisation)[:MYPAGE_ROWS])
-    return {"applications": rows, "organisation": organisation, "request": context.get("request")}
+    return {
+        "applications": rows,
+        "organisation": organisation,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),  # the rank forms post from My page
+    }
 
 
 @register.inclusion_tag("applications/includes/mypage_notifications.html", takes_context=True)
@@ -56,3 +64,15 @@ def mypage_profile(organisation):
     if organisation is None or not getattr(organisation, "is_startup", False):
         return {"completeness": None}
     return {"completeness": selectors.profile_completeness(organisation), "organisation": organisation}
+
+
+@register.simple_tag(takes_context=True)
+def preference_rule(context, application):
+    """(allowed, reason) of ranking this application for the signed-in user: the table shows a form or the rank."""
+    return rules.can_set_preference(_user(context), application)
+
+
+
+@register.simple_tag
+def preference_choices():
+    return PREFERENCE_CHOICES

@@ -8,8 +8,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +21,7 @@ from portal.core.ratelimit import rate_limited
 
 from .. import permissions as rules
 from .. import selectors, services
-from ..forms import ApplicationForm, AttachmentForm
+from ..forms import ApplicationForm, AttachmentForm, PreferenceForm
 from ..models import ApplicationState
 from ..uploads import MAX_APPLICATION_BYTES
 from .common import messages_of, paginate, refused, startup_or_none
@@ -82,6 +84,7 @@ def detail(request, pk: int):
             "is_applicant": member,
             "can_edit": rules.can_edit_application(request.user, application)[0],
             "can_withdraw": rules.can_withdraw(request.user, application)[0],
+            "preference_rule": rules.can_set_preference(request.user, application) if member else None,
         },
     )
 
@@ -164,6 +167,54 @@ def submit(request, pk: int):
     if not rules.is_member_of_applicant(request.user, application):
         raise Http404
     return _submit(request, application)
+
+
+@login_required
+@require_POST
+def preference(request, pk: int):
+    """Set or change the application's rank (第1–第3希望) among the startup's applications in its round."""
+    application = selectors.application_for(request.user, pk)
+    if not rules.is_member_of_applicant(request.user, application):
+        raise Http404
+    form = PreferenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_set_preference(
+                application=application, rank=form.cleaned_data["rank"], by=request.user
+            )
+        except ValidationError as error:
+            for m in messages_of(error):
+                messages.error(request, m)
+        else:
+            if application.preference:
+                messages.success(
+                    request,
+                    _("“%(challenge)s” is now your %(rank)s.")
+                    % {
+                        "challenge": application.challenge.title,
+                        "rank": application.get_preference_display(),
+                    },
+                )
+            else:
+                messages.success(
+                    request,
+                    _("“%(challenge)s” is no longer ranked.") % {"challenge": application.challenge.title},
+                )
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return HttpResponseRedirect(_next_or_detail(request, application))
+
+
+def _next_or_detail(request, application) -> str:
+    """Back to the list the form was on (My page or the applications list), else the application."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("applications:detail", args=[application.pk])
 
 
 @login_required

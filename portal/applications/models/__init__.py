@@ -118,6 +118,14 @@ SENT_STATES = set(ApplicationState.values) - {ApplicationState.DRAFT}
 DECIDED_STATES = {ApplicationState.MATCHED, ApplicationState.DECLINED, ApplicationState.WITHDRAWN}
 
 
+# A startup ranks up to three of its applications in a round: 第1希望, 第2希望, 第3希望.
+MAX_PREFERENCE = 3
+PREFERENCE_CHOICES = [
+    (1, _("1st choice")),
+    (2, _("2nd choice")),
+    (3, _("3rd choice")),
+]
+
 # A draft may leave these empty; submitting needs them (the form marks them "required to submit").
 SUBMISSION_REQUIRED_FIELDS = ("approach", "expected_outcome", "timeline", "cost_estimate_yen")
 
@@ -164,6 +172,13 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The startup's own ranking of its applications within a round (第1希望 … 第3希望), and the round it ranks in:
+    # the challenge's round's fiscal year, or the fiscal year of its deadline when it has no round. Set only by
+    # services.application_set_preference; a rank is held by at most one application per startup and round.
+    preference = models.PositiveSmallIntegerField(
+        _("preference"), null=True, blank=True, choices=PREFERENCE_CHOICES
+    )
+    preference_year = models.PositiveSmallIntegerField(_("preference round (fiscal year)"), null=True, blank=True)
     # The municipality's words the startup sees: why it was shortlisted/declined, what more it needs.
     decision_reason = models.TextField(_("reason given"), blank=True)
     info_request = models.TextField(_("information requested"), blank=True)
@@ -181,6 +196,16 @@ class Application(models.Model):
             models.CheckConstraint(
                 name="application_sent_has_submitted_at",
                 condition=Q(state="draft") | Q(submitted_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="application_preference_1_to_3",
+                condition=Q(preference__isnull=True) | Q(preference__gte=1, preference__lte=MAX_PREFERENCE),
+            ),
+            models.UniqueConstraint(
+                fields=["startup", "preference_year", "preference"],
+                condition=Q(preference__isnull=False),
+                name="one_application_per_preference_rank",
+                violation_error_message=_("Another of your applications already has this rank."),
             ),
         ]
 
@@ -359,3 +384,7 @@ def weighted_total(pairs: list[tuple[int, int]]) -> Decimal:
         return Decimal("0")
     value = Decimal(sum(s * w for s, w in pairs)) / Decimal(total_weight)
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# Conflicts of interest live in their own module; importing them here registers the model with the app.
+from .conflicts import ConflictOfInterest  # noqa: E402, F401

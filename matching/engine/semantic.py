@@ -1,0 +1,420 @@
+"""Semantic text relevance in Japanese: content-word lemmas, pretrained word vectors, IDF-weighted best match.
+
+Each text is cut into content words by MeCab (`fugashi` with the UniDic-lite dictionary inside its package): nouns
+(common and proper, not place or person names, not numbers), verbs, adjectives and adjectival nouns, keyed by their
+lemma so that 子ども = 子供 and 見守り = 見守る. Each word gets a chiVe vector when it has one (`vectors.py`).
+
+Two words are similar when they are the same lemma (1.0) or their vectors' cosine reaches `THRESHOLD`; the
+similarity is rounded down to one of `LEVELS`, which makes the kernel a handful of sparse 0/1 matrices. Relevance of
+a startup to a challenge is the IDF-weighted best match in both directions:
+
+    coverage(c → s) = Σ_w∈c idf(w) · max_u∈s k(w, u) / Σ_w∈c idf(w)      (the challenge's needs the startup covers)
+    coverage(s → c) = the same with the roles swapped                      (how much of the startup is on topic)
+    relevance       = DIRECTION · coverage(c → s) + (1 − DIRECTION) · coverage(s → c)
+
+The max over u is exact on the rounded kernel: max_u k(w, u) = Σ_l Δ_l · [∃u: k(w, u) ≥ level_l], and each indicator
+is one sparse product (document × word) @ (word × word), so whole blocks of pairs are scored with matrix products.
+Words without a vector (product and technology names such as LINE, GIS, LoRaWAN) still match themselves exactly:
+that is the lexical component.
+
+`SemanticText.evidence(j, i)` returns what an official can read: the challenge's requirement words aligned with the
+startup's capability words, and the best-matching sentence pair.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+
+from .vectors import WordVectors, default_vectors, nfkc
+
+THRESHOLD = 0.50  # cosine below which two different words count as unrelated
+LEVELS = np.array([0.50, 0.60, 0.70, 0.80, 0.90, 1.00], dtype=np.float32)
+SAME_ROW = 0.90  # two different words that the package maps onto one vector: near-synonyms, not identical
+DIRECTION = 0.70  # weight of coverage(challenge → startup) in the relevance
+IDF_POWER = 1.0
+EVIDENCE_SIMILARITY = 0.60  # two different words are shown as requirement ↔ capability from this similarity up
+GENERIC_DF = 0.15  # a word in more than this share of the run's texts explains nothing (shown pairs only)
+
+_CONTENT = {
+    "名詞": {"普通名詞", "固有名詞"},
+    "動詞": {"一般"},
+    "形容詞": {"一般"},
+    "形状詞": {"一般"},
+}
+_NAMES = {"地名", "人名"}
+# nouns that work as adverbs or counters (以降, 現在, 今後, 年, 件): time and quantity, not capability
+_FUNCTIONAL = {"副詞可能", "助数詞可能"}
+_COMPOUNDABLE = ("名詞", "形状詞")
+_HIRAGANA = re.compile(r"^[\u3040-\u309f]+$")
+_WORDISH = re.compile(r"[0-9a-z\u3040-\u30ff\u3400-\u9fff]")
+_SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?]?")
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import unidic_lite
+    from fugashi import Tagger
+
+    return Tagger(f'-d "{unidic_lite.DICDIR}"')
+
+
+@dataclass(frozen=True)
+class Word:
+    lemma: str  # the term's identity: normalised lemma (子供 for 子ども)
+    surface: str  # as written
+    forms: tuple[str, ...]  # forms to look up a vector for: base form, surface, lemma
+    functional: bool = False  # a time or quantity noun: scored, never shown as a requirement or capability
+
+
+@lru_cache(maxsize=200_000)
+def _token_word(line: str) -> tuple[Word | None, bool]:
+    """(the content word of one line of MeCab's output — or None for particles, auxiliaries, numbers, names and
+    formal nouns —, whether it may be part of a compound). Cached: most tokens repeat across a run."""
+    # UniDic-lite's output: surface, pronunciation, kana base, lemma, part of speech (pos1-pos2-pos3…), …
+    fields = line.split("\t")
+    if len(fields) < 5:
+        return None, False
+    surface, lemma, pos = fields[0], fields[3], fields[4].split("-")
+    pos1, pos2 = pos[0], pos[1] if len(pos) > 1 else ""
+    compoundable = pos1 in _COMPOUNDABLE
+    if pos2 not in _CONTENT.get(pos1, ()) or (len(pos) > 2 and pos[2] in _NAMES):
+        return None, compoundable and pos2 in _CONTENT.get(pos1, ())
+    # words written in hiragana alone are mostly formal nouns and light verbs (こと, ため, いう, ある, よい)
+    if _HIRAGANA.match(surface) or surface.isdigit():
+        return None, False
+    lemma = nfkc(lemma.split("-", 1)[0] or surface).lower()
+    if not _WORDISH.search(lemma) or (len(surface) < 2 and surface.isascii()):
+        return None, False
+    functional = len(pos) > 2 and pos[2] in _FUNCTIONAL
+    return Word(lemma, surface, (surface, lemma), functional), compoundable
+
+
+def content_words(text: str, vectors: WordVectors | None = None) -> list[Word]:
+    """The content words of a text, in order (see the module docstring for which words count).
+
+    Consecutive nouns that form a word the vectors know (スマート+フォン → スマートフォン, 位置+情報 → 位置情報) are
+    kept as that one word, longest first, so a compound is not read as its fragments.
+    """
+    found: list[Word] = []
+    tagger = _tagger()
+    for line in nfkc(text).splitlines():
+        if not line.strip():
+            continue
+        tokens = [_token_word(row) for row in tagger.parse(line).split("\n")]
+        k = 0
+        while k < len(tokens):
+            word, compoundable = tokens[k]
+            if word is None:
+                k += 1
+                continue
+            if vectors is not None and compoundable and k + 1 < len(tokens) and tokens[k + 1][1]:
+                for length in (3, 2):
+                    run = tokens[k : k + length]
+                    if len(run) == length and all(w is not None and c for w, c in run):
+                        compound = "".join(w.surface for w, _ in run)
+                        if vectors.row(compound) >= 0:
+                            word = Word(compound.lower(), compound, (compound,))
+                            k += length - 1
+                            break
+            found.append(word)
+            k += 1
+    return found
+
+
+def sentences(text: str) -> list[str]:
+    """A text cut into sentences (。！？ and line breaks)."""
+    return [s.strip() for s in _SENTENCE.findall(nfkc(text)) if s.strip()]
+
+
+@dataclass
+class Evidence:
+    """Why a startup's text fits a challenge's: aligned words and the best sentence pair."""
+
+    pairs: list[tuple[str, str, float]]  # (requirement word, capability word, similarity), best first
+    sentences: tuple[str, str, float] | None  # (challenge sentence, startup sentence, similarity)
+
+
+class Vocabulary:
+    """Terms (lemmas) of a run with their vector rows; grows when an edited profile brings a new word."""
+
+    def __init__(self, vectors: WordVectors) -> None:
+        self.vectors = vectors
+        self.index: dict[str, int] = {}
+        self.rows: list[int] = []
+        self.surface: list[str] = []
+        self.functional: list[bool] = []
+
+    def ids(self, words: Sequence[Word]) -> list[int]:
+        out = []
+        for word in words:
+            term = self.index.get(word.lemma)
+            if term is None:
+                term = self.index[word.lemma] = len(self.rows)
+                self.rows.append(self.vectors.row(*word.forms))
+                self.surface.append(word.surface)
+                self.functional.append(word.functional)
+            out.append(term)
+        return out
+
+
+def _presence(docs: Sequence[Sequence[int]], n_terms: int) -> sp.csr_matrix:
+    """Documents × terms, 1 where the document contains the term."""
+    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    indices = []
+    for d, terms in enumerate(docs):
+        unique = sorted(set(terms))
+        indices.extend(unique)
+        indptr[d + 1] = indptr[d] + len(unique)
+    data = np.ones(len(indices), dtype=np.float32)
+    return sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), indptr), shape=(len(docs), n_terms))
+
+
+class SemanticText:
+    """Text relevance of every (startup, challenge) pair of a run, by blocks, plus evidence for explanations.
+
+    `raw(rows)` gives startups `rows` × all challenges; `calibrate()` fits one monotone map of the run's raw values
+    to [0, 1] (the same for every challenge, since the assignment compares scores across challenges);
+    `replace_startup(i, text)` re-analyses one edited profile.
+    """
+
+    def __init__(
+        self, challenge_texts: Sequence[str], startup_texts: Sequence[str], vectors: WordVectors | None = None
+    ) -> None:
+        self.vectors = vectors or default_vectors()
+        self.vocab = Vocabulary(self.vectors)
+        self._rows_array = np.zeros(0, dtype=np.int64)
+        self.challenge_texts = list(challenge_texts)
+        self.startup_texts = list(startup_texts)
+        self.c_words = [content_words(t, self.vectors) for t in self.challenge_texts]
+        self.s_words = [content_words(t, self.vectors) for t in self.startup_texts]
+        self.c_terms = [self.vocab.ids(w) for w in self.c_words]
+        self.s_terms = [self.vocab.ids(w) for w in self.s_words]
+        n_docs = len(self.c_terms) + len(self.s_terms)
+        df = np.zeros(len(self.vocab.rows), dtype=np.float64)
+        for terms in self.c_terms + self.s_terms:
+            df[list(set(terms))] += 1
+        self.n_docs = max(1, n_docs)
+        self.df = df
+        self.idf = self._idf(df)
+        # challenge side: fixed for the run
+        n_terms = len(self.vocab.rows)
+        self.c_vocab = np.unique(np.concatenate([np.asarray(t, dtype=np.int64) for t in self.c_terms] + [[]]))
+        self.c_vocab = self.c_vocab.astype(np.int64)
+        self.Xc = _presence(self.c_terms, n_terms)[:, self.c_vocab]  # challenges × challenge terms
+        self.Wc = self._weights(self.Xc, self.idf[self.c_vocab])  # rows sum to 1
+        self.WcT = np.asarray(self.Wc.T.todense(), dtype=np.float32)  # challenge terms × challenges (dense)
+        self._set_startups()
+        self._stale = False
+        self.lo, self.hi = 0.0, 1.0
+
+    # --- building blocks ---------------------------------------------------------------------------------------
+
+    def _idf(self, df: np.ndarray) -> np.ndarray:
+        return (np.log((1.0 + self.n_docs) / (1.0 + df)) + 1.0) ** IDF_POWER
+
+    @staticmethod
+    def _weights(presence: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+        weighted = sp.csr_matrix(presence.multiply(idf[np.newaxis, :].astype(np.float32)), dtype=np.float32)
+        sums = np.asarray(weighted.sum(axis=1)).ravel()
+        sums[sums == 0] = 1.0
+        return sp.csr_matrix(sp.diags((1.0 / sums).astype(np.float32)) @ weighted)
+
+    def _term_rows(self) -> np.ndarray:
+        if self._rows_array.size != len(self.vocab.rows):
+            self._rows_array = np.asarray(self.vocab.rows, dtype=np.int64)
+        return self._rows_array
+
+    def kernel(self, terms_a: np.ndarray, terms_b: np.ndarray) -> sp.csr_matrix:
+        """Similarity of terms_a × terms_b rounded down to LEVELS (0 below THRESHOLD), as a sparse matrix.
+
+        Identical lemmas are 1.0 (with or without a vector); two words the package maps onto one vector are
+        SAME_ROW; other pairs the cosine of their vectors when it reaches THRESHOLD.
+        """
+        terms_a, terms_b = np.asarray(terms_a, dtype=np.int64), np.asarray(terms_b, dtype=np.int64)
+        rows = self._term_rows()
+        ra, rb = rows[terms_a], rows[terms_b]
+        has_a, has_b = np.nonzero(ra >= 0)[0], np.nonzero(rb >= 0)[0]
+        pieces_r, pieces_c, pieces_v = [], [], []
+        if has_a.size and has_b.size:
+            ub = self.vectors.unit[rb[has_b]]
+            step = max(1, 2_000_000 // max(1, has_b.size))
+            for start in range(0, has_a.size, step):
+                part = has_a[start : start + step]
+                sims = self.vectors.unit[ra[part]] @ ub.T
+                r, c = np.nonzero(sims >= THRESHOLD)
+                values = np.minimum(sims[r, c], SAME_ROW)  # equal vectors of different words: SAME_ROW
+                pieces_r.append(part[r])
+                pieces_c.append(has_b[c])
+                pieces_v.append(values.astype(np.float32))
+        # identical lemmas: 1.0, and they replace the vector entry of the same pair
+        _, same_a, same_b = np.intersect1d(terms_a, terms_b, assume_unique=True, return_indices=True)
+        if not pieces_r and not same_a.size:
+            return sp.csr_matrix((terms_a.size, terms_b.size), dtype=np.float32)
+        matrix = sp.coo_matrix(
+            (
+                np.concatenate(pieces_v + [np.zeros(0, np.float32)]),
+                (
+                    np.concatenate(pieces_r + [np.zeros(0, np.int64)]),
+                    np.concatenate(pieces_c + [np.zeros(0, np.int64)]),
+                ),
+            ),
+            shape=(terms_a.size, terms_b.size),
+        ).tocsr()
+        matrix = sp.csr_matrix(
+            matrix.maximum(
+                sp.csr_matrix((np.ones(same_a.size, np.float32), (same_a, same_b)), shape=matrix.shape)
+            )
+        )
+        matrix.data = LEVELS[np.searchsorted(LEVELS, matrix.data + 1e-6, side="right") - 1]
+        matrix.eliminate_zeros()
+        return matrix
+
+    @staticmethod
+    def best_match(presence: sp.csr_matrix, kernel: sp.csr_matrix) -> sp.csr_matrix:
+        """For each document (row of `presence` over the kernel's rows) and each column term: the best similarity
+        of any of the document's terms to it — exact on the rounded kernel, one sparse product per level."""
+        best = None
+        previous = 0.0
+        for level in LEVELS:
+            step = sp.csr_matrix(kernel >= level, dtype=np.float32)
+            hit = presence @ step
+            hit.data[:] = level - previous
+            best = hit if best is None else best + hit
+            previous = level
+        return best
+
+    def _set_startups(self) -> None:
+        n_terms = len(self.vocab.rows)
+        self.s_vocab = np.unique(np.concatenate([np.asarray(t, dtype=np.int64) for t in self.s_terms] + [[]]))
+        self.s_vocab = self.s_vocab.astype(np.int64)
+        s_position = np.full(n_terms, -1, dtype=np.int64)
+        s_position[self.s_vocab] = np.arange(self.s_vocab.size)
+        self.s_position = s_position
+        self.Xs = _presence(self.s_terms, n_terms)[:, self.s_vocab]  # startups × startup terms
+        self.Ws = self._weights(self.Xs, self.idf[self.s_vocab])
+        self.K = self.kernel(self.s_vocab, self.c_vocab)  # startup terms × challenge terms
+        # challenge → startup-term best matches, for coverage(s → c): challenges × startup terms
+        self.Bc = self.best_match(self.Xc, sp.csr_matrix(self.K.T))
+        self._stale = False
+
+    # --- scoring ---------------------------------------------------------------------------------------------------
+
+    def raw(self, rows: np.ndarray) -> np.ndarray:
+        """Uncalibrated relevance for startups `rows` × every challenge (float32)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._stale:
+            self._set_startups()
+        best = self.best_match(self.Xs[rows], self.K)  # startups × challenge terms
+        forward = np.asarray(best @ self.WcT, dtype=np.float32)  # coverage(c → s)
+        backward = (self.Ws[rows] @ self.Bc.T).toarray().astype(np.float32)  # coverage(s → c)
+        return DIRECTION * forward + (1.0 - DIRECTION) * backward
+
+    def calibrate(self, raw: np.ndarray) -> None:
+        """Fit the run's one monotone map to [0, 1]: the median pair → 0, the 99.5th percentile → 1."""
+        sample = raw.ravel()
+        if sample.size > 400_000:
+            sample = np.random.default_rng(0).choice(sample, 400_000, replace=False)
+        if sample.size == 0:
+            return
+        lo, hi = np.quantile(sample, [0.5, 0.995])
+        self.lo, self.hi = float(lo), float(max(hi, lo + 1e-6))
+
+    def calibrated(self, raw: np.ndarray) -> np.ndarray:
+        out = (np.asarray(raw, dtype=np.float32) - np.float32(self.lo)) / np.float32(self.hi - self.lo)
+        return np.clip(out, 0.0, 1.0, out=out)
+
+    def replace_startup(self, i: int, text: str) -> np.ndarray:
+        """Re-analyse startup `i` (an edited profile) and return its raw row over all challenges.
+
+        Only that row is computed (its own small kernel against the challenges' words); the run's IDF stays, a word
+        new to the run counts as rare. The block matrices are rebuilt lazily if `raw` is called again.
+        """
+        self.startup_texts[i] = text
+        self.s_words[i] = content_words(text, self.vectors)
+        self.s_terms[i] = self.vocab.ids(self.s_words[i])
+        grown = len(self.vocab.rows) - self.idf.size
+        if grown:
+            self.idf = np.concatenate([self.idf, np.full(grown, self._idf(np.zeros(1))[0])])
+            self.df = np.concatenate([self.df, np.ones(grown)])
+        self._stale = True
+        return self.raw_one(i)
+
+    def raw_one(self, i: int) -> np.ndarray:
+        """Uncalibrated relevance of startup `i` to every challenge, from its own words (same maths as `raw`)."""
+        terms = np.array(sorted(set(self.s_terms[i])), dtype=np.int64)
+        if terms.size == 0 or self.c_vocab.size == 0:
+            return np.zeros(len(self.c_terms), dtype=np.float32)
+        # own terms × challenge terms: the run's kernel rows for words it knows, new words computed here
+        position = np.full(terms.size, -1, dtype=np.int64)
+        inside = terms < self.s_position.size
+        position[inside] = self.s_position[terms[inside]]
+        known = position >= 0
+        kernel = sp.vstack([self.K[position[known]], self.kernel(terms[~known], self.c_vocab)]).tocsr()
+        terms = np.concatenate([terms[known], terms[~known]])
+        presence = sp.csr_matrix(np.ones((1, terms.size), dtype=np.float32))
+        forward = np.asarray(self.best_match(presence, kernel) @ self.WcT, dtype=np.float32).ravel()
+        weights = self.idf[terms].astype(np.float32)
+        weights /= weights.sum()
+        backward = np.asarray(self.best_match(self.Xc, sp.csr_matrix(kernel.T)) @ weights, dtype=np.float32)
+        return DIRECTION * forward + (1.0 - DIRECTION) * backward.ravel()
+
+    # --- evidence --------------------------------------------------------------------------------------------------
+
+    def evidence(self, j: int, i: int, limit: int = 5) -> Evidence:
+        """The challenge's requirement words aligned with startup `i`'s capability words (rarest first, generic
+        words and names left out) and the best-matching sentence pair."""
+        c_terms = np.array(sorted(set(self.c_terms[j])), dtype=np.int64)
+        s_terms = np.array(sorted(set(self.s_terms[i])), dtype=np.int64)
+        pairs: list[tuple[str, str, float]] = []
+        if c_terms.size and s_terms.size:
+            sims = self.kernel(c_terms, s_terms).toarray()
+            # generic: in a large share of the run's texts (and in more than a handful, so tiny runs keep theirs)
+            generic = (self.df / self.n_docs > GENERIC_DF) & (self.df > 3)
+            best = sims.argmax(axis=1)
+            value = sims[np.arange(c_terms.size), best]
+            order = np.argsort(-(value * self.idf[c_terms]), kind="stable")
+            used: set[int] = set()
+            c_surface = {t: w.surface for t, w in zip(self.c_terms[j], self.c_words[j], strict=True)}
+            s_surface = {t: w.surface for t, w in zip(self.s_terms[i], self.s_words[i], strict=True)}
+            for k in order:
+                if value[k] <= 0 or len(pairs) >= limit:
+                    break
+                term, match = int(c_terms[k]), int(s_terms[best[k]])
+                # a loose association (the kernel's lowest level) is scored but not offered as a reason
+                shown = not (generic[term] or self.vocab.functional[term] or self.vocab.functional[match])
+                if not shown or match in used or (term != match and value[k] < EVIDENCE_SIMILARITY):
+                    continue
+                used.add(match)
+                pairs.append((c_surface[term], s_surface[match], float(min(1.0, value[k]))))
+        return Evidence(pairs, self._best_sentences(j, i))
+
+    def _sentence_vector(self, sentence: str) -> np.ndarray | None:
+        terms = self.vocab.ids(content_words(sentence, self.vectors))
+        total = np.zeros(self.vectors.unit.shape[1], dtype=np.float32)
+        for term in set(terms):
+            row = self.vocab.rows[term]
+            if row >= 0:
+                weight = self.idf[term] if term < self.idf.size else self.idf.max(initial=1.0)
+                total += np.float32(weight) * self.vectors.unit[row]
+        norm = float(np.linalg.norm(total))
+        return total / norm if norm else None
+
+    def _best_sentences(self, j: int, i: int) -> tuple[str, str, float] | None:
+        best = None
+        startup = [(s, self._sentence_vector(s)) for s in sentences(self.startup_texts[i])]
+        for c_sentence in sentences(self.challenge_texts[j]):
+            cv = self._sentence_vector(c_sentence)
+            if cv is None:
+                continue
+            for s_sentence, sv in startup:
+                if sv is not None:
+                    similarity = float(cv @ sv)
+                    if best is None or similarity > best[2]:
+                        best = (c_sentence, s_sentence, similarity)
+        return best
