@@ -11,8 +11,10 @@ costs one connection timeout per thread and period, not one per call; the pool's
 We chose a subclass of Django's own backend over django-redis' IGNORE_EXCEPTIONS: no new dependency, and Django's
 RedisCache is what the portal already runs.
 
-`incr`/`decr` are not wrapped: a count has no stand-in value. Counters (login throttling, rate limits) do not use
-this cache; they use portal/core/counters.py, which counts in the database while Redis is away.
+`incr`/`decr` raise ValueError, Django's "no such key" (a count has no stand-in value; callers already handle a
+missing key — the catalogue's invalidation then sets a new version, which is skipped). Counters that must hold
+(login throttling, rate limits) do not use this cache: portal/core/counters.py counts in the database while Redis
+is away.
 """
 
 from __future__ import annotations
@@ -90,6 +92,17 @@ class FaultTolerantRedisCache(RedisCache):
 
     def delete_many(self, keys, version=None):
         return self._call(super().delete_many, None, keys, version)
+
+    # -- counts: as if the key were missing
+
+    def incr(self, key, delta=1, version=None):
+        if not self._usable():
+            raise ValueError(f"Key '{key}' not found (the Redis cache is unreachable).")
+        try:
+            return super().incr(key, delta, version)
+        except UNAVAILABLE as exc:
+            self._went_away(exc)
+            raise ValueError(f"Key '{key}' not found (the Redis cache is unreachable).") from exc
 
     def clear(self):
         return self._call(super().clear, False)
