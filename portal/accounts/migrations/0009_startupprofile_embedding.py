@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_municipality_workspaces'),
+        ('accounts', '0008_email_change'),
     ]
 
     operations = [
