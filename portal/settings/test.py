@@ -14,6 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+COUNTERS_CACHE = ""  # failed logins and rate limits counted in the test database (portal/core/counters.py)
 # The challenge catalogue's caches outlive a test's rolled-back rows; tests that exercise them turn them on.
 CHALLENGES_CACHE_SECONDS = 0
 PROGRAMME_RESULTS_CACHE_SECONDS = 0
