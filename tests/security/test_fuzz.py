@@ -353,6 +353,20 @@ def test_login(land, data):
 def test_password_reset_and_resend_verification(land, data):
     submit(None, reverse("accounts:password_reset"), data)
     submit(None, reverse("accounts:resend_verification"), data)
+    submit(None, reverse("accounts:login_unlock_request"), data)
+
+
+@FUZZ
+@given(data=fields({"new_email": "moved@snow.example.jp", "password": factories.PASSWORD}))
+def test_email_change(land, data):
+    submit(land.snow_user, reverse("accounts:account"), data)
+
+
+@FUZZ
+@given(data=fields({"code": "123456", "next": "/admin/"}))
+def test_two_factor_setup_and_verify(land, data):
+    submit(land.snow_user, reverse("accounts:two_factor_setup"), data)
+    submit(land.snow_user, reverse("accounts:two_factor_verify"), data)
 
 
 @FUZZ
@@ -371,7 +385,8 @@ def test_links_with_tokens(land, value, other):
     client = Client()
     quoted, quoted_other = _quote(value).replace("%2F", "-"), _quote(other).replace("%2F", "-")
     for path in (f"/accounts/verify/{quoted}/", f"/accounts/invitation/{quoted}/",
-                 f"/accounts/password-reset/{quoted}/{quoted_other}/"):
+                 f"/accounts/password-reset/{quoted}/{quoted_other}/", f"/accounts/login/unlock/{quoted}/",
+                 f"/accounts/account/email/{quoted}/"):
         with rolled_back():
             _checked(client.get(path))
 

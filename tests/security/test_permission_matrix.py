@@ -71,6 +71,16 @@ wagtail_serve                                  page-ch-X-draft  GET     404     
 accounts:login                                 -                GET     ok      redir   redir   redir   redir   redir
 accounts:logout                                -                POST    redir   redir   redir   redir   redir   redir
 accounts:after_login                           -                GET     login   redir   redir   home    home    home
+accounts:login_unlock_request                  -                GET     ok      ok      ok      ok      ok      ok
+accounts:login_unlock                          token            GET     400     400     400     400     400     400
+accounts:account                               -                GET     login   ok      ok      ok      ok      ok
+accounts:email_change_confirm                  token            GET     400     400     400     400     400     400
+accounts:two_factor                            -                GET     login   ok      ok      ok      ok      ok
+accounts:two_factor_setup                      -                GET     login   ok      ok      ok      ok      ok
+accounts:two_factor_verify                     -                GET     login   redir   redir   home    home    home
+accounts:two_factor_recovery                   -                POST    login   redir   redir   redir   redir   redir
+accounts:two_factor_disable                    -                POST    login   redir   redir   redir   redir   redir
+two_factor_reset                               user-A           GET     alogin  alogin  alogin  denied  denied  ok
 accounts:register                              -                GET     ok      redir   redir   home    home    home
 accounts:register_done                         -                GET     ok      ok      ok      ok      ok      ok
 accounts:resend_verification                   -                GET     ok      ok      ok      ok      ok      ok
