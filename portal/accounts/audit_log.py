@@ -18,6 +18,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from portal.core.models import AuditEvent
+from portal.core.spreadsheet import FormulaSafeExportMixin
 
 from .models import Membership, Organisation
 from .permissions import is_ministry
@@ -79,7 +80,7 @@ def _details(event) -> str:
     return ", ".join(sorted(event.data)) if event.data else ""
 
 
-class AuditLogView(ReportView):
+class AuditLogView(FormulaSafeExportMixin, ReportView):
     page_title = _("Audit log")
     header_icon = "history"
     paginate_by = 50

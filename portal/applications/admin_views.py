@@ -19,7 +19,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from portal.core.spreadsheet import neutralise_formula
+from portal.core.spreadsheet import FormulaSafeExportMixin
 
 from . import permissions as rules
 from . import selectors, services
@@ -43,7 +43,9 @@ class ApplicationReviewPolicy(ModelPermissionPolicy):
         return rules.reviewable_applications(Application.objects.all(), user)
 
 
-class ApplicationIndexView(IndexView):
+class ApplicationIndexView(FormulaSafeExportMixin, IndexView):
+    # Wagtail's CSV export writes text as it is: a startup named '=HYPERLINK(…)' would run in Excel.
+
     def get_base_queryset(self):
         return selectors.applications_for_review(self.request.user)
 
@@ -58,11 +60,6 @@ class ApplicationIndexView(IndexView):
 
     def get_inspect_url(self, instance):
         return reverse("applications_review", args=[instance.pk])
-
-    def preprocess_field_value(self, field, value, export_format):
-        """Wagtail's CSV export writes text as it is: a startup named '=HYPERLINK(…)' would run in Excel."""
-        value = super().preprocess_field_value(field, value, export_format)
-        return neutralise_formula(value) if export_format == self.FORMAT_CSV else value
 
 
 class ApplicationViewSet(ModelViewSet):

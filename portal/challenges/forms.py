@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+
+from portal.core.media_choice import PageForm
 
 from .permissions import writable_municipality_ids
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class ChallengePageForm(WagtailAdminPageForm):
-    """Municipality staff cannot choose another municipality: the field is fixed to their organisation."""
+class ChallengePageForm(PageForm):
+    """Municipality staff cannot choose another municipality: the field is fixed to their organisation (and, as on
+    every page, use only images and documents they may choose: portal/core/media_choice.py)."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)

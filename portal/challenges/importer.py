@@ -32,6 +32,7 @@ from portal.geo.codes import is_valid_lg_code, normalise_digits
 from portal.geo.models import LocalGovernment
 
 from .filters import end_of_day_jst, start_of_day_jst
+from .forms import MAX_IMPORT_BYTES
 from .models import SUMMARY_MAX_CHARS, ChallengeIndexPage, ChallengePage
 from .services import challenge_create
 
@@ -48,6 +49,13 @@ OPTIONAL_COLUMNS = [
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ROWS = 5000
+# An XLSX is a zip: a few hundred KB can unpack to gigabytes of XML, which openpyxl would hold in memory (a
+# "spreadsheet bomb"). Its members' sizes are read from the zip's directory before openpyxl parses anything; zipfile
+# never unpacks more than a member's stated size, so a lying directory cannot get past this either.
+MAX_XLSX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_XLSX_MEMBERS = 1000
+MAX_COLUMNS = 100
+MAX_SHEET_ROWS = 20 * MAX_ROWS  # rows of any kind, empty ones included, read before giving up
 
 
 class MalformedFile(Exception):
@@ -121,7 +129,28 @@ def read_rows(content: bytes, filename: str = "") -> Iterator[tuple[int, dict]]:
         yield number, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(names) if name}
 
 
+def check_xlsx_size(content: bytes) -> None:
+    """Refuse a workbook that would unpack to more than MAX_XLSX_UNPACKED_BYTES, before it is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise MalformedFile(
+            _("The spreadsheet cannot be read (%(error)s).") % {"error": exc.__class__.__name__}
+        ) from exc
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > MAX_XLSX_MEMBERS or unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise MalformedFile(
+            _(
+                "The spreadsheet unpacks to more than %(limit)d MB (%(size)d MB), too much to read. "
+                "Split it into smaller files or save it as CSV."
+            )
+            % {"limit": MAX_XLSX_UNPACKED_BYTES // (1024 * 1024), "size": unpacked // (1024 * 1024)}
+        )
+
+
 def _xlsx_rows(content: bytes):
+    check_xlsx_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -129,7 +158,21 @@ def _xlsx_rows(content: bytes):
             _("The spreadsheet cannot be read (%(error)s).") % {"error": exc.__class__.__name__}
         ) from exc
     sheet = workbook.worksheets[0]
-    return iter(sheet.iter_rows(values_only=True))
+    return _bounded(sheet.iter_rows(values_only=True))
+
+
+def _bounded(rows):
+    """Stop at the first row wider than MAX_COLUMNS cells or after MAX_SHEET_ROWS rows, empty ones included."""
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_SHEET_ROWS:
+            raise MalformedFile(_("More than %(n)d rows.") % {"n": MAX_ROWS})
+        while row and row[-1] in (None, ""):
+            row = row[:-1]
+        if len(row) > MAX_COLUMNS:
+            raise MalformedFile(
+                _("Line %(line)d has more than %(n)d columns.") % {"line": number, "n": MAX_COLUMNS}
+            )
+        yield row
 
 
 def _csv_rows(content: bytes, mime: str):
@@ -145,7 +188,7 @@ def _csv_rows(content: bytes, mime: str):
         raise MalformedFile(_("The CSV file is neither UTF-8 nor Shift_JIS."))
     if "\x00" in text:
         raise MalformedFile(_("The CSV file contains binary data."))
-    return iter(csv.reader(io.StringIO(text)))
+    return _bounded(csv.reader(io.StringIO(text)))
 
 
 def _theme_lookup() -> dict[str, Theme]:
@@ -295,6 +338,9 @@ def import_challenges(
 ) -> ImportResult:
     """Check every row, then create all challenges in one transaction — or none, with every problem listed."""
     result = ImportResult()
+    if len(content) > MAX_IMPORT_BYTES:
+        result.errors.append(RowError(line=1, message=_("The file is larger than 5 MB.")))
+        return result
     try:
         raw_rows = list(read_rows(content, filename))
     except MalformedFile as exc:

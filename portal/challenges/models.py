@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.accounts.models import Organisation
+from portal.core.media_choice import PageForm
 from portal.core.models import Theme
 from portal.programme.fields import RoundForeignKey
 
@@ -45,6 +46,8 @@ def apply_url(challenge) -> str:
 
 class ChallengeIndexPage(Page):
     """The catalogue at /challenges/: filters, sort, pagination (served by `views.catalogue_response`)."""
+
+    base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
 
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     intro = RichTextField(_("introduction"), blank=True)

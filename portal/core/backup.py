@@ -240,9 +240,26 @@ def read_manifest(tar: tarfile.TarFile) -> dict:
 
 def _safe_name(name: str) -> PurePosixPath:
     path = PurePosixPath(name)
-    if path.is_absolute() or ".." in path.parts or not path.parts:
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in name or "\x00" in name:
         raise BackupError(f"Refusing a suspicious name in the archive: {name!r}")
     return path
+
+
+def check_members(tar: tarfile.TarFile, manifest: dict) -> None:
+    """Refuse the whole archive, before anything is written, if any member could land outside the restore folders:
+    an absolute name, a `..` part, a link (symbolic or hard), a device or a folder entry; and a database file whose
+    name is more than a plain file name. The backup writes only regular files under media/ and private/."""
+    database_file = str(manifest.get("database_file", ""))
+    if PurePosixPath(database_file).name != database_file or database_file in {"", ".", ".."}:
+        raise BackupError(f"Refusing the archive: its database file {database_file!r} is not a plain file name.")
+    for member in tar.getmembers():
+        _safe_name(member.name)
+        if member.issym() or member.islnk():
+            raise BackupError(f"Refusing the archive: {member.name!r} is a link (to {member.linkname!r}).")
+        if not member.isfile():
+            raise BackupError(f"Refusing the archive: {member.name!r} is not a regular file.")
+        if member.name not in (database_file, MANIFEST) and PurePosixPath(member.name).parts[0] not in MEDIA_TREES:
+            raise BackupError(f"Refusing the archive: unexpected member {member.name!r}.")
 
 
 def _extract_verified(tar: tarfile.TarFile, name: str, expected: dict, target: Path) -> None:
@@ -318,6 +335,7 @@ def restore(archive: Path, *, database: str = "default", force: bool = False,
     vendor = _engine(database)
     with tarfile.open(archive, "r:gz") as tar:
         manifest = read_manifest(tar)
+        check_members(tar, manifest)
         if manifest["engine"] != vendor:
             raise BackupError(
                 f"This archive holds a {manifest['engine']} database; the target database is {vendor}."

@@ -8,9 +8,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .media_choice import PageForm
+
 
 class HomePage(Page):
     """The site root: what the programme is, and the ways in for each kind of user."""
+
+    base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
 
     lead = models.CharField(_("lead"), max_length=255, blank=True)
     lead_en = models.CharField(_("lead (English)"), max_length=255, blank=True)
@@ -103,3 +107,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RateCounter(models.Model):
+    """A count in a time window (failed logins, rate limits) kept in the database: where no shared cache is
+    configured, and while Redis cannot be reached (portal/core/counters.py)."""
+
+    key = models.CharField(_("key"), max_length=150, primary_key=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    started = models.FloatField(_("window started (epoch seconds)"))
+    expires = models.FloatField(_("window ends (epoch seconds)"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -3,16 +3,25 @@
 import csv
 import datetime as dt
 import io
+import tracemalloc
+import zipfile
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from portal.accounts.models import Organisation
-from portal.challenges.importer import COLUMNS, import_challenges
+from portal.challenges.importer import (
+    COLUMNS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_XLSX_UNPACKED_BYTES,
+    import_challenges,
+)
 from portal.challenges.models import ChallengePage
 from tests.challenges import factories as cf
 
@@ -260,4 +269,67 @@ def test_ministry_imports_from_the_admin_and_municipality_cannot(client, takamat
     client.force_login(cf.staff(takamatsu))
     response = client.post(url, {"file": SimpleUploadedFile("good.csv", _csv(GOOD))})
     assert response.status_code in (302, 403)
+    assert ChallengePage.objects.count() == 2
+
+
+# --- spreadsheet bombs (issue #16, item 9) ------------------------------------------------------------------------
+
+
+def _bomb(unpacked_bytes: int) -> bytes:
+    """A valid XLSX of a few tens of KB whose first sheet's XML unpacks to `unpacked_bytes` (one long text cell)."""
+    normal = zipfile.ZipFile(io.BytesIO(_xlsx(GOOD)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+        for item in normal.infolist():
+            data = normal.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                head, tail = data.split(b"</sheetData>")
+                cell = b'<row r="9"><c r="A9" t="inlineStr"><is><t>'
+                padding = b"A" * (unpacked_bytes - len(data) - 64)
+                data = head + cell + padding + b"</t></is></c></row></sheetData>" + tail
+            bomb.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def test_a_spreadsheet_bomb_is_refused_before_it_is_unpacked(takamatsu):
+    content = _bomb(MAX_XLSX_UNPACKED_BYTES + 1024 * 1024)
+    assert len(content) < 200 * 1024
+    tracemalloc.start()
+    try:
+        with translation.override("ja"):
+            result = import_challenges(content=content, filename="bomb.xlsx")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not result.ok
+    assert "展開" in str(result.errors[0])  # said in the user's language
+    assert peak < MAX_XLSX_UNPACKED_BYTES / 4  # never unpacked
+    assert ChallengePage.objects.count() == 0
+
+
+def test_a_spreadsheet_bomb_is_a_form_error_in_the_admin_and_a_command_error(client, tmp_path, takamatsu):
+    content = _bomb(MAX_XLSX_UNPACKED_BYTES + 1024 * 1024)
+    client.force_login(cf.staff(cf.ministry()))
+    response = client.post(reverse("challenges_import"), {"file": SimpleUploadedFile("bomb.xlsx", content)})
+    assert response.status_code == 400
+    assert "展開すると32MBを超える" in response.content.decode()  # the admin speaks the user's language (ja)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(content)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_challenges", str(path), stdout=io.StringIO(), stderr=err)
+    assert "32MB" in err.getvalue() or "32 MB" in err.getvalue()
+    assert ChallengePage.objects.count() == 0
+
+
+def test_too_many_columns_or_rows_are_refused_and_a_normal_xlsx_still_imports(takamatsu):
+    wide = _xlsx([GOOD[0] + ["x"] * (MAX_COLUMNS + 1)])
+    result = import_challenges(content=wide, filename="wide.xlsx")
+    assert not result.ok and str(MAX_COLUMNS) in str(result.errors[0])
+    tall = _csv([GOOD[0]] * (MAX_ROWS + 1))
+    result = import_challenges(content=tall, filename="tall.csv")
+    assert not result.ok and str(MAX_ROWS) in str(result.errors[0])
+    assert ChallengePage.objects.count() == 0
+    result = import_challenges(content=_xlsx(GOOD), filename="good.xlsx")
+    assert result.ok, result.errors
     assert ChallengePage.objects.count() == 2

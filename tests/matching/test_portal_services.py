@@ -9,8 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from matching import selectors, services, tasks
-from matching.engine import DEFAULT_WEIGHTS, Application
-from matching.engine.scoring import preference_value
+from matching.engine import DEFAULT_WEIGHTS
 from matching.models import MatchProposal, MatchRun, ReviewStatus
 from portal.accounts.models import Organisation
 from portal.applications.models import ApplicationState
@@ -178,9 +177,8 @@ def test_run_started_as_a_task_saves_proposals_and_tells_the_starter(world):
     assert best.rank == 1 and best.assigned and best.application == application
     assert "除雪車" in best.keywords and best.reason
     assert set(best.factors) == {"text", "themes", "travel", "track_record", "stage", "preference"}
-    # an application without a preference number or a grade: the engine's neutral value for it
-    unranked = Application(startup="s", challenge="c", shortlisted=False)
-    assert best.factors["preference"]["value"] == pytest.approx(preference_value(unranked))
+    # submitted, not ranked by the startup (0.5), not graded by the municipality (0 → 0.5): ½·0.5 + ½·0.5
+    assert best.factors["preference"]["value"] == pytest.approx(0.5)
     assert abs(sum(f["contribution"] for f in best.factors.values()) - best.score) < 1e-6
     assert proposal(run, world.challenge_y, world.medical).application is None  # scouted
     assert AuditEvent.objects.filter(action="matching.run_done", object_id=str(run.pk)).exists()

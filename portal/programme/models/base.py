@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from portal.core.media_choice import PageForm
+
 
 def localized_value(obj, field: str):
     """obj.<field>_en under English when it is filled in, otherwise obj.<field>."""
@@ -21,6 +23,8 @@ def localized_value(obj, field: str):
 
 
 class BilingualPage(Page):
+
+    base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     intro = models.TextField(
         _("introduction"),

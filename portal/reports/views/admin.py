@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import Column as TableColumn
 from wagtail.admin.views.reports import ReportView
 
 from portal.accounts.permissions import is_ministry
+from portal.core.spreadsheet import FormulaSafeExportMixin
 from portal.tracker import selectors as tracker_selectors
 from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.views.common import private_file
@@ -127,7 +128,7 @@ def download(request, pk):
 # --- Wagtail report views over the datasets -------------------------------------------------------------------
 
 
-class DatasetReportView(ReportView):
+class DatasetReportView(FormulaSafeExportMixin, ReportView):
     """A dataset as a Wagtail report: the list's filters, a preview of its columns, XLSX/CSV of all filtered rows.
 
     Rows come from `dataset_rows` (the user's scope + the dataset's FilterSet), the files from our writers (CSV

@@ -15,10 +15,14 @@ from wagtail.models import Page
 from wagtail.models.pages import PagePermissionTester
 from wagtail.search import index
 
+from portal.core.media_choice import PageForm
+
 from .engagements import Engagement
 
 
 class CaseStudyIndexPage(Page):
+
+    base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     intro = RichTextField(_("introduction"), blank=True)
     intro_en = RichTextField(_("introduction (English)"), blank=True)
@@ -50,6 +54,8 @@ class CaseStudyPermissionTester(PagePermissionTester):
 
 
 class CaseStudyPage(Page):
+
+    base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
     engagement = models.OneToOneField(
         Engagement, verbose_name=_("engagement"), null=True, on_delete=models.SET_NULL, related_name="case_study"
     )
