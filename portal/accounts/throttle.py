@@ -1,4 +1,4 @@
-"""Failed-login throttling in the cache: per account and client address, per client address, and per account.
+"""Failed-login throttling: per account and client address, per client address, and per account.
 
 Three counters, each a fixed window of `LOGIN_THROTTLE_WINDOW_S` seconds that starts with its first failure:
 
@@ -12,10 +12,11 @@ Three counters, each a fixed window of `LOGIN_THROTTLE_WINDOW_S` seconds that st
 
 The client address comes from `portal.core.clientip.client_ip` (X-Forwarded-For only from trusted proxies).
 
-Counting is atomic: an attempt *reserves* a slot in the account × address and address counters with `cache.add` +
-`cache.incr` before the password is checked, so concurrent guesses cannot get past the limit; a successful login
-gives its slot back. The authentication backend applies all this, so the site's and the admin's logins are covered
-alike. All cache access goes through `_incr`, `_decr`, `_read` and `_forget`.
+Counting is atomic: an attempt *reserves* a slot in the account × address and address counters before the password
+is checked, so concurrent guesses cannot get past the limit; a successful login gives its slot back. The
+authentication backend applies all this, so the site's and the admin's logins are covered alike. The counts live
+where portal/core/counters.py keeps them (Redis, or the database — also while Redis is unreachable, so throttling
+never lifts); all access goes through `_incr`, `_decr`, `_read` and `_forget`.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.utils import timezone
 
+from portal.core import counters
 from portal.core.clientip import client_ip
 
 from .models import User
@@ -85,41 +86,22 @@ def normalise_email(email: str | None) -> str:
 
 def _incr(key: str) -> tuple[int, float]:
     """Atomically add one to the counter `key`; its new value and when its window started (epoch seconds)."""
-    window = _window()
-    now = time.time()
-    start = cache.get(f"{key}:start")
-    if start is None or now - float(start) >= window:
-        # A new window: whoever adds first sets the start; the count restarts with it.
-        if start is not None:
-            cache.delete_many([f"{key}:start", key])
-        cache.add(f"{key}:start", now, window)
-        cache.add(key, 0, window)
-        start = cache.get(f"{key}:start", now)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 0, window)
-        count = cache.incr(key)
-    return int(count), float(start)
+    window = counters.hit(key, _window())
+    return window.count, window.started
 
 
 def _decr(key: str) -> None:
-    try:
-        cache.decr(key)
-    except ValueError:  # already gone with its window
-        pass
+    counters.give_back(key)
 
 
 def _read(key: str) -> tuple[int, float]:
     """The counter's value and window start without changing it (0 when its window has ended)."""
-    start = cache.get(f"{key}:start")
-    if start is None or time.time() - float(start) >= _window():
-        return 0, 0.0
-    return int(cache.get(key) or 0), float(start)
+    window = counters.peek(key, _window())
+    return window.count, window.started
 
 
 def _forget(key: str) -> None:
-    cache.delete_many([key, f"{key}:start"])
+    counters.clear(key)
 
 
 # ---------------------------------------------------------------------------------------------- the rules

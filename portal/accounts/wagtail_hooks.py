@@ -18,7 +18,9 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.documents.views import bulk_actions as document_bulk_actions
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.views import bulk_actions as image_bulk_actions
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
@@ -277,3 +279,29 @@ def two_factor_reset_button(user, request_user):
             priority=60,
         )
     ]
+
+class _OnlyChoosableMedia:
+    """An image/document bulk action listed, by title, the files one may not act on: another municipality's among
+    them. Drop those the user may neither choose nor change (as the admin API and the choosers)."""
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        policy = policy_registry.get_by_type(self.model)
+        pks = [o.pk for o in objects] + [o.pk for o in extra["items_with_no_access"]]
+        visible = set(
+            policy.instances_user_has_any_permission_for(self.request.user, ["choose", "change"])
+            .filter(pk__in=pks)
+            .values_list("pk", flat=True)
+        )
+        extra = {**extra, "items_with_no_access": [o for o in extra["items_with_no_access"] if o.pk in visible]}
+        return [o for o in objects if o.pk in visible], extra
+
+
+for _module in (image_bulk_actions, document_bulk_actions):
+    for _action in (_module.AddTagsBulkAction, _module.AddToCollectionBulkAction, _module.DeleteBulkAction):
+        # Registered after Wagtail's (order): the registry keeps the last class for a model and action type.
+        hooks.register(
+            "register_bulk_action",
+            type(f"Scoped{_action.__name__}", (_OnlyChoosableMedia, _action), {"__module__": __name__}),
+            order=100,
+        )

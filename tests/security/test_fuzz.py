@@ -567,6 +567,29 @@ def test_review_scoring_and_decision(land, score, comment, action, reason, which
 
 
 @FUZZ
+@given(data=fields({"rank": "1", "next": "/mypage/"}))
+@example(data={"rank": "4"})
+@example(data={"rank": "9" * 30, "next": "https://evil.example/"})
+@example(data={"rank": "１"})
+def test_application_preference(land, data):
+    submit(land.snow_user, reverse("applications:preference", args=[land.submitted.pk]), data)
+
+
+CONFLICT = {"startup": "", "challenge": "", "reason": "親族が在籍している"}
+
+
+@FUZZ
+@given(data=fields(CONFLICT), which=st.sampled_from(["staff_x", "ministry_user"]))
+@example(data=CONFLICT | {"reason": "\x00"}, which="staff_x")
+@example(data=CONFLICT | {"startup": "9" * 30}, which="ministry_user")
+@example(data=CONFLICT | {"challenge": "-1"}, which="staff_x")
+def test_conflict_declaration(land, data, which):
+    valid = {"startup": str(land.other.pk), "challenge": str(land.challenge_x.pk)}
+    data = {k: (valid.get(k, v) if v == "" else v) for k, v in data.items()}
+    submit(getattr(land, which), reverse("applications_conflicts"), data)
+
+
+@FUZZ
 @given(data=fields({}, FILTERS + ["q", "ordering", "fy", "format", "status", "review_status", "assigned",
                                   "municipality", "against"]))
 @example(data={"fy": "99999"})
