@@ -244,3 +244,32 @@ class MatchProposal(models.Model):
                 }
             )
         return rows
+
+
+class ChallengeEmbedding(models.Model):
+    """The sentence embedding of a published challenge's matching text, written by a background task on publishing.
+
+    Kept beside the page rather than on it: a page's fields are copied into and restored from its revisions, and a
+    derived vector has no place in the moderation history. `text_sha256` and `model` say what it was computed from;
+    an embedding whose text or model differs from the page's current one is stale and never used
+    (matching/embeddings.py).
+    """
+
+    challenge = models.OneToOneField(
+        ChallengePage,
+        verbose_name=_("challenge"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="text_embedding",
+    )
+    vector = models.BinaryField(_("text embedding"), max_length=1536)  # 384 float32, little-endian
+    text_sha256 = models.CharField(max_length=64)
+    model = models.CharField(max_length=100)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("challenge text embedding")
+        verbose_name_plural = _("challenge text embeddings")
+
+    def __str__(self):
+        return f"{self.challenge_id} ({self.model})"

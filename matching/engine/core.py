@@ -106,6 +106,9 @@ class Result:
     # total score given up for the floor: optimum without it − total with it (0 when it changed nothing)
     floor_cost: float = 0.0
     floor_challenges: list[Any] = field(default_factory=list)  # challenges covered only because of the floor
+    covered: int = 0  # challenges with at least one assigned pair
+    # with the floor: proven most challenges any feasible assignment covers (= covered when proven maximal)
+    coverage_bound: int | None = None
     alternates: dict[Any, list[Any]] = field(default_factory=dict)  # challenge id → startup ids, best first
     conflicts: list[dict] = field(default_factory=list)  # every declared conflict with its score and rank
 
@@ -370,6 +373,11 @@ class MatchSession:
             floor=problem.floor,
             floor_cost=floor_cost,
             floor_challenges=floor_challenges,
+            covered=assignment.covered,
+            # without a second solve every coverable challenge is covered already: the coverage is maximal
+            coverage_bound=assignment.coverage_bound
+            if assignment.coverage_bound is not None or not problem.floor
+            else assignment.covered,
             alternates={
                 problem.challenges[j].id: [scorer.startups[i].id for i in rows]
                 for j, rows in alternates.items()

@@ -22,16 +22,18 @@ MatchSession per variant), a character-bigram TF-IDF baseline and random orders 
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from .core import MatchSession
-from .problem import FACTORS, Problem
+from .problem import FACTORS, Problem, load_problem
 from .text import TfidfIndex
 from .travel import TravelModel
 
@@ -519,11 +521,6 @@ class LabelledSet:
 def read_labelled_set(folder) -> LabelledSet:
     """Read a labelled set folder (tests/data/matching_eval_v2 is one). Embeddings are attached by id; an item
     without one keeps None (the engine then uses word relevance alone for its pairs)."""
-    import json
-    from pathlib import Path
-
-    from .problem import load_problem
-
     folder = Path(folder)
 
     def read(name):

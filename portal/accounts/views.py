@@ -16,10 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from portal.core import ratelimit
 from portal.core.ratelimit import rate_limited
 
 from . import permissions, selectors, services, throttle
-from .forms import InvitationAcceptForm, LoginForm, RegistrationForm, ResendVerificationForm
+from .forms import (
+    EmailChangeForm,
+    EmailOnlyForm,
+    InvitationAcceptForm,
+    LoginForm,
+    PasswordResetForm,
+    RegistrationForm,
+    ResendVerificationForm,
+)
 
 
 def _base_url(request) -> str:
@@ -85,6 +94,54 @@ def set_language(request):
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.user_set_language(user=request.user, language=language)
+    return response
+
+
+# ---------------------------------------------------------------------------------------------- unlocking a login
+
+
+@rate_limited("login_unlock", key="ip")
+def login_unlock_request(request):
+    """Ask for a one-time link that lifts the failed-login lock on one's own account (the same answer for any
+    address; at most RATE_LIMIT_LOGIN_UNLOCK mails per address and per account)."""
+    form = EmailOnlyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = throttle.normalise_email(form.cleaned_data["email"])
+        if ratelimit.hit("login_unlock", f"account:{email}") is None:
+            services.login_unlock_request(email=email, base_url=_base_url(request), request=request)
+        messages.info(
+            request,
+            _(
+                "If an account uses this address, we have sent it a link that lifts the lock. "
+                "Please check your e-mail and open the link in this browser."
+            ),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/login_unlock_request.html", {"form": form})
+
+
+def login_unlock(request, token: str):
+    """The link from the unlock e-mail: a button (mail scanners that follow links do not use it up), then once."""
+    try:
+        unlock = services.login_unlock_check(token=token)
+        if request.method == "POST":
+            user = services.login_unlock_use(token=token, request=request)
+        else:
+            return render(request, "accounts/login_unlock.html", {"unlock_email": unlock.user.email})
+    except services.TokenExpired:
+        return render(request, "accounts/link_refused.html", {"reason": "unlock_expired"}, status=400)
+    except services.TokenInvalid:
+        return render(request, "accounts/link_refused.html", {"reason": "unlock_invalid"}, status=400)
+    messages.success(request, _("Your account is unlocked in this browser. You can log in now."))
+    response = redirect("accounts:login")
+    response.set_cookie(
+        throttle.UNLOCK_COOKIE,
+        throttle.unlock_cookie_value(user.pk),
+        max_age=settings.LOGIN_UNLOCK_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 
@@ -212,6 +269,7 @@ def invitation_accept(request, token: str):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm  # rate-limited per address and per account, with the same answer
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -245,3 +303,48 @@ def mypage(request):
     if organisation is not None and organisation.is_startup:
         context["completeness"] = selectors.startup_profile_completeness(organisation)
     return render(request, "accounts/mypage.html", context)
+
+
+# ---------------------------------------------------------------------------------------------- the account page
+
+
+@login_required
+def account(request):
+    """The signed-in user's own account: e-mail address (changed only through a link to the new address)."""
+    form = EmailChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.email_change_request(
+                user=request.user,
+                new_email=form.cleaned_data["new_email"],
+                actor=request.user,
+                base_url=_base_url(request),
+                request=request,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "We have sent a link to the new address. Your e-mail address changes when you open it; "
+                    "until then you log in with the current one."
+                ),
+            )
+            return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "pending": selectors.email_change_pending(request.user)},
+    )
+
+
+def email_change_confirm(request, token: str):
+    try:
+        user = services.email_change_confirm(token=token, request=request)
+    except services.TokenExpired:
+        return render(request, "accounts/link_refused.html", {"reason": "email_change_expired"}, status=400)
+    except services.TokenInvalid:
+        return render(request, "accounts/link_refused.html", {"reason": "email_change_invalid"}, status=400)
+    messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": user.email})
+    return redirect("accounts:account" if request.user.is_authenticated else "accounts:login")

@@ -16,16 +16,20 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.documents.views import bulk_actions as document_bulk_actions
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.views import bulk_actions as image_bulk_actions
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from portal.core.audit import record
 
-from . import permissions, services
+from . import permissions, services, two_factor_views
 from .admin_forms import InvitationAdminForm, MembershipAdminForm, OrganisationAdminForm
 from .audit_log import AuditLogView
+from .filters import OrganisationFilterSet
 from .models import Invitation, Membership, Organisation
 
 
@@ -102,7 +106,7 @@ class OrganisationViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewS
     edit_view_class = OrganisationEditView
     add_view_class = OrganisationCreateView
     list_display = ["name", "kind", "local_government", "prefecture", "is_active"]
-    list_filter = ["kind", "prefecture", "is_active"]
+    filterset_class = OrganisationFilterSet
     search_fields = ["name", "name_kana", "name_en", "slug"]
     inspect_view_enabled = True
     copy_view_enabled = False
@@ -211,6 +215,7 @@ def register_accounts_viewsets():
 @hooks.register("register_admin_urls")
 def register_audit_log_urls():
     return [
+        path("accounts/two-factor-reset/<int:user_pk>/", two_factor_views.admin_reset, name="two_factor_reset"),
         path("audit-log/", AuditLogView.as_view(), name="audit_log"),
         path("audit-log/results/", AuditLogView.as_view(results_only=True), name="audit_log_results"),
     ]
@@ -258,3 +263,45 @@ def _only_what_the_user_may_choose(viewset_class):
 def scope_admin_api_images_and_documents(router):
     router.register_endpoint("images", _only_what_the_user_may_choose(ImagesAdminAPIViewSet))
     router.register_endpoint("documents", _only_what_the_user_may_choose(DocumentsAdminAPIViewSet))
+
+
+# ---------------------------------------------------------------------------------------------- two-factor reset
+
+
+@hooks.register("register_user_listing_buttons")
+def two_factor_reset_button(user, request_user):
+    if not permissions.can_reset_two_factor(request_user, user)[0]:
+        return []
+    return [
+        ListingButton(
+            _("Reset two-factor authentication"),
+            reverse("two_factor_reset", args=[user.pk]),
+            priority=60,
+        )
+    ]
+
+class _OnlyChoosableMedia:
+    """An image/document bulk action listed, by title, the files one may not act on: another municipality's among
+    them. Drop those the user may neither choose nor change (as the admin API and the choosers)."""
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        policy = policy_registry.get_by_type(self.model)
+        pks = [o.pk for o in objects] + [o.pk for o in extra["items_with_no_access"]]
+        visible = set(
+            policy.instances_user_has_any_permission_for(self.request.user, ["choose", "change"])
+            .filter(pk__in=pks)
+            .values_list("pk", flat=True)
+        )
+        extra = {**extra, "items_with_no_access": [o for o in extra["items_with_no_access"] if o.pk in visible]}
+        return [o for o in objects if o.pk in visible], extra
+
+
+for _module in (image_bulk_actions, document_bulk_actions):
+    for _action in (_module.AddTagsBulkAction, _module.AddToCollectionBulkAction, _module.DeleteBulkAction):
+        # Registered after Wagtail's (order): the registry keeps the last class for a model and action type.
+        hooks.register(
+            "register_bulk_action",
+            type(f"Scoped{_action.__name__}", (_OnlyChoosableMedia, _action), {"__module__": __name__}),
+            order=100,
+        )

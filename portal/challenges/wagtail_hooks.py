@@ -6,7 +6,17 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.pages.bulk_actions import (
+    DeleteBulkAction,
+    MoveBulkAction,
+    PublishBulkAction,
+    UnpublishBulkAction,
+)
+from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -32,13 +42,67 @@ register_snippet(ThemeViewSet)
 # --- Municipality staff stay inside their own organisation ------------------------------------------------------
 
 
-@hooks.register("construct_explorer_page_queryset")
-def hide_other_municipalities_challenges(parent_page, pages, request):
-    allowed = writable_municipality_ids(request.user)
-    if allowed is None or request.user.is_superuser:
+def without_other_municipalities_challenges(pages, user):
+    """`pages` less the challenges of municipalities the user does not work for (the ministry keeps them all)."""
+    allowed = writable_municipality_ids(user)
+    if allowed is None or user.is_superuser:
         return pages
     others = ChallengePage.objects.exclude(municipality_id__in=allowed).values("pk")
     return pages.exclude(pk__in=others)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_other_municipalities_challenges(parent_page, pages, request):
+    return without_other_municipalities_challenges(pages, request.user)
+
+
+class MunicipalityPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy, less other municipalities' challenges in what a user may explore or act on: the page
+    search, the admin API (the explorer's side menu), the listings' and bulk actions' permission checks all ask it.
+    Their group rights cover the whole catalogue; what they may do to one challenge is narrowed further by
+    ChallengePagePermissionTester."""
+
+    def explorable_instances(self, user):
+        return without_other_municipalities_challenges(super().explorable_instances(user), user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return without_other_municipalities_challenges(
+            super().instances_user_has_any_permission_for(user, actions), user
+        )
+
+
+register_permission_policy(Page, MunicipalityPagePermissionPolicy(Page))
+
+
+class ScopedPagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    def get_base_queryset(self):
+        return without_other_municipalities_challenges(super().get_base_queryset(), self.request.user)
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's own "pages" endpoint, which it replaces
+def scope_admin_api_pages(router):
+    router.register_endpoint("pages", ScopedPagesAdminAPIViewSet)
+
+
+class _OnlyVisiblePages:
+    """A page bulk action lists the pages one may not act on by title: drop those the user may not even see."""
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        pks = [o.pk for o in objects] + [o.pk for o in extra["items_with_no_access"]]
+        visible = set(
+            without_other_municipalities_challenges(Page.objects.filter(pk__in=pks), self.request.user)
+            .values_list("pk", flat=True)
+        )
+        extra = {**extra, "items_with_no_access": [o for o in extra["items_with_no_access"] if o.pk in visible]}
+        return [o for o in objects if o.pk in visible], extra
+
+
+for _action in (DeleteBulkAction, MoveBulkAction, PublishBulkAction, UnpublishBulkAction):
+    # Registered after Wagtail's (order): the registry keeps the last class for a model and action type.
+    hooks.register(
+        "register_bulk_action", type(f"Scoped{_action.__name__}", (_OnlyVisiblePages, _action), {}), order=100
+    )
 
 
 @hooks.register("construct_page_chooser_queryset")

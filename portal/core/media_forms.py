@@ -7,14 +7,18 @@ validation instead, once everything else in the form is valid: a full disk becom
 which each of those views already shows its own way (the form again with what was typed, the multiple uploader's
 error under the file), and the old file is only deleted after the new one is stored. The views are Wagtail's,
 unchanged; settings point WAGTAILIMAGES_IMAGE_FORM_BASE and WAGTAILDOCS_DOCUMENT_FORM_BASE here.
+
+A new document is also checked by its content (portal/core/uploads.py): it must be what its name says.
 """
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
 from .storage import storage_error
+from .uploads import check_content_matches_name
 
 
 class StoreFileWhenValidMixin:
@@ -37,4 +41,10 @@ class ImageForm(StoreFileWhenValidMixin, BaseImageForm):
 
 
 class DocumentForm(StoreFileWhenValidMixin, BaseDocumentForm):
-    pass
+    def clean_file(self):
+        """A new file must be what its name says, read from its content, like the site's uploads (an HTML page
+        named call.pdf would be served to the public as a document)."""
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            check_content_matches_name(upload)
+        return upload

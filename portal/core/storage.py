@@ -11,6 +11,8 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import posixpath
+import secrets
 import tempfile
 
 from django.core.exceptions import ValidationError
@@ -19,8 +21,29 @@ from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
+# Wagtail serves image files straight from MEDIA_URL (originals and resized copies, whose names start with the
+# original's). A random token in front of an original's name makes neither guessable from what a municipality
+# called its file; documents are served only through a view that checks permissions (WAGTAILDOCS_SERVE_METHOD).
+UNGUESSABLE_FOLDERS = ("original_images",)
+TOKEN_CHARS = 32
+NAME_MAX_LENGTH = 100  # Wagtail's image file field
+
+
+def unguessable_name(name: str) -> str:
+    """original_images/map.png → original_images/<32 random hex digits>_map.png (within NAME_MAX_LENGTH)."""
+    folder, filename = posixpath.split(name)
+    if folder not in UNGUESSABLE_FOLDERS:
+        return name
+    stem, extension = posixpath.splitext(filename)
+    room = NAME_MAX_LENGTH - len(folder) - 1 - TOKEN_CHARS - 1 - len(extension)
+    return posixpath.join(folder, f"{secrets.token_hex(TOKEN_CHARS // 2)}_{stem[:max(room, 1)]}{extension}")
+
 
 class SafeFileSystemStorage(FileSystemStorage):
+    def generate_filename(self, filename):
+        # Django's hook between a field's upload_to and saving: every path that stores an image goes through it.
+        return unguessable_name(super().generate_filename(filename))
+
     def _save(self, name, content):
         full_path = self.path(name)
         directory = os.path.dirname(full_path)

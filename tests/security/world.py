@@ -58,6 +58,7 @@ MARKERS = {
     "zq-note-b": {"B"},
     "zq-img-x": {"X", "M"},  # an image and a document in X's collection, linked from no page
     "zq-doc-x": {"X", "M"},
+    "zq-conflict-x": {"X", "M"},  # X's staff's declared conflict with B: their municipality's and the ministry's
 }
 
 
@@ -210,6 +211,11 @@ class World:
         self.fiscal_year = current_fiscal_year()
         self.now = now
 
+        # A conflict of interest declared by X's staff about B (after the runs: B never applied to X anyway).
+        self.conflict_x = application_services.conflict_declare(
+            person=u["X"], startup=self.startup_b, reason="zq-conflict-x 親族が在籍"
+        )
+
     def _trip(self, eng, user, marker):
         dep, ret = tf.trip_dates()
         return tracker_services.travel_request_create(
@@ -262,6 +268,7 @@ class World:
             "annual-file-M": pk(self.report),
             "criterion-M": pk(self.criterion),
             "weight-X": pk(self.weight_x),
+            "conflict-X": pk(self.conflict_x),
             "theme-M": pk(self.theme),
             "img-X": {"pk": self.image_x.pk, "image_id": self.image_x.pk, "filter_spec": "original"},
             "doc-X": {"pk": self.document_x.pk, "document_id": self.document_x.pk},
