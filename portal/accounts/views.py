@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -12,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -148,10 +151,26 @@ def login_unlock(request, token: str):
 # ---------------------------------------------------------------------------------------------- sign-up
 
 
+AFTER_VERIFY_SESSION_KEY = "xact_after_verify"
+
+
+def _safe_next(request) -> str | None:
+    """The `next` path of a request when it is a path on this site (never another host)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 @rate_limited("signup", key="ip")
 def register(request):
     if request.user.is_authenticated:
-        return redirect(landing_url(request.user))
+        return redirect(_safe_next(request) or landing_url(request.user))
+    # Where to come back after verification and log-in (a challenge's application form), kept in this browser.
+    if target := _safe_next(request):
+        request.session[AFTER_VERIFY_SESSION_KEY] = target
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -215,6 +234,10 @@ def verify_email(request, token: str):
     messages.success(request, _("Thank you: your e-mail address is verified. You can log in now."))
     with translation.override(user.preferred_language):
         url = reverse("accounts:login")
+    # Registered from a challenge in this browser: the log-in goes on to its application form.
+    target = request.session.pop(AFTER_VERIFY_SESSION_KEY, None)
+    if target:
+        url = f"{url}?{urlencode({'next': target})}"
     return _with_language_cookie(redirect(url), user.preferred_language)
 
 

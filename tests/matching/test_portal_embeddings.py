@@ -24,6 +24,7 @@ from matching.models import ChallengeEmbedding
 from portal.accounts.models import StartupProfile
 from portal.applications import services as application_services
 from portal.challenges.models import ChallengePage
+from portal.core.models import Theme
 from tests.challenges import factories as challenge_factories
 from tests.matching.portal_factories import World
 
@@ -133,6 +134,29 @@ def test_editing_the_text_makes_the_old_embedding_stale_until_the_new_one_is_sto
     assert not np.allclose(stored_vector(new.embedding), stored_vector(old.embedding))
     items = {s["id"]: s for s in engine_input().data["startups"]}
     np.testing.assert_allclose(items[world.snow.pk]["embedding"], stored_vector(new.embedding), atol=1e-6)
+
+
+def test_a_new_track_record_changes_the_startups_text_and_its_embedding(
+    world, embeddings_on, embedding_tasks, django_capture_on_commit_callbacks
+):
+    embeddings_backfill()
+    before = profile_of(world.snow)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_services.track_record_add(
+            organisation=world.snow,
+            actor=world.snow_user,
+            local_government=world.muni_x.local_government,
+            year=2024,
+            theme=Theme.objects.get(slug="snow-removal"),
+            outcome="poc",
+            summary="除雪車GPSの実証実験",
+        )
+    assert embedding_tasks == ["embed_startup_text"]
+    after = profile_of(world.snow)
+    text = selectors.startup_matching_text(org_for_run(world.snow))
+    # the record (what was done, its theme) joins the text the run scores
+    assert text.splitlines()[-1] == f"除雪車GPSの実証実験、{Theme.objects.get(slug='snow-removal').name_ja}"
+    assert after.embedding_text_sha256 == sha(text) != before.embedding_text_sha256
 
 
 def test_publishing_a_challenge_stores_its_embedding_and_a_draft_gets_none(
