@@ -42,7 +42,7 @@ from django.utils import translation
 from wagtail.admin.viewsets import viewsets
 
 from matching.forms import RunStartForm
-from portal.core.models import AuditEvent
+from portal.core.models import AuditEvent, RateCounter
 from tests.security.world import MARKERS, PDF, USERS, World
 
 OUR_MODULES = ("portal.", "matching.", "matching")
@@ -175,6 +175,10 @@ wagtaildocs_chooser:choose                     -                GET     alogin  
 wagtaildocs_chooser:choose_results             -                GET     alogin  alogin  alogin  ok      ok      ok
 wagtaildocs_chooser:chosen                     doc-X            GET     alogin  alogin  alogin  ok      denied  ok
 wagtailadmin_api:documents:listing             -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailadmin_api:pages:listing                 -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailadmin_api:pages:detail                  ch-X-draft       GET     alogin  alogin  alogin  ok      404     ok
+wagtailadmin_api:pages:find                    ch-X-draft-find  GET     alogin  alogin  alogin  redir   404     redir
+wagtailadmin_api:pages:action                  ch-X-draft-action GET    alogin  alogin  alogin  405     405     405
 wagtailadmin_api:documents:detail              doc-X            GET     alogin  alogin  alogin  ok      404     ok
 wagtailadmin_api:documents:find                doc-X-find       GET     alogin  alogin  alogin  redir   404     redir
 wagtaildocs_serve                              doc-X-file       GET     404     404     404     ok      404     ok
@@ -492,9 +496,10 @@ def _quick_pdfs(monkeypatch):
     monkeypatch.setattr(site, "render_pdf", lambda *args, **kwargs: PDF)
 
 
-# Tables a refused request may still write: the session (messages, login state) and the audit log (which may
-# record the attempt).
-_WRITES_ALLOWED = {"django_session", AuditEvent._meta.db_table}
+# Tables a refused request may still write: the session (messages, login state), the audit log (which may
+# record the attempt) and the rate-limit counters (a refused request counts too; portal/core/counters.py keeps them
+# in the database when there is no Redis).
+_WRITES_ALLOWED = {"django_session", AuditEvent._meta.db_table, RateCounter._meta.db_table}
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
 
 
