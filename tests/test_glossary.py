@@ -97,11 +97,13 @@ def test_no_state_reads_like_a_column_or_date(language):
     assert not clashes, "\n".join(clashes)
 
 
-def glossary_rows():
+def glossary_rows(*, include_unchecked=False):
     rows = []
     for line in (ROOT / "docs/glossary.md").read_text().splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[2] and not set(cells[0]) <= set("-") and cells[0] != "concept":
+        if len(cells) != 3 or set(cells[0]) <= set("-") or cells[0] == "concept":
+            continue
+        if cells[2] or (include_unchecked and cells[1]):
             rows.append(tuple(cells))
     return rows
 
@@ -132,3 +134,13 @@ def test_the_catalogue_no_longer_uses_the_retired_words():
         from django.utils.translation import gettext
 
         assert "お知らせ" not in gettext("Notifications") + gettext("No notifications.") + gettext("All notifications")
+
+
+def test_a_fiscal_year_is_named_as_the_glossary_says():
+    from portal.programme.calendar import fiscal_year_label
+
+    row = next(row for row in glossary_rows(include_unchecked=True) if row[0] == "fiscal year 2026 (value)")
+    with translation.override("ja"):
+        assert fiscal_year_label(2026) == row[1] == "令和8年度"
+    with translation.override("en"):
+        assert fiscal_year_label(2026) == "FY2026"
