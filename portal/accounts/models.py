@@ -257,7 +257,7 @@ class Invitation(models.Model):
         User, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")

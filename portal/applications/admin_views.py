@@ -87,7 +87,7 @@ class ApplicationViewSet(ModelViewSet):
             Column("challenge", label=gettext_lazy("challenge"), accessor="challenge.title"),
             Column("state", label=gettext_lazy("state"), accessor="get_state_display"),
             Column("preference", label=gettext_lazy("startup's preference"), accessor=_preference),
-            DateColumn("submitted_at", label=gettext_lazy("submitted"), sort_key="submitted_at"),
+            DateColumn("submitted_at", label=gettext_lazy("submitted on"), sort_key="submitted_at"),
             Column("review_count", label=gettext_lazy("reviews")),
             Column("average_score", label=gettext_lazy("average score"), accessor=_average),
         ]

@@ -56,7 +56,7 @@ class ReviewFilter(WagtailFilterSet):
         choices=[c for c in ApplicationState.choices if c[0] != ApplicationState.DRAFT],
         widget=forms.Select,
     )
-    submitted_at = django_filters.DateFromToRangeFilter(label=_("submitted"), widget=DateRangePickerWidget)
+    submitted_at = django_filters.DateFromToRangeFilter(label=_("submitted on"), widget=DateRangePickerWidget)
 
     class Meta:
         model = Application

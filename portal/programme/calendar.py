@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -26,6 +26,16 @@ def fiscal_year_of(day: dt.date) -> int:
 def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     """First and last day of a fiscal year: FY2017 = 2017-04-01 .. 2018-03-31."""
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
+
+
+def fiscal_year_label(year: int) -> str:
+    """A fiscal year's name in the active language: 令和8年度 in Japanese, FY2026 in English (docs/glossary.md)."""
+    if translation.get_language() != "en":
+        try:
+            return fiscal_year_label_ja(int(year))
+        except ValueError:
+            pass
+    return f"FY{year}"
 
 
 def fiscal_year_label_ja(year: int) -> str:

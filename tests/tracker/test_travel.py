@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 
 from portal.geo.models import LocalGovernment
+from portal.programme.calendar import fiscal_year_label_ja
 from portal.tracker import services
 from portal.tracker.fiscal import current_fiscal_year, today_jst
 from portal.tracker.models import AppendOnlyError, FiscalBudget, LedgerEntry, TravelRequest, TravelState
@@ -179,7 +180,8 @@ def test_trip_across_fiscal_years_or_without_a_budget_is_refused(engagement, su_
     assert "one fiscal year" in str(err.value) or "年度" in str(err.value)
     with pytest.raises(ValidationError) as err:
         tf.travel_request(engagement, su_user, dates=(dt.date(fy - 3, 6, 1), dt.date(fy - 3, 6, 2)))
-    assert str(fy - 3) in str(err.value)
+    # The fiscal year is named as everywhere else in Japanese (令和5年度), see docs/glossary.md.
+    assert fiscal_year_label_ja(fy - 3) in str(err.value)
     assert not TravelRequest.objects.exists()
 
 

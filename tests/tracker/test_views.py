@@ -220,7 +220,8 @@ def test_ministry_sees_what_is_free_in_the_budget_before_approving(client, engag
     client.post(reverse("tracker_admin:travel_request", args=[other.pk]),
                 {"action": "approve", "amount_yen": "56200", "note": ""})
     html = client.get(reverse("tracker_admin:travel_request", args=[trip.pk])).content.decode()
-    assert f"FY{trip.fiscal_year}の旅費予算の残額：¥943,800" in html
+    # The admin names the fiscal year as the rest of the portal does (令和8年度), not FY2026.
+    assert f"{fiscal_year_label_ja(trip.fiscal_year)}の旅費予算の残額：¥943,800" in html
 
 
 def test_a_new_startup_is_told_how_engagements_and_trips_come_about(client, su_user):

@@ -170,7 +170,7 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     # The startup's own ranking of its applications within a round (第1希望 … 第3希望), and the round it ranks in:
     # the challenge's round's fiscal year, or the fiscal year of its deadline when it has no round. Set only by

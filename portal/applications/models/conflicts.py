@@ -63,7 +63,7 @@ class ConflictOfInterest(models.Model):
     )
     reason = models.TextField(_("reason"))
     declared_at = models.DateTimeField(_("declared"), auto_now_add=True, db_index=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, db_index=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True, db_index=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("withdrawn by"),

@@ -1,10 +1,10 @@
 """Template tags for programme pages and for the home page: language-aware fields, the current round, news, results."""
 
 from django import template
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from .. import results, schedule, selectors
-from ..calendar import fiscal_year_label_ja
+from ..calendar import fiscal_year_label
 from ..models.base import localized_value
 
 register = template.Library()
@@ -21,12 +21,7 @@ def fiscal_year(year):
     """{{ 2026|fiscal_year }}: 令和8年度 in Japanese, as the programme names its years; FY2026 in English."""
     if year in (None, ""):
         return ""
-    if translation.get_language() != "en":
-        try:
-            return fiscal_year_label_ja(int(year))
-        except ValueError:
-            pass
-    return f"FY{year}"
+    return fiscal_year_label(year)
 
 
 @register.simple_tag

@@ -83,7 +83,7 @@ APPLICATIONS = Dataset(
         Column("municipality", _("municipality"), lambda a: _name(a.challenge.municipality)),
         Column("startup", _("startup"), lambda a: _name(a.startup)),
         Column("state", _("state"), _display("state")),
-        Column("submitted_at", _("submitted"), lambda a: a.submitted_at),
+        Column("submitted_at", _("submitted on"), lambda a: a.submitted_at),
         Column("decided_at", _("decided"), lambda a: a.decided_at),
         Column("cost_estimate_yen", _("cost estimate (yen)"), lambda a: a.cost_estimate_yen),
         Column("decision_reason", _("reason given"), lambda a: a.decision_reason),

@@ -40,7 +40,7 @@ class AdoptionRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    created_at = models.DateTimeField(_("requested on"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("adoption request")

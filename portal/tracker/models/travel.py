@@ -117,9 +117,9 @@ class TravelRequest(models.Model):
     )
     actual_total_yen = models.PositiveIntegerField(_("actual (yen)"), null=True, blank=True, editable=False)
     settled_yen = models.PositiveIntegerField(_("settled (yen)"), default=0, editable=False)
-    settled_at = models.DateTimeField(_("settled"), null=True, blank=True, editable=False)
+    settled_at = models.DateTimeField(_("settled on"), null=True, blank=True, editable=False)
     paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    created_at = models.DateTimeField(_("requested on"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("travel request")

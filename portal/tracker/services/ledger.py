@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
+from portal.programme.calendar import fiscal_year_label
+
 from ..models import FiscalBudget, LedgerEntry
 
 Kind = LedgerEntry.Kind
@@ -28,7 +30,7 @@ def lock_budget(fiscal_year: int) -> FiscalBudget:
     budget = FiscalBudget.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
     if budget is None:
         raise ValidationError(
-            _("There is no travel-support budget for FY%(year)d.") % {"year": fiscal_year}, code="no_budget"
+            _("There is no travel-support budget for %(year)s.") % {"year": fiscal_year_label(fiscal_year)}, code="no_budget"
         )
     return budget
 
@@ -47,8 +49,8 @@ def ensure_available(budget: FiscalBudget, amount: int) -> None:
     free = balances(budget)["free"]
     if amount > free:
         raise BudgetExceeded(
-            _("The FY%(year)d travel budget has ¥%(free)s left; ¥%(amount)s cannot be reserved.")
-            % {"year": budget.fiscal_year, "free": f"{free:,}", "amount": f"{amount:,}"},
+            _("The %(year)s travel budget has ¥%(free)s left; ¥%(amount)s cannot be reserved.")
+            % {"year": fiscal_year_label(budget.fiscal_year), "free": f"{free:,}", "amount": f"{amount:,}"},
             code="budget_exceeded",
         )
 

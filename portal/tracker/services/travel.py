@@ -23,6 +23,7 @@ from portal.core.notifications import notify
 from portal.core.storage import storage_error
 from portal.geo.models import LocalGovernment
 from portal.geo.selectors import estimate_travel_cost
+from portal.programme.calendar import fiscal_year_label
 
 from .. import permissions
 from ..fiscal import JST, fiscal_year_bounds, fiscal_year_of, today_jst
@@ -146,11 +147,11 @@ def travel_request_create(
     if fy is not None and return_date and fiscal_year_of(return_date) != fy:
         first, last = fiscal_year_bounds(fy)
         errors.setdefault("return_date", []).append(
-            _("A trip must lie within one fiscal year: FY%(fy)d runs from %(first)s to %(last)s.")
-            % {"fy": fy, "first": first.isoformat(), "last": last.isoformat()})
+            _("A trip must lie within one fiscal year: %(fy)s runs from %(first)s to %(last)s.")
+            % {"fy": fiscal_year_label(fy), "first": first.isoformat(), "last": last.isoformat()})
     if fy is not None and not FiscalBudget.objects.filter(fiscal_year=fy).exists():
         errors.setdefault("departure_date", []).append(
-            _("There is no travel-support budget for FY%(year)d.") % {"year": fy})
+            _("There is no travel-support budget for %(year)s.") % {"year": fiscal_year_label(fy)})
     total = sum(amounts.values())
     if len(amounts) == 3 and total == 0:
         errors.setdefault("estimate_fares_yen", []).append(_("The trip costs nothing: there is nothing to support."))
@@ -166,8 +167,8 @@ def travel_request_create(
         trips = TravelRequest.objects.filter(engagement=engagement, fiscal_year=fy).exclude(state=State.REJECTED)
         if trips.count() >= settings.TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY:
             raise ValidationError(
-                _("This engagement already has %(n)d supported trips in FY%(fy)d, the most allowed.")
-                % {"n": settings.TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY, "fy": fy}, code="too_many_trips")
+                _("This engagement already has %(n)d supported trips in %(fy)s, the most allowed.")
+                % {"n": settings.TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY, "fy": fiscal_year_label(fy)}, code="too_many_trips")
         request = TravelRequest(
             engagement=engagement, requested_by=actor, origin=origin,
             destination=destination or engagement.municipality.local_government,
