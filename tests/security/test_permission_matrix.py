@@ -149,6 +149,10 @@ wagtailimages:image_usage                      img-X            GET     alogin  
 wagtailimages_chooser:choose                   -                GET     alogin  alogin  alogin  ok      ok      ok
 wagtailimages_chooser:choose_results           -                GET     alogin  alogin  alogin  ok      ok      ok
 wagtailimages_chooser:chosen                   img-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtailadmin_api:pages:listing                 -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailadmin_api:pages:detail                  ch-X-draft       GET     alogin  alogin  alogin  ok      404     ok
+wagtailadmin_api:pages:find                    ch-X-draft-find  GET     alogin  alogin  alogin  redir   404     redir
+wagtailadmin_api:pages:action                  ch-X-draft-action GET    alogin  alogin  alogin  405     405     405
 wagtailadmin_api:images:listing                -                GET     alogin  alogin  alogin  ok      ok      ok
 wagtailadmin_api:images:detail                 img-X            GET     alogin  alogin  alogin  ok      404     ok
 wagtailadmin_api:images:find                   img-X-find       GET     alogin  alogin  alogin  redir   404     redir
