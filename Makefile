@@ -46,7 +46,6 @@ messages: venv
 migrate: venv messages
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 
 seed: migrate
 	$(PY) manage.py seed_demo

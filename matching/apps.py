@@ -6,3 +6,8 @@ class MatchingConfig(AppConfig):
     name = "matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self):
+        from . import receivers  # noqa: PLC0415 — models are only importable once the app registry is ready
+
+        receivers.connect()

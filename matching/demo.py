@@ -10,9 +10,12 @@ try; the FY2017 matches are history in the applications and tracker demos).
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from portal.accounts.models import Membership, Organisation
 
 from . import services
+from .embeddings import Backfill, embeddings_backfill
 from .models import MatchRun
 
 DEMO_RUNS = [
@@ -37,3 +40,11 @@ def create_demo_match_run(*, ministry: Organisation | None) -> list[MatchRun]:
         run = services.match_run_create(actor=actor, **parameters)
         runs.append(services.match_run_execute(run=run))
     return runs
+
+
+def embed_demo_texts() -> Backfill | None:
+    """Compute the demo texts' missing embeddings before the demo runs (a few seconds for the demo's ~50 texts),
+    as the task worker would after each save; nothing when settings.MATCHING_EMBEDDINGS is off."""
+    if not settings.MATCHING_EMBEDDINGS:
+        return None
+    return embeddings_backfill()

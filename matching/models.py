@@ -20,6 +20,7 @@ from portal.applications.models import Application
 from portal.challenges.models import ChallengePage
 
 from .engine import DEFAULT_WEIGHTS, FACTORS
+from .presentation import ExplanationView, explanation_view
 
 # The engine's factor names with labels people read (the bars on the review screens).
 FACTOR_LABELS = {
@@ -170,6 +171,13 @@ class MatchProposal(models.Model):
     keywords = models.JSONField(_("shared words"), default=list, blank=True)
     reason = models.TextField(_("reason"))  # Japanese, the programme's language
     reason_en = models.TextField(_("reason (English)"), blank=True)
+    # The facts the reasons are written from (matching.engine.explain): requirement ↔ capability words, the closest
+    # sentences, track record, both sides' preferences, a conflict, the alternatives considered or why it lost.
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    # 1, 2, … when the engine named this startup the challenge's first, second … alternate (補欠).
+    alternate = models.PositiveSmallIntegerField(
+        _("alternate"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     review_status = models.CharField(
         _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PROPOSED, db_index=True
     )
@@ -211,6 +219,11 @@ class MatchProposal(models.Model):
         return self.reason
 
     @property
+    def explained(self) -> ExplanationView:
+        """The explanation's parts in the reader's language (pairs, track record, preferences, alternatives…)."""
+        return explanation_view(self.explanation)
+
+    @property
     def is_scouted(self) -> bool:
         return self.application_id is None
 
@@ -231,3 +244,32 @@ class MatchProposal(models.Model):
                 }
             )
         return rows
+
+
+class ChallengeEmbedding(models.Model):
+    """The sentence embedding of a published challenge's matching text, written by a background task on publishing.
+
+    Kept beside the page rather than on it: a page's fields are copied into and restored from its revisions, and a
+    derived vector has no place in the moderation history. `text_sha256` and `model` say what it was computed from;
+    an embedding whose text or model differs from the page's current one is stale and never used
+    (matching/embeddings.py).
+    """
+
+    challenge = models.OneToOneField(
+        ChallengePage,
+        verbose_name=_("challenge"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="text_embedding",
+    )
+    vector = models.BinaryField(_("text embedding"), max_length=1536)  # 384 float32, little-endian
+    text_sha256 = models.CharField(max_length=64)
+    model = models.CharField(max_length=100)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("challenge text embedding")
+        verbose_name_plural = _("challenge text embeddings")
+
+    def __str__(self):
+        return f"{self.challenge_id} ({self.model})"

@@ -11,7 +11,9 @@ Which live data a run sees:
   staff's rubric scores; +0.5 when shortlisted without a score), see portal.applications.selectors.municipal_grades;
 - conflicts: the (challenge, startup) pairs kept out by declared conflicts of interest
   (portal.applications.conflicts.excluded_pairs). An accepted pair stays fixed even if a conflict is declared later:
-  the conflict is then listed in the run's input summary instead (a made match is undone by people, not by a run).
+  the conflict is then listed in the run's input summary instead (a made match is undone by people, not by a run);
+- embeddings: each challenge's and startup's stored sentence embedding when it is fresh — computed by the current
+  model from exactly the text this run scores (its SHA-256 matches) — else none (matching/embeddings.py writes them).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -31,7 +35,10 @@ from portal.applications.selectors import municipal_grades
 from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeOutcome
 
-from .models import FACTOR_LABELS, MatchProposal, MatchRun, ReviewStatus
+from .engine import load_problem
+from .engine.embedding import DIMENSIONS, MODEL
+from .engine.scoring import challenge_text, startup_text
+from .models import FACTOR_LABELS, ChallengeEmbedding, MatchProposal, MatchRun, ReviewStatus
 from .outcomes import confirmed_outcomes
 
 MATCHABLE_APPLICATION_STATES = (ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED)
@@ -116,7 +123,7 @@ def run_challenges(now=None) -> list[ChallengePage]:
     qs = (
         ChallengePage.objects.live()
         .filter(undecided | matched)
-        .select_related("municipality")
+        .select_related("municipality", "text_embedding")
         .prefetch_related("themes")
         .order_by("pk")
     )
@@ -131,7 +138,10 @@ def run_startups() -> QuerySet[Organisation]:
         .select_related("startup_profile")
         .prefetch_related(
             "startup_profile__themes",
-            Prefetch("startup_profile__track_record", TrackRecordEntry.objects.select_related("theme")),
+            Prefetch(
+                "startup_profile__track_record",
+                TrackRecordEntry.objects.select_related("theme", "local_government"),
+            ),
         )
         .order_by("pk")
     )
@@ -159,8 +169,15 @@ def _startup_item(s: Organisation, capacity: int) -> dict:
         "prefecture_code": s.prefecture_id,
         "capacity": capacity,
         "stage": s.startup_profile.stage or None,
+        # what, where and when as the startup wrote it: the reasons cite the entries in the challenge's themes
         "track_record": [
-            {"themes": [r.theme.name_ja] if r.theme_id else [], "outcome": r.outcome}
+            {
+                "themes": [r.theme.name_ja] if r.theme_id else [],
+                "outcome": r.outcome,
+                "title": r.summary,
+                "municipality": r.local_government.name_ja,
+                "fiscal_year": r.year,
+            }
             for r in s.startup_profile.track_record.all()
         ],
     }
@@ -175,6 +192,79 @@ def _application_item(a: Application, *, preference: int | None = None, grade: f
         "preference": preference,
         "grade": grade,
     }
+
+
+# --------------------------------------------------------------------------------------------- stored embeddings
+
+# Where a startup is never enters its text; the loader wants a valid prefecture code to build the engine's Startup.
+_ANY_PREFECTURE = "13"
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 (hex) of a matching text as UTF-8: what a stored embedding says it was computed from."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def challenge_matching_text(page: ChallengePage) -> str:
+    """The text a run scores for this challenge: the engine's `challenge_text` of the Challenge a run builds."""
+    problem = load_problem({"challenges": [_challenge_item(page, page.max_partners)], "startups": []})
+    return challenge_text(problem.challenges[0])
+
+
+def startup_matching_text(org: Organisation) -> str:
+    """The text a run scores for this startup (profile description, technology, track record): the engine's
+    `startup_text` of the Startup a run builds from the organisation (with its profile and track record loaded)."""
+    item = _startup_item(org, 0)
+    item["prefecture_code"] = item["prefecture_code"] or _ANY_PREFECTURE
+    return startup_text(load_problem({"challenges": [], "startups": [item]}).startups[0])
+
+
+def fresh_vector(blob, *, sha256: str, model: str, text: str) -> np.ndarray | None:
+    """The stored embedding as a float32 vector when it was computed by the current model from exactly `text`;
+    None when there is none, or it is stale (the text or the model changed since)."""
+    if not blob or model != MODEL or sha256 != text_sha256(text):
+        return None
+    vector = np.frombuffer(bytes(blob), dtype="<f4")
+    return vector.astype(np.float32) if vector.shape == (DIMENSIONS,) else None
+
+
+def challenge_embedding_row(page: ChallengePage) -> ChallengeEmbedding | None:
+    try:
+        return page.text_embedding
+    except ChallengeEmbedding.DoesNotExist:
+        return None
+
+
+def _add_embeddings(data: dict, challenges: Iterable[ChallengePage], startups: Iterable[Organisation]) -> dict:
+    """Put each fresh stored embedding into the engine input (key "embedding"); returns how many items have one.
+
+    The texts are the engine's own (`challenge_text`/`startup_text` of the loaded items), so an embedding is used
+    only for the very text the run scores.
+    """
+    problem = load_problem({"challenges": data["challenges"], "startups": data["startups"]})
+    counts = {"challenges": 0, "startups": 0}
+    for item, challenge, page in zip(data["challenges"], problem.challenges, challenges, strict=True):
+        row = challenge_embedding_row(page)
+        vector = (
+            fresh_vector(row.vector, sha256=row.text_sha256, model=row.model, text=challenge_text(challenge))
+            if row is not None
+            else None
+        )
+        if vector is not None:
+            item["embedding"] = vector.tolist()
+            counts["challenges"] += 1
+    for item, startup, org in zip(data["startups"], problem.startups, startups, strict=True):
+        profile = org.startup_profile
+        vector = fresh_vector(
+            profile.embedding,
+            sha256=profile.embedding_text_sha256,
+            model=profile.embedding_model,
+            text=startup_text(startup),
+        )
+        if vector is not None:
+            item["embedding"] = vector.tolist()
+            counts["startups"] += 1
+    return counts
 
 
 def build_engine_input(
@@ -235,6 +325,7 @@ def build_engine_input(
         "travel_budget_yen": travel_budget_yen,
         "top_k": top_k,
     }
+    embedded = _add_embeddings(data, challenges, startups)
     summary = {
         "challenges": len(challenges),
         "startups": len(startups),
@@ -259,6 +350,8 @@ def build_engine_input(
         "conflicts_on_accepted_pairs": [
             {"challenge": c, "startup": s, "declaration": d} for c, s, d in conflicts_on_fixed
         ],
+        "embedded_challenges": embedded["challenges"],
+        "embedded_startups": embedded["startups"],
         "skipped_startups": [{"id": s.pk, "name": s.name, "why": "no prefecture"} for s in skipped],
     }
     return EngineInput(
@@ -336,12 +429,13 @@ def build_evaluation_input(*, challenge_ids, weights: dict[str, float], default_
     """The engine's input for re-ranking the challenges that have decisions, on the live profiles.
 
     Unlike a run, decided challenges are included (a decision usually closes its challenge), applications in any
-    received state count, and there are no fixed or excluded pairs: only the ranking is evaluated, not the
-    assignment. Startups are those a run would see (active, with a profile and a prefecture).
+    received state count (with both sides' preferences as a run reads them), and there are no fixed, excluded or
+    conflicting pairs: only the ranking is evaluated, not the assignment. Startups are those a run would see
+    (active, with a profile and a prefecture).
     """
     challenges = list(
         ChallengePage.objects.filter(pk__in=list(challenge_ids))
-        .select_related("municipality")
+        .select_related("municipality", "text_embedding")
         .prefetch_related("themes")
         .order_by("pk")
     )
@@ -355,20 +449,27 @@ def build_evaluation_input(*, challenge_ids, weights: dict[str, float], default_
             state__in=EVALUATION_APPLICATION_STATES,
         ).order_by("pk")
     )
+    grades = municipal_grades(applications)
+    preferences = _preferences(applications)
     data = {
         "challenges": [_challenge_item(c, c.max_partners) for c in challenges],
         "startups": [_startup_item(s, default_capacity) for s in startups],
-        "applications": [_application_item(a) for a in applications],
+        "applications": [
+            _application_item(a, preference=preferences.get(a.pk), grade=grades[a.pk]) for a in applications
+        ],
         "exclusions": [],
         "fixed": [],
         "weights": dict(weights),
         "travel_budget_yen": None,
         "top_k": 1,
     }
+    embedded = _add_embeddings(data, challenges, startups)
     summary = {
         "challenges": len(challenges),
         "startups": len(startups),
         "applications": len(applications),
+        "embedded_challenges": embedded["challenges"],
+        "embedded_startups": embedded["startups"],
         "skipped_startups": [{"id": s.pk, "name": s.name, "why": "no prefecture"} for s in skipped],
     }
     return EngineInput(

@@ -205,6 +205,8 @@ def _save_results(run, result, engine_input, durations, started, tick) -> None:
             keywords=list(p.keywords),
             reason=p.reason,
             reason_en=p.reasons.get("en", ""),
+            explanation=p.explanation,
+            alternate=p.alternate,
         )
         for p in result.proposals
     ]

@@ -1,10 +1,11 @@
-"""Background work: a matching run executes on the task worker (`manage.py db_worker`; immediate in tests)."""
+"""Background work on the task worker (`manage.py db_worker`; immediate in tests): a matching run executes, and a
+saved text gets its sentence embedding (matching/embeddings.py; enqueued by matching/receivers.py)."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from . import services
+from . import embeddings, services
 from .models import MatchRun
 
 
@@ -32,3 +33,15 @@ def match_run_start(*, actor, **parameters) -> MatchRun:
     execute_match_run.enqueue(run.pk)
     run.refresh_from_db()
     return run
+
+
+@task()
+def embed_challenge_text(page_id: int) -> bool:
+    """Compute the embedding of a published challenge's text unless the stored one is fresh; True if computed."""
+    return embeddings.challenge_embedding_refresh(page_id=page_id)
+
+
+@task()
+def embed_startup_text(organisation_id: int) -> bool:
+    """Compute the embedding of a startup's matching text unless the stored one is fresh; True if computed."""
+    return embeddings.startup_embedding_refresh(organisation_id=organisation_id)

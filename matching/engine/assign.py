@@ -226,6 +226,65 @@ class _State:
                 changed = True
         return changed
 
+    def cover(self, options: int = 6) -> bool:
+        """Give uncovered floor challenges their first edge at the least loss of score, cheapest challenges first.
+
+        For each uncovered challenge, its `options` cheapest edges are tried: the startup's weakest edge is dropped
+        if it is full (never a challenge's only edge), then, if the budget is exceeded, chosen edges of the least
+        score per yen (never a challenge's only edge) until it fits. The option losing the least score is taken
+        when it is worth the bonus."""
+        changed = False
+        es, ec, score, cost = self.es, self.ec, self.score, self.cost
+        targets = np.flatnonzero((self.bonus > 0) & (self.load_c == 0) & (self.cap_c > 0))
+        if targets.size == 0:
+            return False
+        edges = np.flatnonzero((self.bonus[ec] > 0) & (self.load_c[ec] == 0) & (self.cap_s[es] > 0))
+        edges = edges[np.lexsort((-score[edges], cost[edges], ec[edges]))]
+        starts = np.searchsorted(ec[edges], targets)
+        ends = np.searchsorted(ec[edges], targets, side="right")
+        cheapest = np.array(
+            [cost[edges[a]] if b > a else np.iinfo(np.int64).max for a, b in zip(starts, ends, strict=True)]
+        )
+        for k in np.argsort(cheapest, kind="stable"):
+            j = int(targets[k])
+            if self.load_c[j] > 0 or starts[k] == ends[k]:
+                continue
+            best, best_loss = None, float(self.bonus[j])
+            for e in edges[starts[k] : ends[k]][:options].tolist():
+                i = int(es[e])
+                victims = []
+                if self.load_s[i] >= self.cap_s[i]:
+                    held = [
+                        f for f in self.by_s.get(i, ()) if self.load_c[ec[f]] > 1 or self.bonus[ec[f]] <= 0
+                    ]
+                    if not held:
+                        continue
+                    victims.append(min(held, key=lambda f: score[f]))
+                need = self.spent + int(cost[e]) - sum(int(cost[v]) for v in victims) - self.budget
+                if need > 0:
+                    pool = np.flatnonzero(self.chosen & (cost > 0))
+                    pool = pool[(self.load_c[ec[pool]] > 1) | (self.bonus[ec[pool]] <= 0)]
+                    pool = pool[~np.isin(pool, victims)]
+                    pool = pool[np.argsort(score[pool] / cost[pool], kind="stable")]
+                    freed = np.cumsum(cost[pool])
+                    enough = int(np.searchsorted(freed, need))
+                    if enough >= pool.size:
+                        continue
+                    victims.extend(pool[: enough + 1].tolist())
+                    # dropping several edges of one challenge may uncover it: not allowed
+                    lost = np.bincount(ec[victims], minlength=self.cap_c.size)
+                    if ((self.load_c - lost <= 0) & (self.load_c > 0) & (self.bonus > 0)).any():
+                        continue
+                loss = float(score[victims].sum()) - float(score[e])
+                if loss < best_loss:
+                    best, best_loss = (e, victims), loss
+            if best is not None:
+                for v in best[1]:
+                    self.remove(int(v))
+                self.add(best[0])
+                changed = True
+        return changed
+
     def _budget_victim(self, need: int, exclude: set, below: float) -> int | None:
         """The chosen edge of lowest score (less than `below`) whose cost is at least `need`, preferring edges
         whose challenge keeps another chosen edge when the floor prices coverage."""
@@ -472,19 +531,16 @@ def assign(
         best_value = 0.0
     method = "lagrangian"
     if not proven(best, upper_bound, target_gap / 4):
-        state = _State(fes, fec, fscore, fcost, cap_s, cap_c, budget, best, bonus)
         by_score = np.argsort(-fscore, kind="stable")
-        # coverage first: the cheapest edges of uncovered floor challenges (most challenges per yen), then by score
-        uncovered = np.flatnonzero((bonus[fec] > 0) & (state.load_c[fec] == 0))
-        cover_order = uncovered[np.lexsort((-fscore[uncovered], fcost[uncovered]))]
+        state = _State(fes, fec, fscore, fcost, cap_s, cap_c, budget, best, bonus)
         for _ in range(5):
-            filled = state.fill(cover_order) if flooring else False
-            filled = state.fill(by_score) or filled
+            covered_more = state.cover() if flooring else False
+            filled = state.fill(by_score)
             exchanged = state.exchange(by_score)
-            if not (filled or exchanged):
+            if not (covered_more or filled or exchanged):
                 break
-        if state.value() > best_value + 1e-12:
-            best, best_value, method = state.chosen, state.value(), "lagrangian+repair"
+        if state.value() > best_value + 1e-9:
+            best, best_value, method = state.chosen.copy(), state.value(), "lagrangian+repair"
     if not proven(best, upper_bound, target_gap) and len(free) <= milp_edge_limit:
         exact = _milp(
             n_startups,

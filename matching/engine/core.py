@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from . import explain
 from .assign import Assignment, AssignmentError, assign
-from .explain import LANGUAGES, Competitor, reason
+from .explain import LANGUAGES
 from .problem import FACTORS, Problem, ProblemError, Startup
 from .scoring import Scorer, challenge_text, startup_text
 from .text import KeywordFinder
@@ -58,6 +59,9 @@ class Proposal:
     conflict: str | None = None
     preference: int | None = None  # the application's preference (1 = 第1希望) when given
     grade: float | None = None  # the municipality's grade of the application when given
+    # The facts the reasons are written from (explain.explanation): requirement ↔ capability words, track record,
+    # preferences, conflict, alternatives considered or why the pair lost. JSON-serialisable, in no language.
+    explanation: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -81,6 +85,7 @@ class Proposal:
             "conflict": None if self.conflict is None else {"reason": self.conflict},
             "preference": self.preference,
             "grade": self.grade,
+            "explanation": self.explanation,
         }
 
 
@@ -101,6 +106,9 @@ class Result:
     # total score given up for the floor: optimum without it − total with it (0 when it changed nothing)
     floor_cost: float = 0.0
     floor_challenges: list[Any] = field(default_factory=list)  # challenges covered only because of the floor
+    covered: int = 0  # challenges with at least one assigned pair
+    # with the floor: proven most challenges any feasible assignment covers (= covered when proven maximal)
+    coverage_bound: int | None = None
     alternates: dict[Any, list[Any]] = field(default_factory=dict)  # challenge id → startup ids, best first
     conflicts: list[dict] = field(default_factory=list)  # every declared conflict with its score and rank
 
@@ -353,7 +361,9 @@ class MatchSession:
             objective=assignment.objective,
             budget_used_yen=assignment.cost_yen,
             durations_s=durations,
-            upper_bound=assignment.upper_bound,
+            # with the floor, its own bound holds for assignments covering as many challenges; the bound without
+            # the floor holds for every assignment, so the smaller of the two is a true bound for this one
+            upper_bound=max(assignment.objective, min(assignment.upper_bound, free_assignment.upper_bound)),
             method=assignment.method,
             candidate_pairs=int(si.size),
             all_pairs_candidates=all_pairs,
@@ -363,6 +373,11 @@ class MatchSession:
             floor=problem.floor,
             floor_cost=floor_cost,
             floor_challenges=floor_challenges,
+            covered=assignment.covered,
+            # without a second solve every coverable challenge is covered already: the coverage is maximal
+            coverage_bound=assignment.coverage_bound
+            if assignment.coverage_bound is not None or not problem.floor
+            else assignment.covered,
             alternates={
                 problem.challenges[j].id: [scorer.startups[i].id for i in rows]
                 for j, rows in alternates.items()
@@ -413,27 +428,24 @@ class MatchSession:
             values = self.scores[np.ix_(spare_rows, block)].astype(np.float64)
             ok = self.eligible(values)
             if allowance is not None:
-                costs = scorer.cost_table[scorer.startup_pref_row[spare_rows]][
-                    :, scorer.challenge_muni[block]
-                ]
-                ok &= costs <= allowance[block][np.newaxis, :]
+                # prefecture × block table first, then one row per startup (never startups × all municipalities)
+                fits = scorer.cost_table[:, scorer.challenge_muni[block]] <= allowance[block][np.newaxis, :]
+                ok &= fits[scorer.startup_pref_row[spare_rows]]
             for k, j in enumerate(block.tolist()):
                 if j in banned_by_column:
                     ok[banned_by_column[j], k] = False
             values = np.where(ok, values, -1.0)
             take = min(count, spare_rows.size)
-            # best first, ties by input order: a stable sort on −score within the few above the take-th best
-            top = np.argpartition(-values, take - 1, axis=0)[:take] if take < spare_rows.size else None
-            for k, j in enumerate(block.tolist()):
-                column = values[:, k]
-                rows = (
-                    np.flatnonzero(column >= column[top[:, k]].min())
-                    if top is not None
-                    else np.arange(column.size)
-                )
-                rows = rows[column[rows] > 0]
-                rows = rows[np.argsort(-column[rows], kind="stable")][:count]
-                result[j] = spare_rows[rows].tolist()
+            # the take-th best value per column; every entry at or above it (ties included) is sorted by column,
+            # then best first, then input order — a few entries per column
+            threshold = -np.partition(-values, take - 1, axis=0)[take - 1]
+            rows, cols = np.nonzero((values >= threshold[np.newaxis, :]) & (values > 0))
+            order = np.lexsort((rows, -values[rows, cols], cols))
+            rows, cols = rows[order], cols[order]
+            firsts = np.searchsorted(cols, np.arange(block.size))
+            keep = (np.arange(cols.size) - firsts[cols]) < count
+            for k, i in zip(cols[keep].tolist(), spare_rows[rows[keep]].tolist(), strict=True):
+                result[int(block[k])].append(i)
         return result
 
     def _conflict_report(self) -> list[dict]:
@@ -498,68 +510,134 @@ class MatchSession:
         challenge_texts = [challenge_text(c) for c in problem.challenges]
         self.keywords.prepare(challenge_texts[j] for j in sorted(set(oj.tolist())))
 
-        def competitor(e: int, side: str) -> Competitor:
-            other = (
-                problem.challenges[int(cj[e])].title
-                if side == "startup"
-                else scorer.startups[int(si[e])].name
+        rows = {(i, j): k for k, (i, j, _rank) in enumerate(out)}
+        values = [{name: float(factors[name][k]) for name in FACTORS} for k in range(len(out))]
+        contributions = [{name: weights[name] * v[name] for name in FACTORS} for v in values]
+        totals = [float(sum(c.values())) for c in contributions]
+        ranked: dict[int, list[int]] = {}  # challenge → its listed startups, best first
+        for i, j, _rank in out:
+            ranked.setdefault(j, []).append(i)
+
+        def holder(e: int, side: str) -> explain.Holder:
+            i, j = int(si[e]), int(cj[e])
+            if side == "startup":
+                return explain.Holder(problem.challenges[j].title, float(score[e]), int(cost[e]))
+            return explain.Holder(
+                scorer.startups[i].name, float(score[e]), int(cost[e]), contributions[rows[i, j]]
             )
-            return Competitor(name=other, score=float(score[e]), cost_yen=int(cost[e]))
+
+        def alternatives(i: int, j: int) -> list[explain.Candidate]:
+            """The challenge's alternates, then its next best listed startups, each with what keeps it out."""
+            chosen = rows[i, j]
+            order = alternates.get(j, []) + [o for o in ranked.get(j, []) if o not in alternates.get(j, [])]
+            found = []
+            for other in order:
+                if other == i or (other, j) in assigned_pairs:
+                    continue
+                k = rows[other, j]
+                obstacles = []
+                if (other, j) in self.conflicts:
+                    obstacles.append("conflict")
+                if (other, j) in self.excluded:
+                    obstacles.append("excluded")
+                if len(held_s.get(other, [])) >= scorer.startups[other].capacity:
+                    obstacles.append("capacity")
+                if budget_left is not None and int(costs[k]) - int(costs[chosen]) > budget_left:
+                    obstacles.append("budget")
+                if not obstacles and totals[k] > totals[chosen]:
+                    obstacles.append("accepted_first" if (i, j) in self.fixed else "assignment")
+                found.append(
+                    explain.Candidate(
+                        startup=scorer.startups[other].id,
+                        name=scorer.startups[other].name,
+                        contributions=contributions[k],
+                        values=values[k],
+                        applied=(other, j) in self.applications,
+                        alternate=alternate_of.get((other, j)),
+                        obstacles=obstacles,
+                    )
+                )
+                if len(found) >= max(explain.MAX_ALTERNATIVES, len(alternates.get(j, []))):
+                    break
+            return found
 
         proposals = []
         for k, (i, j, rank) in enumerate(out):
             startup, challenge = scorer.startups[i], problem.challenges[j]
-            values = {name: float(factors[name][k]) for name in FACTORS}
-            contributions = {name: weights[name] * values[name] for name in FACTORS}
-            total = float(sum(contributions.values()))
             application = self.applications.get((i, j))
             assigned = (i, j) in assigned_pairs
+            excluded = (i, j) in self.excluded
+            conflict = {"reason": self.conflicts[i, j]} if (i, j) in self.conflicts else None
             others = [application.text] if application and application.text else []
             keywords = self.keywords.shared(challenge_texts[j], startup_text(startup), *others)
             startup_full = len(held_s.get(i, [])) >= startup.capacity
             challenge_full = len(held_c.get(j, [])) >= challenge.max_partners
-            explanation = dict(
-                score=total,
-                contributions=contributions,
-                keywords=keywords,
-                travel_cost_yen=int(costs[k]),
+            lost = None
+            if not assigned:
+                lost = explain.why_not(
+                    score=totals[k],
+                    cost_yen=int(costs[k]),
+                    contributions=contributions[k],
+                    values=values[k],
+                    applied=application is not None,
+                    excluded=excluded,
+                    conflict=conflict,
+                    capacity=startup.capacity,
+                    slots=challenge.max_partners,
+                    startup_holders=[holder(e, "startup") for e in held_s.get(i, [])]
+                    if startup_full
+                    else None,
+                    challenge_holders=[holder(e, "challenge") for e in held_c.get(j, [])]
+                    if challenge_full
+                    else None,
+                    budget_left=budget_left,
+                )
+            facts = explain.explanation(
+                startup=startup.name,
+                challenge=challenge.title,
                 assigned=assigned,
                 fixed=(i, j) in self.fixed,
+                excluded=excluded,
+                evidence=scorer.semantic.evidence(j, i, limit=explain.MAX_PAIRS),
+                keywords=keywords,
+                records=[
+                    explain.Record(r.title, r.themes, r.outcome, r.municipality, r.fiscal_year)
+                    for r in startup.track_record
+                ],
+                challenge_themes=challenge.themes,
                 applied=application is not None,
                 shortlisted=bool(application and application.shortlisted),
-                # a declared conflict is never assigned, like an excluded pair
-                excluded=(i, j) in self.excluded or (i, j) in self.conflicts,
-                startup_capacity=startup.capacity,
-                challenge_slots=challenge.max_partners,
-                startup_holders=[competitor(e, "startup") for e in held_s.get(i, [])]
-                if startup_full
-                else None,
-                challenge_holders=[competitor(e, "challenge") for e in held_c.get(j, [])]
-                if challenge_full
-                else None,
-                budget_left=budget_left,
+                preference=application.preference if application else None,
+                grade=application.grade if application else None,
+                alternate=alternate_of.get((i, j)),
+                conflict=conflict,
+                travel_cost_yen=int(costs[k]),
+                contributions=contributions[k],
+                alternatives=alternatives(i, j) if assigned else (),
+                lost=lost,
             )
-            texts = {lang: reason(language=lang, **explanation) for lang in languages}
+            texts = {lang: explain.render(facts, lang) for lang in languages}
             proposals.append(
                 Proposal(
                     challenge=challenge.id,
                     startup=startup.id,
-                    score=total,
+                    score=totals[k],
                     rank=rank,
                     assigned=assigned,
                     travel_cost_yen=int(costs[k]),
-                    factors={n: FactorValue(values[n], weights[n], contributions[n]) for n in FACTORS},
+                    factors={n: FactorValue(values[k][n], weights[n], contributions[k][n]) for n in FACTORS},
                     keywords=keywords,
                     reason=texts[languages[0]],
                     reasons=texts,
                     applied=application is not None,
                     shortlisted=bool(application and application.shortlisted),
-                    excluded=(i, j) in self.excluded,
+                    excluded=excluded,
                     fixed=(i, j) in self.fixed,
                     alternate=alternate_of.get((i, j)),
                     conflict=self.conflicts.get((i, j)),
                     preference=application.preference if application else None,
                     grade=application.grade if application else None,
+                    explanation=facts,
                 )
             )
         return proposals

@@ -22,16 +22,19 @@ MatchSession per variant), a character-bigram TF-IDF baseline and random orders 
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from .core import MatchSession
-from .problem import FACTORS, Problem
+from .problem import FACTORS, Problem, load_problem
+from .text import TfidfIndex
 from .travel import TravelModel
 
 Labels = Mapping[Any, Mapping[Any, int]]
@@ -222,6 +225,19 @@ def bigram_rankings(problem: Problem) -> dict[Any, list[Any]]:
     return _rankings_from_matrix(problem, scores)
 
 
+def text_only_rankings(problem: Problem) -> dict[Any, list[Any]]:
+    """Lexical baseline with the engine's own character analyzer (kanji/katakana unigrams and bigrams, Latin words;
+    `text.TfidfIndex`): cosine of the challenge's title + description with the startup's description only."""
+    index = TfidfIndex()
+    matrix = index.fit_transform(
+        [f"{c.title}\n{c.description}" for c in problem.challenges]
+        + [s.description for s in problem.startups]
+    )
+    n_c = len(problem.challenges)
+    scores = (matrix[n_c:] @ matrix[:n_c].T).toarray()
+    return _rankings_from_matrix(problem, scores)
+
+
 def random_rankings(problem: Problem, seed: int) -> dict[Any, list[Any]]:
     """Baseline: a seeded random order of all startups per challenge."""
     rng = np.random.default_rng(seed)
@@ -361,6 +377,15 @@ def evaluation_report(
     parts: dict[str, list[Any]] = {"all": list(kept)}
     for part, members in (split or {}).items():
         parts[part] = [c for c in members if c in kept]
+    measured = {
+        part: {
+            name: measure(r, kept, challenges=members, kinds=kinds, resamples=resamples, seed=seed)
+            for name, r in rankings.items()
+        }
+        for part, members in parts.items()
+    }
+    for by_ranking in measured.values():
+        add_differences(by_ranking, reference="engine", resamples=resamples, seed=seed)
     return {
         "metrics": list(METRICS),
         "resamples": resamples,
@@ -369,14 +394,30 @@ def evaluation_report(
         "random_runs": random_runs,
         "weights": problem.weights.normalised(),
         "left_out": left_out,
-        "parts": {
-            part: {
-                name: measure(r, kept, challenges=members, kinds=kinds, resamples=resamples, seed=seed)
-                for name, r in rankings.items()
-            }
-            for part, members in parts.items()
-        },
+        "parts": measured,
     }
+
+
+def add_differences(
+    by_ranking: dict[str, dict], *, reference: str, resamples: int = RESAMPLES, seed: int = SEED
+) -> None:
+    """Give every other ranking's result a "vs_<reference>" entry: the mean per-challenge difference of each metric
+    (ranking − reference) with a paired bootstrap interval (the same challenges resampled for both), which is
+    narrower and more telling than comparing two intervals that each carry the spread between challenges."""
+    base = by_ranking.get(reference)
+    if base is None or not base["per_challenge"]:
+        return
+    challenges = list(base["per_challenge"])
+    reference_values = np.array([[base["per_challenge"][c][m] for m in METRICS] for c in challenges])
+    for name, result in by_ranking.items():
+        if name == reference:
+            continue
+        values = np.array([[result["per_challenge"][c][m] for m in METRICS] for c in challenges])
+        differences = values - reference_values
+        interval = bootstrap_interval(differences, resamples=resamples, seed=seed)
+        result[f"vs_{reference}"] = {
+            m: _summary(differences[:, k], interval[:, k]) for k, m in enumerate(METRICS)
+        }
 
 
 def ranking_label(name: str, random_runs: int = RANDOM_RUNS) -> str:
@@ -396,6 +437,10 @@ def _cell(summary: dict) -> str:
     if summary.get("mean") is None:
         return "—"
     return f"{summary['mean']:.3f} [{summary['low']:.3f}, {summary['high']:.3f}]"
+
+
+def _signed(summary: dict) -> str:
+    return f"{summary['mean']:+.3f} [{summary['low']:+.3f}, {summary['high']:+.3f}]"
 
 
 def format_report(report: dict) -> str:
@@ -427,6 +472,18 @@ def format_report(report: dict) -> str:
                 row.append(f"{_cell(entry)} ({entry['challenges']})" if entry else "—")
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
+        compared = [(n, r["vs_engine"]) for n, r in by_ranking.items() if "vs_engine" in r]
+        if compared:
+            lines.append(
+                "Difference from the engine, per challenge (paired bootstrap; negative = worse than it):"
+            )
+            lines.append("")
+            lines.append("| ranking | " + " | ".join(f"Δ {m}" for m in report["metrics"]) + " |")
+            lines.append("|" + "---|" * (1 + len(report["metrics"])))
+            for name, differences in compared:
+                cells = [_signed(differences[m]) for m in report["metrics"]]
+                lines.append(f"| {ranking_label(name, report['random_runs'])} | " + " | ".join(cells) + " |")
+            lines.append("")
     lines.append(
         f"Means over challenges with {confidence} % percentile bootstrap intervals "
         f"({report['resamples']:,} resamples of the challenges, seed {report['seed']})."
@@ -464,11 +521,6 @@ class LabelledSet:
 def read_labelled_set(folder) -> LabelledSet:
     """Read a labelled set folder (tests/data/matching_eval_v2 is one). Embeddings are attached by id; an item
     without one keeps None (the engine then uses word relevance alone for its pairs)."""
-    import json
-    from pathlib import Path
-
-    from .problem import load_problem
-
     folder = Path(folder)
 
     def read(name):

@@ -325,7 +325,7 @@ def _embedding(value: Any, where: str) -> np.ndarray | None:
         return None
     if not isinstance(value, list) or len(value) != EMBEDDING_DIMENSIONS:
         raise ProblemError(f"{where}: embedding must be a list of {EMBEDDING_DIMENSIONS} numbers or null")
-    if any(isinstance(x, bool) or not isinstance(x, int | float) for x in value):
+    if not set(map(type, value)) <= {int, float}:  # no strings, no booleans (C-speed check of 384 items)
         raise ProblemError(f"{where}: embedding must contain numbers only")
     vector = np.asarray(value, dtype=np.float32)
     norm = float(np.linalg.norm(vector))

@@ -178,10 +178,10 @@ class Scorer:
         si, cj = np.nonzero(self.has_s)[0], np.nonzero(self.has_c)[0]
         if not si.size or not cj.size:
             return
-        rng = np.random.default_rng(0)
-        n = min(400_000, si.size * cj.size)
-        sample_s, sample_c = rng.choice(si, n), rng.choice(cj, n)
-        cosines = np.einsum("ij,ij->i", self.Es[sample_s], self.Ec[sample_c])
+        # about 400,000 pairs: a random sample of startups (without replacement) against every challenge
+        rows = max(1, min(si.size, 400_000 // cj.size))
+        sample = np.sort(np.random.default_rng(0).choice(si, rows, replace=False))
+        cosines = self.Es[sample] @ self.Ec[cj].T
         lo, hi = np.quantile(cosines, [0.5, 0.995])
         self.sentence_lo, self.sentence_hi = float(lo), float(max(hi, lo + 1e-6))
 

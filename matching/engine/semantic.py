@@ -38,6 +38,7 @@ LEVELS = np.array([0.50, 0.60, 0.70, 0.80, 0.90, 1.00], dtype=np.float32)
 SAME_ROW = 0.90  # two different words that the package maps onto one vector: near-synonyms, not identical
 DIRECTION = 0.70  # weight of coverage(challenge → startup) in the relevance
 IDF_POWER = 1.0
+EVIDENCE_SIMILARITY = 0.60  # two different words are shown as requirement ↔ capability from this similarity up
 GENERIC_DF = 0.15  # a word in more than this share of the run's texts explains nothing (shown pairs only)
 
 _CONTENT = {
@@ -47,6 +48,8 @@ _CONTENT = {
     "形状詞": {"一般"},
 }
 _NAMES = {"地名", "人名"}
+# nouns that work as adverbs or counters (以降, 現在, 今後, 年, 件): time and quantity, not capability
+_FUNCTIONAL = {"副詞可能", "助数詞可能"}
 _COMPOUNDABLE = ("名詞", "形状詞")
 _HIRAGANA = re.compile(r"^[\u3040-\u309f]+$")
 _WORDISH = re.compile(r"[0-9a-z\u3040-\u30ff\u3400-\u9fff]")
@@ -66,6 +69,7 @@ class Word:
     lemma: str  # the term's identity: normalised lemma (子供 for 子ども)
     surface: str  # as written
     forms: tuple[str, ...]  # forms to look up a vector for: base form, surface, lemma
+    functional: bool = False  # a time or quantity noun: scored, never shown as a requirement or capability
 
 
 @lru_cache(maxsize=200_000)
@@ -87,7 +91,8 @@ def _token_word(line: str) -> tuple[Word | None, bool]:
     lemma = nfkc(lemma.split("-", 1)[0] or surface).lower()
     if not _WORDISH.search(lemma) or (len(surface) < 2 and surface.isascii()):
         return None, False
-    return Word(lemma, surface, (surface, lemma)), compoundable
+    functional = len(pos) > 2 and pos[2] in _FUNCTIONAL
+    return Word(lemma, surface, (surface, lemma), functional), compoundable
 
 
 def content_words(text: str, vectors: WordVectors | None = None) -> list[Word]:
@@ -143,6 +148,7 @@ class Vocabulary:
         self.index: dict[str, int] = {}
         self.rows: list[int] = []
         self.surface: list[str] = []
+        self.functional: list[bool] = []
 
     def ids(self, words: Sequence[Word]) -> list[int]:
         out = []
@@ -152,6 +158,7 @@ class Vocabulary:
                 term = self.index[word.lemma] = len(self.rows)
                 self.rows.append(self.vectors.row(*word.forms))
                 self.surface.append(word.surface)
+                self.functional.append(word.functional)
             out.append(term)
         return out
 
@@ -379,7 +386,9 @@ class SemanticText:
                 if value[k] <= 0 or len(pairs) >= limit:
                     break
                 term, match = int(c_terms[k]), int(s_terms[best[k]])
-                if generic[term] or match in used:
+                # a loose association (the kernel's lowest level) is scored but not offered as a reason
+                shown = not (generic[term] or self.vocab.functional[term] or self.vocab.functional[match])
+                if not shown or match in used or (term != match and value[k] < EVIDENCE_SIMILARITY):
                     continue
                 used.add(match)
                 pairs.append((c_surface[term], s_surface[match], float(min(1.0, value[k]))))

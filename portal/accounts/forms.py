@@ -13,18 +13,22 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
+from portal.core import ratelimit
+from portal.core.clientip import client_ip
 from portal.geo.codes import normalise_digits
 from portal.geo.models import Prefecture
 from portal.geo.validators import validate_corporate_number
 
-from . import throttle
+from . import selectors, throttle
 from .models import StartupProfile, User
 
 _PERSON_KANA = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FB\u3000 ]+$")
@@ -143,6 +147,11 @@ class RegistrationForm(PersonNameFieldsMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     consent_privacy = forms.BooleanField(label=_("Privacy policy"), required=True)
+    # Shown only after the warning that an organisation of the same name exists.
+    confirm_similar_name = forms.BooleanField(
+        label=_("Register anyway: mine is a different organisation"), required=False
+    )
+    similar_name_warning = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,13 +160,24 @@ class RegistrationForm(PersonNameFieldsMixin, forms.Form):
         self.fields["preferred_language"].initial = translation.get_language() or settings.LANGUAGE_CODE
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        # No "already registered" error: that would tell anyone who has an account (the service tells the owner).
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+
+    def clean_organisation_name(self):
+        name = self.cleaned_data.get("organisation_name", "")
+        similar = selectors.organisations_named_like(name)
+        confirmed = forms.BooleanField().to_python(self.data.get(self.add_prefix("confirm_similar_name")))
+        if similar and not confirmed:
+            self.similar_name_warning = True
             raise ValidationError(
-                _("An account with this e-mail address already exists. Log in, or reset your password."),
-                code="duplicate",
+                _(
+                    "An organisation named %(name)s is already registered. If yours is a different organisation, "
+                    "tick the box below and register again; if it is yours, ask its administrator to invite you."
+                ),
+                code="similar_name",
+                params={"name": similar[0].name},
             )
-        return email
+        return name
 
     def clean_organisation_name_kana(self):
         value = to_katakana(self.cleaned_data.get("organisation_name_kana", ""))
@@ -230,6 +250,12 @@ class ResendVerificationForm(forms.Form):
     )
 
 
+class EmailOnlyForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
 def locked_error(lock: throttle.Lock) -> ValidationError:
     return ValidationError(
         _(
@@ -289,3 +315,55 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
 
 class AdminLoginForm(ThrottledLoginMixin, WagtailLoginForm):
     """The Wagtail admin's login form (settings.WAGTAILADMIN_USER_LOGIN_FORM) with the same throttle messages."""
+
+
+class RateLimitedPasswordResetMixin:
+    """Password reset mails: at most RATE_LIMIT_PASSWORD_RESET per client address and
+    RATE_LIMIT_PASSWORD_RESET_ACCOUNT per account. Over a limit nothing is sent, and the answer is the same
+    "if an account uses this address, we have sent a link" as always (nobody learns who has an account)."""
+
+    def save(self, *args, request=None, **kwargs):
+        email = throttle.normalise_email(self.cleaned_data.get("email"))
+        if ratelimit.hit("password_reset", f"ip:{client_ip(request) or 'unknown'}") is not None:
+            return
+        if ratelimit.hit("password_reset_account", f"account:{email}") is not None:
+            return
+        super().save(*args, request=request, **kwargs)
+
+
+class PasswordResetForm(RateLimitedPasswordResetMixin, DjangoPasswordResetForm):
+    pass
+
+
+class AdminPasswordResetForm(RateLimitedPasswordResetMixin, WagtailPasswordResetForm):
+    """The Wagtail admin's password reset (settings.WAGTAILADMIN_USER_PASSWORD_RESET_FORM), limited alike."""
+
+
+class EmailChangeForm(forms.Form):
+    """A signed-in user asks to change their e-mail address; their password proves it is them."""
+
+    new_email = forms.EmailField(
+        label=_("New e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not correct."), code="wrong_password")
+        return password
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
+    )

@@ -174,6 +174,13 @@ class StartupProfile(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_public = models.BooleanField(_("public profile"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The sentence embedding of the profile's matching text (384 float32, little-endian: 1,536 bytes), written by
+    # matching's background task, with the SHA-256 of the exact text and the model it came from: an embedding whose
+    # text or model differs from the current one is stale and never used (matching/embeddings.py).
+    embedding = models.BinaryField(_("text embedding"), max_length=1536, null=True, blank=True, editable=False)
+    embedding_text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=100, blank=True, editable=False)
+    embedding_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("startup profile")
@@ -259,3 +266,43 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+
+class LoginUnlock(models.Model):
+    """A one-time link e-mailed to an account's owner to lift the failed-login lock (portal/accounts/throttle.py).
+
+    The link carries a signed, expiring token of this row's id; `used_at` makes it single use.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login unlock link")
+        verbose_name_plural = _("login unlock links")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EmailChange(models.Model):
+    """A requested change of a user's e-mail address. It applies only when the link mailed to the new address is
+    followed (the token is a signed id of this row); the old address is told at request and at change."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    new_email = models.EmailField(_("new e-mail address"))
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail address change")
+        verbose_name_plural = _("e-mail address changes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.new_email}"

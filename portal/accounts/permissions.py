@@ -223,3 +223,12 @@ def can_download_document(user, document) -> Decision:
     if page_ids and Page.objects.live().public().filter(pk__in=page_ids).exists():
         return True, _("Linked from a published page.")
     return False, _("This document is not published.")
+
+
+def can_reset_two_factor(actor, user) -> Decision:
+    """Ministry staff remove another user's two-factor devices (a lost phone and lost codes); never their own."""
+    if not is_ministry(actor):
+        return False, _("Only ministry staff can reset two-factor authentication.")
+    if actor.pk == user.pk:
+        return False, _("Ask another member of the ministry staff to reset your own two-factor authentication.")
+    return True, ""

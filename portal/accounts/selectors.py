@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, StartupProfile
+from .models import EmailChange, Organisation, StartupProfile
 from .permissions import scope_queryset_to_user
 
 # What a complete startup profile has: (label, test on the organisation and its profile).
@@ -52,3 +53,36 @@ def organisations_for_admin(user):
     return scope_queryset_to_user(
         Organisation.objects.select_related("prefecture", "local_government"), user, None
     )
+
+
+# ---------------------------------------------------------------------------------------------- likely duplicates
+
+
+def normalised_name(name: str) -> str:
+    """An organisation name as compared for duplicates: NFKC (full-width → half-width), case folded, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+
+
+def organisations_named_like(name: str, *, exclude_pk: int | None = None) -> list[Organisation]:
+    """Organisations whose name (Japanese or English) is the same as `name` once normalised."""
+    wanted = normalised_name(name)
+    if not wanted:
+        return []
+    return [
+        org
+        for org in Organisation.objects.exclude(pk=exclude_pk).only("pk", "name", "name_en", "kind")
+        if wanted in (normalised_name(org.name), normalised_name(org.name_en))
+    ]
+
+
+def likely_duplicate_organisation_ids() -> set[int]:
+    """Organisations that share a normalised name with another (for the ministry's filter in the admin)."""
+    by_name: dict[str, set[int]] = {}
+    for pk, name in Organisation.objects.values_list("pk", "name"):
+        by_name.setdefault(normalised_name(name), set()).add(pk)
+    return {pk for pks in by_name.values() if len(pks) > 1 for pk in pks}
+
+
+def email_change_pending(user) -> EmailChange | None:
+    """The user's latest unconfirmed e-mail address change, if any."""
+    return EmailChange.objects.filter(user=user, confirmed_at__isnull=True).order_by("-created_at").first()

@@ -22,16 +22,28 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.users.models import UserProfile
 
+from portal.core import ratelimit
 from portal.core.audit import record
 from portal.geo.codes import normalise_digits
 from portal.geo.models import Prefecture
 
-from . import permissions
-from .models import Consent, Invitation, Membership, Organisation, StartupProfile, User
+from . import permissions, throttle
+from .models import (
+    Consent,
+    EmailChange,
+    Invitation,
+    LoginUnlock,
+    Membership,
+    Organisation,
+    StartupProfile,
+    User,
+)
 from .roles import group_for_organisation
 
 EMAIL_VERIFY_SALT = "xact.accounts.email-verify"
 INVITATION_SALT = "xact.accounts.invitation"
+LOGIN_UNLOCK_SALT = "xact.accounts.login-unlock"
+EMAIL_CHANGE_SALT = "xact.accounts.email-change"
 
 
 class TokenExpired(Exception):
@@ -173,18 +185,21 @@ def startup_register(
     consent_privacy: bool,
     ip_address: str | None = None,
     base_url: str | None = None,
-) -> Registration:
+) -> Registration | None:
     """A startup registers itself: an inactive user, its organisation and profile, consent, and a verification mail.
 
     The user cannot log in until the e-mail address is verified through the signed link (see `email_verify`).
+    If the address already has an account nothing is created (None) and its owner gets an e-mail saying someone
+    tried to register with it; the caller answers exactly as for a new sign-up.
     """
     if not consent_privacy:
         raise ValidationError({"consent_privacy": _("Please agree to the privacy policy.")})
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("An account with this e-mail address already exists.")}, code="duplicate"
-        )
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # The same answer as a new sign-up (nobody learns who has an account); the owner is told instead.
+        _signup_attempt_notify(user=existing, base_url=base_url)
+        return None
     with transaction.atomic():
         user = User(
             email=email,
@@ -210,6 +225,34 @@ def startup_register(
         record(actor=None, action="accounts.startup_registered", obj=user, organisation=org.pk)
     email_verification_send(user=user, base_url=base_url)
     return Registration(user=user, organisation=org)
+
+
+def _signup_attempt_notify(*, user: User, base_url: str | None) -> None:
+    """Tell an account's owner that someone tried to register with their address, or send a never-verified account
+    a new verification link; at most RATE_LIMIT_SIGNUP_EXISTING mails per account (the sign-up form must not become
+    a way to flood a mailbox)."""
+    if ratelimit.hit("signup_existing", f"account:{user.pk}") is not None:
+        return
+    record(actor=None, action="accounts.signup_attempt_existing", obj=user)
+    if user.email_verified_at is None and not user.is_active:
+        # Registered before but never verified: most likely the same person who lost the first mail.
+        email_verification_send(user=user, base_url=base_url)
+        return
+    with translation.override(user.preferred_language):
+        login_path = reverse("accounts:login")
+        reset_path = reverse("accounts:password_reset")
+    _send(
+        to=user.email,
+        language=user.preferred_language,
+        subject_template="accounts/email/signup_existing_subject.txt",
+        body_template="accounts/email/signup_existing_body.txt",
+        context={
+            "user": user,
+            "login_url": _absolute(base_url, login_path),
+            "reset_url": _absolute(base_url, reset_path),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------- e-mail verification
@@ -442,3 +485,128 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["preferred_language"])
         _sync_admin_language(user)
         record(actor=user, action="accounts.language_changed", obj=user, language=language)
+
+
+# ---------------------------------------------------------------------------------------------- login unlock
+
+
+def login_unlock_request(*, email: str, base_url: str | None = None, request=None) -> None:
+    """Mail the owner of `email` a one-time link that lifts the failed-login lock; silent if there is no such
+    active account (the same answer either way: no account enumeration)."""
+    user = User.objects.filter(email__iexact=throttle.normalise_email(email), is_active=True).first()
+    if user is None:
+        return
+    with transaction.atomic():
+        unlock = LoginUnlock(user=user)
+        unlock.full_clean()
+        unlock.save()
+        record(actor=None, action="accounts.login_unlock_sent", obj=user, request=request)
+    token = signing.TimestampSigner(salt=LOGIN_UNLOCK_SALT).sign(str(unlock.pk))
+    with translation.override(user.preferred_language):
+        path = reverse("accounts:login_unlock", kwargs={"token": token})
+    _send(
+        to=user.email,
+        language=user.preferred_language,
+        subject_template="accounts/email/login_unlock_subject.txt",
+        body_template="accounts/email/login_unlock_body.txt",
+        context={
+            "user": user,
+            "url": _absolute(base_url, path),
+            "minutes": settings.LOGIN_UNLOCK_MAX_AGE // 60,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
+
+
+def login_unlock_check(*, token: str) -> LoginUnlock:
+    """The unused unlock a link points to. Raises TokenExpired or TokenInvalid (also when already used)."""
+    pk = _unverify_token(token, salt=LOGIN_UNLOCK_SALT, max_age=settings.LOGIN_UNLOCK_MAX_AGE)
+    unlock = LoginUnlock.objects.select_related("user").filter(pk=pk, used_at__isnull=True).first()
+    if unlock is None:
+        raise TokenInvalid
+    return unlock
+
+
+def login_unlock_use(*, token: str, request=None) -> User:
+    """Follow an unlock link: once only. Clears the account's failed-login ceiling and its count from this address.
+
+    The view then gives this browser a signed cookie that exempts it from the per-account ceiling.
+    """
+    unlock = login_unlock_check(token=token)
+    with transaction.atomic():
+        # The conditional update is the single-use guarantee: of two concurrent uses one updates the row.
+        if not LoginUnlock.objects.filter(pk=unlock.pk, used_at__isnull=True).update(used_at=timezone.now()):
+            raise TokenInvalid
+        record(actor=None, action="accounts.login_unlocked", obj=unlock.user, request=request)
+    throttle.forget_account(unlock.user.email, request)
+    return unlock.user
+
+
+# ---------------------------------------------------------------------------------------------- e-mail address change
+
+
+def email_change_request(
+    *, user: User, new_email: str, actor: User | None, base_url: str | None = None, request=None
+) -> EmailChange:
+    """Start changing `user`'s e-mail address (by the user on the site, or by an administrator in the admin).
+
+    Nothing changes yet: a link goes to the new address and the change applies when it is followed
+    (`email_change_confirm`); the old address is told now. An address another account uses is refused.
+    """
+    new_email = User.objects.normalize_email(new_email or "").strip().lower()
+    if new_email == user.email.lower():
+        raise ValidationError({"new_email": _("This is already your e-mail address.")})
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise ValidationError({"new_email": _("This e-mail address cannot be used.")}, code="taken")
+    change = EmailChange(user=user, new_email=new_email, requested_by=actor)
+    change.full_clean()
+    with transaction.atomic():
+        change.save()
+        record(actor=actor, action="accounts.email_change_requested", obj=user, request=request,
+               new_email=new_email, old_email=user.email)
+    token = signing.TimestampSigner(salt=EMAIL_CHANGE_SALT).sign(str(change.pk))
+    with translation.override(user.preferred_language):
+        path = reverse("accounts:email_change_confirm", kwargs={"token": token})
+    context = {
+        "user": user,
+        "old_email": user.email,
+        "new_email": new_email,
+        "url": _absolute(base_url, path),
+        "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    _send(to=new_email, language=user.preferred_language, subject_template="accounts/email/email_change_subject.txt",
+          body_template="accounts/email/email_change_body.txt", context=context)
+    _send(to=user.email, language=user.preferred_language,
+          subject_template="accounts/email/email_change_notice_subject.txt",
+          body_template="accounts/email/email_change_notice_body.txt", context=context)
+    return change
+
+
+def email_change_confirm(*, token: str, request=None) -> User:
+    """Follow the link mailed to the new address: the change applies, once. Raises TokenExpired or TokenInvalid
+    (also when already used, superseded by a newer request, or the address was taken meanwhile)."""
+    pk = _unverify_token(token, salt=EMAIL_CHANGE_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
+    with transaction.atomic():
+        change = EmailChange.objects.select_for_update().filter(pk=pk, confirmed_at__isnull=True).first()
+        if change is None:
+            raise TokenInvalid
+        newer = EmailChange.objects.filter(user_id=change.user_id, created_at__gt=change.created_at).exists()
+        user = User.objects.select_for_update().get(pk=change.user_id)
+        if newer or User.objects.filter(email__iexact=change.new_email).exclude(pk=user.pk).exists():
+            raise TokenInvalid
+        old_email = user.email
+        user.email = change.new_email
+        user.full_clean()
+        user.save(update_fields=["email"])
+        change.confirmed_at = timezone.now()
+        change.save(update_fields=["confirmed_at"])
+        record(actor=user, action="accounts.email_changed", obj=user, request=request,
+               old_email=old_email, new_email=user.email)
+    _send(to=old_email, language=user.preferred_language,
+          subject_template="accounts/email/email_changed_subject.txt",
+          body_template="accounts/email/email_changed_body.txt",
+          context={"user": user, "old_email": old_email, "new_email": user.email,
+                   "site_name": settings.WAGTAIL_SITE_NAME})
+    return user
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -12,14 +14,24 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from portal.core import ratelimit
 from portal.core.ratelimit import rate_limited
 
 from . import permissions, selectors, services, throttle
-from .forms import InvitationAcceptForm, LoginForm, RegistrationForm, ResendVerificationForm
+from .forms import (
+    EmailChangeForm,
+    EmailOnlyForm,
+    InvitationAcceptForm,
+    LoginForm,
+    PasswordResetForm,
+    RegistrationForm,
+    ResendVerificationForm,
+)
 
 
 def _base_url(request) -> str:
@@ -88,13 +100,77 @@ def set_language(request):
     return response
 
 
+# ---------------------------------------------------------------------------------------------- unlocking a login
+
+
+@rate_limited("login_unlock", key="ip")
+def login_unlock_request(request):
+    """Ask for a one-time link that lifts the failed-login lock on one's own account (the same answer for any
+    address; at most RATE_LIMIT_LOGIN_UNLOCK mails per address and per account)."""
+    form = EmailOnlyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = throttle.normalise_email(form.cleaned_data["email"])
+        if ratelimit.hit("login_unlock", f"account:{email}") is None:
+            services.login_unlock_request(email=email, base_url=_base_url(request), request=request)
+        messages.info(
+            request,
+            _(
+                "If an account uses this address, we have sent it a link that lifts the lock. "
+                "Please check your e-mail and open the link in this browser."
+            ),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/login_unlock_request.html", {"form": form})
+
+
+def login_unlock(request, token: str):
+    """The link from the unlock e-mail: a button (mail scanners that follow links do not use it up), then once."""
+    try:
+        unlock = services.login_unlock_check(token=token)
+        if request.method == "POST":
+            user = services.login_unlock_use(token=token, request=request)
+        else:
+            return render(request, "accounts/login_unlock.html", {"unlock_email": unlock.user.email})
+    except services.TokenExpired:
+        return render(request, "accounts/link_refused.html", {"reason": "unlock_expired"}, status=400)
+    except services.TokenInvalid:
+        return render(request, "accounts/link_refused.html", {"reason": "unlock_invalid"}, status=400)
+    messages.success(request, _("Your account is unlocked in this browser. You can log in now."))
+    response = redirect("accounts:login")
+    response.set_cookie(
+        throttle.UNLOCK_COOKIE,
+        throttle.unlock_cookie_value(user.pk),
+        max_age=settings.LOGIN_UNLOCK_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 # ---------------------------------------------------------------------------------------------- sign-up
+
+
+AFTER_VERIFY_SESSION_KEY = "xact_after_verify"
+
+
+def _safe_next(request) -> str | None:
+    """The `next` path of a request when it is a path on this site (never another host)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 @rate_limited("signup", key="ip")
 def register(request):
     if request.user.is_authenticated:
-        return redirect(landing_url(request.user))
+        return redirect(_safe_next(request) or landing_url(request.user))
+    # Where to come back after verification and log-in (a challenge's application form), kept in this browser.
+    if target := _safe_next(request):
+        request.session[AFTER_VERIFY_SESSION_KEY] = target
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,6 +234,10 @@ def verify_email(request, token: str):
     messages.success(request, _("Thank you: your e-mail address is verified. You can log in now."))
     with translation.override(user.preferred_language):
         url = reverse("accounts:login")
+    # Registered from a challenge in this browser: the log-in goes on to its application form.
+    target = request.session.pop(AFTER_VERIFY_SESSION_KEY, None)
+    if target:
+        url = f"{url}?{urlencode({'next': target})}"
     return _with_language_cookie(redirect(url), user.preferred_language)
 
 
@@ -212,6 +292,7 @@ def invitation_accept(request, token: str):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm  # rate-limited per address and per account, with the same answer
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -245,3 +326,48 @@ def mypage(request):
     if organisation is not None and organisation.is_startup:
         context["completeness"] = selectors.startup_profile_completeness(organisation)
     return render(request, "accounts/mypage.html", context)
+
+
+# ---------------------------------------------------------------------------------------------- the account page
+
+
+@login_required
+def account(request):
+    """The signed-in user's own account: e-mail address (changed only through a link to the new address)."""
+    form = EmailChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.email_change_request(
+                user=request.user,
+                new_email=form.cleaned_data["new_email"],
+                actor=request.user,
+                base_url=_base_url(request),
+                request=request,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "We have sent a link to the new address. Your e-mail address changes when you open it; "
+                    "until then you log in with the current one."
+                ),
+            )
+            return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "pending": selectors.email_change_pending(request.user)},
+    )
+
+
+def email_change_confirm(request, token: str):
+    try:
+        user = services.email_change_confirm(token=token, request=request)
+    except services.TokenExpired:
+        return render(request, "accounts/link_refused.html", {"reason": "email_change_expired"}, status=400)
+    except services.TokenInvalid:
+        return render(request, "accounts/link_refused.html", {"reason": "email_change_invalid"}, status=400)
+    messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": user.email})
+    return redirect("accounts:account" if request.user.is_authenticated else "accounts:login")

@@ -16,6 +16,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents.views import bulk_actions as document_bulk_actions
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
@@ -25,9 +26,10 @@ from wagtail.permissions import policy_registry, register_permission_policy
 
 from portal.core.audit import record
 
-from . import permissions, services
+from . import permissions, services, two_factor_views
 from .admin_forms import InvitationAdminForm, MembershipAdminForm, OrganisationAdminForm
 from .audit_log import AuditLogView
+from .filters import OrganisationFilterSet
 from .models import Invitation, Membership, Organisation
 
 
@@ -104,7 +106,7 @@ class OrganisationViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewS
     edit_view_class = OrganisationEditView
     add_view_class = OrganisationCreateView
     list_display = ["name", "kind", "local_government", "prefecture", "is_active"]
-    list_filter = ["kind", "prefecture", "is_active"]
+    filterset_class = OrganisationFilterSet
     search_fields = ["name", "name_kana", "name_en", "slug"]
     inspect_view_enabled = True
     copy_view_enabled = False
@@ -213,6 +215,7 @@ def register_accounts_viewsets():
 @hooks.register("register_admin_urls")
 def register_audit_log_urls():
     return [
+        path("accounts/two-factor-reset/<int:user_pk>/", two_factor_views.admin_reset, name="two_factor_reset"),
         path("audit-log/", AuditLogView.as_view(), name="audit_log"),
         path("audit-log/results/", AuditLogView.as_view(results_only=True), name="audit_log_results"),
     ]
@@ -261,6 +264,21 @@ def scope_admin_api_images_and_documents(router):
     router.register_endpoint("images", _only_what_the_user_may_choose(ImagesAdminAPIViewSet))
     router.register_endpoint("documents", _only_what_the_user_may_choose(DocumentsAdminAPIViewSet))
 
+
+# ---------------------------------------------------------------------------------------------- two-factor reset
+
+
+@hooks.register("register_user_listing_buttons")
+def two_factor_reset_button(user, request_user):
+    if not permissions.can_reset_two_factor(request_user, user)[0]:
+        return []
+    return [
+        ListingButton(
+            _("Reset two-factor authentication"),
+            reverse("two_factor_reset", args=[user.pk]),
+            priority=60,
+        )
+    ]
 
 class _OnlyChoosableMedia:
     """An image/document bulk action listed, by title, the files one may not act on: another municipality's among

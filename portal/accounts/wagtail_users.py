@@ -5,9 +5,13 @@ so the forms read and write those. Only superusers manage users here (ministry s
 also keeps the "administrator" (superuser) checkbox out of everyone else's reach.
 """
 
+from django.contrib import messages
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
-from wagtail.users.views.users import UserViewSet
+from wagtail.users.views.users import EditView, UserViewSet
+
+from . import services
 
 
 class _OurNames:
@@ -30,9 +34,41 @@ class AccountsUserCreationForm(_OurNames, UserCreationForm):
 
 
 class AccountsUserEditForm(_OurNames, UserEditForm):
-    pass
+    """Editing a user: a new e-mail address is not saved here; it is mailed a link and applies when followed."""
+
+    requested_email = None
+
+    def save(self, commit=True):
+        if "email" in self.changed_data:
+            self.requested_email = self.cleaned_data["email"]
+            self.instance.email = self.initial["email"]
+        return super().save(commit=commit)
+
+
+class AccountsUserEditView(EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        if self.form.requested_email:
+            services.email_change_request(
+                user=instance,
+                new_email=self.form.requested_email,
+                actor=self.request.user,
+                base_url=self.request.build_absolute_uri("/"),
+                request=self.request,
+            )
+            messages.info(
+                self.request,
+                gettext_now(
+                    "The e-mail address changes to %(email)s when the link we sent there is opened; "
+                    "the current address has been told."
+                )
+                % {"email": self.form.requested_email},
+            )
+        return instance
 
 
 class AccountsUserViewSet(UserViewSet):
+    edit_view_class = AccountsUserEditView
+
     def get_form_class(self, for_update=False):
         return AccountsUserEditForm if for_update else AccountsUserCreationForm

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from .clientip import client_ip
 from .models import AuditEvent
 
 
@@ -13,7 +14,7 @@ def record(*, actor, action: str, obj: models.Model | None = None, request=None,
     """Append one audit event. `actor` may be None for system actions (scheduled tasks, commands)."""
     ip = None
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR")
+        ip = client_ip(request) or None
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor_obj,

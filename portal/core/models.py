@@ -107,3 +107,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RateCounter(models.Model):
+    """A count in a time window (failed logins, rate limits) kept in the database: where no shared cache is
+    configured, and while Redis cannot be reached (portal/core/counters.py)."""
+
+    key = models.CharField(_("key"), max_length=150, primary_key=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    started = models.FloatField(_("window started (epoch seconds)"))
+    expires = models.FloatField(_("window ends (epoch seconds)"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

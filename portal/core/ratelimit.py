@@ -1,4 +1,5 @@
-"""Rate limits for busy or abusable actions (sign-up, applying, search), counted in the cache.
+"""Rate limits for busy or abusable actions (sign-up, applying, search), counted by portal/core/counters.py (Redis
+when configured, else the database, and the database while Redis is away).
 
 The same approach as the failed-login throttle (portal/accounts/throttle.py), made generic: a fixed window per
 scope and client. A setting per scope gives the limit as "COUNT/PERIOD" with PERIOD one of s, m, h, d or a number of
@@ -18,9 +19,11 @@ from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
+
+from . import counters
+from .clientip import client_ip
 
 _PREFIX = "xact:rate"
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -62,15 +65,11 @@ def limit_for(scope: str) -> Limit | None:
     return parse(getattr(settings, f"RATE_LIMIT_{scope.upper()}", ""))
 
 
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it (docs/deployment.md).
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def client_key(request, key: str) -> str:
     if key == "user" and request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"ip:{client_ip(request)}"
+    # The client's address, forwarded by a trusted proxy or REMOTE_ADDR (portal/core/clientip.py).
+    return f"ip:{client_ip(request) or 'unknown'}"
 
 
 def hit(scope: str, ident: str, limit: Limit | None = None) -> Refusal | None:
@@ -81,13 +80,7 @@ def hit(scope: str, ident: str, limit: Limit | None = None) -> Refusal | None:
     now = time.time()
     bucket = int(now // limit.window_s)
     digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
-    key = f"{_PREFIX}:{scope}:{digest}:{bucket}"
-    cache.add(key, 0, limit.window_s + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, limit.window_s + 1)
-        count = 1
+    count = counters.hit(f"{_PREFIX}:{scope}:{digest}:{bucket}", limit.window_s).count
     if count <= limit.count:
         return None
     return Refusal(retry_after_s=max(1, int((bucket + 1) * limit.window_s - now + 0.999)))

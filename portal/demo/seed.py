@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from matching.demo import create_demo_match_run
+from matching.demo import create_demo_match_run, embed_demo_texts
 from portal.accounts.models import Membership, Organisation, StartupProfile, User
 from portal.applications.demo import create_demo_applications
 from portal.challenges.demo import create_demo_challenges
@@ -144,13 +144,18 @@ def seed_applications(result: SeedResult) -> None:
                              fy2017_applications=data.FY2017_APPLICATIONS, fy2017_matches=data.FY2017_MATCHES)
 
 
+def seed_embeddings(result: SeedResult) -> None:
+    """The sentence embeddings of the demo's profiles and published challenges, which the runs read."""
+    embed_demo_texts()
+
+
 def seed_matching(result: SeedResult) -> None:
     """Two matching runs over the current round (default weights, then text-heavy under a travel budget)."""
     create_demo_match_run(ministry=result.ministry)
 
 
 STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_challenges, seed_programme, seed_applications,
-         seed_matching, seed_tracker]
+         seed_embeddings, seed_matching, seed_tracker]
 
 
 def seed_all(progress=None) -> SeedResult:

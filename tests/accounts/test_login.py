@@ -59,7 +59,7 @@ def test_site_login_locks_after_n_failures_even_with_the_right_password(client, 
 def test_lock_ends_with_the_window(client, startup_user, monkeypatch):
     for _ in range(3):
         login(client, startup_user.email, "wrong-password")
-    assert throttle.lock_for(startup_user.email) is not None
+    assert "ログインの失敗が続いたため" in login(client, startup_user.email).content.decode()
     now = throttle.time.time()
     monkeypatch.setattr(throttle.time, "time", lambda: now + 601)
     response = login(client, startup_user.email, follow=True)

@@ -150,3 +150,12 @@ def test_the_municipality_sees_the_rank_in_its_review_list_and_screen(client, wo
     assert "第1希望" in listing
     review = client.get(reverse("applications_review", args=[application.pk])).content.decode()
     assert 'id="application-preference"' in review and "第1希望" in review
+
+
+def test_a_decided_application_gives_its_rank_up(world):
+    first, second, _third = _three(world)
+    services.application_set_preference(application=first, rank=1, by=world.user_a)
+    services.application_set_preference(application=second, rank=2, by=world.user_a)
+    services.application_decline(application=first, actor=world.staff_x, reason="今回は見送ります")
+    services.application_set_preference(application=second, rank=1, by=world.user_a)
+    assert _ranks(first, second) == [None, 1]

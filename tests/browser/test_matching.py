@@ -78,3 +78,65 @@ def test_ministry_runs_matching_and_accepts_a_proposal_both_sides_see_the_match(
     response = muni_page.goto(f"/admin/matching/runs/{run.pk}/")
     assert response.status == 403
     muni_context.close()
+
+
+def _no_sideways_scroll(pg) -> None:
+    widths = pg.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+
+
+def test_review_screen_shows_the_reasons_on_desktop_and_phone_in_both_languages(page, live_server):
+    from wagtail.users.models import UserProfile
+
+    world = World()
+    run = world.reasons_case()
+    proposals = MatchProposal.objects.filter(run=run, challenge=world.challenge_x)
+    best, alternate = proposals.get(assigned=True), proposals.get(alternate=1)
+    conflicted = proposals.get(startup=world.other)
+    profile = UserProfile.get_for_user(world.ministry_user)
+    words = {
+        "ja": (
+            "課題の要件",
+            "第1希望として応募",
+            "自治体の評価: 推したい",
+            "第1補欠",
+            "応募しておらず",
+            "利益相反",
+        ),
+        "en": (
+            "the challenge asks for",
+            "applied as first choice",
+            "the municipality's grade: for",
+            "first alternate",
+            "did not apply",
+            "conflict of interest",
+        ),
+    }
+    log_in(page, world.ministry_user.email)
+    for language in ("ja", "en"):
+        profile.preferred_language = language
+        profile.save()
+        pairs_head, startup_side, municipality_side, alternate_label, why, conflict = words[language]
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"/admin/matching/runs/{run.pk}/challenges/{world.challenge_x.pk}/")
+            card = page.locator(f"#proposal-{best.pk}")
+            pairs = card.locator(f"#pairs-{best.pk}")
+            assert pairs.is_visible() and pairs_head in pairs.inner_text()
+            assert "除雪" in pairs.locator("dt").all_inner_texts()
+            preferences = card.locator(f"#preferences-{best.pk}").inner_text()
+            assert startup_side in preferences and municipality_side in preferences
+            alternatives = card.locator(f"#alternatives-{best.pk}")
+            assert alternatives.is_visible()
+            text = alternatives.inner_text()
+            assert world.lookalike.name in text and alternate_label in text and why in text
+            top = page.locator("#alternates")
+            assert top.is_visible() and world.lookalike.name in top.inner_text()
+            badge = page.locator(f"#conflict-{conflicted.pk}")
+            assert badge.is_visible() and conflict in badge.inner_text()
+            # the score bars are kept as the secondary detail, folded away
+            assert card.locator(f"#factors-{best.pk}").is_hidden()
+            card.locator(".match-breakdown summary").click()
+            assert card.locator(f"#factors-{best.pk}").is_visible()
+            _no_sideways_scroll(page)
+            assert alternate.startup.name in page.content()

@@ -90,3 +90,35 @@ class World:
             application_services.application_shortlist(application=application, actor=staff)
         application.refresh_from_db()
         return application
+
+    def reasons_case(self):
+        """A finished run whose proposals for challenge x carry every kind of reason: the shortlisted first choice
+        with a track record in the challenge's theme (assigned), a scouted look-alike (the first alternate), an
+        applicant that fits poorly, and a startup the municipality declared a conflict of interest with."""
+        from matching import services as matching_services
+        from portal.applications.services.conflicts import conflict_declare
+        from portal.applications.services.preferences import application_set_preference
+        from portal.applications.services.profile import track_record_add
+
+        self.lookalike = startup(
+            "yukimichi",
+            "株式会社ユキミチ",
+            pref="37",
+            description="除雪車の位置を地図で市民に知らせるアプリ。",
+            themes=["snow-removal"],
+        )
+        track_record_add(
+            organisation=self.snow,
+            actor=self.snow_user,
+            local_government=self.muni_x.local_government,
+            year=2024,
+            theme=Theme.objects.get(slug="snow-removal"),
+            outcome="poc",
+            summary="除雪車GPSの実証実験",
+        )
+        application = self.apply(self.snow_user, self.challenge_x, shortlist=True)
+        application_set_preference(application=application, rank=1, by=self.snow_user)
+        self.apply(self.medical_user, self.challenge_x)
+        conflict_declare(person=self.staff_x, startup=self.other, reason="代表者が市の審査委員")
+        run = matching_services.match_run_create(actor=self.ministry_user)
+        return matching_services.match_run_execute(run=run)

@@ -139,6 +139,7 @@ def test_cli_writes_the_output_document(tmp_path):
         "conflict",
         "preference",
         "grade",
+        "explanation",
     }
     assert proposal["alternate"] is None and proposal["conflict"] is None
     assert proposal["preference"] is None and proposal["grade"] is None
@@ -151,7 +152,14 @@ def test_cli_writes_the_output_document(tmp_path):
         sum(f["contribution"] for f in proposal["factors"].values()), abs=1e-5
     )
     assert "除雪車" in proposal["keywords"] and "位置情報" in proposal["keywords"]
-    assert "割当" in proposal["reason"] and "¥" in proposal["reason"]
+    assert "相手先として提案する" in proposal["reason"] and "¥" in proposal["reason"]
+    # the structured facts behind the reason are in the output too
+    facts = proposal["explanation"]
+    assert (
+        facts["assigned"] is True
+        and {"requirement": "除雪", "capability": "除雪", "similarity": 1.0} in facts["requirements"]
+    )
+    assert [a["startup"] for a in facts["alternatives"]][:1] == ["generic"]
     # Sapporo startup to Sapporo is a local trip; Hyogo to Sapporo is a flight.
     assert proposal["travel_cost_yen"] < 10_000
     far = next(
@@ -179,8 +187,8 @@ def test_cli_english_reasons_and_stdout(tmp_path):
     assert process.returncode == 0, process.stderr
     output = json.loads(process.stdout)
     reasons = [p["reason"] for p in output["proposals"]]
-    assert any(r.startswith("Assigned: score") for r in reasons)
-    assert any(r.startswith("Not assigned: score") for r in reasons)
+    assert any("is proposed as the partner" in r for r in reasons)
+    assert any("is not proposed as the partner" in r for r in reasons)
 
 
 def test_cli_explains_a_lost_pair_with_the_margin(tmp_path):
@@ -193,8 +201,9 @@ def test_cli_explains_a_lost_pair_with_the_margin(tmp_path):
         p for p in output["proposals"] if p["challenge"] == "sapporo-snow" and p["startup"] == "snowlogi"
     )
     assert lost["assigned"] is False
-    assert "スタートアップ（スノーロジ" in lost["reason"]
-    assert f"差 {winner['score'] - lost['score']:.3f}" in lost["reason"]
+    # what it lost to, and why in words (the margin stays in the factors, not in the sentence)
+    assert "より適合するスノーロジに充てた" in lost["reason"] and "要件との一致が弱" in lost["reason"]
+    assert winner["score"] > lost["score"] and f"{winner['score'] - lost['score']:.3f}" not in lost["reason"]
 
 
 def test_cli_budget_and_exclusion_reasons(tmp_path):
@@ -206,9 +215,13 @@ def test_cli_budget_and_exclusion_reasons(tmp_path):
     excluded = next(
         p for p in output["proposals"] if p["challenge"] == "kakogawa-watch" and p["startup"] == "mimamori"
     )
-    assert excluded["assigned"] is False and "Excluded pair" in excluded["reason"]
+    assert excluded["assigned"] is False and "rejected in an earlier review" in excluded["reason"]
     assert output["budget_used_yen"] <= 2_000
-    over = [p for p in output["proposals"] if "Travel budget" in p["reason"]]
+    over = [
+        p
+        for p in output["proposals"]
+        if "It does not fit the travel budget" in p["reason"] or "exceed the travel budget" in p["reason"]
+    ]
     assert over, [p["reason"] for p in output["proposals"]]
     assert all(not p["assigned"] for p in over)
 

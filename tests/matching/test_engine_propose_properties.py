@@ -180,8 +180,9 @@ def test_engine_propose_never_breaks_a_rule(data):
     tolerance = 1e-6 if budget is None else 1e-3 * max(optimum, 1e-9) + 1e-6
     covered = len({c for _, c in assigned})
     assert result.floor == problem.floor and result.min_score == problem.min_score
+    assert result.covered == covered
     if problem.floor:
-        assert covered == most
+        assert covered == most and result.coverage_bound >= most
         assert best - tolerance <= result.objective <= best + 1e-6
         assert result.floor_cost == pytest.approx(optimum - best, abs=tolerance)
         assert set(result.floor_challenges) <= {c for _, c in assigned}

@@ -10,6 +10,7 @@ from matching.engine import FACTORS, Challenge, Problem, Startup
 from matching.engine.evaluation import (
     METRICS,
     ablation_problems,
+    add_differences,
     bigram_rankings,
     bootstrap_interval,
     challenge_metrics,
@@ -161,6 +162,19 @@ def test_measure_reports_intervals_around_every_mean():
     assert result["per_challenge"]["c0"]["MRR"] == pytest.approx(1 / 3)
 
 
+def test_differences_from_the_engine_are_paired_per_challenge():
+    labels = {"c1": {"a": 2}, "c2": {"a": 2}}
+    engine = measure({"c1": ["a", "x"], "c2": ["x", "a"]}, labels)  # MRR 1 and 1/2
+    other = measure({"c1": ["x", "a"], "c2": ["x", "a"]}, labels)  # MRR 1/2 and 1/2
+    results = {"engine": engine, "other": other}
+    add_differences(results, reference="engine")
+    assert "vs_engine" not in engine
+    mrr = other["vs_engine"]["MRR"]
+    # per challenge −1/2 and 0: mean −1/4; resampling two challenges gives −1/2, −1/4 or 0
+    assert mrr == {"mean": pytest.approx(-0.25), "low": pytest.approx(-0.5), "high": pytest.approx(0.0)}
+    assert other["vs_engine"]["recall@10"] == {"mean": 0.0, "low": 0.0, "high": 0.0}
+
+
 # --------------------------------------------------------------------------------------------- baselines, ablations
 
 
@@ -223,3 +237,5 @@ def test_report_measures_every_ranking_per_part_and_formats_a_table():
     assert "| character-bigram TF-IDF | 1.000 [1.000, 1.000] |" in table
     assert "random (mean of 5 shuffles)" in table
     assert "95 % percentile bootstrap intervals (2,000 resamples" in table
+    assert "| ranking | Δ P@3 | Δ nDCG@5 | Δ MRR | Δ recall@10 |" in table
+    assert set(everything["bigram_tfidf"]["vs_engine"]) == set(METRICS)

@@ -195,3 +195,23 @@ def test_report_refuses_an_unknown_or_unfinished_run_and_bad_weights(world, deci
         report("--run", str(queued.pk))
     with pytest.raises(CommandError, match="Unknown factor"):
         report("--weights", "txt=1")
+
+
+def test_pairs_of_startups_gone_from_the_live_data_are_left_out(world, decided):
+    type(world.other).objects.filter(pk=world.other.pk).update(is_active=False)
+    text, _ = report("--no-ablations")
+    # the rejected pair's startup is no longer active: it cannot be ranked, so it cannot be in the top 3
+    assert "Left out: 1 labelled pairs whose startup is no longer active or has no prefecture." in text
+    assert "Rejections in the top 3: 0 of 1 rejected pairs ranked 1–3 by engine." in text
+    assert "engine without" not in text
+
+
+def test_a_run_that_ranked_none_of_the_decided_challenges_has_nothing_to_measure(world, decided):
+    empty = stored_run(world, {}).pk  # finished, but it proposed nothing
+    _, data = report("--run", str(empty), "--json")
+    figures = data["parts"]["all"][f"run {empty}"]
+    assert figures["challenges"] == 0 and figures["metrics"]["P@3"]["mean"] is None
+    assert data["left_out"]["challenges"] == 2
+    text, _ = report("--run", str(empty))
+    assert "Measured: 0 challenges with a match to find" in text
+    assert f"| run {empty} | — | — | — | — |" in text

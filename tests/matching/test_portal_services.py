@@ -177,7 +177,8 @@ def test_run_started_as_a_task_saves_proposals_and_tells_the_starter(world):
     assert best.rank == 1 and best.assigned and best.application == application
     assert "除雪車" in best.keywords and best.reason
     assert set(best.factors) == {"text", "themes", "travel", "track_record", "stage", "preference"}
-    assert best.factors["preference"]["value"] == pytest.approx(0.6)
+    # submitted, not ranked by the startup (0.5), not graded by the municipality (0 → 0.5): ½·0.5 + ½·0.5
+    assert best.factors["preference"]["value"] == pytest.approx(0.5)
     assert abs(sum(f["contribution"] for f in best.factors.values()) - best.score) < 1e-6
     assert proposal(run, world.challenge_y, world.medical).application is None  # scouted
     assert AuditEvent.objects.filter(action="matching.run_done", object_id=str(run.pk)).exists()

@@ -135,7 +135,7 @@ def test_reasons_are_written_in_both_languages_and_shown_in_the_readers(client, 
     from wagtail.users.models import UserProfile
 
     best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
-    assert best.reason.startswith("割当") and best.reason_en.startswith("Assigned: score")
+    assert "相手先として提案する" in best.reason and "is proposed as the partner" in best.reason_en
     assert all(p.reason and p.reason_en for p in MatchProposal.objects.filter(run=run))
     login(client, world.ministry_user)
     url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
@@ -286,8 +286,89 @@ def test_run_page_shows_progress_while_running_and_the_error_when_failed(client,
     assert 'aria-valuenow="0"' in body and "js/auto-reload.js" in body and 'id="proposals"' not in body
     MatchRun.objects.filter(pk=queued.pk).update(status=MatchRun.Status.FAILED, error="startups[0]: bad code")
     body = client.get(reverse("matching_admin:run", args=[queued.pk])).content.decode()
-    assert (
-        'id="run-error"' in body and "startups[0]: bad code" in body and "js/auto-reload.js" not in body
-    )
+    assert 'id="run-error"' in body and "startups[0]: bad code" in body and "js/auto-reload.js" not in body
     # a run without a previous one has nothing to compare with
     assert client.get(reverse("matching_admin:compare", args=[queued.pk])).status_code == 404
+
+
+# --------------------------------------------------------------------------------------------- reasons on the screen
+
+
+@pytest.fixture
+def reasons_run(world):
+    return world.reasons_case()
+
+
+def _cases(run, world):
+    """challenge x's assigned startup, its first alternate and the startup with a declared conflict."""
+    proposals = MatchProposal.objects.filter(run=run, challenge=world.challenge_x)
+    best = proposals.get(assigned=True)
+    alternate = proposals.get(alternate=1)
+    conflicted = proposals.get(startup=world.other)
+    assert best.startup == world.snow and alternate.startup == world.lookalike
+    assert conflicted.explanation["conflict"]["reason"]
+    return best, alternate, conflicted
+
+
+def test_review_screen_shows_the_reasons_facts_in_japanese(client, world, reasons_run):
+    run = reasons_run
+    best, second, third = _cases(run, world)
+    login(client, world.ministry_user)
+    body = client.get(
+        reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    ).content.decode()
+    card = body[body.index(f'id="proposal-{best.pk}"') : body.index(f'id="proposal-{second.pk}"')]
+    # requirement ↔ capability pairs as a two-column list
+    pairs = card[card.index(f'id="pairs-{best.pk}"') :]
+    assert "課題の要件" in pairs and "同社の技術・サービス" in pairs and "<dt>除雪" in pairs
+    # both sides' preferences
+    preferences = card[card.index(f'id="preferences-{best.pk}"') :]
+    assert "第1希望として応募" in preferences and "自治体の評価: 推したい（選考通過）" in preferences
+    # the alternatives considered, named, with why each ranked lower
+    alternatives = card[card.index(f'id="alternatives-{best.pk}"') :]
+    assert second.startup.name in alternatives and "第1補欠" in alternatives
+    assert "応募しておらず、同テーマの実績がない" in alternatives
+    assert world.medical.name in alternatives and "要件との一致が弱く" in alternatives
+    assert world.other.name in alternatives and "利益相反の申告がある" in alternatives
+    # the track record entry behind the choice, with its fiscal year
+    assert "令和6年度 高松市「除雪車GPSの実証実験」（実証実験、除雪）" in card
+    # the challenge's alternates at the top
+    top = body[body.index('id="alternates"') : body.index(f'id="proposal-{best.pk}"')]
+    assert "第1補欠" in top and second.startup.name in top and "応募しておらず" in top
+    # the conflict badge with its reason (the declaration's number: who declared it and why stay with it)
+    conflict = body[body.index(f'id="conflict-{third.pk}"') :][:600]
+    assert "利益相反" in conflict and "利益相反の申告 #" in conflict
+    # the bars are still there, as the secondary detail
+    assert f'id="factors-{best.pk}"' in card and "スコアの内訳" in card
+
+
+def test_review_screen_shows_the_reasons_facts_in_english(client, world, reasons_run):
+    from wagtail.users.models import UserProfile
+
+    run = reasons_run
+    best, second, third = _cases(run, world)
+    UserProfile.get_for_user(world.ministry_user)
+    UserProfile.objects.filter(user=world.ministry_user).update(preferred_language="en")
+    login(client, world.ministry_user)
+    body = client.get(
+        reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    ).content.decode()
+    card = body[body.index(f'id="proposal-{best.pk}"') : body.index(f'id="proposal-{second.pk}"')]
+    assert "the challenge asks for" in card and "the startup offers" in card and "<dt>除雪" in card
+    assert "applied as first choice" in card and "the municipality&#x27;s grade: for (shortlisted)" in card
+    assert "first alternate" in card and "did not apply and no track record in these themes" in card
+    assert "FY2024, 高松市: “除雪車GPSの実証実験” (proof of concept; 除雪)" in card
+    assert "Alternates" in body and "Score breakdown" in card
+    conflict = body[body.index(f'id="conflict-{third.pk}"') :][:600]
+    assert "conflict of interest" in conflict and "利益相反の申告 #" in conflict
+    assert "is proposed as the partner" in card  # the filed reason, in English
+
+
+def test_accepted_proposal_links_its_sheet_on_the_review_screen(client, world, run):
+    best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
+    login(client, world.ministry_user)
+    url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    assert f'id="sheet-{best.pk}"' not in client.get(url).content.decode()
+    services.proposal_accept(proposal=best, actor=world.ministry_user, reason="面談で合意")
+    body = client.get(url).content.decode()
+    assert reverse("reports:proposal_sheet", args=[best.pk]) in body

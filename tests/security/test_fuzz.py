@@ -353,6 +353,20 @@ def test_login(land, data):
 def test_password_reset_and_resend_verification(land, data):
     submit(None, reverse("accounts:password_reset"), data)
     submit(None, reverse("accounts:resend_verification"), data)
+    submit(None, reverse("accounts:login_unlock_request"), data)
+
+
+@FUZZ
+@given(data=fields({"new_email": "moved@snow.example.jp", "password": factories.PASSWORD}))
+def test_email_change(land, data):
+    submit(land.snow_user, reverse("accounts:account"), data)
+
+
+@FUZZ
+@given(data=fields({"code": "123456", "next": "/admin/"}))
+def test_two_factor_setup_and_verify(land, data):
+    submit(land.snow_user, reverse("accounts:two_factor_setup"), data)
+    submit(land.snow_user, reverse("accounts:two_factor_verify"), data)
 
 
 @FUZZ
@@ -371,7 +385,8 @@ def test_links_with_tokens(land, value, other):
     client = Client()
     quoted, quoted_other = _quote(value).replace("%2F", "-"), _quote(other).replace("%2F", "-")
     for path in (f"/accounts/verify/{quoted}/", f"/accounts/invitation/{quoted}/",
-                 f"/accounts/password-reset/{quoted}/{quoted_other}/"):
+                 f"/accounts/password-reset/{quoted}/{quoted_other}/", f"/accounts/login/unlock/{quoted}/",
+                 f"/accounts/account/email/{quoted}/"):
         with rolled_back():
             _checked(client.get(path))
 
@@ -549,6 +564,29 @@ def test_review_scoring_and_decision(land, score, comment, action, reason, which
     for criterion in RubricCriterion.objects.all():
         data[f"review-score_{criterion.pk}"] = score
     submit(land.staff_y, url, data)
+
+
+@FUZZ
+@given(data=fields({"rank": "1", "next": "/mypage/"}))
+@example(data={"rank": "4"})
+@example(data={"rank": "9" * 30, "next": "https://evil.example/"})
+@example(data={"rank": "１"})
+def test_application_preference(land, data):
+    submit(land.snow_user, reverse("applications:preference", args=[land.submitted.pk]), data)
+
+
+CONFLICT = {"startup": "", "challenge": "", "reason": "親族が在籍している"}
+
+
+@FUZZ
+@given(data=fields(CONFLICT), which=st.sampled_from(["staff_x", "ministry_user"]))
+@example(data=CONFLICT | {"reason": "\x00"}, which="staff_x")
+@example(data=CONFLICT | {"startup": "9" * 30}, which="ministry_user")
+@example(data=CONFLICT | {"challenge": "-1"}, which="staff_x")
+def test_conflict_declaration(land, data, which):
+    valid = {"startup": str(land.other.pk), "challenge": str(land.challenge_x.pk)}
+    data = {k: (valid.get(k, v) if v == "" else v) for k, v in data.items()}
+    submit(getattr(land, which), reverse("applications_conflicts"), data)
 
 
 @FUZZ

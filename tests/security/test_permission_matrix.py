@@ -71,6 +71,16 @@ wagtail_serve                                  page-ch-X-draft  GET     404     
 accounts:login                                 -                GET     ok      redir   redir   redir   redir   redir
 accounts:logout                                -                POST    redir   redir   redir   redir   redir   redir
 accounts:after_login                           -                GET     login   redir   redir   home    home    home
+accounts:login_unlock_request                  -                GET     ok      ok      ok      ok      ok      ok
+accounts:login_unlock                          token            GET     400     400     400     400     400     400
+accounts:account                               -                GET     login   ok      ok      ok      ok      ok
+accounts:email_change_confirm                  token            GET     400     400     400     400     400     400
+accounts:two_factor                            -                GET     login   ok      ok      ok      ok      ok
+accounts:two_factor_setup                      -                GET     login   ok      ok      ok      ok      ok
+accounts:two_factor_verify                     -                GET     login   redir   redir   home    home    home
+accounts:two_factor_recovery                   -                POST    login   redir   redir   redir   redir   redir
+accounts:two_factor_disable                    -                POST    login   redir   redir   redir   redir   redir
+two_factor_reset                               user-A           GET     alogin  alogin  alogin  denied  denied  ok
 accounts:register                              -                GET     ok      redir   redir   home    home    home
 accounts:register_done                         -                GET     ok      ok      ok      ok      ok      ok
 accounts:resend_verification                   -                GET     ok      ok      ok      ok      ok      ok
@@ -93,6 +103,7 @@ applications:edit                              draft-AY         GET     login   
 applications:edit                              draft-AY         POST    login   redir*  404     404     404     404
 applications:submit                            draft-AY         POST    login   redir*  404     404     404     404
 applications:withdraw                          app-AX           POST    login   redir*  404     404     404     404
+applications:preference                        app-AX           POST    login   redir*  404     404     404     404
 applications:attachment_upload                 draft-AY         POST    login   redir*  404     404     404     404
 applications:attachment_download               att-AX           GET     404     ok      404     ok      404     ok
 applications:attachment_download               att-draft-AY     GET     404     ok      404     404     404     404
@@ -118,6 +129,8 @@ tracker:attachment                             report-file-XA   GET     login   
 # --- PDFs and exports on the site --------------------------------------------------------------------------------
 reports:claim_form                             trip-XA          GET     login   ok      404     ok      404     ok
 reports:engagement_summary                     eng-XA           GET     login   ok      404     ok      404     ok
+reports:proposal_sheet                         proposal-X-accepted GET  login   404     404     ok      404     ok
+reports:proposal_sheet                         proposal-X-open  GET     login   404     404     404     404     404
 reports:export                                 export-applications GET  login   ok      ok      ok      ok      ok
 reports:export                                 export-engagements GET   login   ok      ok      ok      ok      ok
 reports:export                                 export-trips     GET     login   ok      ok      ok      ok      ok
@@ -181,6 +194,9 @@ application:usage                              app-AX           GET     alogin  
 applications_review                            app-AX           GET     alogin  alogin  alogin  ok      404     ok
 applications_review                            app-AX           POST    alogin  alogin  alogin  redir*  404     redir*
 applications_review                            draft-AY         GET     alogin  alogin  alogin  404     404     404
+applications_conflicts                         -                GET     alogin  alogin  alogin  ok      ok      ok
+applications_conflicts                         -                POST    alogin  alogin  alogin  redir*  redir*  redir*
+applications_conflict_withdraw                 conflict-X       POST    alogin  alogin  alogin  redir*  404     redir
 rubric_criterion:index                         -                GET     alogin  alogin  alogin  denied  denied  ok
 rubric_criterion:index_results                 -                GET     alogin  alogin  alogin  denied  denied  ok
 rubric_criterion:add                           -                GET     alogin  alogin  alogin  denied  denied  ok
@@ -365,6 +381,9 @@ def _payloads(world: World) -> dict[str, object]:
         "wagtailadmin_pages:lock": {},
         "wagtailimages:delete": {},
         "wagtaildocs:delete": {},
+        "applications:preference": {"rank": "1"},
+        "applications_conflicts": {"startup": str(world.startup_a.pk), "reason": "元勤務先"},
+        "applications_conflict_withdraw": {},
         "applications_review": {"decide": "1", "decision-action": "shortlist", "decision-reason": "良い提案"},
         "rubric_weight:edit": {"challenge": str(world.ch_x.pk), "criterion": str(world.criterion.pk), "weight": "3"},
         "rubric_weight:delete": {},
@@ -623,6 +642,7 @@ MARKER_PAGES = {
     "zq-note-b": ("applications:notifications", "-", "B"),
     "zq-img-x": ("wagtailimages:index", "-", "X"),
     "zq-doc-x": ("wagtaildocs:index", "-", "X"),
+    "zq-conflict-x": ("applications_conflicts", "-", "X"),
 }
 
 

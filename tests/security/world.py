@@ -17,6 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from matching import services as matching_services
+from matching.models import MatchProposal, ReviewStatus
 from portal.accounts import services as account_services
 from portal.accounts.models import Invitation, Membership, Organisation, StartupProfile
 from portal.applications import services as application_services
@@ -57,6 +58,7 @@ MARKERS = {
     "zq-note-b": {"B"},
     "zq-img-x": {"X", "M"},  # an image and a document in X's collection, linked from no page
     "zq-doc-x": {"X", "M"},
+    "zq-conflict-x": {"X", "M"},  # X's staff's declared conflict with B: their municipality's and the ministry's
 }
 
 
@@ -137,6 +139,14 @@ class World:
         first = matching_services.match_run_create(actor=u["M"])
         matching_services.match_run_execute(run=first)
         self.run = matching_services.match_run_execute(run=matching_services.match_run_create(actor=u["M"]))
+        # A's proposal for X's challenge marked accepted (the record only: the engagement below is made separately),
+        # and another of X's proposals still open: the proposal sheet exists for the first only.
+        x_proposals = MatchProposal.objects.filter(run=self.run, challenge=self.ch_x)
+        self.proposal_accepted = x_proposals.get(startup=self.startup_a)
+        MatchProposal.objects.filter(pk=self.proposal_accepted.pk).update(
+            review_status=ReviewStatus.ACCEPTED, reviewed_by=u["M"], reviewed_at=timezone.now(), review_reason="面談済み"
+        )
+        self.proposal_open = x_proposals.exclude(pk=self.proposal_accepted.pk).order_by("rank").first()
 
         # Tracker: engagements X–A and Y–B with a progress report (and file) and trips (one paid, one waiting).
         self.budget = tf.budget(5_000_000, actor=u["M"])
@@ -201,6 +211,11 @@ class World:
         self.fiscal_year = current_fiscal_year()
         self.now = now
 
+        # A conflict of interest declared by X's staff about B (after the runs: B never applied to X anyway).
+        self.conflict_x = application_services.conflict_declare(
+            person=u["X"], startup=self.startup_b, reason="zq-conflict-x 親族が在籍"
+        )
+
     def _trip(self, eng, user, marker):
         dep, ret = tf.trip_dates()
         return tracker_services.travel_request_create(
@@ -246,11 +261,14 @@ class World:
             "report-file-XA": pk(self.report_file["XA"]),
             "run-M": pk(self.run),
             "run-M-ch-X": {"pk": self.run.pk, "challenge_pk": self.ch_x.pk},
+            "proposal-X-accepted": pk(self.proposal_accepted),
+            "proposal-X-open": pk(self.proposal_open),
             "budget-M": {"year": self.fiscal_year},
             "annual-M": {"year": self.fiscal_year},
             "annual-file-M": pk(self.report),
             "criterion-M": pk(self.criterion),
             "weight-X": pk(self.weight_x),
+            "conflict-X": pk(self.conflict_x),
             "theme-M": pk(self.theme),
             "img-X": {"pk": self.image_x.pk, "image_id": self.image_x.pk, "filter_spec": "original"},
             "doc-X": {"pk": self.document_x.pk, "document_id": self.document_x.pk},

@@ -3,7 +3,8 @@
 Swap, not refusal: giving an application a rank another of the startup's applications in the same round holds moves
 that other application to the rank the first one had (or leaves it unranked). The startup sees the result at once
 and nothing is lost; a refusal would make it unrank first and rank again. The swap is refused only when the other
-application can no longer be changed (its deadline has passed, or it was decided): its rank is then read-only.
+application is still under review but past its deadline: its rank is then read-only. A decided application (declined,
+matched) simply gives its rank up.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def application_set_preference(
                 .exclude(pk=locked.pk)
                 .first()
             )
-        if holder is not None:
+        # A decided application (declined, matched) gives its rank up to the new one; a live one past its deadline
+        # keeps it (its rank is read-only); a live one before the deadline swaps.
+        holder_live = holder is not None and holder.state in rules.RANKABLE_STATES
+        if holder_live:
             allowed, reason = rules.can_set_preference(by, holder, now=now)
             if not allowed:
                 raise ApplicationRefused(
@@ -64,9 +68,11 @@ def application_set_preference(
                     % {"rank": _rank_label(rank), "challenge": holder.challenge.title, "reason": reason},
                     code="refused",
                 )
+        if holder is not None:
             # Free the rank first: the database allows each rank once per startup and round at every moment.
             Application.objects.filter(pk=locked.pk).update(preference=None, preference_year=None)
-            holder.preference, holder.preference_year = previous, (year if previous is not None else None)
+            given = previous if holder_live else None
+            holder.preference, holder.preference_year = given, (year if given is not None else None)
             holder.save(update_fields=["preference", "preference_year", "updated_at"])
         locked.preference = rank
         locked.preference_year = year if rank is not None else None

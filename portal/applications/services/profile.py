@@ -4,6 +4,7 @@ here through full_clean) plus the programme's extras (contact, team, track recor
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 
@@ -15,6 +16,7 @@ from portal.geo.codes import normalise_digits
 
 from .. import permissions as rules
 from ..models import StartupContact, TeamMember, TrackRecordEntry
+from ..signals import startup_profile_changed
 from .applications import ApplicationRefused
 
 ORGANISATION_FIELDS = ("name", "name_kana", "name_en", "prefecture", "website")
@@ -39,6 +41,14 @@ def _check_editor(actor: User, organisation: Organisation) -> None:
 def _profile(organisation: Organisation) -> StartupProfile:
     profile, _created = StartupProfile.objects.get_or_create(organisation=organisation)
     return profile
+
+
+def _profile_changed(organisation: Organisation) -> None:
+    """Tell the apps after this one (matching: the text embedding) once the change has committed; a failing
+    receiver is logged and never undoes the saved profile."""
+    transaction.on_commit(
+        partial(startup_profile_changed.send, sender=StartupProfile, organisation_id=organisation.pk), robust=True
+    )
 
 
 def startup_profile_update(
@@ -75,6 +85,7 @@ def startup_profile_update(
             row.full_clean()
             row.save()
         record(actor=actor, action="startup_profile.update", obj=org, fields=sorted(fields))
+        _profile_changed(org)
     for name in ORGANISATION_FIELDS:
         setattr(organisation, name, getattr(org, name))
     forget_cached_memberships(actor)
@@ -88,6 +99,7 @@ def track_record_add(*, organisation: Organisation, actor: User, **fields) -> Tr
         entry.full_clean()
         entry.save()
         record(actor=actor, action="startup_profile.track_record_add", obj=organisation, entry=entry.pk)
+        _profile_changed(organisation)
     return entry
 
 
@@ -97,6 +109,7 @@ def track_record_remove(*, entry: TrackRecordEntry, actor: User) -> None:
     with transaction.atomic():
         record(actor=actor, action="startup_profile.track_record_remove", obj=organisation, entry=entry.pk)
         entry.delete()
+        _profile_changed(organisation)
 
 
 def team_member_add(*, organisation: Organisation, actor: User, **fields) -> TeamMember:

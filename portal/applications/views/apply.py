@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -204,13 +204,13 @@ def preference(request, pk: int):
         for errors in form.errors.values():
             for e in errors:
                 messages.error(request, e)
-    return redirect(_next_or_detail(request, application))
+    return HttpResponseRedirect(_next_or_detail(request, application))
 
 
 def _next_or_detail(request, application) -> str:
     """Back to the list the form was on (My page or the applications list), else the application."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -10,13 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from matching.models import MatchProposal
 from portal.challenges.models import ChallengePage
 from portal.tracker.fiscal import today_jst
 from portal.tracker.models import Engagement, TravelRequest
 
-from .. import permissions, selectors
+from .. import permissions, proposals, selectors
 from ..exports import DATASETS, FORMATS, InvalidFilters, dataset_rows, export_response
 from ..fonts import JapaneseFontMissing
 from ..pdf import pdf_response, render_pdf
@@ -59,6 +61,27 @@ def engagement_summary_pdf(request, pk):
     except JapaneseFontMissing as exc:
         return font_missing_response(request, exc)
     return pdf_response(data, f"engagement-{sheet.engagement.pk}.pdf")
+
+
+@login_required
+def proposal_sheet_pdf(request, pk):
+    """The proposal sheet (提案書) of an accepted match, in Japanese, one A4 page: the challenge, the startup, the
+    reasons, the other candidates considered and who accepted it — for the municipality's selection record.
+    Ministry staff and the challenge's municipality only; anything else is a 404."""
+    try:
+        proposal = proposals.proposal_for_sheet(request.user, pk)
+    except MatchProposal.DoesNotExist as exc:
+        raise Http404 from exc
+    with translation.override("ja"):
+        try:
+            data = render_pdf(
+                "reports/pdf/proposal_sheet.html",
+                {"sheet": proposals.proposal_sheet(proposal), "issued_on": today_jst()},
+                title=_("Proposal sheet"),
+            )
+        except JapaneseFontMissing as exc:
+            return font_missing_response(request, exc)
+    return pdf_response(data, f"proposal-{proposal.pk}.pdf")
 
 
 def challenge_sheet_pdf(request, pk):

@@ -1,0 +1,12 @@
+"""Signals applications sends to the apps after it (matching listens; applications never imports it).
+
+startup_profile_changed
+    Sent after the transaction that changed a startup's profile (its fields, themes or track record) has committed,
+    by the profile services (services/profile.py). Keyword arguments:
+      organisation_id   the startup Organisation's id
+    Matching's receiver queues the task that recomputes the profile's text embedding (matching/receivers.py).
+"""
+
+from django.dispatch import Signal
+
+startup_profile_changed = Signal()
