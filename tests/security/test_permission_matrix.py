@@ -270,6 +270,16 @@ reports_admin:ledger_results                   -                GET     alogin  
 reports_admin:funnel                           -                GET     alogin  alogin  alogin  denied  denied  ok
 reports_admin:funnel_results                   -                GET     alogin  alogin  alogin  denied  denied  ok
 # --- admin: audit log (ministry only) --------------------------------------------------------------------------
+xact_report_locked_pages                       -                GET     alogin  alogin  alogin  denied  denied  ok
+xact_report_locked_pages_results               -                GET     alogin  alogin  alogin  denied  denied  ok
+xact_report_aging_pages                        -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_aging_pages_results                -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_site_history                       -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_site_history_results               -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_workflow                           -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_workflow_results                   -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_workflow_tasks                     -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_workflow_tasks_results             -                GET     alogin  alogin  alogin  ok      ok      ok
 audit_log                                      -                GET     alogin  alogin  alogin  denied  denied  ok
 audit_log_results                              -                GET     alogin  alogin  alogin  denied  denied  ok
 # --- admin: organisations, members, invitations (scoped viewsets: another organisation's object is a 404) --------
