@@ -17,6 +17,8 @@ handler404 = "portal.core.views.page_not_found"
 handler500 = "portal.core.views.server_error"
 
 urlpatterns = [
+    # Wagtail's reports with formula-safe exports: before the admin's own URLs, which they shadow.
+    path("admin/reports/", include("portal.core.admin_reports")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The language switch also remembers a signed-in user's choice; Django's view does the rest.

@@ -162,6 +162,10 @@ wagtailimages:image_usage                      img-X            GET     alogin  
 wagtailimages_chooser:choose                   -                GET     alogin  alogin  alogin  ok      ok      ok
 wagtailimages_chooser:choose_results           -                GET     alogin  alogin  alogin  ok      ok      ok
 wagtailimages_chooser:chosen                   img-X            GET     alogin  alogin  alogin  ok      denied  ok
+wagtailadmin_api:pages:listing                 -                GET     alogin  alogin  alogin  ok      ok      ok
+wagtailadmin_api:pages:detail                  ch-X-draft       GET     alogin  alogin  alogin  ok      404     ok
+wagtailadmin_api:pages:find                    ch-X-draft-find  GET     alogin  alogin  alogin  redir   404     redir
+wagtailadmin_api:pages:action                  ch-X-draft-action GET    alogin  alogin  alogin  405     405     405
 wagtailadmin_api:images:listing                -                GET     alogin  alogin  alogin  ok      ok      ok
 wagtailadmin_api:images:detail                 img-X            GET     alogin  alogin  alogin  ok      404     ok
 wagtailadmin_api:images:find                   img-X-find       GET     alogin  alogin  alogin  redir   404     redir
@@ -270,6 +274,16 @@ reports_admin:ledger_results                   -                GET     alogin  
 reports_admin:funnel                           -                GET     alogin  alogin  alogin  denied  denied  ok
 reports_admin:funnel_results                   -                GET     alogin  alogin  alogin  denied  denied  ok
 # --- admin: audit log (ministry only) --------------------------------------------------------------------------
+xact_report_locked_pages                       -                GET     alogin  alogin  alogin  denied  denied  ok
+xact_report_locked_pages_results               -                GET     alogin  alogin  alogin  denied  denied  ok
+xact_report_aging_pages                        -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_aging_pages_results                -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_site_history                       -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_site_history_results               -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_workflow                           -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_workflow_results                   -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_workflow_tasks                     -                GET     alogin  alogin  alogin  ok      ok      ok
+xact_report_workflow_tasks_results             -                GET     alogin  alogin  alogin  ok      ok      ok
 audit_log                                      -                GET     alogin  alogin  alogin  denied  denied  ok
 audit_log_results                              -                GET     alogin  alogin  alogin  denied  denied  ok
 # --- admin: organisations, members, invitations (scoped viewsets: another organisation's object is a 404) --------

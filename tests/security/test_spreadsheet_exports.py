@@ -13,7 +13,7 @@ import csv
 import io
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from openpyxl import load_workbook
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
@@ -51,6 +51,37 @@ def test_every_spreadsheet_export_of_ours_uses_the_shared_writer():
     assert "admin/audit-log/" in exports and "admin/application/" in exports  # the walk finds them
     unsafe = sorted(route for route, view_class in exports.items() if not issubclass(view_class, FormulaSafeExportMixin))
     assert unsafe == []
+
+
+def test_every_report_address_that_exports_answers_with_the_shared_writer():
+    """Wagtail's own page reports print titles municipalities wrote: their addresses are answered by our views."""
+    wagtail_exports = []
+    for route, callback in _walk(get_resolver().url_patterns):
+        view_class = getattr(callback, "view_class", None)
+        if view_class is None or not issubclass(view_class, SpreadsheetExportMixin) or "<" in route:
+            continue
+        list_export = getattr(callback, "view_initkwargs", {}).get("list_export", view_class.list_export)
+        if view_class.__module__.startswith("wagtail.admin.views.reports") and list_export:
+            wagtail_exports.append(route)
+    assert "admin/reports/locked/" in wagtail_exports and "admin/reports/site-history/results/" in wagtail_exports
+    for route in wagtail_exports:
+        answering = resolve("/" + route).func.view_class
+        assert issubclass(answering, FormulaSafeExportMixin), route
+
+
+@pytest.mark.parametrize("formula", FORMULAS[:2], ids=["equals", "plus"])
+def test_wagtails_page_reports_neutralise_a_title_written_as_a_formula(client, ministry_user, formula):
+    from tests.challenges import factories as cf
+
+    page = cf.challenge(title=formula, publish=False)
+    page.save_revision(user=ministry_user, log_action=True)
+    client.force_login(ministry_user)
+    for url in ("/admin/reports/site-history/?export=csv", "/admin/reports/aging-pages/?export=csv"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+        assert formula not in cells, url
 
 
 @pytest.fixture

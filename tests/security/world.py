@@ -274,6 +274,8 @@ class World:
             "doc-X": {"pk": self.document_x.pk, "document_id": self.document_x.pk},
             "doc-X-file": {"url": self.document_x.url},
             "img-X-find": {"?": f"?id={self.image_x.pk}"},
+            "ch-X-draft-find": {"?": f"?id={self.ch_x_draft.pk}"},
+            "ch-X-draft-action": {"pk": self.ch_x_draft.pk, "action_name": "publish"},
             "doc-X-find": {"?": f"?id={self.document_x.pk}"},
             "ch-X-draft-find": {"?": f"?id={self.ch_x_draft.pk}"},
             "ch-X-draft-action": {"pk": self.ch_x_draft.pk, "action_name": "copy"},
