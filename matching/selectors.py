@@ -83,6 +83,20 @@ def accepted_count_for_startup(startup_id: int) -> int:
     )
 
 
+def accepted_proposal_id(challenge_id: int | None, startup_id: int) -> int | None:
+    """The latest accepted proposal of a pair (its proposal sheet is the match's record), or None."""
+    if challenge_id is None:
+        return None
+    return (
+        MatchProposal.objects.filter(
+            challenge_id=challenge_id, startup_id=startup_id, review_status=ReviewStatus.ACCEPTED
+        )
+        .order_by("-reviewed_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def pair_accepted(challenge_id: int, startup_id: int) -> bool:
     return MatchProposal.objects.filter(
         challenge_id=challenge_id, startup_id=startup_id, review_status=ReviewStatus.ACCEPTED

@@ -137,6 +137,8 @@ class _State:
             self.by_s.setdefault(int(es[e]), set()).add(int(e))
             self.by_c.setdefault(int(ec[e]), set()).add(int(e))
         self.spent = int(cost[chosen].sum())
+        self.version = 0  # bumped on every change (invalidates the cached budget victims)
+        self._victims = None
 
     def value(self) -> float:
         """Total score plus the bonus of every covered challenge (the lexicographic objective)."""
@@ -150,6 +152,7 @@ class _State:
         self.by_s.setdefault(i, set()).add(e)
         self.by_c.setdefault(j, set()).add(e)
         self.spent += int(self.cost[e])
+        self.version += 1
 
     def remove(self, e: int) -> None:
         i, j = int(self.es[e]), int(self.ec[e])
@@ -159,19 +162,20 @@ class _State:
         self.by_s[i].discard(e)
         self.by_c[j].discard(e)
         self.spent -= int(self.cost[e])
+        self.version += 1
 
-    def gain(self, e: int, victims) -> float:
-        """Change of the objective when e is added and the (distinct, chosen) victims are removed."""
-        change = {int(self.ec[e]): 1}
-        total = float(self.score[e])
+    def coverage_change(self, e: int, *victims) -> float:
+        """Bonus won or lost when e is added and the (distinct, chosen, not None) victims are removed."""
+        bonus, load_c, ec = self.bonus, self.load_c, self.ec
+        j = int(ec[e])
+        change = {j: 1}
         for v in victims:
-            total -= float(self.score[v])
-            k = int(self.ec[v])
+            k = int(ec[v])
             change[k] = change.get(k, 0) - 1
+        total = 0.0
         for k, delta in change.items():
-            if self.bonus[k] > 0:
-                before, after = self.load_c[k] > 0, self.load_c[k] + delta > 0
-                total += float(self.bonus[k]) * (int(after) - int(before))
+            if bonus[k] > 0:
+                total += float(bonus[k]) * (int(load_c[k] + delta > 0) - int(load_c[k] > 0))
         return total
 
     def fill(self, order: np.ndarray) -> bool:
@@ -195,7 +199,8 @@ class _State:
         """For each unchosen edge, the best swap that drops ≤ 1 chosen edge at each full end (or one edge elsewhere
         to free budget), if it raises the objective and stays within budget."""
         changed = False
-        cost = self.cost
+        score, cost = self.score, self.cost
+        flooring = bool((self.bonus > 0).any())
         for e in order:
             e = int(e)
             if self.chosen[e]:
@@ -206,17 +211,24 @@ class _State:
             best, best_gain = None, 1e-12
             for f in drop_i:
                 for g in drop_j:
-                    victims = [v for v in {f, g} if v is not None]
-                    gain = self.gain(e, victims)
+                    gain = (
+                        score[e] - (score[f] if f is not None else 0.0) - (score[g] if g is not None else 0.0)
+                    )
+                    victims = [v for v in (f, g) if v is not None]
+                    if flooring:
+                        gain += self.coverage_change(e, *victims)
+                    if gain <= best_gain:
+                        continue  # dropping one more edge for the budget can only lower it
                     spent = self.spent + cost[e] - sum(int(cost[v]) for v in victims)
                     if spent <= self.budget:
-                        if gain > best_gain:
-                            best, best_gain = victims, gain
-                    elif gain > best_gain:
+                        best, best_gain = victims, gain
+                    else:
                         # Free budget by also dropping the cheapest-to-lose chosen edge that covers the overspend.
                         h = self._budget_victim(spent - self.budget, exclude=set(victims), below=gain)
                         if h is not None:
-                            total = self.gain(e, [*victims, h])
+                            total = score[e] - sum(score[v] for v in (*victims, h))
+                            if flooring:
+                                total += self.coverage_change(e, *victims, h)
                             if total > best_gain:
                                 best, best_gain = [*victims, h], total
             if best is not None:
@@ -286,14 +298,21 @@ class _State:
         return changed
 
     def _budget_victim(self, need: int, exclude: set, below: float) -> int | None:
-        """The chosen edge of lowest score (less than `below`) whose cost is at least `need`, preferring edges
-        whose challenge keeps another chosen edge when the floor prices coverage."""
-        loss = self.score + np.where(self.load_c[self.ec] == 1, self.bonus[self.ec], 0.0)
-        candidates = np.flatnonzero(self.chosen & (self.cost >= need) & (loss < below))
-        candidates = [c for c in candidates if c not in exclude]
-        if not candidates:
-            return None
-        return int(min(candidates, key=lambda c: loss[c]))
+        """The chosen edge of lowest loss (less than `below`) whose cost is at least `need`; its loss is its score,
+        plus its challenge's bonus when it is the challenge's only edge. The chosen edges sorted by loss are kept
+        until the assignment changes."""
+        if self._victims is None or self._victims[0] != self.version:
+            chosen = np.flatnonzero(self.chosen)
+            loss = self.score[chosen] + np.where(
+                self.load_c[self.ec[chosen]] == 1, self.bonus[self.ec[chosen]], 0.0
+            )
+            order = np.argsort(loss, kind="stable")
+            self._victims = (self.version, chosen[order], loss[order], self.cost[chosen[order]])
+        _, edges, loss, cost = self._victims
+        for k in np.flatnonzero((cost >= need) & (loss < below)).tolist():
+            if int(edges[k]) not in exclude:
+                return int(edges[k])
+        return None
 
 
 def _milp(

@@ -48,7 +48,8 @@ TEXTS = {
         "alternatives": "ほかの候補のうち、{items}、それぞれ下位とした。",
         "alternative": "{name}{label}は{why}ため",
         "alternate_label": "（{ordinal}）",
-        "ordinal": {1: "第1補欠", 2: "第2補欠"},
+        "ordinal": {},
+        "ordinal_n": "第{n}補欠",
         "why": {
             "requirements": "要件との一致が弱い",
             "themes": "テーマの重なりが少ない",
@@ -142,7 +143,8 @@ TEXTS = {
         "alternatives": "Other candidates ranked lower: {items}.",
         "alternative": "{name}{label}: {why}",
         "alternate_label": " ({ordinal})",
-        "ordinal": {1: "first alternate", 2: "second alternate"},
+        "ordinal": {1: "first alternate", 2: "second alternate", 3: "third alternate"},
+        "ordinal_n": "alternate no. {n}",
         "why": {
             "requirements": "a weaker fit with the requirements",
             "themes": "less overlap with the challenge's themes",
@@ -203,7 +205,9 @@ def why_text(codes: Sequence[str], language: str) -> str:
 
 
 def ordinal_text(alternate: int, language: str) -> str:
-    return TEXTS[language]["ordinal"].get(alternate, TEXTS[language]["ordinal"][2])
+    """第1補欠 / "first alternate"; the engine may name more than two (input `alternates`)."""
+    t = TEXTS[language]
+    return t["ordinal"].get(alternate) or t["ordinal_n"].format(n=alternate)
 
 
 def record_text(record: dict, language: str) -> str:

@@ -16,6 +16,7 @@ from portal.challenges.models import ChallengePage
 
 from . import permissions as rules
 from . import selectors, services
+from .filters import ConflictFilter
 from .forms import ConflictForm
 from .models.conflicts import ConflictSide
 
@@ -53,13 +54,15 @@ def conflicts(request):
                 _("Your conflict of interest has been recorded; you are recused from this startup's applications."),
             )
             return redirect("applications_conflicts")
-    page = Paginator(selectors.conflicts_for(request.user), PAGE_SIZE).get_page(request.GET.get("p"))
+    filters = ConflictFilter(request.GET or None, queryset=selectors.conflicts_for(request.user))
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,
         "applications/admin/conflicts.html",
         {
             "form": form,
             "page_obj": page,
+            "filters": filters,
             "header_title": _("Conflicts of interest"),
             "breadcrumbs_items": [
                 {"url": reverse("wagtailadmin_home"), "label": _("Home")},

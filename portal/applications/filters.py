@@ -1,4 +1,4 @@
-"""django-filter sets: the public startup list and the admin's review list."""
+"""django-filter sets: the public startup list, the admin's review list and the conflicts-of-interest list."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from portal.core.forms import ModelChoiceFilter
 from portal.core.models import Theme
 from portal.geo.models import Prefecture
 
-from .models import Application, ApplicationState
+from .models import Application, ApplicationState, ConflictOfInterest
+from .models.conflicts import ConflictSide
 from .permissions import reviewable_applications
 
 
@@ -60,3 +61,22 @@ class ReviewFilter(WagtailFilterSet):
     class Meta:
         model = Application
         fields = ["challenge", "state", "submitted_at"]
+
+
+class ConflictFilter(django_filters.FilterSet):
+    """The conflicts-of-interest list: standing or withdrawn declarations, by side."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("status"),
+        choices=[("active", _("standing")), ("withdrawn", _("withdrawn"))],
+        method="filter_status",
+        empty_label=_("All"),
+    )
+    side = django_filters.ChoiceFilter(label=_("side"), choices=ConflictSide.choices, empty_label=_("All"))
+
+    class Meta:
+        model = ConflictOfInterest
+        fields = ["status", "side"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(withdrawn_at__isnull=(value == "active"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.accounts.models import Organisation, StartupProfile
@@ -181,3 +183,22 @@ def test_the_ministry_side_is_recused_from_reviewing_too(world):
     services.conflict_declare(person=world.ministry_user, startup=world.startup_a, reason="出向元")
     with pytest.raises(ApplicationRefused, match=RECUSED):
         services.application_shortlist(application=application, actor=world.ministry_user)
+
+
+def test_the_list_filters_and_keeps_a_fixed_number_of_queries(client, world):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("applications_conflicts")).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(world.ministry_user)
+    services.conflict_declare(person=world.staff_x, startup=world.startup_a, reason="zq-one")
+    few = queries()
+    for i, person in enumerate((world.staff_y, world.ministry_user)):
+        declaration = services.conflict_declare(person=person, startup=world.startup_b, reason=f"zq-more-{i}")
+    services.conflict_withdraw(declaration=declaration, actor=world.ministry_user)
+    assert queries() == few
+    withdrawn = client.get(reverse("applications_conflicts"), {"status": "withdrawn"}).content.decode()
+    assert "zq-more-1" in withdrawn and "zq-one" not in withdrawn
+    municipal = client.get(reverse("applications_conflicts"), {"side": "municipality"}).content.decode()
+    assert "zq-one" in municipal and "zq-more-0" in municipal and "zq-more-1" not in municipal

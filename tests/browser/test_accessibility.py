@@ -110,6 +110,7 @@ def test_municipality_and_ministry_screens_have_no_serious_accessibility_violati
     axe = AxeChecker(page, exclude=ADMIN_EXCLUDE)
     for url in [
         f"/admin/applications/review/{world.application.pk}/",
+        "/admin/conflicts/",
         "/admin/tracker/",
         f"/admin/tracker/{world.engagement.pk}/",
     ]:

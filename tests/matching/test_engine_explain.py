@@ -117,6 +117,7 @@ def test_track_record_entries_in_the_challenges_themes_with_the_fiscal_year():
     assert "FY2019, 札幌市: “除雪運行管理” (contract; 除雪)" in en and "FY2024, 高松市: “除雪車GPS実証”" in en
     assert "観光アプリ" not in ja
     assert ex.fiscal_year_label(2017, "ja") == "平成29年度" and ex.fiscal_year_label(2017, "en") == "FY2017"
+    assert ex.ordinal_text(3, "ja") == "第3補欠" and ex.ordinal_text(4, "en") == "alternate no. 4"
 
 
 def test_both_sides_preferences_in_words():

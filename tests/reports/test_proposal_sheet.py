@@ -97,3 +97,16 @@ def test_an_unaccepted_proposal_has_no_sheet_even_for_the_ministry(client, match
     services.proposal_reject(proposal=second, actor=world.ministry_user, reason="分野が違う")
     assert client.get(reverse("reports:proposal_sheet", args=[second.pk])).status_code == 404
     assert client.get(reverse("reports:proposal_sheet", args=[999_999])).status_code == 404
+
+
+def test_the_engagement_the_match_opened_links_its_proposal_sheet(client, matching_world):
+    from portal.tracker.models import Engagement
+
+    world = matching_world
+    _accept(world)
+    engagement = Engagement.objects.get(challenge=world.challenge_x, startup=world.snow)
+    sheet = reverse("reports:proposal_sheet", args=[world.best.pk])
+    for user in (world.staff_x, world.ministry_user):
+        client.force_login(user)
+        page = client.get(reverse("tracker_admin:engagement", args=[engagement.pk])).content.decode()
+        assert sheet in page and 'id="proposal-sheet-pdf"' in page

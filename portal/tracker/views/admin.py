@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from matching.selectors import accepted_proposal_id
 from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry, organisation_ids_of
 from portal.core.params import positive_id
@@ -111,6 +112,8 @@ def engagement_detail(request, pk):
     context["adoption_form"] = forms.get("adoption_form") or AdoptionRequestForm(
         municipalities=_my_municipalities(request.user, exclude=engagement.municipality_id))
     context["travel_requests"] = engagement.travel_requests.all()
+    # the proposal sheet (提案書) of the match that opened it, for the municipality's selection record
+    context["proposal_sheet_id"] = accepted_proposal_id(engagement.challenge_id, engagement.startup_id)
     return TemplateResponse(request, "tracker/admin/engagement_detail.html", context, status=status)
 
 
