@@ -218,12 +218,18 @@ def failed(response) -> bool:
 APP_LABELS = ("accounts", "applications", "challenges", "tracker", "matching", "core", "reports")
 
 
+# A refused request may still be counted: rate limits and failed logins live in the database without Redis
+# (portal/core/counters.py), as the permission matrix allows too.
+_COUNTED = {"core.RateCounter"}
+
+
 def snapshot() -> dict:
-    """Every row of every model of our apps (the test database is small)."""
+    """Every row of every model of our apps (the test database is small), but the rate-limit counters."""
     rows = {}
     for label in APP_LABELS:
         for model in apps.get_app_config(label).get_models():
-            rows[model._meta.label] = list(model._base_manager.order_by("pk").values_list())
+            if model._meta.label not in _COUNTED:
+                rows[model._meta.label] = list(model._base_manager.order_by("pk").values_list())
     return rows
 
 
