@@ -222,7 +222,7 @@ BOOKKEEPING = {"core.RateCounter"}
 
 
 def snapshot() -> dict:
-    """Every row of every model of our apps (the test database is small)."""
+    """Every row of every model of our apps (the test database is small), but the rate-limit counters."""
     rows = {}
     for label in APP_LABELS:
         for model in apps.get_app_config(label).get_models():

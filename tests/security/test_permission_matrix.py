@@ -179,10 +179,6 @@ wagtaildocs_chooser:choose                     -                GET     alogin  
 wagtaildocs_chooser:choose_results             -                GET     alogin  alogin  alogin  ok      ok      ok
 wagtaildocs_chooser:chosen                     doc-X            GET     alogin  alogin  alogin  ok      denied  ok
 wagtailadmin_api:documents:listing             -                GET     alogin  alogin  alogin  ok      ok      ok
-wagtailadmin_api:pages:listing                 -                GET     alogin  alogin  alogin  ok      ok      ok
-wagtailadmin_api:pages:detail                  ch-X-draft       GET     alogin  alogin  alogin  ok      404     ok
-wagtailadmin_api:pages:find                    ch-X-draft-find  GET     alogin  alogin  alogin  redir   404     redir
-wagtailadmin_api:pages:action                  ch-X-draft-action GET    alogin  alogin  alogin  405     405     405
 wagtailadmin_api:documents:detail              doc-X            GET     alogin  alogin  alogin  ok      404     ok
 wagtailadmin_api:documents:find                doc-X-find       GET     alogin  alogin  alogin  redir   404     redir
 wagtaildocs_serve                              doc-X-file       GET     404     404     404     ok      404     ok

@@ -277,8 +277,6 @@ class World:
             "ch-X-draft-find": {"?": f"?id={self.ch_x_draft.pk}"},
             "ch-X-draft-action": {"pk": self.ch_x_draft.pk, "action_name": "publish"},
             "doc-X-find": {"?": f"?id={self.document_x.pk}"},
-            "ch-X-draft-find": {"?": f"?id={self.ch_x_draft.pk}"},
-            "ch-X-draft-action": {"pk": self.ch_x_draft.pk, "action_name": "copy"},
             "token": {"token": "not-a-valid-token", "uidb64": "MQ", "pk": str(self.theme.pk)},
             **{f"export-{name}": {"dataset": name, "fmt": "csv"}
                for name in ("applications", "engagements", "trips", "ledger", "funnel")},
