@@ -38,7 +38,9 @@ LEVELS = np.array([0.50, 0.60, 0.70, 0.80, 0.90, 1.00], dtype=np.float32)
 SAME_ROW = 0.90  # two different words that the package maps onto one vector: near-synonyms, not identical
 DIRECTION = 0.70  # weight of coverage(challenge → startup) in the relevance
 IDF_POWER = 1.0
-EVIDENCE_SIMILARITY = 0.60  # two different words are shown as requirement ↔ capability from this similarity up
+EVIDENCE_SIMILARITY = (
+    0.60  # two different words are shown as requirement ↔ capability from this similarity up
+)
 GENERIC_DF = 0.15  # a word in more than this share of the run's texts explains nothing (shown pairs only)
 
 _CONTENT = {
@@ -189,10 +191,13 @@ class SemanticText:
         self.vectors = vectors or default_vectors()
         self.vocab = Vocabulary(self.vectors)
         self._rows_array = np.zeros(0, dtype=np.int64)
+        self._sentence_cache: dict[tuple[str, int, str], list] = {}
         self.challenge_texts = list(challenge_texts)
         self.startup_texts = list(startup_texts)
-        self.c_words = [content_words(t, self.vectors) for t in self.challenge_texts]
-        self.s_words = [content_words(t, self.vectors) for t in self.startup_texts]
+        c_analysed = [self._analyse(t) for t in self.challenge_texts]
+        s_analysed = [self._analyse(t) for t in self.startup_texts]
+        self.c_words, self.c_spans = [a[0] for a in c_analysed], [a[1] for a in c_analysed]
+        self.s_words, self.s_spans = [a[0] for a in s_analysed], [a[1] for a in s_analysed]
         self.c_terms = [self.vocab.ids(w) for w in self.c_words]
         self.s_terms = [self.vocab.ids(w) for w in self.s_words]
         n_docs = len(self.c_terms) + len(self.s_terms)
@@ -336,7 +341,7 @@ class SemanticText:
         new to the run counts as rare. The block matrices are rebuilt lazily if `raw` is called again.
         """
         self.startup_texts[i] = text
-        self.s_words[i] = content_words(text, self.vectors)
+        self.s_words[i], self.s_spans[i] = self._analyse(text)
         self.s_terms[i] = self.vocab.ids(self.s_words[i])
         grown = len(self.vocab.rows) - self.idf.size
         if grown:
@@ -373,7 +378,7 @@ class SemanticText:
         s_terms = np.array(sorted(set(self.s_terms[i])), dtype=np.int64)
         pairs: list[tuple[str, str, float]] = []
         if c_terms.size and s_terms.size:
-            sims = self.kernel(c_terms, s_terms).toarray()
+            sims = self._pair_kernel(c_terms, s_terms)
             # generic: in a large share of the run's texts (and in more than a handful, so tiny runs keep theirs)
             generic = (self.df / self.n_docs > GENERIC_DF) & (self.df > 3)
             best = sims.argmax(axis=1)
@@ -394,8 +399,46 @@ class SemanticText:
                 pairs.append((c_surface[term], s_surface[match], float(min(1.0, value[k]))))
         return Evidence(pairs, self._best_sentences(j, i))
 
-    def _sentence_vector(self, sentence: str) -> np.ndarray | None:
-        terms = self.vocab.ids(content_words(sentence, self.vectors))
+    def _pair_kernel(self, c_terms: np.ndarray, s_terms: np.ndarray) -> np.ndarray:
+        """Challenge terms × startup terms similarities (dense): sliced from the run's kernel when it holds them
+        all (the usual case), else computed (an edited profile brought new words)."""
+        if not self._stale:
+            s_inside = s_terms < self.s_position.size
+            c_position = np.searchsorted(self.c_vocab, c_terms)
+            c_known = (c_position < self.c_vocab.size) & (
+                self.c_vocab[np.minimum(c_position, self.c_vocab.size - 1)] == c_terms
+            )
+            if s_inside.all() and c_known.all():
+                s_position = self.s_position[s_terms]
+                if (s_position >= 0).all():
+                    return self.K[s_position][:, c_position].T.toarray()
+        return self.kernel(c_terms, s_terms).toarray()
+
+    def _analyse(self, text: str) -> tuple[list[Word], list[tuple[str, int, int]]]:
+        """A text's content words, read sentence by sentence, and each sentence's span of them (for explanations,
+        so that a sentence is never analysed twice)."""
+        words: list[Word] = []
+        spans = []
+        for sentence in sentences(text):
+            start = len(words)
+            words.extend(content_words(sentence, self.vectors))
+            spans.append((sentence, start, len(words)))
+        return words, spans
+
+    def _sentence_vectors(self, kind: str, index: int, text: str) -> list[tuple[str, np.ndarray | None]]:
+        """A text's sentences with their vectors, computed once per text of the run (explanations ask often)."""
+        key = (kind, index, text)
+        found = self._sentence_cache.get(key)
+        if found is None:
+            terms = (self.c_terms if kind == "c" else self.s_terms)[index]
+            spans = (self.c_spans if kind == "c" else self.s_spans)[index]
+            found = self._sentence_cache[key] = [
+                (sentence, self._terms_vector(terms[start:end])) for sentence, start, end in spans
+            ]
+        return found
+
+    def _terms_vector(self, terms) -> np.ndarray | None:
+        """IDF-weighted mean of the words' unit vectors (a sentence's direction), or None without any vector."""
         total = np.zeros(self.vectors.unit.shape[1], dtype=np.float32)
         for term in set(terms):
             row = self.vocab.rows[term]
@@ -407,9 +450,8 @@ class SemanticText:
 
     def _best_sentences(self, j: int, i: int) -> tuple[str, str, float] | None:
         best = None
-        startup = [(s, self._sentence_vector(s)) for s in sentences(self.startup_texts[i])]
-        for c_sentence in sentences(self.challenge_texts[j]):
-            cv = self._sentence_vector(c_sentence)
+        startup = self._sentence_vectors("s", i, self.startup_texts[i])
+        for c_sentence, cv in self._sentence_vectors("c", j, self.challenge_texts[j]):
             if cv is None:
                 continue
             for s_sentence, sv in startup:
