@@ -1,7 +1,8 @@
-"""Japanese-aware text relevance (sparse TF-IDF) and the shared words shown in explanations.
+"""Character-level TF-IDF (the previous engine's text factor, kept as an evaluation baseline) and the shared words
+shown in explanations when no semantic evidence is given. The text factor itself is `semantic.py`.
 
-Scoring uses a character analyzer that needs no dictionary and no word breaks: NFKC, lower case, CJK (kanji and
-katakana) characters as unigrams and bigrams, Latin letters/digits as words. Hiragana runs are mostly particles and
+The character analyzer needs no dictionary and no word breaks: NFKC, lower case, CJK (kanji and katakana)
+characters as unigrams and bigrams, Latin letters/digits as words. Hiragana runs are mostly particles and
 inflections, so they separate runs instead of producing grams. This finds 「除雪」 in 「除雪車の位置情報」.
 
 Character bigrams are not words, so explanations use a morphological analyzer (MeCab through `fugashi`, with the
@@ -245,8 +246,3 @@ class KeywordFinder:
         maximal = [w for w in common if not any(w != longer and w in longer for longer in common)]
         maximal.sort(key=lambda w: (self._df.get(w, 1), -len(w), w))
         return [mine[w] for w in maximal[: self.limit]]
-
-
-def saturate(cosine: np.ndarray, at: float) -> np.ndarray:
-    """Map a cosine to [0, 1], reaching 1 at `at` (strong textual overlap is rarely above ~0.5 for n-grams)."""
-    return np.minimum(1.0, np.asarray(cosine, dtype=np.float32) / np.float32(at))
