@@ -2,8 +2,8 @@
 PostgreSQL database of its own, so nothing here touches var/db.sqlite3 or another engineer's database.
 
     LOAD_DATABASE_URL   default postgres://postgres@127.0.0.1:5432/xact_load
-    REDIS_URL           the shared cache (bench/load/run.py starts a private redis-server); without it each
-                        process has its own memory cache
+    REDIS_URL           the shared cache and counters (bench/load/run.py starts a private redis-server); without
+                        it each process has its own memory cache and the counters are in the database
     BENCH_DIR           files (private uploads, search index), default /tmp/xact-bench-load
     LOAD_FAST_PASSWORDS set (CI test only): MD5 password hashing instead of PBKDF2
 """
@@ -30,13 +30,12 @@ DATABASES = {
         conn_health_checks=True,  # as base settings
     )
 }
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# With REDIS_URL: the base settings' production choice (the fault-tolerant Redis cache, and the plain Redis alias
+# for login and rate-limit counters). Without it (the generator's own process): a memory cache, counters in the
+# database — the test's template database is migrated with the test settings, so it has no cache table.
+if not os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    COUNTERS_CACHE = ""
 MEDIA_ROOT = BENCH_DIR / "media"
 PRIVATE_MEDIA_ROOT = BENCH_DIR / "private"
 STORAGES = {
@@ -48,6 +47,9 @@ STORAGES = {
     },
 }
 SEARCH_INDEX_DIR = BENCH_DIR / "search-index"
+# The scripted ministry users log in with a password: the second factor (required in production) would need each
+# simulated user to compute codes, and the load measures the portal's pages, not the authenticator step.
+XACT_2FA_REQUIRED_FOR_MINISTRY = False
 # Notifications are written in-app as usual; e-mail would only measure the mail server.
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 LOGGING = {
