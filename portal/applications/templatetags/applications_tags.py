@@ -6,14 +6,15 @@
 {% mypage_notifications %}                  the latest notifications
 {% mypage_profile organisation %}           profile completeness with a link to the edit page
 {% preference_rule application as rule %}   (may the user rank it?, why) for the rank controls
+{% startup_action application as action %}  what the startup must do next ('' when nothing waits on it)
 """
 
 from django import template
 
 from portal.core.notifications import unread_count
 
+from .. import next_steps, selectors
 from .. import permissions as rules
-from .. import selectors
 from ..models import PREFERENCE_CHOICES
 
 register = template.Library()
@@ -76,3 +77,8 @@ def preference_rule(context, application):
 @register.simple_tag
 def preference_choices():
     return PREFERENCE_CHOICES
+
+
+@register.simple_tag
+def startup_action(application) -> str:
+    return next_steps.startup_action(application)
