@@ -14,6 +14,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -40,7 +41,10 @@ def _render(user: User, groups) -> tuple[str, str]:
                 lines.append(f"  - {message.get_side_display()}: {excerpt}")
             lines.append(f"  {_absolute(thread_url(thread, user))}")
             lines.append("")
-        lines.append(_("You can change how you receive these e-mails on your account page."))
+        lines.append(
+            _("You can change how you receive these e-mails: %(url)s")
+            % {"url": _absolute(reverse("conversations:preferences"))}
+        )
     return subject, "\n".join(lines)
 
 

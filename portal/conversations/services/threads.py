@@ -140,7 +140,7 @@ def _deliver(thread: Thread, message: Message, people: Sequence[User]) -> None:
                         % {"side": message.get_side_display(), "title": title}),
                     message.body,
                     _absolute(thread_url(thread, user)),
-                    str(_("You can change how you receive these e-mails on your account page.")),
+                    str(_("You can change how you receive these e-mails: %(url)s") % {"url": _absolute(reverse("conversations:preferences"))}),
                 ]
             )
         mails.append((user.email, subject, body))
