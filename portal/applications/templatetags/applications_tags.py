@@ -48,6 +48,7 @@ def mypage_applications(context, organisation):
     return {
         "applications": rows,
         "organisation": organisation,
+        "for_startup": True,  # the state badges say what the startup must do next
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),  # the rank forms post from My page
     }

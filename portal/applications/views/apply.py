@@ -36,7 +36,7 @@ def my_applications(request):
     return render(
         request,
         "applications/my_applications.html",
-        {"applications": page, "paginator": paginator, "organisation": organisation},
+        {"applications": page, "paginator": paginator, "organisation": organisation, "for_startup": True},
     )
 
 
@@ -85,6 +85,7 @@ def _form_context(challenge, application, form, files_form) -> dict:
         "form": form,
         "files_form": files_form,
         "application": application,
+        "for_startup": True,
         "challenge": challenge,
         "attachments_total_mb": f"{total / 1048576:.1f}",
         "attachments_limit_mb": MAX_APPLICATION_BYTES // 1048576,
@@ -137,6 +138,7 @@ def detail(request, pk: int):
         {
             "application": application,
             "is_applicant": member,
+            "for_startup": member,  # the state badge says what the startup must do next
             "deadline": next_steps.deadline_label(application.challenge.application_closes),
             "time_left": next_steps.time_left(application.challenge.application_closes),
             # What a match becomes (the tracker's engagement): the startup's next steps start there.
