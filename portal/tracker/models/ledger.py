@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,6 @@ class LedgerEntry(models.Model):
         if self.kind == self.Kind.PAY and (not self.note or self.note.startswith(self._OLD_PAYMENT_NOTE)):
             paid_on = self.request.paid_on if self.request_id else None
             if paid_on:
-                return f"{gettext('paid on')} {paid_on:%Y-%m-%d}"
+                return f"{gettext('paid on')} {date_format(paid_on, 'DATE_FORMAT')}"
         return self.note
 
