@@ -26,23 +26,17 @@ from whoosh import fields as wf
 from whoosh import index as wi
 from whoosh.index import LockError
 from whoosh.scoring import BM25F
-from whoosh.writing import CLEAR, MERGE_SMALL, NO_MERGE
+from whoosh.writing import CLEAR
 
-from . import storage
-from .lengths import FastSegmentWriter
 from .mapping import Mapping, index_name
 
 logger = logging.getLogger(__name__)
 
-storage.install()  # segment files read from the memory map, not copied per reader
-
 INDEX_NAME = "MAIN"
-MAX_SEGMENTS = 8  # small segments allowed before a write merges them
 
 # Per-thread cache of open searchers, refreshed (cheaply) when another process commits. Not shared between a
 # worker's threads: Whoosh reads posting blocks with seek-then-read on a file object of the searcher, so two threads
-# on one searcher can read each other's positions (an UnpicklingError seen under load with gthread workers). The
-# decoded postings are still shared by the threads (engine.postings_cache).
+# on one searcher can read each other's positions (an UnpicklingError seen under load with gthread workers).
 _local = threading.local()
 
 
@@ -152,10 +146,7 @@ class WhooshIndex(BaseIndex):
         while True:
             ix = self.open()
             try:
-                if options.get("procs", 1) > 1:
-                    writer = ix.writer(timeout=0.0, limitmb=self.backend.writer_limit_mb, **options)
-                else:
-                    writer = FastSegmentWriter(ix, timeout=0.0, limitmb=self.backend.writer_limit_mb)
+                writer = ix.writer(timeout=0.0, limitmb=self.backend.writer_limit_mb, **options)
             except LockError:
                 if time.monotonic() >= deadline:
                     raise
@@ -176,10 +167,8 @@ class WhooshIndex(BaseIndex):
         except BaseException:
             writer.cancel()
             raise
-        # A small write adds a segment and merges nothing (a merge rewrites every small segment, the largest part
-        # of a one-document update); once MAX_SEGMENTS have piled up, Whoosh's MERGE_SMALL folds them together.
-        few = len(getattr(writer, "segments", ())) < MAX_SEGMENTS
-        writer.commit(mergetype=NO_MERGE if few else MERGE_SMALL)
+        # Whoosh's default merge policy (MERGE_SMALL): small segments are folded together as they pile up.
+        writer.commit()
 
     # --- BaseIndex API ------------------------------------------------------------------------------------
 
@@ -188,6 +177,10 @@ class WhooshIndex(BaseIndex):
 
     def refresh(self):
         pass  # searchers check the generation on every search
+
+    def document_count(self) -> int:
+        """Documents in the index (0 when it does not exist yet)."""
+        return self.searcher().doc_count() if self.exists() else 0
 
     def reset(self):
         writer = self.writer()
