@@ -30,8 +30,8 @@ def _index_incomplete(entries) -> bool:
     """True when an index holds no document although the database has something to find (deleted/being rebuilt)."""
     backend = get_search_backend()
     for entry in entries:
-        count = getattr(backend.get_index_for_model(entry.model), "document_count", None)
-        if count is not None and count() == 0 and entry.queryset().exists():
+        is_empty = getattr(backend.get_index_for_model(entry.model), "is_empty", None)
+        if is_empty is not None and is_empty() and entry.queryset().exists():
             return True
     return False
 

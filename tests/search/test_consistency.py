@@ -1,5 +1,5 @@
-"""The index follows the database: publish, edit, unpublish, delete, rollback, rebuild; two writing processes;
-a writer killed in the middle of a commit."""
+"""The index follows the database: publish, edit, unpublish, delete, rollback, rebuild (both backends); for Whoosh's
+index folder also two writing processes, a writer killed in the middle of a commit, stale and busy locks."""
 
 import multiprocessing
 import os
@@ -14,19 +14,12 @@ from whoosh.filedb.filestore import FileStorage
 
 from portal.search.backend.index import WhooshRebuilder
 from portal.search.backend.mapping import Mapping
+from tests.search.conftest import index_pks
 from tests.search.testapp.models import Article, NewsPage
 
 pytestmark = pytest.mark.django_db
 
 FORK = multiprocessing.get_context("fork")
-
-
-def index_pks(model, text):
-    """Primary keys the index itself holds for a query (no database check)."""
-    index = get_search_backend().get_index_for_model(model)
-    searcher = index.searcher()
-    hits = searcher.search(get_search_backend().search(text, model).query_compiler.get_query(), limit=None)
-    return {hit["pk"] for hit in hits}
 
 
 @pytest.fixture
@@ -70,7 +63,7 @@ def test_rolled_back_change_never_reaches_the_index(committed):
     assert index_pks(Article, "除雪") == set()
 
 
-def test_write_waits_for_commit(django_capture_on_commit_callbacks):
+def test_write_waits_for_commit(whoosh, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         article = Article.objects.create(title="人流データ")
         assert index_pks(Article, "人流") == set()
@@ -79,7 +72,7 @@ def test_write_waits_for_commit(django_capture_on_commit_callbacks):
     assert index_pks(Article, "人流") == {str(article.pk)}
 
 
-def test_rebuild_replaces_the_index_in_one_step(committed):
+def test_rebuild_replaces_the_index_in_one_step(whoosh, committed):
     with committed():
         old = Article.objects.create(title="古い観光記事")
     Article.objects.filter(pk=old.pk).update(title="新しいインバウンド記事")
@@ -113,7 +106,7 @@ def _writer_process(path, start, count):
     os._exit(0)
 
 
-def test_two_writer_processes_both_land(search_index_dir):
+def test_two_writer_processes_both_land(whoosh, search_index_dir):
     index = get_search_backend().get_index_for_model(Article)
     index.open()
     procs = [FORK.Process(target=_writer_process, args=(search_index_dir, s, 25)) for s in (1000, 2000)]
@@ -153,7 +146,7 @@ def _lock_holder(path, seconds):
     os._exit(0)
 
 
-def test_writer_killed_mid_commit_leaves_a_usable_index(search_index_dir):
+def test_writer_killed_mid_commit_leaves_a_usable_index(whoosh, search_index_dir):
     index = get_search_backend().get_index_for_model(Article)
     index.write(lambda w: [w.update_document(**d) for d in _docs(1, 5)])
 
@@ -168,7 +161,7 @@ def test_writer_killed_mid_commit_leaves_a_usable_index(search_index_dir):
     assert index_pks(Article, "観光") == {str(i) for i in range(1, 8)}
 
 
-def test_stale_lock_file_does_not_block(search_index_dir):
+def test_stale_lock_file_does_not_block(whoosh, search_index_dir):
     index = get_search_backend().get_index_for_model(Article)
     index.open()
     # A lock file left behind by a dead process: flock locks are gone with their process.
@@ -178,7 +171,7 @@ def test_stale_lock_file_does_not_block(search_index_dir):
     assert index_pks(Article, "観光") == {"1"}
 
 
-def test_writer_waits_for_a_busy_lock(search_index_dir):
+def test_writer_waits_for_a_busy_lock(whoosh, search_index_dir):
     index = get_search_backend().get_index_for_model(Article)
     index.open()
     holder = FORK.Process(target=_lock_holder, args=(search_index_dir, 1.0))

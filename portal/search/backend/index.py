@@ -178,9 +178,9 @@ class WhooshIndex(BaseIndex):
     def refresh(self):
         pass  # searchers check the generation on every search
 
-    def document_count(self) -> int:
-        """Documents in the index (0 when it does not exist yet)."""
-        return self.searcher().doc_count() if self.exists() else 0
+    def is_empty(self) -> bool:
+        """True when the index does not exist or holds no document."""
+        return not self.exists() or self.searcher().doc_count() == 0
 
     def reset(self):
         writer = self.writer()
