@@ -8,13 +8,15 @@ is created on PostgreSQL only (migration 0001).
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IndexEntry(models.Model):
     index_name = models.CharField(_("index"), max_length=100)  # the root model's index, e.g. "wagtailcore_page"
     object_id = models.CharField(_("object"), max_length=64)  # the object's primary key as text
     field = models.CharField(_("field"), max_length=200)  # "t__<column>" (searchable) or "a__<column>" (autocomplete)
-    chunk = models.PositiveIntegerField(_("part"), default=0)  # a long text is split in overlapping parts
+    # A long text is split in overlapping parts (portal/search/postgres.py).
+    chunk = models.PositiveIntegerField(pgettext_lazy("search index", "part"), default=0)
     boost = models.FloatField(_("boost"), default=1.0)
     vector = SearchVectorField(_("terms"))
 
