@@ -1,12 +1,14 @@
 """The index follows the database: publish, edit, unpublish, delete, rollback, rebuild (both backends); for Whoosh's
 index folder also two writing processes, a writer killed in the middle of a commit, stale and busy locks."""
 
+import io
 import multiprocessing
 import os
 import signal
 import time
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from modelsearch.backends import get_search_backend
 from wagtail.models import Page
@@ -183,3 +185,31 @@ def test_writer_waits_for_a_busy_lock(whoosh, search_index_dir):
     holder.join(10)
     assert waited > 0.2  # it did wait for the other process instead of failing or writing alongside
     assert index_pks(Article, "観光") == {"1"}
+
+
+def test_index_of_an_earlier_version_is_replaced_not_a_crash(whoosh, committed, monkeypatch):
+    """An index whose pickled schema names classes this version no longer has (the earlier custom posting format)
+    is replaced by an empty one: searches find nothing (the site search queues a rebuild) instead of failing."""
+    from whoosh import index as wi
+
+    with committed():
+        Article.objects.create(title="古い索引の記事")
+    index = get_search_backend().get_index_for_model(Article)
+    real_open_dir, real_create_in = wi.open_dir, wi.create_in
+    replaced = []
+
+    def old_schema(*args, **kwargs):
+        if not replaced:  # every read of the old table of contents fails, until the index is created anew
+            raise AttributeError("Can't get attribute 'JapanesePositions' on <module 'portal.search.whoosh_analysis'>")
+        return real_open_dir(*args, **kwargs)
+
+    def create_in(*args, **kwargs):
+        replaced.append(1)
+        return real_create_in(*args, **kwargs)
+
+    monkeypatch.setattr(wi, "create_in", create_in)
+    monkeypatch.setattr(wi, "open_dir", old_schema)
+    index.open()
+    assert index.is_empty()
+    call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
+    assert index_pks(Article, "古い索引") != set()

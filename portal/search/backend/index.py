@@ -15,6 +15,7 @@ Safety rules:
 import fcntl
 import logging
 import os
+import pickle
 import random
 import threading
 import time
@@ -33,6 +34,8 @@ from .mapping import Mapping, index_name
 logger = logging.getLogger(__name__)
 
 INDEX_NAME = "MAIN"
+# What reading the pickled schema of an index written by an earlier version raises (a field class gone).
+OLD_SCHEMA = (AttributeError, ImportError, pickle.UnpicklingError)
 
 # Per-thread cache of open searchers, refreshed (cheaply) when another process commits. Not shared between a
 # worker's threads: Whoosh reads posting blocks with seek-then-read on a file object of the searcher, so two threads
@@ -92,18 +95,33 @@ class WhooshIndex(BaseIndex):
         return fd
 
     def exists(self) -> bool:
-        return self.path.is_dir() and wi.exists_in(str(self.path), indexname=INDEX_NAME)
+        if not self.path.is_dir():
+            return False
+        try:
+            return wi.exists_in(str(self.path), indexname=INDEX_NAME)
+        except OLD_SCHEMA:
+            return True  # there, but written by an earlier version: open() replaces it
+
+    def _create(self, replace: bool = False):
+        fd = self._create_lock()
+        try:
+            if replace or not wi.exists_in(str(self.path), indexname=INDEX_NAME):
+                wi.create_in(str(self.path), wf.Schema(**self.wanted_fields()), indexname=INDEX_NAME)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def open(self):
         if not self.exists():
-            fd = self._create_lock()
-            try:
-                if not wi.exists_in(str(self.path), indexname=INDEX_NAME):
-                    wi.create_in(str(self.path), wf.Schema(**self.wanted_fields()), indexname=INDEX_NAME)
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-                os.close(fd)
-        return wi.open_dir(str(self.path), indexname=INDEX_NAME)
+            self._create()
+        try:
+            return wi.open_dir(str(self.path), indexname=INDEX_NAME)
+        except OLD_SCHEMA:
+            # Written by an earlier version whose field classes no longer exist (its schema cannot be read):
+            # replaced by an empty index, which the site search notices and has rebuilt (or run update_index).
+            logger.warning("search index %s was written by an earlier version: replaced by an empty one", self.path)
+            self._create(replace=True)
+            return wi.open_dir(str(self.path), indexname=INDEX_NAME)
 
     def searcher(self):
         """A searcher on the newest committed generation (cached per thread, reopened after commits)."""
