@@ -30,10 +30,8 @@ def _index_incomplete(entries) -> bool:
     """True when an index holds no document although the database has something to find (deleted/being rebuilt)."""
     backend = get_search_backend()
     for entry in entries:
-        index = backend.get_index_for_model(entry.model)
-        exists = getattr(index, "exists", lambda: True)()
-        empty = not exists or (hasattr(index, "searcher") and index.searcher().doc_count() == 0)
-        if empty and entry.queryset().exists():
+        is_empty = getattr(backend.get_index_for_model(entry.model), "is_empty", None)
+        if is_empty is not None and is_empty() and entry.queryset().exists():
             return True
     return False
 
@@ -86,7 +84,9 @@ def _search(request, form, context):
     types = []
     for entry in entries:
         results = entry.queryset().search(query, operator="and")
-        types.append({"key": entry.key, "label": entry.label, "count": results.count(), "entry": entry})
+        types.append(
+            {"key": entry.key, "label": entry.label, "count": results.count(), "entry": entry, "results": results}
+        )
     selected = next((t for t in types if t["key"] == form.cleaned_data["type"]), None)
     selected = selected or next((t for t in types if t["count"]), None)
     context["types"] = types
@@ -96,10 +96,12 @@ def _search(request, form, context):
     entry = selected["entry"]
     queryset = entry.queryset()
     theme = form.cleaned_data["theme"]
-    context["themes"] = _theme_facets(entry, queryset.search(query, operator="and"))
+    # The type's count, its facets and (without a theme) its page share one search: a backend keeps what it found
+    # on the query (Whoosh ranks the matches once, PostgreSQL counts once).
+    results = selected["results"]
+    context["themes"] = _theme_facets(entry, results)
     if theme and entry.theme_field:
-        queryset = _restrict_to_theme(entry, queryset, theme)
-    results = queryset.search(query, operator="and")
+        results = _restrict_to_theme(entry, queryset, theme).search(query, operator="and")
     page_obj = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         selected=selected,

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PORTAL_DIR.parent
@@ -305,11 +306,35 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-ind
 # A search that finds the index missing or empty queues one rebuild for the task worker; not again within this many
 # seconds (0 = never: an operator runs `manage.py update_index`).
 SEARCH_AUTO_REBUILD_SECONDS = int(os.environ.get("SEARCH_AUTO_REBUILD_SECONDS", "600"))
-# Whoosh with a Japanese analyzer (portal/search); "wagtail.search" is the modelsearch app (listing "modelsearch"
-# as well makes modelsearch refuse to pick a backend). Several servers: docs/deployment.md (OpenSearch).
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "portal.search.backend"},  # index in SEARCH_INDEX_DIR
-}
+# The search backend (docs/search.md): "whoosh" (an index folder in SEARCH_INDEX_DIR, one server; the default on
+# SQLite), "postgres" (index rows in the database, any number of servers; the default when DATABASE_URL is
+# PostgreSQL) or "opensearch" (OPENSEARCH_URL; a CJK-bigram analyzer). The first two share the Japanese analyzer of
+# portal/search/analysis.py. "wagtail.search" is the modelsearch app (listing "modelsearch" as well makes
+# modelsearch refuse to pick a backend).
+SEARCH_BACKEND = os.environ.get(
+    "SEARCH_BACKEND",
+    "postgres" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "whoosh",
+)
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:9200")
+OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "xact_")
+
+
+def search_backends(name: str) -> dict:
+    """WAGTAILSEARCH_BACKENDS for a SEARCH_BACKEND value."""
+    from portal.search.opensearch import opensearch_backend  # no Django import there
+
+    if name == "whoosh":
+        return {"default": {"BACKEND": "portal.search.backend"}}  # index in SEARCH_INDEX_DIR
+    if name == "postgres":
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("SEARCH_BACKEND=postgres needs DATABASE_URL to be a PostgreSQL database")
+        return {"default": {"BACKEND": "portal.search.postgres"}}
+    if name == "opensearch":
+        return {"default": opensearch_backend(OPENSEARCH_URL, OPENSEARCH_INDEX_PREFIX)}
+    raise ImproperlyConfigured(f"SEARCH_BACKEND must be whoosh, postgres or opensearch, not {name!r}")
+
+
+WAGTAILSEARCH_BACKENDS = search_backends(SEARCH_BACKEND)
 # What /search/ covers (portal/search/registry.py); apps append their public models here.
 SITE_SEARCH_MODELS = [
     {"model": "challenges.ChallengePage", "theme_field": "themes", "snippet_fields": ["summary", "background"]},
