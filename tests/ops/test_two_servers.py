@@ -2,7 +2,7 @@
 
 Two gunicorn processes started from two different working folders (each its own XACT_VAR_DIR: nothing is shared on
 local disk), one task worker on the Redis queue (TASKS_BACKEND=rq), PostgreSQL (search included: SEARCH_BACKEND=
-postgres), Redis (cache, sessions' companions, login and rate-limit counters) and an S3-compatible object store
+postgres), Redis (cache, login and rate-limit counters, the task queue) and an S3-compatible object store
 (moto's server, MEDIA_STORAGE=s3). What one server confirms, the other serves:
 
 - a challenge approved by the ministry through server A is found by the site search on server B;
