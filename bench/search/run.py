@@ -1,6 +1,10 @@
-"""Search benchmark: Whoosh (portal.search) vs Wagtail's database backend on the same 25,000 documents.
+"""Search benchmark: the portal's backend vs Wagtail's database backend on the same documents, in the same run.
 
-    DJANGO_SETTINGS_MODULE=bench.search.settings .venv/bin/python -m bench.search.run [--docs 25000]
+    .venv/bin/python -m bench.search.run --docs 5000                          # Whoosh vs SQLite FTS5
+    DJANGO_SETTINGS_MODULE=bench.search.settings_postgres \
+        .venv/bin/python -m bench.search.run --docs 100000                    # PostgreSQL vs stock PostgreSQL
+
+A results page is count + first 10 + the facet counts of one field (``category``).
 
 Measures: full rebuild (``update_index``), indexing one changed document, p50/p95 latency of a results page
 (count + first 10) over a fixed query mix — the first round (cold caches) on its own, then ``--rounds`` more —
@@ -23,6 +27,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models.signals import post_save  # noqa: E402
 from modelsearch.backends import get_search_backend  # noqa: E402
 from modelsearch.signal_handlers import post_save_signal_handler  # noqa: E402
@@ -30,6 +35,8 @@ from modelsearch.signal_handlers import post_save_signal_handler  # noqa: E402
 from bench.search.generate import QUERIES, generate  # noqa: E402
 from portal.search.analysis import normalize  # noqa: E402
 from tests.search.testapp.models import Article  # noqa: E402
+
+POSTGRES = connection.vendor == "postgresql"
 
 
 def pct(values, p):
@@ -53,6 +60,8 @@ def latency(backend_name, rounds):
             results = Article.objects.search(q, backend=backend_name)
             results.count()
             list(results[:10])
+            if backend_name == "default":  # the stock backends have no facets
+                results.facet("category")
             samples.append((time.perf_counter() - start) * 1000)
             cpu_samples.append((time.process_time() - cpu) * 1000)
     return samples, cpu_samples
@@ -80,7 +89,11 @@ def main():
     post_save.disconnect(post_save_signal_handler, sender=Article)  # bulk load without per-row indexing
     Article.objects.all().delete()
     docs = list(generate(args.docs))
-    Article.objects.bulk_create([Article(title=t, body=b) for t, b in docs], batch_size=2000)
+    categories = ("snow", "flow", "kids", "watch", "tour", "line", "ai", "other")
+    Article.objects.bulk_create(
+        [Article(title=t, body=b, category=categories[i % len(categories)]) for i, (t, b) in enumerate(docs)],
+        batch_size=2000,
+    )
     chars = sum(len(t) + len(b) for t, b in docs)
     print(f"documents: {args.docs}, average {chars / args.docs:.0f} characters")
 
@@ -92,26 +105,45 @@ def main():
         lambda: call_command("update_index", backend_name="database", verbosity=0)
     )
     print(
-        f"rebuild: whoosh {rebuild:.1f} s (CPU {rebuild_cpu:.1f} s), "
+        f"rebuild: {'postgres' if POSTGRES else 'whoosh'} {rebuild:.1f} s (CPU {rebuild_cpu:.1f} s), "
         f"database {rebuild_db:.1f} s (CPU {rebuild_db_cpu:.1f} s); "
-        f"whoosh / database = {rebuild / rebuild_db:.2f}"
+        f"portal / database = {rebuild / rebuild_db:.2f}"
     )
-    print(f"whoosh rebuild: peak resident memory {rss_peak / 1024:.0f} MiB (before it {rss_before / 1024:.0f} MiB)")
-    index_dir = Path(settings.SEARCH_INDEX_DIR)
-    size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
-    print(f"index on disk: {size / 2**20:.1f} MiB ({size / chars:.1f} bytes per character of text)")
+    print(f"rebuild: peak resident memory {rss_peak / 1024:.0f} MiB (before it {rss_before / 1024:.0f} MiB)")
+    if POSTGRES:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_total_relation_size('search_indexentry')")
+            size = cursor.fetchone()[0]
+    else:
+        index_dir = Path(settings.SEARCH_INDEX_DIR)
+        size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
+    print(f"index size: {size / 2**20:.1f} MiB ({size / chars:.1f} bytes per character of text)")
 
     backend = get_search_backend("default")
-    updates, updates_cpu = [], []
+    updates, updates_cpu, saves, saves_cpu = [], [], [], []
     for obj in Article.objects.order_by("?")[:20]:
         obj.title = obj.title + "（更新）"
-        Article.objects.filter(pk=obj.pk).update(title=obj.title)
-        wall, cpu = timed(lambda o=obj: backend.add(o))
+
+        def save_only(o=obj):
+            with transaction.atomic():
+                Article.objects.filter(pk=o.pk).update(title=o.title)
+
+        def save_and_index(o=obj):
+            with transaction.atomic():
+                Article.objects.filter(pk=o.pk).update(title=o.title)
+                backend.add(o)  # PostgreSQL: in this transaction; Whoosh: when it commits (inside the timing)
+
+        wall, cpu = timed(save_only)
+        saves.append(wall * 1000)
+        saves_cpu.append(cpu * 1000)
+        wall, cpu = timed(save_and_index)
         updates.append(wall * 1000)
         updates_cpu.append(cpu * 1000)
     print(
-        f"one update: median {statistics.median(updates):.0f} ms (CPU {statistics.median(updates_cpu):.0f} ms), "
-        f"max {max(updates):.0f} ms"
+        f"one update (save + index): median {statistics.median(updates):.1f} ms "
+        f"(CPU {statistics.median(updates_cpu):.1f} ms), max {max(updates):.0f} ms; "
+        f"the same save without search: median {statistics.median(saves):.1f} ms; "
+        f"ratio {statistics.median(updates) / statistics.median(saves):.1f}×"
     )
 
     truth = {}
@@ -122,7 +154,10 @@ def main():
 
     p95 = {}
     for name in ("default", "database"):
-        label = "whoosh" if name == "default" else "database (SQLite FTS5)"
+        if POSTGRES:
+            label = "postgres (portal)" if name == "default" else "database (Wagtail's stock PostgreSQL)"
+        else:
+            label = "whoosh" if name == "default" else "database (SQLite FTS5)"
         # The first round is also the warm-up; for Whoosh it is the round that decodes every posting list
         # (the engine's postings cache starts empty), so it is reported on its own.
         cold, cold_cpu = latency(name, 1)
@@ -142,9 +177,9 @@ def main():
         if misses:
             print("  queries missing documents:", misses)
     print(
-        "p95, database / whoosh (the same machine, the same moment): "
-        f"first round {p95['database'][0] / p95['default'][0]:.0f}×, "
-        f"further rounds {p95['database'][1] / p95['default'][1]:.0f}×"
+        "p95, portal / database (the same machine, the same moment): "
+        f"first round {p95['default'][0] / p95['database'][0]:.2f}×, "
+        f"further rounds {p95['default'][1] / p95['database'][1]:.2f}×"
     )
     print("load average after:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 

@@ -30,10 +30,8 @@ def _index_incomplete(entries) -> bool:
     """True when an index holds no document although the database has something to find (deleted/being rebuilt)."""
     backend = get_search_backend()
     for entry in entries:
-        index = backend.get_index_for_model(entry.model)
-        exists = getattr(index, "exists", lambda: True)()
-        empty = not exists or (hasattr(index, "searcher") and index.searcher().doc_count() == 0)
-        if empty and entry.queryset().exists():
+        is_empty = getattr(backend.get_index_for_model(entry.model), "is_empty", None)
+        if is_empty is not None and is_empty() and entry.queryset().exists():
             return True
     return False
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "portal.applications",
     "matching",
     "portal.tracker",
+    "portal.conversations",
     "portal.reports",
     "portal.demo",
     # Wagtail
@@ -214,10 +215,14 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 RATE_LIMIT_SIGNUP = os.environ.get("RATE_LIMIT_SIGNUP", "10/h")
 RATE_LIMIT_APPLICATION = os.environ.get("RATE_LIMIT_APPLICATION", "30/h")
 RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60/m")
+RATE_LIMIT_QUESTION = os.environ.get("RATE_LIMIT_QUESTION", "10/h")  # questions asked per user
+RATE_LIMIT_MESSAGE = os.environ.get("RATE_LIMIT_MESSAGE", "60/h")  # messages and notes posted per user
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates read 2026年12月7日 in Japanese and 7 Dec 2026 in English (portal/settings/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["portal.settings.formats"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -325,11 +330,35 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-ind
 # A search that finds the index missing or empty queues one rebuild for the task worker; not again within this many
 # seconds (0 = never: an operator runs `manage.py update_index`).
 SEARCH_AUTO_REBUILD_SECONDS = int(os.environ.get("SEARCH_AUTO_REBUILD_SECONDS", "600"))
-# Whoosh with a Japanese analyzer (portal/search); "wagtail.search" is the modelsearch app (listing "modelsearch"
-# as well makes modelsearch refuse to pick a backend). Several servers: docs/deployment.md (OpenSearch).
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "portal.search.backend"},  # index in SEARCH_INDEX_DIR
-}
+# The search backend (docs/search.md): "whoosh" (an index folder in SEARCH_INDEX_DIR, one server; the default on
+# SQLite), "postgres" (index rows in the database, any number of servers; the default when DATABASE_URL is
+# PostgreSQL) or "opensearch" (OPENSEARCH_URL; a CJK-bigram analyzer). The first two share the Japanese analyzer of
+# portal/search/analysis.py. "wagtail.search" is the modelsearch app (listing "modelsearch" as well makes
+# modelsearch refuse to pick a backend).
+SEARCH_BACKEND = os.environ.get(
+    "SEARCH_BACKEND",
+    "postgres" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "whoosh",
+)
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:9200")
+OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "xact_")
+
+
+def search_backends(name: str) -> dict:
+    """WAGTAILSEARCH_BACKENDS for a SEARCH_BACKEND value."""
+    from portal.search.opensearch import opensearch_backend  # no Django import there
+
+    if name == "whoosh":
+        return {"default": {"BACKEND": "portal.search.backend"}}  # index in SEARCH_INDEX_DIR
+    if name == "postgres":
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("SEARCH_BACKEND=postgres needs DATABASE_URL to be a PostgreSQL database")
+        return {"default": {"BACKEND": "portal.search.postgres"}}
+    if name == "opensearch":
+        return {"default": opensearch_backend(OPENSEARCH_URL, OPENSEARCH_INDEX_PREFIX)}
+    raise ImproperlyConfigured(f"SEARCH_BACKEND must be whoosh, postgres or opensearch, not {name!r}")
+
+
+WAGTAILSEARCH_BACKENDS = search_backends(SEARCH_BACKEND)
 # What /search/ covers (portal/search/registry.py); apps append their public models here.
 SITE_SEARCH_MODELS = [
     {"model": "challenges.ChallengePage", "theme_field": "themes", "snippet_fields": ["summary", "background"]},
@@ -368,6 +397,8 @@ MATCHING_EMBEDDINGS = env_bool("MATCHING_EMBEDDINGS", True)
 
 # Tracker (portal/tracker): engagements after a match, travel-cost support, docs/tracker.md.
 # No progress report or stage change for this many days flags an engagement as stalled (daily cron / task).
+# A challenge without its own "questions accepted until" takes questions until this many days before it closes.
+QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE = int(os.environ.get("QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE", "7"))
 TRACKER_STALLED_AFTER_DAYS = int(os.environ.get("TRACKER_STALLED_AFTER_DAYS", "60"))
 # Travel-support policy (旅費支援), checked when a startup requests support. Integer yen.
 TRAVEL_CAP_PER_TRIP_YEN = int(os.environ.get("TRAVEL_CAP_PER_TRIP_YEN", "300000"))

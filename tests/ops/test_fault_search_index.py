@@ -17,6 +17,7 @@ REBUILDING = "検索索引を作り直しています"
 
 @pytest.fixture(autouse=True)
 def index_dir(settings, tmp_path):
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "portal.search.backend"}}  # Whoosh's index folder
     settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
     return settings.SEARCH_INDEX_DIR
 

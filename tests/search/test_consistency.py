@@ -1,12 +1,14 @@
-"""The index follows the database: publish, edit, unpublish, delete, rollback, rebuild; two writing processes;
-a writer killed in the middle of a commit."""
+"""The index follows the database: publish, edit, unpublish, delete, rollback, rebuild (both backends); for Whoosh's
+index folder also two writing processes, a writer killed in the middle of a commit, stale and busy locks."""
 
+import io
 import multiprocessing
 import os
 import signal
 import time
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from modelsearch.backends import get_search_backend
 from wagtail.models import Page
@@ -14,19 +16,12 @@ from whoosh.filedb.filestore import FileStorage
 
 from portal.search.backend.index import WhooshRebuilder
 from portal.search.backend.mapping import Mapping
+from tests.search.conftest import index_pks
 from tests.search.testapp.models import Article, NewsPage
 
 pytestmark = pytest.mark.django_db
 
 FORK = multiprocessing.get_context("fork")
-
-
-def index_pks(model, text):
-    """Primary keys the index itself holds for a query (no database check)."""
-    index = get_search_backend().get_index_for_model(model)
-    searcher = index.searcher()
-    hits = searcher.search(get_search_backend().search(text, model).query_compiler.get_query(), limit=None)
-    return {hit["pk"] for hit in hits}
 
 
 @pytest.fixture
@@ -70,7 +65,7 @@ def test_rolled_back_change_never_reaches_the_index(committed):
     assert index_pks(Article, "除雪") == set()
 
 
-def test_write_waits_for_commit(django_capture_on_commit_callbacks):
+def test_write_waits_for_commit(whoosh, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         article = Article.objects.create(title="人流データ")
         assert index_pks(Article, "人流") == set()
@@ -79,7 +74,7 @@ def test_write_waits_for_commit(django_capture_on_commit_callbacks):
     assert index_pks(Article, "人流") == {str(article.pk)}
 
 
-def test_rebuild_replaces_the_index_in_one_step(committed):
+def test_rebuild_replaces_the_index_in_one_step(whoosh, committed):
     with committed():
         old = Article.objects.create(title="古い観光記事")
     Article.objects.filter(pk=old.pk).update(title="新しいインバウンド記事")
@@ -113,7 +108,7 @@ def _writer_process(path, start, count):
     os._exit(0)
 
 
-def test_two_writer_processes_both_land(search_index_dir):
+def test_two_writer_processes_both_land(whoosh, search_index_dir):
     index = get_search_backend().get_index_for_model(Article)
     index.open()
     procs = [FORK.Process(target=_writer_process, args=(search_index_dir, s, 25)) for s in (1000, 2000)]
@@ -153,7 +148,7 @@ def _lock_holder(path, seconds):
     os._exit(0)
 
 
-def test_writer_killed_mid_commit_leaves_a_usable_index(search_index_dir):
+def test_writer_killed_mid_commit_leaves_a_usable_index(whoosh, search_index_dir):
     index = get_search_backend().get_index_for_model(Article)
     index.write(lambda w: [w.update_document(**d) for d in _docs(1, 5)])
 
@@ -168,7 +163,7 @@ def test_writer_killed_mid_commit_leaves_a_usable_index(search_index_dir):
     assert index_pks(Article, "観光") == {str(i) for i in range(1, 8)}
 
 
-def test_stale_lock_file_does_not_block(search_index_dir):
+def test_stale_lock_file_does_not_block(whoosh, search_index_dir):
     index = get_search_backend().get_index_for_model(Article)
     index.open()
     # A lock file left behind by a dead process: flock locks are gone with their process.
@@ -178,7 +173,7 @@ def test_stale_lock_file_does_not_block(search_index_dir):
     assert index_pks(Article, "観光") == {"1"}
 
 
-def test_writer_waits_for_a_busy_lock(search_index_dir):
+def test_writer_waits_for_a_busy_lock(whoosh, search_index_dir):
     index = get_search_backend().get_index_for_model(Article)
     index.open()
     holder = FORK.Process(target=_lock_holder, args=(search_index_dir, 1.0))
@@ -190,3 +185,31 @@ def test_writer_waits_for_a_busy_lock(search_index_dir):
     holder.join(10)
     assert waited > 0.2  # it did wait for the other process instead of failing or writing alongside
     assert index_pks(Article, "観光") == {"1"}
+
+
+def test_index_of_an_earlier_version_is_replaced_not_a_crash(whoosh, committed, monkeypatch):
+    """An index whose pickled schema names classes this version no longer has (the earlier custom posting format)
+    is replaced by an empty one: searches find nothing (the site search queues a rebuild) instead of failing."""
+    from whoosh import index as wi
+
+    with committed():
+        Article.objects.create(title="古い索引の記事")
+    index = get_search_backend().get_index_for_model(Article)
+    real_open_dir, real_create_in = wi.open_dir, wi.create_in
+    replaced = []
+
+    def old_schema(*args, **kwargs):
+        if not replaced:  # every read of the old table of contents fails, until the index is created anew
+            raise AttributeError("Can't get attribute 'JapanesePositions' on <module 'portal.search.whoosh_analysis'>")
+        return real_open_dir(*args, **kwargs)
+
+    def create_in(*args, **kwargs):
+        replaced.append(1)
+        return real_create_in(*args, **kwargs)
+
+    monkeypatch.setattr(wi, "create_in", create_in)
+    monkeypatch.setattr(wi, "open_dir", old_schema)
+    index.open()
+    assert index.is_empty()
+    call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
+    assert index_pks(Article, "古い索引") != set()

@@ -26,34 +26,11 @@ from whoosh import sorting
 from whoosh.index import LockError
 
 from .. import tasks
-from . import engine
 from .index import WhooshIndex, WhooshRebuilder
 from .mapping import index_name
 from .query import WhooshAutocompleteQueryCompiler, WhooshSearchQueryCompiler
 
 logger = logging.getLogger(__name__)
-
-
-class _NoHits:
-    def __len__(self):
-        return 0
-
-    def page(self, start, stop):
-        return []
-
-
-class _WhooshHits:
-    """Whoosh's (unlimited) results behind the same interface as :class:`engine.Ranked`."""
-
-    def __init__(self, hits):
-        self.hits = hits
-
-    def __len__(self):
-        return len(self.hits)
-
-    def page(self, start, stop):
-        page = self.hits[start:stop] if stop is not None else self.hits[start:]
-        return [(hit["pk"], hit.score) for hit in page]
 
 
 class WhooshSearchResults(BaseSearchResults):
@@ -63,10 +40,11 @@ class WhooshSearchResults(BaseSearchResults):
         return self.backend.get_index_for_model(self.query_compiler.queryset.model)
 
     def _query(self):
-        q = getattr(self.query_compiler, "_whoosh_query", None)
-        if q is None:
-            q = self.query_compiler._whoosh_query = self.query_compiler.get_query()
-        return q
+        """The compiled Whoosh query, built once per query compiler (the slices of these results share it)."""
+        cache = self.query_compiler.cache
+        if "query" not in cache:
+            cache["query"] = self.query_compiler.get_query()
+        return cache["query"]
 
     def _search(self, searcher, limit, scored=True, **kwargs):
         q = self._query()
@@ -74,33 +52,24 @@ class WhooshSearchResults(BaseSearchResults):
             return None
         return searcher.search(q, limit=limit, scored=scored, terms=False, **kwargs)
 
-    def _ranked(self):
-        """All matches of the query, ranked. Relevance ordering goes through the numpy engine (one pass, exact
-        count); ordering by a field, or a query the engine does not handle, through Whoosh's searcher. The
-        result is kept on the query compiler, which the slices of these results share, so a paginator's
-        count() and page cost one search, not two."""
+    def _ranked(self) -> list[tuple[str, float]]:
+        """(primary key, score) of every match, ranked by Whoosh (BM25F) or ordered by the queryset's fields.
+        Kept on the query compiler for the searcher's generation, so a paginator's count() and page cost one
+        search, not two."""
         searcher = self._index().searcher()
-        cached = getattr(self.query_compiler, "_whoosh_ranked", None)
+        cache = self.query_compiler.cache
+        cached = cache.get("ranked")
         if cached is not None and cached[0] is searcher:
             return cached[1]
-        q = self._query()
-        ranked = None
-        if q is wq.NullQuery:
-            ranked = _NoHits()
-        elif self.query_compiler.get_sortedby() is None:
-            try:
-                ranked = engine.evaluate(searcher, q)
-            except engine.Unsupported:
-                ranked = None
-        if ranked is None:
-            sortedby = self.query_compiler.get_sortedby()
-            kwargs = {"sortedby": sortedby} if sortedby is not None else {}
-            ranked = _WhooshHits(self._search(searcher, None, **kwargs))
-        self.query_compiler._whoosh_ranked = (searcher, ranked)
+        sortedby = self.query_compiler.get_sortedby()
+        kwargs = {"sortedby": sortedby} if sortedby is not None else {}
+        hits = self._search(searcher, None, **kwargs)
+        ranked = [] if hits is None else [(hit["pk"], hit.score) for hit in hits]
+        cache["ranked"] = (searcher, ranked)
         return ranked
 
     def _do_search(self):
-        found = self._ranked().page(self.start, self.stop)
+        found = self._ranked()[self.start : self.stop]
         if not found:
             return []
         # The database has the last word: an object deleted or no longer matching the queryset's filters

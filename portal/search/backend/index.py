@@ -15,6 +15,7 @@ Safety rules:
 import fcntl
 import logging
 import os
+import pickle
 import random
 import threading
 import time
@@ -26,23 +27,19 @@ from whoosh import fields as wf
 from whoosh import index as wi
 from whoosh.index import LockError
 from whoosh.scoring import BM25F
-from whoosh.writing import CLEAR, MERGE_SMALL, NO_MERGE
+from whoosh.writing import CLEAR
 
-from . import storage
-from .lengths import FastSegmentWriter
 from .mapping import Mapping, index_name
 
 logger = logging.getLogger(__name__)
 
-storage.install()  # segment files read from the memory map, not copied per reader
-
 INDEX_NAME = "MAIN"
-MAX_SEGMENTS = 8  # small segments allowed before a write merges them
+# What reading the pickled schema of an index written by an earlier version raises (a field class gone).
+OLD_SCHEMA = (AttributeError, ImportError, pickle.UnpicklingError)
 
 # Per-thread cache of open searchers, refreshed (cheaply) when another process commits. Not shared between a
 # worker's threads: Whoosh reads posting blocks with seek-then-read on a file object of the searcher, so two threads
-# on one searcher can read each other's positions (an UnpicklingError seen under load with gthread workers). The
-# decoded postings are still shared by the threads (engine.postings_cache).
+# on one searcher can read each other's positions (an UnpicklingError seen under load with gthread workers).
 _local = threading.local()
 
 
@@ -98,18 +95,33 @@ class WhooshIndex(BaseIndex):
         return fd
 
     def exists(self) -> bool:
-        return self.path.is_dir() and wi.exists_in(str(self.path), indexname=INDEX_NAME)
+        if not self.path.is_dir():
+            return False
+        try:
+            return wi.exists_in(str(self.path), indexname=INDEX_NAME)
+        except OLD_SCHEMA:
+            return True  # there, but written by an earlier version: open() replaces it
+
+    def _create(self, replace: bool = False):
+        fd = self._create_lock()
+        try:
+            if replace or not wi.exists_in(str(self.path), indexname=INDEX_NAME):
+                wi.create_in(str(self.path), wf.Schema(**self.wanted_fields()), indexname=INDEX_NAME)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def open(self):
         if not self.exists():
-            fd = self._create_lock()
-            try:
-                if not wi.exists_in(str(self.path), indexname=INDEX_NAME):
-                    wi.create_in(str(self.path), wf.Schema(**self.wanted_fields()), indexname=INDEX_NAME)
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-                os.close(fd)
-        return wi.open_dir(str(self.path), indexname=INDEX_NAME)
+            self._create()
+        try:
+            return wi.open_dir(str(self.path), indexname=INDEX_NAME)
+        except OLD_SCHEMA:
+            # Written by an earlier version whose field classes no longer exist (its schema cannot be read):
+            # replaced by an empty index, which the site search notices and has rebuilt (or run update_index).
+            logger.warning("search index %s was written by an earlier version: replaced by an empty one", self.path)
+            self._create(replace=True)
+            return wi.open_dir(str(self.path), indexname=INDEX_NAME)
 
     def searcher(self):
         """A searcher on the newest committed generation (cached per thread, reopened after commits)."""
@@ -152,10 +164,7 @@ class WhooshIndex(BaseIndex):
         while True:
             ix = self.open()
             try:
-                if options.get("procs", 1) > 1:
-                    writer = ix.writer(timeout=0.0, limitmb=self.backend.writer_limit_mb, **options)
-                else:
-                    writer = FastSegmentWriter(ix, timeout=0.0, limitmb=self.backend.writer_limit_mb)
+                writer = ix.writer(timeout=0.0, limitmb=self.backend.writer_limit_mb, **options)
             except LockError:
                 if time.monotonic() >= deadline:
                     raise
@@ -176,10 +185,8 @@ class WhooshIndex(BaseIndex):
         except BaseException:
             writer.cancel()
             raise
-        # A small write adds a segment and merges nothing (a merge rewrites every small segment, the largest part
-        # of a one-document update); once MAX_SEGMENTS have piled up, Whoosh's MERGE_SMALL folds them together.
-        few = len(getattr(writer, "segments", ())) < MAX_SEGMENTS
-        writer.commit(mergetype=NO_MERGE if few else MERGE_SMALL)
+        # Whoosh's default merge policy (MERGE_SMALL): small segments are folded together as they pile up.
+        writer.commit()
 
     # --- BaseIndex API ------------------------------------------------------------------------------------
 
@@ -188,6 +195,10 @@ class WhooshIndex(BaseIndex):
 
     def refresh(self):
         pass  # searchers check the generation on every search
+
+    def is_empty(self) -> bool:
+        """True when the index does not exist or holds no document."""
+        return not self.exists() or self.searcher().doc_count() == 0
 
     def reset(self):
         writer = self.writer()

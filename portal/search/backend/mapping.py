@@ -93,12 +93,20 @@ def clean_filter_value(kind: str, value):
     return str(value)
 
 
+def is_many(value) -> bool:
+    """A manager or queryset of related objects — also modelcluster's in-memory one, which a page being saved holds
+    for its parental many-to-many fields."""
+    return isinstance(value, (models.Manager, models.QuerySet)) or (
+        hasattr(value, "values_list") and hasattr(value, "all")
+    )
+
+
 def text_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
         return "\n".join(text_value(v) for v in value)
-    if isinstance(value, (models.Manager, models.QuerySet)):
+    if is_many(value):
         return "\n".join(str(v) for v in value.all())
     return str(value)
 
@@ -205,7 +213,7 @@ class Mapping:
                 col = self.column(field, model) if top else field.field_name
                 value = field.get_value(obj)
                 related = field.get_field(model).related_model
-                if isinstance(value, (models.Manager, models.QuerySet)):
+                if is_many(value):
                     items = list(value.all())
                 elif value is None:
                     items = []
@@ -234,8 +242,8 @@ class Mapping:
                 doc[f"a__{name}"] = text_value(value)
             elif isinstance(field, FilterField):
                 kind = self.field_kind(field, model)
-                if isinstance(value, (models.Manager, models.QuerySet)):
-                    value = list(value.values_list("pk", flat=True))
+                if is_many(value):
+                    value = [v.pk for v in value.all()]
                 if isinstance(value, (list, tuple)):
                     cleaned = [clean_filter_value(kind, v) for v in value if v is not None]
                     if cleaned:

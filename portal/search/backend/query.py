@@ -11,7 +11,6 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .. import analysis
-from .engine import TailPrefixPhrase
 from .mapping import Mapping, clean_filter_value, content_type_label, filter_kind, index_name
 
 
@@ -22,8 +21,10 @@ def phrase_query(fieldname: str, terms: list[str], boost: float = 1.0):
             return wq.Prefix(fieldname, terms[0], boost=boost)
         return wq.Term(fieldname, terms[0], boost=boost)
     if analysis.is_cjk_char(terms[-1]):
-        # A phrase ending in one CJK character (「AI車」): that character may begin a longer word (「AI車両」).
-        return TailPrefixPhrase(fieldname, terms, boost=boost)
+        # A phrase ending in one CJK character (「AI車」): that character may begin a longer word (「AI車両」), so the
+        # last place is a prefix — Whoosh's Sequence matches sub-queries at adjacent positions.
+        parts = [wq.Term(fieldname, t) for t in terms[:-1]]
+        return wq.Sequence([*parts, wq.Prefix(fieldname, terms[-1])], boost=boost)
     return wq.Phrase(fieldname, terms, boost=boost)
 
 
@@ -43,6 +44,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.mapping = Mapping(self.queryset.model)
+        self.cache = {}  # the compiled query and its ranked matches, shared by the slices of one result set
         self.text_fields = self.get_text_fields()
 
     # --- fields -------------------------------------------------------------------------------------------
