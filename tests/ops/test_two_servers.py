@@ -162,8 +162,9 @@ def _world():
     author = workflow.cf.staff(world.muni_x, email="kanko@city.takamatsu.example.jp")
     client = Client()
     client.force_login(author)
-    word = f"除雪車運行{uuid.uuid4().hex[:6]}"
-    response = client.post(workflow._add_url(), {**workflow._form(title=f"{word}の見える化", slug=word[-6:]),
+    tag = uuid.uuid4().hex[:6]
+    word = "除雪車運行" + "".join(chr(0x30A2 + int(c, 16)) for c in tag)  # a word no other page has
+    response = client.post(workflow._add_url(), {**workflow._form(title=f"{word}の見える化", slug=f"snow-{tag}"),
                                                  "action-submit": "Submit"})
     assert response.status_code == 302, workflow._errors(response)
     page = workflow.ChallengePage.objects.latest("pk")
@@ -227,7 +228,7 @@ def _check_the_deployment(deployment, a, b, world, application, page, task_state
     assert response.status_code == 200, response.text[:300]
     assert rows.execute("select live from wagtailcore_page where id = %s", [page.pk]).fetchone() == (True,)
     found = requests.get(f"{b}/search/", params={"q": word})
-    assert found.status_code == 200 and f"{word}の見える化" in found.text
+    assert found.status_code == 200 and f"<mark>{word}</mark>の見える化" in found.text  # the title, highlighted
 
     # A startup logs in on A: the session works on B; an attachment sent through A downloads through B.
     startup = requests.Session()
@@ -286,7 +287,7 @@ def _check_the_deployment(deployment, a, b, world, application, page, task_state
     pdf = ministry.get(f"{b}/admin/reports/annual/files/{report_id}/download/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert startup.get(download).content == PDF
-    assert f"{word}の見える化" in requests.get(f"{b}/search/", params={"q": word}).text
+    assert f"<mark>{word}</mark>の見える化" in requests.get(f"{b}/search/", params={"q": word}).text
     detail = startup.get(f"{b}/applications/{application.pk}/")
     assert detail.status_code == 200 and "提案書.pdf" in detail.text
     rows.close()
