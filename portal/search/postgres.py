@@ -342,12 +342,16 @@ class PostgresIndex(BaseIndex):
     def is_empty(self) -> bool:
         return not IndexEntry.objects.filter(index_name=self.name).exists()
 
-    def _lock(self, keys: list[str]):
-        # Two transactions writing the same object take turns (no duplicate rows from a delete-then-insert race).
+    def _lock_and_delete(self, keys: list[str]):
+        """Delete the objects' rows, after taking a transaction-scoped advisory lock per object: two transactions
+        writing the same object take turns, so a delete-then-insert race cannot leave rows twice. One statement:
+        the lock is a constant condition, which PostgreSQL evaluates once before reading any row."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(%s::text[]) AS k ORDER BY k",
-                [[f"{self.name}:{k}" for k in sorted(keys)]],
+                "DELETE FROM search_indexentry WHERE index_name = %s AND object_id = ANY(%s) AND ("
+                " SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM"
+                " (SELECT k FROM unnest(%s::text[]) AS k ORDER BY k) AS locks) >= 0",
+                [self.name, keys, [f"{self.name}:{k}" for k in keys]],
             )
 
     def add_items(self, model, items):
@@ -358,8 +362,7 @@ class PostgresIndex(BaseIndex):
         rows = entries(self.name, items)
         # One transaction (the caller's, if any: no savepoint, two round trips fewer per update).
         with transaction.atomic(savepoint=False):
-            self._lock(keys)
-            IndexEntry.objects.filter(index_name=self.name, object_id__in=keys).delete()
+            self._lock_and_delete(keys)
             IndexEntry.objects.bulk_create(rows, batch_size=self.BATCH)
 
     def add_item(self, item):
@@ -370,8 +373,7 @@ class PostgresIndex(BaseIndex):
 
     def delete_pk(self, pk: str):
         with transaction.atomic(savepoint=False):
-            self._lock([pk])
-            IndexEntry.objects.filter(index_name=self.name, object_id=pk).delete()
+            self._lock_and_delete([pk])
 
 
 class RebuildSession:

@@ -90,3 +90,15 @@ def test_count_page_and_facets_take_a_constant_number_of_queries(postgres, djang
         assert results.count() == 30
         assert len(list(results[:10])) == 10
         assert dict(results.facet("category")) == {"snow": 15, "road": 15}
+
+
+def test_a_write_takes_the_objects_lock_even_for_a_new_object(postgres):
+    """The advisory lock that makes two writers of one object take turns is taken before the delete reads any row
+    (a constant condition), also when the object has no rows yet."""
+    article = Article(pk=987654, title="新しい記事")
+    with transaction.atomic():
+        get_search_backend().get_index_for_model(Article).add_items(Article, [article])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            assert cursor.fetchone()[0] == 1
+        assert IndexEntry.objects.filter(object_id="987654").count() == 2  # title (search) + title (autocomplete)
