@@ -3,7 +3,9 @@
 An archive (``.tar.gz``) holds
 - ``db.sqlite3`` (SQLite, made with SQLite's online backup API) or ``db.pgdump`` (PostgreSQL, ``pg_dump -Fc``),
 - ``media/…`` (public MEDIA_ROOT: Wagtail images and documents) and ``private/…`` (PRIVATE_MEDIA_ROOT: application
-  attachments, receipts, progress-report files, rendered reports),
+  attachments, receipts, progress-report files, rendered reports) — or, with MEDIA_STORAGE=s3, every object of the
+  media and the private bucket, read and written through the storage API (the archive is the same either way, so
+  an archive of a one-server deployment restores into buckets and back),
 - ``manifest.json``: format, engine, time, the applied migrations, the row count of every table in the snapshot,
   and the size and SHA-256 of every member.
 
@@ -33,9 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections, models
 from django.db.migrations.recorder import MigrationRecorder
+
+from portal.core.storage import AliasStorage
 
 FORMAT = "xact-backup/1"
 MANIFEST = "manifest.json"
@@ -71,11 +76,47 @@ def _engine(alias: str) -> str:
     return vendor
 
 
+def _is_local(alias: str) -> bool:
+    return isinstance(storages[alias], FileSystemStorage)
+
+
 def _storage_root(alias: str) -> Path:
-    storage = storages[alias]
-    if not isinstance(storage, FileSystemStorage):
-        raise BackupError(f"Storage '{alias}' is not on the local disk; back it up with its own tools.")
-    return Path(storage.location)
+    return Path(storages[alias].location)
+
+
+def _walk(storage, folder: str = "") -> list[str]:
+    """Every file name under folder in a storage that is not the local disk (an object store), sorted."""
+    directories, files = storage.listdir(folder)
+    names = [f"{folder}{name}" for name in files]
+    for directory in directories:
+        names += _walk(storage, f"{folder}{directory}/")
+    return sorted(names)
+
+
+def _stored_names(alias: str) -> list[str]:
+    """The names of the files a media tree holds (relative to its root), without unfinished uploads."""
+    if _is_local(alias):
+        root = _storage_root(alias)
+        if not root.is_dir():
+            return []
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                      if p.is_file() and not p.is_symlink() and not p.name.startswith(".partial-"))
+    return _walk(storages[alias])
+
+
+def _alias_of(storage) -> str:
+    """The MEDIA_TREES alias a FileField's storage stands for."""
+    if isinstance(storage, AliasStorage):
+        return storage.alias
+    for alias in MEDIA_TREES.values():
+        candidate = storages[alias]
+        if storage is candidate or (
+            type(storage) is type(candidate)
+            and getattr(storage, "location", None) == getattr(candidate, "location", None)
+            and getattr(storage, "bucket_name", None) == getattr(candidate, "bucket_name", None)
+        ):
+            return alias
+    return "default"
 
 
 def model_tables() -> list[str]:
@@ -163,8 +204,7 @@ def _referenced_files(alias: str) -> dict[str, set[str]]:
             continue
         for f in model._meta.concrete_fields:
             if isinstance(f, models.FileField) and f.model is model:
-                location = Path(getattr(f.storage, "location", ""))
-                storage_alias = next((a for a in MEDIA_TREES.values() if _storage_root(a) == location), "default")
+                storage_alias = _alias_of(f.storage)
                 names = model._base_manager.using(alias).exclude(**{f.attname: ""}).values_list(f.attname, flat=True)
                 out.setdefault(storage_alias, set()).update(n for n in names if n)
     return out
@@ -189,13 +229,19 @@ def backup(archive: Path, *, database: str = "default", log: Callable[[str], Non
         with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
             tar.add(dump, arcname=dump.name)
             for folder, storage_alias in MEDIA_TREES.items():
-                root = _storage_root(storage_alias)
-                if not root.is_dir():
-                    continue
-                log(f"Files in {folder}/ ({root})…")
+                local = _is_local(storage_alias)
+                where = _storage_root(storage_alias) if local else f"bucket {storages[storage_alias].bucket_name}"
+                log(f"Files in {folder}/ ({where})…")
                 n = 0
-                for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink() and not p.name.startswith(".partial-")):
-                    name = f"{folder}/{path.relative_to(root).as_posix()}"
+                for stored in _stored_names(storage_alias):
+                    name = f"{folder}/{stored}"
+                    if local:
+                        path = _storage_root(storage_alias) / stored
+                    else:  # an object: copied to a temporary file once, then hashed and archived from there
+                        path = Path(tmp) / "object"
+                        with storages[storage_alias].open(stored, "rb") as src, open(path, "wb") as out:
+                            while chunk := src.read(CHUNK):
+                                out.write(chunk)
                     members[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
                     tar.add(path, arcname=name, recursive=False)
                     n += 1
@@ -286,17 +332,28 @@ def _extract_verified(tar: tarfile.TarFile, name: str, expected: dict, target: P
         raise
 
 
+def _restore_object(tar: tarfile.TarFile, name: str, expected: dict, alias: str, stored: str) -> None:
+    """Check one member (size, SHA-256) in a temporary file, then put it in the object store under its old name
+    (replacing an object of that name: a restore with --force over a bucket that still holds it)."""
+    storage = storages[alias]
+    with tempfile.TemporaryDirectory(prefix="xact-restore-object-") as tmp:
+        path = Path(tmp) / "object"
+        _extract_verified(tar, name, expected, path)
+        if storage.exists(stored):
+            storage.delete(stored)
+        with open(path, "rb") as fh:
+            saved = storage.save(stored, File(fh))
+    if saved != stored:
+        raise BackupError(f"The object store kept {name} as {saved!r}; the rows name {stored!r}.")
+
+
 def database_is_empty(alias: str) -> bool:
     """Empty means no tables at all (a new SQLite file, a new PostgreSQL database)."""
     return not connections[alias].introspection.table_names()
 
 
 def _media_is_empty() -> bool:
-    for storage_alias in MEDIA_TREES.values():
-        root = _storage_root(storage_alias)
-        if root.is_dir() and any(p.is_file() for p in root.rglob("*")):
-            return False
-    return True
+    return not any(_stored_names(storage_alias) for storage_alias in MEDIA_TREES.values())
 
 
 def _restore_sqlite(alias: str, dump: Path) -> None:
@@ -370,16 +427,19 @@ def restore(archive: Path, *, database: str = "default", force: bool = False,
                 if cursor.fetchone()[0] != expected:
                     raise BackupError(f"Table {table} does not hold the {expected} rows of the snapshot.")
         log(f"  {len(manifest['tables'])} tables, {sum(manifest['tables'].values())} rows verified")
-        roots = {folder: _storage_root(alias) for folder, alias in MEDIA_TREES.items()}
         n = 0
         for name in sorted(members):
             if name == manifest["database_file"]:
                 continue
             path = _safe_name(name)
             folder, rest = path.parts[0], path.parts[1:]
-            if folder not in roots or not rest:
+            if folder not in MEDIA_TREES or not rest:
                 raise BackupError(f"Unexpected member {name!r} in the archive.")
-            _extract_verified(tar, name, members[name], roots[folder].joinpath(*rest))
+            alias = MEDIA_TREES[folder]
+            if _is_local(alias):
+                _extract_verified(tar, name, members[name], _storage_root(alias).joinpath(*rest))
+            else:
+                _restore_object(tar, name, members[name], alias, "/".join(rest))
             n += 1
             if n % 200 == 0:
                 log(f"  {n} files")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -65,8 +67,9 @@ def caches_reachable() -> list[Finding]:
 
 
 def folders_writable() -> list[Finding]:
-    folders = {"MEDIA_ROOT": settings.MEDIA_ROOT, "PRIVATE_MEDIA_ROOT": settings.PRIVATE_MEDIA_ROOT,
-               "SEARCH_INDEX_DIR": settings.SEARCH_INDEX_DIR}
+    folders = {"SEARCH_INDEX_DIR": settings.SEARCH_INDEX_DIR}
+    if settings.MEDIA_STORAGE == "local":
+        folders = {"MEDIA_ROOT": settings.MEDIA_ROOT, "PRIVATE_MEDIA_ROOT": settings.PRIVATE_MEDIA_ROOT, **folders}
     findings = []
     for name, folder in folders.items():
         try:
@@ -92,6 +95,8 @@ def static_files_collected() -> Finding:
 
 def worker_keeps_up(*, waiting_after: dt.timedelta = dt.timedelta(minutes=15)) -> Finding:
     """Background tasks (search index, notifications, reports) queued long ago and not yet taken: no worker."""
+    if settings.TASKS_BACKEND == "rq":
+        return _rq_worker_keeps_up(waiting_after=waiting_after)
     now = timezone.now()
     late = DBTaskResult.objects.ready().filter(enqueued_at__lt=now - waiting_after)
     count = late.count()
@@ -106,9 +111,49 @@ def worker_keeps_up(*, waiting_after: dt.timedelta = dt.timedelta(minutes=15)) -
     return Finding(True, "task worker running", seen)
 
 
+def _rq_worker_keeps_up(*, waiting_after: dt.timedelta) -> Finding:
+    import django_rq
+    from rq import Worker
+
+    try:
+        queue = django_rq.get_queue("default")
+        oldest = queue.get_jobs(0, 1)
+        workers = Worker.count(queue=queue)
+    except Exception as exc:  # Redis away: the point is to report it
+        return Finding(False, "task worker running", f"{exc} — check RQ_URL/REDIS_URL and the Redis server")
+    seen = f"{workers} RQ worker(s) listening, {queue.count} task(s) queued"
+    if oldest and oldest[0].enqueued_at and oldest[0].enqueued_at < timezone.now() - waiting_after:
+        minutes = int(waiting_after.total_seconds() // 60)
+        return Finding(False, "task worker running",
+                       f"a task has waited for more than {minutes} minutes ({seen}): start "
+                       f"`manage.py run_worker` (docs/deployment.md)")
+    return Finding(True, "task worker running", seen)
+
+
+def object_storage_writable() -> list[Finding]:
+    """MEDIA_STORAGE=s3: write, read back and delete a small object in each bucket."""
+    findings = []
+    for alias in ("default", "private"):
+        storage = storages[alias]
+        bucket = settings.STORAGES[alias]["OPTIONS"].get("bucket_name", "")
+        try:
+            name = storage.save(f"check-deployment/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+            with storage.open(name, "rb") as fh:
+                ok = fh.read() == b"ok"
+            storage.delete(name)
+        except Exception as exc:  # any store's error
+            findings.append(Finding(False, f"bucket '{bucket}' writable", f"{exc} — check S3_ENDPOINT_URL, the "
+                                    "bucket and the credentials"))
+        else:
+            findings.append(Finding(ok, f"bucket '{bucket}' writable", "" if ok else "an object written could not "
+                                    "be read back"))
+    return findings
+
+
 def live_findings(*, waiting_after: dt.timedelta = dt.timedelta(minutes=15)) -> list[Finding]:
     database = database_reachable()
     findings = [database]
     if database.ok:
         findings += [migrations_applied(), worker_keeps_up(waiting_after=waiting_after)]
-    return findings + caches_reachable() + folders_writable() + [static_files_collected()]
+    media = object_storage_writable() if settings.MEDIA_STORAGE == "s3" else []
+    return findings + caches_reachable() + folders_writable() + media + [static_files_collected()]

@@ -16,7 +16,7 @@ import secrets
 import tempfile
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -78,6 +78,66 @@ class SafeFileSystemStorage(FileSystemStorage):
         return str(name).replace("\\", "/")
 
 
+class AliasStorage(Storage):
+    """The storage settings.STORAGES names ``alias``, looked up on every call.
+
+    A FileField resolves a callable storage once, when the model is defined; the private files' fields use this
+    instead so that the private tree follows settings.STORAGES wherever it points (the local folder, a bucket of
+    the object store, a test's temporary folder), with the public Storage API alone."""
+
+    def __init__(self, alias: str):
+        self.alias = alias
+
+    @property
+    def target(self) -> Storage:
+        return storages[self.alias]
+
+    def open(self, name, mode="rb"):
+        return self.target.open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self.target.save(name, content, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self.target.generate_filename(filename)
+
+    def get_valid_name(self, name):
+        return self.target.get_valid_name(name)
+
+    def get_available_name(self, name, max_length=None):
+        return self.target.get_available_name(name, max_length=max_length)
+
+    def path(self, name):
+        return self.target.path(name)
+
+    def delete(self, name):
+        return self.target.delete(name)
+
+    def exists(self, name):
+        return self.target.exists(name)
+
+    def listdir(self, path):
+        return self.target.listdir(path)
+
+    def size(self, name):
+        return self.target.size(name)
+
+    def url(self, name):
+        return self.target.url(name)
+
+    def get_accessed_time(self, name):
+        return self.target.get_accessed_time(name)
+
+    def get_created_time(self, name):
+        return self.target.get_created_time(name)
+
+    def get_modified_time(self, name):
+        return self.target.get_modified_time(name)
+
+
+PRIVATE_STORAGE = AliasStorage("private")
+
+
 def storage_error(exc: OSError, field: str | None = None) -> ValidationError:
     """The user's message for a file the server could not store (logged for the operators)."""
     logger.error("Could not store an uploaded file: %s", exc)
@@ -92,3 +152,32 @@ def storage_error(exc: OSError, field: str | None = None) -> ValidationError:
             "is unchanged. Please try again later."
         )
     return ValidationError({field: [message]} if field else message, code="storage")
+
+
+# --- an S3-compatible object store (MEDIA_STORAGE=s3, settings/base.py) ---------------------------------------
+# Imported only when configured: django-storages and boto3 are needed by that deployment alone.
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+    from storages.backends.s3 import S3Storage
+except ImportError:  # pragma: no cover - the local-disk deployment
+    S3Storage = None
+
+if S3Storage is not None:
+
+    class SafeS3Storage(S3Storage):
+        """Public media in a bucket: the same unguessable image names as on the local disk; an object appears
+        only when its upload completed (S3's PUT is atomic). A failure of the store reaches the user as the same
+        'could not be saved' message as a failing disk (an OSError for storage_error), never a 500."""
+
+        def generate_filename(self, filename):
+            return unguessable_name(super().generate_filename(filename))
+
+        def _save(self, name, content):
+            try:
+                return super()._save(name, content)
+            except (BotoCoreError, ClientError) as exc:
+                raise OSError(errno.EIO, f"object store: {exc}") from exc
+
+    class PrivateS3Storage(SafeS3Storage):
+        """Private uploads: a bucket without public read. Files are streamed by the permission-checked views; a URL,
+        should one be asked for, is signed and expires within a minute (settings: querystring_auth/expire)."""

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.storage import PRIVATE_STORAGE
 
 
 def private_storage():
     """Rendered reports hold figures and names: never under MEDIA_URL, served only by permission-checked views."""
-    return storages["private"]
+    return PRIVATE_STORAGE
 
 
 class ReportFile(models.Model):

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.settings.media import s3_storages
+
 PORTAL_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PORTAL_DIR.parent
 VAR_DIR = Path(os.environ.get("XACT_VAR_DIR", BASE_DIR / "var"))
@@ -245,6 +247,15 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# MEDIA_STORAGE=s3: both trees in an S3-compatible object store instead (several web servers share nothing on local
+# disk). Two buckets: public media (Wagtail images, readable by everyone through S3_MEDIA_DOMAIN or the endpoint) and
+# private uploads (no public read; only streamed through the permission-checked views). Credentials come from the
+# environment as boto3 reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never from settings files.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    STORAGES.update(s3_storages(os.environ))
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}.")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -273,8 +284,21 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xact_cache"}}
     COUNTERS_CACHE = ""  # the database (portal/core/counters.py)
 
-# Background work: the tasks API Wagtail already uses; the database worker by default (manage.py db_worker).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work: the tasks API Wagtail already uses. TASKS_BACKEND=database (default): the queue is a table, run by
+# `manage.py run_worker`; TASKS_BACKEND=rq: the queue is in Redis (RQ_URL, else REDIS_URL), run by the same command,
+# which then starts RQ's worker — the web servers' database then carries no queue polling.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND == "rq":
+    RQ_URL = os.environ.get("RQ_URL") or REDIS_URL
+    if not RQ_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs RQ_URL or REDIS_URL (the Redis that holds the queue).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": RQ_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT_S", "3600"))}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'rq', not {TASKS_BACKEND!r}.")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xact <no-reply@xact.example.jp>")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation, StartupProfile
 from portal.challenges.models import ChallengePage
 from portal.core.models import Theme
+from portal.core.storage import PRIVATE_STORAGE
 from portal.geo.models import LocalGovernment
 
 # --------------------------------------------------------------------------------------------- startup profile extras
@@ -229,7 +229,7 @@ class Application(models.Model):
 
 def private_storage():
     """settings.STORAGES["private"] (outside MEDIA_ROOT), looked up when used so test settings can move it."""
-    return storages["private"]
+    return PRIVATE_STORAGE
 
 
 def attachment_path(instance, filename):

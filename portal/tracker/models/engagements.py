@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,15 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation
 from portal.applications.models import Application
 from portal.challenges.models import ChallengePage
+from portal.core.storage import PRIVATE_STORAGE
 
 from ..workflow import Stage
-
-PRIVATE = "private"
 
 
 def private_storage():
     """Receipts and report attachments: never under MEDIA_URL, served only through permission-checked views."""
-    return storages[PRIVATE]
+    return PRIVATE_STORAGE
 
 
 class Engagement(models.Model):
