@@ -58,12 +58,19 @@ _WORDISH = re.compile(r"[0-9a-z\u3040-\u30ff\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?]?")
 
 
+# MeCab's own output options: only the three fields used — surface, lemma, part of speech (pos1-pos2-pos3-pos4,
+# MeCab leaving out the "*" ones) — instead of UniDic-lite's eight-field "unidic" format (`-O ""` lets -F/-U apply).
+# The same fields as that format's (its unknown-word line, too, gives the surface as the lemma).
+_MECAB_OUTPUT = r'-O "" -F "%m\t%f[7]\t%F-[0,1,2,3]\n" -U "%m\t%m\t%F-[0,1,2,3]\n" -B "" -E "EOS\n"'
+
+
 @lru_cache(maxsize=1)
 def _tagger():
     import unidic_lite
-    from fugashi import Tagger
+    from fugashi import GenericTagger
 
-    return Tagger(f'-d "{unidic_lite.DICDIR}"')
+    folder = unidic_lite.DICDIR
+    return GenericTagger(f'-r "{folder}/mecabrc" -d "{folder}" {_MECAB_OUTPUT}')
 
 
 @dataclass(frozen=True)
@@ -78,11 +85,11 @@ class Word:
 def _token_word(line: str) -> tuple[Word | None, bool]:
     """(the content word of one line of MeCab's output — or None for particles, auxiliaries, numbers, names and
     formal nouns —, whether it may be part of a compound). Cached: most tokens repeat across a run."""
-    # UniDic-lite's output: surface, pronunciation, kana base, lemma, part of speech (pos1-pos2-pos3…), …
+    # the tagger's output (_MECAB_OUTPUT): surface, lemma, part of speech (pos1-pos2-pos3…)
     fields = line.split("\t")
-    if len(fields) < 5:
+    if len(fields) < 3:
         return None, False
-    surface, lemma, pos = fields[0], fields[3], fields[4].split("-")
+    surface, lemma, pos = fields[0], fields[1], fields[2].split("-")
     pos1, pos2 = pos[0], pos[1] if len(pos) > 1 else ""
     compoundable = pos1 in _COMPOUNDABLE
     if pos2 not in _CONTENT.get(pos1, ()) or (len(pos) > 2 and pos[2] in _NAMES):
@@ -104,29 +111,43 @@ def content_words(text: str, vectors: WordVectors | None = None) -> list[Word]:
     kept as that one word, longest first, so a compound is not read as its fragments.
     """
     found: list[Word] = []
-    tagger = _tagger()
     for line in nfkc(text).splitlines():
-        if not line.strip():
-            continue
-        tokens = [_token_word(row) for row in tagger.parse(line).split("\n")]
-        k = 0
-        while k < len(tokens):
-            word, compoundable = tokens[k]
-            if word is None:
-                k += 1
-                continue
-            if vectors is not None and compoundable and k + 1 < len(tokens) and tokens[k + 1][1]:
-                for length in (3, 2):
-                    run = tokens[k : k + length]
-                    if len(run) == length and all(w is not None and c for w, c in run):
-                        compound = "".join(w.surface for w, _ in run)
-                        if vectors.row(compound) >= 0:
-                            word = Word(compound.lower(), compound, (compound,))
-                            k += length - 1
-                            break
-            found.append(word)
-            k += 1
+        if line.strip():
+            found.extend(_line_words(line, vectors))
     return found
+
+
+@lru_cache(maxsize=100_000)
+def _line_words(line: str, vectors: WordVectors | None) -> tuple[Word, ...]:
+    """The content words of one line (see content_words). Cached: MeCab reads each distinct line once per process —
+    the same sentence in many texts, or an edited profile's unchanged sentences, is not analysed again."""
+    tokens = [_token_word(row) for row in _tagger().parse(line).split("\n")]
+    found: list[Word] = []
+    n = len(tokens)
+    k = 0
+    while k < n:
+        word, compoundable = tokens[k]
+        if word is None:
+            k += 1
+            continue
+        if vectors is not None and compoundable and k + 1 < n:
+            second, joins = tokens[k + 1]
+            if joins and second is not None:
+                # three consecutive nouns first, then two
+                third, joins = tokens[k + 2] if k + 2 < n else (None, False)
+                if joins and third is not None:
+                    compound = word.surface + second.surface + third.surface
+                    if vectors.row(compound) >= 0:
+                        found.append(Word(compound.lower(), compound, (compound,)))
+                        k += 3
+                        continue
+                compound = word.surface + second.surface
+                if vectors.row(compound) >= 0:
+                    word = Word(compound.lower(), compound, (compound,))
+                    k += 1
+        found.append(word)
+        k += 1
+    return tuple(found)
 
 
 def sentences(text: str) -> list[str]:
@@ -192,6 +213,8 @@ class SemanticText:
         self.vocab = Vocabulary(self.vectors)
         self._rows_array = np.zeros(0, dtype=np.int64)
         self._sentence_cache: dict[tuple[str, int, str], list] = {}
+        # scratch for _kernel_block: challenge-term column → position in the pair's list, −1 elsewhere
+        self._column_slot: np.ndarray | None = None
         self.challenge_texts = list(challenge_texts)
         self.startup_texts = list(startup_texts)
         c_analysed = [self._analyse(t) for t in self.challenge_texts]
@@ -400,8 +423,8 @@ class SemanticText:
         return Evidence(pairs, self._best_sentences(j, i))
 
     def _pair_kernel(self, c_terms: np.ndarray, s_terms: np.ndarray) -> np.ndarray:
-        """Challenge terms × startup terms similarities (dense): sliced from the run's kernel when it holds them
-        all (the usual case), else computed (an edited profile brought new words)."""
+        """Challenge terms × startup terms similarities (dense): read from the run's kernel when it holds them all
+        (the usual case), else computed (an edited profile brought new words)."""
         if not self._stale:
             s_inside = s_terms < self.s_position.size
             c_position = np.searchsorted(self.c_vocab, c_terms)
@@ -411,8 +434,32 @@ class SemanticText:
             if s_inside.all() and c_known.all():
                 s_position = self.s_position[s_terms]
                 if (s_position >= 0).all():
-                    return self.K[s_position][:, c_position].T.toarray()
+                    return self._kernel_block(s_position, c_position)
         return self.kernel(c_terms, s_terms).toarray()
+
+    def _kernel_block(self, s_position: np.ndarray, c_position: np.ndarray) -> np.ndarray:
+        """K[s_position][:, c_position].T as a dense array, gathered from the CSR arrays directly (the same values;
+        scipy's fancy indexing costs ~0.3 ms a call, and explanations ask thousands of times)."""
+        indptr, indices, data = self.K.indptr, self.K.indices, self.K.data
+        starts, ends = indptr[s_position], indptr[s_position + 1]
+        lengths = ends - starts
+        dense = np.zeros((c_position.size, s_position.size), dtype=self.K.dtype)
+        total = int(lengths.sum())
+        if total == 0:
+            return dense
+        owner = np.repeat(np.arange(s_position.size), lengths)
+        flat = (
+            np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(starts, lengths)
+        )
+        if self._column_slot is None or self._column_slot.size != self.c_vocab.size:
+            self._column_slot = np.full(self.c_vocab.size, -1, dtype=np.int64)
+        slot = self._column_slot
+        slot[c_position] = np.arange(c_position.size)
+        where = slot[indices[flat]]
+        keep = where >= 0
+        dense[where[keep], owner[keep]] = data[flat[keep]]
+        slot[c_position] = -1
+        return dense
 
     def _analyse(self, text: str) -> tuple[list[Word], list[tuple[str, int, int]]]:
         """A text's content words, read sentence by sentence, and each sentence's span of them (for explanations,
@@ -425,38 +472,56 @@ class SemanticText:
             spans.append((sentence, start, len(words)))
         return words, spans
 
-    def _sentence_vectors(self, kind: str, index: int, text: str) -> list[tuple[str, np.ndarray | None]]:
-        """A text's sentences with their vectors, computed once per text of the run (explanations ask often)."""
+    def _sentence_vectors(self, kind: str, index: int, text: str) -> tuple[list[str], np.ndarray]:
+        """A text's sentences that have a vector and their vectors stacked (sentences × dimensions), computed once
+        per text of the run (explanations ask often)."""
         key = (kind, index, text)
         found = self._sentence_cache.get(key)
         if found is None:
             terms = (self.c_terms if kind == "c" else self.s_terms)[index]
             spans = (self.c_spans if kind == "c" else self.s_spans)[index]
-            found = self._sentence_cache[key] = [
-                (sentence, self._terms_vector(terms[start:end])) for sentence, start, end in spans
-            ]
+            kept, vectors = [], []
+            for sentence, start, end in spans:
+                vector = self._terms_vector(terms[start:end])
+                if vector is not None:
+                    kept.append(sentence)
+                    vectors.append(vector)
+            matrix = np.array(vectors, dtype=np.float32).reshape(len(vectors), self.vectors.unit.shape[1])
+            found = self._sentence_cache[key] = (kept, matrix)
         return found
 
     def _terms_vector(self, terms) -> np.ndarray | None:
-        """IDF-weighted mean of the words' unit vectors (a sentence's direction), or None without any vector."""
-        total = np.zeros(self.vectors.unit.shape[1], dtype=np.float32)
+        """IDF-weighted mean of the words' unit vectors (a sentence's direction), or None without any vector.
+
+        The weighted vectors are added in the order of `set(terms)`, one after the other (a reduction along the
+        first axis adds row after row), so the result is the same to the bit as adding them in a loop."""
+        rows, weights = [], []
         for term in set(terms):
             row = self.vocab.rows[term]
             if row >= 0:
-                weight = self.idf[term] if term < self.idf.size else self.idf.max(initial=1.0)
-                total += np.float32(weight) * self.vectors.unit[row]
+                rows.append(row)
+                weights.append(self.idf[term] if term < self.idf.size else self.idf.max(initial=1.0))
+        if not rows:
+            return None
+        total = np.add.reduce(
+            np.asarray(weights, dtype=np.float32)[:, np.newaxis] * self.vectors.unit[rows], axis=0
+        )
         norm = float(np.linalg.norm(total))
         return total / norm if norm else None
 
     def _best_sentences(self, j: int, i: int) -> tuple[str, str, float] | None:
+        """The closest (challenge sentence, startup sentence, cosine): the first pair, challenge sentence by
+        challenge sentence, with the highest cosine `float(cv @ sv)`. One matrix product finds the few pairs within
+        a rounding margin of the best; those are compared with that very dot product, so ties and the value are the
+        same as comparing every pair one by one."""
+        c_sentences, c_matrix = self._sentence_vectors("c", j, self.challenge_texts[j])
+        s_sentences, s_matrix = self._sentence_vectors("s", i, self.startup_texts[i])
+        if not c_sentences or not s_sentences:
+            return None
+        sims = c_matrix @ s_matrix.T
         best = None
-        startup = self._sentence_vectors("s", i, self.startup_texts[i])
-        for c_sentence, cv in self._sentence_vectors("c", j, self.challenge_texts[j]):
-            if cv is None:
-                continue
-            for s_sentence, sv in startup:
-                if sv is not None:
-                    similarity = float(cv @ sv)
-                    if best is None or similarity > best[2]:
-                        best = (c_sentence, s_sentence, similarity)
+        for a, b in zip(*np.nonzero(sims >= sims.max() - 1e-4), strict=True):
+            similarity = float(c_matrix[a] @ s_matrix[b])
+            if best is None or similarity > best[2]:
+                best = (c_sentences[a], s_sentences[b], similarity)
         return best
