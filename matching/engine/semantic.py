@@ -474,20 +474,43 @@ class SemanticText:
 
     def _sentence_vectors(self, kind: str, index: int, text: str) -> tuple[list[str], np.ndarray]:
         """A text's sentences that have a vector and their vectors stacked (sentences × dimensions), computed once
-        per text of the run (explanations ask often)."""
+        per text of the run (explanations ask often).
+
+        Each row is `_terms_vector` of the sentence's terms, to the bit: the weighted word vectors of all sentences
+        are laid out as sentences × words × dimensions (zeros after a sentence's last word, which change no sum)
+        and reduced along the words, one after the other, in one call."""
         key = (kind, index, text)
         found = self._sentence_cache.get(key)
-        if found is None:
-            terms = (self.c_terms if kind == "c" else self.s_terms)[index]
-            spans = (self.c_spans if kind == "c" else self.s_spans)[index]
-            kept, vectors = [], []
-            for sentence, start, end in spans:
-                vector = self._terms_vector(terms[start:end])
-                if vector is not None:
-                    kept.append(sentence)
-                    vectors.append(vector)
-            matrix = np.array(vectors, dtype=np.float32).reshape(len(vectors), self.vectors.unit.shape[1])
-            found = self._sentence_cache[key] = (kept, matrix)
+        if found is not None:
+            return found
+        terms = (self.c_terms if kind == "c" else self.s_terms)[index]
+        spans = (self.c_spans if kind == "c" else self.s_spans)[index]
+        dimensions = self.vectors.unit.shape[1]
+        kept, rows, weights, slots, places = [], [], [], [], []
+        for sentence, start, end in spans:
+            count = 0
+            for term in set(terms[start:end]):
+                row = self.vocab.rows[term]
+                if row >= 0:
+                    rows.append(row)
+                    weights.append(self.idf[term] if term < self.idf.size else self.idf.max(initial=1.0))
+                    slots.append(len(kept))
+                    places.append(count)
+                    count += 1
+            if count:
+                kept.append(sentence)
+        matrix = np.zeros((len(kept), dimensions), dtype=np.float32)
+        if kept:
+            laid = np.zeros((len(kept), max(places) + 1, dimensions), dtype=np.float32)
+            laid[slots, places] = (
+                np.asarray(weights, dtype=np.float32)[:, np.newaxis] * self.vectors.unit[rows]
+            )
+            totals = np.add.reduce(laid, axis=1)
+            norms = np.array([float(np.linalg.norm(total)) for total in totals], dtype=np.float32)
+            nonzero = norms > 0
+            matrix = totals[nonzero] / norms[nonzero, np.newaxis]
+            kept = [sentence for sentence, keep in zip(kept, nonzero.tolist(), strict=True) if keep]
+        found = self._sentence_cache[key] = (kept, matrix)
         return found
 
     def _terms_vector(self, terms) -> np.ndarray | None:

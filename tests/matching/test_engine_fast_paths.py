@@ -212,14 +212,19 @@ def test_kernel_block_sentence_vectors_and_closest_sentences_equal_the_plain_cod
         expected = reference_best_sentences(semantic, j, i)
         assert semantic._best_sentences(j, i) == expected
         sentences_checked += expected is not None
-        for terms, spans in (
-            (semantic.c_terms[j], semantic.c_spans[j]),
-            (semantic.s_terms[i], semantic.s_spans[i]),
+        for kind, k, text, terms, spans in (
+            ("c", j, semantic.challenge_texts[j], semantic.c_terms[j], semantic.c_spans[j]),
+            ("s", i, semantic.startup_texts[i], semantic.s_terms[i], semantic.s_spans[i]),
         ):
+            plain = [
+                (sentence, reference_vector(semantic, terms[start:end])) for sentence, start, end in spans
+            ]
+            plain = [(sentence, vector) for sentence, vector in plain if vector is not None]
+            kept, matrix = semantic._sentence_vectors(kind, k, text)
+            assert kept == [sentence for sentence, _ in plain] and matrix.dtype == np.float32
+            assert all(np.array_equal(row, vector) for row, (_, vector) in zip(matrix, plain, strict=True))
             for _sentence, start, end in spans:
-                vector, plain = (
-                    semantic._terms_vector(terms[start:end]),
-                    reference_vector(semantic, terms[start:end]),
-                )
-                assert (vector is None and plain is None) or np.array_equal(vector, plain)
+                vector = semantic._terms_vector(terms[start:end])
+                expected = reference_vector(semantic, terms[start:end])
+                assert (vector is None and expected is None) or np.array_equal(vector, expected)
     assert sentences_checked > 250
