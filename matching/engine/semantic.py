@@ -213,6 +213,9 @@ class SemanticText:
         self.vocab = Vocabulary(self.vectors)
         self._rows_array = np.zeros(0, dtype=np.int64)
         self._sentence_cache: dict[tuple[str, int, str], list] = {}
+        # explanations: each text's distinct terms and surfaces, and which terms are generic (for the df array)
+        self._evidence_cache: dict[tuple[str, int], tuple] = {}
+        self._generic: tuple = (None, None)
         # scratch for _kernel_block: challenge-term column → position in the pair's list, −1 elsewhere
         self._column_slot: np.ndarray | None = None
         self.challenge_texts = list(challenge_texts)
@@ -397,19 +400,19 @@ class SemanticText:
     def evidence(self, j: int, i: int, limit: int = 5) -> Evidence:
         """The challenge's requirement words aligned with startup `i`'s capability words (rarest first, generic
         words and names left out) and the best-matching sentence pair."""
-        c_terms = np.array(sorted(set(self.c_terms[j])), dtype=np.int64)
-        s_terms = np.array(sorted(set(self.s_terms[i])), dtype=np.int64)
+        c_terms, c_surface = self._evidence_terms("c", j)
+        s_terms, s_surface = self._evidence_terms("s", i)
         pairs: list[tuple[str, str, float]] = []
         if c_terms.size and s_terms.size:
             sims = self._pair_kernel(c_terms, s_terms)
             # generic: in a large share of the run's texts (and in more than a handful, so tiny runs keep theirs)
-            generic = (self.df / self.n_docs > GENERIC_DF) & (self.df > 3)
+            if self._generic[0] is not self.df:
+                self._generic = (self.df, (self.df / self.n_docs > GENERIC_DF) & (self.df > 3))
+            generic = self._generic[1]
             best = sims.argmax(axis=1)
             value = sims[np.arange(c_terms.size), best]
             order = np.argsort(-(value * self.idf[c_terms]), kind="stable")
             used: set[int] = set()
-            c_surface = {t: w.surface for t, w in zip(self.c_terms[j], self.c_words[j], strict=True)}
-            s_surface = {t: w.surface for t, w in zip(self.s_terms[i], self.s_words[i], strict=True)}
             for k in order:
                 if value[k] <= 0 or len(pairs) >= limit:
                     break
@@ -421,6 +424,18 @@ class SemanticText:
                 used.add(match)
                 pairs.append((c_surface[term], s_surface[match], float(min(1.0, value[k]))))
         return Evidence(pairs, self._best_sentences(j, i))
+
+    def _evidence_terms(self, kind: str, index: int) -> tuple[np.ndarray, dict[int, str]]:
+        """A text's distinct terms (sorted) and each term's surface as written, kept while its words are the
+        same list (an edited profile gets new lists)."""
+        words = (self.c_words if kind == "c" else self.s_words)[index]
+        found = self._evidence_cache.get((kind, index))
+        if found is None or found[0] is not words:
+            terms = (self.c_terms if kind == "c" else self.s_terms)[index]
+            surface = {t: w.surface for t, w in zip(terms, words, strict=True)}
+            found = (words, np.array(sorted(set(terms)), dtype=np.int64), surface)
+            self._evidence_cache[kind, index] = found
+        return found[1], found[2]
 
     def _pair_kernel(self, c_terms: np.ndarray, s_terms: np.ndarray) -> np.ndarray:
         """Challenge terms × startup terms similarities (dense): read from the run's kernel when it holds them all

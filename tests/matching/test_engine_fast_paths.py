@@ -228,3 +228,37 @@ def test_kernel_block_sentence_vectors_and_closest_sentences_equal_the_plain_cod
                 expected = reference_vector(semantic, terms[start:end])
                 assert (vector is None and expected is None) or np.array_equal(vector, expected)
     assert sentences_checked > 250
+
+
+def test_explanations_after_an_edited_profile_follow_its_new_words(labelled, monkeypatch):
+    """The per-text caches of explanations are keyed on the text's words: a re-scored profile is read anew."""
+    import dataclasses
+
+    def run():
+        session = MatchSession(labelled.problem)
+        first = session.propose()
+        assigned = next(p for p in first.proposals if p.assigned)
+        i = session.scorer.startup_index[assigned.startup]
+        semantic = session.scorer.semantic
+        before = semantic._evidence_terms("s", i)[0].copy()
+        edited = dataclasses.replace(
+            session.scorer.startups[i], description="除雪車の位置情報を地図で市民に公開するサービス。"
+        )
+        session.rescore_startup(edited)
+        terms, surface = semantic._evidence_terms("s", i)
+        assert not np.array_equal(terms, before)
+        assert np.array_equal(terms, np.array(sorted(set(semantic.s_terms[i])), dtype=np.int64))
+        assert surface == {
+            t: w.surface for t, w in zip(semantic.s_terms[i], semantic.s_words[i], strict=True)
+        }
+        assert "除雪" in surface.values()
+        return session.propose().to_json()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SemanticText, "_pair_kernel", reference_pair_kernel)
+        patch.setattr(SemanticText, "_best_sentences", reference_best_sentences)
+        patch.setattr(KeywordFinder, "shared", reference_shared)
+        plain = run()
+    fast = run()
+    fast.pop("durations_s"), plain.pop("durations_s")
+    assert fast == plain
