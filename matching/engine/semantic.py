@@ -23,6 +23,7 @@ startup's capability words, and the best-matching sentence pair.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -187,15 +188,16 @@ class Vocabulary:
 
 
 def _presence(docs: Sequence[Sequence[int]], n_terms: int) -> sp.csr_matrix:
-    """Documents × terms, 1 where the document contains the term."""
+    """Documents × terms, 1 where the document contains the term (each row's terms sorted, once)."""
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    terms = np.fromiter(itertools.chain.from_iterable(docs), dtype=np.int64, count=int(lengths.sum()))
+    owners = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    keys = np.unique(owners * max(1, n_terms) + terms)  # sorted: by document, then term; duplicates once
+    indices = keys % max(1, n_terms)
     indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-    indices = []
-    for d, terms in enumerate(docs):
-        unique = sorted(set(terms))
-        indices.extend(unique)
-        indptr[d + 1] = indptr[d] + len(unique)
-    data = np.ones(len(indices), dtype=np.float32)
-    return sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), indptr), shape=(len(docs), n_terms))
+    np.cumsum(np.bincount(keys // max(1, n_terms), minlength=len(docs)), out=indptr[1:])
+    data = np.ones(indices.size, dtype=np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(docs), n_terms))
 
 
 class SemanticText:
@@ -227,9 +229,9 @@ class SemanticText:
         self.c_terms = [self.vocab.ids(w) for w in self.c_words]
         self.s_terms = [self.vocab.ids(w) for w in self.s_words]
         n_docs = len(self.c_terms) + len(self.s_terms)
-        df = np.zeros(len(self.vocab.rows), dtype=np.float64)
-        for terms in self.c_terms + self.s_terms:
-            df[list(set(terms))] += 1
+        # document frequency: the distinct (document, term) pairs, counted per term
+        df = _presence(self.c_terms + self.s_terms, len(self.vocab.rows)).indices
+        df = np.bincount(df, minlength=len(self.vocab.rows)).astype(np.float64)
         self.n_docs = max(1, n_docs)
         self.df = df
         self.idf = self._idf(df)

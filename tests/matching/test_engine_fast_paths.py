@@ -262,3 +262,24 @@ def test_explanations_after_an_edited_profile_follow_its_new_words(labelled, mon
     fast = run()
     fast.pop("durations_s"), plain.pop("durations_s")
     assert fast == plain
+
+
+def test_presence_matrix_and_document_frequencies_equal_the_plain_loops():
+    from matching.engine.semantic import _presence
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        n_terms = int(rng.integers(1, 40))
+        docs = [
+            rng.integers(0, n_terms, int(rng.integers(0, 15))).tolist()
+            for _ in range(int(rng.integers(0, 25)))
+        ]
+        matrix = _presence(docs, n_terms)
+        plain = np.zeros((len(docs), n_terms), dtype=np.float32)
+        df = np.zeros(n_terms)
+        for d, terms in enumerate(docs):
+            plain[d, sorted(set(terms))] = 1
+            df[list(set(terms))] += 1
+        assert matrix.dtype == np.float32 and np.array_equal(matrix.toarray(), plain)
+        assert all(list(row.indices) == sorted(set(terms)) for row, terms in zip(matrix, docs, strict=True))
+        assert np.array_equal(np.bincount(matrix.indices, minlength=n_terms), df)
