@@ -37,6 +37,7 @@ from portal.challenges.status import ChallengeOutcome
 
 from .engine import load_problem
 from .engine.embedding import DIMENSIONS, MODEL
+from .engine.problem import encode_embedding
 from .engine.scoring import challenge_text, startup_text
 from .models import FACTOR_LABELS, ChallengeEmbedding, MatchProposal, MatchRun, ReviewStatus
 from .outcomes import confirmed_outcomes
@@ -250,7 +251,8 @@ def challenge_embedding_row(page: ChallengePage) -> ChallengeEmbedding | None:
 
 
 def _add_embeddings(data: dict, challenges: Iterable[ChallengePage], startups: Iterable[Organisation]) -> dict:
-    """Put each fresh stored embedding into the engine input (key "embedding"); returns how many items have one.
+    """Put each fresh stored embedding into the engine input (key "embedding", in the compact form: base64 of the
+    stored float32 bytes, the same values); returns how many items have one.
 
     The texts are the engine's own (`challenge_text`/`startup_text` of the loaded items), so an embedding is used
     only for the very text the run scores.
@@ -265,7 +267,7 @@ def _add_embeddings(data: dict, challenges: Iterable[ChallengePage], startups: I
             else None
         )
         if vector is not None:
-            item["embedding"] = vector.tolist()
+            item["embedding"] = encode_embedding(vector)
             counts["challenges"] += 1
     for item, startup, org in zip(data["startups"], problem.startups, startups, strict=True):
         profile = org.startup_profile
@@ -276,7 +278,7 @@ def _add_embeddings(data: dict, challenges: Iterable[ChallengePage], startups: I
             text=startup_text(startup),
         )
         if vector is not None:
-            item["embedding"] = vector.tolist()
+            item["embedding"] = encode_embedding(vector)
             counts["startups"] += 1
     return counts
 

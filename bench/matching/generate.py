@@ -192,18 +192,23 @@ def generate(n_startups: int, n_challenges: int, seed: int = 1, budget_share: fl
     }
 
 
-def add_embeddings(problem: dict, seed: int = 1, dimensions: int = 384) -> dict:
+def add_embeddings(problem: dict, seed: int = 1, dimensions: int = 384, compact: bool = True) -> dict:
     """Give every challenge and startup a synthetic sentence embedding (as the portal stores one per saved text):
-    a unit vector near the mean of its themes' random directions. For measuring the engine's cost with embeddings;
-    a real embedding comes from matching.engine.embedding."""
+    a unit vector near the mean of its themes' random directions, rounded to 5 decimals, in the compact form the
+    portal and `python -m matching embed` write (base64 of float32; `compact=False`: a list of numbers, the same
+    float32 values once loaded). For measuring the engine's cost with embeddings; a real embedding comes from
+    matching.engine.embedding."""
     import numpy as np
+
+    from matching.engine.problem import encode_embedding
 
     rng = np.random.default_rng(seed)
     centre = {theme: rng.standard_normal(dimensions) for theme in THEMES}
     for item in problem["challenges"] + problem["startups"]:
         vector = sum(centre[t] for t in item["themes"]) + 1.5 * rng.standard_normal(dimensions)
         vector /= np.linalg.norm(vector)
-        item["embedding"] = [round(float(x), 5) for x in vector]
+        values = [round(float(x), 5) for x in vector]
+        item["embedding"] = encode_embedding(values) if compact else values
     return problem
 
 

@@ -8,6 +8,8 @@ back to a default.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -319,19 +321,70 @@ def _load_record(item: Any, where: str) -> TrackRecord:
     )
 
 
+# The compact form of an embedding: {"dtype": "float32" | "float16", "dimensions": 384, "base64": "..."}, the
+# base64 (RFC 4648, with padding) of the little-endian values. Reading 384 numbers as JSON text costs far more than
+# decoding 2 KB of base64, and the portal stores exactly these bytes (float32, little-endian).
+EMBEDDING_DTYPES = {"float32": "<f4", "float16": "<f2"}
+_EMBEDDING_KEYS = {"dtype", "dimensions", "base64"}
+
+
+def encode_embedding(vector: Any, dtype: str = "float32") -> dict:
+    """The compact JSON form of an embedding (see docs/matching.md, Input): the base64 of its little-endian values."""
+    values = np.asarray(vector, dtype=EMBEDDING_DTYPES[dtype]).ravel()
+    return {
+        "dtype": dtype,
+        "dimensions": int(values.size),
+        "base64": base64.b64encode(values.tobytes()).decode("ascii"),
+    }
+
+
 def _embedding(value: Any, where: str) -> np.ndarray | None:
-    """An optional sentence embedding: a list of EMBEDDING_DIMENSIONS finite numbers, stored unit length."""
+    """An optional sentence embedding — a list of EMBEDDING_DIMENSIONS finite numbers, or the compact form — stored
+    unit length (float32)."""
     if value is None:
         return None
-    if not isinstance(value, list) or len(value) != EMBEDDING_DIMENSIONS:
-        raise ProblemError(f"{where}: embedding must be a list of {EMBEDDING_DIMENSIONS} numbers or null")
-    if not set(map(type, value)) <= {int, float}:  # no strings, no booleans (C-speed check of 384 items)
-        raise ProblemError(f"{where}: embedding must contain numbers only")
-    vector = np.asarray(value, dtype=np.float32)
+    if isinstance(value, dict):
+        vector = _compact_embedding(value, where)
+    else:
+        if not isinstance(value, list) or len(value) != EMBEDDING_DIMENSIONS:
+            raise ProblemError(
+                f"{where}: embedding must be a list of {EMBEDDING_DIMENSIONS} numbers, "
+                '{"dtype", "dimensions", "base64"} or null'
+            )
+        if not set(map(type, value)) <= {int, float}:  # no strings, no booleans (C-speed check of 384 items)
+            raise ProblemError(f"{where}: embedding must contain numbers only")
+        vector = np.asarray(value, dtype=np.float32)
     norm = float(np.linalg.norm(vector))
     if not np.isfinite(vector).all() or norm == 0:
         raise ProblemError(f"{where}: embedding must be finite and not all zero")
     return vector / np.float32(norm)
+
+
+def _compact_embedding(value: dict, where: str) -> np.ndarray:
+    """The float32 values of an embedding in the compact form, checked: dtype, dimensions, base64 and length."""
+    _keys(value, _EMBEDDING_KEYS, _EMBEDDING_KEYS, f"{where}: embedding")
+    dtype, dimensions, text = value["dtype"], value["dimensions"], value["base64"]
+    if dtype not in EMBEDDING_DTYPES:
+        raise ProblemError(
+            f"{where}: embedding dtype must be one of {', '.join(EMBEDDING_DTYPES)}, got {dtype!r}"
+        )
+    if isinstance(dimensions, bool) or dimensions != EMBEDDING_DIMENSIONS:
+        raise ProblemError(
+            f"{where}: embedding dimensions must be {EMBEDDING_DIMENSIONS}, got {dimensions!r}"
+        )
+    if not isinstance(text, str):
+        raise ProblemError(f"{where}: embedding base64 must be a string, got {type(text).__name__}")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ProblemError(f"{where}: embedding base64 is not valid base64") from None
+    size = np.dtype(EMBEDDING_DTYPES[dtype]).itemsize
+    if len(raw) != EMBEDDING_DIMENSIONS * size:
+        raise ProblemError(
+            f"{where}: embedding base64 holds {len(raw)} bytes, expected {EMBEDDING_DIMENSIONS * size} "
+            f"({EMBEDDING_DIMENSIONS} {dtype} values)"
+        )
+    return np.frombuffer(raw, dtype=EMBEDDING_DTYPES[dtype]).astype(np.float32)
 
 
 def _load_startup(item: Any, position: int) -> Startup:

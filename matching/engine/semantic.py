@@ -23,6 +23,7 @@ startup's capability words, and the best-matching sentence pair.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,12 +59,19 @@ _WORDISH = re.compile(r"[0-9a-z\u3040-\u30ff\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?]?")
 
 
+# MeCab's own output options: only the three fields used — surface, lemma, part of speech (pos1-pos2-pos3-pos4,
+# MeCab leaving out the "*" ones) — instead of UniDic-lite's eight-field "unidic" format (`-O ""` lets -F/-U apply).
+# The same fields as that format's (its unknown-word line, too, gives the surface as the lemma).
+_MECAB_OUTPUT = r'-O "" -F "%m\t%f[7]\t%F-[0,1,2,3]\n" -U "%m\t%m\t%F-[0,1,2,3]\n" -B "" -E "EOS\n"'
+
+
 @lru_cache(maxsize=1)
 def _tagger():
     import unidic_lite
-    from fugashi import Tagger
+    from fugashi import GenericTagger
 
-    return Tagger(f'-d "{unidic_lite.DICDIR}"')
+    folder = unidic_lite.DICDIR
+    return GenericTagger(f'-r "{folder}/mecabrc" -d "{folder}" {_MECAB_OUTPUT}')
 
 
 @dataclass(frozen=True)
@@ -78,11 +86,11 @@ class Word:
 def _token_word(line: str) -> tuple[Word | None, bool]:
     """(the content word of one line of MeCab's output — or None for particles, auxiliaries, numbers, names and
     formal nouns —, whether it may be part of a compound). Cached: most tokens repeat across a run."""
-    # UniDic-lite's output: surface, pronunciation, kana base, lemma, part of speech (pos1-pos2-pos3…), …
+    # the tagger's output (_MECAB_OUTPUT): surface, lemma, part of speech (pos1-pos2-pos3…)
     fields = line.split("\t")
-    if len(fields) < 5:
+    if len(fields) < 3:
         return None, False
-    surface, lemma, pos = fields[0], fields[3], fields[4].split("-")
+    surface, lemma, pos = fields[0], fields[1], fields[2].split("-")
     pos1, pos2 = pos[0], pos[1] if len(pos) > 1 else ""
     compoundable = pos1 in _COMPOUNDABLE
     if pos2 not in _CONTENT.get(pos1, ()) or (len(pos) > 2 and pos[2] in _NAMES):
@@ -104,29 +112,43 @@ def content_words(text: str, vectors: WordVectors | None = None) -> list[Word]:
     kept as that one word, longest first, so a compound is not read as its fragments.
     """
     found: list[Word] = []
-    tagger = _tagger()
     for line in nfkc(text).splitlines():
-        if not line.strip():
-            continue
-        tokens = [_token_word(row) for row in tagger.parse(line).split("\n")]
-        k = 0
-        while k < len(tokens):
-            word, compoundable = tokens[k]
-            if word is None:
-                k += 1
-                continue
-            if vectors is not None and compoundable and k + 1 < len(tokens) and tokens[k + 1][1]:
-                for length in (3, 2):
-                    run = tokens[k : k + length]
-                    if len(run) == length and all(w is not None and c for w, c in run):
-                        compound = "".join(w.surface for w, _ in run)
-                        if vectors.row(compound) >= 0:
-                            word = Word(compound.lower(), compound, (compound,))
-                            k += length - 1
-                            break
-            found.append(word)
-            k += 1
+        if line.strip():
+            found.extend(_line_words(line, vectors))
     return found
+
+
+@lru_cache(maxsize=100_000)
+def _line_words(line: str, vectors: WordVectors | None) -> tuple[Word, ...]:
+    """The content words of one line (see content_words). Cached: MeCab reads each distinct line once per process —
+    the same sentence in many texts, or an edited profile's unchanged sentences, is not analysed again."""
+    tokens = [_token_word(row) for row in _tagger().parse(line).split("\n")]
+    found: list[Word] = []
+    n = len(tokens)
+    k = 0
+    while k < n:
+        word, compoundable = tokens[k]
+        if word is None:
+            k += 1
+            continue
+        if vectors is not None and compoundable and k + 1 < n:
+            second, joins = tokens[k + 1]
+            if joins and second is not None:
+                # three consecutive nouns first, then two
+                third, joins = tokens[k + 2] if k + 2 < n else (None, False)
+                if joins and third is not None:
+                    compound = word.surface + second.surface + third.surface
+                    if vectors.row(compound) >= 0:
+                        found.append(Word(compound.lower(), compound, (compound,)))
+                        k += 3
+                        continue
+                compound = word.surface + second.surface
+                if vectors.row(compound) >= 0:
+                    word = Word(compound.lower(), compound, (compound,))
+                    k += 1
+        found.append(word)
+        k += 1
+    return tuple(found)
 
 
 def sentences(text: str) -> list[str]:
@@ -166,15 +188,16 @@ class Vocabulary:
 
 
 def _presence(docs: Sequence[Sequence[int]], n_terms: int) -> sp.csr_matrix:
-    """Documents × terms, 1 where the document contains the term."""
+    """Documents × terms, 1 where the document contains the term (each row's terms sorted, once)."""
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    terms = np.fromiter(itertools.chain.from_iterable(docs), dtype=np.int64, count=int(lengths.sum()))
+    owners = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    keys = np.unique(owners * max(1, n_terms) + terms)  # sorted: by document, then term; duplicates once
+    indices = keys % max(1, n_terms)
     indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-    indices = []
-    for d, terms in enumerate(docs):
-        unique = sorted(set(terms))
-        indices.extend(unique)
-        indptr[d + 1] = indptr[d] + len(unique)
-    data = np.ones(len(indices), dtype=np.float32)
-    return sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), indptr), shape=(len(docs), n_terms))
+    np.cumsum(np.bincount(keys // max(1, n_terms), minlength=len(docs)), out=indptr[1:])
+    data = np.ones(indices.size, dtype=np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(docs), n_terms))
 
 
 class SemanticText:
@@ -192,6 +215,11 @@ class SemanticText:
         self.vocab = Vocabulary(self.vectors)
         self._rows_array = np.zeros(0, dtype=np.int64)
         self._sentence_cache: dict[tuple[str, int, str], list] = {}
+        # explanations: each text's distinct terms and surfaces, and which terms are generic (for the df array)
+        self._evidence_cache: dict[tuple[str, int], tuple] = {}
+        self._generic: tuple = (None, None)
+        # scratch for _kernel_block: challenge-term column → position in the pair's list, −1 elsewhere
+        self._column_slot: np.ndarray | None = None
         self.challenge_texts = list(challenge_texts)
         self.startup_texts = list(startup_texts)
         c_analysed = [self._analyse(t) for t in self.challenge_texts]
@@ -201,9 +229,9 @@ class SemanticText:
         self.c_terms = [self.vocab.ids(w) for w in self.c_words]
         self.s_terms = [self.vocab.ids(w) for w in self.s_words]
         n_docs = len(self.c_terms) + len(self.s_terms)
-        df = np.zeros(len(self.vocab.rows), dtype=np.float64)
-        for terms in self.c_terms + self.s_terms:
-            df[list(set(terms))] += 1
+        # document frequency: the distinct (document, term) pairs, counted per term
+        df = _presence(self.c_terms + self.s_terms, len(self.vocab.rows)).indices
+        df = np.bincount(df, minlength=len(self.vocab.rows)).astype(np.float64)
         self.n_docs = max(1, n_docs)
         self.df = df
         self.idf = self._idf(df)
@@ -374,19 +402,19 @@ class SemanticText:
     def evidence(self, j: int, i: int, limit: int = 5) -> Evidence:
         """The challenge's requirement words aligned with startup `i`'s capability words (rarest first, generic
         words and names left out) and the best-matching sentence pair."""
-        c_terms = np.array(sorted(set(self.c_terms[j])), dtype=np.int64)
-        s_terms = np.array(sorted(set(self.s_terms[i])), dtype=np.int64)
+        c_terms, c_surface = self._evidence_terms("c", j)
+        s_terms, s_surface = self._evidence_terms("s", i)
         pairs: list[tuple[str, str, float]] = []
         if c_terms.size and s_terms.size:
             sims = self._pair_kernel(c_terms, s_terms)
             # generic: in a large share of the run's texts (and in more than a handful, so tiny runs keep theirs)
-            generic = (self.df / self.n_docs > GENERIC_DF) & (self.df > 3)
+            if self._generic[0] is not self.df:
+                self._generic = (self.df, (self.df / self.n_docs > GENERIC_DF) & (self.df > 3))
+            generic = self._generic[1]
             best = sims.argmax(axis=1)
             value = sims[np.arange(c_terms.size), best]
             order = np.argsort(-(value * self.idf[c_terms]), kind="stable")
             used: set[int] = set()
-            c_surface = {t: w.surface for t, w in zip(self.c_terms[j], self.c_words[j], strict=True)}
-            s_surface = {t: w.surface for t, w in zip(self.s_terms[i], self.s_words[i], strict=True)}
             for k in order:
                 if value[k] <= 0 or len(pairs) >= limit:
                     break
@@ -399,9 +427,21 @@ class SemanticText:
                 pairs.append((c_surface[term], s_surface[match], float(min(1.0, value[k]))))
         return Evidence(pairs, self._best_sentences(j, i))
 
+    def _evidence_terms(self, kind: str, index: int) -> tuple[np.ndarray, dict[int, str]]:
+        """A text's distinct terms (sorted) and each term's surface as written, kept while its words are the
+        same list (an edited profile gets new lists)."""
+        words = (self.c_words if kind == "c" else self.s_words)[index]
+        found = self._evidence_cache.get((kind, index))
+        if found is None or found[0] is not words:
+            terms = (self.c_terms if kind == "c" else self.s_terms)[index]
+            surface = {t: w.surface for t, w in zip(terms, words, strict=True)}
+            found = (words, np.array(sorted(set(terms)), dtype=np.int64), surface)
+            self._evidence_cache[kind, index] = found
+        return found[1], found[2]
+
     def _pair_kernel(self, c_terms: np.ndarray, s_terms: np.ndarray) -> np.ndarray:
-        """Challenge terms × startup terms similarities (dense): sliced from the run's kernel when it holds them
-        all (the usual case), else computed (an edited profile brought new words)."""
+        """Challenge terms × startup terms similarities (dense): read from the run's kernel when it holds them all
+        (the usual case), else computed (an edited profile brought new words)."""
         if not self._stale:
             s_inside = s_terms < self.s_position.size
             c_position = np.searchsorted(self.c_vocab, c_terms)
@@ -411,8 +451,32 @@ class SemanticText:
             if s_inside.all() and c_known.all():
                 s_position = self.s_position[s_terms]
                 if (s_position >= 0).all():
-                    return self.K[s_position][:, c_position].T.toarray()
+                    return self._kernel_block(s_position, c_position)
         return self.kernel(c_terms, s_terms).toarray()
+
+    def _kernel_block(self, s_position: np.ndarray, c_position: np.ndarray) -> np.ndarray:
+        """K[s_position][:, c_position].T as a dense array, gathered from the CSR arrays directly (the same values;
+        scipy's fancy indexing costs ~0.3 ms a call, and explanations ask thousands of times)."""
+        indptr, indices, data = self.K.indptr, self.K.indices, self.K.data
+        starts, ends = indptr[s_position], indptr[s_position + 1]
+        lengths = ends - starts
+        dense = np.zeros((c_position.size, s_position.size), dtype=self.K.dtype)
+        total = int(lengths.sum())
+        if total == 0:
+            return dense
+        owner = np.repeat(np.arange(s_position.size), lengths)
+        flat = (
+            np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(starts, lengths)
+        )
+        if self._column_slot is None or self._column_slot.size != self.c_vocab.size:
+            self._column_slot = np.full(self.c_vocab.size, -1, dtype=np.int64)
+        slot = self._column_slot
+        slot[c_position] = np.arange(c_position.size)
+        where = slot[indices[flat]]
+        keep = where >= 0
+        dense[where[keep], owner[keep]] = data[flat[keep]]
+        slot[c_position] = -1
+        return dense
 
     def _analyse(self, text: str) -> tuple[list[Word], list[tuple[str, int, int]]]:
         """A text's content words, read sentence by sentence, and each sentence's span of them (for explanations,
@@ -425,38 +489,79 @@ class SemanticText:
             spans.append((sentence, start, len(words)))
         return words, spans
 
-    def _sentence_vectors(self, kind: str, index: int, text: str) -> list[tuple[str, np.ndarray | None]]:
-        """A text's sentences with their vectors, computed once per text of the run (explanations ask often)."""
+    def _sentence_vectors(self, kind: str, index: int, text: str) -> tuple[list[str], np.ndarray]:
+        """A text's sentences that have a vector and their vectors stacked (sentences × dimensions), computed once
+        per text of the run (explanations ask often).
+
+        Each row is `_terms_vector` of the sentence's terms, to the bit: the weighted word vectors of all sentences
+        are laid out as sentences × words × dimensions (zeros after a sentence's last word, which change no sum)
+        and reduced along the words, one after the other, in one call."""
         key = (kind, index, text)
         found = self._sentence_cache.get(key)
-        if found is None:
-            terms = (self.c_terms if kind == "c" else self.s_terms)[index]
-            spans = (self.c_spans if kind == "c" else self.s_spans)[index]
-            found = self._sentence_cache[key] = [
-                (sentence, self._terms_vector(terms[start:end])) for sentence, start, end in spans
-            ]
+        if found is not None:
+            return found
+        terms = (self.c_terms if kind == "c" else self.s_terms)[index]
+        spans = (self.c_spans if kind == "c" else self.s_spans)[index]
+        dimensions = self.vectors.unit.shape[1]
+        kept, rows, weights, slots, places = [], [], [], [], []
+        for sentence, start, end in spans:
+            count = 0
+            for term in set(terms[start:end]):
+                row = self.vocab.rows[term]
+                if row >= 0:
+                    rows.append(row)
+                    weights.append(self.idf[term] if term < self.idf.size else self.idf.max(initial=1.0))
+                    slots.append(len(kept))
+                    places.append(count)
+                    count += 1
+            if count:
+                kept.append(sentence)
+        matrix = np.zeros((len(kept), dimensions), dtype=np.float32)
+        if kept:
+            laid = np.zeros((len(kept), max(places) + 1, dimensions), dtype=np.float32)
+            laid[slots, places] = (
+                np.asarray(weights, dtype=np.float32)[:, np.newaxis] * self.vectors.unit[rows]
+            )
+            totals = np.add.reduce(laid, axis=1)
+            norms = np.array([float(np.linalg.norm(total)) for total in totals], dtype=np.float32)
+            nonzero = norms > 0
+            matrix = totals[nonzero] / norms[nonzero, np.newaxis]
+            kept = [sentence for sentence, keep in zip(kept, nonzero.tolist(), strict=True) if keep]
+        found = self._sentence_cache[key] = (kept, matrix)
         return found
 
     def _terms_vector(self, terms) -> np.ndarray | None:
-        """IDF-weighted mean of the words' unit vectors (a sentence's direction), or None without any vector."""
-        total = np.zeros(self.vectors.unit.shape[1], dtype=np.float32)
+        """IDF-weighted mean of the words' unit vectors (a sentence's direction), or None without any vector.
+
+        The weighted vectors are added in the order of `set(terms)`, one after the other (a reduction along the
+        first axis adds row after row), so the result is the same to the bit as adding them in a loop."""
+        rows, weights = [], []
         for term in set(terms):
             row = self.vocab.rows[term]
             if row >= 0:
-                weight = self.idf[term] if term < self.idf.size else self.idf.max(initial=1.0)
-                total += np.float32(weight) * self.vectors.unit[row]
+                rows.append(row)
+                weights.append(self.idf[term] if term < self.idf.size else self.idf.max(initial=1.0))
+        if not rows:
+            return None
+        total = np.add.reduce(
+            np.asarray(weights, dtype=np.float32)[:, np.newaxis] * self.vectors.unit[rows], axis=0
+        )
         norm = float(np.linalg.norm(total))
         return total / norm if norm else None
 
     def _best_sentences(self, j: int, i: int) -> tuple[str, str, float] | None:
+        """The closest (challenge sentence, startup sentence, cosine): the first pair, challenge sentence by
+        challenge sentence, with the highest cosine `float(cv @ sv)`. One matrix product finds the few pairs within
+        a rounding margin of the best; those are compared with that very dot product, so ties and the value are the
+        same as comparing every pair one by one."""
+        c_sentences, c_matrix = self._sentence_vectors("c", j, self.challenge_texts[j])
+        s_sentences, s_matrix = self._sentence_vectors("s", i, self.startup_texts[i])
+        if not c_sentences or not s_sentences:
+            return None
+        sims = c_matrix @ s_matrix.T
         best = None
-        startup = self._sentence_vectors("s", i, self.startup_texts[i])
-        for c_sentence, cv in self._sentence_vectors("c", j, self.challenge_texts[j]):
-            if cv is None:
-                continue
-            for s_sentence, sv in startup:
-                if sv is not None:
-                    similarity = float(cv @ sv)
-                    if best is None or similarity > best[2]:
-                        best = (c_sentence, s_sentence, similarity)
+        for a, b in zip(*np.nonzero(sims >= sims.max() - 1e-4), strict=True):
+            similarity = float(c_matrix[a] @ s_matrix[b])
+            if best is None or similarity > best[2]:
+                best = (c_sentences[a], s_sentences[b], similarity)
         return best

@@ -194,7 +194,11 @@ def test_cli_embed_adds_embeddings_once_and_propose_uses_them(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "startups: 2 / 2 embedded" in run.stderr
     document = json.loads(embedded.read_text(encoding="utf-8"))
-    assert all(len(item["embedding"]) == 384 for item in document["challenges"] + document["startups"])
+    # written in the compact form (base64 of the float32 values, docs/matching.md)
+    assert all(
+        item["embedding"]["dtype"] == "float32" and item["embedding"]["dimensions"] == 384
+        for item in document["challenges"] + document["startups"]
+    )
     problem_with = load_problem(document)
     assert abs(float(np.linalg.norm(problem_with.startups[0].embedding)) - 1.0) < 1e-5
     text = MatchSession(problem_with).scorer.text[:, 0]

@@ -7,6 +7,7 @@ embed only the handful of texts of the matching test world.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from io import StringIO
 
@@ -20,6 +21,7 @@ from matching import selectors, services
 from matching.embeddings import embeddings_backfill
 from matching.engine import load_problem
 from matching.engine.embedding import MODEL, embed_challenges, embed_startups
+from matching.engine.problem import encode_embedding
 from matching.models import ChallengeEmbedding
 from portal.accounts.models import StartupProfile
 from portal.applications import services as application_services
@@ -133,7 +135,10 @@ def test_editing_the_text_makes_the_old_embedding_stale_until_the_new_one_is_sto
     assert new.embedding_text_sha256 == sha(text) != old.embedding_text_sha256
     assert not np.allclose(stored_vector(new.embedding), stored_vector(old.embedding))
     items = {s["id"]: s for s in engine_input().data["startups"]}
-    np.testing.assert_allclose(items[world.snow.pk]["embedding"], stored_vector(new.embedding), atol=1e-6)
+    # in the compact form: the stored float32 bytes themselves
+    assert items[world.snow.pk]["embedding"] == encode_embedding(stored_vector(new.embedding))
+    compact = items[world.snow.pk]["embedding"]
+    assert np.array_equal(np.frombuffer(base64.b64decode(compact["base64"]), "<f4"), stored_vector(new.embedding))
 
 
 def test_a_new_track_record_changes_the_startups_text_and_its_embedding(
