@@ -159,6 +159,7 @@ class Vocabulary:
         self.index: dict[str, int] = {}
         self.rows: list[int] = []
         self.surface: list[str] = []
+        self.lemmas: list[str] = []
         self.functional: list[bool] = []
 
     def ids(self, words: Sequence[Word]) -> list[int]:
@@ -169,6 +170,7 @@ class Vocabulary:
                 term = self.index[word.lemma] = len(self.rows)
                 self.rows.append(self.vectors.row(*word.forms))
                 self.surface.append(word.surface)
+                self.lemmas.append(word.lemma)
                 self.functional.append(word.functional)
             out.append(term)
         return out
@@ -327,11 +329,8 @@ class SemanticText:
         out = np.zeros((terms.size, self.vectors.unit.shape[1]), dtype=np.float32)
         known = rows >= 0
         out[known] = self.vectors.unit[rows[known]]
-        lemmas = None
         for k in np.nonzero(~known)[0]:
-            if lemmas is None:
-                lemmas = {v: w for w, v in self.vocab.index.items()}
-            seed = zlib.crc32(lemmas[int(terms[k])].encode("utf-8"))
+            seed = zlib.crc32(self.vocab.lemmas[int(terms[k])].encode("utf-8"))
             direction = np.random.default_rng(seed).standard_normal(out.shape[1]).astype(np.float32)
             out[k] = direction / np.linalg.norm(direction)
         return out
