@@ -12,6 +12,9 @@ Per challenge (only challenges with at least one correct startup are measured):
     nDCG@5     Σ (2^grade − 1) / log2(rank + 1) over the top 5, ÷ the same for the ideal order
     MRR        1 / rank of the first correct startup (0 if none is ranked)
     recall@10  correct in the top 10 ÷ number of correct
+    P@3 kind   per pair kind, conditional: the correct startups of the other kinds taken out of the ranking, then
+               hits of that kind in the top 3 ÷ min(3, correct of that kind); the raw figure (other kinds left in
+               place, where they take top-3 slots) is reported beside it
 
 Averages over challenges carry a 95 % percentile bootstrap interval (challenges resampled with replacement, 2,000
 resamples, fixed seed; the same resamples for every ranking, so intervals are comparable). Every ranking of one
@@ -102,13 +105,30 @@ def challenge_metrics(ranking: Sequence[Any], grades: Mapping[Any, int]) -> dict
 
 
 def kind_precision_at(
-    ranking: Sequence[Any], grades: Mapping[Any, int], kinds: Mapping[Any, str], kind: str, k: int = 3
+    ranking: Sequence[Any],
+    grades: Mapping[Any, int],
+    kinds: Mapping[Any, str],
+    kind: str,
+    k: int = 3,
+    *,
+    conditional: bool = True,
 ) -> float | None:
-    """P@k restricted to correct pairs of one kind: hits of that kind in the top k ÷ min(k, correct of that kind);
-    None when the challenge has no correct pair of that kind."""
-    of_kind = {s for s in _correct(grades) if kinds.get(s) == kind}
+    """P@k of the correct pairs of one kind; None when the challenge has no correct pair of that kind.
+
+    Conditional (the default, the measure the acceptance point reads): the correct startups of the *other* kinds
+    (and correct ones without a kind) are taken out of the ranking first, then hits of that kind in the top k ÷
+    min(k, correct of that kind) — the usual way to evaluate a subset of the relevant items, so a perfect ranking
+    scores 1.0 for every kind. Raw (`conditional=False`): the same ratio on the ranking as it is, where correct
+    startups of the other kind occupy top-k slots, so even a perfect ranking shows a gap between kinds (one shared
+    and three paraphrase pairs, the shared one first: paraphrase 2/3).
+    """
+    correct = _correct(grades)
+    of_kind = {s for s in correct if kinds.get(s) == kind}
     if not of_kind:
         return None
+    if conditional:
+        others = correct - of_kind
+        ranking = [s for s in ranking if s not in others]
     return sum(1 for s in ranking[:k] if s in of_kind) / min(k, len(of_kind))
 
 
@@ -273,13 +293,21 @@ def per_challenge(rankings: Rankings, labels: Labels, challenges: Sequence[Any])
 
 
 def _kind_values(
-    rankings_list: Sequence[Rankings], labels: Labels, kinds: Kinds, challenges: Sequence[Any], kind: str
+    rankings_list: Sequence[Rankings],
+    labels: Labels,
+    kinds: Kinds,
+    challenges: Sequence[Any],
+    kind: str,
+    *,
+    conditional: bool = True,
 ) -> tuple[list[Any], np.ndarray]:
     """Challenges that have correct pairs of `kind`, and their kind-P@3 (averaged over the rankings given)."""
     measured, values = [], []
     for challenge in challenges:
         per_run = [
-            kind_precision_at(r.get(challenge, ()), labels[challenge], kinds.get(challenge, {}), kind)
+            kind_precision_at(
+                r.get(challenge, ()), labels[challenge], kinds.get(challenge, {}), kind, conditional=conditional
+            )
             for r in rankings_list
         ]
         if per_run[0] is not None:
@@ -299,7 +327,8 @@ def measure(
 ) -> dict:
     """Metrics of one ranking (or the mean over several, e.g. random shuffles) on `challenges` (default: every
     labelled one): per challenge and averaged with bootstrap intervals over the challenges with a correct startup,
-    P@3 per pair kind, and how many known negatives reached the top 3 (over all the challenges given)."""
+    P@3 per pair kind ("kinds": conditional; "kinds_raw": raw, see `kind_precision_at`), and how many known
+    negatives reached the top 3 (over all the challenges given)."""
     rankings_list = [rankings] if isinstance(rankings, Mapping) else list(rankings)
     challenges = [c for c in (labels if challenges is None else challenges) if c in labels]
     measurable = set(measured_challenges(labels))
@@ -322,11 +351,15 @@ def measure(
         },
         "kinds": {},
     }
+    result["kinds_raw"] = {}
     for kind in sorted({k for by_startup in (kinds or {}).values() for k in by_startup.values()}):
-        with_kind, kind_values = _kind_values(rankings_list, labels, kinds or {}, measured, kind)
-        if with_kind:
-            interval = bootstrap_interval(kind_values, resamples=resamples, seed=seed)
-            result["kinds"][kind] = {"challenges": len(with_kind), **_summary(kind_values, interval)}
+        for key, conditional in (("kinds", True), ("kinds_raw", False)):
+            with_kind, kind_values = _kind_values(
+                rankings_list, labels, kinds or {}, measured, kind, conditional=conditional
+            )
+            if with_kind:
+                interval = bootstrap_interval(kind_values, resamples=resamples, seed=seed)
+                result[key][kind] = {"challenges": len(with_kind), **_summary(kind_values, interval)}
     result["negatives_in_top3"] = float(
         sum(
             np.mean([negatives_in_top(r.get(c, ()), labels[c], 3) for r in rankings_list]) for c in challenges
@@ -445,7 +478,8 @@ def _signed(summary: dict) -> str:
 
 def format_report(report: dict) -> str:
     """The report as Markdown tables: per part, each ranking's four metrics with their bootstrap intervals, known
-    negatives in the top 3 when there are any, and P@3 per pair kind when kinds were given."""
+    negatives in the top 3 when there are any, and P@3 per pair kind when kinds were given (conditional, with its
+    interval, then the raw figure — see `kind_precision_at`)."""
     lines: list[str] = []
     confidence = round(100 * report["confidence"])
     for part, by_ranking in report["parts"].items():
@@ -459,6 +493,7 @@ def format_report(report: dict) -> str:
         header = ["ranking", *report["metrics"]]
         header += ["rejections in the top 3"] if negatives else []
         header += [f"P@3 {kind} (challenges)" for kind in kinds]
+        header += [f"raw P@3 {kind}" for kind in kinds]
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "---|" * len(header))
         for name, result in by_ranking.items():
@@ -470,6 +505,9 @@ def format_report(report: dict) -> str:
             for kind in kinds:
                 entry = result["kinds"].get(kind)
                 row.append(f"{_cell(entry)} ({entry['challenges']})" if entry else "—")
+            for kind in kinds:
+                entry = result.get("kinds_raw", {}).get(kind)
+                row.append(f"{entry['mean']:.3f}" if entry else "—")
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
         compared = [(n, r["vs_engine"]) for n, r in by_ranking.items() if "vs_engine" in r]

@@ -4,10 +4,12 @@ Every factor is a matrix product over sparse matrices, a stored matrix or a tabl
 serve three paths: a block of startups × all challenges (the full score matrix), a list of pairs (breakdowns for the
 output), and one edited startup (re-scoring in milliseconds).
 
-    text          semantic relevance (semantic.py): IDF-weighted best match of content-word lemmas through
-                  pretrained word vectors, both directions, of the challenge's title + description and the startup's
-                  description + track record; one monotone calibration to [0, 1] for the whole run. Application
-                  texts are intent, not evidence of fit: they are not part of it.
+    text          semantic relevance of the challenge's title + description and the startup's description + track
+                  record: where both have a stored sentence embedding, 0.6 · its cosine + 0.4 · the cosine of their
+                  word-vector document vectors (semantic.py); elsewhere ½ · document cosine + ½ · the IDF-weighted
+                  best match of content-word lemmas through pretrained word vectors, both directions; each part
+                  mapped to [0, 1] by one monotone calibration for the whole run. Application texts are intent, not
+                  evidence of fit: they are not part of it.
     themes        |C ∩ S| / sqrt(|C| |S|) over normalised theme names (Ochiai coefficient)
     travel        1 / (1 + round-trip estimate / ¥50,000), prefecture office → municipality
     track_record  mean over the challenge's themes of the startup's experience in that theme, where experience is
@@ -40,7 +42,9 @@ from .vectors import WordVectors
 OUTCOME_WEIGHT = {"poc": 0.5, "contract": 0.8, "deployment": 1.0}
 RANK_VALUE = {1: 1.0, 2: 0.8, 3: 0.6, None: 0.5}  # the startup's own ranking of its applications
 SHORTLISTED_GRADE = 0.5  # a shortlisted applicant that the municipality did not grade
-SENTENCE_WEIGHT = 0.8  # share of the sentence embedding in the text factor where both texts have one (docs/matching.md)
+# the text factor (docs/matching.md, "Text relevance"), each part calibrated once per run:
+SENTENCE_WEIGHT = 0.6  # where both texts have a stored embedding: this share of sentence cosine, the rest document cosine
+DOCUMENT_WEIGHT = 0.5  # elsewhere: this share of document cosine, the rest best-match word relevance
 # rows: startup stage seed, early, growth, established, unknown; columns: challenge stage idea, poc, product, unknown
 STAGE_FIT = np.array(
     [
@@ -186,17 +190,20 @@ class Scorer:
         self.sentence_lo, self.sentence_hi = float(lo), float(max(hi, lo + 1e-6))
 
     def _blend(self, rows: np.ndarray, words: np.ndarray) -> np.ndarray:
-        """The text factor of startups `rows`: word relevance, blended with the calibrated sentence cosine where
-        both the startup and the challenge have an embedding (word relevance alone elsewhere)."""
+        """The text factor of startups `rows` from their calibrated best-match word relevance `words`: where both
+        the startup and the challenge have an embedding, SENTENCE_WEIGHT · sentence cosine + the rest · document
+        cosine; elsewhere DOCUMENT_WEIGHT · document cosine + the rest · `words` (all three calibrated)."""
+        documents = self.semantic.documents(rows)
+        fallback = (1.0 - DOCUMENT_WEIGHT) * words + DOCUMENT_WEIGHT * documents
         if not self.has_s[rows].any() or not self.has_c.any():
-            return words
+            return fallback.astype(np.float32)
         sentence = self.Es[rows] @ self.Ec.T
         sentence -= np.float32(self.sentence_lo)
         sentence /= np.float32(self.sentence_hi - self.sentence_lo)
         np.clip(sentence, 0.0, 1.0, out=sentence)
         both = self.has_s[rows][:, np.newaxis] & self.has_c[np.newaxis, :]
-        mixed = (1.0 - SENTENCE_WEIGHT) * words + SENTENCE_WEIGHT * sentence
-        return np.where(both, mixed, words).astype(np.float32)
+        mixed = (1.0 - SENTENCE_WEIGHT) * documents + SENTENCE_WEIGHT * sentence
+        return np.where(both, mixed, fallback).astype(np.float32)
 
     # --- feature construction -------------------------------------------------------------------------------------
 

@@ -17,6 +17,12 @@ is one sparse product (document × word) @ (word × word), so whole blocks of pa
 Words without a vector (product and technology names such as LINE, GIS, LoRaWAN) still match themselves exactly:
 that is the lexical component.
 
+A second, whole-text measure reads the same words as one **document vector**: the IDF-weighted sum of the words'
+unit vectors (a word without a vector — a product name — gets a fixed pseudo-random direction of its own, so it
+matches only itself), normalised, minus the mean vector of its side of the run (challenges, startups), normalised
+again. The cosine of two document vectors sees the whole text's topic where the best match sees single words; the
+centring takes out what every challenge (or every profile) has in common, which otherwise lifts all pairs alike.
+
 `SemanticText.evidence(j, i)` returns what an official can read: the challenge's requirement words aligned with the
 startup's capability words, and the best-matching sentence pair.
 """
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,6 +50,8 @@ EVIDENCE_SIMILARITY = (
     0.60  # two different words are shown as requirement ↔ capability from this similarity up
 )
 GENERIC_DF = 0.15  # a word in more than this share of the run's texts explains nothing (shown pairs only)
+CENTRING_PRIOR = 20  # document vectors: texts' worth of zero added to each side's mean (see _set_documents)
+CALIBRATION_SAMPLE = 400_000  # pairs drawn to fit a calibration (all of them in smaller runs)
 
 _CONTENT = {
     "名詞": {"普通名詞", "固有名詞"},
@@ -172,6 +181,7 @@ class Vocabulary:
         self.index: dict[str, int] = {}
         self.rows: list[int] = []
         self.surface: list[str] = []
+        self.lemmas: list[str] = []
         self.functional: list[bool] = []
 
     def ids(self, words: Sequence[Word]) -> list[int]:
@@ -182,6 +192,7 @@ class Vocabulary:
                 term = self.index[word.lemma] = len(self.rows)
                 self.rows.append(self.vectors.row(*word.forms))
                 self.surface.append(word.surface)
+                self.lemmas.append(word.lemma)
                 self.functional.append(word.functional)
             out.append(term)
         return out
@@ -245,6 +256,7 @@ class SemanticText:
         self._set_startups()
         self._stale = False
         self.lo, self.hi = 0.0, 1.0
+        self._set_documents()
 
     # --- building blocks ---------------------------------------------------------------------------------------
 
@@ -336,6 +348,67 @@ class SemanticText:
         self.Bc = self.best_match(self.Xc, sp.csr_matrix(self.K.T))
         self._stale = False
 
+    # --- document vectors --------------------------------------------------------------------------------------
+
+    def _term_vectors(self, terms: np.ndarray) -> np.ndarray:
+        """Unit vectors of terms (len × dimensions, float32): the word's vector, or for a word without one a fixed
+        pseudo-random direction seeded by the lemma (nearly orthogonal to every other word's)."""
+        rows = self._term_rows()[terms]
+        out = np.zeros((terms.size, self.vectors.unit.shape[1]), dtype=np.float32)
+        known = rows >= 0
+        out[known] = self.vectors.unit[rows[known]]
+        for k in np.nonzero(~known)[0]:
+            seed = zlib.crc32(self.vocab.lemmas[int(terms[k])].encode("utf-8"))
+            direction = np.random.default_rng(seed).standard_normal(out.shape[1]).astype(np.float32)
+            out[k] = direction / np.linalg.norm(direction)
+        return out
+
+    @staticmethod
+    def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return (matrix / norms).astype(np.float32)
+
+    def _set_documents(self) -> None:
+        """Document vectors of every challenge and startup, centred on their side's mean (fixed for the run)."""
+        dc = self._unit_rows(np.asarray(self.Wc @ self._term_vectors(self.c_vocab)))
+        ds = self._unit_rows(np.asarray(self.Ws @ self._term_vectors(self.s_vocab)))
+        # the side's mean, shrunk towards 0 in small runs (with a handful of texts the mean is mostly the texts
+        # themselves, and one challenge minus its own mean would be nothing)
+        self.doc_mean_c = dc.sum(axis=0) / np.float32(len(dc) + CENTRING_PRIOR)
+        self.doc_mean_s = ds.sum(axis=0) / np.float32(len(ds) + CENTRING_PRIOR)
+        self.Dc = self._unit_rows(dc - self.doc_mean_c) * (np.linalg.norm(dc, axis=1, keepdims=True) > 0)
+        self.Ds = self._unit_rows(ds - self.doc_mean_s) * (np.linalg.norm(ds, axis=1, keepdims=True) > 0)
+        self.doc_lo, self.doc_hi = 0.0, 1.0
+        self._calibrate_documents()
+
+    def _document_row(self, terms: Sequence[int]) -> np.ndarray:
+        """One startup's centred document vector from its terms (the run's IDF and mean)."""
+        unique = np.array(sorted(set(terms)), dtype=np.int64)
+        if unique.size == 0:
+            return np.zeros(self.Dc.shape[1], dtype=np.float32)
+        weights = self.idf[unique].astype(np.float32)
+        vector = self._unit_rows((weights @ self._term_vectors(unique))[np.newaxis, :])
+        return self._unit_rows(vector - self.doc_mean_s)[0]
+
+    def _calibrate_documents(self) -> None:
+        """The run's one monotone map of document cosines to [0, 1], fitted like `calibrate` on a sample of pairs
+        (startups drawn without replacement, against every challenge)."""
+        n_s, n_c = self.Ds.shape[0], self.Dc.shape[0]
+        if not n_s or not n_c:
+            return
+        rows = max(1, min(n_s, CALIBRATION_SAMPLE // n_c))
+        sample = np.sort(np.random.default_rng(0).choice(n_s, rows, replace=False))
+        lo, hi = np.quantile(self.Ds[sample] @ self.Dc.T, [0.5, 0.995])
+        self.doc_lo, self.doc_hi = float(lo), float(max(hi, lo + 1e-6))
+
+    def documents(self, rows: np.ndarray) -> np.ndarray:
+        """Calibrated document-vector cosine of startups `rows` × every challenge, in [0, 1] (float32)."""
+        out = self.Ds[np.asarray(rows, dtype=np.int64)] @ self.Dc.T
+        out -= np.float32(self.doc_lo)
+        out /= np.float32(self.doc_hi - self.doc_lo)
+        return np.clip(out, 0.0, 1.0, out=out)
+
     # --- scoring ---------------------------------------------------------------------------------------------------
 
     def raw(self, rows: np.ndarray) -> np.ndarray:
@@ -366,7 +439,8 @@ class SemanticText:
         """Re-analyse startup `i` (an edited profile) and return its raw row over all challenges.
 
         Only that row is computed (its own small kernel against the challenges' words); the run's IDF stays, a word
-        new to the run counts as rare. The block matrices are rebuilt lazily if `raw` is called again.
+        new to the run counts as rare. Its document vector is recomputed with the run's IDF and mean (`documents`
+        then gives its new row). The block matrices are rebuilt lazily if `raw` is called again.
         """
         self.startup_texts[i] = text
         self.s_words[i], self.s_spans[i] = self._analyse(text)
@@ -376,6 +450,7 @@ class SemanticText:
             self.idf = np.concatenate([self.idf, np.full(grown, self._idf(np.zeros(1))[0])])
             self.df = np.concatenate([self.df, np.ones(grown)])
         self._stale = True
+        self.Ds[i] = self._document_row(self.s_terms[i])
         return self.raw_one(i)
 
     def raw_one(self, i: int) -> np.ndarray:

@@ -13,7 +13,7 @@ import pytest
 from matching.engine import MatchSession, load_problem, propose
 from matching.engine import vectors as vectors_module
 from matching.engine.evaluation import bigram_tfidf
-from matching.engine.scoring import preference_value
+from matching.engine.scoring import DOCUMENT_WEIGHT, preference_value
 from matching.engine.semantic import SemanticText, content_words
 from matching.engine.vectors import INSTALL_LINE, VectorsUnavailable, WordVectors, default_vectors
 
@@ -110,11 +110,21 @@ def test_one_calibration_for_the_whole_run_keeps_the_order_of_raw_relevance_acro
     data = json.loads((ROOT / "tests/data/matching_eval.json").read_text(encoding="utf-8"))
     session = MatchSession(load_problem(data))
     semantic = session.scorer.semantic
-    raw = semantic.raw(np.arange(len(data["startups"])))
-    calibrated = session.scorer.text
+    rows = np.arange(len(data["startups"]))
+    raw = semantic.raw(rows)
+    words = semantic.calibrated(raw)
     order = np.argsort(raw.ravel(), kind="stable")
-    assert np.all(np.diff(calibrated.ravel()[order]) >= -1e-6)  # monotone over all pairs, not per challenge
-    assert calibrated.min() == 0.0 and calibrated.max() == 1.0
+    assert np.all(np.diff(words.ravel()[order]) >= -1e-6)  # monotone over all pairs, not per challenge
+    assert words.min() == 0.0 and words.max() == 1.0
+    # the document cosine has its own single map, monotone over all pairs too
+    cosines = semantic.Ds @ semantic.Dc.T
+    documents = semantic.documents(rows)
+    order = np.argsort(cosines.ravel(), kind="stable")
+    assert np.all(np.diff(documents.ravel()[order]) >= -1e-6)
+    assert documents.min() == 0.0 and documents.max() == 1.0
+    # no stored embeddings in this file: the text factor is the documented blend of the two
+    expected = (1 - DOCUMENT_WEIGHT) * words + DOCUMENT_WEIGHT * documents
+    assert np.allclose(session.scorer.text, expected, atol=1e-6)
 
 
 def test_preferences_move_rankings_as_documented():
@@ -209,3 +219,32 @@ def test_cli_embed_adds_embeddings_once_and_propose_uses_them(tmp_path):
         [sys.executable, "-m", "matching", "propose", str(source)], cwd=ROOT, capture_output=True, text=True
     )
     assert run.returncode == 2 and 'startups[0] (id "a"): embedding must be a list of 384 numbers' in run.stderr
+
+
+def test_document_vectors_see_a_paraphrase_and_keep_names_without_a_vector_apart():
+    semantic = SemanticText(["問い合わせ対応\n" + NEED], [PARAPHRASE, UNRELATED])
+    cosines = (semantic.Ds @ semantic.Dc.T)[:, 0]
+    assert cosines[0] > cosines[1] + 0.2  # the whole text's topic, without a shared key term
+    assert np.allclose(np.linalg.norm(semantic.Ds, axis=1), 1.0, atol=1e-5)
+    # words without a vector get a fixed direction of their own: the same name matches, two names do not
+    names = SemanticText(["LoRaWANの通信網"], ["LoRaWANの通信網", "Sigfoxの通信網"])
+    terms = np.array([names.vocab.index["lorawan"], names.vocab.index["sigfox"]], dtype=np.int64)
+    assert (names.vocab.rows[terms[0]], names.vocab.rows[terms[1]]) == (-1, -1)
+    directions = names._term_vectors(terms)
+    assert abs(float(directions[0] @ directions[1])) < 0.3
+    # term ids differ between runs; the direction depends on the lemma only
+    again = SemanticText(["Sigfox", "LoRaWAN"], ["x"])
+    same = again._term_vectors(np.array([again.vocab.index["lorawan"]], dtype=np.int64))
+    assert np.allclose(same[0], directions[0])
+    document = (names.Ds @ names.Dc.T)[:, 0]
+    assert document[0] > document[1]
+
+
+def test_an_edited_profile_gets_its_document_vector_from_the_runs_idf_and_mean():
+    semantic = SemanticText(["問い合わせ対応\n" + NEED, "牛の分娩"], [UNRELATED, PARAPHRASE])
+    before = semantic.documents(np.arange(2)).copy()
+    mean = semantic.doc_mean_s.copy()
+    semantic.replace_startup(0, PARAPHRASE)  # now the same text as startup 1
+    after = semantic.documents(np.arange(2))
+    assert np.allclose(after[0], after[1], atol=1e-6) and np.allclose(after[1], before[1])
+    assert np.array_equal(semantic.doc_mean_s, mean)  # the run's mean and calibration stay

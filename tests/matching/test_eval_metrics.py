@@ -113,17 +113,88 @@ def test_precision_split_by_pair_kind():
     kinds = {"c1": {"a": "shared", "b": "paraphrase", "c": "paraphrase"}, "c2": {"d": "shared"}}
     rankings = {"c1": ["a", "x", "b", "c"], "c2": ["x", "y", "z", "d"], "c3": ["e"]}
     assert kind_precision_at(rankings["c1"], labels["c1"], kinds["c1"], "shared") == 1.0
-    assert kind_precision_at(rankings["c1"], labels["c1"], kinds["c1"], "paraphrase") == 0.5
+    # conditional: "a" (shared) is taken out, so b and c are 2nd and 3rd → 2/2; raw: only b in the top 3 → 1/2
+    assert kind_precision_at(rankings["c1"], labels["c1"], kinds["c1"], "paraphrase") == 1.0
+    assert (
+        kind_precision_at(rankings["c1"], labels["c1"], kinds["c1"], "paraphrase", conditional=False) == 0.5
+    )
     assert kind_precision_at(rankings["c3"], labels["c3"], {}, "shared") is None
+    assert kind_precision_at(rankings["c3"], labels["c3"], {}, "shared", conditional=False) is None
 
     result = measure(rankings, labels, kinds=kinds, resamples=200)
-    # shared: c1 1.0, c2 0.0 → 0.5 over two challenges; paraphrase: c1 only, 0.5; c3 has no kind
+    # shared: c1 1.0, c2 0.0 → 0.5 over two challenges; paraphrase: c1 only, 1.0 (raw 0.5); c3 has no kind
     assert result["kinds"]["shared"]["challenges"] == 2
     assert result["kinds"]["shared"]["mean"] == pytest.approx(0.5)
     assert result["kinds"]["paraphrase"]["challenges"] == 1
-    assert result["kinds"]["paraphrase"]["mean"] == pytest.approx(0.5)
+    assert result["kinds"]["paraphrase"]["mean"] == pytest.approx(1.0)
+    assert result["kinds_raw"]["shared"]["mean"] == pytest.approx(0.5)
+    assert result["kinds_raw"]["paraphrase"]["mean"] == pytest.approx(0.5)
     assert result["challenges"] == 3
     assert result["metrics"]["P@3"]["mean"] == pytest.approx((2 / 3 + 0 + 1) / 3)
+
+
+PERFECT_GRADES = {"s": 2, "p1": 2, "p2": 1, "p3": 1}
+PERFECT_KINDS = {"s": "shared", "p1": "paraphrase", "p2": "paraphrase", "p3": "paraphrase"}
+
+
+@pytest.mark.parametrize(
+    "ranking",
+    [["s", "p1", "p2", "p3", "x"], ["p1", "p2", "p3", "s", "x"], ["p2", "s", "p3", "p1", "x"]],
+)
+def test_a_perfect_ranking_scores_one_for_both_kinds(ranking):
+    # every correct startup above every other one: no ranking could do better for either kind
+    for kind in ("shared", "paraphrase"):
+        assert kind_precision_at(ranking, PERFECT_GRADES, PERFECT_KINDS, kind) == 1.0
+    assert precision_at(ranking, PERFECT_GRADES) == 1.0
+
+
+def test_the_raw_split_shows_a_gap_on_a_perfect_ranking():
+    # 1 shared + 3 paraphrase, the shared one first: raw paraphrase P@3 = 2/3 although nothing could rank better
+    shared_first = ["s", "p1", "p2", "p3", "x"]
+    raw = {
+        k: kind_precision_at(shared_first, PERFECT_GRADES, PERFECT_KINDS, k, conditional=False)
+        for k in ("shared", "paraphrase")
+    }
+    assert raw == {"shared": 1.0, "paraphrase": pytest.approx(2 / 3)}
+    # the paraphrases first: raw shared P@3 = 0 (the shared startup is 4th, behind three correct ones)
+    paraphrase_first = ["p1", "p2", "p3", "s", "x"]
+    assert (
+        kind_precision_at(paraphrase_first, PERFECT_GRADES, PERFECT_KINDS, "shared", conditional=False) == 0.0
+    )
+    assert kind_precision_at(paraphrase_first, PERFECT_GRADES, PERFECT_KINDS, "shared") == 1.0
+
+
+def test_conditional_kind_precision_by_hand():
+    grades = {"s": 2, "p1": 2, "p2": 1, "r": 0}
+    kinds = {"s": "shared", "p1": "paraphrase", "p2": "paraphrase"}
+    # s, x, p1, y, p2: paraphrase conditional → x, p1, y (p2 4th) = 1/2; raw → only p1 in the top 3 = 1/2 (same)
+    ranking = ["s", "x", "p1", "y", "p2"]
+    assert kind_precision_at(ranking, grades, kinds, "paraphrase") == 0.5
+    assert kind_precision_at(ranking, grades, kinds, "paraphrase", conditional=False) == 0.5
+    # s, p1, x, p2: conditional → p1, x, p2 = 2/2; raw → p1 only = 1/2 (s takes a slot)
+    ranking = ["s", "p1", "x", "p2"]
+    assert kind_precision_at(ranking, grades, kinds, "paraphrase") == 1.0
+    assert kind_precision_at(ranking, grades, kinds, "paraphrase", conditional=False) == 0.5
+    # p1, p2, x, s: shared conditional → x, s = 1/1; raw → s 4th = 0
+    ranking = ["p1", "p2", "x", "s"]
+    assert kind_precision_at(ranking, grades, kinds, "shared") == 1.0
+    assert kind_precision_at(ranking, grades, kinds, "shared", conditional=False) == 0.0
+    # a known negative (grade 0) and unlabelled startups are wrong answers: they keep their slots
+    ranking = ["r", "x", "y", "s"]
+    assert kind_precision_at(ranking, grades, kinds, "shared") == 0.0
+    # p1 is taken out, r and x stay: s moves from 4th to 3rd → 1/1 (raw 0)
+    ranking = ["p1", "r", "x", "s"]
+    assert kind_precision_at(ranking, grades, kinds, "shared") == 1.0
+    assert kind_precision_at(ranking, grades, kinds, "shared", conditional=False) == 0.0
+
+
+def test_a_correct_startup_without_a_kind_is_taken_out_too():
+    grades = {"s": 2, "p": 1, "u": 1}
+    kinds = {"s": "shared", "p": "paraphrase"}  # "u" is correct but has no kind
+    ranking = ["u", "p", "x", "y", "s"]
+    # shared: u and p are out → x, y, s: s is 3rd → 1/1; raw: s is 5th → 0
+    assert kind_precision_at(ranking, grades, kinds, "shared") == 1.0
+    assert kind_precision_at(ranking, grades, kinds, "shared", conditional=False) == 0.0
 
 
 # --------------------------------------------------------------------------------------------- bootstrap
@@ -239,3 +310,22 @@ def test_report_measures_every_ranking_per_part_and_formats_a_table():
     assert "95 % percentile bootstrap intervals (2,000 resamples" in table
     assert "| ranking | Δ P@3 | Δ nDCG@5 | Δ MRR | Δ recall@10 |" in table
     assert set(everything["bigram_tfidf"]["vs_engine"]) == set(METRICS)
+
+
+def test_report_table_shows_the_conditional_and_the_raw_split_by_kind():
+    problem = _problem()
+    labels = {"c0": {"copy0": 2, "near": 1}, "c1": {"copy1": 2}, "c2": {"copy2": 2}}
+    kinds = {
+        "c0": {"copy0": "shared", "near": "paraphrase"},
+        "c1": {"copy1": "shared"},
+        "c2": {"copy2": "shared"},
+    }
+    report = evaluation_report(
+        problem, labels, kinds=kinds, travel_model=FlatTravel(), random_runs=5, ablations=False, resamples=200
+    )
+    engine = report["parts"]["all"]["engine"]
+    assert set(engine["kinds"]) == set(engine["kinds_raw"]) == {"shared", "paraphrase"}
+    header = next(line for line in format_report(report).splitlines() if line.startswith("| ranking | P@3"))
+    assert header.endswith(
+        "| P@3 paraphrase (challenges) | P@3 shared (challenges) | raw P@3 paraphrase | raw P@3 shared |"
+    )

@@ -61,6 +61,8 @@ def test_engine_beats_the_bigram_baseline_on_the_development_half(labelled):
     engine, baseline = development["engine"]["metrics"], development["bigram_tfidf"]["metrics"]
     assert engine["P@3"]["mean"] >= baseline["P@3"]["mean"] + 0.10, (engine, baseline)
     assert engine["nDCG@5"]["mean"] >= baseline["nDCG@5"]["mean"] + 0.06, (engine, baseline)
-    # paraphrased needs are found far more often than by shared characters
-    assert development["engine"]["kinds"]["paraphrase"]["mean"] >= 0.30
+    # paraphrased needs are found far more often than by shared characters (conditional P@3 by kind; 0.556 at the
+    # commit of docs/matching.md's table, 0.495 before the document vectors)
+    assert development["engine"]["kinds"]["paraphrase"]["mean"] >= 0.50
+    assert development["engine"]["kinds_raw"]["paraphrase"]["mean"] >= 0.45
     assert development["bigram_tfidf"]["kinds"]["paraphrase"]["mean"] < 0.10
