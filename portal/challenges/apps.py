@@ -8,6 +8,7 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Challenges")
 
     def ready(self):
-        from . import signals  # noqa: PLC0415 — models are only importable once the app registry is ready
+        from . import moderation_names, signals  # noqa: PLC0415 — models are only importable once the registry is ready
 
         signals.connect()
+        moderation_names.connect()
