@@ -1,4 +1,4 @@
-"""The moderation workflow's and its task's names in the reader's language.
+"""The moderation workflow's and its task's names in the reader's language (and in the history that quotes them).
 
 Wagtail stores one name per workflow and task and shows it as is, on buttons ("Submit to …"), in the status panel,
 the reports and the history. Ours are named once here, in English with a Japanese translation, and every instance
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models.signals import post_init
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
-from wagtail.models import Task, Workflow
+from wagtail.models import BaseLogEntry, Task, Workflow
 
 WORKFLOW_NAME = gettext_noop("Ministry moderation of challenges")
 TASK_NAME = gettext_noop("Ministry review")
@@ -41,8 +41,23 @@ def known_names() -> dict[str, str]:
     return _known
 
 
+def _localise_titles(data) -> None:
+    """The names a log entry copied when it was written ({"workflow": {"title": …, "next": {"title": …}}})."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "title" and isinstance(value, str) and value in known_names():
+                data[key] = gettext(known_names()[value])
+            else:
+                _localise_titles(value)
+
+
 def localise_name(sender, instance, **kwargs) -> None:
-    """post_init: swap a known workflow or task name for its translation in the active language."""
+    """post_init: swap a known workflow or task name for its translation in the active language, also where the
+    page history quotes it."""
+    if isinstance(instance, BaseLogEntry):
+        if isinstance(instance.__dict__.get("data"), dict):
+            _localise_titles(instance.__dict__["data"])
+        return
     if not isinstance(instance, (Workflow, Task)) or "name" not in instance.__dict__:
         return
     msgid = known_names().get(instance.name)
