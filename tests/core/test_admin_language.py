@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 # Wagtail's English that its Japanese catalogue leaves out (and its odd Japanese), seen on these pages before.
 NOT_IN_JAPANESE = [
     "Search all pages…", "In moderation", "in moderation", "IN MODERATION", "Skip to main content", "Bulk actions",
-    "Toggle side panel", "Show filters", "プロモート", "調整のために提出", "総務省の承認", "application.", "challenge.create",
-    "Ministry moderation", "Ministry review", "Wagtail</", ">True<", ">False<",
+    "Toggle side panel", "Show filters", " Pages <", " Images <", "プロモート", "調整のために提出", "総務省の承認", "application.", "challenge.create",
+    "Ministry moderation", "Ministry review", "Wagtail</", ">True<", ">False<", ">None<",
 ]
 # Our Japanese (names we gave, money) in the English admin.
 NOT_IN_ENGLISH = ["総務省の承認", "総務省の審査", "総務省による課題の審査", "円", "審査中", "管理画面", "公開設定"]
