@@ -17,10 +17,13 @@ from wagtail.models import BaseLogEntry, Task, Workflow
 
 WORKFLOW_NAME = gettext_noop("Ministry moderation of challenges")
 TASK_NAME = gettext_noop("Ministry review")
+# Wagtail's own default workflow and task (its migrations create them, for pages other than challenges).
+WAGTAIL_DEFAULT_NAME = gettext_noop("Moderators approval")
 # Names these objects carried before: still recognised, then shown under the current name.
 FORMER_NAMES = {
     WORKFLOW_NAME: ("総務省による課題の審査",),
     TASK_NAME: ("Ministry approval", "総務省の承認"),
+    WAGTAIL_DEFAULT_NAME: (),
 }
 
 _known: dict[str, str] | None = None

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 NOT_IN_JAPANESE = [
     "Search all pages…", "In moderation", "in moderation", "IN MODERATION", "Skip to main content", "Bulk actions",
     "Toggle side panel", "Show filters", " Pages <", " Images <", "プロモート", "調整のために提出", "総務省の承認", "application.", "challenge.create",
-    "Ministry moderation", "Ministry review", "Wagtail</", ">True<", ">False<", ">None<",
+    "Ministry moderation", "Ministry review", "Moderators approval", "Sort by '", "Last login",
+    "Wagtail</", ">True<", ">False<", ">None<",
 ]
 # Our Japanese (names we gave, money) in the English admin.
 NOT_IN_ENGLISH = ["総務省の承認", "総務省の審査", "総務省による課題の審査", "円", "審査中", "管理画面", "公開設定"]
@@ -75,7 +76,8 @@ def _urls(challenge, *, ministry: bool):
     if ministry:
         fy = current_fiscal_year()
         urls += ["/admin/audit-log/", f"/admin/tracker/dashboard/?fy={fy}", "/admin/tracker/budgets/",
-                 reverse("wagtailadmin_reports:workflow")]
+                 reverse("wagtailadmin_reports:workflow"), "/admin/accounts/organisations/", "/admin/users/",
+                 reverse("wagtailadmin_pages:edit", args=[challenge.get_parent().get_parent().pk])]
     return urls
 
 
