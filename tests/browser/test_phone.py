@@ -129,8 +129,7 @@ def test_desktop_catalogue_shows_the_filters_beside_the_results(chromium, live_s
 STACKED_CELLS = """(table) => [...table.querySelectorAll('tbody td[data-label]')].map(td => ({
   label: td.dataset.label,
   shown: getComputedStyle(td, '::before').content,
-  heading: td.classList.contains('stack-title'),
-  title: td.classList.contains('stack-title') || td.querySelector('form, select') !== null,
+  title: td.querySelector('form, select') !== null,
   width: td.getBoundingClientRect().width / table.getBoundingClientRect().width,
   height: td.getBoundingClientRect().height,
   display: getComputedStyle(td).display,
@@ -151,10 +150,9 @@ def test_phone_my_page_table_becomes_labelled_rows(chromium, live_server, world,
     for cell in cells:
         assert cell["display"] == "flow-root"
         assert cell["label"] in headers, cell  # the label is the column's own header
-        # Shown before the value; the row's title heads the card instead, full width.
-        assert cell["shown"] == ("none" if cell["heading"] else f'"{cell["label"]}"'), cell
+        assert cell["shown"] == f'"{cell["label"]}"', cell  # shown before the value
         # Readable: each cell is nearly as wide as the table, and no value is squeezed into a column of characters
-        # (a date or a state is one line, two at most, beside its label; a title or a form may take more).
+        # (a date or a state is one line, two at most, beside its label; a form may take more).
         assert cell["width"] >= 0.9, cell
         assert cell["title"] or cell["height"] < 60, cell
     _no_sideways_scroll(pg)
