@@ -17,6 +17,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
+from portal.core.audit_labels import action_label, detail_labels, object_label
 from portal.core.models import AuditEvent
 from portal.core.spreadsheet import FormulaSafeExportMixin
 
@@ -46,10 +47,13 @@ class AuditEventFilter(WagtailFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The choices are the values in the log (one query each), so a new kind of event needs no code here.
+        # The choices are the values in the log (one query each), so a new kind of event needs no code here;
+        # staff read them by their labels (the codes stay in the URL).
+        labels = {"action": action_label, "object_type": lambda value: object_label(value, "")}
         for name in ("action", "object_type"):
             values = AuditEvent.objects.exclude(**{name: ""}).order_by(name).values_list(name, flat=True).distinct()
-            self.filters[name].extra["choices"] = [(v, v) for v in values]
+            choices = [(v, labels[name](v)) for v in values]
+            self.filters[name].extra["choices"] = sorted(choices, key=lambda choice: str(choice[1]))
 
     def by_organisation(self, queryset, name, value):
         return queryset.filter(actor__in=Membership.objects.filter(organisation=value).values("user"))
@@ -72,12 +76,12 @@ def _organisations(event) -> str:
 def _object(event) -> str:
     # Type and id, not the stored repr: a repr can carry private content (a startup's draft title is for nobody
     # but the startup, not even the ministry — tests/security/test_permission_matrix.py).
-    return f"{event.object_type} #{event.object_id}" if event.object_type else ""
+    return object_label(event.object_type, event.object_id)
 
 
 def _details(event) -> str:
     # The names of the recorded details, not their values: values can quote private text (a draft's title).
-    return ", ".join(sorted(event.data)) if event.data else ""
+    return detail_labels(event.data) if event.data else ""
 
 
 class AuditLogView(FormulaSafeExportMixin, ReportView):
@@ -101,7 +105,7 @@ class AuditLogView(FormulaSafeExportMixin, ReportView):
         Column("at", label=_("At"), accessor=_when),
         Column("actor", label=_("Actor"), accessor=_actor),
         Column("organisations", label=_("Organisation"), accessor=_organisations),
-        Column("action", label=_("Action")),
+        Column("action", label=_("Action"), accessor=lambda event: action_label(event.action)),
         Column("object", label=_("Object"), accessor=_object),
         Column("details", label=_("Details"), accessor=_details),
     ]
@@ -131,8 +135,8 @@ class AuditLogView(FormulaSafeExportMixin, ReportView):
             "at": _when(item),
             "actor": _actor(item),
             "organisations": _organisations(item),
-            "action": item.action,
-            "object_type": item.object_type,
+            "action": action_label(item.action),
+            "object_type": object_label(item.object_type, ""),
             "object_id": item.object_id,
             "details": _details(item),
             "ip": item.ip_address or "",

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -105,7 +106,11 @@ class OrganisationViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewS
     form_class = OrganisationAdminForm
     edit_view_class = OrganisationEditView
     add_view_class = OrganisationCreateView
-    list_display = ["name", "kind", "local_government", "prefecture", "is_active"]
+    # "active" reads 有効 / 無効 (not Python's True / False).
+    list_display = [
+        "name", "kind", "local_government", "prefecture",
+        Column("is_active", label=_("active"), accessor=lambda org: _("active") if org.is_active else _("inactive")),
+    ]
     filterset_class = OrganisationFilterSet
     search_fields = ["name", "name_kana", "name_en", "slug"]
     inspect_view_enabled = True

@@ -8,7 +8,8 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Challenges")
 
     def ready(self):
-        from . import signals  # noqa: PLC0415 — models are only importable once the app registry is ready
+        from . import moderation_names, signals  # noqa: PLC0415 — models are only importable once the registry is ready
 
         signals.connect()
+        moderation_names.connect()
         from . import notices  # noqa: F401, PLC0415 — registers the kinds of notification this app sends

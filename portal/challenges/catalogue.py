@@ -181,7 +181,15 @@ def build(request, queryset, *, base_key: str = "") -> dict:
         ),
         "querystring": query.urlencode(),
         "active_filters": {k: v for k, v in data.items() if k in FACETS and v},
+        "filter_count": active_filter_count(data),
     }
+
+
+def active_filter_count(data) -> int:
+    """How many filters narrow the list (keyword, facets, budget, deadline): the number on the phone's filter
+    button. Sorting and paging narrow nothing."""
+    names = set(ChallengeFilter.base_filters) - _NOT_FACET_RELEVANT
+    return sum(1 for name in names if any(v.strip() for v in data.getlist(name)))
 
 
 def render(request, queryset, *, page, base_key: str = "") -> str:

@@ -158,7 +158,7 @@ def annual_report(fiscal_year: int, *, progress=None) -> AnnualReport:
             title=_("Travel budget %(fy)s") % {"fy": fy},
             desc=_("Reserved, settled, paid and free amounts of the travel-support budget, in yen."),
             rows=rows,
-            unit=" 円",
+            yen=True,
             colour=charts.COLOURS[2],
         )
         if rows

@@ -11,6 +11,7 @@ import itertools
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 _ids = itertools.count(1)
 
@@ -22,9 +23,14 @@ VALUE_WIDTH = 110
 COLOURS = ("#0031d8", "#00a3bf", "#259d63", "#e25100", "#7e57c2", "#d81b60")
 
 
+def yen_text(value: int | float) -> str:
+    """An amount of money as the reader's language writes it: 14,400円 in Japanese, ¥14,400 in English."""
+    return _("¥%(amount)s") % {"amount": f"{value:,}"}
+
+
 def bar_chart(*, title: str, desc: str, rows: list[tuple[str, int | float]], unit: str = "",
-              colour: str = COLOURS[0]) -> SafeString:
-    """A horizontal bar chart: one bar per (label, value). Values must be non-negative."""
+              colour: str = COLOURS[0], yen: bool = False) -> SafeString:
+    """A horizontal bar chart: one bar per (label, value). Values must be non-negative; `yen` writes them as money."""
     uid = f"chart{next(_ids)}"
     width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
     height = max(1, len(rows)) * (BAR_HEIGHT + GAP) + GAP
@@ -40,7 +46,7 @@ def bar_chart(*, title: str, desc: str, rows: list[tuple[str, int | float]], uni
             raise ValueError("bar_chart values must be non-negative")
         y = GAP + i * (BAR_HEIGHT + GAP)
         w = round(BAR_AREA * value / top, 1)
-        text = f"{value:,}{unit}"
+        text = yen_text(value) if yen else f"{value:,}{unit}"
         parts.append(
             f'<g><text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * 0.7:.1f}" text-anchor="end" font-size="13">'
             f"{escape(str(label))}</text>"

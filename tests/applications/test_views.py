@@ -273,14 +273,15 @@ def test_the_file_limits_are_explained_in_the_pages_language(client, world):
 
 
 def test_my_applications_table_scrolls_inside_the_page_on_a_phone(client, world):
-    """QA pass: at 375 px the English applications table on My page pushed the whole page sideways."""
+    """QA pass: at 375 px the English applications table on My page pushed the whole page sideways. It scrolls inside
+    its wrapper, and on phones it is stacked into labelled rows (.stack, tests/browser/test_phone.py)."""
     world.draft()
     client.force_login(world.user_a)
     mine = client.get(url("mine")).content.decode()
-    assert '<div class="table-wrap"><table class="table application-list">' in mine
+    assert '<div class="table-wrap"><table class="table application-list stack">' in mine
     with translation.override("en"):
         mypage = client.get(reverse("mypage")).content.decode()
-    assert '<div class="table-wrap"><table class="table application-list">' in mypage
+    assert '<div class="table-wrap"><table class="table application-list stack">' in mypage
 
 
 def test_withdrawing_asks_first_because_it_cannot_be_undone(client, world):

@@ -317,7 +317,7 @@ def dashboard(request):
         "budget_chart": charts.bar_chart(
             title=_("Travel budget %(fy)s") % {"fy": fy},
             desc=_("Reserved, settled, paid and free amounts of the travel-support budget, in yen."),
-            rows=budget_rows, unit=" 円", colour=charts.COLOURS[2]) if budget_rows else "",
+            rows=budget_rows, yen=True, colour=charts.COLOURS[2]) if budget_rows else "",
         "stages": stages,
         "stage_chart": charts.bar_chart(title=_("Engagements by stage"),
                                         desc=_("Number of engagements currently in each stage."), rows=stages,
