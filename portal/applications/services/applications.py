@@ -26,6 +26,7 @@ from portal.core.storage import storage_error
 
 from .. import permissions as rules
 from ..models import Application, ApplicationAttachment, ApplicationState, TeamMember
+from ..signals import info_requested
 from ..uploads import check_upload
 
 PROPOSAL_FIELDS = ("approach", "expected_outcome", "timeline", "cost_estimate_yen", "needs_from_municipality")
@@ -277,6 +278,9 @@ def _decide(*, application, actor, rule, state, action, reason, kind) -> Applica
         locked.full_clean()
         locked.save()
         record(actor=actor, action=action, obj=locked, previous=previous, reason=reason)
+        if state == ApplicationState.MORE_INFO:
+            # The request becomes a message in the application's thread, where the startup answers it.
+            info_requested.send(sender=Application, application=locked, actor=actor, message=reason)
         _tell(startup_members(locked), kind=kind, params=_title_args(locked) | {"text": reason},
               url_for=_site_url(locked))
     return _sync(application, locked)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('challenges', '0005_moderation_names_japanese'),
+        ('challenges', '0006_questions_until'),
     ]
 
     operations = [
