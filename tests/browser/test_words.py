@@ -23,7 +23,7 @@ from tests.tracker import factories as tf
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WIDTHS = (375, 1280)
-FULL_WIDTH = re.compile(r"[（）「」『』【】、。]")
+FULL_WIDTH = re.compile(r"[（）「」『』【】、]")  # the product's own punctuation; typed text may end in 。
 
 # Text of the page outside elements marked lang="ja" (Japanese names and texts shown as they are).
 VISIBLE_ENGLISH_TEXT = """() => {
