@@ -179,6 +179,41 @@ class AttachmentForm(forms.Form):
         return uploaded
 
 
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    """Several files in one field: cleaned to a list (empty when none was chosen)."""
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(d, initial) for d in data if d]
+        return [one(data, initial)] if data else []
+
+
+class ApplicationFilesForm(forms.Form):
+    """The files chosen in the application form itself: attached when the text is saved, so typing is never lost."""
+
+    files = _MultipleFileField(
+        label=_("files to attach"),
+        help_text=lazy(_attachment_help_text, str)(),
+        required=False,  # files are optional: the form says 「任意」, never 「必須」
+        widget=_MultipleFileInput(),
+    )
+
+    def clean_files(self):
+        chosen = self.cleaned_data["files"]
+        for uploaded in chosen:
+            if uploaded.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(
+                    _("“%(name)s” is %(size)s MB; each file may be at most 10 MB.")
+                    % {"name": uploaded.name, "size": f"{uploaded.size / 1048576:.1f}"}
+                )
+        return chosen
+
+
 # --------------------------------------------------------------------------------------------- admin review
 
 

@@ -43,7 +43,7 @@ class ChallengePageForm(PageForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"),
-        help_text=_("Columns: municipality_code, title, summary, background, desired_outcome, themes, …"),
+        help_text=_("A CSV or XLSX file with the columns listed above."),
     )
     publish = forms.BooleanField(label=_("Publish at once"), required=False)
 

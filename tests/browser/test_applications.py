@@ -81,7 +81,7 @@ def test_startup_applies_and_municipality_shortlists(page, chromium, live_server
     assert "下書きを保存しました" in page.content()
     pdf = tmp_path / "提案書.pdf"
     pdf.write_bytes(PDF)
-    page.locator("#attachment-form input[type=file]").set_input_files(str(pdf))
+    page.locator("#application-form input[type=file]").set_input_files(str(pdf))
     page.locator("#upload").click()
     assert "「提案書.pdf」を添付しました" in page.content()
     page.locator("#submit-application").click()

@@ -6,14 +6,15 @@
 {% mypage_notifications %}                  the latest notifications
 {% mypage_profile organisation %}           profile completeness with a link to the edit page
 {% preference_rule application as rule %}   (may the user rank it?, why) for the rank controls
+{% startup_action application as action %}  what the startup must do next ('' when nothing waits on it)
 """
 
 from django import template
 
 from portal.core.notifications import unread_count
 
+from .. import next_steps, selectors
 from .. import permissions as rules
-from .. import selectors
 from ..models import PREFERENCE_CHOICES
 
 register = template.Library()
@@ -47,6 +48,7 @@ def mypage_applications(context, organisation):
     return {
         "applications": rows,
         "organisation": organisation,
+        "for_startup": True,  # the state badges say what the startup must do next
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),  # the rank forms post from My page
     }
@@ -76,3 +78,8 @@ def preference_rule(context, application):
 @register.simple_tag
 def preference_choices():
     return PREFERENCE_CHOICES
+
+
+@register.simple_tag
+def startup_action(application) -> str:
+    return next_steps.startup_action(application)

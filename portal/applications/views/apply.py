@@ -19,9 +19,9 @@ from portal.challenges.models import ChallengePage
 from portal.core import ratelimit
 from portal.core.ratelimit import rate_limited
 
+from .. import next_steps, selectors, services
 from .. import permissions as rules
-from .. import selectors, services
-from ..forms import ApplicationForm, AttachmentForm, PreferenceForm
+from ..forms import ApplicationFilesForm, ApplicationForm, AttachmentForm, PreferenceForm
 from ..models import ApplicationState
 from ..uploads import MAX_APPLICATION_BYTES
 from .common import messages_of, paginate, refused, startup_or_none
@@ -36,7 +36,7 @@ def my_applications(request):
     return render(
         request,
         "applications/my_applications.html",
-        {"applications": page, "paginator": paginator, "organisation": organisation},
+        {"applications": page, "paginator": paginator, "organisation": organisation, "for_startup": True},
     )
 
 
@@ -55,7 +55,8 @@ def apply_start(request, challenge_id: int):
     if not allowed:
         return refused(request, reason, status=404 if not challenge.live else 403)
     form = ApplicationForm(request.POST or None, startup=organisation)
-    if request.method == "POST" and form.is_valid():
+    files_form = ApplicationFilesForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and files_form.is_valid():
         try:
             application = services.application_start(
                 challenge=challenge, actor=request.user, **form.service_kwargs()
@@ -67,21 +68,81 @@ def apply_start(request, challenge_id: int):
             if existing is not None:
                 return redirect("applications:detail", pk=existing.pk)
         else:
-            messages.success(request, _("Your draft has been saved. Add files, then submit it."))
+            files_saved = _save_files(request, application, files_form)
+            if "submit" in request.POST and files_saved:
+                return _submit(request, application)
+            messages.success(request, _("Your draft has been saved."))
             return redirect("applications:edit", pk=application.pk)
-    return render(request, "applications/application_form.html", {"form": form, "challenge": challenge})
+    _files_not_kept(request, files_form)
+    return render(
+        request, "applications/application_form.html", _form_context(challenge, None, form, files_form)
+    )
+
+
+def _form_context(challenge, application, form, files_form) -> dict:
+    total = sum(a.size for a in application.attachments.all()) if application else 0
+    return {
+        "form": form,
+        "files_form": files_form,
+        "application": application,
+        "for_startup": True,
+        "challenge": challenge,
+        "attachments_total_mb": f"{total / 1048576:.1f}",
+        "attachments_limit_mb": MAX_APPLICATION_BYTES // 1048576,
+        "deadline": next_steps.deadline_label(challenge.application_closes),
+        "time_left": next_steps.time_left(challenge.application_closes),
+    }
+
+
+def _save_files(request, application, files_form) -> bool:
+    """After the text is saved: remove the file asked for, attach the files chosen. False if a file was refused."""
+    saved = True
+    remove = request.POST.get("remove_attachment", "")
+    if remove.isdigit():
+        attachment = application.attachments.filter(pk=int(remove)).first()
+        if attachment is not None:
+            try:
+                services.attachment_remove(attachment=attachment, actor=request.user)
+            except ValidationError as error:
+                saved = False
+                for m in messages_of(error):
+                    messages.error(request, m)
+            else:
+                messages.success(request, _("The file has been removed."))
+    for uploaded in files_form.cleaned_data["files"]:
+        try:
+            attachment = services.attachment_add(application=application, actor=request.user, uploaded=uploaded)
+        except ValidationError as error:
+            saved = False
+            for m in messages_of(error):
+                messages.error(request, f"{uploaded.name}: {m}")
+        else:
+            messages.success(request, _("“%(name)s” has been attached.") % {"name": attachment.original_name})
+    return saved
+
+
+def _files_not_kept(request, files_form) -> None:
+    """A browser cannot send back chosen files with a form that had errors: say so next to the file field."""
+    if request.method == "POST" and request.FILES and files_form.is_bound and not files_form.errors:
+        files_form.add_error("files", _("Correct the errors above, then choose the files again."))
 
 
 @login_required
 def detail(request, pk: int):
     application = selectors.application_for(request.user, pk)
     member = rules.is_member_of_applicant(request.user, application)
+    matched = member and application.state == ApplicationState.MATCHED
     return render(
         request,
         "applications/application_detail.html",
         {
             "application": application,
             "is_applicant": member,
+            "for_startup": member,  # the state badge says what the startup must do next
+            "deadline": next_steps.deadline_label(application.challenge.application_closes),
+            "time_left": next_steps.time_left(application.challenge.application_closes),
+            # What a match becomes (the tracker's engagement): the startup's next steps start there.
+            "engagement": application.engagements.order_by("pk").first() if matched else None,
             "can_edit": rules.can_edit_application(request.user, application)[0],
             "can_withdraw": rules.can_withdraw(request.user, application)[0],
             "preference_rule": rules.can_set_preference(request.user, application) if member else None,
@@ -106,7 +167,8 @@ def edit(request, pk: int):
         messages.error(request, reason)
         return redirect("applications:detail", pk=pk)
     form = ApplicationForm(request.POST or None, instance=application, startup=application.startup)
-    if request.method == "POST" and form.is_valid():
+    files_form = ApplicationFilesForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and files_form.is_valid():
         try:
             services.application_update(application=application, actor=request.user, **form.service_kwargs())
         except ValidationError as error:
@@ -115,22 +177,16 @@ def edit(request, pk: int):
             for m in messages_of(error):
                 messages.error(request, m)
             return redirect("applications:detail", pk=pk)
-        if not submitting:
-            messages.success(request, _("Your draft has been saved."))
-            return redirect("applications:edit", pk=pk)
-        return _submit(request, application)
-    total = sum(a.size for a in application.attachments.all())
+        files_saved = _save_files(request, application, files_form)
+        if submitting and files_saved:
+            return _submit(request, application)
+        messages.success(request, _("Your draft has been saved."))
+        return redirect("applications:edit", pk=pk)
+    _files_not_kept(request, files_form)
     return render(
         request,
         "applications/application_form.html",
-        {
-            "form": form,
-            "application": application,
-            "challenge": application.challenge,
-            "attachment_form": AttachmentForm(),
-            "attachments_total_mb": f"{total / 1048576:.1f}",
-            "attachments_limit_mb": MAX_APPLICATION_BYTES // 1048576,
-        },
+        _form_context(application.challenge, application, form, files_form),
     )
 
 

@@ -199,7 +199,7 @@ LEDGER = Dataset(
             lambda x: _name(x.request.engagement.municipality) if x.request_id else "",
         ),
         Column("reverses", _("reverses"), lambda x: x.reverses_id),
-        Column("note", _("note"), lambda x: x.note),
+        Column("note", _("note"), lambda x: x.note_text),
         Column("actor", _("by"), lambda x: str(x.actor) if x.actor_id else ""),
     ),
     scoped=ledger_for,

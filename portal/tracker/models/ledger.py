@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .travel import FiscalBudget, TravelRequest
@@ -83,3 +85,16 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("ledger entries are never deleted; add a reversing entry")
+
+    # What travel_request_pay wrote before the note of a payment was rendered in the reader's language.
+    _OLD_PAYMENT_NOTE = "paid on "
+
+    @property
+    def note_text(self) -> str:
+        """The note as shown: a payment's, which the system writes, is its date in the reader's language."""
+        if self.kind == self.Kind.PAY and (not self.note or self.note.startswith(self._OLD_PAYMENT_NOTE)):
+            paid_on = self.request.paid_on if self.request_id else None
+            if paid_on:
+                return f"{gettext('paid on')} {date_format(paid_on, 'DATE_FORMAT')}"
+        return self.note
+

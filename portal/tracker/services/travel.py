@@ -387,7 +387,7 @@ def travel_request_pay(*, request: TravelRequest, actor, paid_on: dt.date) -> Tr
             raise ValidationError({"paid_on": _("The payment cannot be before the settlement.")})
         budget = ledger.lock_budget(request.fiscal_year)
         ledger.post(budget=budget, kind=Kind.PAY, amount=request.settled_yen, actor=actor, request=request,
-                    note=f"paid on {paid_on.isoformat()}")
+                    note="")  # shown as "paid on <date>" in the reader's language (LedgerEntry.note_text)
         request.state = State.PAID
         request.paid_on = paid_on
         request.save()
