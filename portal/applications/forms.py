@@ -11,7 +11,7 @@ from portal.accounts.models import Organisation, StartupProfile
 from portal.challenges.models import ChallengePage
 from portal.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from portal.core.models import Theme
-from portal.geo.models import LocalGovernment
+from portal.geo.forms import LocalGovernmentField
 
 from .models import (
     PREFERENCE_CHOICES,
@@ -104,23 +104,17 @@ class ProfileForm(forms.Form):
 
 
 class TrackRecordForm(forms.ModelForm):
-    local_government = forms.CharField(
-        label=_("municipality code"),
-        max_length=6,
-        help_text=_("The 6-digit local-government code, e.g. 372013 for Takamatsu."),
+    local_government = LocalGovernmentField(
+        allow_prefecture=True,
+        label=_("municipality"),
+        help_text=_("Type the name (e.g. 高松市 or Takamatsu) and choose from the list; the 6-digit code (372013) "
+                    "works too."),
     )
 
     class Meta:
         model = TrackRecordEntry
         fields = ["local_government", "year", "theme", "outcome", "summary"]
         field_classes = {"theme": ModelChoiceField}
-
-    def clean_local_government(self):
-        code = self.cleaned_data["local_government"].strip()
-        lg = LocalGovernment.objects.filter(code=code).first()
-        if lg is None:
-            raise forms.ValidationError(_("No municipality has this code."))
-        return lg
 
 
 class TeamMemberForm(forms.ModelForm):

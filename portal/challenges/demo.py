@@ -51,6 +51,24 @@ class DemoChallenge:
     )
 
 
+# English titles and summaries of some challenges; the others show in Japanese with "Available in Japanese only".
+ENGLISH = {
+    "kyotango-ondemand-transport": ("Transport for older residents who gave up their driving licence",
+                                    "Mountain villages have few buses left: we look for ways older residents can "
+                                    "reach the clinic and the shops."),
+    "takamatsu-rental-bicycle": ("Use rental-bicycle data to understand how visitors move",
+                                 "Where do visitors ride, and where do they stop? We want to plan tourism with the "
+                                 "bicycles' location data."),
+    "takamatsu-flood-sensor": ("Water-level sensors to warn of floods in time",
+                               "Low-cost sensors on small rivers and drains, so that residents are warned before "
+                               "roads flood."),
+    "teshio-prenatal-checkup": ("Prenatal check-ups without a three-hour drive",
+                                "The nearest obstetrician is far away: remote check-ups for expectant mothers."),
+    "sapporo-snow-removal-cost": ("Cut the cost of snow removal with data",
+                                  "Plan snow-plough routes from road and weather data to spend less on each winter."),
+}
+
+
 # fmt: off
 CHALLENGES = [
     # 京丹後市 (FY2017)
@@ -306,6 +324,8 @@ def create_demo_challenges(
                 slug=spec.slug,
                 title=spec.title,
                 summary=spec.summary,
+                title_en=ENGLISH.get(spec.slug, ("", ""))[0],
+                summary_en=ENGLISH.get(spec.slug, ("", ""))[1],
                 background=spec.background,
                 desired_outcome=spec.desired_outcome,
                 themes=[themes[s] for s in spec.themes if s in themes],

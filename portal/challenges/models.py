@@ -102,6 +102,11 @@ class ChallengePage(Page):
         validators=[MaxLengthValidator(SUMMARY_MAX_CHARS)],
         help_text=_("At most 200 characters, shown in the catalogue."),
     )
+    # English pages show these when filled in; otherwise the Japanese text, marked "available in Japanese only".
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    summary_en = models.CharField(
+        _("summary (English)"), max_length=400, blank=True, help_text=_("Shown on the English pages.")
+    )
     background = models.TextField(
         _("background"), help_text=_("The problem as you live it, not a specification.")
     )
@@ -147,7 +152,9 @@ class ChallengePage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("municipality"),
         FieldPanel("round"),
+        FieldPanel("title_en"),
         FieldPanel("summary"),
+        FieldPanel("summary_en"),
         FieldPanel("background"),
         FieldPanel("desired_outcome"),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
@@ -184,6 +191,8 @@ class ChallengePage(Page):
         index.SearchField("title", boost=3),
         index.AutocompleteField("title"),
         index.SearchField("summary", boost=2),
+        index.SearchField("title_en", boost=2),
+        index.SearchField("summary_en"),
         index.SearchField("background"),
         index.SearchField("desired_outcome"),
         index.FilterField("municipality"),

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 
 # Keys used for notifications sent the old way (title and body given as text, no registered kind).
@@ -121,8 +121,11 @@ def thaw(value, language: str | None = None):
             with translation.override(language):
                 return date_text(dt.date.fromisoformat(value["date"]))
         if "datetime" in value:
+            moment = dt.datetime.fromisoformat(value["datetime"])
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)  # the site's time zone (Japan), as every page shows times
             with translation.override(language):
-                return formats.date_format(dt.datetime.fromisoformat(value["datetime"]), "DATETIME_FORMAT")
+                return formats.date_format(moment, "DATETIME_FORMAT")
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return "" if value is None else value

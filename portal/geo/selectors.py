@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import travel
@@ -46,6 +47,51 @@ def local_government_by_code(code: str) -> LocalGovernment | None:
     if not is_valid_lg_code(code):
         return None
     return LocalGovernment.objects.select_related("prefecture", "parent").filter(code=code).first()
+
+
+_CODE_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+
+def local_government_label(lg: LocalGovernment) -> str:
+    """What the autocomplete shows and the form field reads back: 「香川県 高松市 372013」, "Takamatsu 372013"."""
+    if translation.get_language() == "en" and lg.name_en:
+        name = lg.name_en
+    elif lg.kind == LocalGovernment.Kind.PREFECTURE:
+        name = lg.name_ja
+    else:
+        name = f"{lg.prefecture.name_ja} {lg.name_ja}"
+    return f"{name} {lg.code}"
+
+
+def local_government_from_text(text: str, *, limit: int = 6) -> tuple[LocalGovernment | None, list[LocalGovernment]]:
+    """A local government from what a person typed: its 6-digit code (alone, or at the end of an autocomplete label
+    such as 「香川県 高松市 372013」), or its name (高松市, 香川県高松市, たかまつし, Takamatsu).
+
+    Returns (the one it names, []) or (None, the candidates) when the name is ambiguous (府中市 is in Tokyo and
+    Hiroshima) or unknown (no candidates).
+    """
+    # NUL can be in no name, and PostgreSQL refuses it in a query.
+    text = unicodedata.normalize("NFKC", str(text or "")).replace("\x00", "").strip()
+    if not text:
+        return None, []
+    digits = normalise_digits(text)
+    found = _CODE_IN_TEXT.search(text) or (_CODE_IN_TEXT.fullmatch(digits) if digits.isdigit() else None)
+    if found:
+        lg = local_government_by_code(found.group(1))
+        return (lg, []) if lg is not None else (None, [])
+    query = re.sub(r"\s+", "", text)
+    candidates = search_local_governments(query, limit=limit + 1)
+    wanted = normalise_query(query).lower()
+    exact = [
+        lg for lg in candidates
+        if wanted in {normalise_query(lg.name_ja), f"{normalise_query(lg.prefecture.name_ja)}{normalise_query(lg.name_ja)}",
+                      normalise_query(lg.name_kana), (lg.name_en or "").lower().replace(" ", "")}
+    ]
+    if len(exact) == 1:
+        return exact[0], []
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, (exact or candidates)[:limit]
 
 
 def search_local_governments(

@@ -107,6 +107,9 @@ def create_demo_programme(home_page: Page, municipalities_by_code: Mapping[str, 
             reported_applicants=reported.get("applicants"),
             reported_matches=reported.get("matches"),
             reported_trials=reported.get("trials"),
+            reported_challenges=reported.get("challenges"),
+            reported_source=reported.get("source", ""),
+            reported_source_en=reported.get("source_en", ""),
             steps=[
                 RoundStep(kind=kind, starts=starts, ends=ends, sort_order=i)
                 for i, (kind, starts, ends) in enumerate(spec["steps"])

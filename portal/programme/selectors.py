@@ -75,13 +75,21 @@ def results_so_far() -> list[results.Figure]:
     return results.as_figures(totals) if results.has_results(totals) else []
 
 
+def results_by_year() -> list[results.YearRow]:
+    """Every fiscal year with a live round or anything the providers count, newest first: the rows of /results/,
+    whose sums are the home page's totals (results.year_row decides each figure)."""
+    rounds = {r.fiscal_year: r for r in live_rounds()}
+    years = set(rounds) | results.provided_years()
+    return [results.year_row(year, rounds.get(year)) for year in sorted(years, reverse=True)]
+
+
 def _results_totals() -> dict[str, int]:
+    """The home page's figures: the sums of results_by_year()'s rows, and the municipalities that have taken part
+    in a live round (each counted once, so not a sum)."""
+    rows = results_by_year()
+    totals = {key: value for key, value in results.totals(rows).items() if key in results.FIGURE_LABELS}
     rounds = list(live_rounds())
-    totals: dict[str, int] = {}
-    taking_part = RoundPage.municipalities.through.objects.filter(roundpage__in=rounds)
     if rounds:
+        taking_part = RoundPage.municipalities.through.objects.filter(roundpage__in=rounds)
         totals["municipalities"] = taking_part.values("organisation").distinct().count()
-    for round_page in rounds:
-        for key, value in round_page.result_figures().items():
-            totals[key] = totals.get(key, 0) + value
     return totals

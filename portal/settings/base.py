@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import pgettext_lazy
 
 from portal.settings.media import s3_storages
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
 ]
 
 MIDDLEWARE = [
@@ -119,6 +121,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates first, so templates/django/forms/widgets/select_option.html can say
+# 「選択してください」 / "Choose…" instead of Django's "---------" on every select (filters say "All": FILTERS_… below).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("filter choice", "All")
 
 WSGI_APPLICATION = "portal.wsgi.application"
 

@@ -16,11 +16,12 @@ class TrackerConfig(AppConfig):
         proposal_accepted.connect(on_proposal_accepted, dispatch_uid="tracker.open_engagement_on_acceptance")
 
         # Each round's page shows what became of its matches (programme never imports tracker).
-        from portal.programme.results import register_results_provider
+        from portal.programme.results import register_results_provider, register_years_provider
 
-        from .round_results import round_figures
+        from .round_results import result_years, round_figures
 
         register_results_provider(round_figures)
+        register_years_provider(result_years)
 
         # Matching's evaluation grades pairs whose engagement showed results (matching never imports tracker).
         from matching.outcomes import register_outcome_provider

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
 from portal.core.forms import ModelChoiceField
-from portal.geo.selectors import local_government_by_code
+from portal.geo.forms import LocalGovernmentField
 
 from . import workflow
 from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
@@ -50,6 +50,15 @@ class TransitionForm(forms.Form):
         self.fields["transition"].choices = [(t.name, t.label) for t in transitions]
 
 
+class EngagementDescriptionForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("title (English)"), max_length=200, required=False)
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                              required=False)
+    summary_en = forms.CharField(label=_("summary (English)"), widget=forms.Textarea(attrs={"rows": 3}),
+                                 max_length=4000, required=False)
+
+
 class ProgressReportForm(forms.Form):
     text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     residents_served = forms.IntegerField(label=_("residents served"), required=False, min_value=0)
@@ -58,21 +67,11 @@ class ProgressReportForm(forms.Form):
     files = MultipleFileField(label=_("attachments"), required=False)
 
 
-class LocalGovernmentCodeField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        lg = local_government_by_code(value)
-        if lg is None:
-            raise forms.ValidationError(_("Enter a valid 6-digit local-government code (e.g. 130001 for Tokyo)."))
-        return lg
-
-
 class TravelRequestForm(forms.Form):
-    origin = LocalGovernmentCodeField(
-        label=_("From (local-government code)"), max_length=10,
-        help_text=_("Your municipality or prefecture, e.g. 130001 for Tokyo."),
+    origin = LocalGovernmentField(
+        allow_prefecture=True, label=_("Starting point"),
+        help_text=_("Your municipality or prefecture: type its name (e.g. 高松市 or Takamatsu) and choose from the "
+                    "list, or enter its 6-digit code (130001 for Tokyo)."),
     )
     departure_date = forms.DateField(label=_("departure"), widget=forms.DateInput(attrs={"type": "date"}))
     return_date = forms.DateField(label=_("return"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -83,6 +83,13 @@ def can_report_progress(user, engagement: Engagement) -> Decision:
     return True, _("You take part in this engagement.")
 
 
+def can_describe_engagement(user, engagement: Engagement) -> Decision:
+    """Title and summary (Japanese and English): the two parties and ministry staff."""
+    if not sides_of(user, engagement):
+        return False, _("Only the two parties and ministry staff describe an engagement.")
+    return True, _("You take part in this engagement.")
+
+
 def can_record_outside_match(user) -> Decision:
     if is_ministry(user):
         return True, _("Ministry staff record matches.")

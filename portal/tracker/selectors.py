@@ -122,14 +122,21 @@ FUNNEL_LABELS = {
 }
 
 
-def programme_figures(fiscal_year: int) -> dict[str, int]:
-    """The programme's counts for one fiscal year (engagements by the year they opened, funnel by furthest stage)."""
+def challenges_of_year(fiscal_year: int) -> Q:
+    """The challenges a fiscal year counts: those of its round, or, without a round, those whose application window
+    opens in the year (docs/programme.md, "How results are counted")."""
     start, end = fiscal_year_instants(fiscal_year)
-    challenges = ChallengePage.objects.live().filter(application_opens__gte=start, application_opens__lt=end).count()
-    applications = (
-        Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-        .exclude(state=ApplicationState.DRAFT).count()
-    )
+    return Q(round__fiscal_year=fiscal_year) | Q(round__isnull=True, application_opens__gte=start,
+                                                  application_opens__lt=end)
+
+
+def programme_figures(fiscal_year: int) -> dict[str, int]:
+    """The programme's counts for one fiscal year, by the rules of docs/programme.md ("How results are counted"):
+    challenges of the year's round; applications (and applicants, each company once) to those challenges; matches
+    by the year the engagement opened, the funnel by furthest stage; an adoption in the year of the match it adopts."""
+    challenges = ChallengePage.objects.live().filter(challenges_of_year(fiscal_year))
+    applied = Application.objects.filter(challenge__in=challenges).exclude(state=ApplicationState.DRAFT)
+    submitted = applied.aggregate(applications=Count("pk"), applicants=Count("startup", distinct=True))
     matches = Engagement.objects.filter(fiscal_year=fiscal_year).exclude(source=Engagement.Source.ADOPTION)
     counts = matches.aggregate(
         matches=Count("pk"),
@@ -138,12 +145,13 @@ def programme_figures(fiscal_year: int) -> dict[str, int]:
         deployment=Count("pk", filter=Q(furthest_stage__in=_reached(Stage.DEPLOYMENT))),
     )
     adopted = matches.filter(adoptions__isnull=False).distinct().count()
-    adoptions = Engagement.objects.filter(fiscal_year=fiscal_year, source=Engagement.Source.ADOPTION).count()
+    adoptions = Engagement.objects.filter(source=Engagement.Source.ADOPTION, origin__fiscal_year=fiscal_year).count()
     paid = TravelRequest.objects.filter(fiscal_year=fiscal_year, state=TravelState.PAID).aggregate(
         yen=Sum("settled_yen"), trips=Count("pk"))
     return {
-        "challenges": challenges,
-        "applications": applications,
+        "challenges": challenges.count(),
+        "applications": submitted["applications"],
+        "applicants": submitted["applicants"],
         "matches": counts["matches"],
         "poc": counts["poc"],
         "contract": counts["contract"],
@@ -203,6 +211,13 @@ def fiscal_years() -> list[int]:
     """Every fiscal year with a budget or an engagement, newest first."""
     years = set(FiscalBudget.objects.values_list("fiscal_year", flat=True))
     years |= set(Engagement.objects.values_list("fiscal_year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def fiscal_years_with_results() -> list[int]:
+    """The years /results/ has a row for (beside every live round's): an engagement opened, or travel support paid."""
+    years = set(Engagement.objects.values_list("fiscal_year", flat=True).distinct())
+    years |= set(TravelRequest.objects.filter(state=TravelState.PAID).values_list("fiscal_year", flat=True).distinct())
     return sorted(years, reverse=True)
 
 

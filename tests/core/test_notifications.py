@@ -180,3 +180,11 @@ def test_the_migration_reads_old_rows_back_into_kinds_and_parameters(people):
     with translation.override("ja"):
         assert old_reason.rendered() == ("横展開の申請は見送られました", "No budget this year")
     assert unknown.params == {} and unknown.display_title == "zq"
+
+
+def test_dates_and_times_are_written_in_the_readers_format():
+    frozen = notices.freeze_all({"d": dt.date(2026, 12, 7), "at": dt.datetime(2026, 12, 7, 5, 30, tzinfo=dt.UTC)})
+    assert notices.thaw(frozen["d"], "ja") == "2026年12月7日"
+    assert notices.thaw(frozen["d"], "en") == "7 Dec 2026"
+    assert notices.thaw(frozen["at"], "ja") == "2026年12月7日 14:30"  # shown in Japan time
+    assert notices.thaw(frozen["at"], "en") == "7 Dec 2026, 14:30"

@@ -699,16 +699,20 @@ def test_budget_ledger_adoption_and_outside_match(land, budget, ledger, adoption
 
 
 ADMIN_ENGAGEMENT = {"action": "adopt", "municipality": "", "message": "導入したい"}
+DESCRIBE = {"action": "describe", "title": "遠隔健診", "title_en": "Remote check-ups", "summary": "概要",
+            "summary_en": "Summary"}
 
 
 @FUZZ
-@given(report=fields(REPORT), transition=fields(TRANSITION), adopt=fields(ADMIN_ENGAGEMENT))
-def test_engagement_in_the_admin(land, report, transition, adopt):
+@given(report=fields(REPORT), transition=fields(TRANSITION), adopt=fields(ADMIN_ENGAGEMENT),
+       describe=fields(DESCRIBE))
+def test_engagement_in_the_admin(land, report, transition, adopt, describe):
     adopt = {k: (str(land.muni_y.pk) if k == "municipality" and v == "" else v) for k, v in adopt.items()}
     url = reverse("tracker_admin:engagement", args=[land.engagement.pk])
     submit(land.staff_x, url, report)
     submit(land.staff_x, url, transition)
     submit(land.ministry_user, url, adopt)
+    submit(land.staff_x, url, describe)
 
 
 RUN = {"top_k": "5", "default_capacity": "2", "travel_budget_yen": ""}

@@ -18,7 +18,13 @@ ROUNDS = [
         "body_en": "<p>Takamatsu was matched with two companies and kept consulting with them after the programme. In Teshio, a "
         "Takamatsu startup tested remote prenatal check-ups.</p>",
         "municipalities": ["262129", "431001", "372013", "014877"],
-        "reported": {"applicants": 17, "matches": 7},
+        # Public record: the items of this round were never entered one by one, so its results are these totals.
+        "reported": {
+            "applicants": 17,
+            "matches": 7,
+            "source": "総務省 スマートシティに関するワーキンググループ（2018年5月28日）議事録",
+            "source_en": "Minutes of the MIC working group on smart cities, 28 May 2018",
+        },
         "steps": [
             ("call_for_challenges", D(2017, 8, 1), D(2017, 9, 15)),
             ("applications", D(2017, 10, 2), D(2017, 11, 10)),

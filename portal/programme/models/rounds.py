@@ -73,13 +73,22 @@ class RoundPage(BilingualPage):
         blank=True,
         limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
     )
-    # Figures of rounds run before the portal tracked them (FY2017: 17 companies, 7 matches). Leave empty for rounds
-    # the tracker follows: its figures come through portal.programme.results.
+    # Recorded totals of a round whose items were never entered one by one (FY2017: 17 companies, 7 matches, from
+    # the working group's minutes). A recorded total replaces what the portal counts for that figure, everywhere
+    # (the round's page, /results/, the home page: programme.selectors.results_by_year); leave empty what the
+    # portal tracks. The source is shown with the figures.
+    reported_challenges = models.PositiveIntegerField(_("challenges posted (recorded)"), null=True, blank=True)
     reported_applicants = models.PositiveIntegerField(
-        _("companies that raised their hands (reported)"), null=True, blank=True
+        _("companies that raised their hands (recorded)"), null=True, blank=True
     )
-    reported_matches = models.PositiveIntegerField(_("matches made (reported)"), null=True, blank=True)
-    reported_trials = models.PositiveIntegerField(_("trials run (reported)"), null=True, blank=True)
+    reported_matches = models.PositiveIntegerField(_("matches made (recorded)"), null=True, blank=True)
+    reported_trials = models.PositiveIntegerField(_("trials run (recorded)"), null=True, blank=True)
+    reported_source = models.CharField(
+        _("source of the recorded totals"), max_length=255, blank=True,
+        help_text=_("Where the recorded totals come from, e.g. the minutes of a meeting."),
+    )
+    reported_source_en = models.CharField(_("source of the recorded totals (English)"), max_length=255, blank=True)
+    reported_source_url = models.URLField(_("link to the source"), blank=True)
 
     parent_page_types = ["programme.RoundIndexPage"]
     subpage_types: list[str] = []
@@ -99,13 +108,17 @@ class RoundPage(BilingualPage):
                 [
                     FieldRowPanel(
                         [
+                            FieldPanel("reported_challenges"),
                             FieldPanel("reported_applicants"),
                             FieldPanel("reported_matches"),
                             FieldPanel("reported_trials"),
                         ]
-                    )
+                    ),
+                    FieldPanel("reported_source"),
+                    FieldPanel("reported_source_en"),
+                    FieldPanel("reported_source_url"),
                 ],
-                heading=_("Results reported before the portal"),
+                heading=_("Recorded totals (a round whose items were not entered one by one)"),
             ),
         ]
     )
@@ -147,21 +160,24 @@ class RoundPage(BilingualPage):
         return steps[0].starts, max(schedule.last_day(s) for s in steps)
 
     def reported_figures(self) -> dict[str, int]:
+        """The recorded totals that are filled in, by results key."""
         pairs = {
+            "challenges": self.reported_challenges,
             "applicants": self.reported_applicants,
             "matches": self.reported_matches,
             "trials": self.reported_trials,
         }
         return {k: v for k, v in pairs.items() if v is not None}
 
+    @property
+    def localized_reported_source(self) -> str:
+        return localized_value(self, "reported_source")
+
     def result_figures(self) -> dict[str, int]:
-        """Providers' figures (tracker) for the fiscal year; reported figures fill the keys the providers lack or
-        count as zero (a round run before the portal has nothing in the tracker)."""
-        figures = results.results_for_fiscal_year(self.fiscal_year)
-        for key, value in self.reported_figures().items():
-            if not figures.get(key):
-                figures[key] = value
-        return figures
+        """The round's figures as /results/ and the home page count them (results.year_row): recorded totals
+        where the round has them, the portal's counts otherwise; figures nobody knows are left out."""
+        row = results.year_row(self.fiscal_year, self)
+        return {k: v for k, v in row.figures.items() if v is not None and k in results.FIGURE_LABELS}
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -1,7 +1,9 @@
 """Template tags for programme pages and for the home page: language-aware fields, the current round, news, results."""
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from .. import results, schedule, selectors
 from ..calendar import fiscal_year_label
@@ -14,6 +16,24 @@ register = template.Library()
 def localized(obj, field: str):
     """{{ page|localized:"title" }}: the English field under /en/ when it is filled in, else the Japanese one."""
     return localized_value(obj, field)
+
+
+@register.simple_tag
+def bilingual(obj, field: str = "title"):
+    """{% bilingual page "summary" %}: the English field under /en/ when it is filled in; otherwise the Japanese text
+    marked lang="ja" with a visible "Available in Japanese only" (so a reader knows the English is missing, and
+    screen readers switch voice)."""
+    value = getattr(obj, field, "") or ""
+    if translation.get_language() != "en":
+        return value
+    english = getattr(obj, f"{field}_en", None)
+    if english:
+        return english
+    if not value:
+        return ""
+    return format_html(
+        '<span lang="ja">{}</span> <span class="badge badge-ja-only">{}</span>', value, _("Available in Japanese only")
+    )
 
 
 @register.filter

@@ -59,6 +59,10 @@ class CaseStudyPage(Page):
     engagement = models.OneToOneField(
         Engagement, verbose_name=_("engagement"), null=True, on_delete=models.SET_NULL, related_name="case_study"
     )
+    # English pages show these when filled in; otherwise the Japanese text, marked "available in Japanese only".
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences, shown in lists."))
+    summary_en = models.TextField(_("summary (English)"), blank=True)
     problem = models.TextField(_("the problem"))
     solution = models.TextField(_("the solution"))
     results = models.TextField(_("results"))
@@ -75,6 +79,9 @@ class CaseStudyPage(Page):
     )
 
     content_panels = Page.content_panels + [
+        FieldPanel("title_en"),
+        FieldPanel("summary"),
+        FieldPanel("summary_en"),
         MultiFieldPanel(
             [FieldPanel("problem"), FieldPanel("solution"), FieldPanel("results"), FieldPanel("costs"),
              FieldPanel("contacts")],
@@ -87,7 +94,10 @@ class CaseStudyPage(Page):
 
     search_fields = Page.search_fields + [
         index.SearchField("title", boost=3),
+        index.SearchField("title_en", boost=3),
         index.AutocompleteField("title"),
+        index.SearchField("summary"),
+        index.SearchField("summary_en"),
         index.SearchField("problem"),
         index.SearchField("solution"),
         index.SearchField("results"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation
 from portal.applications.models import Application
 from portal.challenges.models import ChallengePage
+from portal.core.i18n import localized_value
 from portal.core.storage import PRIVATE_STORAGE
 
 from ..workflow import Stage
@@ -50,6 +51,10 @@ class Engagement(models.Model):
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
+    # English pages show these when filled in; otherwise the Japanese text, marked "available in Japanese only".
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.FIRST_VISIT, db_index=True)
     # Where a stalled engagement resumes; the furthest stage reached (the funnel counts it, stalls don't erase it).
     stage_before_stall = models.CharField(max_length=20, choices=Stage.choices, blank=True, editable=False)
@@ -78,7 +83,7 @@ class Engagement(models.Model):
         ]
 
     def __str__(self):
-        label = self.title or (self.challenge.title if self.challenge_id else "")
+        label = localized_value(self, "title") or (localized_value(self.challenge, "title") if self.challenge_id else "")
         base = f"{self.municipality} × {self.startup}"
         return f"{base}: {label}" if label else base
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from portal.geo.models import LocalGovernment
@@ -137,7 +138,7 @@ class TravelRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.engagement.startup} → {self.destination} {self.departure_date:%Y-%m-%d}"
+        return f"{self.engagement.startup} → {self.destination} {formats.date_format(self.departure_date)}"
 
     @property
     def startup_id(self):

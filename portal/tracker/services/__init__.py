@@ -8,6 +8,7 @@ from .adoption import (
     case_study_draft,
 )
 from .engagements import (
+    engagement_describe,
     engagement_open,
     engagement_transition,
     flag_stalled_engagements,
@@ -38,6 +39,7 @@ __all__ = [
     "case_study_approve",
     "case_study_draft",
     "default_origin",
+    "engagement_describe",
     "engagement_open",
     "engagement_transition",
     "fiscal_budget_set",

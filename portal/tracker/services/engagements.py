@@ -119,6 +119,28 @@ def engagement_transition(*, engagement: Engagement, transition: str, actor, rea
     return engagement
 
 
+DESCRIPTION_FIELDS = ("title", "title_en", "summary", "summary_en")
+
+
+def engagement_describe(*, engagement: Engagement, actor, title: str, title_en: str = "", summary: str = "",
+                        summary_en: str = "") -> Engagement:
+    """Set the engagement's title and summary in Japanese and English (English pages show the English ones, or
+    the Japanese marked "available in Japanese only"). An audit event names the fields that changed."""
+    allowed, why = permissions.can_describe_engagement(actor, engagement)
+    if not allowed:
+        raise PermissionDenied(why)
+    values = {"title": title, "title_en": title_en, "summary": summary, "summary_en": summary_en}
+    with transaction.atomic():
+        engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        changed = [f for f in DESCRIPTION_FIELDS if getattr(engagement, f) != (values[f] or "").strip()]
+        for field in DESCRIPTION_FIELDS:
+            setattr(engagement, field, (values[field] or "").strip())
+        engagement.full_clean()
+        engagement.save(update_fields=[*DESCRIPTION_FIELDS])
+        record(actor=actor, action="tracker.engagement_described", obj=engagement, fields=changed)
+    return engagement
+
+
 def progress_report_create(
     *,
     engagement: Engagement,

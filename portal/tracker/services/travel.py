@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
-from portal.core.notices import Yen
+from portal.core.notices import Yen, date_text
 from portal.core.notifications import notify
 from portal.core.storage import storage_error
 from portal.geo.models import LocalGovernment
@@ -148,7 +148,7 @@ def travel_request_create(
         first, last = fiscal_year_bounds(fy)
         errors.setdefault("return_date", []).append(
             _("A trip must lie within one fiscal year: %(fy)s runs from %(first)s to %(last)s.")
-            % {"fy": fiscal_year_label(fy), "first": first.isoformat(), "last": last.isoformat()})
+            % {"fy": fiscal_year_label(fy), "first": date_text(first), "last": date_text(last)})
     if fy is not None and not FiscalBudget.objects.filter(fiscal_year=fy).exists():
         errors.setdefault("departure_date", []).append(
             _("There is no travel-support budget for %(year)s.") % {"year": fiscal_year_label(fy)})

@@ -23,6 +23,7 @@ from ..forms import (
     AdoptionRequestForm,
     ApproveForm,
     BudgetForm,
+    EngagementDescriptionForm,
     OutsideMatchForm,
     PaymentForm,
     ProgressReportForm,
@@ -79,6 +80,12 @@ def engagement_detail(request, pk):
                         contract_value_yen=d["contract_value_yen"], files=d["files"])
                     messages.success(request, _("Your report has been posted."))
                     return redirect(request.path)
+            elif action == "describe":
+                form = forms["description_form"] = EngagementDescriptionForm(request.POST)
+                if form.is_valid():
+                    services.engagement_describe(engagement=engagement, actor=request.user, **form.cleaned_data)
+                    messages.success(request, _("The title and summary have been saved."))
+                    return redirect(request.path)
             elif action == "draft_case_study":
                 services.case_study_draft(engagement=engagement, actor=request.user)
                 messages.success(request, _("A case study has been drafted; both parties are asked to approve it."))
@@ -111,6 +118,9 @@ def engagement_detail(request, pk):
                                  transition_form=forms.get("transition_form"))
     context["adoption_form"] = forms.get("adoption_form") or AdoptionRequestForm(
         municipalities=_my_municipalities(request.user, exclude=engagement.municipality_id))
+    context["description_form"] = forms.get("description_form") or EngagementDescriptionForm(
+        initial={f: getattr(engagement, f) for f in ("title", "title_en", "summary", "summary_en")})
+    context["can_describe"] = permissions.can_describe_engagement(request.user, engagement)[0]
     context["travel_requests"] = engagement.travel_requests.all()
     # the proposal sheet (提案書) of the match that opened it, for the municipality's selection record
     context["proposal_sheet_id"] = accepted_proposal_id(engagement.challenge_id, engagement.startup_id)

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from django.template.response import TemplateResponse
 
-from .. import selectors
-from ..fiscal import current_fiscal_year
+from portal.programme import selectors as programme_selectors
 
 
 def results(request):
-    years = selectors.fiscal_years() or [current_fiscal_year()]
+    """Every fiscal year's figures (programme.selectors.results_by_year: the same rows the home page adds up)."""
     rows = []
-    for year in years:
-        f = selectors.programme_figures(year)
+    for row in programme_selectors.results_by_year():
+        f = row.figures
         rows.append({
-            "year": year,
+            "year": row.fiscal_year,
             "figures": f,
-            "match_rate": _rate(f["matches"], f["challenges"]),
-            "trial_rate": _rate(f["poc"], f["matches"]),
-            "adoption_rate": _rate(f["contract"], f["poc"]),
+            "recorded": row.recorded,
+            "source": row.source,
+            "source_url": row.source_url,
+            "match_rate": _rate(f.get("matches"), f.get("challenges")),
+            "trial_rate": _rate(f.get("trials"), f.get("matches")),
+            "adoption_rate": _rate(f.get("contracts"), f.get("trials")),
         })
     return TemplateResponse(request, "tracker/results.html", {"rows": rows})
 
 
-def _rate(part: int, whole: int):
-    return None if not whole else round(100 * part / whole, 1)
+def _rate(part: int | None, whole: int | None):
+    return None if not whole or part is None else round(100 * part / whole, 1)

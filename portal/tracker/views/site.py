@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions, selectors, services
 from ..filters import EngagementFilter, TravelRequestFilter
-from ..fiscal import today_jst
+from ..fiscal import current_fiscal_year, fiscal_year_of, today_jst
 from ..forms import ProgressReportForm, SettlementForm, TransitionForm, TravelRequestForm
 from ..models import CaseStudyPage, Engagement, ProgressAttachment, TravelReceipt, TravelRequest, TravelState
 from .common import add_service_errors, paginate, private_file
@@ -159,8 +159,11 @@ def trip_new(request, engagement_pk):
         origin = services.default_origin(engagement.startup)
         form = TravelRequestForm(initial={"origin": origin.code if origin else "", "travellers": 1,
                                           "transport": "express", "departure_date": today_jst()})
+    departure = form.cleaned_data.get("departure_date") if form.is_bound and hasattr(form, "cleaned_data") else None
+    year = fiscal_year_of(departure) if departure else current_fiscal_year()
     return TemplateResponse(request, "tracker/trip_form.html",
-                            {"form": form, "engagement": engagement, "estimate": estimate}, status=status)
+                            {"form": form, "engagement": engagement, "estimate": estimate,
+                             "budget": selectors.budget_summary(year), "budget_year": year}, status=status)
 
 
 def _trip_or_404(request, pk) -> TravelRequest:
