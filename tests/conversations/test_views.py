@@ -182,3 +182,12 @@ def test_my_page_starts_with_the_action_needed(client, world):
     assert body.index('id="action-needed"') < body.index("Your organisation")
     assert 'data-kind="application.reply"' in body
     assert site("application_thread", world.app_ax.pk) in body
+
+
+def test_the_admin_menu_shows_the_unread_count(client, world):
+    services.message_post(
+        thread=services.thread_for_application(application=world.app_ax), actor=world.user_a, body="お世話になります"
+    )
+    client.force_login(world.staff_x)
+    body = client.get(reverse("message_thread:index")).content.decode()
+    assert "Messages (1)" in body or "メッセージ (1)" in body
