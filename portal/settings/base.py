@@ -218,6 +218,8 @@ RATE_LIMIT_MESSAGE = os.environ.get("RATE_LIMIT_MESSAGE", "60/h")  # messages an
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates read 2026年12月7日 in Japanese and 7 Dec 2026 in English (portal/settings/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["portal.settings.formats"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -28,3 +28,5 @@ class TrackerConfig(AppConfig):
         from .selectors import engagement_outcomes
 
         register_outcome_provider(engagement_outcomes)
+
+        from . import notices  # noqa: F401 — registers the kinds of notification this app sends
