@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -192,6 +194,20 @@ def _with(thread: Thread) -> str:
     return f"{thread.engagement.startup} × {thread.engagement.municipality}"
 
 
+class UnreadMessagesMenuItem(MenuItem):
+    """The sidebar's "Messages" with the user's unread count: the admin's unread indicator (one query)."""
+
+    def is_shown(self, request):
+        return rules.can_use_staff_inbox(request.user)[0]
+
+    def render_component(self, request):
+        count = selectors.unread_message_count(request.user)
+        label = f"{self.label} ({count})" if count else self.label
+        return LinkMenuItemComponent(
+            self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs
+        )
+
+
 class ThreadViewSet(ModelViewSet):
     model = Thread
     icon = "mail"
@@ -203,6 +219,7 @@ class ThreadViewSet(ModelViewSet):
     index_view_class = ThreadIndexView
     filterset_class = ThreadFilter
     exclude_form_fields = []
+    menu_item_class = UnreadMessagesMenuItem
 
     @property
     def list_display(self):

@@ -9,11 +9,11 @@ class ConversationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Applications' request for more information becomes a message (applications never imports this app).
-        # My page's "action needed" (core never imports this app).
+        # The kinds of notification this app sends; applications' request for more information becomes a message
+        # (receivers; applications never imports this app); My page's "action needed" (core never imports it).
         from portal.core.actions import register_action_provider
 
-        from . import receivers  # noqa: F401
+        from . import notices, receivers  # noqa: F401
         from .actions import startup_actions
 
         register_action_provider(startup_actions)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from portal.accounts import permissions as account_rules
 from portal.applications.models import Application, ApplicationState
@@ -65,6 +67,17 @@ def question_for_staff(user, pk: int) -> Question:
         return questions_for_staff(user).get(pk=pk)
     except Question.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def questions_past_their_period(user, *, now=None) -> QuerySet[Question]:
+    """Questions still waiting for an answer although the challenge's question period is over (the ministry's
+    work queue; municipality staff get their own challenges')."""
+    now = now or timezone.now()
+    default_end = now + dt.timedelta(days=settings.QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE)
+    return questions_for_staff(user).filter(state=QuestionState.OPEN).filter(
+        Q(challenge__questions_until__lt=now)
+        | Q(challenge__questions_until__isnull=True, challenge__application_closes__lt=default_end)
+    )
 
 
 def unanswered_question_count(user) -> int:

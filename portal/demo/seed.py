@@ -13,6 +13,7 @@ from portal.accounts.models import Membership, Organisation, StartupProfile, Use
 from portal.applications.demo import create_demo_applications
 from portal.challenges.demo import create_demo_challenges
 from portal.challenges.models import ChallengeIndexPage, ChallengePage
+from portal.conversations.demo import create_demo_conversations
 from portal.core.models import HomePage, Theme
 from portal.geo.models import LocalGovernment, Prefecture
 from portal.programme.demo import attach_challenges_to_rounds, create_demo_programme
@@ -154,8 +155,13 @@ def seed_matching(result: SeedResult) -> None:
     create_demo_match_run(ministry=result.ministry)
 
 
+def seed_conversations(result: SeedResult) -> None:
+    """Questions on the open challenges (one answered, one waiting) and a conversation on an engagement."""
+    create_demo_conversations(startups=result.startups)
+
+
 STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_challenges, seed_programme, seed_applications,
-         seed_embeddings, seed_matching, seed_tracker]
+         seed_embeddings, seed_matching, seed_tracker, seed_conversations]
 
 
 def seed_all(progress=None) -> SeedResult:

@@ -4,6 +4,8 @@ markup escaped, 404 for other organisations."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -182,3 +184,37 @@ def test_my_page_starts_with_the_action_needed(client, world):
     assert body.index('id="action-needed"') < body.index("Your organisation")
     assert 'data-kind="application.reply"' in body
     assert site("application_thread", world.app_ax.pk) in body
+
+
+def test_the_admin_menu_shows_the_unread_count(client, world):
+    services.message_post(
+        thread=services.thread_for_application(application=world.app_ax), actor=world.user_a, body="お世話になります"
+    )
+    client.force_login(world.staff_x)
+    body = client.get(reverse("message_thread:index")).content.decode()
+    # The sidebar's items are JSON props (non-ASCII escaped): read them back.
+    props = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', body, re.S)
+    sidebar = json.dumps(json.loads(props.group(1)), ensure_ascii=False)
+    assert "Messages (1)" in sidebar or "メッセージ (1)" in sidebar
+
+
+def test_asking_and_posting_are_rate_limited_per_user(client, world, settings):
+    settings.RATE_LIMIT_QUESTION = "2/h"
+    settings.RATE_LIMIT_MESSAGE = "2/h"
+    client.force_login(world.user_b)
+    for i in range(2):
+        assert client.post(site("ask", world.challenge_x.pk), {"text": f"質問{i}"}).status_code == 302
+    refused = client.post(site("ask", world.challenge_x.pk), {"text": "三つ目"})
+    assert refused.status_code == 429 and "Too many requests" in refused.content.decode()
+    assert Question.objects.count() == 2
+    assert client.get(site("ask", world.challenge_x.pk)).status_code == 200  # reading the form is not limited
+    client.force_login(world.user_a)
+    url = site("application_thread", world.app_ax.pk)
+    for i in range(2):
+        assert client.post(url, {"body": f"本文{i}"}).status_code == 302
+    assert client.post(url, {"body": "三通目"}).status_code == 429
+    assert selectors.thread_of_application(world.app_ax).messages.count() == 2
+    # Another user is not affected, in the admin either.
+    client.force_login(world.staff_x)
+    admin_url = reverse("conversations_application_thread", args=[world.app_ax.pk])
+    assert client.post(admin_url, {"body": "職員から"}).status_code == 302

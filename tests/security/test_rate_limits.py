@@ -33,6 +33,7 @@ def test_base_settings_have_the_documented_defaults():
     from portal.settings import base
 
     assert (base.RATE_LIMIT_SIGNUP, base.RATE_LIMIT_APPLICATION, base.RATE_LIMIT_SEARCH) == ("10/h", "30/h", "60/m")
+    assert (base.RATE_LIMIT_QUESTION, base.RATE_LIMIT_MESSAGE) == ("10/h", "60/h")
 
 
 def assert_refused_in(response, language):

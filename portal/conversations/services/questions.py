@@ -6,16 +6,18 @@ one transaction, an audit event, and the notifications.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.applications.models import Application, ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.core.audit import record
+from portal.core.i18n import localized
 from portal.core.notifications import notify
 
 from .. import permissions as rules
@@ -39,12 +41,10 @@ def question_ask(*, challenge: ChallengePage, actor: User, text: str, now=None) 
         question.save()
         ChallengeFollow.objects.get_or_create(challenge=challenge, user=actor)
         record(actor=actor, action="question.ask", obj=question, challenge=challenge.pk)
-        title = challenge.title
         notify(
             users_of_organisations([challenge.municipality_id]),
             kind="question.asked",
-            title=lambda: _("New question about “%(challenge)s”") % {"challenge": title},
-            body=text,
+            params={"challenge": localized(challenge, "title"), "text": text},
             url=reverse("conversations_question", args=[question.pk]),
         )
     return question
@@ -84,14 +84,20 @@ def question_answer(*, question: Question, actor: User, answer: str, now=None) -
         record(actor=actor, action="question.answer", obj=locked, previous=previous, first=first)
         if first:
             challenge = locked.challenge
-            title = challenge.title
-            notify(
-                _answer_audience(locked),
-                kind="question.answered",
-                title=lambda: _("A question about “%(challenge)s” has been answered") % {"challenge": title},
-                body=lambda: _("Read the question and its answer on the challenge page."),
-                url=challenge.url or "",
-            )
+            audience = _answer_audience(locked)
+            # One notify() per language, so each link carries the reader's language prefix.
+            by_language: dict[str, list[User]] = {}
+            for user in audience:
+                by_language.setdefault(user.preferred_language or settings.LANGUAGE_CODE, []).append(user)
+            for language, group in by_language.items():
+                with translation.override(language):
+                    url = challenge.url or ""
+                notify(
+                    group,
+                    kind="question.answered",
+                    params={"challenge": localized(challenge, "title")},
+                    url=f"{url}#questions" if url else "",
+                )
     _copy(question, locked)
     return question
 
