@@ -9,7 +9,9 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
 from portal.accounts.permissions import is_ministry
+from portal.core.queues import HOOK
 
+from . import queues
 from .models import Meeting
 from .urls import admin_urlpatterns
 from .views.meetings_admin import MeetingPolicy, MeetingViewSet
@@ -48,3 +50,7 @@ def register_tracker_menu():
 @hooks.register("register_admin_viewset")
 def register_meeting_viewset():
     return MeetingViewSet("meeting")
+
+
+hooks.register(HOOK, queues.municipality_entries)
+hooks.register(HOOK, queues.ministry_entries)

@@ -266,6 +266,15 @@ tracker_admin:meeting_new_engagement           eng-XA           GET     alogin  
 tracker_admin:meeting_new_engagement           eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
 tracker_admin:meeting_new_application          app-AX           GET     alogin  alogin  alogin  ok      404     ok
 tracker_admin:meeting_new_application          app-AX           POST    alogin  alogin  alogin  redir*  404     redir*
+notification:index                             -                GET     alogin  alogin  alogin  ok      ok      ok
+notification:index_results                     -                GET     alogin  alogin  alogin  ok      ok      ok
+notification:add                               -                GET     alogin  alogin  alogin  denied  denied  denied
+notification:edit                              note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notification:delete                            note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notification:history                           note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notification:history_results                   note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notification:usage                             note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notifications_mark_read                        -                POST    alogin  alogin  alogin  redir*  redir*  redir*
 meeting:index                                  -                GET     alogin  alogin  alogin  ok      ok      ok
 meeting:index_results                          -                GET     alogin  alogin  alogin  ok      ok      ok
 meeting:add                                    -                GET     alogin  alogin  alogin  denied  denied  denied
@@ -414,6 +423,7 @@ def _payloads(world: World) -> dict[str, object]:
         },
         "tracker:trip": {"action": "trip_done"},
         "tracker:meeting": {"action": "pick", "slot": str(world.meeting_xa.slots.order_by("starts_at").first().pk)},
+        "notifications_mark_read": {},
         "tracker_admin:meeting": {"action": "cancel", "cancel-reason": "議会日程のため"},
         "tracker_admin:meeting_new_engagement": _meeting_payload("first_visit"),
         "tracker_admin:meeting_new_application": _meeting_payload("interview"),

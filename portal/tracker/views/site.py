@@ -55,6 +55,8 @@ def engagement_context(request, engagement, *, report_form=None, transition_form
         "case_study": case_study,
         "case_study_side": permissions.case_study_side(request.user, case_study) if case_study else "",
         "can_request_travel": permissions.can_request_travel(request.user, engagement)[0],
+        "meetings": engagement.meetings.select_related("chosen_slot").order_by("-created_at", "-pk"),
+        "can_schedule_meeting": permissions.can_schedule_meeting(request.user, engagement.municipality_id)[0],
     }
 
 
