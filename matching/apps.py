@@ -11,3 +11,4 @@ class MatchingConfig(AppConfig):
         from . import receivers  # noqa: PLC0415 — models are only importable once the app registry is ready
 
         receivers.connect()
+        from . import notices  # noqa: F401, PLC0415 — registers the kinds of notification this app sends

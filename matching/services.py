@@ -25,6 +25,7 @@ from portal.applications.services import application_mark_matched
 from portal.challenges.services import challenge_record_outcome
 from portal.challenges.status import ChallengeOutcome
 from portal.core.audit import record
+from portal.core.i18n import localized
 from portal.core.notifications import notify
 
 from . import permissions as rules
@@ -230,7 +231,7 @@ def _save_results(run, result, engine_input, durations, started, tick) -> None:
             proposals=len(proposals),
             assigned=sum(p.assigned for p in proposals),
         )
-        _tell_starter(run, title=_("Matching run %(id)s finished: %(n)s proposals"), n=len(proposals))
+        _tell_starter(run, n=len(proposals))
 
 
 def _fail(run: MatchRun, message: str, durations: dict, started: float) -> None:
@@ -243,17 +244,16 @@ def _fail(run: MatchRun, message: str, durations: dict, started: float) -> None:
         run.progress, run.progress_message = STEPS["failed"][0], "failed"
         run.save()
         record(actor=run.started_by, action="matching.run_failed", obj=run, error=run.error)
-        _tell_starter(run, title=_("Matching run %(id)s failed"), n=0)
+        _tell_starter(run, n=0, variant="failed")
 
 
-def _tell_starter(run: MatchRun, *, title, n: int) -> None:
+def _tell_starter(run: MatchRun, *, n: int, variant: str = "") -> None:
     if run.started_by is None:
         return
     notify(
         [run.started_by],
         kind="matching.run_finished",
-        title=lambda: title % {"id": run.pk, "n": n},
-        body=run.error,
+        params={"id": run.pk, "n": n, "text": run.error, "variant": variant},
         url=_url("matching_admin:run", run.pk),
     )
 
@@ -331,17 +331,13 @@ def proposal_accept(*, proposal: MatchProposal, actor: User, reason: str = "") -
 
 
 def _tell_both_sides(proposal: MatchProposal) -> None:
-    args = {"challenge": proposal.challenge.title, "startup": proposal.startup.name}
-    for recipients, title, url_name, fallback in (
-        (
-            _members(proposal.startup_id),
-            _("The ministry matched you with a challenge: %(challenge)s"),
-            "mypage",
-            "/mypage/",
-        ),
+    params = {"challenge": localized(proposal.challenge, "title"), "startup": proposal.startup,
+              "text": proposal.review_reason}
+    for recipients, variant, url_name, fallback in (
+        (_members(proposal.startup_id), "", "mypage", "/mypage/"),
         (
             _members(proposal.challenge.municipality_id),
-            _("The ministry matched %(startup)s with your challenge: %(challenge)s"),
+            "staff",
             "tracker_admin:engagements",
             "/admin/",
         ),
@@ -352,13 +348,7 @@ def _tell_both_sides(proposal: MatchProposal) -> None:
         for language, group in by_language.items():
             with translation.override(language):
                 url = _url(url_name, fallback=fallback)
-            notify(
-                group,
-                kind="matching.proposal_accepted",
-                title=lambda title=title: title % args,
-                body=proposal.review_reason,
-                url=url,
-            )
+            notify(group, kind="matching.proposal_accepted", params=params | {"variant": variant}, url=url)
 
 
 def proposal_reject(*, proposal: MatchProposal, actor: User, reason: str) -> MatchProposal:
@@ -388,12 +378,10 @@ def proposal_reject(*, proposal: MatchProposal, actor: User, reason: str) -> Mat
         )
         starter = locked.run.started_by
         if starter is not None and starter.pk != actor.pk:
-            args = {"challenge": locked.challenge.title, "startup": locked.startup.name}
             notify(
                 [starter],
                 kind="matching.proposal_rejected",
-                title=lambda: _("Proposal rejected: %(startup)s for %(challenge)s") % args,
-                body=reason,
+                params={"challenge": localized(locked.challenge, "title"), "startup": locked.startup, "text": reason},
                 url=_url("matching_admin:run", locked.run_id),
             )
     return _sync(proposal, locked)

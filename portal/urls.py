@@ -51,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("results/", tracker_public.results, name="results"),
     path("privacy/", core_views.privacy_policy, name="privacy"),
     path("", include("portal.applications.urls")),
+    path("", include("portal.conversations.urls")),  # questions on challenges, conversations
     path("geo/", include("portal.geo.urls")),  # local-government autocomplete (JSON)
     path("", include("portal.programme.urls")),  # news feeds under /news/feed/
     path("search/", include("portal.search.urls")),  # site search over SITE_SEARCH_MODELS

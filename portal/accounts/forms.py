@@ -122,6 +122,14 @@ class RegistrationForm(PersonNameFieldsMixin, forms.Form):
     )
     family_name_kana = forms.CharField(label=_("Family name (kana)"), max_length=60)
     given_name_kana = forms.CharField(label=_("Given name (kana)"), max_length=60)
+    given_name_en = forms.CharField(
+        label=_("Given name (English)"), max_length=60, required=False,
+        help_text=_("Optional: how your name is written on the English pages (e.g. Makoto)."),
+    )
+    family_name_en = forms.CharField(
+        label=_("Family name (English)"), max_length=60, required=False,
+        help_text=_("Optional: e.g. Tanaka."),
+    )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
     organisation_name = forms.CharField(
         label=_("Organisation name"),
@@ -220,6 +228,14 @@ class InvitationAcceptForm(PersonNameFieldsMixin, forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=60)
     family_name_kana = forms.CharField(label=_("Family name (kana)"), max_length=60)
     given_name_kana = forms.CharField(label=_("Given name (kana)"), max_length=60)
+    given_name_en = forms.CharField(
+        label=_("Given name (English)"), max_length=60, required=False,
+        help_text=_("Optional: how your name is written on the English pages (e.g. Makoto)."),
+    )
+    family_name_en = forms.CharField(
+        label=_("Family name (English)"), max_length=60, required=False,
+        help_text=_("Optional: e.g. Tanaka."),
+    )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
     password1, password2 = _password_fields()
     consent_privacy = forms.BooleanField(label=_("Privacy policy"), required=True)

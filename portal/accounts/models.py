@@ -24,6 +24,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     given_name = models.CharField(_("given name"), max_length=60, blank=True)
     family_name_kana = models.CharField(_("family name (kana)"), max_length=60, blank=True)
     given_name_kana = models.CharField(_("given name (kana)"), max_length=60, blank=True)
+    # The name as the person writes it in English (Makoto Tanaka), used on English pages when given.
+    family_name_en = models.CharField(_("family name (English)"), max_length=60, blank=True)
+    given_name_en = models.CharField(_("given name (English)"), max_length=60, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="ja"
     )
@@ -56,9 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.family_name
 
     def get_full_name(self):
-        # Japanese order: family name first.
-        if translation.get_language() == "en":
-            return " ".join(p for p in (self.given_name, self.family_name) if p)
+        """The name in the active language's order: 田中 誠 in Japanese; in English the English name the person
+        gave (Makoto Tanaka), else the Japanese name as written (a name in kanji keeps its own order)."""
+        if translation.get_language() == "en" and (self.given_name_en or self.family_name_en):
+            return " ".join(p for p in (self.given_name_en, self.family_name_en) if p)
         return " ".join(p for p in (self.family_name, self.given_name) if p)
 
     def get_short_name(self):

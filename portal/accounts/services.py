@@ -176,6 +176,8 @@ def startup_register(
     given_name: str,
     family_name_kana: str = "",
     given_name_kana: str = "",
+    family_name_en: str = "",
+    given_name_en: str = "",
     preferred_language: str = "ja",
     organisation_name: str,
     organisation_name_kana: str = "",
@@ -207,6 +209,8 @@ def startup_register(
             given_name=given_name.strip(),
             family_name_kana=family_name_kana.strip(),
             given_name_kana=given_name_kana.strip(),
+            family_name_en=family_name_en.strip(),
+            given_name_en=given_name_en.strip(),
             preferred_language=preferred_language,
             is_active=False,  # until the e-mail address is verified
         )
@@ -377,6 +381,8 @@ def invitation_accept(
     given_name: str,
     family_name_kana: str = "",
     given_name_kana: str = "",
+    family_name_en: str = "",
+    given_name_en: str = "",
     preferred_language: str = "ja",
     ip_address: str | None = None,
 ) -> User:
@@ -397,6 +403,8 @@ def invitation_accept(
         user.given_name = given_name.strip()
         user.family_name_kana = family_name_kana.strip()
         user.given_name_kana = given_name_kana.strip()
+        user.family_name_en = family_name_en.strip()
+        user.given_name_en = given_name_en.strip()
         user.preferred_language = preferred_language
         user.is_active = True
         user.is_staff = invitation.organisation.kind != Organisation.Kind.STARTUP

@@ -182,6 +182,8 @@ def register(request):
                 given_name=data["given_name"],
                 family_name_kana=data["family_name_kana"],
                 given_name_kana=data["given_name_kana"],
+                family_name_en=data["family_name_en"],
+                given_name_en=data["given_name_en"],
                 preferred_language=data["preferred_language"],
                 organisation_name=data["organisation_name"],
                 organisation_name_kana=data["organisation_name_kana"],
@@ -277,6 +279,8 @@ def invitation_accept(request, token: str):
                 given_name=data["given_name"],
                 family_name_kana=data["family_name_kana"],
                 given_name_kana=data["given_name_kana"],
+                family_name_en=data["family_name_en"],
+                given_name_en=data["given_name_en"],
                 preferred_language=data["preferred_language"],
                 ip_address=throttle.client_ip(request) or None,
             )

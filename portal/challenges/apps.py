@@ -11,3 +11,4 @@ class ChallengesConfig(AppConfig):
         from . import signals  # noqa: PLC0415 — models are only importable once the app registry is ready
 
         signals.connect()
+        from . import notices  # noqa: F401, PLC0415 — registers the kinds of notification this app sends

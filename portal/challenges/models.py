@@ -119,6 +119,14 @@ class ChallengePage(Page):
     poc_end = models.DateField(_("trial (PoC) ends"), null=True, blank=True)
     application_opens = models.DateTimeField(_("applications open"), db_index=True)
     application_closes = models.DateTimeField(_("applications close"), db_index=True)
+    # Questions (質問受付) are taken from publication until then; empty = QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE days
+    # before applications close (portal.conversations.permissions.questions_close_at).
+    questions_until = models.DateTimeField(
+        _("questions accepted until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: until a week before applications close."),
+    )
     max_partners = models.PositiveSmallIntegerField(
         _("partners wanted"), default=1, validators=[MinValueValidator(1)]
     )
@@ -157,6 +165,7 @@ class ChallengePage(Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("application_opens"), FieldPanel("application_closes")]),
+                FieldPanel("questions_until"),
                 FieldRowPanel([FieldPanel("poc_start"), FieldPanel("poc_end")]),
                 FieldPanel("max_partners"),
             ],

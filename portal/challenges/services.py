@@ -21,6 +21,7 @@ from portal.accounts import permissions as account_rules
 from portal.accounts import roles
 from portal.accounts.models import Organisation
 from portal.core.audit import record
+from portal.core.i18n import localized
 from portal.core.models import Theme
 from portal.core.notifications import notify
 
@@ -108,12 +109,6 @@ def challenge_record_outcome(*, challenge: ChallengePage, outcome: str, actor=No
         invalidate_catalogue()
         staff = [m.user for m in locked.municipality.memberships.select_related("user")]
         if outcome and staff:
-            notify(
-                staff,
-                kind="challenge.outcome",
-                title=_("The outcome of your challenge was recorded"),
-                body=str(locked.title),
-                url=locked.url or "",
-            )
+            notify(staff, kind="challenge.outcome", params={"text": localized(locked, "title")}, url=locked.url or "")
     challenge.outcome, challenge.outcome_at = locked.outcome, locked.outcome_at
     return challenge

@@ -121,7 +121,8 @@ class NotificationViewSet(ModelViewSet):
     @property
     def list_display(self):
         return [
-            TitleColumn("title", label=gettext_lazy("title"), get_url=lambda n: n.url or None),
+            TitleColumn("title", label=gettext_lazy("title"), accessor="display_title",
+                        get_url=lambda n: n.display_url or None),
             Column("state", label=gettext_lazy("state"), accessor=_read),
             DateColumn("created_at", label=gettext_lazy("created"), sort_key="created_at"),
         ]

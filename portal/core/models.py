@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import translate_url
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from . import notices
 from .media_choice import PageForm
 
 
@@ -87,7 +89,12 @@ class Theme(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notice for one user (the e-mail twin is sent by the e-mail adapter). Unread until read_at is set."""
+    """An in-app notice for one user (the e-mail twin is sent by the e-mail adapter). Unread until read_at is set.
+
+    What it says is its `kind` plus `params`, rendered in the reader's language when shown (core/notices.py);
+    `title` and `body` keep the text as first written for the recipient, shown only when the kind cannot be
+    rendered (rows from before kinds had templates, or a kind no longer registered).
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
@@ -95,6 +102,7 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("message"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -106,7 +114,31 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    def rendered(self, language: str | None = None) -> tuple[str, str]:
+        """(title, body) in `language` (the active language by default)."""
+        return notices.render(self.kind, self.params, language) or (self.title, self.body)
+
+    @property
+    def display_title(self) -> str:
+        return self.rendered()[0]
+
+    @property
+    def display_body(self) -> str:
+        return self.rendered()[1]
+
+    @property
+    def display_url(self) -> str:
+        """The link in the active language: a site page under /en/… for an English reader, /… for a Japanese one."""
+        if not self.url.startswith("/"):
+            return self.url
+        # Stored in the recipient's language at sending time; resolve it in that language, reverse in the reader's.
+        reader = translation.get_language() or settings.LANGUAGE_CODE
+        written_in = next((code for code, _name in settings.LANGUAGES if self.url.startswith(f"/{code}/")),
+                          settings.LANGUAGE_CODE)
+        with translation.override(written_in):
+            return translate_url(self.url, reader)
 
 
 class RateCounter(models.Model):

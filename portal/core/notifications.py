@@ -1,6 +1,7 @@
 """Notifications through pluggable adapters (in-app and e-mail by default; settings.NOTIFICATION_ADAPTERS).
 
-Services call `notify()` inside their transaction: the in-app row commits with the change, and e-mail is sent only
+What a notification says is stored as a kind plus parameters and written in the reader's language when it is read
+or e-mailed (core/notices.py). Services call `notify()` inside their transaction: the in-app row commits with the change, and e-mail is sent only
 after the commit succeeds, so nobody is told about something that was rolled back.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from . import notices
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -25,30 +27,55 @@ DEFAULT_ADAPTERS = ["portal.core.notifications.InAppAdapter", "portal.core.notif
 
 @dataclass(frozen=True)
 class Message:
+    """What is sent: a kind and its frozen parameters (core/notices.py), rendered per reader by each adapter."""
+
     kind: str
-    title: str
-    body: str = ""
+    params: dict = field(default_factory=dict)
     url: str = ""
+
+    def rendered(self, language: str) -> tuple[str, str]:
+        return notices.render(self.kind, self.params, language) or ("", "")
+
+    # The text in the active language: for adapters written before messages carried parameters.
+    @property
+    def title(self) -> str:
+        return self.rendered(translation.get_language() or settings.LANGUAGE_CODE)[0]
+
+    @property
+    def body(self) -> str:
+        return self.rendered(translation.get_language() or settings.LANGUAGE_CODE)[1]
+
+
+def _language_of(user) -> str:
+    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
 class InAppAdapter:
+    """One row per recipient; the stored title and body are the recipient's language, kept only as a fallback."""
+
     def send(self, recipients: list, message: Message) -> None:
-        Notification.objects.bulk_create(
-            Notification(recipient=r, kind=message.kind, title=message.title[:255], body=message.body, url=message.url)
-            for r in recipients
-        )
+        rows = []
+        for r in recipients:
+            title, body = message.rendered(_language_of(r))
+            rows.append(Notification(recipient=r, kind=message.kind, params=message.params,
+                                     title=title[:255], body=body, url=message.url))
+        Notification.objects.bulk_create(rows)
 
 
 class EmailAdapter:
+    """E-mail after the commit, written in each recipient's language when it is sent."""
+
     def send(self, recipients: list, message: Message) -> None:
         base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         link = f"\n\n{base}{message.url}" if message.url.startswith("/") else (f"\n\n{message.url}" if message.url else "")
-        emails = [(r.email, message) for r in recipients if r.email and r.is_active]
+        people = [(r.email, _language_of(r)) for r in recipients if r.email and r.is_active]
 
         def deliver():
-            for email, msg in emails:
+            for email, language in people:
                 try:
-                    send_mail(msg.title, f"{msg.body}{link}", None, [email])
+                    with translation.override(language):
+                        title, body = message.rendered(language)
+                        send_mail(title, f"{body}{link}", None, [email])
                 except Exception:  # a mail outage must not undo the committed change; it is logged for a retry
                     logger.exception("notification e-mail to %s failed", email)
 
@@ -59,21 +86,31 @@ def _adapters():
     return [import_string(path)() for path in getattr(settings, "NOTIFICATION_ADAPTERS", DEFAULT_ADAPTERS)]
 
 
-def notify(recipients: Iterable, *, kind: str, title, body="", url: str = "") -> None:
-    """Tell each recipient, in their preferred language, through every adapter.
+def notify(recipients: Iterable, *, kind: str, params: dict | None = None, title=None, body="", url: str = "") -> None:
+    """Tell each recipient through every adapter; what they read is rendered in their language when they read it.
 
-    `title` and `body` may be lazy translation strings (or callables taking no arguments); they are rendered once
-    per language among the recipients.
+    The way to call it: a kind registered in an app's `notices.py` (core/notices.py `register`) and its `params`
+    (model instances, lazy strings, callables, dates, `notices.Yen` amounts, or typed text); the kind's templates
+    make the title and body. The older way still works: `title` and `body` as lazy translation strings (or
+    callables taking no arguments, or text); they are rendered once per language the site speaks and stored with
+    the row, so they too read in the reader's language. A registered kind ignores `title` and `body`.
+
+    `url` is the link in the recipients' language (recipients are grouped by preferred language, so callers can
+    reverse it per group); readers in another language get it translated when the row is shown.
     """
-    by_language: dict[str, list] = {}
-    for r in {r.pk: r for r in recipients if r is not None}.values():
-        by_language.setdefault(getattr(r, "preferred_language", "") or settings.LANGUAGE_CODE, []).append(r)
-    for language, group in by_language.items():
-        with translation.override(language):
-            message = Message(kind=kind, title=str(title() if callable(title) else title),
-                              body=str(body() if callable(body) else body), url=url)
-            for adapter in _adapters():
-                adapter.send(group, message)
+    if notices.known(kind):
+        frozen = notices.freeze_all(params)
+    elif title is not None:
+        frozen = {**notices.freeze_all(params), notices.TITLE_KEY: notices.freeze(title),
+                  notices.BODY_KEY: notices.freeze(body)}
+    else:
+        raise ValueError(f"notification kind {kind!r} is not registered and no title was given")
+    people = [r for r in {r.pk: r for r in recipients if r is not None}.values()]
+    if not people:
+        return
+    message = Message(kind=kind, params=frozen, url=url)
+    for adapter in _adapters():
+        adapter.send(people, message)
 
 
 def unread_count(user) -> int:

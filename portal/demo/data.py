@@ -13,7 +13,8 @@ MINISTRY = {
     "lg_code": "131016",  # 千代田区: where the ministry sits; used for its prefecture only
     "users": [
         {"email": "ministry@xact.example.jp", "family_name": "佐藤", "given_name": "花子",
-         "family_name_kana": "サトウ", "given_name_kana": "ハナコ", "role": "admin"},
+         "family_name_kana": "サトウ", "given_name_kana": "ハナコ", "family_name_en": "Sato", "given_name_en": "Hanako",
+         "role": "admin"},
     ],
 }
 
@@ -174,7 +175,8 @@ STARTUPS = [
 STARTUP_USERS = {
     # slug -> demo user (the first one is the README's demo startup login)
     "data-cradle-sanuki": {"email": "startup@xact.example.jp", "family_name": "田中", "given_name": "誠",
-                           "family_name_kana": "タナカ", "given_name_kana": "マコト"},
+                           "family_name_kana": "タナカ", "given_name_kana": "マコト",
+                           "family_name_en": "Tanaka", "given_name_en": "Makoto"},
 }
 
 # FY2017 (平成29年度): four model municipalities, 17 companies raised their hands, 7 matches.

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "portal.applications",
     "matching",
     "portal.tracker",
+    "portal.conversations",
     "portal.reports",
     "portal.demo",
     # Wagtail
@@ -211,10 +212,14 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 RATE_LIMIT_SIGNUP = os.environ.get("RATE_LIMIT_SIGNUP", "10/h")
 RATE_LIMIT_APPLICATION = os.environ.get("RATE_LIMIT_APPLICATION", "30/h")
 RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60/m")
+RATE_LIMIT_QUESTION = os.environ.get("RATE_LIMIT_QUESTION", "10/h")  # questions asked per user
+RATE_LIMIT_MESSAGE = os.environ.get("RATE_LIMIT_MESSAGE", "60/h")  # messages and notes posted per user
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates read 2026年12月7日 in Japanese and 7 Dec 2026 in English (portal/settings/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["portal.settings.formats"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -343,6 +348,8 @@ MATCHING_EMBEDDINGS = env_bool("MATCHING_EMBEDDINGS", True)
 
 # Tracker (portal/tracker): engagements after a match, travel-cost support, docs/tracker.md.
 # No progress report or stage change for this many days flags an engagement as stalled (daily cron / task).
+# A challenge without its own "questions accepted until" takes questions until this many days before it closes.
+QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE = int(os.environ.get("QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE", "7"))
 TRACKER_STALLED_AFTER_DAYS = int(os.environ.get("TRACKER_STALLED_AFTER_DAYS", "60"))
 # Travel-support policy (旅費支援), checked when a startup requests support. Integer yen.
 TRAVEL_CAP_PER_TRIP_YEN = int(os.environ.get("TRAVEL_CAP_PER_TRIP_YEN", "300000"))

@@ -25,7 +25,7 @@ MATCHING_EMBEDDINGS = False
 # Limits far above what any test sends; tests of the limits lower them with the `settings` fixture.
 RATE_LIMIT_SIGNUP = RATE_LIMIT_APPLICATION = RATE_LIMIT_SEARCH = RATE_LIMIT_LOGIN_UNLOCK = "100000/m"
 RATE_LIMIT_PASSWORD_RESET = RATE_LIMIT_PASSWORD_RESET_ACCOUNT = RATE_LIMIT_SIGNUP_EXISTING = "100000/m"
-RATE_LIMIT_TWO_FACTOR = "100000/m"
+RATE_LIMIT_TWO_FACTOR = RATE_LIMIT_QUESTION = RATE_LIMIT_MESSAGE = "100000/m"
 # Existing tests log ministry staff in with a password only; tests of two-factor authentication turn it on.
 XACT_2FA_REQUIRED_FOR_MINISTRY = False
 

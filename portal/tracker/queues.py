@@ -25,11 +25,7 @@ from portal.challenges.models import ChallengePage
 from portal.core.queues import MINISTRY, MUNICIPALITY, QueueEntry
 
 from .models import Engagement, Meeting, MeetingState, TravelRequest, TravelState
-from .workflow import Stage
-
-# Engagements that go on: a report is due when neither side has written for this long.
-ACTIVE_STAGES = [Stage.FIRST_VISIT, Stage.CONSULTATION, Stage.POC_PLANNED, Stage.POC_RUNNING, Stage.POC_DONE,
-                 Stage.CONTRACT, Stage.DEPLOYMENT]
+from .workflow import ACTIVE_STAGES, Stage
 
 
 def _url(name: str, *args, **query) -> str:

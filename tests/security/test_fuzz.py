@@ -40,6 +40,7 @@ from portal.accounts.models import Organisation, StartupProfile
 from portal.applications import services as application_services
 from portal.applications.models import Application, RubricCriterion
 from portal.challenges.models import ChallengeIndexPage, ChallengePage
+from portal.conversations import services as conversation_services
 from portal.tracker import services as tracker_services
 from portal.tracker.fiscal import today_jst
 from portal.tracker.models import FiscalBudget, TravelRequest
@@ -217,7 +218,7 @@ def failed(response) -> bool:
 # --------------------------------------------------------------------------------------------- the database
 
 # geo (the code tables) and programme (editors' pages) are written by no form fuzzed here.
-APP_LABELS = ("accounts", "applications", "challenges", "tracker", "matching", "core", "reports")
+APP_LABELS = ("accounts", "applications", "challenges", "tracker", "matching", "core", "reports", "conversations")
 # Written by every attempt, refused or not, by design: the rate-limit and login-throttle counts (in the database
 # when there is no Redis, portal/core/counters.py).
 BOOKKEEPING = {"core.RateCounter"}
@@ -301,6 +302,12 @@ class Fuzzland(World):
         self.apply(self.medical_user, self.challenge_x)
         self.run = matching_services.match_run_execute(
             run=matching_services.match_run_create(actor=self.ministry_user)
+        )
+        self.question = conversation_services.question_ask(
+            challenge=self.challenge_x, actor=self.medical_user, text="データの形式は？"
+        )
+        self.other_question = conversation_services.question_ask(
+            challenge=self.challenge_x, actor=self.snow_user, text="データはCSVですか？"
         )
 
 
@@ -555,6 +562,40 @@ def test_startup_lists_and_exports(land, url, data):
     else:
         url = reverse(url)
     submit(land.snow_user, url, data, method="get")
+
+
+QUESTION = {"text": "データの形式を教えてください"}
+MESSAGE = {"body": "補足の資料を送ります", "internal": "on"}
+
+
+@FUZZ
+@given(question=fields(QUESTION), message=fields(MESSAGE, ["files"]), preference=fields({"email": "daily"}),
+       follow=fields({"follow": "1"}))
+@example(question={"text": "\x00"}, message={"body": "a\x00b"}, preference={"email": "hourly"}, follow={"follow": "²"})
+@example(question={"text": "あ" * 2001}, message={"body": "あ" * 5001}, preference={}, follow={})
+def test_questions_messages_and_preferences(land, question, message, preference, follow):
+    submit(land.snow_user, reverse("conversations:ask", args=[land.challenge_x.pk]), question)
+    submit(land.snow_user, reverse("conversations:application_thread", args=[land.submitted.pk]), message)
+    submit(land.snow_user, reverse("conversations:engagement_thread", args=[land.engagement.pk]), message)
+    submit(land.snow_user, reverse("conversations:preferences"), preference)
+    submit(land.snow_user, reverse("conversations:follow", args=[land.challenge_x.pk]), follow)
+
+
+QUESTION_ADMIN = {"action": "answer", "answer-answer": "CSV です", "edit-text": "データの形式は？",
+                  "hide-reason": "重複", "merge-into": ""}
+
+
+@FUZZ
+@given(data=fields(QUESTION_ADMIN), message=fields(MESSAGE), which=st.sampled_from(["staff_x", "ministry_user"]))
+@example(data=QUESTION_ADMIN | {"action": "merge", "merge-into": "9" * 30}, message={"body": "\x00"},
+         which="ministry_user")
+@example(data=QUESTION_ADMIN | {"action": "hide", "hide-reason": ""}, message={"internal": "x"}, which="staff_x")
+def test_answers_moderation_and_staff_messages(land, data, message, which):
+    user = getattr(land, which)
+    if data.get("merge-into") == "":
+        data = data | {"merge-into": str(land.other_question.pk)}
+    submit(user, reverse("conversations_question", args=[land.question.pk]), data)
+    submit(user, reverse("conversations_engagement_thread", args=[land.engagement.pk]), message)
 
 
 # --------------------------------------------------------------------------------------------- staff

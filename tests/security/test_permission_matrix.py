@@ -133,6 +133,21 @@ tracker:meeting                                meet-XA          GET     login   
 tracker:meeting                                meet-XA          POST    login   redir*  404     403     404     403
 tracker:meeting_ics                            meet-XA          GET     login   404     404     404     404     404
 tracker:meeting_ics                            meet-XA-agreed   GET     login   ok      404     ok      404     ok
+# --- questions and conversations on the site ----------------------------------------------------------------------
+conversations:ask                              ch-X             GET     login   ok      ok      403     403     403
+conversations:ask                              ch-X             POST    login   redir*  redir*  400     400     400
+conversations:ask                              ch-X-draft       GET     login   404     404     404     404     404
+conversations:follow                           ch-X             POST    login   redir*  redir   redir*  redir*  redir*
+conversations:threads                          -                GET     login   ok      ok      ok      ok      ok
+conversations:preferences                      -                GET     login   ok      ok      ok      ok      ok
+conversations:preferences                      -                POST    login   redir*  redir*  redir*  redir*  redir*
+conversations:application_thread               app-AX           GET     login   ok      404     ok      404     ok
+conversations:application_thread               app-AX           POST    login   redir*  404     redir*  404     redir*
+conversations:application_thread               draft-AY         GET     login   404     404     404     404     404
+conversations:engagement_thread                eng-XA           GET     login   ok      404     ok      404     ok
+conversations:engagement_thread                eng-XA           POST    login   redir*  404     redir*  404     redir*
+conversations:attachment                       msg-file-XA      GET     404     ok      404     ok      404     ok
+conversations:attachment                       note-file-XA     GET     404     404     404     ok      404     ok
 # --- PDFs and exports on the site --------------------------------------------------------------------------------
 reports:claim_form                             trip-XA          GET     login   ok      404     ok      404     ok
 reports:engagement_summary                     eng-XA           GET     login   ok      404     ok      404     ok
@@ -222,6 +237,30 @@ rubric_weight:delete                           weight-X         POST    alogin  
 rubric_weight:history                          weight-X         GET     alogin  alogin  alogin  denied  denied  ok
 rubric_weight:history_results                  weight-X         GET     alogin  alogin  alogin  denied  denied  ok
 rubric_weight:usage                            weight-X         GET     alogin  alogin  alogin  denied  denied  ok
+# --- admin: questions and conversations --------------------------------------------------------------------------
+conversations_question                         q-BX             GET     alogin  alogin  alogin  ok      404     ok
+conversations_question                         q-BX             POST    alogin  alogin  alogin  redir*  404     redir*
+conversations_application_thread               app-AX           GET     alogin  alogin  alogin  ok      404     ok
+conversations_application_thread               app-AX           POST    alogin  alogin  alogin  redir*  404     redir*
+conversations_application_thread               draft-AY         GET     alogin  alogin  alogin  404     404     404
+conversations_engagement_thread                eng-XA           GET     alogin  alogin  alogin  ok      404     ok
+conversations_engagement_thread                eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+question:index                                 -                GET     alogin  alogin  alogin  ok      ok      ok
+question:index_results                         -                GET     alogin  alogin  alogin  ok      ok      ok
+question:add                                   -                GET     alogin  alogin  alogin  denied  denied  denied
+question:edit                                  q-BX             GET     alogin  alogin  alogin  denied  denied  denied
+question:delete                                q-BX             GET     alogin  alogin  alogin  denied  denied  denied
+question:history                               q-BX             GET     alogin  alogin  alogin  denied  denied  denied
+question:history_results                       q-BX             GET     alogin  alogin  alogin  denied  denied  denied
+question:usage                                 q-BX             GET     alogin  alogin  alogin  denied  denied  denied
+message_thread:index                           -                GET     alogin  alogin  alogin  ok      ok      ok
+message_thread:index_results                   -                GET     alogin  alogin  alogin  ok      ok      ok
+message_thread:add                             -                GET     alogin  alogin  alogin  denied  denied  denied
+message_thread:edit                            thread-AX        GET     alogin  alogin  alogin  denied  denied  denied
+message_thread:delete                          thread-AX        GET     alogin  alogin  alogin  denied  denied  denied
+message_thread:history                         thread-AX        GET     alogin  alogin  alogin  denied  denied  denied
+message_thread:history_results                 thread-AX        GET     alogin  alogin  alogin  denied  denied  denied
+message_thread:usage                           thread-AX        GET     alogin  alogin  alogin  denied  denied  denied
 # --- admin: themes (a snippet) -----------------------------------------------------------------------------------
 wagtailsnippets_core_theme:list                -                GET     alogin  alogin  alogin  denied  denied  ok
 wagtailsnippets_core_theme:list_results        -                GET     alogin  alogin  alogin  denied  denied  ok
@@ -456,6 +495,14 @@ def _payloads(world: World) -> dict[str, object]:
         "accounts_memberships:delete": {},
         "accounts_invitations:delete": {},
         "accounts:logout": {},
+        "conversations:ask": {"text": "データの形式を教えてください"},
+        "conversations:follow": {"follow": "1"},
+        "conversations:preferences": {"email": "daily"},
+        "conversations:application_thread": {"body": "補足します"},
+        "conversations:engagement_thread": {"body": "訪問の相談です"},
+        "conversations_question": {"action": "answer", "answer-answer": "CSV で提供します"},
+        "conversations_application_thread": {"body": "職員からの連絡です"},
+        "conversations_engagement_thread": {"body": "職員からの連絡です"},
     }
 
 
@@ -696,6 +743,9 @@ MARKER_PAGES = {
     "zq-doc-x": ("wagtaildocs:index", "-", "X"),
     "zq-conflict-x": ("applications_conflicts", "-", "X"),
     "zq-meet-xa": ("meeting:index", "-", "X"),
+    "zq-question-bx": ("wagtail_serve", "page-ch-X", "B"),
+    "zq-msg-xa": ("conversations:application_thread", "app-AX", "A"),
+    "zq-inote-xa": ("conversations_application_thread", "app-AX", "X"),
 }
 
 

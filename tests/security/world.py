@@ -23,6 +23,7 @@ from portal.accounts import services as account_services
 from portal.accounts.models import Invitation, Membership, Organisation, StartupProfile
 from portal.applications import services as application_services
 from portal.applications.models import ChallengeRubricWeight, RubricCriterion
+from portal.conversations import services as conversation_services
 from portal.core.models import Notification, Theme
 from portal.reports.models import ReportFile
 from portal.tracker import services as tracker_services
@@ -61,6 +62,9 @@ MARKERS = {
     "zq-doc-x": {"X", "M"},
     "zq-conflict-x": {"X", "M"},  # X's staff's declared conflict with B: their municipality's and the ministry's
     "zq-meet-xa": {"A", "X", "M"},  # a visit X proposed to A (engagement X–A)
+    "zq-question-bx": {"B", "X", "M"},  # B's unanswered question on X's challenge: the asker and the staff
+    "zq-msg-xa": {"A", "X", "M"},  # X's message in the thread of A's application
+    "zq-inote-xa": {"X", "M"},  # X's internal note in that thread: never the startup
 }
 
 
@@ -231,6 +235,22 @@ class World:
             person=u["X"], startup=self.startup_b, reason="zq-conflict-x 親族が在籍"
         )
 
+        # Questions and conversations: B's unanswered question on X's challenge; in the thread of A's application
+        # to X, a message from X (with a file) and an internal note (with a file).
+        self.question_bx = conversation_services.question_ask(
+            challenge=self.ch_x, actor=u["B"], text="zq-question-bx データの形式は？"
+        )
+        self.thread_ax = conversation_services.thread_for_application(application=self.app_ax)
+        message = conversation_services.message_post(
+            thread=self.thread_ax, actor=u["X"], body="zq-msg-xa 補足をお願いします", files=[_pdf("zq-msg-xa.pdf")]
+        )
+        note = conversation_services.message_post(
+            thread=self.thread_ax, actor=u["X"], body="zq-inote-xa 予算の確認", internal=True,
+            files=[_pdf("zq-inote-xa.pdf")],
+        )
+        self.message_file_xa = message.attachments.get()
+        self.note_file_xa = note.attachments.get()
+
     def _trip(self, eng, user, marker):
         dep, ret = tf.trip_dates()
         return tracker_services.travel_request_create(
@@ -287,6 +307,10 @@ class World:
             "weight-X": pk(self.weight_x),
             "conflict-X": pk(self.conflict_x),
             "theme-M": pk(self.theme),
+            "q-BX": pk(self.question_bx),
+            "thread-AX": pk(self.thread_ax),
+            "msg-file-XA": {"thread_pk": self.thread_ax.pk, "pk": self.message_file_xa.pk},
+            "note-file-XA": {"thread_pk": self.thread_ax.pk, "pk": self.note_file_xa.pk},
             "img-X": {"pk": self.image_x.pk, "image_id": self.image_x.pk, "filter_spec": "original"},
             "doc-X": {"pk": self.document_x.pk, "document_id": self.document_x.pk},
             "doc-X-file": {"url": self.document_x.url},

@@ -8,8 +8,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 from icalendar import Calendar
 
+from portal.core.actions import actions_for
 from portal.core.models import AuditEvent, Notification
 from portal.tracker import services
 from portal.tracker.fiscal import JST, today_jst
@@ -135,9 +137,10 @@ def test_asking_for_other_slots_then_new_slots_withdraw_the_old_ones(engagement,
     (lambda: services.jst_slot(_day(), dt.time(10), dt.time(11)), "place"),
 ])
 def test_bad_slots_are_refused_with_a_reason(engagement, muni_user, slot, message):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
         _propose(engagement, muni_user, slots=[slot()])
-    assert message in " ".join(exc.value.messages)
+    with translation.override("en"):
+        assert message in " ".join(exc.value.messages)
     assert not Meeting.objects.exists()
 
 
@@ -220,3 +223,15 @@ def test_an_agreed_on_site_visit_pre_fills_the_travel_request_and_shows_the_budg
     # another startup's meeting id pre-fills nothing
     plain = client.get(f'{reverse("tracker:trip_new", args=[engagement.pk])}?meeting=999999')
     assert "purpose" not in plain.context["form"].initial
+
+
+def test_a_proposed_meeting_is_an_action_on_the_startups_my_page_until_a_time_is_picked(
+        client, engagement, muni_user, su_user):
+    meeting = _propose(engagement, muni_user)
+    first = meeting.slots.order_by("starts_at").first().starts_at.astimezone(JST).date()
+    items = [i for i in actions_for(su_user, engagement.startup) if i.kind == "meeting.pick"]
+    assert [(i.url, i.deadline) for i in items] == [(reverse("tracker:meeting", args=[meeting.pk]), first)]
+    client.force_login(su_user)
+    assert reverse("tracker:meeting", args=[meeting.pk]) in client.get(reverse("mypage")).content.decode()
+    services.meeting_pick(meeting=meeting, slot_id=meeting.slots.first().pk, actor=su_user)
+    assert not [i for i in actions_for(su_user, engagement.startup) if i.kind == "meeting.pick"]

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from portal.accounts.models import Organisation
 from portal.applications.models import Application, ApplicationState
+from portal.challenges.models import ChallengePage
+from portal.conversations.models import Message, Question, Thread
 from portal.core.models import Notification
 from portal.core.queues import MINISTRY, MUNICIPALITY, work_queue
 from portal.tracker.fiscal import current_fiscal_year, today_jst
@@ -59,6 +61,13 @@ def _fill(n: int, *, muni, other_muni, challenge, ministry_user, muni_user):
         for i, e in enumerate(engagements))
     Notification.objects.bulk_create(Notification(recipient=u, kind="info", title=f"通知 {i}")
                                      for i in range(n) for u in (muni_user, ministry_user))
+    # Talk's items: a question per startup (open, its period over) and an unread message per application thread.
+    Question.objects.bulk_create(Question(challenge=challenge, organisation=st, asked_by=None, text="質問です")
+                                 for st in startups)
+    threads = Thread.objects.bulk_create(Thread(application=a, last_message_at=now)
+                                         for a in Application.objects.filter(startup__in=startups))
+    Message.objects.bulk_create(Message(thread=t, author=None, side=Message.Side.STARTUP, body="返信です")
+                                for t in threads)
 
 
 @pytest.fixture
@@ -81,14 +90,20 @@ def test_the_municipality_and_the_ministry_see_their_own_counts(setting):
     s = setting
     _fill(3, **s)
     muni = _counts(s["muni_user"], MUNICIPALITY, [s["muni"].pk])
-    assert muni == {"applications_to_review": 3, "visits_to_arrange": 3, "other_times_asked": 3, "reports_due": 6}
+    assert muni == {"applications_to_review": 3, "visits_to_arrange": 3, "other_times_asked": 3, "reports_due": 6,
+                    "questions_to_answer": 3, "unread_messages": 3}
     ministry = _counts(s["ministry_user"], MINISTRY, [])
     assert ministry["travel_to_approve"] == 3  # the odd ones of six trips
     assert ministry["travel_to_pay"] == 3
     assert ministry["stalled_engagements"] == 3
     assert ministry["challenges_in_moderation"] == 0
+    assert ministry["questions_past_period"] == 0  # the challenge still takes questions
+    ChallengePage.objects.filter(pk=s["challenge"].pk).update(questions_until=timezone.now() - dt.timedelta(days=1))
+    assert _counts(s["ministry_user"], MINISTRY, [])["questions_past_period"] == 3
     other = _counts(s["muni_user"], MUNICIPALITY, [s["other_muni"].pk])
     assert other["applications_to_review"] == 0 and other["visits_to_arrange"] == 1
+    teshio = _counts(challenge_factories.staff(s["other_muni"]), MUNICIPALITY, [s["other_muni"].pk])
+    assert teshio["questions_to_answer"] == 0 and teshio["unread_messages"] == 0
 
 
 def _home(client, user):
@@ -124,8 +139,8 @@ def test_the_admin_home_shows_the_queue_and_the_notifications_in_a_fixed_number_
 def test_the_work_queue_alone_is_a_fixed_number_of_queries(setting, django_assert_num_queries):
     s = setting
     _fill(10, **s)
-    for user, audience, ids, expected in ((s["muni_user"], MUNICIPALITY, [s["muni"].pk], 3),
-                                          (s["ministry_user"], MINISTRY, [], 4)):
+    for user, audience, ids, expected in ((s["muni_user"], MUNICIPALITY, [s["muni"].pk], 5),
+                                          (s["ministry_user"], MINISTRY, [], 6)):
         work_queue(user, audience, ids)  # the content type cache is warm after the first call
         with django_assert_num_queries(expected):
             work_queue(user, audience, ids)

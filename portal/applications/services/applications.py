@@ -20,11 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import User
 from portal.challenges.models import ChallengePage
 from portal.core.audit import record
+from portal.core.i18n import localized
 from portal.core.notifications import notify
 from portal.core.storage import storage_error
 
 from .. import permissions as rules
 from ..models import Application, ApplicationAttachment, ApplicationState, TeamMember
+from ..signals import info_requested
 from ..uploads import check_upload
 
 PROPOSAL_FIELDS = ("approach", "expected_outcome", "timeline", "cost_estimate_yen", "needs_from_municipality")
@@ -78,15 +80,16 @@ def municipality_staff(application: Application) -> list[User]:
     )
 
 
-def _tell(recipients: Iterable[User], *, kind: str, title, body, url_for: Callable[[], str]) -> None:
-    """notify() per language group, so each link carries the recipient's language prefix."""
+def _tell(recipients: Iterable[User], *, kind: str, params: dict, url_for: Callable[[], str]) -> None:
+    """notify() per language group, so each link carries the recipient's language prefix (the text itself is
+    rendered in the reader's language when read: applications/notices.py)."""
     by_language: dict[str, list[User]] = {}
     for user in recipients:
         by_language.setdefault(user.preferred_language or "ja", []).append(user)
     for language, group in by_language.items():
         with translation.override(language):
             url = url_for()
-        notify(group, kind=kind, title=title, body=body, url=url)
+        notify(group, kind=kind, params=params, url=url)
 
 
 def _site_url(application: Application) -> Callable[[], str]:
@@ -98,7 +101,8 @@ def _admin_url(application: Application) -> Callable[[], str]:
 
 
 def _title_args(application: Application) -> dict:
-    return {"challenge": application.challenge.title, "startup": application.startup.name}
+    """The notification parameters naming the challenge and the startup (in each language)."""
+    return {"challenge": localized(application.challenge, "title"), "startup": application.startup}
 
 
 # --------------------------------------------------------------------------------------------- drafts
@@ -229,30 +233,11 @@ def application_submit(*, application: Application, actor: User, now=None) -> bo
         locked.save()
         record(actor=actor, action="application.submit", obj=locked, resubmission=resubmission)
         args = _title_args(locked)
-        _tell(
-            startup_members(locked),
-            kind="application.submitted",
-            title=lambda: _("Application received: %(challenge)s") % args,
-            body=lambda: (
-                _(
-                    "Your application to “%(challenge)s” has been received. We will tell you when it is reviewed."
-                )
-                % args
-            ),
-            url_for=_site_url(locked),
-        )
+        _tell(startup_members(locked), kind="application.submitted", params=args, url_for=_site_url(locked))
         _tell(
             municipality_staff(locked),
             kind="application.received",
-            title=lambda: (
-                (
-                    _("Information received from %(startup)s: %(challenge)s")
-                    if resubmission
-                    else _("New application from %(startup)s: %(challenge)s")
-                )
-                % args
-            ),
-            body=lambda: _("%(startup)s applied to your challenge “%(challenge)s”.") % args,
+            params=args | ({"variant": "resubmitted"} if resubmission else {}),
             url_for=_admin_url(locked),
         )
     _sync(application, locked)
@@ -271,20 +256,14 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
         locked.save()
         record(actor=actor, action="application.withdraw", obj=locked, previous=previous)
         args = _title_args(locked)
-        _tell(
-            municipality_staff(locked),
-            kind="application.withdrawn",
-            title=lambda: _("%(startup)s withdrew its application: %(challenge)s") % args,
-            body="",
-            url_for=_admin_url(locked),
-        )
+        _tell(municipality_staff(locked), kind="application.withdrawn", params=args, url_for=_admin_url(locked))
     return _sync(application, locked)
 
 
 # --------------------------------------------------------------------------------------------- the municipality's
 
 
-def _decide(*, application, actor, rule, state, action, reason, kind, title) -> Application:
+def _decide(*, application, actor, rule, state, action, reason, kind) -> Application:
     with transaction.atomic():
         locked = _locked(application)
         _check(rule(actor, locked))
@@ -299,14 +278,11 @@ def _decide(*, application, actor, rule, state, action, reason, kind, title) -> 
         locked.full_clean()
         locked.save()
         record(actor=actor, action=action, obj=locked, previous=previous, reason=reason)
-        args = _title_args(locked) | {"reason": reason}
-        _tell(
-            startup_members(locked),
-            kind=kind,
-            title=lambda: title % args,
-            body=reason,
-            url_for=_site_url(locked),
-        )
+        if state == ApplicationState.MORE_INFO:
+            # The request becomes a message in the application's thread, where the startup answers it.
+            info_requested.send(sender=Application, application=locked, actor=actor, message=reason)
+        _tell(startup_members(locked), kind=kind, params=_title_args(locked) | {"text": reason},
+              url_for=_site_url(locked))
     return _sync(application, locked)
 
 
@@ -320,7 +296,6 @@ def application_shortlist(*, application: Application, actor: User, reason: str 
         action="application.shortlist",
         reason=reason.strip(),
         kind="application.shortlisted",
-        title=_("Shortlisted: %(challenge)s"),
     )
 
 
@@ -336,7 +311,6 @@ def application_decline(*, application: Application, actor: User, reason: str) -
         action="application.decline",
         reason=reason.strip(),
         kind="application.declined",
-        title=_("Not selected: %(challenge)s"),
     )
 
 
@@ -352,7 +326,6 @@ def application_request_more_info(*, application: Application, actor: User, mess
         action="application.request_more_info",
         reason=message.strip(),
         kind="application.more_info",
-        title=_("More information requested: %(challenge)s"),
     )
 
 
@@ -369,15 +342,9 @@ def application_mark_matched(*, application: Application, actor: User | None) ->
         action="application.match",
         reason="",
         kind="application.matched",
-        title=_("Matched: %(challenge)s"),
     )
     args = _title_args(matched)
     with transaction.atomic():
-        _tell(
-            municipality_staff(matched),
-            kind="application.matched",
-            title=lambda: _("Matched with %(startup)s: %(challenge)s") % args,
-            body="",
-            url_for=_admin_url(matched),
-        )
+        _tell(municipality_staff(matched), kind="application.matched", params=args | {"variant": "staff"},
+              url_for=_admin_url(matched))
     return matched

@@ -10,16 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from portal.core.i18n import localized_value  # noqa: F401 — re-exported: pages and templates use it from here
 from portal.core.media_choice import PageForm
-
-
-def localized_value(obj, field: str):
-    """obj.<field>_en under English when it is filled in, otherwise obj.<field>."""
-    if translation.get_language() == "en":
-        english = getattr(obj, f"{field}_en", None)
-        if english:
-            return english
-    return getattr(obj, field)
 
 
 class BilingualPage(Page):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
 from portal.core.audit import record
+from portal.core.i18n import localized
 from portal.core.notifications import notify
 
 from .. import permissions, workflow
@@ -37,8 +38,7 @@ def adoption_request_create(*, origin: Engagement, municipality: Organisation, a
             req.full_clean()
             req.save()
             record(actor=actor, action="tracker.adoption_requested", obj=req, origin=origin.pk)
-            notify_both_sides(origin, kind="tracker.adoption_requested",
-                              title=_("%(m)s wants to adopt your solution") % {"m": municipality}, body=message)
+            notify_both_sides(origin, kind="tracker.adoption_requested", params={"m": municipality, "text": message})
     except IntegrityError as exc:
         raise ValidationError(_("This municipality has already asked to adopt this solution.")) from exc
     return req
@@ -69,8 +69,7 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
             engagement_transition(engagement=origin, transition="adopted_elsewhere", actor=None,
                                   reason=_("Adopted by %(m)s.") % {"m": req.municipality})
         record(actor=actor, action="tracker.adoption_linked", obj=engagement, origin=origin.pk, adoption_request=req.pk)
-        notify(members(req.municipality), kind="tracker.adoption_linked",
-               title=_("Your adoption of %(o)s is under way") % {"o": origin}, url="")
+        notify(members(req.municipality), kind="tracker.adoption_linked", params={"o": origin})
     return engagement
 
 
@@ -89,8 +88,7 @@ def adoption_decline(*, adoption_request: AdoptionRequest, actor, reason: str) -
         req.decision_reason = reason
         req.save()
         record(actor=actor, action="tracker.adoption_declined", obj=req, reason=reason)
-        notify(members(req.municipality), kind="tracker.adoption_declined",
-               title=_("Adoption request declined"), body=reason)
+        notify(members(req.municipality), kind="tracker.adoption_declined", params={"text": reason})
     return req
 
 
@@ -141,8 +139,7 @@ def case_study_draft(*, engagement: Engagement, actor, title: str = "") -> CaseS
         index.add_child(instance=page)
         page.save_revision(user=actor if getattr(actor, "is_authenticated", False) else None)
         record(actor=actor, action="tracker.case_study_drafted", obj=page, engagement=engagement.pk)
-        notify_both_sides(engagement, kind="tracker.case_study_drafted",
-                          title=_("A case study of your engagement awaits your approval"))
+        notify_both_sides(engagement, kind="tracker.case_study_drafted")
     return page
 
 
@@ -169,5 +166,5 @@ def case_study_approve(*, page: CaseStudyPage, actor) -> CaseStudyPage:
             revision.publish(user=None)
             record(actor=actor, action="tracker.case_study_published", obj=page)
             notify_both_sides(page.engagement, kind="tracker.case_study_published",
-                              title=_("Your case study is published"), body=page.title)
+                              params={"text": localized(page, "title")})
     return page

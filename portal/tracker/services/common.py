@@ -25,10 +25,11 @@ def admin_url(engagement: Engagement) -> str:
     return reverse("tracker_admin:engagement", args=[engagement.pk])
 
 
-def notify_both_sides(engagement: Engagement, *, kind: str, title, body="") -> None:
-    """Startup members get the link to their page on the site, municipality staff the admin's."""
-    notify(members(engagement.startup), kind=kind, title=title, body=body, url=site_url(engagement))
-    notify(members(engagement.municipality), kind=kind, title=title, body=body, url=admin_url(engagement))
+def notify_both_sides(engagement: Engagement, *, kind: str, params: dict | None = None) -> None:
+    """Startup members get the link to their page on the site, municipality staff the admin's (tracker/notices.py
+    says what the kind reads)."""
+    notify(members(engagement.startup), kind=kind, params=params, url=site_url(engagement))
+    notify(members(engagement.municipality), kind=kind, params=params, url=admin_url(engagement))
 
 
 def yen(value, field: str, *, allow_zero: bool = True) -> int:

@@ -76,12 +76,7 @@ def engagement_open(
         )
         record(actor=actor, action="tracker.engagement_opened", obj=engagement, source=source, reason=reason,
                challenge=getattr(challenge, "pk", None), application=getattr(application, "pk", None))
-        notify_both_sides(
-            engagement, kind="tracker.engagement_opened",
-            title=_("A new engagement: %(m)s × %(s)s") % {"m": municipality, "s": startup},
-            body=_("Plan the first visit. The ministry can pay the startup's travel costs: request support on "
-                   "your page."),
-        )
+        notify_both_sides(engagement, kind="tracker.engagement_opened", params={"m": municipality, "s": startup})
     return engagement
 
 
@@ -119,12 +114,8 @@ def engagement_transition(*, engagement: Engagement, transition: str, actor, rea
                                    reason=reason, actor=actor, side=side)
         record(actor=actor, action="tracker.stage_changed", obj=engagement, transition=step.name,
                from_stage=before, to_stage=target, reason=reason)
-        notify_both_sides(
-            engagement, kind="tracker.stage_changed",
-            title=_("%(engagement)s: now “%(stage)s”") % {"engagement": engagement,
-                                                         "stage": engagement.get_stage_display()},
-            body=reason,
-        )
+        notify_both_sides(engagement, kind="tracker.stage_changed",
+                          params={"engagement": engagement, "stage": engagement.get_stage_display, "text": reason})
     return engagement
 
 
@@ -178,8 +169,7 @@ def _report_with_attachments(engagement, actor, text, figures, checked, stored) 
         record(actor=actor, action="tracker.progress_reported", obj=engagement, report=report.pk,
                **{k: v for k, v in figures.items() if v is not None})
         notify_both_sides(engagement, kind="tracker.progress_reported",
-                          title=_("New progress report: %(engagement)s") % {"engagement": engagement},
-                          body=report.text[:500])
+                          params={"engagement": engagement, "text": report.text[:500]})
     return report
 
 
@@ -207,10 +197,7 @@ def flag_stalled_engagements(*, now: dt.datetime | None = None) -> list[Engageme
             engagement.stalled_flagged_at = now
             days = (now - engagement.last_activity_at).days
             record(actor=None, action="tracker.flagged_stalled", obj=engagement, days_without_update=days)
-            notify_both_sides(
-                engagement, kind="tracker.stalled_reminder",
-                title=_("No news for %(days)d days: %(engagement)s") % {"days": days, "engagement": engagement},
-                body=_("Please post a progress report, or record that the engagement is stalled or has ended."),
-            )
+            notify_both_sides(engagement, kind="tracker.stalled_reminder",
+                              params={"days": days, "engagement": engagement})
             flagged.append(engagement)
     return flagged

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.applications.models import Application, ApplicationState
+from portal.core import notices
 from portal.core.audit import record
 from portal.core.notifications import InAppAdapter, Message, notify
 from portal.geo.travel import default_nights
@@ -114,18 +115,19 @@ def _expect(meeting: Meeting, *states: str) -> None:
                               % {"state": meeting.get_state_display()}, code="wrong_state")
 
 
-def _tell(recipients, *, kind: str, title, body="", url: str) -> None:
-    notify(recipients, kind=kind, title=title, body=body, url=url)
+def _params(meeting: Meeting, **extra) -> dict:
+    return {"m": meeting.municipality, "s": meeting.startup, "title": meeting.title, **extra}
 
 
-def _tell_in_app(recipients, *, kind: str, title, url: str) -> None:
+def _tell(recipients, *, kind: str, params: dict, url: str) -> None:
+    notify(recipients, kind=kind, params=params, url=url)
+
+
+def _tell_in_app(recipients, *, kind: str, params: dict, url: str) -> None:
     """An in-app notice only: the e-mail for this event is the invitation with its .ics (`_send_invitation`)."""
-    by_language: dict[str, list] = {}
-    for r in recipients:
-        by_language.setdefault(r.preferred_language or settings.LANGUAGE_CODE, []).append(r)
-    for language, group in by_language.items():
-        with translation.override(language):
-            InAppAdapter().send(group, Message(kind=kind, title=str(title), url=url))
+    people = [r for r in recipients if r is not None]
+    if people:
+        InAppAdapter().send(people, Message(kind=kind, params=notices.freeze_all(params), url=url))
 
 
 def format_slot(slot: MeetingSlot) -> str:
@@ -215,9 +217,7 @@ def meeting_propose(*, actor, kind: str, title: str, slots: list[SlotInput], not
         meeting.save()
         _save_slots(meeting, slots)
         record(actor=actor, action="tracker.meeting_proposed", obj=meeting, kind=kind, slots=len(slots))
-        _tell(members(startup), kind="tracker.meeting_proposed", url=site_url(meeting),
-              title=_("%(municipality)s proposes times for “%(title)s”: please pick one")
-              % {"municipality": meeting.municipality, "title": title})
+        _tell(members(startup), kind="tracker.meeting_proposed", url=site_url(meeting), params=_params(meeting))
     return meeting
 
 
@@ -238,8 +238,7 @@ def meeting_offer_slots(*, meeting: Meeting, actor, slots: list[SlotInput], note
         meeting.save()
         record(actor=actor, action="tracker.meeting_slots_offered", obj=meeting, slots=len(slots))
         _tell(members(meeting.startup), kind="tracker.meeting_proposed", url=site_url(meeting),
-              title=_("%(municipality)s proposes new times for “%(title)s”: please pick one")
-              % {"municipality": meeting.municipality, "title": meeting.title})
+              params=_params(meeting, variant="again"))
     return meeting
 
 
@@ -267,10 +266,9 @@ def meeting_pick(*, meeting: Meeting, slot_id: int, actor) -> Meeting:
         record(actor=actor, action="tracker.meeting_confirmed", obj=meeting, slot=slot.pk,
                starts_at=slot.starts_at.isoformat())
         _tell_in_app(members(meeting.municipality), kind="tracker.meeting_confirmed", url=admin_url(meeting),
-                     title=_("%(startup)s chose %(when)s for “%(title)s”")
-                     % {"startup": meeting.startup, "when": format_slot(slot), "title": meeting.title})
+                     params=_params(meeting, when=format_slot(slot), variant="municipality"))
         _tell_in_app(members(meeting.startup), kind="tracker.meeting_confirmed", url=site_url(meeting),
-                     title=_("“%(title)s” is agreed for %(when)s") % {"title": meeting.title, "when": format_slot(slot)})
+                     params=_params(meeting, when=format_slot(slot)))
         _invite_after_commit(meeting)
     return meeting
 
@@ -293,8 +291,7 @@ def meeting_ask_other_slots(*, meeting: Meeting, actor, message: str) -> Meeting
         meeting.save()
         record(actor=actor, action="tracker.meeting_other_slots_asked", obj=meeting, message=message)
         _tell(members(meeting.municipality), kind="tracker.meeting_other_slots_asked", url=admin_url(meeting),
-              title=_("%(startup)s asks for other times for “%(title)s”")
-              % {"startup": meeting.startup, "title": meeting.title}, body=message)
+              params=_params(meeting, text=message))
     return meeting
 
 
@@ -324,8 +321,7 @@ def meeting_change(*, meeting: Meeting, actor, slot: SlotInput, reason: str) -> 
         for people, url in ((members(meeting.startup), site_url(meeting)),
                             (members(meeting.municipality), admin_url(meeting))):
             _tell_in_app(people, kind="tracker.meeting_changed", url=url,
-                         title=_("“%(title)s” moved to %(when)s") % {"title": meeting.title,
-                                                                     "when": format_slot(new_slot)})
+                         params=_params(meeting, when=format_slot(new_slot), text=reason))
         _invite_after_commit(meeting)
     return meeting
 
@@ -350,18 +346,12 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
         meeting.save()
         record(actor=actor, action="tracker.meeting_cancelled", obj=meeting, reason=reason,
                sequence=meeting.sequence)
-        title = _("“%(title)s” is cancelled") % {"title": meeting.title}
+        params = _params(meeting, text=reason)
+        tell = _tell_in_app if was_agreed else _tell  # an agreed meeting's e-mail is the cancellation's .ics
+        tell(members(meeting.startup), kind="tracker.meeting_cancelled", url=site_url(meeting), params=params)
+        tell(members(meeting.municipality), kind="tracker.meeting_cancelled", url=admin_url(meeting), params=params)
         if was_agreed:
-            _tell_in_app(members(meeting.startup), kind="tracker.meeting_cancelled", url=site_url(meeting),
-                         title=title)
-            _tell_in_app(members(meeting.municipality), kind="tracker.meeting_cancelled", url=admin_url(meeting),
-                         title=title)
             _invite_after_commit(meeting)
-        else:
-            _tell(members(meeting.startup), kind="tracker.meeting_cancelled", url=site_url(meeting), title=title,
-                  body=reason)
-            _tell(members(meeting.municipality), kind="tracker.meeting_cancelled", url=admin_url(meeting),
-                  title=title, body=reason)
     return meeting
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
+from portal.core.notices import Yen
 from portal.core.notifications import notify
 from portal.core.storage import storage_error
 from portal.geo.models import LocalGovernment
@@ -57,9 +58,8 @@ def _expect(request: TravelRequest, *states: str) -> None:
         )
 
 
-def _tell_startup(request: TravelRequest, *, kind: str, title, body="") -> None:
-    notify(members(request.engagement.startup), kind=kind, title=title, body=body,
-           url=f"/mypage/trips/{request.pk}/")
+def _tell_startup(request: TravelRequest, *, kind: str, params: dict | None = None) -> None:
+    notify(members(request.engagement.startup), kind=kind, params=params, url=f"/mypage/trips/{request.pk}/")
 
 
 # --- budgets ---------------------------------------------------------------------------------------------------
@@ -180,8 +180,7 @@ def travel_request_create(
         request.save()
         record(actor=actor, action="tracker.travel_requested", obj=request, total_yen=total, fiscal_year=fy)
         notify(members(engagement.municipality), kind="tracker.travel_requested",
-               title=_("%(startup)s plans a visit on %(date)s") % {"startup": engagement.startup,
-                                                                   "date": departure_date.isoformat()})
+               params={"startup": engagement.startup, "date": departure_date})
     return request
 
 
@@ -211,8 +210,7 @@ def travel_request_approve(*, request: TravelRequest, actor, amount_yen=None, no
         request.save()
         record(actor=actor, action="tracker.travel_approved", obj=request, amount_yen=amount,
                fiscal_year=budget.fiscal_year)
-        _tell_startup(request, kind="tracker.travel_approved",
-                      title=_("Travel support approved: ¥%(amount)s") % {"amount": f"{amount:,}"}, body=note)
+        _tell_startup(request, kind="tracker.travel_approved", params={"amount": Yen(amount), "text": note})
     return request
 
 
@@ -228,7 +226,7 @@ def travel_request_reject(*, request: TravelRequest, actor, reason: str) -> Trav
         request.decision_note = reason
         request.save()
         record(actor=actor, action="tracker.travel_rejected", obj=request, reason=reason)
-        _tell_startup(request, kind="tracker.travel_rejected", title=_("Travel support not granted"), body=reason)
+        _tell_startup(request, kind="tracker.travel_rejected", params={"text": reason})
     return request
 
 
@@ -325,8 +323,7 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
             record(actor=actor, action="tracker.travel_settled_above_approval", obj=request, actual_yen=total,
                    approved_yen=request.approved_yen)
             notify(members_of_ministry(), kind="tracker.travel_excess",
-                   title=_("A settlement is above its approval: ¥%(a)s of ¥%(b)s")
-                   % {"a": f"{total:,}", "b": f"{request.approved_yen:,}"})
+                   params={"a": Yen(total), "b": Yen(request.approved_yen)})
             return request
         budget = ledger.lock_budget(request.fiscal_year)
         _settle(request, budget, total, actor, _("Settled on receipts."))
@@ -355,8 +352,7 @@ def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> T
         _settle(request, budget, request.actual_total_yen, actor, _("Settled on receipts."))
         request.save()
         record(actor=actor, action="tracker.travel_excess_approved", obj=request, difference_yen=difference)
-        _tell_startup(request, kind="tracker.travel_settled",
-                      title=_("Your settlement of ¥%(a)s is approved") % {"a": f"{request.actual_total_yen:,}"})
+        _tell_startup(request, kind="tracker.travel_settled", params={"a": Yen(request.actual_total_yen)})
     return request
 
 
@@ -373,7 +369,7 @@ def travel_excess_refuse(*, request: TravelRequest, actor, reason: str) -> Trave
         request.save()
         record(actor=actor, action="tracker.travel_excess_refused", obj=request, reason=reason)
         _tell_startup(request, kind="tracker.travel_settled",
-                      title=_("Settled at the approved ¥%(a)s") % {"a": f"{request.approved_yen:,}"}, body=reason)
+                      params={"a": Yen(request.approved_yen), "text": reason, "variant": "at_approval"})
     return request
 
 
@@ -397,8 +393,7 @@ def travel_request_pay(*, request: TravelRequest, actor, paid_on: dt.date) -> Tr
         request.save()
         record(actor=actor, action="tracker.travel_paid", obj=request, amount_yen=request.settled_yen,
                paid_on=paid_on.isoformat())
-        _tell_startup(request, kind="tracker.travel_paid",
-                      title=_("¥%(a)s paid on %(d)s") % {"a": f"{request.settled_yen:,}", "d": paid_on.isoformat()})
+        _tell_startup(request, kind="tracker.travel_paid", params={"a": Yen(request.settled_yen), "d": paid_on})
     return request
 
 
