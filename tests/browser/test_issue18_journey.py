@@ -15,6 +15,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from icalendar import Calendar
+from wagtail.users.models import UserProfile
 
 from portal.applications import services as application_services
 from portal.applications.models import Application, ApplicationState
@@ -63,6 +64,8 @@ def test_questions_threads_visits_and_work_queues(chromium, live_server, lang):
     muni = challenge_factories.municipality("372013", "高松市", slug="takamatsu")
     ministry = challenge_factories.staff(ministry_org, email="staff@mic.example.jp", preferred_language=lang)
     staff = challenge_factories.staff(muni, email="staff@takamatsu.example.jp", preferred_language=lang)
+    for person in (ministry, staff):  # the admin reads its language from Wagtail's profile (kept equal to ours)
+        UserProfile.objects.update_or_create(user=person, defaults={"preferred_language": lang})
     asker_org = tf.startup(name="株式会社質問者")
     other_org = tf.startup(name="株式会社もう一社")
     asker = factories.member(asker_org, email="founder@asker.example.jp", preferred_language=lang)
@@ -71,7 +74,8 @@ def test_questions_threads_visits_and_work_queues(chromium, live_server, lang):
     applications = {}
     for user in (asker, other):
         app = application_services.application_start(challenge=challenge, actor=user, **PROPOSAL)
-        applications[user.pk] = application_services.application_submit(application=app, actor=user)
+        application_services.application_submit(application=app, actor=user)
+        applications[user.pk] = app
     engagement = tf.engagement(municipality_org=muni, startup_org=asker_org, actor=ministry)
     tf.budget(1_000_000, actor=ministry)
 
@@ -91,7 +95,7 @@ def test_questions_threads_visits_and_work_queues(chromium, live_server, lang):
 
     # 2. The municipality answers it in the admin; the anonymous visitor sees it, without the asker's name.
     admin.goto(f"/admin/questions/answer/{question.pk}/")
-    admin.locator("#id_answer").fill("過去5年分を提供できます")
+    admin.locator("#id_answer-answer").fill("過去5年分を提供できます")
     admin.locator("#publish-answer").click()
     admin.wait_for_load_state()
     question.refresh_from_db()
