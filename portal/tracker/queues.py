@@ -33,8 +33,13 @@ def _url(name: str, *args, **query) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+# A progress report is due this many days before an engagement would be flagged as stalled: the same rule as the
+# startup's "action needed" item (portal/conversations/actions.py), so both sides see the same engagements.
+REPORT_DUE_WARNING_DAYS = 14
+
+
 def report_due_days() -> int:
-    return getattr(settings, "TRACKER_REPORT_DUE_DAYS", 30)
+    return max(settings.TRACKER_STALLED_AFTER_DAYS - REPORT_DUE_WARNING_DAYS, 0)
 
 
 def municipality_entries(user, audience, ids) -> list[QueueEntry]:

@@ -105,7 +105,8 @@ def admin_url(meeting: Meeting) -> str:
 
 
 def _lock(meeting: Meeting) -> Meeting:
-    return (Meeting.objects.select_for_update()
+    # Lock the meeting row only (PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins).
+    return (Meeting.objects.select_for_update(of=("self",))
             .select_related("municipality", "startup", "chosen_slot", "proposed_by").get(pk=meeting.pk))
 
 
