@@ -25,6 +25,8 @@ from wagtail.images.views import bulk_actions as image_bulk_actions
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
+from portal.core import queues
+from portal.core.admin_home import NotificationsPanel, WorkQueuePanel
 from portal.core.audit import record
 
 from . import permissions, services, two_factor_views
@@ -310,3 +312,19 @@ for _module in (image_bulk_actions, document_bulk_actions):
             type(f"Scoped{_action.__name__}", (_OnlyChoosableMedia, _action), {"__module__": __name__}),
             order=100,
         )
+
+
+# --- the admin home of staff: what waits for them, and their notifications (issue #18) ---------------------------
+
+@hooks.register("construct_homepage_panels")
+def add_staff_home_panels(request, panels):
+    user = request.user
+    if permissions.is_ministry(user):
+        audience, ids = queues.MINISTRY, []
+    elif permissions.is_municipality_staff(user):
+        audience = queues.MUNICIPALITY
+        ids = [m.organisation_id for m in permissions.memberships_of(user)
+               if m.organisation.kind == Organisation.Kind.MUNICIPALITY]
+    else:
+        return
+    panels[:0] = [WorkQueuePanel(user, audience, ids), NotificationsPanel(user)]

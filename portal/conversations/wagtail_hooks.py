@@ -7,9 +7,10 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from portal.core.queues import HOOK
 from portal.core.ratelimit import rate_limited
 
-from . import admin_views
+from . import admin_views, queues
 from .models import Question, Thread
 
 register_permission_policy(Question, admin_views.QuestionPolicy(Question))
@@ -36,3 +37,7 @@ def register_urls():
             name="conversations_engagement_thread",
         ),
     ]
+
+
+# Questions to answer and unread messages in the staff work queues on the admin home (portal/core/queues.py).
+hooks.register(HOOK, queues.entries)

@@ -2,10 +2,47 @@
 docs/security.md#accessibility)."""
 
 from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from .admin_home import (
+    NotificationsMenuItem,
+    NotificationViewSet,
+    OwnNotificationsPolicy,
+    notifications_mark_read,
+)
+from .models import Notification
 
 
 @hooks.register("insert_global_admin_css")
 def portal_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+# --- staff notifications in the admin (issue #18): the bell with the unread count, the list, "mark as read" ------
+
+@hooks.register("register_icons")
+def register_bell_icon(icons):
+    return [*icons, "core/icons/bell.svg"]
+
+
+@hooks.register("register_admin_viewset")
+def register_notification_viewset():
+    return NotificationViewSet("notification")
+
+
+@hooks.register("register_admin_urls")
+def register_notification_urls():
+    return [path("notifications/read/", notifications_mark_read, name="notifications_mark_read")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_notifications_menu_item():
+    return NotificationsMenuItem(_("Notifications"), reverse("notification:index"), name="notifications",
+                                 icon_name="bell", order=5)
+
+
+register_permission_policy(Notification, OwnNotificationsPolicy(Notification))

@@ -30,4 +30,10 @@ class TrackerConfig(AppConfig):
 
         register_outcome_provider(engagement_outcomes)
 
+        # "Pick a time" on the startup's My page (core never imports tracker).
+        from portal.core.actions import register_action_provider
+
         from . import notices  # noqa: F401 — registers the kinds of notification this app sends
+        from .meeting_actions import meeting_actions
+
+        register_action_provider(meeting_actions)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 
 from portal.core.forms import YesNoFilter
 from portal.geo.models import Prefecture
 
 from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
-from .models import Engagement, TravelRequest, TravelState
+from .models import Engagement, Meeting, MeetingKind, MeetingState, TravelRequest, TravelState
 from .workflow import Stage
 
 
@@ -37,3 +39,12 @@ class TravelRequestFilter(django_filters.FilterSet):
     class Meta:
         model = TravelRequest
         fields = ["state", "fiscal_year"]
+
+
+class MeetingFilter(WagtailFilterSet):
+    state = django_filters.ChoiceFilter(label=_("state"), choices=MeetingState.choices, widget=forms.Select)
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=MeetingKind.choices, widget=forms.Select)
+
+    class Meta:
+        model = Meeting
+        fields = ["state", "kind"]

@@ -26,3 +26,12 @@ register("tracker.travel_settled", title=_("Your settlement of ¥%(a)s is approv
 register("tracker.travel_settled", variant="at_approval", title=_("Settled at the approved ¥%(a)s"))
 register("tracker.travel_paid", title=_("¥%(a)s paid on %(d)s"))
 register("tracker.travel_excess", title=_("A settlement is above its approval: ¥%(a)s of ¥%(b)s"))
+# Visits and meetings (the agreed ones also arrive by e-mail with their .ics: services/meetings.py)
+register("tracker.meeting_proposed", title=_("%(m)s proposes times for “%(title)s”: please pick one"))
+register("tracker.meeting_proposed", variant="again",
+         title=_("%(m)s proposes new times for “%(title)s”: please pick one"))
+register("tracker.meeting_confirmed", title=_("“%(title)s” is agreed for %(when)s"))
+register("tracker.meeting_confirmed", variant="municipality", title=_("%(s)s chose %(when)s for “%(title)s”"))
+register("tracker.meeting_other_slots_asked", title=_("%(s)s asks for other times for “%(title)s”"))
+register("tracker.meeting_changed", title=_("“%(title)s” moved to %(when)s"))
+register("tracker.meeting_cancelled", title=_("“%(title)s” is cancelled"))

@@ -174,3 +174,42 @@ def can_approve_case_study(user, page: CaseStudyPage) -> Decision:
     if not side:
         return False, _("Only members of the municipality or the startup approve their case study.")
     return True, _("You approve for your organisation.")
+
+
+# --- visits and meetings ----------------------------------------------------------------------------------------
+
+
+def can_view_meeting(user, meeting) -> Decision:
+    """The two parties and ministry staff; anyone else is answered 404 by the views."""
+    if not _signed_in(user):
+        return False, _("Please log in.")
+    if is_ministry(user):
+        return True, _("Ministry staff see every meeting.")
+    ids = organisation_ids_of(user)
+    if meeting.startup_id in ids or meeting.municipality_id in ids:
+        return True, _("You take part in this meeting.")
+    return False, _("You can only see meetings of your own organisation.")
+
+
+def can_schedule_meeting(user, municipality_id: int) -> Decision:
+    """Propose slots, offer others, change or cancel: the municipality's staff, or ministry staff."""
+    if not _signed_in(user):
+        return False, _("Please log in.")
+    if is_ministry(user) or municipality_id in organisation_ids_of(user):
+        return True, _("You act for the municipality.")
+    return False, _("Only the municipality's staff and ministry staff schedule meetings.")
+
+
+def can_answer_meeting(user, meeting) -> Decision:
+    """Pick a slot or ask for others: members of the startup."""
+    if not _signed_in(user):
+        return False, _("Please log in.")
+    if meeting.startup_id in organisation_ids_of(user):
+        return True, _("You are a member of the startup.")
+    return False, _("Only members of the startup pick a slot.")
+
+
+def can_cancel_meeting(user, meeting) -> Decision:
+    if can_schedule_meeting(user, meeting.municipality_id)[0] or can_answer_meeting(user, meeting)[0]:
+        return True, _("You take part in this meeting.")
+    return False, _("Only the two parties and ministry staff cancel a meeting.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.permissions import is_ministry, organisation_ids_of
@@ -13,7 +13,15 @@ from portal.challenges.models import ChallengePage
 
 from . import workflow
 from .fiscal import fiscal_year_instants
-from .models import AdoptionRequest, Engagement, FiscalBudget, TravelRequest, TravelState
+from .models import (
+    AdoptionRequest,
+    Engagement,
+    FiscalBudget,
+    Meeting,
+    MeetingSlot,
+    TravelRequest,
+    TravelState,
+)
 from .workflow import PROGRESS, Stage
 
 
@@ -37,6 +45,22 @@ def travel_requests_for(user) -> QuerySet[TravelRequest]:
     if not ids:
         return qs.none()
     return qs.filter(Q(engagement__startup_id__in=ids) | Q(engagement__municipality_id__in=ids))
+
+
+def meetings_for(user) -> QuerySet[Meeting]:
+    """Visits and meetings the user may see: ministry all; others those of their organisations (either side)."""
+    qs = Meeting.objects.select_related("municipality", "startup", "chosen_slot", "engagement", "application")
+    if is_ministry(user):
+        return qs
+    ids = organisation_ids_of(user)
+    return qs.filter(Q(municipality_id__in=ids) | Q(startup_id__in=ids)) if ids else qs.none()
+
+
+def meeting_detail(meeting_id: int, user) -> Meeting:
+    """One meeting with its open slots (Meeting.DoesNotExist outside the user's organisations: a 404)."""
+    return meetings_for(user).select_related("proposed_by").prefetch_related(
+        Prefetch("slots", queryset=MeetingSlot.objects.filter(withdrawn=False), to_attr="open_slots")
+    ).get(pk=meeting_id)
 
 
 def engagement_detail(engagement_id: int, user) -> Engagement:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, site
+from .views import admin, meetings_admin, meetings_site, site
 
 app_name = "tracker"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("trips/<int:pk>/", site.trip_detail, name="trip"),
     path("files/receipts/<int:pk>/", site.receipt_download, name="receipt"),
     path("files/reports/<int:pk>/", site.attachment_download, name="attachment"),
+    path("meetings/", meetings_site.meeting_list, name="meetings"),
+    path("meetings/<int:pk>/", meetings_site.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/invitation.ics", meetings_site.meeting_ics, name="meeting_ics"),
 ]
 
 admin_urlpatterns = [
@@ -26,4 +29,8 @@ admin_urlpatterns = [
     path("budgets/<int:year>/ledger/", admin.ledger, name="ledger"),
     path("adoptions/", admin.adoptions, name="adoptions"),
     path("dashboard/", admin.dashboard, name="dashboard"),
+    path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
+    path("meetings/new/engagement/<int:pk>/", meetings_admin.meeting_new_for_engagement, name="meeting_new_engagement"),
+    path("meetings/new/application/<int:pk>/", meetings_admin.meeting_new_for_application,
+         name="meeting_new_application"),
 ]

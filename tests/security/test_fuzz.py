@@ -19,6 +19,7 @@ Examples per test: XACT_FUZZ_EXAMPLES (default 3, besides the explicit @examples
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import urllib.parse
@@ -41,6 +42,7 @@ from portal.applications.models import Application, RubricCriterion
 from portal.challenges.models import ChallengeIndexPage, ChallengePage
 from portal.conversations import services as conversation_services
 from portal.tracker import services as tracker_services
+from portal.tracker.fiscal import today_jst
 from portal.tracker.models import FiscalBudget, TravelRequest
 from tests import factories
 from tests.matching.portal_factories import PROPOSAL, World
@@ -715,6 +717,79 @@ def test_engagement_in_the_admin(land, report, transition, adopt, describe):
     submit(land.staff_x, url, describe)
 
 
+def _slot_day(days=30) -> str:
+    return (today_jst() + dt.timedelta(days=days)).isoformat()
+
+
+PROPOSE = {"kind": "first_visit", "title": "初回訪問", "note": "議題", "slot1_date": "", "slot1_start": "10:00",
+           "slot1_end": "11:00", "slot1_place": "高松市役所", "slot1_online_url": "", "slot2_date": "",
+           "slot2_start": "14:00", "slot2_end": "15:00", "slot2_place": "", "slot2_online_url": "https://meet.example.jp/a"}
+PICK = {"action": "pick", "slot": ""}
+OTHER = {"action": "other", "message": "第3週なら可能です"}
+CANCEL_SITE = {"action": "cancel", "reason": "体調不良"}
+OFFER = {"action": "offer", "offer-slot1_date": "", "offer-slot1_start": "09:00", "offer-slot1_end": "10:00",
+         "offer-slot1_place": "本庁舎", "offer-note": "再提案"}
+CHANGE = {"action": "change", "change-slot1_date": "", "change-slot1_start": "13:00", "change-slot1_end": "14:00",
+          "change-slot1_online_url": "https://meet.example.jp/b", "change-reason": "議会日程"}
+
+
+def _dated(data: dict) -> dict:
+    """Empty date fields get a valid day ahead, so that the deeper checks are reached too."""
+    return {k: (_slot_day() if k.endswith("_date") and v == "" else v) for k, v in data.items()}
+
+
+def _meeting(land, *, agreed=False):
+    meeting = tracker_services.meeting_propose(
+        actor=land.staff_x, kind="first_visit", title="訪問", engagement=land.engagement,
+        slots=[tracker_services.jst_slot(today_jst() + dt.timedelta(days=20), dt.time(10), dt.time(11), place="市役所")])
+    if agreed:
+        meeting = tracker_services.meeting_pick(meeting=meeting, slot_id=meeting.slots.get().pk, actor=land.snow_user)
+    return meeting
+
+
+@FUZZ
+@given(propose=fields(PROPOSE, ["slot3_date", "slot3_start"]), pick=fields(PICK), other=fields(OTHER),
+       cancel=fields(CANCEL_SITE))
+@example(propose=PROPOSE | {"slot1_date": "9999-12-31", "slot1_start": "25:00"}, pick=PICK | {"slot": "9" * 30},
+         other=OTHER | {"message": "\x00"}, cancel=CANCEL_SITE | {"reason": ""})
+@example(propose=PROPOSE | {"slot1_date": "0001-01-01", "slot2_online_url": "javascript:alert(1)"},
+         pick=PICK | {"slot": "²"}, other=OTHER | {"message": "あ" * 3000}, cancel=CANCEL_SITE)
+def test_meeting_proposal_and_the_startups_answers(land, propose, pick, other, cancel):
+    submit(land.staff_x, reverse("tracker_admin:meeting_new_engagement", args=[land.engagement.pk]), _dated(propose))
+    submit(land.staff_x, reverse("tracker_admin:meeting_new_application", args=[land.submitted.pk]),
+           _dated(propose) | {"kind": "interview"})
+    with rolled_back():
+        meeting = _meeting(land)
+        url = reverse("tracker:meeting", args=[meeting.pk])
+        slot = str(meeting.slots.get().pk)
+        submit(land.snow_user, url, {k: (slot if k == "slot" and v == "" else v) for k, v in pick.items()})
+        submit(land.snow_user, url, other)
+        submit(land.snow_user, url, cancel)
+
+
+@FUZZ
+@given(offer=fields(OFFER), change=fields(CHANGE), cancel=fields({"action": "cancel", "cancel-reason": "中止"}))
+@example(offer=OFFER | {"offer-slot1_end": "08:00"}, change=CHANGE | {"change-slot1_date": "2026-02-30"},
+         cancel={"action": "cancel", "cancel-reason": "\x00"})
+def test_meeting_offer_change_and_cancel_in_the_admin(land, offer, change, cancel):
+    with rolled_back():
+        url = reverse("tracker_admin:meeting", args=[_meeting(land).pk])
+        submit(land.staff_x, url, _dated(offer))
+        submit(land.staff_x, url, cancel)
+    with rolled_back():
+        url = reverse("tracker_admin:meeting", args=[_meeting(land, agreed=True).pk])
+        submit(land.staff_x, url, _dated(change))
+
+
+@FUZZ
+@given(data=fields({}, FILTERS + ["meeting"]))
+@example(data={"state": "\x00", "kind": "9" * 5000, "page": "-1"})
+def test_meeting_lists_and_the_travel_pre_fill(land, data):
+    submit(land.snow_user, reverse("tracker:meetings"), data, method="get")
+    submit(land.staff_x, reverse("meeting:index"), data, method="get")
+    submit(land.snow_user, reverse("tracker:trip_new", args=[land.engagement.pk]), data, method="get")
+
+
 RUN = {"top_k": "5", "default_capacity": "2", "travel_budget_yen": ""}
 
 
@@ -845,3 +920,23 @@ def test_spreadsheet_exports_neutralise_formulas(land, formula):
         cells = _csv_cells(response.body)
         assert "'" + formula in cells, (url, cells)
         assert formula not in cells, (url, cells)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markup_in_a_meeting_comes_back_escaped(land, payload):
+    with rolled_back():
+        meeting = tracker_services.meeting_propose(
+            actor=land.staff_x, kind="first_visit", title=payload, note=payload, engagement=land.engagement,
+            slots=[tracker_services.jst_slot(today_jst() + dt.timedelta(days=20), dt.time(10), dt.time(11),
+                                             place=payload)])
+        tracker_services.meeting_ask_other_slots(meeting=meeting, actor=land.snow_user, message=payload)
+        startup, staff = Client(), Client()
+        startup.force_login(land.snow_user)
+        staff.force_login(land.staff_x)
+        for client, url in ((startup, reverse("tracker:meeting", args=[meeting.pk])),
+                            (startup, reverse("tracker:meetings")),
+                            (startup, reverse("applications:notifications")),
+                            (staff, reverse("tracker_admin:meeting", args=[meeting.pk])),
+                            (staff, reverse("meeting:index")),
+                            (staff, reverse("wagtailadmin_home"))):
+            _assert_escaped(_checked(client.get(url)))

@@ -23,6 +23,7 @@ by a few representative rows on X's challenge.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from wagtail.admin.viewsets import viewsets
 
 from matching.forms import RunStartForm
 from portal.core.models import AuditEvent, RateCounter
+from portal.tracker.fiscal import today_jst
 from tests.security.world import MARKERS, PDF, USERS, World
 
 OUR_MODULES = ("portal.", "matching.", "matching")
@@ -126,6 +128,11 @@ tracker:trip                                   trip-XA          GET     login   
 tracker:trip                                   trip-YB-approved POST    login   404     redir*  404     403     403
 tracker:receipt                                receipt-XA       GET     login   ok      404     ok      404     ok
 tracker:attachment                             report-file-XA   GET     login   ok      404     ok      404     ok
+tracker:meetings                               -                GET     login   ok      ok      ok      ok      ok
+tracker:meeting                                meet-XA          GET     login   ok      404     ok      404     ok
+tracker:meeting                                meet-XA          POST    login   redir*  404     403     404     403
+tracker:meeting_ics                            meet-XA          GET     login   404     404     404     404     404
+tracker:meeting_ics                            meet-XA-agreed   GET     login   ok      404     ok      404     ok
 # --- questions and conversations on the site ----------------------------------------------------------------------
 conversations:ask                              ch-X             GET     login   ok      ok      403     403     403
 conversations:ask                              ch-X             POST    login   redir*  redir*  400     400     400
@@ -292,6 +299,29 @@ tracker_admin:ledger                           budget-M         POST    alogin  
 tracker_admin:adoptions                        -                GET     alogin  alogin  alogin  denied  denied  ok
 tracker_admin:adoptions                        -                POST    alogin  alogin  alogin  denied  denied  redir*
 tracker_admin:dashboard                        -                GET     alogin  alogin  alogin  denied  denied  ok
+tracker_admin:meeting                          meet-XA          GET     alogin  alogin  alogin  ok      404     ok
+tracker_admin:meeting                          meet-XA          POST    alogin  alogin  alogin  redir*  404     redir*
+tracker_admin:meeting_new_engagement           eng-XA           GET     alogin  alogin  alogin  ok      404     ok
+tracker_admin:meeting_new_engagement           eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+tracker_admin:meeting_new_application          app-AX           GET     alogin  alogin  alogin  ok      404     ok
+tracker_admin:meeting_new_application          app-AX           POST    alogin  alogin  alogin  redir*  404     redir*
+notification:index                             -                GET     alogin  alogin  alogin  ok      ok      ok
+notification:index_results                     -                GET     alogin  alogin  alogin  ok      ok      ok
+notification:add                               -                GET     alogin  alogin  alogin  denied  denied  denied
+notification:edit                              note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notification:delete                            note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notification:history                           note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notification:history_results                   note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notification:usage                             note-A           GET     alogin  alogin  alogin  denied  denied  denied
+notifications_mark_read                        -                POST    alogin  alogin  alogin  redir*  redir*  redir*
+meeting:index                                  -                GET     alogin  alogin  alogin  ok      ok      ok
+meeting:index_results                          -                GET     alogin  alogin  alogin  ok      ok      ok
+meeting:add                                    -                GET     alogin  alogin  alogin  denied  denied  denied
+meeting:edit                                   meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
+meeting:delete                                 meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
+meeting:history                                meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
+meeting:history_results                        meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
+meeting:usage                                  meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
 # --- admin: reports --------------------------------------------------------------------------------------------
 reports_admin:index                            -                GET     alogin  alogin  alogin  ok      ok      ok
 reports_admin:annual                           annual-M         GET     alogin  alogin  alogin  denied  denied  ok
@@ -403,6 +433,12 @@ ROWS = _parse(MATRIX)
 
 # --------------------------------------------------------------------------------------------------- POST bodies
 
+def _meeting_payload(kind: str) -> dict[str, str]:
+    day = (today_jst() + dt.timedelta(days=30)).isoformat()
+    return {"kind": kind, "title": "面談", "slot1_date": day, "slot1_start": "10:00", "slot1_end": "11:00",
+            "slot1_place": "高松市役所"}
+
+
 def _payloads(world: World) -> dict[str, object]:
     """What each POST row sends: valid data, so that a refusal is the permission's and not the form's."""
     proposal = {
@@ -425,6 +461,11 @@ def _payloads(world: World) -> dict[str, object]:
             "lodging_yen": "11800", "allowance_yen": "4400",
         },
         "tracker:trip": {"action": "trip_done"},
+        "tracker:meeting": {"action": "pick", "slot": str(world.meeting_xa.slots.order_by("starts_at").first().pk)},
+        "notifications_mark_read": {},
+        "tracker_admin:meeting": {"action": "cancel", "cancel-reason": "議会日程のため"},
+        "tracker_admin:meeting_new_engagement": _meeting_payload("first_visit"),
+        "tracker_admin:meeting_new_application": _meeting_payload("interview"),
         "challenges_import": lambda: {"file": SimpleUploadedFile("c.csv", b"title\n", "text/csv")},
         "wagtailadmin_pages:unpublish": {},
         "wagtailadmin_pages:lock": {},
@@ -701,6 +742,7 @@ MARKER_PAGES = {
     "zq-img-x": ("wagtailimages:index", "-", "X"),
     "zq-doc-x": ("wagtaildocs:index", "-", "X"),
     "zq-conflict-x": ("applications_conflicts", "-", "X"),
+    "zq-meet-xa": ("meeting:index", "-", "X"),
     "zq-question-bx": ("wagtail_serve", "page-ch-X", "B"),
     "zq-msg-xa": ("conversations:application_thread", "app-AX", "A"),
     "zq-inote-xa": ("conversations_application_thread", "app-AX", "X"),

@@ -7,6 +7,7 @@ is searched for the markers its user may not see (a list that shows another orga
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.core.files.base import ContentFile
@@ -60,6 +61,7 @@ MARKERS = {
     "zq-img-x": {"X", "M"},  # an image and a document in X's collection, linked from no page
     "zq-doc-x": {"X", "M"},
     "zq-conflict-x": {"X", "M"},  # X's staff's declared conflict with B: their municipality's and the ministry's
+    "zq-meet-xa": {"A", "X", "M"},  # a visit X proposed to A (engagement X–A)
     "zq-question-bx": {"B", "X", "M"},  # B's unanswered question on X's challenge: the asker and the staff
     "zq-msg-xa": {"A", "X", "M"},  # X's message in the thread of A's application
     "zq-inote-xa": {"X", "M"},  # X's internal note in that thread: never the startup
@@ -205,6 +207,19 @@ class World:
             for key in ("A", "B")
         }
 
+        # Visits: X proposes a first visit to A (open), and another that A has agreed (its .ics can be downloaded).
+        def slots(days):
+            day = today_jst() + dt.timedelta(days=days)
+            return [tracker_services.jst_slot(day, dt.time(10), dt.time(11), place="高松市役所"),
+                    tracker_services.jst_slot(day, dt.time(14), dt.time(15), online_url="https://meet.example.jp/x")]
+
+        self.meeting_xa = tracker_services.meeting_propose(
+            actor=u["X"], kind="first_visit", title="初回訪問 zq-meet-xa", engagement=self.eng["XA"], slots=slots(20))
+        agreed = tracker_services.meeting_propose(
+            actor=u["X"], kind="meeting", title="打合せ zq-meet-xa", engagement=self.eng["XA"], slots=slots(21))
+        self.meeting_xa_agreed = tracker_services.meeting_pick(
+            meeting=agreed, slot_id=agreed.slots.order_by("starts_at").first().pk, actor=u["A"])
+
         # The annual report file (rendered earlier).
         self.report = ReportFile.objects.create(
             kind=ReportFile.Kind.ANNUAL, fiscal_year=current_fiscal_year(), language="ja", fingerprint="x" * 64,
@@ -273,6 +288,8 @@ class World:
             "note-A": pk(self.notification["A"]),
             "eng-XA": pk(self.eng["XA"]),
             "eng-YB": pk(self.eng["YB"]),
+            "meet-XA": pk(self.meeting_xa),
+            "meet-XA-agreed": pk(self.meeting_xa_agreed),
             "trip-XA": pk(self.trip_paid["XA"]),
             "trip-YB": pk(self.trip_paid["YB"]),
             "trip-XA-waiting": pk(self.trip_waiting["XA"]),

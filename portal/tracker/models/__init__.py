@@ -4,6 +4,7 @@ from .adoption import AdoptionRequest
 from .casestudy import CaseStudyIndexPage, CaseStudyPage
 from .engagements import Engagement, ProgressAttachment, ProgressReport, StageChange, private_storage
 from .ledger import AppendOnlyError, LedgerEntry
+from .meetings import Meeting, MeetingKind, MeetingSlot, MeetingState
 from .travel import FiscalBudget, Transport, TravelReceipt, TravelRequest, TravelState
 
 __all__ = [
@@ -14,6 +15,10 @@ __all__ = [
     "Engagement",
     "FiscalBudget",
     "LedgerEntry",
+    "Meeting",
+    "MeetingKind",
+    "MeetingSlot",
+    "MeetingState",
     "ProgressAttachment",
     "ProgressReport",
     "StageChange",

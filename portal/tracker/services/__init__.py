@@ -15,6 +15,17 @@ from .engagements import (
     progress_report_create,
 )
 from .ledger import BudgetExceeded, balances
+from .meetings import (
+    SlotInput,
+    jst_slot,
+    meeting_ask_other_slots,
+    meeting_cancel,
+    meeting_change,
+    meeting_offer_slots,
+    meeting_pick,
+    meeting_propose,
+    visit_trip_plan,
+)
 from .travel import (
     default_origin,
     fiscal_budget_set,
@@ -45,6 +56,15 @@ __all__ = [
     "fiscal_budget_set",
     "flag_stalled_engagements",
     "ledger_reverse",
+    "meeting_ask_other_slots",
+    "meeting_cancel",
+    "meeting_change",
+    "meeting_offer_slots",
+    "meeting_pick",
+    "meeting_propose",
+    "SlotInput",
+    "jst_slot",
+    "visit_trip_plan",
     "progress_report_create",
     "travel_estimate",
     "travel_excess_approve",

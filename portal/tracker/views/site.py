@@ -10,11 +10,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from portal.core.params import positive_id
+
 from .. import permissions, selectors, services
 from ..filters import EngagementFilter, TravelRequestFilter
-from ..fiscal import current_fiscal_year, fiscal_year_of, today_jst
+from ..fiscal import fiscal_year_of, today_jst
 from ..forms import ProgressReportForm, SettlementForm, TransitionForm, TravelRequestForm
-from ..models import CaseStudyPage, Engagement, ProgressAttachment, TravelReceipt, TravelRequest, TravelState
+from ..models import (
+    CaseStudyPage,
+    Engagement,
+    ProgressAttachment,
+    TravelReceipt,
+    TravelRequest,
+    TravelState,
+)
 from .common import add_service_errors, paginate, private_file
 
 
@@ -45,6 +54,8 @@ def engagement_context(request, engagement, *, report_form=None, transition_form
         "case_study": case_study,
         "case_study_side": permissions.case_study_side(request.user, case_study) if case_study else "",
         "can_request_travel": permissions.can_request_travel(request.user, engagement)[0],
+        "meetings": engagement.meetings.select_related("chosen_slot").order_by("-created_at", "-pk"),
+        "can_schedule_meeting": permissions.can_schedule_meeting(request.user, engagement.municipality_id)[0],
     }
 
 
@@ -156,14 +167,41 @@ def trip_new(request, engagement_pk):
         else:
             status = 400
     else:
-        origin = services.default_origin(engagement.startup)
-        form = TravelRequestForm(initial={"origin": origin.code if origin else "", "travellers": 1,
-                                          "transport": "express", "departure_date": today_jst()})
-    departure = form.cleaned_data.get("departure_date") if form.is_bound and hasattr(form, "cleaned_data") else None
-    year = fiscal_year_of(departure) if departure else current_fiscal_year()
+        plan = _visit_plan(request, engagement)
+        if plan is not None:
+            estimate = plan["estimate"]
+            origin = plan["origin"]
+            initial = {"origin": origin.code if origin else "", "travellers": plan["travellers"],
+                       "transport": plan["transport"], "departure_date": plan["departure_date"],
+                       "return_date": plan["return_date"], "purpose": plan["purpose"]}
+            if estimate is not None:
+                initial.update(fares_yen=estimate.fares, lodging_yen=estimate.lodging,
+                               allowance_yen=estimate.daily_allowance)
+            form = TravelRequestForm(initial=initial)
+        else:
+            origin = services.default_origin(engagement.startup)
+            form = TravelRequestForm(initial={"origin": origin.code if origin else "", "travellers": 1,
+                                              "transport": "express", "departure_date": today_jst()})
     return TemplateResponse(request, "tracker/trip_form.html",
                             {"form": form, "engagement": engagement, "estimate": estimate,
-                             "budget": selectors.budget_summary(year), "budget_year": year}, status=status)
+                             **_budget_for(form)}, status=status)
+
+
+def _visit_plan(request, engagement):
+    """`?meeting=N`: an agreed on-site visit of this engagement pre-fills the request (another's is ignored)."""
+    meeting_id = positive_id(request.GET.get("meeting"))
+    if meeting_id is None:
+        return None
+    meeting = selectors.meetings_for(request.user).filter(pk=meeting_id, engagement=engagement).first()
+    return services.visit_trip_plan(meeting) if meeting is not None else None
+
+
+def _budget_for(form):
+    """The fiscal year of the trip's departure (today's if none yet) and what is left in its travel budget."""
+    value = form.cleaned_data.get("departure_date") if form.is_bound and hasattr(form, "cleaned_data") else None
+    value = value or form.initial.get("departure_date") or today_jst()
+    year = fiscal_year_of(value)
+    return {"budget": selectors.budget_summary(year), "budget_year": year}
 
 
 def _trip_or_404(request, pk) -> TravelRequest:

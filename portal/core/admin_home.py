@@ -1,0 +1,140 @@
+"""The admin home for staff (Wagtail's `construct_homepage_panels` hook): the work queue — what waits for them,
+as counts with links — and their latest in-app notifications. The sidebar's "Notifications" item (a bell) carries
+the unread count on every admin page; its list is a ModelViewSet scoped to the reader.
+
+Which queue a user sees (ministry or municipality) is decided by accounts, which registers the panels
+(portal/accounts/wagtail_hooks.py); the entries come from the apps through `portal.core.queues`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.sidebar import LinkMenuItem
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from .models import Notification
+from .notifications import mark_read, unread_count
+from .queues import MINISTRY, work_queue
+
+PANEL_NOTIFICATIONS = 5
+
+
+class WorkQueuePanel(Component):
+    name = "work_queue"
+    template_name = "core/admin/work_queue_panel.html"
+    order = 10
+
+    def __init__(self, user, audience: str, organisation_ids: list[int]):
+        self.user, self.audience, self.organisation_ids = user, audience, organisation_ids
+
+    def get_context_data(self, parent_context):
+        entries = work_queue(self.user, self.audience, self.organisation_ids)
+        return {"entries": entries, "waiting": sum(e.count for e in entries),
+                "heading": _("Waiting for the ministry") if self.audience == MINISTRY else _("Waiting for you")}
+
+
+class NotificationsPanel(Component):
+    name = "notifications"
+    template_name = "core/admin/notifications_panel.html"
+    order = 20
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        rows = list(Notification.objects.filter(recipient=self.user, read_at__isnull=True)[:PANEL_NOTIFICATIONS])
+        return {"notifications": rows, "unread": unread_count(self.user) if len(rows) == PANEL_NOTIFICATIONS
+                else len(rows)}
+
+
+class NotificationsMenuItem(MenuItem):
+    """The bell: "Notifications (3)" in the sidebar, one count query per admin page."""
+
+    def render_component(self, request):
+        count = unread_count(request.user)
+        label = ngettext("Notifications (%(n)d unread)", "Notifications (%(n)d unread)", count) % {"n": count} \
+            if count else _("Notifications")
+        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname,
+                            attrs={**self.attrs, "data-unread": str(count)})
+
+
+# --- the list -------------------------------------------------------------------------------------------------
+
+
+class OwnNotificationsPolicy(ModelPermissionPolicy):
+    """Anyone in the admin reads their own notifications; nobody adds, edits or deletes one here."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and user.is_authenticated and user.is_active
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, a) for a in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if "view" not in actions:
+            return Notification.objects.none()
+        return Notification.objects.filter(recipient=user)
+
+
+class NotificationIndexView(IndexView):
+    def get_base_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user)
+
+    def get_edit_url(self, instance):
+        return None
+
+    def get_copy_url(self, instance):
+        return None
+
+    def get_delete_url(self, instance):
+        return None
+
+
+def _read(n) -> str:
+    return _("read") if n.read_at else _("unread")
+
+
+class NotificationViewSet(ModelViewSet):
+    model = Notification
+    icon = "mail"
+    menu_label = gettext_lazy("Notifications")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = NotificationIndexView
+    index_template_name = "core/admin/notification_index.html"
+    ordering = ["-created_at", "-pk"]
+    exclude_form_fields = []
+    list_filter = []
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("title", label=gettext_lazy("title"), accessor="display_title",
+                        get_url=lambda n: n.display_url or None),
+            Column("state", label=gettext_lazy("state"), accessor=_read),
+            DateColumn("created_at", label=gettext_lazy("created"), sort_key="created_at"),
+        ]
+
+
+@require_POST
+def notifications_mark_read(request):
+    """Mark all (or the posted `id`s) of the reader's own notifications as read."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    ids = [int(i) for i in request.POST.getlist("id") if i.isascii() and i.isdigit() and len(i) < 19] or None
+    count = mark_read(user=request.user, ids=ids)
+    messages.success(request, ngettext("%(n)d notification marked as read.", "%(n)d notifications marked as read.",
+                                       count) % {"n": count})
+    return redirect(reverse("notification:index"))

@@ -1,0 +1,85 @@
+"""iCalendar (RFC 5545) invitations for visits and meetings, written with the `icalendar` package.
+
+One VEVENT per meeting, identified by the meeting's UID; every change or cancellation raises SEQUENCE so calendar
+programs replace the event they already hold. Times carry TZID=Asia/Tokyo with the matching VTIMEZONE, so the
+meeting is at the same Japanese time whatever the server's or the reader's zone.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .fiscal import JST
+from .models import Meeting, MeetingState
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+PRODID = "-//xact//visits and meetings//JA"
+
+
+def _address(email: str, name: str, **params) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(name)
+    for key, value in params.items():
+        address.params[key] = vText(value)
+    return address
+
+
+def organiser_of(meeting: Meeting) -> tuple[str, str]:
+    """The municipality's staff member who proposed the meeting (e-mail, name shown), else the portal's sender."""
+    person = meeting.proposed_by
+    if person is not None and person.email:
+        return person.email, f"{meeting.municipality} ({person.get_full_name() or person.email})"
+    return settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">").strip(), str(meeting.municipality)
+
+
+def meeting_calendar(meeting: Meeting, *, attendees=(), method: str | None = None) -> bytes:
+    """The meeting's agreed slot as an .ics file: METHOD REQUEST while it stands, CANCEL once cancelled.
+
+    `attendees` are users (their e-mail addresses are listed as ATTENDEE). Raises ValueError for a meeting
+    without an agreed slot: there is nothing to put in a calendar yet.
+    """
+    slot = meeting.chosen_slot
+    if slot is None:
+        raise ValueError("the meeting has no agreed slot")
+    cancelled = meeting.state == MeetingState.CANCELLED
+    method = method or (CANCEL if cancelled else REQUEST)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", timezone.now())  # UTC
+    event.add("dtstart", slot.starts_at.astimezone(JST))
+    event.add("dtend", slot.ends_at.astimezone(JST))
+    event.add("summary", f"{meeting.get_kind_display()}: {meeting.title} ({meeting.municipality} × {meeting.startup})")
+    event.add("location", slot.place or slot.online_url)
+    if slot.online_url:
+        event.add("url", slot.online_url)
+    description = [meeting.note] if meeting.note else []
+    if slot.online_url:
+        description.append(_("Online meeting link: %(url)s") % {"url": slot.online_url})
+    if cancelled and meeting.cancel_reason:
+        description.append(_("Cancelled: %(reason)s") % {"reason": meeting.cancel_reason})
+    if description:
+        event.add("description", "\n\n".join(description))
+    email, name = organiser_of(meeting)
+    event.add("organizer", _address(email, name))
+    for person in attendees:
+        if person.email:
+            event.add("attendee", _address(person.email, person.get_full_name() or person.email,
+                                           ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED" if not cancelled
+                                           else "DECLINED"))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def filename(meeting: Meeting) -> str:
+    return f"xact-meeting-{meeting.pk}.ics"
