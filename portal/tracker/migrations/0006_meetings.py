@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0010_invitation_accepted_on_label'),
         ('applications', '0007_conflict_withdrawn_on_label'),
-        ('tracker', '0004_date_labels_say_on'),
+        ('tracker', '0005_english_title_summary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
