@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.core.audit import record
+from portal.core.audit_labels import action_label, detail_labels, object_label
 from portal.core.models import AuditEvent
 from tests import factories
 
@@ -44,8 +45,9 @@ def test_ministry_staff_see_events_newest_first_with_actor_and_organisation(clie
     body = response.content.decode()
     assert "監査ログ" in body
     body = listing(body)  # the filters' choices list the actions too
-    assert body.index("tracker.stalled_flagged") < body.index("accounts.organisation_changed")  # newest first
-    assert "staff@city.takamatsu.example.jp" in body and "高松市" in body and "accounts.organisation #" in body
+    # newest first; staff read the actions' labels (portal/core/audit_labels.py), not their codes
+    assert body.index(action_label("tracker.stalled_flagged")) < body.index(action_label("accounts.organisation_changed"))
+    assert "staff@city.takamatsu.example.jp" in body and "高松市" in body and object_label("accounts.organisation", "") + " #" in body
     assert "株式会社対象" not in body  # reprs can be private: type and id only
     assert "step" in body
 
@@ -60,7 +62,7 @@ def test_filters_by_actor_organisation_action_object_type_and_date(client, minis
         response = client.get(URL + "results/", params)
         assert response.status_code == 200
         body = listing(response.content.decode())
-        return {a for a in ("accounts.organisation_changed", "challenges.approved", "tracker.stalled_flagged") if a in body}
+        return {a for a in ("accounts.organisation_changed", "challenges.approved", "tracker.stalled_flagged") if action_label(a) in body}
 
     takamatsu = municipality_user.memberships.get().organisation
     assert actions(actor="takamatsu") == {"accounts.organisation_changed"}
@@ -81,8 +83,8 @@ def test_csv_export_has_every_filtered_event_with_japan_time(client, ministry_us
     assert len(rows) == 61
     header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert len(header) == 8
-    assert first[header[1]] == "staff@city.takamatsu.example.jp" and first[header[3]] == "accounts.organisation_changed"
-    assert first[header[2]] == "高松市" and first[header[6]] == "step"
+    assert first[header[1]] == "staff@city.takamatsu.example.jp" and first[header[3]] == action_label("accounts.organisation_changed")
+    assert first[header[2]] == "高松市" and first[header[6]] == detail_labels({"step": 0})
 
 
 def test_a_page_costs_the_same_queries_for_10_or_100_events(client, ministry_user, municipality_user, startup_user):
