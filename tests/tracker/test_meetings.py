@@ -218,7 +218,7 @@ def test_an_agreed_on_site_visit_pre_fills_the_travel_request_and_shows_the_budg
     assert form.initial["origin"] == "130001"
     assert "初回訪問" in form.initial["purpose"]
     assert form.initial["fares_yen"] > 0 and form.initial["lodging_yen"] > 0
-    assert response.context["budget"]["free_yen"] == 1_000_000
+    assert response.context["budget"].free_yen == 1_000_000
     assert "1,000,000" in response.content.decode()
     # another startup's meeting id pre-fills nothing
     plain = client.get(f'{reverse("tracker:trip_new", args=[engagement.pk])}?meeting=999999')
