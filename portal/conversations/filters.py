@@ -37,7 +37,10 @@ class ThreadFilter(WagtailFilterSet):
         method="filter_about",
         widget=forms.Select,
     )
-    unread = django_filters.BooleanFilter(label=_("unread only"), method="filter_unread", widget=forms.CheckboxInput)
+    # A choice, not a bare boolean: the admin's active-filter pill then reads 「未読のみ」 rather than "True".
+    unread = django_filters.ChoiceFilter(
+        label=_("messages"), choices=[("on", _("unread only"))], method="filter_unread", widget=forms.Select,
+    )
 
     class Meta:
         model = Thread
