@@ -1,6 +1,5 @@
 """Translate a modelsearch query plus a Django queryset (filters, ordering) into a Whoosh query."""
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Subquery
 from django.db.models.sql import Query as SqlQuery
 from django.db.models.sql.constants import MULTI, SINGLE
@@ -85,7 +84,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         raise ValueError(field_path)
 
     def _sql_values(self, value, result_type):
-        db_alias = self.queryset._db or DEFAULT_DB_ALIAS
+        db_alias = self.queryset.db
         query = value.query if isinstance(value, Subquery) else value
         rows = query.get_compiler(db_alias).execute_sql(result_type=result_type)
         if result_type == SINGLE:
