@@ -61,6 +61,7 @@ test: system-deps test-system-deps node-deps venv messages
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

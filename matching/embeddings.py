@@ -78,7 +78,11 @@ def _store_challenge(page_id: int, text: str, vector: np.ndarray) -> bool:
             return False
         ChallengeEmbedding.objects.update_or_create(
             challenge=page,
-            defaults={"vector": vector_bytes(vector), "text_sha256": selectors.text_sha256(text), "model": MODEL},
+            defaults={
+                "vector": vector_bytes(vector),
+                "text_sha256": selectors.text_sha256(text),
+                "model": MODEL,
+            },
         )
     return True
 

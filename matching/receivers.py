@@ -40,5 +40,7 @@ def _startup_profile_changed(sender, organisation_id, **kwargs) -> None:
 
 
 def connect() -> None:
-    page_published.connect(_challenge_published, sender=ChallengePage, dispatch_uid="matching-embed-challenge")
+    page_published.connect(
+        _challenge_published, sender=ChallengePage, dispatch_uid="matching-embed-challenge"
+    )
     startup_profile_changed.connect(_startup_profile_changed, dispatch_uid="matching-embed-startup")

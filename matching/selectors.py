@@ -250,7 +250,9 @@ def challenge_embedding_row(page: ChallengePage) -> ChallengeEmbedding | None:
         return None
 
 
-def _add_embeddings(data: dict, challenges: Iterable[ChallengePage], startups: Iterable[Organisation]) -> dict:
+def _add_embeddings(
+    data: dict, challenges: Iterable[ChallengePage], startups: Iterable[Organisation]
+) -> dict:
     """Put each fresh stored embedding into the engine input (key "embedding", in the compact form: base64 of the
     stored float32 bytes, the same values); returns how many items have one.
 

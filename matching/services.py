@@ -331,8 +331,11 @@ def proposal_accept(*, proposal: MatchProposal, actor: User, reason: str = "") -
 
 
 def _tell_both_sides(proposal: MatchProposal) -> None:
-    params = {"challenge": localized(proposal.challenge, "title"), "startup": proposal.startup,
-              "text": proposal.review_reason}
+    params = {
+        "challenge": localized(proposal.challenge, "title"),
+        "startup": proposal.startup,
+        "text": proposal.review_reason,
+    }
     for recipients, variant, url_name, fallback in (
         (_members(proposal.startup_id), "", "mypage", "/mypage/"),
         (
@@ -381,7 +384,11 @@ def proposal_reject(*, proposal: MatchProposal, actor: User, reason: str) -> Mat
             notify(
                 [starter],
                 kind="matching.proposal_rejected",
-                params={"challenge": localized(locked.challenge, "title"), "startup": locked.startup, "text": reason},
+                params={
+                    "challenge": localized(locked.challenge, "title"),
+                    "startup": locked.startup,
+                    "text": reason,
+                },
                 url=_url("matching_admin:run", locked.run_id),
             )
     return _sync(proposal, locked)

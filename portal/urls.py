@@ -55,7 +55,9 @@ urlpatterns += i18n_patterns(
     path("geo/", include("portal.geo.urls")),  # local-government autocomplete (JSON)
     path("", include("portal.programme.urls")),  # news feeds under /news/feed/
     path("search/", include("portal.search.urls")),  # site search over SITE_SEARCH_MODELS
-    path("reports/", include("portal.reports.urls")),  # PDFs (claim forms, summaries, challenge sheets), exports
+    path(
+        "reports/", include("portal.reports.urls")
+    ),  # PDFs (claim forms, summaries, challenge sheets), exports
     # Wagtail's page serving last: it matches everything else.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -25,7 +25,9 @@ def pytest_configure(config):
         # pytest-django has set Django up before this hook, and a catalogue read then (without the new file, or the
         # old one) stays loaded for the whole run: drop it, as Django does when LOCALE_PATHS changes in a test.
         gettext._translations.clear()
-        setting_changed.send(sender=type(settings), setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False)
+        setting_changed.send(
+            sender=type(settings), setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False
+        )
 
 
 @pytest.fixture(autouse=True)

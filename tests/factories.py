@@ -18,7 +18,9 @@ PASSWORD = "correct-horse-battery-9"
 def prefecture(code: str = "37") -> Prefecture:
     pref = Prefecture.objects.filter(code=code).first()
     if pref is None:
-        pref = Prefecture.objects.create(code=code, name_ja=f"県{code}", name_en=f"Pref {code}", latitude=35.0, longitude=135.0)
+        pref = Prefecture.objects.create(
+            code=code, name_ja=f"県{code}", name_en=f"Pref {code}", latitude=35.0, longitude=135.0
+        )
     return pref
 
 
@@ -26,14 +28,21 @@ def local_government(code: str = "372013", name_ja: str = "高松市") -> LocalG
     lg = LocalGovernment.objects.filter(code=code).first()
     if lg is None:
         lg = LocalGovernment.objects.create(
-            code=code, prefecture=prefecture(code[:2]), kind="city", name_ja=name_ja, latitude=34.34, longitude=134.04
+            code=code,
+            prefecture=prefecture(code[:2]),
+            kind="city",
+            name_ja=name_ja,
+            latitude=34.34,
+            longitude=134.04,
         )
     return lg
 
 
 def user(*, email: str | None = None, is_staff: bool = False, **extra) -> User:
     n = next(_seq)
-    u = User.objects.create_user(email=email or f"user{n}@example.jp", password=PASSWORD, is_staff=is_staff, **extra)
+    u = User.objects.create_user(
+        email=email or f"user{n}@example.jp", password=PASSWORD, is_staff=is_staff, **extra
+    )
     return u
 
 

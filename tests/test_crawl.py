@@ -42,25 +42,47 @@ QUERY_KEY = re.compile(r"=[^&]*")
 
 # Latin words allowed on a Japanese page: the product's name, file formats and abbreviations Japanese uses as they are
 # (any word in capitals of up to six letters counts as an abbreviation: ICT, NEDO, STIR…).
-ALLOWED_WORDS = {"xact", "pdf", "csv", "xlsx", "json", "poc", "geojson", "startupxact", "iot", "atom", "shift_jis"}
+ALLOWED_WORDS = {
+    "xact",
+    "pdf",
+    "csv",
+    "xlsx",
+    "json",
+    "poc",
+    "geojson",
+    "startupxact",
+    "iot",
+    "atom",
+    "shift_jis",
+}
 # Whole runs of Latin text allowed, each a proper noun.
 ALLOWED_PHRASES = {
     "English",  # the language switch names each language in its own language
     "Startup in Residence",  # San Francisco's programme the portal is modelled on (/about/)
-    "Word", "Excel", "PowerPoint",  # the file types an application may attach
-    "Google Authenticator", "Microsoft Authenticator", "FreeOTP", "otpauth",  # two-factor set-up: apps, URI scheme
-    "Makoto", "Tanaka",  # sign-up: examples of a name as written on the English pages (item 9's English name fields)
+    "Word",
+    "Excel",
+    "PowerPoint",  # the file types an application may attach
+    "Google Authenticator",
+    "Microsoft Authenticator",
+    "FreeOTP",
+    "otpauth",  # two-factor set-up: apps, URI scheme
+    "Makoto",
+    "Tanaka",  # sign-up: examples of a name as written on the English pages (item 9's English name fields)
 }
 # Admin screens whose remaining English is another item's, by path: what is allowed there and why.
 ADMIN_ELSEWHERE = [
     # Issue #17 item 6 ("phone"): the audit log's raw action codes, object types and detail keys become labels.
     (re.compile(r"^/admin/audit-log/"), None),
     # Item 6 ("phone"): a matching run's hash and stage timings are developer details, folded away for staff.
-    (re.compile(r"^/admin/matching/runs/\d+/"),
-     {"SHA-256", "alternates", "assignment", "candidates", "explanations", "input", "scoring"}),
+    (
+        re.compile(r"^/admin/matching/runs/\d+/"),
+        {"SHA-256", "alternates", "assignment", "candidates", "explanations", "input", "scoring"},
+    ),
     # Item 6 ("phone"): the funnel export's step column holds the machine keys CSV/XLSX users filter on.
-    (re.compile(r"^/admin/reports/exports/funnel/"),
-     {"challenges", "applications", "matches", "contract", "deployment", "adoption"}),
+    (
+        re.compile(r"^/admin/reports/exports/funnel/"),
+        {"challenges", "applications", "matches", "contract", "deployment", "adoption"},
+    ),
     # Wagtail's root page is titled "Root" by Wagtail itself; the page-type filter also lists the page types of the
     # search tests' app (tests/search/testapp), installed only under the test settings.
     (re.compile(r"^/admin/pages/"), {"Root", "Event page", "News page"}),
@@ -95,6 +117,8 @@ def _allowed_elsewhere(url: str, run: str) -> bool:
 def _is_wagtails(run: str) -> bool:
     words = [w for w in run.split() if w.lower() not in ALLOWED_WORDS]
     return bool(words) and " ".join(words) in wagtail_english()
+
+
 LATIN_RUN = re.compile(r"[A-Za-z][\w'’.\-]*(?:[ \t]+[A-Za-z][\w'’.\-]*)*", re.ASCII)
 
 
@@ -102,7 +126,21 @@ class _Page(HTMLParser):
     """Links (href of <a>) and the visible text, without scripts, styles, SVG and lang="en" parts."""
 
     SKIP_TEXT = {"script", "style", "svg", "template", "noscript", "code", "pre", "textarea"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -148,8 +186,12 @@ def english_on_japanese_page(text: str, *, admin: bool = False) -> list[str]:
             continue
         words = [w.strip(".-'’") for w in run.split()]
         unknown = [
-            w for w in words
-            if w and w.lower() not in ALLOWED_WORDS and not (w.isupper() and len(w) <= 6) and not w[0].isdigit()
+            w
+            for w in words
+            if w
+            and w.lower() not in ALLOWED_WORDS
+            and not (w.isupper() and len(w) <= 6)
+            and not w[0].isdigit()
         ]
         if unknown and not (admin and _is_wagtails(" ".join(words))):
             found.append(run)
@@ -206,7 +248,8 @@ def crawl(client, starts: list[str]) -> dict:
         page.feed(response.content.decode("utf-8", "replace"))
         if page.lang.startswith("ja"):
             runs = [
-                run for run in english_on_japanese_page(" ".join(page.text), admin=url.startswith("/admin/"))
+                run
+                for run in english_on_japanese_page(" ".join(page.text), admin=url.startswith("/admin/"))
                 if not _allowed_elsewhere(url, run)
             ]
             if runs:
@@ -230,14 +273,26 @@ def demo(django_db_setup, django_db_blocker):
 
 # Our own admin screens first (Wagtail's sidebar is drawn by script, so its links are not in the HTML).
 ADMIN_STARTS = [
-    "/admin/", "/admin/application/", "/admin/conflicts/", "/admin/tracker/", "/admin/tracker/travel/",
-    "/admin/tracker/dashboard/", "/admin/tracker/budgets/", "/admin/tracker/adoptions/", "/admin/matching/",
-    "/admin/reports/", "/admin/audit-log/", "/admin/challenges/import/",
+    "/admin/",
+    "/admin/application/",
+    "/admin/conflicts/",
+    "/admin/tracker/",
+    "/admin/tracker/travel/",
+    "/admin/tracker/dashboard/",
+    "/admin/tracker/budgets/",
+    "/admin/tracker/adoptions/",
+    "/admin/matching/",
+    "/admin/reports/",
+    "/admin/audit-log/",
+    "/admin/challenges/import/",
 ]
 
 USERS = {
     "visitor": (None, ["/", "/challenges/", "/results/", "/accounts/login/", "/accounts/register/"]),
-    "startup member": ("startup@xact.example.jp", ["/", "/mypage/", "/applications/", "/mypage/engagements/"]),
+    "startup member": (
+        "startup@xact.example.jp",
+        ["/", "/mypage/", "/applications/", "/mypage/engagements/"],
+    ),
     "municipality staff": ("takamatsu@xact.example.jp", ["/", "/mypage/", *ADMIN_STARTS]),
     "ministry staff": ("ministry@xact.example.jp", ["/", "/mypage/", *ADMIN_STARTS]),
 }
@@ -268,7 +323,10 @@ def test_every_link_answers_and_japanese_pages_read_in_japanese(demo, client, wh
 
 def test_the_english_detector_can_fail():
     assert english_on_japanese_page("応募を提出 Submit the application") == ["Submit the application"]
-    assert english_on_japanese_page("xact の PDF と CSV、PoC、ICT、info@xact.example.jp、https://example.jp/a") == []
+    assert (
+        english_on_japanese_page("xact の PDF と CSV、PoC、ICT、info@xact.example.jp、https://example.jp/a")
+        == []
+    )
     assert english_on_japanese_page("領収書 receipt_2026.pdf") == []
     # in the admin, Wagtail's own words are item 6's; ours are not
     assert english_on_japanese_page("Skip to main content", admin=True) == []

@@ -32,7 +32,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 STATE_MACHINES = (ApplicationState, ReviewStatus, Stage, TravelState, ChallengeStatus, AdoptionRequest.State)
 # The models whose list and detail screens show those states.
-STATEFUL_MODELS = (Application, MatchProposal, Engagement, TravelRequest, AdoptionRequest, ChallengePage, Invitation)
+STATEFUL_MODELS = (
+    Application,
+    MatchProposal,
+    Engagement,
+    TravelRequest,
+    AdoptionRequest,
+    ChallengePage,
+    Invitation,
+)
 # The list and detail templates of those screens.
 TEMPLATE_DIRS = ("applications", "matching", "tracker", "accounts", "challenges")
 
@@ -133,7 +141,9 @@ def test_the_catalogue_no_longer_uses_the_retired_words():
     with translation.override("ja"):
         from django.utils.translation import gettext
 
-        assert "お知らせ" not in gettext("Notifications") + gettext("No notifications.") + gettext("All notifications")
+        assert "お知らせ" not in gettext("Notifications") + gettext("No notifications.") + gettext(
+            "All notifications"
+        )
 
 
 def test_a_fiscal_year_is_named_as_the_glossary_says():

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="concurrent writers on row locks need PostgreSQL; SQLite has one file lock"
+        connection.vendor != "postgresql",
+        reason="concurrent writers on row locks need PostgreSQL; SQLite has one file lock",
     ),
 ]
 
@@ -41,8 +42,10 @@ def _url(params: dict, name: str) -> str:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_short_mixed_load_has_no_errors_and_each_confirmed_write_is_stored_once(tmp_path):
     if not LocalGovernment.objects.exists():
-        pytest.skip("the reused test database lost the migrations' data to an earlier transactional test "
-                    "(--reuse-db); run without --reuse-db")
+        pytest.skip(
+            "the reused test database lost the migrations' data to an earlier transactional test "
+            "(--reuse-db); run without --reuse-db"
+        )
     template = connection.settings_dict["NAME"]
     params = connection.get_connection_params()
     name = f"xact_load_ci_{os.getpid()}"
@@ -67,10 +70,30 @@ def test_short_mixed_load_has_no_errors_and_each_confirmed_write_is_stored_once(
         }
         out = tmp_path / "load.json"
         run = subprocess.run(
-            [sys.executable, "bench/load/run.py", "--generate-small", "--no-warm-up", "--finish-steps",
-             "--seconds", "10", "--users", "6", "--workers", "2", "--threads", "2", "--think", "0.1",
-             "--json", str(out)],
-            cwd=ROOT, env=env, timeout=300, capture_output=True, text=True,
+            [
+                sys.executable,
+                "bench/load/run.py",
+                "--generate-small",
+                "--no-warm-up",
+                "--finish-steps",
+                "--seconds",
+                "10",
+                "--users",
+                "6",
+                "--workers",
+                "2",
+                "--threads",
+                "2",
+                "--think",
+                "0.1",
+                "--json",
+                str(out),
+            ],
+            cwd=ROOT,
+            env=env,
+            timeout=300,
+            capture_output=True,
+            text=True,
         )
         assert out.exists(), run.stdout + run.stderr
         figures = json.loads(out.read_text())

@@ -51,7 +51,9 @@ def test_every_page_of_the_site_and_the_admin_shows_the_favicon(client, django_u
     home = client.get("/")
     assert 'rel="icon"' in home.content.decode() and "favicon.svg" in home.content.decode()
 
-    admin = django_user_model.objects.create_superuser(email="typesetting@example.jp", password="x-pass-1234-long")
+    admin = django_user_model.objects.create_superuser(
+        email="typesetting@example.jp", password="x-pass-1234-long"
+    )
     client.force_login(admin)
     html = client.get("/admin/").content.decode()
     assert re.search(r'<link rel="icon" href="[^"]*/img/favicon\.svg"', html)

@@ -75,8 +75,14 @@ def _users(specs: list[tuple[str, str, bool]], password_hash: str) -> dict[str, 
     """Create (e-mail, family name, is_staff) users with one shared password hash, verified and active."""
     now = timezone.now()
     made = User.objects.bulk_create(
-        User(email=email, family_name=family, is_staff=staff, password=password_hash, email_verified_at=now,
-             is_active=True)
+        User(
+            email=email,
+            family_name=family,
+            is_staff=staff,
+            password=password_hash,
+            email_verified_at=now,
+            is_active=True,
+        )
         for email, family, staff in specs
     )
     return {u.email: u for u in made}
@@ -112,35 +118,61 @@ def generate(args) -> dict:
     actor = ministry_users[0]
 
     # Municipalities with staff (review) and open challenges.
-    taken = set(Organisation.objects.exclude(local_government=None).values_list("local_government_id", flat=True))
+    taken = set(
+        Organisation.objects.exclude(local_government=None).values_list("local_government_id", flat=True)
+    )
     lgs = [lg for lg in LocalGovernment.objects.filter(kind="city").order_by("code") if lg.pk not in taken]
     rng.shuffle(lgs)
     municipalities = []
     for n, lg in enumerate(lgs[: args.municipalities]):
-        org = Organisation.objects.create(kind=Organisation.Kind.MUNICIPALITY, name=lg.name_ja, slug=f"load-m{n}",
-                                          local_government=lg, prefecture=lg.prefecture)
-        specs = [(f"load-m{n}-staff{k}@{DOMAIN}", lg.name_ja[:20], True) for k in range(args.staff_per_municipality)]
+        org = Organisation.objects.create(
+            kind=Organisation.Kind.MUNICIPALITY,
+            name=lg.name_ja,
+            slug=f"load-m{n}",
+            local_government=lg,
+            prefecture=lg.prefecture,
+        )
+        specs = [
+            (f"load-m{n}-staff{k}@{DOMAIN}", lg.name_ja[:20], True)
+            for k in range(args.staff_per_municipality)
+        ]
         _join(list(_users(specs, password_hash).values()), org, groups.get(group_for_organisation(org)))
         municipalities.append(org)
     challenges = []
     for n in range(args.challenges):
         word, title, theme = TOPICS[n % len(TOPICS)]
         org = municipalities[n % len(municipalities)]
-        challenges.append(challenge_create(
-            index_page=index, municipality=org, title=f"{title}（{org.name}）",
-            summary=f"{org.name}の{word}に関する課題です。", background=f"{word}の担当者が少なく、手作業が多い。",
-            desired_outcome=f"{word}の作業時間を半分にしたい。", themes=[themes[theme]] if theme in themes else [],
-            application_opens=now - dt.timedelta(days=10), application_closes=now + dt.timedelta(days=60),
-            publish=True, slug=f"load-{n}", budget_min_yen=500_000, budget_max_yen=3_000_000,
-        ))
+        challenges.append(
+            challenge_create(
+                index_page=index,
+                municipality=org,
+                title=f"{title}（{org.name}）",
+                summary=f"{org.name}の{word}に関する課題です。",
+                background=f"{word}の担当者が少なく、手作業が多い。",
+                desired_outcome=f"{word}の作業時間を半分にしたい。",
+                themes=[themes[theme]] if theme in themes else [],
+                application_opens=now - dt.timedelta(days=10),
+                application_closes=now + dt.timedelta(days=60),
+                publish=True,
+                slug=f"load-{n}",
+                budget_min_yen=500_000,
+                budget_max_yen=3_000_000,
+            )
+        )
 
     # Startups with one member each (apply, and request travel).
     startups = []
     tokyo = LocalGovernment.objects.get(code="130001")
     for n in range(args.startups):
-        org = Organisation.objects.create(kind=Organisation.Kind.STARTUP, name=f"株式会社ロード{n:03d}",
-                                          slug=f"load-s{n}", prefecture=tokyo.prefecture)
-        StartupProfile.objects.create(organisation=org, is_public=True, description="負荷試験用のスタートアップ")
+        org = Organisation.objects.create(
+            kind=Organisation.Kind.STARTUP,
+            name=f"株式会社ロード{n:03d}",
+            slug=f"load-s{n}",
+            prefecture=tokyo.prefecture,
+        )
+        StartupProfile.objects.create(
+            organisation=org, is_public=True, description="負荷試験用のスタートアップ"
+        )
         startups.append(org)
     specs = [(f"load-s{n}@{DOMAIN}", f"創業者{n}", False) for n in range(args.startups)]
     members = list(_users(specs, password_hash).values())
@@ -169,29 +201,52 @@ def generate(args) -> dict:
         for n in range(args.engagements):
             org, member = startups[n % len(startups)], members[n % len(members)]
             engagement = tracker.engagement_open(
-                municipality=municipalities[n % len(municipalities)], startup=org,
-                source=Engagement.Source.OUTSIDE, actor=actor, reason="負荷試験", title=f"ロード{n}",
+                municipality=municipalities[n % len(municipalities)],
+                startup=org,
+                source=Engagement.Source.OUTSIDE,
+                actor=actor,
+                reason="負荷試験",
+                title=f"ロード{n}",
             )
             if n == 0:
                 _ensure_budget(fy, actor)
             for _k in range(args.trips_per_engagement):
-                trips.append(tracker.travel_request_create(
-                    engagement=engagement, actor=member, origin=tokyo, departure_date=departure,
-                    return_date=departure + dt.timedelta(days=1), travellers=1, traveller_names="担当者",
-                    purpose="現地での打ち合わせ", transport="express", fares_yen=rng.randrange(20_000, 60_000, 100),
-                    lodging_yen=11_800, allowance_yen=4_400,
-                ))
+                trips.append(
+                    tracker.travel_request_create(
+                        engagement=engagement,
+                        actor=member,
+                        origin=tokyo,
+                        departure_date=departure,
+                        return_date=departure + dt.timedelta(days=1),
+                        travellers=1,
+                        traveller_names="担当者",
+                        purpose="現地での打ち合わせ",
+                        transport="express",
+                        fares_yen=rng.randrange(20_000, 60_000, 100),
+                        lodging_yen=11_800,
+                        allowance_yen=4_400,
+                    )
+                )
     # The year's budget: what is already committed plus a share of everything requested, so it runs out.
     budget = FiscalBudget.objects.get(fiscal_year=fy)
-    requested = sum(TravelRequest.objects.filter(fiscal_year=fy, state=TravelState.REQUESTED)
-                    .values_list("estimate_total_yen", flat=True))
+    requested = sum(
+        TravelRequest.objects.filter(fiscal_year=fy, state=TravelState.REQUESTED).values_list(
+            "estimate_total_yen", flat=True
+        )
+    )
     committed = budget.reserved_yen + budget.settled_yen + budget.paid_yen
     amount = committed + int(requested * args.budget_share)
     tracker.fiscal_budget_set(fiscal_year=fy, amount_yen=amount, actor=actor, note="負荷試験")
     return {
-        "ministry_users": len(ministry_users), "municipalities": len(municipalities),
-        "challenges": len(challenges), "startups": len(startups), "submitted_applications": submitted,
-        "requested_trips": len(trips), "fiscal_year": fy, "budget_yen": amount, "requested_yen": requested,
+        "ministry_users": len(ministry_users),
+        "municipalities": len(municipalities),
+        "challenges": len(challenges),
+        "startups": len(startups),
+        "submitted_applications": submitted,
+        "requested_trips": len(trips),
+        "fiscal_year": fy,
+        "budget_yen": amount,
+        "requested_yen": requested,
         "committed_before_yen": committed,
     }
 
@@ -205,10 +260,28 @@ def _ensure_budget(fy: int, actor) -> None:
 PRESETS = {
     # 20 municipalities × 2 staff, 60 challenges, 200 startups, 150 submitted applications, 300 trips; the budget
     # covers a quarter of the trips.
-    "full": dict(budget_share=0.25, ministry_users=3, municipalities=20, staff_per_municipality=2, challenges=60,
-                 startups=200, applications=150, engagements=100, trips_per_engagement=3),
-    "small": dict(budget_share=0.3, ministry_users=1, municipalities=2, staff_per_municipality=1, challenges=6,
-                  startups=6, applications=6, engagements=4, trips_per_engagement=3),
+    "full": dict(
+        budget_share=0.25,
+        ministry_users=3,
+        municipalities=20,
+        staff_per_municipality=2,
+        challenges=60,
+        startups=200,
+        applications=150,
+        engagements=100,
+        trips_per_engagement=3,
+    ),
+    "small": dict(
+        budget_share=0.3,
+        ministry_users=1,
+        municipalities=2,
+        staff_per_municipality=1,
+        challenges=6,
+        startups=6,
+        applications=6,
+        engagements=4,
+        trips_per_engagement=3,
+    ),
 }
 
 
@@ -217,9 +290,13 @@ def main(argv=None):
     parser.add_argument("--small", action="store_true", help="the CI test's few rows")
     parser.add_argument("--no-demo", action="store_true", help="skip seed_demo (the demo programme)")
     parser.add_argument("--skip-migrate", action="store_true", help="the database is migrated already")
-    parser.add_argument("--budget-share", type=float, default=None,
-                        help="share of the requested trips' total that the year's budget covers (default 0.25; "
-                             "--small 0.3): approvals run into the budget within a run")
+    parser.add_argument(
+        "--budget-share",
+        type=float,
+        default=None,
+        help="share of the requested trips' total that the year's budget covers (default 0.25; "
+        "--small 0.3): approvals run into the budget within a run",
+    )
     for name, default in PRESETS["full"].items():
         if name == "budget_share":
             continue

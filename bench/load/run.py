@@ -72,7 +72,19 @@ from portal.tracker.services import balances  # noqa: E402
 PASSWORD = "load-bench-2026!"  # bench/load/generate.py
 TIMEOUT_S = 30
 MIX = {"browse": 0.35, "search": 0.2, "startup": 0.25, "review": 0.12, "approve": 0.08}
-SEARCH_TERMS = ["除雪", "子育て", "観光", "見守り", "避難所", "ドローン", "AI", "農地", "除雪車", "高齢者", "インバウンド"]
+SEARCH_TERMS = [
+    "除雪",
+    "子育て",
+    "観光",
+    "見守り",
+    "避難所",
+    "ドローン",
+    "AI",
+    "農地",
+    "除雪車",
+    "高齢者",
+    "インバウンド",
+]
 CATALOGUE = [
     "/challenges/",
     "/challenges/?theme=snow-removal",
@@ -133,7 +145,9 @@ def gunicorn_pids(master: int) -> list[int]:
 def database_pids() -> list[int]:
     """PostgreSQL backends serving the benchmark's database (same machine)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
         pids = [row[0] for row in cursor.fetchall()]
     connection.close()
     return pids
@@ -147,7 +161,10 @@ class CpuMeter:
         self.before: dict[str, dict[int, float]] = {}
 
     def start(self):
-        self.before = {"server": cpu_seconds(gunicorn_pids(self.master)), "database": cpu_seconds(database_pids())}
+        self.before = {
+            "server": cpu_seconds(gunicorn_pids(self.master)),
+            "database": cpu_seconds(database_pids()),
+        }
 
     def stop(self) -> dict[str, float]:
         now = {"server": cpu_seconds(gunicorn_pids(self.master)), "database": cpu_seconds(database_pids())}
@@ -230,9 +247,24 @@ class TimeUp(Exception):
 class Visitor:
     """One person with a browser session (cookies, CSRF token), doing their kind of work until the deadline."""
 
-    def __init__(self, kind: str, base: str, stats: Stats, rng: random.Random, think: float, world: dict,
-                 account: User | None = None):
-        self.kind, self.base, self.stats, self.rng, self.think, self.world = kind, base, stats, rng, think, world
+    def __init__(
+        self,
+        kind: str,
+        base: str,
+        stats: Stats,
+        rng: random.Random,
+        think: float,
+        world: dict,
+        account: User | None = None,
+    ):
+        self.kind, self.base, self.stats, self.rng, self.think, self.world = (
+            kind,
+            base,
+            stats,
+            rng,
+            think,
+            world,
+        )
         self.account = account
         self.deadline = float("inf")
         self.finish_steps = False  # --finish-steps: a step under way at the deadline runs to its end
@@ -247,11 +279,14 @@ class Visitor:
         if started > self.deadline and not confirming and not self.finish_steps:
             raise TimeUp  # no request starts after the measured time; a step may stop half-way
         try:
-            response = self.session.request(method, self.base + path, data=data, allow_redirects=False,
-                                            timeout=TIMEOUT_S)
+            response = self.session.request(
+                method, self.base + path, data=data, allow_redirects=False, timeout=TIMEOUT_S
+            )
             body = response.text
         except requests.RequestException as exc:
-            self.stats.add(kind, time.perf_counter() - started, "connection", f"{path} {type(exc).__name__} {exc}")
+            self.stats.add(
+                kind, time.perf_counter() - started, "connection", f"{path} {type(exc).__name__} {exc}"
+            )
             return None
         elapsed = time.perf_counter() - started
         status = response.status_code
@@ -266,7 +301,9 @@ class Visitor:
             self.stats.add(kind, elapsed, "refused")
             response.body = body
             return response
-        self.stats.add(kind, elapsed, "unexpected", f"{method} {path} {status} {response.headers.get('Location', '')}")
+        self.stats.add(
+            kind, elapsed, "unexpected", f"{method} {path} {status} {response.headers.get('Location', '')}"
+        )
         return None
 
     def pause(self):
@@ -278,9 +315,17 @@ class Visitor:
         if page is None:
             return False
         token = CSRF.search(page.body)
-        done = self.call("login_post", "POST", "/accounts/login/", ok=(302,), data={
-            "csrfmiddlewaretoken": token.group(1) if token else "", "username": self.account.email,
-            "password": PASSWORD})
+        done = self.call(
+            "login_post",
+            "POST",
+            "/accounts/login/",
+            ok=(302,),
+            data={
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+                "username": self.account.email,
+                "password": PASSWORD,
+            },
+        )
         if done is None:
             return False
         landing = self.call("login_landing", "GET", "/accounts/after-login/", ok=(302,))
@@ -337,8 +382,13 @@ class Visitor:
         if form is None:
             return
         token = CSRF.search(form.body).group(1)
-        started = self.call("apply_post", "POST", f"/applications/new/{challenge_id}/", ok=(302,),
-                            data={"csrfmiddlewaretoken": token, **PROPOSAL})
+        started = self.call(
+            "apply_post",
+            "POST",
+            f"/applications/new/{challenge_id}/",
+            ok=(302,),
+            data={"csrfmiddlewaretoken": token, **PROPOSAL},
+        )
         if started is None:
             return
         found = re.match(r"^/applications/(\d+)/edit/$", started.headers.get("Location", ""))
@@ -353,8 +403,13 @@ class Visitor:
         token = CSRF.search(edit.body).group(1)
         clicks = 2 if self.rng.random() < 0.2 else 1  # a double click on "submit"
         for click in range(clicks):
-            sent = self.call("submit_post", "POST", f"/applications/{pk}/submit/", ok=(302,),
-                             data={"csrfmiddlewaretoken": token})
+            sent = self.call(
+                "submit_post",
+                "POST",
+                f"/applications/{pk}/submit/",
+                ok=(302,),
+                data={"csrfmiddlewaretoken": token},
+            )
             if sent is None:
                 return
             detail = self.call("application", "GET", sent.headers["Location"], confirming=True)
@@ -367,16 +422,24 @@ class Visitor:
                 if SITE_SUCCESS in detail.body:  # a second submission would be a bug: the check counts events
                     self.stats.flag("submit_post", f"second submit of {pk} succeeded")
         if self.rng.random() < 0.1:  # the same challenge again in a second tab: must lead to the existing one
-            again = self.call("apply_post", "POST", f"/applications/new/{challenge_id}/", ok=(302,),
-                              data={"csrfmiddlewaretoken": token, **PROPOSAL})
+            again = self.call(
+                "apply_post",
+                "POST",
+                f"/applications/new/{challenge_id}/",
+                ok=(302,),
+                data={"csrfmiddlewaretoken": token, **PROPOSAL},
+            )
             self.stats.repeat("apply_again")
             if again is not None and again.headers.get("Location") != f"/applications/{pk}/":
                 self.stats.flag("apply_post", f"second start went to {again.headers['Location']}")
 
     def plan(self) -> None:
         """The open challenges this startup has not applied to yet, in a random order (read before the run)."""
-        done = set(Application.objects.filter(startup__memberships__user=self.account)
-                   .values_list("challenge_id", flat=True))
+        done = set(
+            Application.objects.filter(startup__memberships__user=self.account).values_list(
+                "challenge_id", flat=True
+            )
+        )
         self.todo = [(pk, url) for pk, url in self.world["open_challenges"] if pk not in done]
         self.rng.shuffle(self.todo)
 
@@ -396,7 +459,10 @@ class Visitor:
         token = CSRF.search(page.body).group(1)
         data = {"csrfmiddlewaretoken": token, "score": "1", "review-comment": "現場をよく理解している"}
         data |= {name: str(self.rng.randint(1, 5)) for name in SCORE_FIELD.findall(page.body)}
-        if self.call("review_post", "POST", f"/admin/applications/review/{pk}/", data=data, ok=(302,)) is None:
+        if (
+            self.call("review_post", "POST", f"/admin/applications/review/{pk}/", data=data, ok=(302,))
+            is None
+        ):
             return
         after = self.call("review_page", "GET", f"/admin/applications/review/{pk}/", confirming=True)
         if after is None:
@@ -406,9 +472,18 @@ class Visitor:
         else:
             self.stats.repeat("review_not_confirmed")
         if self.rng.random() < 0.5:
-            decided = self.call("decide_post", "POST", f"/admin/applications/review/{pk}/", ok=(302,), data={
-                "csrfmiddlewaretoken": token, "decide": "1", "decision-action": "shortlist",
-                "decision-reason": "実証をお願いしたい"})
+            decided = self.call(
+                "decide_post",
+                "POST",
+                f"/admin/applications/review/{pk}/",
+                ok=(302,),
+                data={
+                    "csrfmiddlewaretoken": token,
+                    "decide": "1",
+                    "decision-action": "shortlist",
+                    "decision-reason": "実証をお願いしたい",
+                },
+            )
             if decided is None:
                 return
             after = self.call("review_page", "GET", f"/admin/applications/review/{pk}/", confirming=True)
@@ -422,8 +497,11 @@ class Visitor:
         if not self.first and self.rng.random() < 0.15:
             self.call("dashboard", "GET", f"/admin/tracker/dashboard/?fy={self.world['fiscal_year']}")
             return
-        listing = self.call("travel_list", "GET",
-                            f"/admin/tracker/travel/?state=requested&fiscal_year={self.world['fiscal_year']}")
+        listing = self.call(
+            "travel_list",
+            "GET",
+            f"/admin/tracker/travel/?state=requested&fiscal_year={self.world['fiscal_year']}",
+        )
         if listing is None:
             return
         ids = TRIP_LINK.findall(listing.body)
@@ -439,9 +517,19 @@ class Visitor:
         amount = int(amount.group(1) or amount.group(2))
         clicks = 2 if self.rng.random() < 0.2 else 1
         for click in range(clicks):
-            done = self.call("approve_post", "POST", f"/admin/tracker/travel/{pk}/", ok=(302,), refused=(400,),
-                             data={"csrfmiddlewaretoken": token, "action": "approve", "amount_yen": str(amount),
-                                   "note": ""})
+            done = self.call(
+                "approve_post",
+                "POST",
+                f"/admin/tracker/travel/{pk}/",
+                ok=(302,),
+                refused=(400,),
+                data={
+                    "csrfmiddlewaretoken": token,
+                    "action": "approve",
+                    "amount_yen": str(amount),
+                    "note": "",
+                },
+            )
             if done is None:
                 return
             if click == 1:
@@ -451,7 +539,9 @@ class Visitor:
             elif done.status_code == 302:
                 self.stats.confirm("approve", pk, amount)
             else:
-                self.stats.repeat("approve_refused_budget" if BUDGET_REFUSAL in done.body else "approve_lost_race")
+                self.stats.repeat(
+                    "approve_refused_budget" if BUDGET_REFUSAL in done.body else "approve_lost_race"
+                )
                 return
 
 
@@ -463,60 +553,107 @@ def check(stats: Stats, since, budget_before: dict) -> list[dict]:
 
     def events(action: str) -> collections.Counter:
         return collections.Counter(
-            AuditEvent.objects.filter(action=action, at__gte=since).values_list("object_id", flat=True))
+            AuditEvent.objects.filter(action=action, at__gte=since).values_list("object_id", flat=True)
+        )
 
     def exactly_once(name: str, confirmed: set, counted: collections.Counter, rows_ok: int) -> dict:
         seen = {int(k) for k in counted}
         missing, unconfirmed = confirmed - seen, seen - confirmed
         twice = sorted(int(k) for k, n in counted.items() if n > 1)
         ok = not missing and not unconfirmed and not twice and rows_ok == len(confirmed)
-        return {"check": name, "ok": ok, "confirmed": len(confirmed), "events": sum(counted.values()),
-                "missing": sorted(missing)[:10], "unconfirmed": sorted(unconfirmed)[:10], "twice": twice[:10],
-                "rows_ok": rows_ok}
+        return {
+            "check": name,
+            "ok": ok,
+            "confirmed": len(confirmed),
+            "events": sum(counted.values()),
+            "missing": sorted(missing)[:10],
+            "unconfirmed": sorted(unconfirmed)[:10],
+            "twice": twice[:10],
+            "rows_ok": rows_ok,
+        }
 
     results = []
     starts = stats.app_starts
     rows = Application.objects.filter(pk__in=starts, created_at__gte=since).count()
     results.append(exactly_once("application started", starts, events("application.start"), rows))
-    duplicates = (Application.objects.values("startup_id", "challenge_id").annotate(n=Count("pk"))
-                  .filter(n__gt=1).count())
-    results.append({"check": "one application per startup and challenge", "ok": duplicates == 0,
-                    "duplicates": duplicates})
-    rows = Application.objects.filter(pk__in=stats.submits, submitted_at__gte=since).exclude(
-        state=ApplicationState.DRAFT).count()
+    duplicates = (
+        Application.objects.values("startup_id", "challenge_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+    )
+    results.append(
+        {
+            "check": "one application per startup and challenge",
+            "ok": duplicates == 0,
+            "duplicates": duplicates,
+        }
+    )
+    rows = (
+        Application.objects.filter(pk__in=stats.submits, submitted_at__gte=since)
+        .exclude(state=ApplicationState.DRAFT)
+        .count()
+    )
     results.append(exactly_once("application submitted", stats.submits, events("application.submit"), rows))
 
     review_events = collections.Counter(
-        (int(o), a) for o, a in AuditEvent.objects.filter(action="application.review", at__gte=since)
-        .values_list("object_id", "actor_id"))
+        (int(o), a)
+        for o, a in AuditEvent.objects.filter(action="application.review", at__gte=since).values_list(
+            "object_id", "actor_id"
+        )
+    )
     pairs = set(stats.reviews)
     rows = sum(Review.objects.filter(application_id=a, reviewer_id=r).count() == 1 for a, r in pairs)
     mismatched = [p for p in pairs | set(review_events) if review_events[p] != stats.reviews[p]]
-    results.append({"check": "review saved (one event per confirmed save, one row per reviewer)",
-                    "ok": not mismatched and rows == len(pairs), "confirmed": sum(stats.reviews.values()),
-                    "events": sum(review_events.values()), "pairs": len(pairs), "rows_ok": rows,
-                    "mismatched": mismatched[:10]})
+    results.append(
+        {
+            "check": "review saved (one event per confirmed save, one row per reviewer)",
+            "ok": not mismatched and rows == len(pairs),
+            "confirmed": sum(stats.reviews.values()),
+            "events": sum(review_events.values()),
+            "pairs": len(pairs),
+            "rows_ok": rows,
+            "mismatched": mismatched[:10],
+        }
+    )
     rows = Application.objects.filter(pk__in=stats.shortlists, state=ApplicationState.SHORTLISTED).count()
-    results.append(exactly_once("application shortlisted", stats.shortlists, events("application.shortlist"), rows))
+    results.append(
+        exactly_once("application shortlisted", stats.shortlists, events("application.shortlist"), rows)
+    )
 
     approved = set(stats.approvals)
     rows = sum(
-        1 for t in TravelRequest.objects.filter(pk__in=approved)
-        if t.state == TravelState.APPROVED and t.approved_yen == stats.approvals[t.pk]
+        1
+        for t in TravelRequest.objects.filter(pk__in=approved)
+        if t.state == TravelState.APPROVED
+        and t.approved_yen == stats.approvals[t.pk]
         and LedgerEntry.objects.filter(request=t, kind=LedgerEntry.Kind.RESERVE).count() == 1
     )
-    results.append(exactly_once("travel approved (one reserve entry each)", approved,
-                                events("tracker.travel_approved"), rows))
+    results.append(
+        exactly_once(
+            "travel approved (one reserve entry each)", approved, events("tracker.travel_approved"), rows
+        )
+    )
     budget = FiscalBudget.objects.get(fiscal_year=budget_before["fiscal_year"])
     sums = balances(budget)
     reserved_now = budget.reserved_yen
     counters_match = (sums["reserved"], sums["settled"], sums["paid"]) == (
-        budget.reserved_yen, budget.settled_yen, budget.paid_yen)
+        budget.reserved_yen,
+        budget.settled_yen,
+        budget.paid_yen,
+    )
     grew_by = reserved_now - budget_before["reserved_yen"]
-    results.append({"check": "travel budget not overspent, counters equal the ledger",
-                    "ok": sums["free"] >= 0 and counters_match and grew_by == sum(stats.approvals.values()),
-                    "budget_yen": budget.amount_yen, "free_yen": sums["free"], "reserved_during_run_yen": grew_by,
-                    "confirmed_yen": sum(stats.approvals.values()), "counters_match_ledger": counters_match})
+    results.append(
+        {
+            "check": "travel budget not overspent, counters equal the ledger",
+            "ok": sums["free"] >= 0 and counters_match and grew_by == sum(stats.approvals.values()),
+            "budget_yen": budget.amount_yen,
+            "free_yen": sums["free"],
+            "reserved_during_run_yen": grew_by,
+            "confirmed_yen": sum(stats.approvals.values()),
+            "counters_match_ledger": counters_match,
+        }
+    )
     return results
 
 
@@ -559,19 +696,58 @@ def launch(args, tmp: Path) -> tuple[list[subprocess.Popen], str, str]:
     cache = "locmem (one per worker process)"
     if args.cache == "redis" and shutil.which("redis-server"):
         redis_port = free_port()
-        processes.append(subprocess.Popen(
-            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(tmp), "--logfile", str(tmp / "redis.log")], stdout=subprocess.DEVNULL,
-            start_new_session=True))
+        processes.append(
+            subprocess.Popen(
+                [
+                    "redis-server",
+                    "--port",
+                    str(redis_port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(tmp),
+                    "--logfile",
+                    str(tmp / "redis.log"),
+                ],
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
         env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
         cache = f"Redis (private redis-server on port {redis_port})"
     port = free_port()
-    processes.append(subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-         "--timeout", "60", "--graceful-timeout", "10", "--keep-alive", str(args.keep_alive), "--log-level",
-         "warning", "--preload"],
-        env=env, cwd=ROOT, start_new_session=True))
+    processes.append(
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(args.threads),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "10",
+                "--keep-alive",
+                str(args.keep_alive),
+                "--log-level",
+                "warning",
+                "--preload",
+            ],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+    )
     return processes, f"http://127.0.0.1:{port}", cache
 
 
@@ -624,7 +800,9 @@ def drive(args, base: str, master: int, stats: Stats, ramp: Stats) -> dict:
                 raise SystemExit(f"no accounts for {kind}: run bench/load/generate.py")
             account = pool[used[kind] % len(pool)]
             used[kind] += 1
-        visitors.append(Visitor(kind, base, ramp, random.Random(args.seed * 1000 + n), args.think, world, account))
+        visitors.append(
+            Visitor(kind, base, ramp, random.Random(args.seed * 1000 + n), args.think, world, account)
+        )
         if kind == "startup":
             visitors[-1].plan()
     connection.close()
@@ -683,10 +861,14 @@ def summarise(stats: Stats) -> dict:
     for kind in sorted(stats.latency):
         lat = stats.latency[kind]
         outcomes = {o: n for (k, o), n in stats.outcomes.items() if k == kind}
-        rows[kind] = {"requests": len(lat), **{o: outcomes.get(o, 0) for o in ("ok", "refused")},
-                      "errors": sum(n for o, n in outcomes.items() if o not in {"ok", "refused"}),
-                      "p50_ms": percentile(lat, 50) * 1000, "p95_ms": percentile(lat, 95) * 1000,
-                      "max_ms": max(lat) * 1000}
+        rows[kind] = {
+            "requests": len(lat),
+            **{o: outcomes.get(o, 0) for o in ("ok", "refused")},
+            "errors": sum(n for o, n in outcomes.items() if o not in {"ok", "refused"}),
+            "p50_ms": percentile(lat, 50) * 1000,
+            "p95_ms": percentile(lat, 95) * 1000,
+            "max_ms": max(lat) * 1000,
+        }
     everything = [x for lat in stats.latency.values() for x in lat]
     errors = collections.Counter()
     for (_kind, outcome), n in stats.outcomes.items():
@@ -708,38 +890,64 @@ def summarise(stats: Stats) -> dict:
 
 def print_table(title: str, summary: dict) -> None:
     print(f"\n{title}")
-    print(f"{'request kind':<16}{'requests':>9}{'ok':>7}{'refused':>8}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}"
-          f"{'max ms':>9}")
+    print(
+        f"{'request kind':<16}{'requests':>9}{'ok':>7}{'refused':>8}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'max ms':>9}"
+    )
     for kind, r in summary["by_kind"].items():
-        print(f"{kind:<16}{r['requests']:>9}{r['ok']:>7}{r['refused']:>8}{r['errors']:>7}{r['p50_ms']:>9.1f}"
-              f"{r['p95_ms']:>9.1f}{r['max_ms']:>9.1f}")
-    print(f"{'all':<16}{summary['requests']:>9}{'':>7}{'':>8}{sum(summary['errors'].values()):>7}"
-          f"{summary['p50_ms']:>9.1f}{summary['p95_ms']:>9.1f}{summary['max_ms']:>9.1f}")
+        print(
+            f"{kind:<16}{r['requests']:>9}{r['ok']:>7}{r['refused']:>8}{r['errors']:>7}{r['p50_ms']:>9.1f}"
+            f"{r['p95_ms']:>9.1f}{r['max_ms']:>9.1f}"
+        )
+    print(
+        f"{'all':<16}{summary['requests']:>9}{'':>7}{'':>8}{sum(summary['errors'].values()):>7}"
+        f"{summary['p50_ms']:>9.1f}{summary['p95_ms']:>9.1f}{summary['max_ms']:>9.1f}"
+    )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=90)
     parser.add_argument("--users", type=int, default=30)
-    parser.add_argument("--mix", default="", help="e.g. browse=0.4,search=0.2,startup=0.2,review=0.1,approve=0.1")
-    parser.add_argument("--think", type=float, default=0.5,
-                        help="mean pause between a user's steps in seconds (uniform 0..2×; default 0.5)")
+    parser.add_argument(
+        "--mix", default="", help="e.g. browse=0.4,search=0.2,startup=0.2,review=0.1,approve=0.1"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.5,
+        help="mean pause between a user's steps in seconds (uniform 0..2×; default 0.5)",
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--cache", choices=["redis", "locmem"], default="redis")
-    parser.add_argument("--keep-alive", type=int, default=30,
-                        help="gunicorn's keep-alive in seconds (default 30, as a proxy in front would hold its "
-                             "connections; gunicorn's own default of 2 s races the users' next request on a busy "
-                             "machine: the server closes as the client sends)")
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=30,
+        help="gunicorn's keep-alive in seconds (default 30, as a proxy in front would hold its "
+        "connections; gunicorn's own default of 2 s races the users' next request on a busy "
+        "machine: the server closes as the client sends)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("--no-warm-up", dest="warm_up", action="store_false",
-                        help="measure from the first request (the CI test)")
-    parser.add_argument("--finish-steps", action="store_true",
-                        help="let the step under way at the deadline finish (the CI test: however slow the "
-                             "machine, every kind of write happens at least once)")
-    parser.add_argument("--generate-small", action="store_true",
-                        help="first generate the CI test's few rows (bench/load/generate.py --small) in this process")
+    parser.add_argument(
+        "--no-warm-up",
+        dest="warm_up",
+        action="store_false",
+        help="measure from the first request (the CI test)",
+    )
+    parser.add_argument(
+        "--finish-steps",
+        action="store_true",
+        help="let the step under way at the deadline finish (the CI test: however slow the "
+        "machine, every kind of write happens at least once)",
+    )
+    parser.add_argument(
+        "--generate-small",
+        action="store_true",
+        help="first generate the CI test's few rows (bench/load/generate.py --small) in this process",
+    )
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="xact-load-"))
     stats, ramp = Stats(), Stats()
@@ -754,7 +962,10 @@ def main(argv=None) -> int:
         if not User.objects.filter(email__startswith="load-").exists():
             raise SystemExit("no data: run bench/load/generate.py first")
         fy = current_fiscal_year()
-        budget_before = {"fiscal_year": fy, "reserved_yen": FiscalBudget.objects.get(fiscal_year=fy).reserved_yen}
+        budget_before = {
+            "fiscal_year": fy,
+            "reserved_yen": FiscalBudget.objects.get(fiscal_year=fy).reserved_yen,
+        }
         connection.close()
         load_before = load_average()
         since = timezone.now()
@@ -765,26 +976,40 @@ def main(argv=None) -> int:
         phases["stopping"] = time.perf_counter()
         if len(processes) == 2 and processes[0].poll() is not None:  # redis-server ended before we stopped it
             log = tmp / "redis.log"
-            print(f"redis-server exited with {processes[0].returncode} during the run; its log ends:\n"
-                  + (log.read_text()[-2000:] if log.exists() else "(no log)"))
+            print(
+                f"redis-server exited with {processes[0].returncode} during the run; its log ends:\n"
+                + (log.read_text()[-2000:] if log.exists() else "(no log)")
+            )
         stop(processes)
         shutil.rmtree(tmp, ignore_errors=True)
     phases["stopped"] = time.perf_counter()
     load_after = load_average()
     results = check(stats, since, budget_before)
     phases["checked"] = time.perf_counter()
-    timings = {"start_and_generate_s": phases["server_up"] - phases["begin"],
-               "ramp_up_s": stats.started - phases["server_up"],
-               "measured_s": stats.finished - stats.started, "stop_s": phases["stopped"] - phases["stopping"],
-               "check_s": phases["checked"] - phases["stopped"]}
+    timings = {
+        "start_and_generate_s": phases["server_up"] - phases["begin"],
+        "ramp_up_s": stats.started - phases["server_up"],
+        "measured_s": stats.finished - stats.started,
+        "stop_s": phases["stopped"] - phases["stopping"],
+        "check_s": phases["checked"] - phases["stopped"],
+    }
     summary = summarise(stats)
     figures = {
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                    "database": f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}",
-                    "load_before": load_before, "load_after": load_after},
-        "server": {"gunicorn_workers": args.workers, "threads": args.threads, "worker_class": "gthread",
-                   "keep_alive_s": args.keep_alive,
-                   "cache": cache, "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "database": f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}",
+            "load_before": load_before,
+            "load_after": load_after,
+        },
+        "server": {
+            "gunicorn_workers": args.workers,
+            "threads": args.threads,
+            "worker_class": "gthread",
+            "keep_alive_s": args.keep_alive,
+            "cache": cache,
+            "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+        },
         "run": {"seconds": args.seconds, "think_s": args.think, **users},
         "measured": summary,
         "ramp_up": summarise(ramp) if ramp.latency else {},
@@ -795,16 +1020,25 @@ def main(argv=None) -> int:
     }
     print(f"load before: {load_before}")
     print(f"load after:  {load_after}")
-    print(f"cpus {os.cpu_count()}, gunicorn {args.workers} workers × {args.threads} threads (gthread), cache: {cache}")
+    print(
+        f"cpus {os.cpu_count()}, gunicorn {args.workers} workers × {args.threads} threads (gthread), cache: {cache}"
+    )
     print(f"users: {users['users']} (accounts: {users['accounts_used']}), think {args.think} s mean")
     cpu = users["cpu_s"]
-    print(f"CPU seconds over the measured time: gunicorn {cpu['server']}, PostgreSQL backends {cpu['database']}, "
-          f"clients {cpu['clients']} (wall {summary['seconds']:.1f} s × {os.cpu_count()} cores); gunicorn "
-          f"{1000 * cpu['server'] / max(1, summary['requests']):.0f} ms CPU per request")
-    print_table(f"ramp-up (logins, warm-up; not in the figures) — {figures['ramp_up'].get('requests', 0)} requests",
-                figures["ramp_up"]) if ramp.latency else None
-    print_table(f"measured: {summary['seconds']:.1f} s, {summary['requests']} requests, "
-                f"{summary['throughput_rps']:.1f} req/s", summary)
+    print(
+        f"CPU seconds over the measured time: gunicorn {cpu['server']}, PostgreSQL backends {cpu['database']}, "
+        f"clients {cpu['clients']} (wall {summary['seconds']:.1f} s × {os.cpu_count()} cores); gunicorn "
+        f"{1000 * cpu['server'] / max(1, summary['requests']):.0f} ms CPU per request"
+    )
+    print_table(
+        f"ramp-up (logins, warm-up; not in the figures) — {figures['ramp_up'].get('requests', 0)} requests",
+        figures["ramp_up"],
+    ) if ramp.latency else None
+    print_table(
+        f"measured: {summary['seconds']:.1f} s, {summary['requests']} requests, "
+        f"{summary['throughput_rps']:.1f} req/s",
+        summary,
+    )
     print(f"errors: {summary['errors'] or 'none'}")
     for line in stats.errors[:10]:
         print(f"  {line}")

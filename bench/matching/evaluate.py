@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
-    print(f"{len(problem.challenges)} challenges × {len(problem.startups)} startups; {source}; {seconds:.1f} s")
+    print(
+        f"{len(problem.challenges)} challenges × {len(problem.startups)} startups; {source}; {seconds:.1f} s"
+    )
     print()
     print(format_report(report))
     return 0

@@ -113,7 +113,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=25_000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--updates-only", action="store_true", help="only the updates, on the documents there")
+    parser.add_argument(
+        "--updates-only", action="store_true", help="only the updates, on the documents there"
+    )
     args = parser.parse_args()
     if args.updates_only:
         measure_updates()

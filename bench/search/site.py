@@ -27,7 +27,20 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from generate import main as generate  # noqa: E402
 
-QUERIES = ["除雪", "人流", "子育て", "見守り", "観光", "AI", "除雪 課題", "職員", "手作業", "実証", "雪", "負担"]
+QUERIES = [
+    "除雪",
+    "人流",
+    "子育て",
+    "見守り",
+    "観光",
+    "AI",
+    "除雪 課題",
+    "職員",
+    "手作業",
+    "実証",
+    "雪",
+    "負担",
+]
 
 
 def pct(values, p):

@@ -306,7 +306,11 @@ def _kind_values(
     for challenge in challenges:
         per_run = [
             kind_precision_at(
-                r.get(challenge, ()), labels[challenge], kinds.get(challenge, {}), kind, conditional=conditional
+                r.get(challenge, ()),
+                labels[challenge],
+                kinds.get(challenge, {}),
+                kind,
+                conditional=conditional,
             )
             for r in rankings_list
         ]
@@ -571,13 +575,17 @@ def read_labelled_set(folder) -> LabelledSet:
         stored = np.load(folder / "embeddings.npz")
 
         def vectors(ids, matrix):
-            return {i: v / np.linalg.norm(v) for i, v in zip(ids.tolist(), matrix.astype(np.float32), strict=True)}
+            return {
+                i: v / np.linalg.norm(v) for i, v in zip(ids.tolist(), matrix.astype(np.float32), strict=True)
+            }
 
         challenges = vectors(stored["challenge_ids"], stored["challenges"])
         startups = vectors(stored["startup_ids"], stored["startups"])
         problem = dataclasses.replace(
             problem,
-            challenges=tuple(dataclasses.replace(c, embedding=challenges.get(c.id)) for c in problem.challenges),
+            challenges=tuple(
+                dataclasses.replace(c, embedding=challenges.get(c.id)) for c in problem.challenges
+            ),
             startups=tuple(dataclasses.replace(s, embedding=startups.get(s.id)) for s in problem.startups),
         )
         embedded = sum(c.id in challenges for c in problem.challenges) + sum(

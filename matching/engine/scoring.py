@@ -43,7 +43,9 @@ OUTCOME_WEIGHT = {"poc": 0.5, "contract": 0.8, "deployment": 1.0}
 RANK_VALUE = {1: 1.0, 2: 0.8, 3: 0.6, None: 0.5}  # the startup's own ranking of its applications
 SHORTLISTED_GRADE = 0.5  # a shortlisted applicant that the municipality did not grade
 # the text factor (docs/matching.md, "Text relevance"), each part calibrated once per run:
-SENTENCE_WEIGHT = 0.6  # where both texts have a stored embedding: this share of sentence cosine, the rest document cosine
+SENTENCE_WEIGHT = (
+    0.6  # where both texts have a stored embedding: this share of sentence cosine, the rest document cosine
+)
 DOCUMENT_WEIGHT = 0.5  # elsewhere: this share of document cosine, the rest best-match word relevance
 # rows: startup stage seed, early, growth, established, unknown; columns: challenge stage idea, poc, product, unknown
 STAGE_FIT = np.array(
@@ -359,7 +361,9 @@ class Scorer:
         if i is None:
             raise ProblemError(f"startup id {startup.id!r} is not in this run")
         self.startups[i] = startup
-        self.Es[i], self.has_s[i] = (startup.embedding, True) if startup.embedding is not None else (0.0, False)
+        self.Es[i], self.has_s[i] = (
+            (startup.embedding, True) if startup.embedding is not None else (0.0, False)
+        )
         words = self.semantic.calibrated(self.semantic.replace_startup(i, startup_text(startup)))
         self.text[i] = self._blend(np.array([i]), words[np.newaxis, :])[0]
         self.Ts_ochiai = _replace_row(self.Ts_ochiai, i, self._theme_rows([startup.themes], power=0.5))

@@ -201,7 +201,9 @@ def occurs(word: str, text: str) -> bool:
     """Whether `word` (normalised) occurs in `text` (normalised) as a word: a Latin or katakana word must not run
     on into more letters or katakana (タグ is not in タグボート, ai not in mail); kanji compounds need no boundary."""
     first, last = _script(word[0]), _script(word[-1])
-    if first == "other" and last == "other":  # a kanji (or kana) word needs no boundary: found anywhere will do
+    if (
+        first == "other" and last == "other"
+    ):  # a kanji (or kana) word needs no boundary: found anywhere will do
         return word in text
     start = text.find(word)
     while start >= 0:

@@ -33,9 +33,13 @@ def can_view_audit_log(user) -> tuple[bool, str]:
 
 
 class AuditEventFilter(WagtailFilterSet):
-    actor = django_filters.CharFilter(label=_("Actor (e-mail)"), field_name="actor__email", lookup_expr="icontains")
+    actor = django_filters.CharFilter(
+        label=_("Actor (e-mail)"), field_name="actor__email", lookup_expr="icontains"
+    )
     organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.order_by("kind", "name"), method="by_organisation"
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("kind", "name"),
+        method="by_organisation",
     )
     action = django_filters.ChoiceFilter(label=_("Action"), choices=[])
     object_type = django_filters.ChoiceFilter(label=_("Object type"), choices=[])
@@ -51,7 +55,12 @@ class AuditEventFilter(WagtailFilterSet):
         # staff read them by their labels (the codes stay in the URL).
         labels = {"action": action_label, "object_type": lambda value: object_label(value, "")}
         for name in ("action", "object_type"):
-            values = AuditEvent.objects.exclude(**{name: ""}).order_by(name).values_list(name, flat=True).distinct()
+            values = (
+                AuditEvent.objects.exclude(**{name: ""})
+                .order_by(name)
+                .values_list(name, flat=True)
+                .distinct()
+            )
             choices = [(v, labels[name](v)) for v in values]
             self.filters[name].extra["choices"] = sorted(choices, key=lambda choice: str(choice[1]))
 

@@ -123,11 +123,15 @@ class RegistrationForm(PersonNameFieldsMixin, forms.Form):
     family_name_kana = forms.CharField(label=_("Family name (kana)"), max_length=60)
     given_name_kana = forms.CharField(label=_("Given name (kana)"), max_length=60)
     given_name_en = forms.CharField(
-        label=_("Given name (English)"), max_length=60, required=False,
+        label=_("Given name (English)"),
+        max_length=60,
+        required=False,
         help_text=_("Optional: how your name is written on the English pages (e.g. Makoto)."),
     )
     family_name_en = forms.CharField(
-        label=_("Family name (English)"), max_length=60, required=False,
+        label=_("Family name (English)"),
+        max_length=60,
+        required=False,
         help_text=_("Optional: e.g. Tanaka."),
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
@@ -229,11 +233,15 @@ class InvitationAcceptForm(PersonNameFieldsMixin, forms.Form):
     family_name_kana = forms.CharField(label=_("Family name (kana)"), max_length=60)
     given_name_kana = forms.CharField(label=_("Given name (kana)"), max_length=60)
     given_name_en = forms.CharField(
-        label=_("Given name (English)"), max_length=60, required=False,
+        label=_("Given name (English)"),
+        max_length=60,
+        required=False,
         help_text=_("Optional: how your name is written on the English pages (e.g. Makoto)."),
     )
     family_name_en = forms.CharField(
-        label=_("Family name (English)"), max_length=60, required=False,
+        label=_("Family name (English)"),
+        max_length=60,
+        required=False,
         help_text=_("Optional: e.g. Tanaka."),
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
@@ -362,7 +370,9 @@ class EmailChangeForm(forms.Form):
         label=_("New e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     password = forms.CharField(
-        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -381,5 +391,7 @@ class TwoFactorCodeForm(forms.Form):
         label=_("Code"),
         max_length=40,
         help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
     )

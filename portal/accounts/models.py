@@ -181,7 +181,9 @@ class StartupProfile(models.Model):
     # The sentence embedding of the profile's matching text (384 float32, little-endian: 1,536 bytes), written by
     # matching's background task, with the SHA-256 of the exact text and the model it came from: an embedding whose
     # text or model differs from the current one is stale and never used (matching/embeddings.py).
-    embedding = models.BinaryField(_("text embedding"), max_length=1536, null=True, blank=True, editable=False)
+    embedding = models.BinaryField(
+        _("text embedding"), max_length=1536, null=True, blank=True, editable=False
+    )
     embedding_text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     embedding_model = models.CharField(max_length=100, blank=True, editable=False)
     embedding_computed_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -230,5 +230,7 @@ def can_reset_two_factor(actor, user) -> Decision:
     if not is_ministry(actor):
         return False, _("Only ministry staff can reset two-factor authentication.")
     if actor.pk == user.pk:
-        return False, _("Ask another member of the ministry staff to reset your own two-factor authentication.")
+        return False, _(
+            "Ask another member of the ministry staff to reset your own two-factor authentication."
+        )
     return True, ""

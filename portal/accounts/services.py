@@ -570,8 +570,14 @@ def email_change_request(
     change.full_clean()
     with transaction.atomic():
         change.save()
-        record(actor=actor, action="accounts.email_change_requested", obj=user, request=request,
-               new_email=new_email, old_email=user.email)
+        record(
+            actor=actor,
+            action="accounts.email_change_requested",
+            obj=user,
+            request=request,
+            new_email=new_email,
+            old_email=user.email,
+        )
     token = signing.TimestampSigner(salt=EMAIL_CHANGE_SALT).sign(str(change.pk))
     with translation.override(user.preferred_language):
         path = reverse("accounts:email_change_confirm", kwargs={"token": token})
@@ -583,11 +589,20 @@ def email_change_request(
         "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400,
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
-    _send(to=new_email, language=user.preferred_language, subject_template="accounts/email/email_change_subject.txt",
-          body_template="accounts/email/email_change_body.txt", context=context)
-    _send(to=user.email, language=user.preferred_language,
-          subject_template="accounts/email/email_change_notice_subject.txt",
-          body_template="accounts/email/email_change_notice_body.txt", context=context)
+    _send(
+        to=new_email,
+        language=user.preferred_language,
+        subject_template="accounts/email/email_change_subject.txt",
+        body_template="accounts/email/email_change_body.txt",
+        context=context,
+    )
+    _send(
+        to=user.email,
+        language=user.preferred_language,
+        subject_template="accounts/email/email_change_notice_subject.txt",
+        body_template="accounts/email/email_change_notice_body.txt",
+        context=context,
+    )
     return change
 
 
@@ -609,12 +624,24 @@ def email_change_confirm(*, token: str, request=None) -> User:
         user.save(update_fields=["email"])
         change.confirmed_at = timezone.now()
         change.save(update_fields=["confirmed_at"])
-        record(actor=user, action="accounts.email_changed", obj=user, request=request,
-               old_email=old_email, new_email=user.email)
-    _send(to=old_email, language=user.preferred_language,
-          subject_template="accounts/email/email_changed_subject.txt",
-          body_template="accounts/email/email_changed_body.txt",
-          context={"user": user, "old_email": old_email, "new_email": user.email,
-                   "site_name": settings.WAGTAIL_SITE_NAME})
+        record(
+            actor=user,
+            action="accounts.email_changed",
+            obj=user,
+            request=request,
+            old_email=old_email,
+            new_email=user.email,
+        )
+    _send(
+        to=old_email,
+        language=user.preferred_language,
+        subject_template="accounts/email/email_changed_subject.txt",
+        body_template="accounts/email/email_changed_body.txt",
+        context={
+            "user": user,
+            "old_email": old_email,
+            "new_email": user.email,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
     return user
-

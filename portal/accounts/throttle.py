@@ -35,7 +35,15 @@ from portal.core.clientip import client_ip
 
 from .models import User
 
-__all__ = ["Lock", "client_ip", "lock_for", "normalise_email", "reserve", "register_failure", "register_success"]
+__all__ = [
+    "Lock",
+    "client_ip",
+    "lock_for",
+    "normalise_email",
+    "reserve",
+    "register_failure",
+    "register_success",
+]
 
 _PREFIX = "xact:login-fail"
 UNLOCK_COOKIE = "xact_login_unlock"

@@ -70,7 +70,9 @@ def setup(request):
         refused = ratelimit.check(request, "two_factor", key="user")
         if refused is not None:
             return refused
-        codes = two_factor.two_factor_enable(user=user, secret_hex=secret, code=form.cleaned_data["code"], request=request)
+        codes = two_factor.two_factor_enable(
+            user=user, secret_hex=secret, code=form.cleaned_data["code"], request=request
+        )
         if codes is not None:
             del request.session[_SECRET_SESSION_KEY]
             return render(
@@ -78,7 +80,9 @@ def setup(request):
                 "accounts/two_factor_codes.html",
                 {"codes": codes, "next": _next_url(request, landing_url(user)), "first_time": True},
             )
-        form.add_error("code", _("The code is not correct. Check the time on your phone and try the newest code."))
+        form.add_error(
+            "code", _("The code is not correct. Check the time on your phone and try the newest code.")
+        )
     return render(
         request,
         "accounts/two_factor_setup.html",
@@ -106,12 +110,18 @@ def verify(request):
         refused = ratelimit.check(request, "two_factor", key="user")
         if refused is not None:
             return refused
-        if two_factor.two_factor_verify(user=user, code=form.cleaned_data["code"], request=request) is not None:
+        if (
+            two_factor.two_factor_verify(user=user, code=form.cleaned_data["code"], request=request)
+            is not None
+        ):
             return redirect(_next_url(request, default))
         form.add_error(
-            "code", _("The code is not correct, or too many wrong codes were tried just now. Please wait and retry.")
+            "code",
+            _("The code is not correct, or too many wrong codes were tried just now. Please wait and retry."),
         )
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @login_required

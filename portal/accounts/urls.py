@@ -14,7 +14,9 @@ urlpatterns = [
     path("account/two-factor/", two_factor_views.manage, name="two_factor"),
     path("account/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("account/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
-    path("account/two-factor/recovery-codes/", two_factor_views.recovery_regenerate, name="two_factor_recovery"),
+    path(
+        "account/two-factor/recovery-codes/", two_factor_views.recovery_regenerate, name="two_factor_recovery"
+    ),
     path("account/two-factor/off/", two_factor_views.disable, name="two_factor_disable"),
     path("account/email/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
     path("register/", views.register, name="register"),

@@ -110,8 +110,15 @@ class OrganisationViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewS
     add_view_class = OrganisationCreateView
     # "active" reads 有効 / 無効 (not Python's True / False).
     list_display = [
-        "name", "kind", "local_government", "prefecture",
-        Column("is_active", label=_("active"), accessor=lambda org: _("active") if org.is_active else _("inactive")),
+        "name",
+        "kind",
+        "local_government",
+        "prefecture",
+        Column(
+            "is_active",
+            label=_("active"),
+            accessor=lambda org: _("active") if org.is_active else _("inactive"),
+        ),
     ]
     filterset_class = OrganisationFilterSet
     search_fields = ["name", "name_kana", "name_en", "slug"]
@@ -222,7 +229,9 @@ def register_accounts_viewsets():
 @hooks.register("register_admin_urls")
 def register_audit_log_urls():
     return [
-        path("accounts/two-factor-reset/<int:user_pk>/", two_factor_views.admin_reset, name="two_factor_reset"),
+        path(
+            "accounts/two-factor-reset/<int:user_pk>/", two_factor_views.admin_reset, name="two_factor_reset"
+        ),
         path("audit-log/", AuditLogView.as_view(), name="audit_log"),
         path("audit-log/results/", AuditLogView.as_view(results_only=True), name="audit_log_results"),
     ]
@@ -235,7 +244,9 @@ class _MinistryMenuItem(MenuItem):
 
 @hooks.register("register_reports_menu_item")
 def register_audit_log_menu_item():
-    return _MinistryMenuItem(_("Audit log"), reverse("audit_log"), name="audit-log", icon_name="history", order=90)
+    return _MinistryMenuItem(
+        _("Audit log"), reverse("audit_log"), name="audit-log", icon_name="history", order=90
+    )
 
 
 # ---------------------------------------------------------------------------------------------- images and documents
@@ -287,6 +298,7 @@ def two_factor_reset_button(user, request_user):
         )
     ]
 
+
 class _OnlyChoosableMedia:
     """An image/document bulk action listed, by title, the files one may not act on: another municipality's among
     them. Drop those the user may neither choose nor change (as the admin API and the choosers)."""
@@ -300,7 +312,10 @@ class _OnlyChoosableMedia:
             .filter(pk__in=pks)
             .values_list("pk", flat=True)
         )
-        extra = {**extra, "items_with_no_access": [o for o in extra["items_with_no_access"] if o.pk in visible]}
+        extra = {
+            **extra,
+            "items_with_no_access": [o for o in extra["items_with_no_access"] if o.pk in visible],
+        }
         return [o for o in objects if o.pk in visible], extra
 
 
@@ -316,6 +331,7 @@ for _module in (image_bulk_actions, document_bulk_actions):
 
 # --- the admin home of staff: what waits for them, and their notifications (issue #18) ---------------------------
 
+
 @hooks.register("construct_homepage_panels")
 def add_staff_home_panels(request, panels):
     user = request.user
@@ -323,8 +339,11 @@ def add_staff_home_panels(request, panels):
         audience, ids = queues.MINISTRY, []
     elif permissions.is_municipality_staff(user):
         audience = queues.MUNICIPALITY
-        ids = [m.organisation_id for m in permissions.memberships_of(user)
-               if m.organisation.kind == Organisation.Kind.MUNICIPALITY]
+        ids = [
+            m.organisation_id
+            for m in permissions.memberships_of(user)
+            if m.organisation.kind == Organisation.Kind.MUNICIPALITY
+        ]
     else:
         return
     panels[:0] = [WorkQueuePanel(user, audience, ids), NotificationsPanel(user)]

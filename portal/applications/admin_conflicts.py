@@ -51,7 +51,9 @@ def conflicts(request):
         else:
             messages.success(
                 request,
-                _("Your conflict of interest has been recorded; you are recused from this startup's applications."),
+                _(
+                    "Your conflict of interest has been recorded; you are recused from this startup's applications."
+                ),
             )
             return redirect("applications_conflicts")
     filters = ConflictFilter(request.GET or None, queryset=selectors.conflicts_for(request.user))

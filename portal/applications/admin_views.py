@@ -73,7 +73,15 @@ class ApplicationViewSet(ModelViewSet):
     filterset_class = ReviewFilter
     ordering = ["-submitted_at", "-pk"]
     exclude_form_fields = []
-    list_export = ["challenge", "startup", "state", "preference", "submitted_at", "review_count", "average_score"]
+    list_export = [
+        "challenge",
+        "startup",
+        "state",
+        "preference",
+        "submitted_at",
+        "review_count",
+        "average_score",
+    ]
 
     @property
     def list_display(self):

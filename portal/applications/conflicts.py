@@ -32,11 +32,13 @@ def conflict_startup_ids(declarations: Iterable[ConflictOfInterest]) -> dict[int
     """declaration id → the startup organisation ids it covers (the declared one + same corporate number)."""
     declarations = list(declarations)
     current = dict(
-        StartupProfile.objects.filter(
-            organisation_id__in={d.startup_id for d in declarations}
-        ).values_list("organisation_id", "corporate_number")
+        StartupProfile.objects.filter(organisation_id__in={d.startup_id for d in declarations}).values_list(
+            "organisation_id", "corporate_number"
+        )
     )
-    numbers_of = {d.pk: {n for n in (d.corporate_number, current.get(d.startup_id, "")) if n} for d in declarations}
+    numbers_of = {
+        d.pk: {n for n in (d.corporate_number, current.get(d.startup_id, "")) if n} for d in declarations
+    }
     holders: dict[str, set[int]] = {}
     wanted = set().union(*numbers_of.values()) if numbers_of else set()
     for number, organisation_id in StartupProfile.objects.filter(corporate_number__in=wanted).values_list(

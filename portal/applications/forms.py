@@ -107,8 +107,10 @@ class TrackRecordForm(forms.ModelForm):
     local_government = LocalGovernmentField(
         allow_prefecture=True,
         label=_("municipality"),
-        help_text=_("Type the name (e.g. 高松市 or Takamatsu) and choose from the list; the 6-digit code (372013) "
-                    "works too."),
+        help_text=_(
+            "Type the name (e.g. 高松市 or Takamatsu) and choose from the list; the 6-digit code (372013) "
+            "works too."
+        ),
     )
 
     class Meta:

@@ -21,7 +21,16 @@ class RubricCriterionViewSet(ModelViewSet):
     icon = "list-ol"
     menu_label = _("Rubric criteria")
     list_display = ["name_ja", "name_en", "default_weight", "is_active", "sort_order"]
-    form_fields = ["key", "name_ja", "name_en", "description_ja", "description", "default_weight", "is_active", "sort_order"]
+    form_fields = [
+        "key",
+        "name_ja",
+        "name_en",
+        "description_ja",
+        "description",
+        "default_weight",
+        "is_active",
+        "sort_order",
+    ]
     copy_view_enabled = False
 
 
@@ -52,7 +61,11 @@ def register_review_url():
     return [
         path("applications/review/<int:pk>/", admin_views.review, name="applications_review"),
         path("conflicts/", admin_conflicts.conflicts, name="applications_conflicts"),
-        path("conflicts/<int:pk>/withdraw/", admin_conflicts.conflict_withdraw, name="applications_conflict_withdraw"),
+        path(
+            "conflicts/<int:pk>/withdraw/",
+            admin_conflicts.conflict_withdraw,
+            name="applications_conflict_withdraw",
+        ),
     ]
 
 

@@ -53,19 +53,28 @@ class DemoChallenge:
 
 # English titles and summaries of some challenges; the others show in Japanese with "Available in Japanese only".
 ENGLISH = {
-    "kyotango-ondemand-transport": ("Transport for older residents who gave up their driving licence",
-                                    "Mountain villages have few buses left: we look for ways older residents can "
-                                    "reach the clinic and the shops."),
-    "takamatsu-rental-bicycle": ("Use rental-bicycle data to understand how visitors move",
-                                 "Where do visitors ride, and where do they stop? We want to plan tourism with the "
-                                 "bicycles' location data."),
-    "takamatsu-flood-sensor": ("Water-level sensors to warn of floods in time",
-                               "Low-cost sensors on small rivers and drains, so that residents are warned before "
-                               "roads flood."),
-    "teshio-prenatal-checkup": ("Prenatal check-ups without a three-hour drive",
-                                "The nearest obstetrician is far away: remote check-ups for expectant mothers."),
-    "sapporo-snow-removal-cost": ("Cut the cost of snow removal with data",
-                                  "Plan snow-plough routes from road and weather data to spend less on each winter."),
+    "kyotango-ondemand-transport": (
+        "Transport for older residents who gave up their driving licence",
+        "Mountain villages have few buses left: we look for ways older residents can "
+        "reach the clinic and the shops.",
+    ),
+    "takamatsu-rental-bicycle": (
+        "Use rental-bicycle data to understand how visitors move",
+        "Where do visitors ride, and where do they stop? We want to plan tourism with the "
+        "bicycles' location data.",
+    ),
+    "takamatsu-flood-sensor": (
+        "Water-level sensors to warn of floods in time",
+        "Low-cost sensors on small rivers and drains, so that residents are warned before roads flood.",
+    ),
+    "teshio-prenatal-checkup": (
+        "Prenatal check-ups without a three-hour drive",
+        "The nearest obstetrician is far away: remote check-ups for expectant mothers.",
+    ),
+    "sapporo-snow-removal-cost": (
+        "Cut the cost of snow removal with data",
+        "Plan snow-plough routes from road and weather data to spend less on each winter.",
+    ),
 }
 
 

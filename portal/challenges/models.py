@@ -53,7 +53,11 @@ class ChallengeIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True)
     intro_en = RichTextField(_("introduction (English)"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("title_en"), FieldPanel("intro"), FieldPanel("intro_en")]
+    content_panels = Page.content_panels + [
+        FieldPanel("title_en"),
+        FieldPanel("intro"),
+        FieldPanel("intro_en"),
+    ]
     parent_page_types = ["core.HomePage"]
     subpage_types = ["challenges.ChallengePage"]
     max_count = 1

@@ -15,7 +15,6 @@ from portal.accounts.models import Organisation
 Decision = tuple[bool, str]
 
 
-
 def can_write_challenges(user) -> Decision:
     """Create a new challenge at all (the admin's 'add child page')."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -109,6 +109,11 @@ def challenge_record_outcome(*, challenge: ChallengePage, outcome: str, actor=No
         invalidate_catalogue()
         staff = [m.user for m in locked.municipality.memberships.select_related("user")]
         if outcome and staff:
-            notify(staff, kind="challenge.outcome", params={"text": localized(locked, "title")}, url=locked.url or "")
+            notify(
+                staff,
+                kind="challenge.outcome",
+                params={"text": localized(locked, "title")},
+                url=locked.url or "",
+            )
     challenge.outcome, challenge.outcome_at = locked.outcome, locked.outcome_at
     return challenge

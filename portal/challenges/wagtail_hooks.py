@@ -91,10 +91,14 @@ class _OnlyVisiblePages:
         objects, extra = super().get_actionable_objects()
         pks = [o.pk for o in objects] + [o.pk for o in extra["items_with_no_access"]]
         visible = set(
-            without_other_municipalities_challenges(Page.objects.filter(pk__in=pks), self.request.user)
-            .values_list("pk", flat=True)
+            without_other_municipalities_challenges(
+                Page.objects.filter(pk__in=pks), self.request.user
+            ).values_list("pk", flat=True)
         )
-        extra = {**extra, "items_with_no_access": [o for o in extra["items_with_no_access"] if o.pk in visible]}
+        extra = {
+            **extra,
+            "items_with_no_access": [o for o in extra["items_with_no_access"] if o.pk in visible],
+        }
         return [o for o in objects if o.pk in visible], extra
 
 

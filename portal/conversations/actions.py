@@ -49,7 +49,8 @@ def startup_actions(user, organisation) -> list[ActionItem]:
             items.append(
                 ActionItem(
                     kind="trip.settle",
-                    title=_("Settle your trip with the receipts: %(engagement)s") % {"engagement": trip.engagement},
+                    title=_("Settle your trip with the receipts: %(engagement)s")
+                    % {"engagement": trip.engagement},
                     url=reverse("tracker:trip", args=[trip.pk]),
                     deadline=fy_end,
                 )

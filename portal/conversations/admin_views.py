@@ -121,8 +121,12 @@ def question(request, pk: int):
     found = selectors.question_for_staff(request.user, pk)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     post = request.POST if request.method == "POST" else None
-    answer_form = AnswerForm(post if action == "answer" else None, initial={"answer": found.answer}, prefix="answer")
-    edit_form = QuestionEditForm(post if action == "edit" else None, initial={"text": found.text}, prefix="edit")
+    answer_form = AnswerForm(
+        post if action == "answer" else None, initial={"answer": found.answer}, prefix="answer"
+    )
+    edit_form = QuestionEditForm(
+        post if action == "edit" else None, initial={"text": found.text}, prefix="edit"
+    )
     hide_form = HideForm(post if action == "hide" else None, prefix="hide")
     merge_form = MergeForm(post if action == "merge" else None, question=found, prefix="merge")
     forms_by_action = {"answer": answer_form, "edit": edit_form, "hide": hide_form, "merge": merge_form}
@@ -132,16 +136,22 @@ def question(request, pk: int):
         if form.is_valid():
             try:
                 if action == "answer":
-                    services.question_answer(question=found, actor=request.user, answer=form.cleaned_data["answer"])
+                    services.question_answer(
+                        question=found, actor=request.user, answer=form.cleaned_data["answer"]
+                    )
                     messages.success(request, _("The answer is published on the challenge page."))
                 elif action == "edit":
                     services.question_edit(question=found, actor=request.user, text=form.cleaned_data["text"])
                     messages.success(request, _("The question has been changed."))
                 elif action == "hide":
-                    services.question_hide(question=found, actor=request.user, reason=form.cleaned_data["reason"])
+                    services.question_hide(
+                        question=found, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     messages.success(request, _("The question has been hidden."))
                 else:
-                    services.question_merge(question=found, into=form.cleaned_data["into"], actor=request.user)
+                    services.question_merge(
+                        question=found, into=form.cleaned_data["into"], actor=request.user
+                    )
                     messages.success(request, _("The question has been merged."))
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
@@ -224,7 +234,9 @@ class ThreadViewSet(ModelViewSet):
     @property
     def list_display(self):
         return [
-            TitleColumn("about", label=gettext_lazy("conversation"), accessor=_with, get_url=admin_thread_url),
+            TitleColumn(
+                "about", label=gettext_lazy("conversation"), accessor=_with, get_url=admin_thread_url
+            ),
             Column("unread", label=gettext_lazy("unread")),
             DateColumn("last_message_at", label=gettext_lazy("last message"), sort_key="last_message_at"),
         ]
@@ -262,7 +274,8 @@ def _admin_thread(request, thread: Thread):
             else:
                 messages.success(
                     request,
-                    _("Your internal note has been saved.") if form.cleaned_data.get("internal")
+                    _("Your internal note has been saved.")
+                    if form.cleaned_data.get("internal")
                     else _("Your message has been sent."),
                 )
                 return redirect(request.path)

@@ -16,14 +16,18 @@ from . import services
 from .models import Question
 
 QUESTIONS = [
-    ("提供いただけるデータの形式（CSV、API など）と更新頻度を教えてください。",
-     "CSV で月1回更新しています。実証期間中は API での提供も検討します。"),
+    (
+        "提供いただけるデータの形式（CSV、API など）と更新頻度を教えてください。",
+        "CSV で月1回更新しています。実証期間中は API での提供も検討します。",
+    ),
     ("実証実験に協力いただける地域や施設はすでに決まっていますか。", None),
 ]
 
 
 def _first_member(organisation: Organisation, *, staff: bool = False) -> User | None:
-    memberships = Membership.objects.filter(organisation=organisation, user__is_active=True).select_related("user")
+    memberships = Membership.objects.filter(organisation=organisation, user__is_active=True).select_related(
+        "user"
+    )
     if staff:
         memberships = memberships.filter(user__is_staff=True)
     first = memberships.order_by("pk").first()
@@ -39,7 +43,9 @@ def create_demo_conversations(*, startups: dict[str, Organisation]) -> int:
         return 0
     created = 0
     with transaction.atomic():
-        open_challenges = [c for c in ChallengePage.objects.live().order_by("pk") if c.status == ChallengeStatus.OPEN]
+        open_challenges = [
+            c for c in ChallengePage.objects.live().order_by("pk") if c.status == ChallengeStatus.OPEN
+        ]
         for i, challenge in enumerate(open_challenges):
             staff = _first_member(challenge.municipality, staff=True)
             for j, (text, answer) in enumerate(QUESTIONS):
@@ -56,10 +62,17 @@ def create_demo_conversations(*, startups: dict[str, Organisation]) -> int:
             staff = _first_member(engagement.municipality, staff=True)
             if member and staff:
                 thread = services.thread_for_engagement(engagement=engagement)
-                services.message_post(thread=thread, actor=member, body="次回の訪問日程について相談させてください。")
-                services.message_post(thread=thread, actor=staff, body="来月前半でいかがでしょうか。候補日をお送りします。")
                 services.message_post(
-                    thread=thread, actor=staff, internal=True, body="内部メモ: 会議室の予約を総務課に依頼済み。"
+                    thread=thread, actor=member, body="次回の訪問日程について相談させてください。"
+                )
+                services.message_post(
+                    thread=thread, actor=staff, body="来月前半でいかがでしょうか。候補日をお送りします。"
+                )
+                services.message_post(
+                    thread=thread,
+                    actor=staff,
+                    internal=True,
+                    body="内部メモ: 会議室の予約を総務課に依頼済み。",
                 )
                 created += 3
     return created

@@ -39,7 +39,10 @@ class ThreadFilter(WagtailFilterSet):
     )
     # A choice, not a bare boolean: the admin's active-filter pill then reads 「未読のみ」 rather than "True".
     unread = django_filters.ChoiceFilter(
-        label=_("messages"), choices=[("on", _("unread only"))], method="filter_unread", widget=forms.Select,
+        label=_("messages"),
+        choices=[("on", _("unread only"))],
+        method="filter_unread",
+        widget=forms.Select,
     )
 
     class Meta:
@@ -47,7 +50,11 @@ class ThreadFilter(WagtailFilterSet):
         fields = ["about", "unread"]
 
     def filter_about(self, queryset, name, value):
-        return queryset.filter(**{f"{value}__isnull": False}) if value in ("application", "engagement") else queryset
+        return (
+            queryset.filter(**{f"{value}__isnull": False})
+            if value in ("application", "engagement")
+            else queryset
+        )
 
     def filter_unread(self, queryset, name, value):
         return queryset.filter(unread__gt=0) if value else queryset

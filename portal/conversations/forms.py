@@ -16,12 +16,16 @@ class QuestionForm(forms.Form):
         label=_("Your question"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=QUESTION_MAX_CHARS,
-        help_text=_("Answered questions are published on the challenge page without your name or organisation."),
+        help_text=_(
+            "Answered questions are published on the challenge page without your name or organisation."
+        ),
     )
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MESSAGE_MAX_CHARS)
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MESSAGE_MAX_CHARS
+    )
     files = MultipleFileField(
         label=_("attachments"),
         required=False,

@@ -25,18 +25,33 @@ def _questions_url(**query) -> str:
 
 
 def entries(user, audience, ids) -> list[QueueEntry]:
-    unread = QueueEntry("unread_messages", _("Unread messages"), unread_message_count(user),
-                        f"{reverse('message_thread:index')}?unread=on", order=30)
+    unread = QueueEntry(
+        "unread_messages",
+        _("Unread messages"),
+        unread_message_count(user),
+        f"{reverse('message_thread:index')}?unread=on",
+        order=30,
+    )
     if audience == MUNICIPALITY:
         return [
-            QueueEntry("questions_to_answer", _("Questions to answer"), unanswered_question_count(user),
-                       _questions_url(state=QuestionState.OPEN), order=20),
+            QueueEntry(
+                "questions_to_answer",
+                _("Questions to answer"),
+                unanswered_question_count(user),
+                _questions_url(state=QuestionState.OPEN),
+                order=20,
+            ),
             unread,
         ]
     if audience == MINISTRY:
         return [
-            QueueEntry("questions_past_period", _("Unanswered questions past their question period"),
-                       questions_past_period(), _questions_url(state=QuestionState.OPEN), order=50),
+            QueueEntry(
+                "questions_past_period",
+                _("Unanswered questions past their question period"),
+                questions_past_period(),
+                _questions_url(state=QuestionState.OPEN),
+                order=50,
+            ),
             unread,
         ]
     return []
@@ -47,10 +62,15 @@ def questions_past_period(now=None) -> int:
     close: permissions.questions_close_at, here in SQL). One query."""
     now = now or timezone.now()
     default_close = ExpressionWrapper(
-        F("challenge__application_closes")
-        - dt.timedelta(days=settings.QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE), output_field=DateTimeField())
-    return (Question.objects.filter(state=QuestionState.OPEN)
-            .annotate(default_close=default_close)
-            .filter(Q(challenge__questions_until__lt=now)
-                    | Q(challenge__questions_until__isnull=True, default_close__lt=now))
-            .count())
+        F("challenge__application_closes") - dt.timedelta(days=settings.QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE),
+        output_field=DateTimeField(),
+    )
+    return (
+        Question.objects.filter(state=QuestionState.OPEN)
+        .annotate(default_close=default_close)
+        .filter(
+            Q(challenge__questions_until__lt=now)
+            | Q(challenge__questions_until__isnull=True, default_close__lt=now)
+        )
+        .count()
+    )

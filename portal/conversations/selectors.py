@@ -32,7 +32,9 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 def published_questions(challenge: ChallengePage) -> QuerySet[Question]:
     """What everybody sees on the challenge page: answered questions, without who asked."""
-    return Question.objects.filter(challenge=challenge, state=QuestionState.ANSWERED).order_by("answered_at", "pk")
+    return Question.objects.filter(challenge=challenge, state=QuestionState.ANSWERED).order_by(
+        "answered_at", "pk"
+    )
 
 
 def published_question_count(challenge: ChallengePage) -> int:
@@ -74,9 +76,13 @@ def questions_past_their_period(user, *, now=None) -> QuerySet[Question]:
     work queue; municipality staff get their own challenges')."""
     now = now or timezone.now()
     default_end = now + dt.timedelta(days=settings.QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE)
-    return questions_for_staff(user).filter(state=QuestionState.OPEN).filter(
-        Q(challenge__questions_until__lt=now)
-        | Q(challenge__questions_until__isnull=True, challenge__application_closes__lt=default_end)
+    return (
+        questions_for_staff(user)
+        .filter(state=QuestionState.OPEN)
+        .filter(
+            Q(challenge__questions_until__lt=now)
+            | Q(challenge__questions_until__isnull=True, challenge__application_closes__lt=default_end)
+        )
     )
 
 
@@ -167,12 +173,16 @@ def unread_message_count(user) -> int:
 def thread_for(user, pk: int) -> Thread:
     """One thread the user takes part in (404 otherwise)."""
     try:
-        return visible_threads(user).select_related(
-            "application__challenge__municipality",
-            "application__startup",
-            "engagement__municipality",
-            "engagement__startup",
-        ).get(pk=pk)
+        return (
+            visible_threads(user)
+            .select_related(
+                "application__challenge__municipality",
+                "application__startup",
+                "engagement__municipality",
+                "engagement__startup",
+            )
+            .get(pk=pk)
+        )
     except Thread.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -40,8 +40,11 @@ class WorkQueuePanel(Component):
 
     def get_context_data(self, parent_context):
         entries = work_queue(self.user, self.audience, self.organisation_ids)
-        return {"entries": entries, "waiting": sum(e.count for e in entries),
-                "heading": _("Waiting for the ministry") if self.audience == MINISTRY else _("Waiting for you")}
+        return {
+            "entries": entries,
+            "waiting": sum(e.count for e in entries),
+            "heading": _("Waiting for the ministry") if self.audience == MINISTRY else _("Waiting for you"),
+        }
 
 
 class NotificationsPanel(Component):
@@ -53,9 +56,13 @@ class NotificationsPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context):
-        rows = list(Notification.objects.filter(recipient=self.user, read_at__isnull=True)[:PANEL_NOTIFICATIONS])
-        return {"notifications": rows, "unread": unread_count(self.user) if len(rows) == PANEL_NOTIFICATIONS
-                else len(rows)}
+        rows = list(
+            Notification.objects.filter(recipient=self.user, read_at__isnull=True)[:PANEL_NOTIFICATIONS]
+        )
+        return {
+            "notifications": rows,
+            "unread": unread_count(self.user) if len(rows) == PANEL_NOTIFICATIONS else len(rows),
+        }
 
 
 class NotificationsMenuItem(MenuItem):
@@ -63,10 +70,19 @@ class NotificationsMenuItem(MenuItem):
 
     def render_component(self, request):
         count = unread_count(request.user)
-        label = ngettext("Notifications (%(n)d unread)", "Notifications (%(n)d unread)", count) % {"n": count} \
-            if count else _("Notifications")
-        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname,
-                            attrs={**self.attrs, "data-unread": str(count)})
+        label = (
+            ngettext("Notifications (%(n)d unread)", "Notifications (%(n)d unread)", count) % {"n": count}
+            if count
+            else _("Notifications")
+        )
+        return LinkMenuItem(
+            self.name,
+            label,
+            self.url,
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs={**self.attrs, "data-unread": str(count)},
+        )
 
 
 # --- the list -------------------------------------------------------------------------------------------------
@@ -121,8 +137,12 @@ class NotificationViewSet(ModelViewSet):
     @property
     def list_display(self):
         return [
-            TitleColumn("title", label=gettext_lazy("title"), accessor="display_title",
-                        get_url=lambda n: n.display_url or None),
+            TitleColumn(
+                "title",
+                label=gettext_lazy("title"),
+                accessor="display_title",
+                get_url=lambda n: n.display_url or None,
+            ),
             Column("state", label=gettext_lazy("state"), accessor=_read),
             DateColumn("created_at", label=gettext_lazy("created"), sort_key="created_at"),
         ]
@@ -135,6 +155,9 @@ def notifications_mark_read(request):
         raise PermissionDenied
     ids = [int(i) for i in request.POST.getlist("id") if i.isascii() and i.isdigit() and len(i) < 19] or None
     count = mark_read(user=request.user, ids=ids)
-    messages.success(request, ngettext("%(n)d notification marked as read.", "%(n)d notifications marked as read.",
-                                       count) % {"n": count})
+    messages.success(
+        request,
+        ngettext("%(n)d notification marked as read.", "%(n)d notifications marked as read.", count)
+        % {"n": count},
+    )
     return redirect(reverse("notification:index"))

@@ -42,7 +42,10 @@ class WorkflowTasksExportView(FormulaSafeExportMixin, WorkflowTasksView):
 def _admin(view_class, **initkwargs):
     view = view_class.as_view(**initkwargs)
     wrapped = never_cache(require_admin_access(view))
-    wrapped.view_class, wrapped.view_initkwargs = view.view_class, view.view_initkwargs  # for URL introspection
+    wrapped.view_class, wrapped.view_initkwargs = (
+        view.view_class,
+        view.view_initkwargs,
+    )  # for URL introspection
     return wrapped
 
 

@@ -37,7 +37,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "accounts.login_unlocked": pgettext_lazy("audit action", "Log-in unlocked"),
     "accounts.membership_removed": pgettext_lazy("audit action", "Member removed"),
     "accounts.membership_role_changed": pgettext_lazy("audit action", "Member's role changed"),
-    "accounts.signup_attempt_existing": pgettext_lazy("audit action", "Sign-up with an address already registered"),
+    "accounts.signup_attempt_existing": pgettext_lazy(
+        "audit action", "Sign-up with an address already registered"
+    ),
     "accounts.startup_created": pgettext_lazy("audit action", "Startup created"),
     "accounts.startup_registered": pgettext_lazy("audit action", "Startup registered"),
     "application.attachment_add": pgettext_lazy("audit action", "File attached to an application"),
@@ -109,7 +111,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "tracker.travel_excess_refused": pgettext_lazy("audit action", "Amount above approval refused"),
     "tracker.trip_done": pgettext_lazy("audit action", "Trip done"),
     "tracker.travel_settled": pgettext_lazy("audit action", "Travel costs settled"),
-    "tracker.travel_settled_above_approval": pgettext_lazy("audit action", "Travel costs settled above the approved amount"),
+    "tracker.travel_settled_above_approval": pgettext_lazy(
+        "audit action", "Travel costs settled above the approved amount"
+    ),
     "tracker.travel_paid": pgettext_lazy("audit action", "Travel support paid"),
 }
 
@@ -118,6 +122,7 @@ def action_label(code: str) -> str:
     """The action's label in the active language, or the code when it has none."""
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
+
 
 # The recorded details staff may see named (their values stay out of the list: they can quote private text).
 DETAIL_LABELS: dict[str, Promise] = {

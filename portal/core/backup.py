@@ -99,8 +99,11 @@ def _stored_names(alias: str) -> list[str]:
         root = _storage_root(alias)
         if not root.is_dir():
             return []
-        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                      if p.is_file() and not p.is_symlink() and not p.name.startswith(".partial-"))
+        return sorted(
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*")
+            if p.is_file() and not p.is_symlink() and not p.name.startswith(".partial-")
+        )
     return _walk(storages[alias])
 
 
@@ -156,7 +159,9 @@ def _dump_sqlite(alias: str, target: Path, tables: list[str]) -> dict[str, int]:
         destination.close()
     existing_conn = sqlite3.connect(target)
     try:
-        present = {row[0] for row in existing_conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        present = {
+            row[0] for row in existing_conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         return {
             t: existing_conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]  # noqa: S608
             for t in tables
@@ -185,9 +190,20 @@ def _dump_postgresql(alias: str, target: Path, tables: list[str]) -> dict[str, i
                     cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
                     counts[table] = cursor.fetchone()[0]
             completed = subprocess.run(
-                ["pg_dump", *args, "--format=custom", "--no-owner", "--no-privileges",
-                 f"--snapshot={snapshot}", "--file", str(target), connection.settings_dict["NAME"]],
-                env=env, capture_output=True, text=True,
+                [
+                    "pg_dump",
+                    *args,
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    "--file",
+                    str(target),
+                    connection.settings_dict["NAME"],
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
             )
             if completed.returncode != 0:
                 raise BackupError(f"pg_dump failed: {completed.stderr.strip()}")
@@ -205,12 +221,18 @@ def _referenced_files(alias: str) -> dict[str, set[str]]:
         for f in model._meta.concrete_fields:
             if isinstance(f, models.FileField) and f.model is model:
                 storage_alias = _alias_of(f.storage)
-                names = model._base_manager.using(alias).exclude(**{f.attname: ""}).values_list(f.attname, flat=True)
+                names = (
+                    model._base_manager.using(alias)
+                    .exclude(**{f.attname: ""})
+                    .values_list(f.attname, flat=True)
+                )
                 out.setdefault(storage_alias, set()).update(n for n in names if n)
     return out
 
 
-def backup(archive: Path, *, database: str = "default", log: Callable[[str], None] = lambda _: None) -> Result:
+def backup(
+    archive: Path, *, database: str = "default", log: Callable[[str], None] = lambda _: None
+) -> Result:
     """Write one archive of the database and both media trees; the archive appears only when it is complete."""
     archive = Path(archive)
     vendor = _engine(database)
@@ -230,7 +252,9 @@ def backup(archive: Path, *, database: str = "default", log: Callable[[str], Non
             tar.add(dump, arcname=dump.name)
             for folder, storage_alias in MEDIA_TREES.items():
                 local = _is_local(storage_alias)
-                where = _storage_root(storage_alias) if local else f"bucket {storages[storage_alias].bucket_name}"
+                where = (
+                    _storage_root(storage_alias) if local else f"bucket {storages[storage_alias].bucket_name}"
+                )
                 log(f"Files in {folder}/ ({where})…")
                 n = 0
                 for stored in _stored_names(storage_alias):
@@ -252,7 +276,9 @@ def backup(archive: Path, *, database: str = "default", log: Callable[[str], Non
                 result.files += n
             for storage_alias, names in _referenced_files(database).items():
                 folder = next(k for k, v in MEDIA_TREES.items() if v == storage_alias)
-                result.missing_files += sorted(f"{folder}/{n}" for n in names if f"{folder}/{n}" not in members)
+                result.missing_files += sorted(
+                    f"{folder}/{n}" for n in names if f"{folder}/{n}" not in members
+                )
             manifest = {
                 "format": FORMAT,
                 "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -297,14 +323,19 @@ def check_members(tar: tarfile.TarFile, manifest: dict) -> None:
     name is more than a plain file name. The backup writes only regular files under media/ and private/."""
     database_file = str(manifest.get("database_file", ""))
     if PurePosixPath(database_file).name != database_file or database_file in {"", ".", ".."}:
-        raise BackupError(f"Refusing the archive: its database file {database_file!r} is not a plain file name.")
+        raise BackupError(
+            f"Refusing the archive: its database file {database_file!r} is not a plain file name."
+        )
     for member in tar.getmembers():
         _safe_name(member.name)
         if member.issym() or member.islnk():
             raise BackupError(f"Refusing the archive: {member.name!r} is a link (to {member.linkname!r}).")
         if not member.isfile():
             raise BackupError(f"Refusing the archive: {member.name!r} is not a regular file.")
-        if member.name not in (database_file, MANIFEST) and PurePosixPath(member.name).parts[0] not in MEDIA_TREES:
+        if (
+            member.name not in (database_file, MANIFEST)
+            and PurePosixPath(member.name).parts[0] not in MEDIA_TREES
+        ):
             raise BackupError(f"Refusing the archive: unexpected member {member.name!r}.")
 
 
@@ -377,16 +408,32 @@ def _restore_postgresql(alias: str, dump: Path, *, force: bool) -> None:
     connection.close()
     args, env = _pg_env(connection.settings_dict)
     completed = subprocess.run(
-        ["pg_restore", *args, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-         "--dbname", connection.settings_dict["NAME"], str(dump)],
-        env=env, capture_output=True, text=True,
+        [
+            "pg_restore",
+            *args,
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            "--dbname",
+            connection.settings_dict["NAME"],
+            str(dump),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if completed.returncode != 0:
         raise BackupError(f"pg_restore failed: {completed.stderr.strip()}")
 
 
-def restore(archive: Path, *, database: str = "default", force: bool = False,
-            log: Callable[[str], None] = lambda _: None) -> dict:
+def restore(
+    archive: Path,
+    *,
+    database: str = "default",
+    force: bool = False,
+    log: Callable[[str], None] = lambda _: None,
+) -> dict:
     """Restore an archive into an empty database and empty media folders (or replace them with force)."""
     archive = Path(archive)
     vendor = _engine(database)

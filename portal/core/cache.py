@@ -48,7 +48,8 @@ class FaultTolerantRedisCache(RedisCache):
     def _went_away(self, exc: Exception) -> None:
         if self._usable():
             logger.warning(
-                "Redis cache unreachable (%s): serving without the cache, trying again in %.0f s", exc,
+                "Redis cache unreachable (%s): serving without the cache, trying again in %.0f s",
+                exc,
                 self.retry_after_s,
             )
         self.down_until = time.monotonic() + self.retry_after_s

@@ -72,7 +72,11 @@ def give_back(key: str) -> None:
         except UNAVAILABLE as exc:
             _fell_back(exc)
     with transaction.atomic():
-        row = RateCounter.objects.select_for_update().filter(key=key, expires__gt=time.time(), count__gt=0).first()
+        row = (
+            RateCounter.objects.select_for_update()
+            .filter(key=key, expires__gt=time.time(), count__gt=0)
+            .first()
+        )
         if row is not None:
             row.count -= 1
             row.save(update_fields=["count"])

@@ -42,7 +42,9 @@ def migrations_applied(alias: str = "default") -> Finding:
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
         names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan[:5])
-        return Finding(False, "migrations applied", f"{len(plan)} not applied ({names} …): run manage.py migrate")
+        return Finding(
+            False, "migrations applied", f"{len(plan)} not applied ({names} …): run manage.py migrate"
+        )
     return Finding(True, "migrations applied")
 
 
@@ -61,15 +63,24 @@ def caches_reachable() -> list[Finding]:
         else:
             detail = "" if ok else "a value written could not be read back"
         backend = settings.CACHES[alias]["BACKEND"].rsplit(".", 1)[-1]
-        findings.append(Finding(ok, f"cache '{alias}' reachable ({backend})",
-                                detail + (" — check REDIS_URL and the Redis server" if not ok else "")))
+        findings.append(
+            Finding(
+                ok,
+                f"cache '{alias}' reachable ({backend})",
+                detail + (" — check REDIS_URL and the Redis server" if not ok else ""),
+            )
+        )
     return findings
 
 
 def folders_writable() -> list[Finding]:
     folders = {"SEARCH_INDEX_DIR": settings.SEARCH_INDEX_DIR}
     if settings.MEDIA_STORAGE == "local":
-        folders = {"MEDIA_ROOT": settings.MEDIA_ROOT, "PRIVATE_MEDIA_ROOT": settings.PRIVATE_MEDIA_ROOT, **folders}
+        folders = {
+            "MEDIA_ROOT": settings.MEDIA_ROOT,
+            "PRIVATE_MEDIA_ROOT": settings.PRIVATE_MEDIA_ROOT,
+            **folders,
+        }
     findings = []
     for name, folder in folders.items():
         try:
@@ -101,13 +112,19 @@ def worker_keeps_up(*, waiting_after: dt.timedelta = dt.timedelta(minutes=15)) -
     late = DBTaskResult.objects.ready().filter(enqueued_at__lt=now - waiting_after)
     count = late.count()
     last = DBTaskResult.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
-    seen = (f"last task finished {timezone.localtime(last.finished_at):%Y-%m-%d %H:%M} by {last.worker_ids[-1]}"
-            if last is not None and last.worker_ids else "no task has finished yet")
+    seen = (
+        f"last task finished {timezone.localtime(last.finished_at):%Y-%m-%d %H:%M} by {last.worker_ids[-1]}"
+        if last is not None and last.worker_ids
+        else "no task has finished yet"
+    )
     if count:
         minutes = int(waiting_after.total_seconds() // 60)
-        return Finding(False, "task worker running",
-                       f"{count} task(s) waiting for more than {minutes} minutes ({seen}): start "
-                       f"`manage.py run_worker` (docs/deployment.md)")
+        return Finding(
+            False,
+            "task worker running",
+            f"{count} task(s) waiting for more than {minutes} minutes ({seen}): start "
+            f"`manage.py run_worker` (docs/deployment.md)",
+        )
     return Finding(True, "task worker running", seen)
 
 
@@ -124,9 +141,12 @@ def _rq_worker_keeps_up(*, waiting_after: dt.timedelta) -> Finding:
     seen = f"{workers} RQ worker(s) listening, {queue.count} task(s) queued"
     if oldest and oldest[0].enqueued_at and oldest[0].enqueued_at < timezone.now() - waiting_after:
         minutes = int(waiting_after.total_seconds() // 60)
-        return Finding(False, "task worker running",
-                       f"a task has waited for more than {minutes} minutes ({seen}): start "
-                       f"`manage.py run_worker` (docs/deployment.md)")
+        return Finding(
+            False,
+            "task worker running",
+            f"a task has waited for more than {minutes} minutes ({seen}): start "
+            f"`manage.py run_worker` (docs/deployment.md)",
+        )
     return Finding(True, "task worker running", seen)
 
 
@@ -142,11 +162,21 @@ def object_storage_writable() -> list[Finding]:
                 ok = fh.read() == b"ok"
             storage.delete(name)
         except Exception as exc:  # any store's error
-            findings.append(Finding(False, f"bucket '{bucket}' writable", f"{exc} — check S3_ENDPOINT_URL, the "
-                                    "bucket and the credentials"))
+            findings.append(
+                Finding(
+                    False,
+                    f"bucket '{bucket}' writable",
+                    f"{exc} — check S3_ENDPOINT_URL, the bucket and the credentials",
+                )
+            )
         else:
-            findings.append(Finding(ok, f"bucket '{bucket}' writable", "" if ok else "an object written could not "
-                                    "be read back"))
+            findings.append(
+                Finding(
+                    ok,
+                    f"bucket '{bucket}' writable",
+                    "" if ok else "an object written could not be read back",
+                )
+            )
     return findings
 
 

@@ -57,5 +57,7 @@ class YesNoFilter(django_filters.BooleanFilter):
     (不明), which read as if it filtered for an unknown value."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))]))
+        kwargs.setdefault(
+            "widget", forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))])
+        )
         super().__init__(*args, **kwargs)

@@ -40,7 +40,9 @@ def _policies() -> dict:
 def refused_message(model, object_id) -> str:
     if model is get_image_model():
         return _("Image %(id)s is not one you may choose. Choose one of your own images.") % {"id": object_id}
-    return _("Document %(id)s is not one you may choose. Choose one of your own documents.") % {"id": object_id}
+    return _("Document %(id)s is not one you may choose. Choose one of your own documents.") % {
+        "id": object_id
+    }
 
 
 def _model_field(model, name):
@@ -104,7 +106,9 @@ class MediaChoiceFormMixin:
             fields = [f for f in fields if isinstance(f, ForeignKey) and f.related_model in media]
             if not fields:
                 continue
-            for child in formset.get_queryset():  # the page's children as they were (its revision's, when editing)
+            for (
+                child
+            ) in formset.get_queryset():  # the page's children as they were (its revision's, when editing)
                 for field in fields:
                     value = getattr(child, field.attname, None)
                     used.update((m, object_id) for m, object_id, _path in media_references(field, value))

@@ -38,7 +38,9 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
         # No context processors, no database: the page must render while the database is away.
         language = translation.get_language() or settings.LANGUAGE_CODE
-        body = loader.get_template("503.html").render({"LANGUAGE_CODE": language, "STATIC_URL": settings.STATIC_URL})
+        body = loader.get_template("503.html").render(
+            {"LANGUAGE_CODE": language, "STATIC_URL": settings.STATIC_URL}
+        )
         response = HttpResponse(body, status=503)
         response["Retry-After"] = str(RETRY_AFTER_S)
         response["Cache-Control"] = "no-store"
@@ -78,10 +80,15 @@ class FullDiskMiddleware:
         if not _disk_full(exception):
             return None
         logger.error("storage full during %s %s: %s", request.method, request.path, exception)
-        return _full_disk_response(request, str(_(
-            "The server's storage is full, so this could not be completed. Please try again later; if it keeps "
-            "failing, tell the programme office."
-        )))
+        return _full_disk_response(
+            request,
+            str(
+                _(
+                    "The server's storage is full, so this could not be completed. Please try again later; if it keeps "
+                    "failing, tell the programme office."
+                )
+            ),
+        )
 
     @staticmethod
     def _remove_partial_files(request):

@@ -77,7 +77,13 @@ class Theme(models.Model):
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
 
-    panels = [FieldPanel("slug"), FieldPanel("name_ja"), FieldPanel("name_en"), FieldPanel("description"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("slug"),
+        FieldPanel("name_ja"),
+        FieldPanel("name_en"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
 
     class Meta:
         verbose_name = _("theme")
@@ -97,7 +103,10 @@ class Notification(models.Model):
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     title = models.CharField(_("title"), max_length=255)
@@ -135,8 +144,10 @@ class Notification(models.Model):
             return self.url
         # Stored in the recipient's language at sending time; resolve it in that language, reverse in the reader's.
         reader = translation.get_language() or settings.LANGUAGE_CODE
-        written_in = next((code for code, _name in settings.LANGUAGES if self.url.startswith(f"/{code}/")),
-                          settings.LANGUAGE_CODE)
+        written_in = next(
+            (code for code, _name in settings.LANGUAGES if self.url.startswith(f"/{code}/")),
+            settings.LANGUAGE_CODE,
+        )
         with translation.override(written_in):
             return translate_url(self.url, reader)
 

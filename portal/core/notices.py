@@ -200,4 +200,3 @@ def parse(kind: str, title: str, variant: str = "") -> dict | None:
             params = {k: (int(v) if v.isdigit() else v) for k, v in found.groupdict().items()}
             return params | ({VARIANT_KEY: variant} if variant else {})
     return None
-

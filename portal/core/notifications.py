@@ -57,8 +57,16 @@ class InAppAdapter:
         rows = []
         for r in recipients:
             title, body = message.rendered(_language_of(r))
-            rows.append(Notification(recipient=r, kind=message.kind, params=message.params,
-                                     title=title[:255], body=body, url=message.url))
+            rows.append(
+                Notification(
+                    recipient=r,
+                    kind=message.kind,
+                    params=message.params,
+                    title=title[:255],
+                    body=body,
+                    url=message.url,
+                )
+            )
         Notification.objects.bulk_create(rows)
 
 
@@ -67,7 +75,11 @@ class EmailAdapter:
 
     def send(self, recipients: list, message: Message) -> None:
         base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        link = f"\n\n{base}{message.url}" if message.url.startswith("/") else (f"\n\n{message.url}" if message.url else "")
+        link = (
+            f"\n\n{base}{message.url}"
+            if message.url.startswith("/")
+            else (f"\n\n{message.url}" if message.url else "")
+        )
         people = [(r.email, _language_of(r)) for r in recipients if r.email and r.is_active]
 
         def deliver():
@@ -76,7 +88,9 @@ class EmailAdapter:
                     with translation.override(language):
                         title, body = message.rendered(language)
                         send_mail(title, f"{body}{link}", None, [email])
-                except Exception:  # a mail outage must not undo the committed change; it is logged for a retry
+                except (
+                    Exception
+                ):  # a mail outage must not undo the committed change; it is logged for a retry
                     logger.exception("notification e-mail to %s failed", email)
 
         transaction.on_commit(deliver)
@@ -86,7 +100,9 @@ def _adapters():
     return [import_string(path)() for path in getattr(settings, "NOTIFICATION_ADAPTERS", DEFAULT_ADAPTERS)]
 
 
-def notify(recipients: Iterable, *, kind: str, params: dict | None = None, title=None, body="", url: str = "") -> None:
+def notify(
+    recipients: Iterable, *, kind: str, params: dict | None = None, title=None, body="", url: str = ""
+) -> None:
     """Tell each recipient through every adapter; what they read is rendered in their language when they read it.
 
     The way to call it: a kind registered in an app's `notices.py` (core/notices.py `register`) and its `params`
@@ -101,8 +117,11 @@ def notify(recipients: Iterable, *, kind: str, params: dict | None = None, title
     if notices.known(kind):
         frozen = notices.freeze_all(params)
     elif title is not None:
-        frozen = {**notices.freeze_all(params), notices.TITLE_KEY: notices.freeze(title),
-                  notices.BODY_KEY: notices.freeze(body)}
+        frozen = {
+            **notices.freeze_all(params),
+            notices.TITLE_KEY: notices.freeze(title),
+            notices.BODY_KEY: notices.freeze(body),
+        }
     else:
         raise ValueError(f"notification kind {kind!r} is not registered and no title was given")
     people = [r for r in {r.pk: r for r in recipients if r is not None}.values()]

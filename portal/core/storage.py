@@ -36,7 +36,7 @@ def unguessable_name(name: str) -> str:
         return name
     stem, extension = posixpath.splitext(filename)
     room = NAME_MAX_LENGTH - len(folder) - 1 - TOKEN_CHARS - 1 - len(extension)
-    return posixpath.join(folder, f"{secrets.token_hex(TOKEN_CHARS // 2)}_{stem[:max(room, 1)]}{extension}")
+    return posixpath.join(folder, f"{secrets.token_hex(TOKEN_CHARS // 2)}_{stem[: max(room, 1)]}{extension}")
 
 
 class SafeFileSystemStorage(FileSystemStorage):
@@ -64,7 +64,9 @@ class SafeFileSystemStorage(FileSystemStorage):
                     out.write(chunk if isinstance(chunk, bytes) else chunk.encode())
                 out.flush()
                 os.fsync(out.fileno())
-            os.chmod(temporary, self.file_permissions_mode if self.file_permissions_mode is not None else 0o644)
+            os.chmod(
+                temporary, self.file_permissions_mode if self.file_permissions_mode is not None else 0o644
+            )
             while True:
                 try:
                     os.link(temporary, full_path)  # fails rather than replace a file of the same name

@@ -24,6 +24,7 @@ def portal_admin_css():
 
 # --- staff notifications in the admin (issue #18): the bell with the unread count, the list, "mark as read" ------
 
+
 @hooks.register("register_icons")
 def register_bell_icon(icons):
     return [*icons, "core/icons/bell.svg"]
@@ -41,8 +42,9 @@ def register_notification_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_notifications_menu_item():
-    return NotificationsMenuItem(_("Notifications"), reverse("notification:index"), name="notifications",
-                                 icon_name="bell", order=5)
+    return NotificationsMenuItem(
+        _("Notifications"), reverse("notification:index"), name="notifications", icon_name="bell", order=5
+    )
 
 
 register_permission_policy(Notification, OwnNotificationsPolicy(Notification))

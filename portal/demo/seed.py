@@ -56,7 +56,9 @@ def _local_government(code: str) -> LocalGovernment:
     try:
         return LocalGovernment.objects.select_related("prefecture").get(code=code)
     except LocalGovernment.DoesNotExist as exc:  # the geo data migration loads every code
-        raise RuntimeError(f"Local government {code} is missing: run `manage.py migrate` (geo data).") from exc
+        raise RuntimeError(
+            f"Local government {code} is missing: run `manage.py migrate` (geo data)."
+        ) from exc
 
 
 def seed_ministry(result: SeedResult) -> None:
@@ -64,8 +66,13 @@ def seed_ministry(result: SeedResult) -> None:
     lg = _local_government(spec["lg_code"])
     org, _ = Organisation.objects.update_or_create(
         slug=spec["slug"],
-        defaults={"kind": Organisation.Kind.MINISTRY, "name": spec["name"], "name_kana": spec["name_kana"],
-                  "name_en": spec["name_en"], "prefecture": lg.prefecture},
+        defaults={
+            "kind": Organisation.Kind.MINISTRY,
+            "name": spec["name"],
+            "name_kana": spec["name_kana"],
+            "name_en": spec["name_en"],
+            "prefecture": lg.prefecture,
+        },
     )
     for u in spec["users"]:
         user = _user(u, is_staff=True)
@@ -80,13 +87,27 @@ def seed_municipalities(result: SeedResult) -> None:
         name_ja, kana = data.MUNICIPALITY_NAMES[code]
         org, _ = Organisation.objects.update_or_create(
             local_government=lg,
-            defaults={"kind": Organisation.Kind.MUNICIPALITY, "name": name_ja, "name_kana": kana, "name_en": name_en,
-                      "slug": slug, "prefecture": lg.prefecture},
+            defaults={
+                "kind": Organisation.Kind.MUNICIPALITY,
+                "name": name_ja,
+                "name_kana": kana,
+                "name_en": name_en,
+                "slug": slug,
+                "prefecture": lg.prefecture,
+            },
         )
         result.municipalities[code] = org
         if email:
-            user = _user({"email": email, "family_name": "市役所", "given_name": name_ja.removesuffix("市").removesuffix("町"),
-                          "family_name_kana": "", "given_name_kana": ""}, is_staff=True)
+            user = _user(
+                {
+                    "email": email,
+                    "family_name": "市役所",
+                    "given_name": name_ja.removesuffix("市").removesuffix("町"),
+                    "family_name_kana": "",
+                    "given_name_kana": "",
+                },
+                is_staff=True,
+            )
             _join(user, org, Membership.Role.ADMIN, "Municipality")
             if code == "372013":
                 result.logins.append(("municipality", user.email, "/admin/"))
@@ -98,14 +119,25 @@ def seed_startups(result: SeedResult) -> None:
     for spec in data.STARTUPS:
         org, _ = Organisation.objects.update_or_create(
             slug=spec["slug"],
-            defaults={"kind": Organisation.Kind.STARTUP, "name": spec["name"], "name_kana": spec["name_kana"],
-                      "name_en": spec["name_en"], "prefecture": prefectures[spec["pref"]],
-                      "website": f"https://{spec['slug']}.example.jp/"},
+            defaults={
+                "kind": Organisation.Kind.STARTUP,
+                "name": spec["name"],
+                "name_kana": spec["name_kana"],
+                "name_en": spec["name_en"],
+                "prefecture": prefectures[spec["pref"]],
+                "website": f"https://{spec['slug']}.example.jp/",
+            },
         )
         profile, _ = StartupProfile.objects.update_or_create(
             organisation=org,
-            defaults={"founded_year": spec["founded"], "employees": spec["employees"], "stage": spec["stage"],
-                      "technology": spec["technology"], "description": spec["description"], "is_public": True},
+            defaults={
+                "founded_year": spec["founded"],
+                "employees": spec["employees"],
+                "stage": spec["stage"],
+                "technology": spec["technology"],
+                "description": spec["description"],
+                "is_public": True,
+            },
         )
         profile.themes.set([themes[s] for s in spec["themes"] if s in themes])
         result.startups[spec["slug"]] = org
@@ -135,14 +167,22 @@ def seed_programme(result: SeedResult) -> None:
 
 def seed_tracker(result: SeedResult) -> None:
     """What became of the FY2017 matches: engagements, trips and budgets, an adoption, a published case study."""
-    create_demo_tracker(ministry=result.ministry, municipalities=result.municipalities, startups=result.startups,
-                        matches=data.FY2017_MATCHES)
+    create_demo_tracker(
+        ministry=result.ministry,
+        municipalities=result.municipalities,
+        startups=result.startups,
+        matches=data.FY2017_MATCHES,
+    )
 
 
 def seed_applications(result: SeedResult) -> None:
     """FY2017's 17 applications (7 matched) as history, and the current round in every state, with reviews."""
-    create_demo_applications(municipalities=result.municipalities, startups=result.startups,
-                             fy2017_applications=data.FY2017_APPLICATIONS, fy2017_matches=data.FY2017_MATCHES)
+    create_demo_applications(
+        municipalities=result.municipalities,
+        startups=result.startups,
+        fy2017_applications=data.FY2017_APPLICATIONS,
+        fy2017_matches=data.FY2017_MATCHES,
+    )
 
 
 def seed_embeddings(result: SeedResult) -> None:
@@ -160,8 +200,18 @@ def seed_conversations(result: SeedResult) -> None:
     create_demo_conversations(startups=result.startups)
 
 
-STEPS = [seed_ministry, seed_municipalities, seed_startups, seed_challenges, seed_programme, seed_applications,
-         seed_embeddings, seed_matching, seed_tracker, seed_conversations]
+STEPS = [
+    seed_ministry,
+    seed_municipalities,
+    seed_startups,
+    seed_challenges,
+    seed_programme,
+    seed_applications,
+    seed_embeddings,
+    seed_matching,
+    seed_tracker,
+    seed_conversations,
+]
 
 
 def seed_all(progress=None) -> SeedResult:

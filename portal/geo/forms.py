@@ -91,17 +91,26 @@ class LocalGovernmentField(LocalGovernmentCodeField):
     widget = LocalGovernmentInput
     default_error_messages = {
         **LocalGovernmentCodeField.default_error_messages,
-        "not_found": _("No local government is called “%(text)s”. Type part of the name and choose from the list, "
-                       "or enter its 6-digit code."),
-        "ambiguous": _("Several local governments match “%(text)s”: %(candidates)s. Choose one from the list, or "
-                       "enter its code."),
+        "not_found": _(
+            "No local government is called “%(text)s”. Type part of the name and choose from the list, "
+            "or enter its 6-digit code."
+        ),
+        "ambiguous": _(
+            "Several local governments match “%(text)s”: %(candidates)s. Choose one from the list, or "
+            "enter its code."
+        ),
     }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 80)
         kwargs.setdefault("label", _("municipality"))
-        kwargs.setdefault("help_text", _("Type the name (e.g. 高松市 or Takamatsu) and choose from the list; "
-                                         "the 6-digit code (372013) works too."))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Type the name (e.g. 高松市 or Takamatsu) and choose from the list; "
+                "the 6-digit code (372013) works too."
+            ),
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -112,18 +121,27 @@ class LocalGovernmentField(LocalGovernmentCodeField):
         if not text:
             return None
         digits = normalise_digits(text)
-        if digits.isdigit() and len(digits) <= 7:  # a code, typed as people type it: the code's own checks apply
+        if (
+            digits.isdigit() and len(digits) <= 7
+        ):  # a code, typed as people type it: the code's own checks apply
             return super().clean(digits)
         lg, candidates = selectors.local_government_from_text(text)
         if lg is None:
             if not candidates:
-                raise ValidationError(self.error_messages["not_found"], code="not_found", params={"text": text})
+                raise ValidationError(
+                    self.error_messages["not_found"], code="not_found", params={"text": text}
+                )
             separator = ", " if translation.get_language() == "en" else "、"
             listed = separator.join(selectors.local_government_label(c) for c in candidates)
-            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous",
-                                  params={"text": text, "candidates": listed})
+            raise ValidationError(
+                self.error_messages["ambiguous"],
+                code="ambiguous",
+                params={"text": text, "candidates": listed},
+            )
         if lg.kind == LocalGovernment.Kind.PREFECTURE and not self.allow_prefecture:
-            raise ValidationError(self.error_messages["prefecture"], code="prefecture", params={"code": lg.code})
+            raise ValidationError(
+                self.error_messages["prefecture"], code="prefecture", params={"code": lg.code}
+            )
         return lg
 
 

@@ -63,7 +63,9 @@ def local_government_label(lg: LocalGovernment) -> str:
     return f"{name} {lg.code}"
 
 
-def local_government_from_text(text: str, *, limit: int = 6) -> tuple[LocalGovernment | None, list[LocalGovernment]]:
+def local_government_from_text(
+    text: str, *, limit: int = 6
+) -> tuple[LocalGovernment | None, list[LocalGovernment]]:
     """A local government from what a person typed: its 6-digit code (alone, or at the end of an autocomplete label
     such as 「香川県 高松市 372013」), or its name (高松市, 香川県高松市, たかまつし, Takamatsu).
 
@@ -83,9 +85,15 @@ def local_government_from_text(text: str, *, limit: int = 6) -> tuple[LocalGover
     candidates = search_local_governments(query, limit=limit + 1)
     wanted = normalise_query(query).lower()
     exact = [
-        lg for lg in candidates
-        if wanted in {normalise_query(lg.name_ja), f"{normalise_query(lg.prefecture.name_ja)}{normalise_query(lg.name_ja)}",
-                      normalise_query(lg.name_kana), (lg.name_en or "").lower().replace(" ", "")}
+        lg
+        for lg in candidates
+        if wanted
+        in {
+            normalise_query(lg.name_ja),
+            f"{normalise_query(lg.prefecture.name_ja)}{normalise_query(lg.name_ja)}",
+            normalise_query(lg.name_kana),
+            (lg.name_en or "").lower().replace(" ", ""),
+        }
     ]
     if len(exact) == 1:
         return exact[0], []

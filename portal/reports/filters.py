@@ -12,7 +12,10 @@ from portal.tracker.models import LedgerEntry
 
 class LedgerEntryFilter(django_filters.FilterSet):
     fiscal_year = django_filters.NumberFilter(
-        label=_("fiscal year"), field_name="budget__fiscal_year", min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+        label=_("fiscal year"),
+        field_name="budget__fiscal_year",
+        min_value=MIN_FISCAL_YEAR,
+        max_value=MAX_FISCAL_YEAR,
     )
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=LedgerEntry.Kind.choices)
 

@@ -12,9 +12,13 @@ from django.utils.translation import pgettext_lazy
 
 
 class IndexEntry(models.Model):
-    index_name = models.CharField(_("index"), max_length=100)  # the root model's index, e.g. "wagtailcore_page"
+    index_name = models.CharField(
+        _("index"), max_length=100
+    )  # the root model's index, e.g. "wagtailcore_page"
     object_id = models.CharField(_("object"), max_length=64)  # the object's primary key as text
-    field = models.CharField(_("field"), max_length=200)  # "t__<column>" (searchable) or "a__<column>" (autocomplete)
+    field = models.CharField(
+        _("field"), max_length=200
+    )  # "t__<column>" (searchable) or "a__<column>" (autocomplete)
     # A long text is split in overlapping parts (portal/search/postgres.py).
     chunk = models.PositiveIntegerField(pgettext_lazy("search index", "part"), default=0)
     boost = models.FloatField(_("boost"), default=1.0)

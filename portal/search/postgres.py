@@ -116,7 +116,9 @@ class PostgresSearchQueryCompiler(WhooshSearchQueryCompiler):
         self.pure = True  # every match holds one of the phrases (no NOT, no match-all): ranked by a GROUP BY
         pk = _pk_field(self.queryset.model)
         self.pk_cast = (
-            Cast("object_id", models.BigIntegerField()) if pk.get_internal_type() in INT_TYPES else F("object_id")
+            Cast("object_id", models.BigIntegerField())
+            if pk.get_internal_type() in INT_TYPES
+            else F("object_id")
         )
 
     def _rows(self, tsquery: str):
@@ -173,7 +175,9 @@ class PostgresSearchQueryCompiler(WhooshSearchQueryCompiler):
             self.pure = False
             inner = self.match(query.subquery, not negated)
             return Q() if inner is None else ~inner
-        raise NotImplementedError(f"`{type(query).__name__}` is not supported by the PostgreSQL search backend.")
+        raise NotImplementedError(
+            f"`{type(query).__name__}` is not supported by the PostgreSQL search backend."
+        )
 
     def matching(self):
         """The queryset's objects that match (its own filters applied by the database), or None for none."""
@@ -261,7 +265,9 @@ class PostgresSearchResults(BaseSearchResults):
                     out.append(obj)
             return out
         # A NOT or match-all part: some matches have no scored row; each object's score looked up.
-        score = self._scores(tsquery).filter(object_id=Cast(models.OuterRef("pk"), TextField())).values("score")
+        score = (
+            self._scores(tsquery).filter(object_id=Cast(models.OuterRef("pk"), TextField())).values("score")
+        )
         page = matching.annotate(xact_score=Coalesce(models.Subquery(score[:1]), 0.0)).order_by(
             "-xact_score", "-pk"
         )
@@ -311,7 +317,12 @@ def entries(index: str, objs) -> list[IndexEntry]:
             for chunk, vector in enumerate(tsvectors(value, autocomplete=autocomplete)):
                 out.append(
                     IndexEntry(
-                        index_name=index, object_id=str(obj.pk), field=name, chunk=chunk, boost=boost, vector=vector
+                        index_name=index,
+                        object_id=str(obj.pk),
+                        field=name,
+                        chunk=chunk,
+                        boost=boost,
+                        vector=vector,
                     )
                 )
     return out

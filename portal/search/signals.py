@@ -28,4 +28,6 @@ def connect():
     page_unpublished.connect(index_unpublished_page, dispatch_uid="portal.search.unpublished")
     for model in get_indexed_models():
         if getattr(model, "search_auto_update", True):
-            post_save.connect(index_in_transaction, sender=model, dispatch_uid=f"portal.search.save.{model._meta.label}")
+            post_save.connect(
+                index_in_transaction, sender=model, dispatch_uid=f"portal.search.save.{model._meta.label}"
+            )

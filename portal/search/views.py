@@ -85,7 +85,13 @@ def _search(request, form, context):
     for entry in entries:
         results = entry.queryset().search(query, operator="and")
         types.append(
-            {"key": entry.key, "label": entry.label, "count": results.count(), "entry": entry, "results": results}
+            {
+                "key": entry.key,
+                "label": entry.label,
+                "count": results.count(),
+                "entry": entry,
+                "results": results,
+            }
         )
     selected = next((t for t in types if t["key"] == form.cleaned_data["type"]), None)
     selected = selected or next((t for t in types if t["count"]), None)

@@ -173,15 +173,21 @@ INVITATION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
 LOGIN_THROTTLE_WINDOW_S = int(os.environ.get("LOGIN_THROTTLE_WINDOW_S", "900"))
 # Per IP the limit is higher: many people share one office or municipal network address.
-LOGIN_THROTTLE_IP_FAILURES = int(os.environ.get("LOGIN_THROTTLE_IP_FAILURES", str(4 * LOGIN_THROTTLE_FAILURES)))
+LOGIN_THROTTLE_IP_FAILURES = int(
+    os.environ.get("LOGIN_THROTTLE_IP_FAILURES", str(4 * LOGIN_THROTTLE_FAILURES))
+)
 # Per account over all addresses: the ceiling that slows guessing spread over many addresses. Past it the account is
 # locked everywhere except in a browser that followed the owner's one-time unlock link (e-mailed on request).
 LOGIN_THROTTLE_ACCOUNT_FAILURES = int(
     os.environ.get("LOGIN_THROTTLE_ACCOUNT_FAILURES", str(10 * LOGIN_THROTTLE_FAILURES))
 )
-LOGIN_UNLOCK_MAX_AGE = int(os.environ.get("LOGIN_UNLOCK_MAX_AGE", str(60 * 60)))  # the e-mailed link: one hour
+LOGIN_UNLOCK_MAX_AGE = int(
+    os.environ.get("LOGIN_UNLOCK_MAX_AGE", str(60 * 60))
+)  # the e-mailed link: one hour
 LOGIN_UNLOCK_COOKIE_AGE = int(os.environ.get("LOGIN_UNLOCK_COOKIE_AGE", str(60 * 60 * 24 * 30)))
-RATE_LIMIT_LOGIN_UNLOCK = os.environ.get("RATE_LIMIT_LOGIN_UNLOCK", "5/h")  # unlock mails per address and per account
+RATE_LIMIT_LOGIN_UNLOCK = os.environ.get(
+    "RATE_LIMIT_LOGIN_UNLOCK", "5/h"
+)  # unlock mails per address and per account
 # Password reset mails per client address and per account; "someone tried to sign up with your address" mails per
 # account. Over a limit nothing is sent and the answer stays the same.
 RATE_LIMIT_PASSWORD_RESET = os.environ.get("RATE_LIMIT_PASSWORD_RESET", "10/h")
@@ -283,8 +289,12 @@ if REDIS_URL:
             "OPTIONS": {**_REDIS_OPTIONS, "RETRY_AFTER_S": float(os.environ.get("REDIS_RETRY_AFTER_S", "5"))},
         },
         # Counters need to know when Redis is away (to count in the database instead): Django's plain backend.
-        "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                     "KEY_PREFIX": "counters", "OPTIONS": _REDIS_OPTIONS},
+        "counters": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "counters",
+            "OPTIONS": _REDIS_OPTIONS,
+        },
     }
     COUNTERS_CACHE = "counters"
 else:
@@ -298,9 +308,13 @@ TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
 if TASKS_BACKEND == "rq":
     RQ_URL = os.environ.get("RQ_URL") or REDIS_URL
     if not RQ_URL:
-        raise ImproperlyConfigured("TASKS_BACKEND=rq needs RQ_URL or REDIS_URL (the Redis that holds the queue).")
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs RQ_URL or REDIS_URL (the Redis that holds the queue)."
+        )
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": RQ_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT_S", "3600"))}}
+    RQ_QUEUES = {
+        "default": {"URL": RQ_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT_S", "3600"))}
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -358,7 +372,9 @@ def search_backends(name: str) -> dict:
         return {"default": {"BACKEND": "portal.search.backend"}}  # index in SEARCH_INDEX_DIR
     if name == "postgres":
         if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-            raise ImproperlyConfigured("SEARCH_BACKEND=postgres needs DATABASE_URL to be a PostgreSQL database")
+            raise ImproperlyConfigured(
+                "SEARCH_BACKEND=postgres needs DATABASE_URL to be a PostgreSQL database"
+            )
         return {"default": {"BACKEND": "portal.search.postgres"}}
     if name == "opensearch":
         return {"default": opensearch_backend(OPENSEARCH_URL, OPENSEARCH_INDEX_PREFIX)}
@@ -368,7 +384,11 @@ def search_backends(name: str) -> dict:
 WAGTAILSEARCH_BACKENDS = search_backends(SEARCH_BACKEND)
 # What /search/ covers (portal/search/registry.py); apps append their public models here.
 SITE_SEARCH_MODELS = [
-    {"model": "challenges.ChallengePage", "theme_field": "themes", "snippet_fields": ["summary", "background"]},
+    {
+        "model": "challenges.ChallengePage",
+        "theme_field": "themes",
+        "snippet_fields": ["summary", "background"],
+    },
     {"model": "tracker.CaseStudyPage", "snippet_fields": ["problem", "results"]},
 ]
 

@@ -35,7 +35,10 @@ PRIVATE_MEDIA_ROOT = _tmp / "private"
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", _tmp / "search-index"))
 STORAGES = {
     **STORAGES,
-    "default": {"BACKEND": "portal.core.storage.SafeFileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
+    "default": {
+        "BACKEND": "portal.core.storage.SafeFileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
     "private": {
         "BACKEND": "portal.core.storage.SafeFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},

@@ -28,8 +28,15 @@ def yen_text(value: int | float) -> str:
     return _("¥%(amount)s") % {"amount": f"{value:,}"}
 
 
-def bar_chart(*, title: str, desc: str, rows: list[tuple[str, int | float]], unit: str = "",
-              colour: str = COLOURS[0], yen: bool = False) -> SafeString:
+def bar_chart(
+    *,
+    title: str,
+    desc: str,
+    rows: list[tuple[str, int | float]],
+    unit: str = "",
+    colour: str = COLOURS[0],
+    yen: bool = False,
+) -> SafeString:
     """A horizontal bar chart: one bar per (label, value). Values must be non-negative; `yen` writes them as money."""
     uid = f"chart{next(_ids)}"
     width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH

@@ -19,11 +19,14 @@ class EngagementFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(label=_("stage"), choices=Stage.choices)
     # Bounded: an unbounded NumberFilter turns "1e999999999" into an int with a billion digits (the request hangs).
     fiscal_year = django_filters.NumberFilter(
-        label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+        label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+    )
     prefecture = django_filters.ModelChoiceFilter(
-        label=_("prefecture"), field_name="municipality__prefecture", queryset=Prefecture.objects.all())
-    flagged = YesNoFilter(label=_("flagged as stalled"), field_name="stalled_flagged_at",
-                                           lookup_expr="isnull", exclude=True)
+        label=_("prefecture"), field_name="municipality__prefecture", queryset=Prefecture.objects.all()
+    )
+    flagged = YesNoFilter(
+        label=_("flagged as stalled"), field_name="stalled_flagged_at", lookup_expr="isnull", exclude=True
+    )
 
     class Meta:
         model = Engagement
@@ -34,7 +37,8 @@ class TravelRequestFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("state"), choices=TravelState.choices)
     # Bounded: an unbounded NumberFilter turns "1e999999999" into an int with a billion digits (the request hangs).
     fiscal_year = django_filters.NumberFilter(
-        label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+        label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+    )
 
     class Meta:
         model = TravelRequest

@@ -53,14 +53,21 @@ class TransitionForm(forms.Form):
 class EngagementDescriptionForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200, required=False)
     title_en = forms.CharField(label=_("title (English)"), max_length=200, required=False)
-    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
-                              required=False)
-    summary_en = forms.CharField(label=_("summary (English)"), widget=forms.Textarea(attrs={"rows": 3}),
-                                 max_length=4000, required=False)
+    summary = forms.CharField(
+        label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )
+    summary_en = forms.CharField(
+        label=_("summary (English)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
 
 
 class ProgressReportForm(forms.Form):
-    text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    text = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
     residents_served = forms.IntegerField(label=_("residents served"), required=False, min_value=0)
     cost_saved_yen = YenField(label=_("cost saved (yen)"), required=False)
     contract_value_yen = YenField(label=_("contract value (yen)"), required=False)
@@ -69,9 +76,12 @@ class ProgressReportForm(forms.Form):
 
 class TravelRequestForm(forms.Form):
     origin = LocalGovernmentField(
-        allow_prefecture=True, label=_("Starting point"),
-        help_text=_("Your municipality or prefecture: type its name (e.g. 高松市 or Takamatsu) and choose from the "
-                    "list, or enter its 6-digit code (130001 for Tokyo)."),
+        allow_prefecture=True,
+        label=_("Starting point"),
+        help_text=_(
+            "Your municipality or prefecture: type its name (e.g. 高松市 or Takamatsu) and choose from the "
+            "list, or enter its 6-digit code (130001 for Tokyo)."
+        ),
     )
     departure_date = forms.DateField(label=_("departure"), widget=forms.DateInput(attrs={"type": "date"}))
     return_date = forms.DateField(label=_("return"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -112,30 +122,39 @@ class PaymentForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+    fiscal_year = forms.IntegerField(
+        label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+    )
     amount_yen = YenField(label=_("budget (yen)"))
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
 
 
 class OutsideMatchForm(forms.Form):
     municipality = ModelChoiceField(
-        label=_("municipality"), queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY))
+        label=_("municipality"), queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+    )
     startup = ModelChoiceField(
-        label=_("startup"), queryset=Organisation.objects.filter(kind=Organisation.Kind.STARTUP))
+        label=_("startup"), queryset=Organisation.objects.filter(kind=Organisation.Kind.STARTUP)
+    )
     title = forms.CharField(label=_("title"), max_length=200, required=False)
-    reason = forms.CharField(label=_("How the match was made"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+    reason = forms.CharField(
+        label=_("How the match was made"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class AdoptionRequestForm(forms.Form):
     municipality = ModelChoiceField(label=_("adopting municipality"), queryset=Organisation.objects.none())
-    message = forms.CharField(label=_("why we want to adopt it"), widget=forms.Textarea(attrs={"rows": 3}),
-                              max_length=4000)
+    message = forms.CharField(
+        label=_("why we want to adopt it"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
 
     def __init__(self, *args, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities if municipalities is not None else (
-            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY))
+        self.fields["municipality"].queryset = (
+            municipalities
+            if municipalities is not None
+            else (Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY))
+        )
 
 
 SIDE_CHOICES = [(workflow.MUNICIPALITY, _("the municipality")), (workflow.STARTUP, _("the startup"))]

@@ -57,7 +57,10 @@ def meeting_calendar(meeting: Meeting, *, attendees=(), method: str | None = Non
     event.add("dtstamp", timezone.now())  # UTC
     event.add("dtstart", slot.starts_at.astimezone(JST))
     event.add("dtend", slot.ends_at.astimezone(JST))
-    event.add("summary", f"{meeting.get_kind_display()}: {meeting.title} ({meeting.municipality} × {meeting.startup})")
+    event.add(
+        "summary",
+        f"{meeting.get_kind_display()}: {meeting.title} ({meeting.municipality} × {meeting.startup})",
+    )
     event.add("location", slot.place or slot.online_url)
     if slot.online_url:
         event.add("url", slot.online_url)
@@ -72,9 +75,15 @@ def meeting_calendar(meeting: Meeting, *, attendees=(), method: str | None = Non
     event.add("organizer", _address(email, name))
     for person in attendees:
         if person.email:
-            event.add("attendee", _address(person.email, person.get_full_name() or person.email,
-                                           ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED" if not cancelled
-                                           else "DECLINED"))
+            event.add(
+                "attendee",
+                _address(
+                    person.email,
+                    person.get_full_name() or person.email,
+                    ROLE="REQ-PARTICIPANT",
+                    PARTSTAT="ACCEPTED" if not cancelled else "DECLINED",
+                ),
+            )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
     calendar.add_missing_timezones()

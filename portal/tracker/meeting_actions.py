@@ -16,14 +16,18 @@ from .models import Meeting, MeetingState
 def meeting_actions(user, organisation) -> list[ActionItem]:
     if organisation is None or not getattr(organisation, "is_startup", False):
         return []
-    meetings = (Meeting.objects.filter(startup=organisation, state=MeetingState.PROPOSED)
-                .select_related("municipality")
-                .annotate(first_slot=Min("slots__starts_at", filter=Q(slots__withdrawn=False))))
+    meetings = (
+        Meeting.objects.filter(startup=organisation, state=MeetingState.PROPOSED)
+        .select_related("municipality")
+        .annotate(first_slot=Min("slots__starts_at", filter=Q(slots__withdrawn=False)))
+    )
     return [
-        ActionItem(kind="meeting.pick",
-                   title=_("Pick a time for “%(title)s” with %(municipality)s")
-                   % {"title": m.title, "municipality": m.municipality},
-                   url=reverse("tracker:meeting", args=[m.pk]),
-                   deadline=m.first_slot.astimezone(JST).date() if m.first_slot else None)
+        ActionItem(
+            kind="meeting.pick",
+            title=_("Pick a time for “%(title)s” with %(municipality)s")
+            % {"title": m.title, "municipality": m.municipality},
+            url=reverse("tracker:meeting", args=[m.pk]),
+            deadline=m.first_slot.astimezone(JST).date() if m.first_slot else None,
+        )
         for m in meetings
     ]

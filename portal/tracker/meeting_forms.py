@@ -15,15 +15,23 @@ assert SLOT_ROWS <= MAX_SLOTS
 
 def _slot_fields(prefix: str, *, required: bool) -> dict[str, forms.Field]:
     return {
-        f"{prefix}date": forms.DateField(label=_("date"), required=required,
-                                         widget=forms.DateInput(attrs={"type": "date"})),
-        f"{prefix}start": forms.TimeField(label=_("from (JST)"), required=required,
-                                          widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")),
-        f"{prefix}end": forms.TimeField(label=_("until (JST)"), required=required,
-                                        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")),
+        f"{prefix}date": forms.DateField(
+            label=_("date"), required=required, widget=forms.DateInput(attrs={"type": "date"})
+        ),
+        f"{prefix}start": forms.TimeField(
+            label=_("from (JST)"),
+            required=required,
+            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        ),
+        f"{prefix}end": forms.TimeField(
+            label=_("until (JST)"),
+            required=required,
+            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        ),
         f"{prefix}place": forms.CharField(label=_("place"), required=False, max_length=300),
-        f"{prefix}online_url": forms.URLField(label=_("online meeting link"), required=False, max_length=500,
-                                              assume_scheme="https"),
+        f"{prefix}online_url": forms.URLField(
+            label=_("online meeting link"), required=False, max_length=500, assume_scheme="https"
+        ),
     }
 
 
@@ -37,8 +45,10 @@ class SlotRowsMixin:
             self.fields.update(_slot_fields(f"slot{i}_", required=False))
 
     def slot_rows_bound(self):
-        return [[self[f"slot{i}_{name}"] for name in ("date", "start", "end", "place", "online_url")]
-                for i in range(1, self.slot_rows + 1)]
+        return [
+            [self[f"slot{i}_{name}"] for name in ("date", "start", "end", "place", "online_url")]
+            for i in range(1, self.slot_rows + 1)
+        ]
 
     def clean_slots(self, data) -> list:
         slots = []
@@ -60,8 +70,9 @@ class SlotRowsMixin:
 class MeetingProposeForm(SlotRowsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=MeetingKind.choices)
     title = forms.CharField(label=_("title"), max_length=200)
-    note = forms.CharField(label=_("agenda"), required=False, max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("agenda"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,8 +87,12 @@ class MeetingProposeForm(SlotRowsMixin, forms.Form):
 
 
 class OfferSlotsForm(SlotRowsMixin, forms.Form):
-    note = forms.CharField(label=_("message to the startup"), required=False, max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("message to the startup"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,8 +106,9 @@ class OfferSlotsForm(SlotRowsMixin, forms.Form):
 
 class ChangeMeetingForm(SlotRowsMixin, forms.Form):
     slot_rows = 1
-    reason = forms.CharField(label=_("reason for the change"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason for the change"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,10 +130,14 @@ class PickSlotForm(forms.Form):
 
 
 class OtherSlotsForm(forms.Form):
-    message = forms.CharField(label=_("which days or times would suit you"), max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label=_("which days or times would suit you"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CancelMeetingForm(forms.Form):
-    reason = forms.CharField(label=_("reason for cancelling"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason for cancelling"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

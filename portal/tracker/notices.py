@@ -12,13 +12,20 @@ register("tracker.adoption_linked", title=_("Your adoption of %(o)s is under way
 register("tracker.adoption_declined", title=_("Adoption request declined"))
 register("tracker.case_study_drafted", title=_("A case study of your engagement awaits your approval"))
 register("tracker.case_study_published", title=_("Your case study is published"))
-register("tracker.engagement_opened", title=_("A new engagement: %(m)s × %(s)s"),
-         body=_("Plan the first visit. The ministry can pay the startup's travel costs: request support on "
-                "your page."))
+register(
+    "tracker.engagement_opened",
+    title=_("A new engagement: %(m)s × %(s)s"),
+    body=_(
+        "Plan the first visit. The ministry can pay the startup's travel costs: request support on your page."
+    ),
+)
 register("tracker.stage_changed", title=_("%(engagement)s: now “%(stage)s”"))
 register("tracker.progress_reported", title=_("New progress report: %(engagement)s"))
-register("tracker.stalled_reminder", title=_("No news for %(days)d days: %(engagement)s"),
-         body=_("Please post a progress report, or record that the engagement is stalled or has ended."))
+register(
+    "tracker.stalled_reminder",
+    title=_("No news for %(days)d days: %(engagement)s"),
+    body=_("Please post a progress report, or record that the engagement is stalled or has ended."),
+)
 register("tracker.travel_requested", title=_("%(startup)s plans a visit on %(date)s"))
 register("tracker.travel_approved", title=_("Travel support approved: ¥%(amount)s"))
 register("tracker.travel_rejected", title=_("Travel support not granted"))
@@ -28,8 +35,11 @@ register("tracker.travel_paid", title=_("¥%(a)s paid on %(d)s"))
 register("tracker.travel_excess", title=_("A settlement is above its approval: ¥%(a)s of ¥%(b)s"))
 # Visits and meetings (the agreed ones also arrive by e-mail with their .ics: services/meetings.py)
 register("tracker.meeting_proposed", title=_("%(m)s proposes times for “%(title)s”: please pick one"))
-register("tracker.meeting_proposed", variant="again",
-         title=_("%(m)s proposes new times for “%(title)s”: please pick one"))
+register(
+    "tracker.meeting_proposed",
+    variant="again",
+    title=_("%(m)s proposes new times for “%(title)s”: please pick one"),
+)
 register("tracker.meeting_confirmed", title=_("“%(title)s” is agreed for %(when)s"))
 register("tracker.meeting_confirmed", variant="municipality", title=_("%(s)s chose %(when)s for “%(title)s”"))
 register("tracker.meeting_other_slots_asked", title=_("%(s)s asks for other times for “%(title)s”"))

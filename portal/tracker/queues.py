@@ -45,8 +45,9 @@ def report_due_days() -> int:
 def municipality_entries(user, audience, ids) -> list[QueueEntry]:
     if audience != MUNICIPALITY:
         return []
-    to_review = Application.objects.filter(challenge__municipality_id__in=ids,
-                                           state=ApplicationState.SUBMITTED).count()
+    to_review = Application.objects.filter(
+        challenge__municipality_id__in=ids, state=ApplicationState.SUBMITTED
+    ).count()
     asked = Meeting.objects.filter(municipality_id__in=ids, state=MeetingState.OTHER_SLOTS_ASKED).count()
     live_meeting = Meeting.objects.filter(engagement=OuterRef("pk")).exclude(state=MeetingState.CANCELLED)
     due_before = timezone.now() - dt.timedelta(days=report_due_days())
@@ -55,14 +56,34 @@ def municipality_entries(user, audience, ids) -> list[QueueEntry]:
         reports_due=Count("pk", filter=Q(stage__in=ACTIVE_STAGES, last_activity_at__lt=due_before)),
     )
     return [
-        QueueEntry("applications_to_review", _("Applications to review"), to_review,
-                   _url("application:index", state=ApplicationState.SUBMITTED), order=10),
-        QueueEntry("visits_to_arrange", _("First visits to arrange"), engagements["to_arrange"],
-                   _url("tracker_admin:engagements", stage=Stage.FIRST_VISIT), order=40),
-        QueueEntry("other_times_asked", _("Meetings where the startup asked for other times"), asked,
-                   _url("meeting:index", state=MeetingState.OTHER_SLOTS_ASKED), order=41),
-        QueueEntry("reports_due", _("Progress reports due (no news for %(days)d days)") % {"days": report_due_days()},
-                   engagements["reports_due"], _url("tracker_admin:engagements"), order=50),
+        QueueEntry(
+            "applications_to_review",
+            _("Applications to review"),
+            to_review,
+            _url("application:index", state=ApplicationState.SUBMITTED),
+            order=10,
+        ),
+        QueueEntry(
+            "visits_to_arrange",
+            _("First visits to arrange"),
+            engagements["to_arrange"],
+            _url("tracker_admin:engagements", stage=Stage.FIRST_VISIT),
+            order=40,
+        ),
+        QueueEntry(
+            "other_times_asked",
+            _("Meetings where the startup asked for other times"),
+            asked,
+            _url("meeting:index", state=MeetingState.OTHER_SLOTS_ASKED),
+            order=41,
+        ),
+        QueueEntry(
+            "reports_due",
+            _("Progress reports due (no news for %(days)d days)") % {"days": report_due_days()},
+            engagements["reports_due"],
+            _url("tracker_admin:engagements"),
+            order=50,
+        ),
     ]
 
 
@@ -70,32 +91,64 @@ def ministry_entries(user, audience, ids) -> list[QueueEntry]:
     if audience != MINISTRY:
         return []
     in_moderation = _challenges_in_moderation()
-    run = (MatchRun.objects.filter(status=MatchRun.Status.DONE).order_by("-pk")
-           .annotate(pending=Count("proposals", filter=Q(proposals__review_status=ReviewStatus.PROPOSED)))
-           .values("pk", "pending").first())
+    run = (
+        MatchRun.objects.filter(status=MatchRun.Status.DONE)
+        .order_by("-pk")
+        .annotate(pending=Count("proposals", filter=Q(proposals__review_status=ReviewStatus.PROPOSED)))
+        .values("pk", "pending")
+        .first()
+    )
     travel = TravelRequest.objects.aggregate(
         to_approve=Count("pk", filter=Q(state__in=[TravelState.REQUESTED, TravelState.EXCESS_REVIEW])),
         to_pay=Count("pk", filter=Q(state=TravelState.SETTLED)),
     )
-    stalled = Engagement.objects.filter(Q(stage=Stage.STALLED) | Q(stalled_flagged_at__isnull=False)).exclude(
-        stage=Stage.ENDED).count()
+    stalled = (
+        Engagement.objects.filter(Q(stage=Stage.STALLED) | Q(stalled_flagged_at__isnull=False))
+        .exclude(stage=Stage.ENDED)
+        .count()
+    )
     return [
-        QueueEntry("challenges_in_moderation", _("Challenges in moderation"), in_moderation,
-                   reverse("wagtailadmin_reports:workflow"), order=10),
-        QueueEntry("proposals_to_decide", _("Match proposals to decide (latest run)"), run["pending"] if run else 0,
-                   reverse("matching_admin:run", args=[run["pk"]]) if run else reverse("matching_admin:runs"),
-                   order=20),
-        QueueEntry("travel_to_approve", _("Travel requests to approve"), travel["to_approve"],
-                   _url("tracker_admin:travel", state=TravelState.REQUESTED), order=30),
-        QueueEntry("travel_to_pay", _("Settled trips to pay"), travel["to_pay"],
-                   _url("tracker_admin:travel", state=TravelState.SETTLED), order=31),
-        QueueEntry("stalled_engagements", _("Stalled engagements"), stalled,
-                   _url("tracker_admin:engagements", flagged="true"), order=40),
+        QueueEntry(
+            "challenges_in_moderation",
+            _("Challenges in moderation"),
+            in_moderation,
+            reverse("wagtailadmin_reports:workflow"),
+            order=10,
+        ),
+        QueueEntry(
+            "proposals_to_decide",
+            _("Match proposals to decide (latest run)"),
+            run["pending"] if run else 0,
+            reverse("matching_admin:run", args=[run["pk"]]) if run else reverse("matching_admin:runs"),
+            order=20,
+        ),
+        QueueEntry(
+            "travel_to_approve",
+            _("Travel requests to approve"),
+            travel["to_approve"],
+            _url("tracker_admin:travel", state=TravelState.REQUESTED),
+            order=30,
+        ),
+        QueueEntry(
+            "travel_to_pay",
+            _("Settled trips to pay"),
+            travel["to_pay"],
+            _url("tracker_admin:travel", state=TravelState.SETTLED),
+            order=31,
+        ),
+        QueueEntry(
+            "stalled_engagements",
+            _("Stalled engagements"),
+            stalled,
+            _url("tracker_admin:engagements", flagged="true"),
+            order=40,
+        ),
     ]
 
 
 def _challenges_in_moderation() -> int:
     """Challenge pages with a moderation workflow in progress (one query; the content type is cached)."""
     content_type = ContentType.objects.get_for_model(ChallengePage)
-    return WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS,
-                                        content_type=content_type).count()
+    return WorkflowState.objects.filter(
+        status=WorkflowState.STATUS_IN_PROGRESS, content_type=content_type
+    ).count()

@@ -8,10 +8,16 @@ from .models import Engagement
 from .services import engagement_open
 
 
-def on_proposal_accepted(sender, *, proposal=None, challenge, startup, application=None, actor=None, **kwargs):
+def on_proposal_accepted(
+    sender, *, proposal=None, challenge, startup, application=None, actor=None, **kwargs
+):
     engagement_open(
-        municipality=challenge.municipality, startup=startup, challenge=challenge, application=application,
-        source=Engagement.Source.PROPOSAL, actor=actor,
+        municipality=challenge.municipality,
+        startup=startup,
+        challenge=challenge,
+        application=application,
+        source=Engagement.Source.PROPOSAL,
+        actor=actor,
         reason=_("Match proposal %(id)s accepted.") % {"id": getattr(proposal, "pk", "")},
         title=challenge.title,
     )

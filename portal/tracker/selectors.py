@@ -27,7 +27,9 @@ from .workflow import PROGRESS, Stage
 
 def engagements_for(user) -> QuerySet[Engagement]:
     """Engagements the user may see: ministry all; others those of their organisations (either side)."""
-    qs = Engagement.objects.select_related("municipality__prefecture", "startup", "challenge", "origin__municipality")
+    qs = Engagement.objects.select_related(
+        "municipality__prefecture", "startup", "challenge", "origin__municipality"
+    )
     if is_ministry(user):
         return qs
     ids = organisation_ids_of(user)
@@ -36,8 +38,12 @@ def engagements_for(user) -> QuerySet[Engagement]:
 
 def travel_requests_for(user) -> QuerySet[TravelRequest]:
     qs = TravelRequest.objects.select_related(
-        "engagement__municipality", "engagement__startup", "engagement__challenge", "destination__prefecture",
-        "origin__prefecture", "requested_by",
+        "engagement__municipality",
+        "engagement__startup",
+        "engagement__challenge",
+        "destination__prefecture",
+        "origin__prefecture",
+        "requested_by",
     )
     if is_ministry(user):
         return qs
@@ -58,15 +64,22 @@ def meetings_for(user) -> QuerySet[Meeting]:
 
 def meeting_detail(meeting_id: int, user) -> Meeting:
     """One meeting with its open slots (Meeting.DoesNotExist outside the user's organisations: a 404)."""
-    return meetings_for(user).select_related("proposed_by").prefetch_related(
-        Prefetch("slots", queryset=MeetingSlot.objects.filter(withdrawn=False), to_attr="open_slots")
-    ).get(pk=meeting_id)
+    return (
+        meetings_for(user)
+        .select_related("proposed_by")
+        .prefetch_related(
+            Prefetch("slots", queryset=MeetingSlot.objects.filter(withdrawn=False), to_attr="open_slots")
+        )
+        .get(pk=meeting_id)
+    )
 
 
 def engagement_detail(engagement_id: int, user) -> Engagement:
     return (
         engagements_for(user)
-        .prefetch_related("stage_changes__actor", "reports__attachments", "reports__author", "travel_requests")
+        .prefetch_related(
+            "stage_changes__actor", "reports__attachments", "reports__author", "travel_requests"
+        )
         .get(pk=engagement_id)
     )
 
@@ -86,7 +99,9 @@ def adoption_tree(engagement: Engagement) -> TreeNode:
         root = Engagement.objects.select_related("municipality", "startup").get(pk=root.origin_id)
     # Every engagement of the same startup that descends from the root: fetch the startup's adoptions once.
     family = list(
-        Engagement.objects.filter(startup_id=root.startup_id, origin__isnull=False).select_related("municipality")
+        Engagement.objects.filter(startup_id=root.startup_id, origin__isnull=False).select_related(
+            "municipality"
+        )
     )
     by_origin: dict[int, list[Engagement]] = {}
     for e in family:
@@ -150,8 +165,9 @@ def challenges_of_year(fiscal_year: int) -> Q:
     """The challenges a fiscal year counts: those of its round, or, without a round, those whose application window
     opens in the year (docs/programme.md, "How results are counted")."""
     start, end = fiscal_year_instants(fiscal_year)
-    return Q(round__fiscal_year=fiscal_year) | Q(round__isnull=True, application_opens__gte=start,
-                                                  application_opens__lt=end)
+    return Q(round__fiscal_year=fiscal_year) | Q(
+        round__isnull=True, application_opens__gte=start, application_opens__lt=end
+    )
 
 
 def programme_figures(fiscal_year: int) -> dict[str, int]:
@@ -169,9 +185,12 @@ def programme_figures(fiscal_year: int) -> dict[str, int]:
         deployment=Count("pk", filter=Q(furthest_stage__in=_reached(Stage.DEPLOYMENT))),
     )
     adopted = matches.filter(adoptions__isnull=False).distinct().count()
-    adoptions = Engagement.objects.filter(source=Engagement.Source.ADOPTION, origin__fiscal_year=fiscal_year).count()
+    adoptions = Engagement.objects.filter(
+        source=Engagement.Source.ADOPTION, origin__fiscal_year=fiscal_year
+    ).count()
     paid = TravelRequest.objects.filter(fiscal_year=fiscal_year, state=TravelState.PAID).aggregate(
-        yen=Sum("settled_yen"), trips=Count("pk"))
+        yen=Sum("settled_yen"), trips=Count("pk")
+    )
     return {
         "challenges": challenges.count(),
         "applications": submitted["applications"],
@@ -215,9 +234,13 @@ def engagements_by_prefecture(fiscal_year: int | None = None) -> list[tuple[str,
     if fiscal_year:
         qs = qs.filter(fiscal_year=fiscal_year)
     rows = (
-        qs.values("municipality__prefecture__code", "municipality__prefecture__name_ja",
-                  "municipality__prefecture__name_en")
-        .annotate(n=Count("pk")).order_by("municipality__prefecture__code")
+        qs.values(
+            "municipality__prefecture__code",
+            "municipality__prefecture__name_ja",
+            "municipality__prefecture__name_en",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("municipality__prefecture__code")
     )
     return [(r["municipality__prefecture__name_ja"] or "—", r["n"]) for r in rows]
 
@@ -241,13 +264,16 @@ def fiscal_years() -> list[int]:
 def fiscal_years_with_results() -> list[int]:
     """The years /results/ has a row for (beside every live round's): an engagement opened, or travel support paid."""
     years = set(Engagement.objects.values_list("fiscal_year", flat=True).distinct())
-    years |= set(TravelRequest.objects.filter(state=TravelState.PAID).values_list("fiscal_year", flat=True).distinct())
+    years |= set(
+        TravelRequest.objects.filter(state=TravelState.PAID).values_list("fiscal_year", flat=True).distinct()
+    )
     return sorted(years, reverse=True)
 
 
 def open_adoption_requests() -> QuerySet[AdoptionRequest]:
     return AdoptionRequest.objects.filter(state=AdoptionRequest.State.REQUESTED).select_related(
-        "origin__municipality", "origin__startup", "municipality", "requested_by")
+        "origin__municipality", "origin__startup", "municipality", "requested_by"
+    )
 
 
 def available_transitions(engagement: Engagement, sides: set[str]) -> list[workflow.Transition]:

@@ -30,7 +30,14 @@ admin_urlpatterns = [
     path("adoptions/", admin.adoptions, name="adoptions"),
     path("dashboard/", admin.dashboard, name="dashboard"),
     path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
-    path("meetings/new/engagement/<int:pk>/", meetings_admin.meeting_new_for_engagement, name="meeting_new_engagement"),
-    path("meetings/new/application/<int:pk>/", meetings_admin.meeting_new_for_application,
-         name="meeting_new_application"),
+    path(
+        "meetings/new/engagement/<int:pk>/",
+        meetings_admin.meeting_new_for_engagement,
+        name="meeting_new_engagement",
+    ),
+    path(
+        "meetings/new/application/<int:pk>/",
+        meetings_admin.meeting_new_for_application,
+        name="meeting_new_application",
+    ),
 ]

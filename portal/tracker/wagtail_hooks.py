@@ -35,10 +35,15 @@ def _items():
         MenuItem(_("Engagements"), reverse("tracker_admin:engagements"), icon_name="list-ul", order=20),
         MenuItem(_("Travel support"), reverse("tracker_admin:travel"), icon_name="site", order=30),
         MenuItem(_("Visits and meetings"), reverse("meeting:index"), icon_name="calendar", order=35),
-        MinistryMenuItem(_("Budgets and ledger"), reverse("tracker_admin:budgets"), icon_name="table", order=40),
-        MinistryMenuItem(_("Adoption requests"), reverse("tracker_admin:adoptions"), icon_name="repeat", order=50),
-        MinistryMenuItem(_("Record an outside match"), reverse("tracker_admin:outside_match"), icon_name="plus",
-                         order=60),
+        MinistryMenuItem(
+            _("Budgets and ledger"), reverse("tracker_admin:budgets"), icon_name="table", order=40
+        ),
+        MinistryMenuItem(
+            _("Adoption requests"), reverse("tracker_admin:adoptions"), icon_name="repeat", order=50
+        ),
+        MinistryMenuItem(
+            _("Record an outside match"), reverse("tracker_admin:outside_match"), icon_name="plus", order=60
+        ),
     ]
 
 

@@ -61,15 +61,27 @@ class Transition:
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("consult", _("Start consulting"), (Stage.FIRST_VISIT, Stage.POC_PLANNED, Stage.POC_DONE),
-               Stage.CONSULTATION, PARTIES),
+    Transition(
+        "consult",
+        _("Start consulting"),
+        (Stage.FIRST_VISIT, Stage.POC_PLANNED, Stage.POC_DONE),
+        Stage.CONSULTATION,
+        PARTIES,
+    ),
     Transition("plan_poc", _("Plan a PoC"), (Stage.CONSULTATION,), Stage.POC_PLANNED, PARTIES),
     Transition("start_poc", _("Start the PoC"), (Stage.POC_PLANNED,), Stage.POC_RUNNING, BUYER),
     Transition("finish_poc", _("Finish the PoC"), (Stage.POC_RUNNING,), Stage.POC_DONE, PARTIES),
-    Transition("contract", _("Record a contract"), (Stage.CONSULTATION, Stage.POC_DONE), Stage.CONTRACT, BUYER),
+    Transition(
+        "contract", _("Record a contract"), (Stage.CONSULTATION, Stage.POC_DONE), Stage.CONTRACT, BUYER
+    ),
     Transition("deploy", _("Record full deployment"), (Stage.CONTRACT,), Stage.DEPLOYMENT, BUYER),
-    Transition("adopted_elsewhere", _("Mark as adopted elsewhere"), (Stage.DEPLOYMENT,), Stage.ADOPTED_ELSEWHERE,
-               frozenset({MINISTRY, SYSTEM})),
+    Transition(
+        "adopted_elsewhere",
+        _("Mark as adopted elsewhere"),
+        (Stage.DEPLOYMENT,),
+        Stage.ADOPTED_ELSEWHERE,
+        frozenset({MINISTRY, SYSTEM}),
+    ),
     Transition("stall", _("Mark as stalled"), tuple(ACTIVE_STAGES), Stage.STALLED, PARTIES | {SYSTEM}),
     Transition("resume", _("Resume"), (Stage.STALLED,), RESUME, PARTIES),
     Transition("end", _("End the engagement"), (*PROGRESS, Stage.STALLED), Stage.ENDED, PARTIES),

@@ -77,7 +77,8 @@ def test_sign_up_with_a_known_address_answers_the_same_and_tells_the_owner(clien
     new = client.post("/accounts/register/", form_data)
     page_new = client.get("/accounts/register/done/").content.decode()
     taken = client.post(
-        "/accounts/register/", {**form_data, "email": startup_user.email.upper(), "organisation_name": "別の会社"}
+        "/accounts/register/",
+        {**form_data, "email": startup_user.email.upper(), "organisation_name": "別の会社"},
     )
     assert new.status_code == taken.status_code == 302
     assert new["Location"] == taken["Location"] == "/accounts/register/done/"
@@ -90,8 +91,11 @@ def test_sign_up_with_a_known_address_answers_the_same_and_tells_the_owner(clien
     assert AuditEvent.objects.filter(action="accounts.signup_attempt_existing").count() == 1
     # The done page has the same shape for both (only the address typed differs).
     page_taken = client.get("/accounts/register/done/").content.decode()
+
     def shape(page, email):
-        return re.sub(r'value="[A-Za-z0-9]{64}"', "", page.replace(email, "X"))  # CSRF tokens differ per request
+        return re.sub(
+            r'value="[A-Za-z0-9]{64}"', "", page.replace(email, "X")
+        )  # CSRF tokens differ per request
 
     assert shape(page_new, "hanako@example.jp") == shape(page_taken, startup_user.email)
 
@@ -108,7 +112,9 @@ def test_a_never_verified_address_gets_a_new_verification_link_instead(client, f
 def test_the_owner_is_told_at_most_a_few_times(client, form_data, startup_user, settings):
     settings.RATE_LIMIT_SIGNUP_EXISTING = "2/h"
     for _ in range(4):
-        client.post("/accounts/register/", {**form_data, "email": startup_user.email, "organisation_name": "別"})
+        client.post(
+            "/accounts/register/", {**form_data, "email": startup_user.email, "organisation_name": "別"}
+        )
     assert len(mail.outbox) == 2
 
 
@@ -122,7 +128,8 @@ def test_a_similar_organisation_name_is_warned_and_can_continue(client, form_dat
     assert 'name="confirm_similar_name"' in body
     assert not User.objects.filter(email="hanako@example.jp").exists()
     response = client.post(
-        "/en/accounts/register/", {**form_data, "organisation_name": "株式会社ゆきみち", "confirm_similar_name": "on"}
+        "/en/accounts/register/",
+        {**form_data, "organisation_name": "株式会社ゆきみち", "confirm_similar_name": "on"},
     )
     assert response.status_code == 302
     assert Organisation.objects.filter(name="株式会社ゆきみち").exists()
@@ -164,7 +171,9 @@ def test_changing_the_email_on_the_site_applies_only_after_the_link(client, star
     response = client.post("/accounts/account/", {"new_email": "new@startup.example.jp", "password": "wrong"})
     assert response.status_code == 200 and "パスワードが正しくありません" in response.content.decode()
     response = client.post(
-        "/accounts/account/", {"new_email": "New@Startup.example.jp", "password": factories.PASSWORD}, follow=True
+        "/accounts/account/",
+        {"new_email": "New@Startup.example.jp", "password": factories.PASSWORD},
+        follow=True,
     )
     assert "新しいアドレスにリンクを送信しました" in response.content.decode()
     startup_user.refresh_from_db()
@@ -184,7 +193,9 @@ def test_changing_the_email_on_the_site_applies_only_after_the_link(client, star
 def test_an_email_change_to_a_taken_address_is_refused(client, startup_user):
     factories.user(email="taken@example.jp")
     client.force_login(startup_user)
-    response = client.post("/accounts/account/", {"new_email": "taken@example.jp", "password": factories.PASSWORD})
+    response = client.post(
+        "/accounts/account/", {"new_email": "taken@example.jp", "password": factories.PASSWORD}
+    )
     assert response.status_code == 200 and len(mail.outbox) == 0
 
 
@@ -210,7 +221,9 @@ def test_changing_the_email_in_the_admin_needs_the_new_address_verified(client, 
     client.get(change_link(mail.outbox, "moved@startup.example.jp"))
     startup_user.refresh_from_db()
     assert startup_user.email == "moved@startup.example.jp"
-    requested = AuditEvent.objects.get(action="accounts.email_change_requested", object_id=str(startup_user.pk))
+    requested = AuditEvent.objects.get(
+        action="accounts.email_change_requested", object_id=str(startup_user.pk)
+    )
     assert requested.actor == admin
 
 

@@ -88,8 +88,13 @@ def test_a_municipality_gets_its_collection_and_group_when_the_ministry_creates_
     lg = factories.local_government("011002", name_ja="札幌市")
     response = client.post(
         reverse("accounts_organisations:add"),
-        {"kind": "municipality", "name": "札幌市", "slug": "sapporo", "local_government_code": lg.code,
-         "is_active": "on"},
+        {
+            "kind": "municipality",
+            "name": "札幌市",
+            "slug": "sapporo",
+            "local_government_code": lg.code,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     sapporo = Organisation.objects.get(slug="sapporo")
@@ -105,8 +110,11 @@ def test_a_municipality_gets_its_collection_and_group_when_the_ministry_creates_
         for app, model in (("wagtailimages", "image"), ("wagtaildocs", "document"))
         for action in ("add", "change", "delete", "choose")
     }
-    assert set(GroupCollectionPermission.objects.filter(group=sapporo.staff_group).values_list(
-        "collection", flat=True)) == {sapporo.collection_id}
+    assert set(
+        GroupCollectionPermission.objects.filter(group=sapporo.staff_group).values_list(
+            "collection", flat=True
+        )
+    ) == {sapporo.collection_id}
     # Saving it again changes nothing (idempotent); a startup gets no collection.
     collections = Collection.objects.count()
     sapporo.save()
@@ -120,12 +128,16 @@ def test_invited_staff_join_their_municipality_group_and_leave_it_with_the_membe
         invited_by=world["users"]["M"], email="new@takamatsu.example.jp", organisation=takamatsu
     )
     user = account_services.invitation_accept(
-        token=account_services.invitation_token(invitation), password=factories.PASSWORD, family_name="高松",
+        token=account_services.invitation_token(invitation),
+        password=factories.PASSWORD,
+        family_name="高松",
         given_name="花子",
     )
     assert user.groups.filter(pk=takamatsu.staff_group_id).exists()
     assert not user.groups.filter(pk=world["Y"].staff_group_id).exists()
-    account_services.membership_remove(actor=world["users"]["M"], membership=Membership.objects.get(user=user))
+    account_services.membership_remove(
+        actor=world["users"]["M"], membership=Membership.objects.get(user=user)
+    )
     assert not user.groups.filter(pk=takamatsu.staff_group_id).exists()
 
 
@@ -233,14 +245,20 @@ def test_staff_of_a_municipality_share_their_collection_and_the_ministry_edits_a
     assert c.get(reverse("wagtailimages:edit", args=[image_x.pk])).status_code == 200
     assert c.get(reverse("wagtaildocs:edit", args=[document_x.pk])).status_code == 200
     m = client_for(client, world["users"]["M"])
-    for name, obj in (("wagtailimages:edit", image_x), ("wagtaildocs:edit", document_x),
-                      ("wagtailimages:edit", files["Y"][0]), ("wagtaildocs:delete", files["Y"][1])):
+    for name, obj in (
+        ("wagtailimages:edit", image_x),
+        ("wagtaildocs:edit", document_x),
+        ("wagtailimages:edit", files["Y"][0]),
+        ("wagtaildocs:delete", files["Y"][1]),
+    ):
         assert m.get(reverse(name, args=[obj.pk])).status_code == 200, name
     response = m.post(reverse("wagtaildocs:delete", args=[files["Y"][1].pk]))
     assert response.status_code == 302 and not Document.objects.filter(title="zq-doc-y").exists()
 
 
-def test_a_municipalitys_document_is_downloadable_by_others_only_once_a_live_page_links_it(client, world, files):
+def test_a_municipalitys_document_is_downloadable_by_others_only_once_a_live_page_links_it(
+    client, world, files
+):
     _image_x, document_x = files["X"]
     startup = factories.organisation("startup")
     viewers = {
@@ -273,7 +291,10 @@ def test_a_municipalitys_document_is_downloadable_by_others_only_once_a_live_pag
     # document stays private until that draft is published.
     live = challenge_factories.challenge(municipality_org=world["X"], publish=True)
     later = Document.objects.create(
-        title="後で公開", file=pdf("later.pdf"), collection=world["X"].collection, uploaded_by_user=viewers["X"]
+        title="後で公開",
+        file=pdf("later.pdf"),
+        collection=world["X"].collection,
+        uploaded_by_user=viewers["X"],
     )
     live = live.get_latest_revision_as_object()
     live.attachments.add(ChallengeAttachment(document=later))

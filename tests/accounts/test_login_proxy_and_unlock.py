@@ -23,7 +23,9 @@ STRANGER_IP = "198.51.100.9"
 LOCKED = "ログインの失敗が続いたため"
 
 
-def login(client, email, password=factories.PASSWORD, *, ip=None, forwarded=None, url="/accounts/login/", **extra):
+def login(
+    client, email, password=factories.PASSWORD, *, ip=None, forwarded=None, url="/accounts/login/", **extra
+):
     meta = {}
     if ip:
         meta["REMOTE_ADDR"] = ip
@@ -78,7 +80,10 @@ def test_client_ip_honours_x_forwarded_for_only_from_trusted_proxies(
 
 
 @override_settings(
-    TRUSTED_PROXIES=["10.0.0.0/8"], LOGIN_THROTTLE_FAILURES=3, LOGIN_THROTTLE_IP_FAILURES=4, LOGIN_THROTTLE_WINDOW_S=600
+    TRUSTED_PROXIES=["10.0.0.0/8"],
+    LOGIN_THROTTLE_FAILURES=3,
+    LOGIN_THROTTLE_IP_FAILURES=4,
+    LOGIN_THROTTLE_WINDOW_S=600,
 )
 def test_behind_a_trusted_proxy_two_clients_are_counted_separately(client, startup_user):
     # Four clients behind the same proxy each fail with unknown addresses: the proxy's address is never counted.
@@ -109,7 +114,10 @@ def test_an_untrusted_x_forwarded_for_is_ignored(client, startup_user):
 
 
 @override_settings(
-    LOGIN_THROTTLE_FAILURES=5, LOGIN_THROTTLE_IP_FAILURES=20, LOGIN_THROTTLE_ACCOUNT_FAILURES=12, LOGIN_THROTTLE_WINDOW_S=900
+    LOGIN_THROTTLE_FAILURES=5,
+    LOGIN_THROTTLE_IP_FAILURES=20,
+    LOGIN_THROTTLE_ACCOUNT_FAILURES=12,
+    LOGIN_THROTTLE_WINDOW_S=900,
 )
 def test_a_strangers_failures_do_not_lock_the_owner_out_below_the_ceiling(client, startup_user):
     # Five bad passwords from a stranger's address lock that address for this account, not the owner's.
@@ -154,8 +162,13 @@ def test_the_unlock_link_lets_the_owner_in_once_and_is_audited(client, startup_u
     assert client.get(path, REMOTE_ADDR=OWNER_IP).status_code == 200
     response = client.post(path, REMOTE_ADDR=OWNER_IP, follow=True)
     assert "このブラウザでアカウントのロックを解除しました" in response.content.decode()
-    assert AuditEvent.objects.filter(action="accounts.login_unlocked", object_id=str(startup_user.pk)).count() == 1
-    assert AuditEvent.objects.filter(action="accounts.login_unlock_sent", object_id=str(startup_user.pk)).exists()
+    assert (
+        AuditEvent.objects.filter(action="accounts.login_unlocked", object_id=str(startup_user.pk)).count()
+        == 1
+    )
+    assert AuditEvent.objects.filter(
+        action="accounts.login_unlock_sent", object_id=str(startup_user.pk)
+    ).exists()
     # Once only.
     assert client.post(path, REMOTE_ADDR=OWNER_IP).status_code == 400
     assert client.get(path, REMOTE_ADDR=OWNER_IP).status_code == 400

@@ -49,11 +49,15 @@ def world(takamatsu, teshio):
     for key, org in (("X", takamatsu), ("Y", teshio)):
         files[key] = {
             "image": Image.objects.create(
-                title=f"{org.name}の写真", file=ContentFile(_png(), name=f"{key}.png"), width=4, height=3,
+                title=f"{org.name}の写真",
+                file=ContentFile(_png(), name=f"{key}.png"),
+                width=4,
+                height=3,
                 collection_id=org.collection_id,
             ),
             "document": Document.objects.create(
-                title=f"{org.name}の資料", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{key}.pdf"),
+                title=f"{org.name}の資料",
+                file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{key}.pdf"),
                 collection_id=org.collection_id,
             ),
         }
@@ -79,8 +83,11 @@ def _errors(response) -> str:
         for errors in [form.errors, *(f.errors for fs in form.formsets.values() for f in fs.forms)]:
             for error_list in errors.values():
                 for error in error_list.as_data():
-                    messages.extend(getattr(error, "non_block_errors", None) and
-                                    [str(e) for e in error.non_block_errors] or error.messages)
+                    messages.extend(
+                        getattr(error, "non_block_errors", None)
+                        and [str(e) for e in error.non_block_errors]
+                        or error.messages
+                    )
     return response.content.decode() + "\n".join(messages)
 
 
@@ -207,14 +214,22 @@ def shared_page(world, takamatsu):
 
 
 def _list(items):
-    return {"count": len(items), **{i: {"value": v, "deleted": "", "order": i, "id": ""} for i, v in enumerate(items)}}
+    return {
+        "count": len(items),
+        **{i: {"value": v, "deleted": "", "order": i, "id": ""} for i, v in enumerate(items)},
+    }
 
 
 def _blocks(case, files):
     if case == "image block":
         return [("image", {"image": str(files["image"].pk), "alt": "写真", "caption": ""})]
     if case == "document list":
-        return [("documents", {"heading": "", "documents": _list([{"document": str(files["document"].pk), "label": ""}])})]
+        return [
+            (
+                "documents",
+                {"heading": "", "documents": _list([{"document": str(files["document"].pk), "label": ""}])},
+            )
+        ]
     link = f'<p><a linktype="document" id="{files["document"].pk}">資料</a></p>'
     return [("rich_text", rich_text(link, features=RICH_TEXT_FEATURES))]
 
@@ -241,7 +256,11 @@ def _body(page):
     return list(ContentPage.objects.get(pk=page.pk).get_latest_revision_as_object().body.raw_data)
 
 
-STREAM_CASES = {"image block": REFUSED_IMAGE, "document list": REFUSED_DOCUMENT, "text block link": REFUSED_DOCUMENT}
+STREAM_CASES = {
+    "image block": REFUSED_IMAGE,
+    "document list": REFUSED_DOCUMENT,
+    "text block link": REFUSED_DOCUMENT,
+}
 
 
 @pytest.mark.parametrize("case", sorted(STREAM_CASES))
@@ -274,7 +293,10 @@ def test_a_file_already_on_the_page_stays_when_someone_else_edits_it(world):
     attachment = [{"document": str(y_doc.pk), "caption": "地図"}]
     assert _client(world["M"]).post(url, _challenge_form(challenge, attachment)).status_code == 302
     latest = ChallengePage.objects.get(pk=challenge.pk).get_latest_revision_as_object()
-    kept = [{"id": str(a.pk or ""), "document": str(a.document_id), "caption": a.caption} for a in latest.attachments.all()]
+    kept = [
+        {"id": str(a.pk or ""), "document": str(a.document_id), "caption": a.caption}
+        for a in latest.attachments.all()
+    ]
     response = _client(world["X"]).post(url, _challenge_form(challenge, kept, initial=len(kept)))
     assert response.status_code == 302, _errors(response)[:3000]
     assert _attachments_of_latest_revision(challenge) == [y_doc.pk]

@@ -59,7 +59,8 @@ BAD_DOCUMENTS = {
 def test_a_document_whose_content_is_not_what_its_name_says_is_refused(staff_client, case):
     name, content = BAD_DOCUMENTS[case]
     response = staff_client.post(
-        reverse("wagtaildocs:add"), {"title": "資料", "file": SimpleUploadedFile(name, content, "application/pdf")}
+        reverse("wagtaildocs:add"),
+        {"title": "資料", "file": SimpleUploadedFile(name, content, "application/pdf")},
     )
     assert response.status_code == 200
     assert "ファイルの中身" in response.content.decode()
@@ -76,7 +77,9 @@ GOOD_DOCUMENTS = {
 @pytest.mark.parametrize("case", sorted(GOOD_DOCUMENTS))
 def test_a_real_document_is_accepted(staff_client, case):
     name, content = GOOD_DOCUMENTS[case]
-    response = staff_client.post(reverse("wagtaildocs:add"), {"title": "資料", "file": SimpleUploadedFile(name, content)})
+    response = staff_client.post(
+        reverse("wagtaildocs:add"), {"title": "資料", "file": SimpleUploadedFile(name, content)}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Document.objects.get().file.read() == content
 
@@ -90,7 +93,8 @@ def _png() -> bytes:
 def test_an_uploaded_images_files_are_not_at_a_guessable_address(staff_client, takamatsu):
     for _ in range(2):
         response = staff_client.post(
-            reverse("wagtailimages:add"), {"title": "地図", "file": SimpleUploadedFile("map.png", _png(), "image/png")}
+            reverse("wagtailimages:add"),
+            {"title": "地図", "file": SimpleUploadedFile("map.png", _png(), "image/png")},
         )
         assert response.status_code == 302, response.content.decode()[:2000]
     first, second = Image.objects.order_by("pk")
@@ -109,7 +113,8 @@ def test_an_uploaded_images_files_are_not_at_a_guessable_address(staff_client, t
 def test_a_long_image_name_still_fits_the_file_field(staff_client):
     long_name = "m" * 120 + ".png"
     response = staff_client.post(
-        reverse("wagtailimages:add"), {"title": "長い名前", "file": SimpleUploadedFile(long_name, _png(), "image/png")}
+        reverse("wagtailimages:add"),
+        {"title": "長い名前", "file": SimpleUploadedFile(long_name, _png(), "image/png")},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     name = Image.objects.get().file.name

@@ -10,8 +10,15 @@ from tests import factories
 @pytest.fixture
 def tanaka(db):
     org = factories.organisation("startup", name="データクレイドル")
-    return factories.member(org, email="tanaka@example.jp", family_name="田中", given_name="誠",
-                            family_name_en="Tanaka", given_name_en="Makoto", email_verified_at=timezone.now())
+    return factories.member(
+        org,
+        email="tanaka@example.jp",
+        family_name="田中",
+        given_name="誠",
+        family_name_en="Tanaka",
+        given_name_en="Makoto",
+        email_verified_at=timezone.now(),
+    )
 
 
 def test_the_name_in_each_languages_order(tanaka):

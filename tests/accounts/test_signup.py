@@ -141,7 +141,9 @@ def test_resend_answers_the_same_for_unknown_addresses(client, db):
 def test_a_known_email_is_not_revealed_and_the_form_keeps_what_was_typed_on_other_errors(client, form_data):
     factories.user(email="hanako@example.jp")
     # With another error the form comes back as typed, and says nothing about the address being known.
-    response = client.post("/accounts/register/", {**form_data, "email": "HANAKO@example.jp", "password2": "x"})
+    response = client.post(
+        "/accounts/register/", {**form_data, "email": "HANAKO@example.jp", "password2": "x"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "既に存在します" not in body

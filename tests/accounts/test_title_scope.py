@@ -41,11 +41,15 @@ def world(takamatsu, teshio):
         made[key] = {
             "challenge": cf.challenge(municipality_org=org, publish=False, title=f"{key}の非公開課題"),
             "image": Image.objects.create(
-                title=f"{key}の非公開画像", file=ContentFile(_png(), name=f"{key}.png"), width=4, height=3,
+                title=f"{key}の非公開画像",
+                file=ContentFile(_png(), name=f"{key}.png"),
+                width=4,
+                height=3,
                 collection_id=org.collection_id,
             ),
             "document": Document.objects.create(
-                title=f"{key}の非公開文書", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{key}.pdf"),
+                title=f"{key}の非公開文書",
+                file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{key}.pdf"),
                 collection_id=org.collection_id,
             ),
             "user": cf.staff(org, email=f"{key.lower()}@city.example.jp"),
@@ -92,16 +96,28 @@ def _screens(world):
         "bulk delete documents": (bulk("wagtaildocs", "document", "delete") + f"?{documents}", "document"),
         "bulk tag documents": (bulk("wagtaildocs", "document", "add_tags") + f"?{documents}", "document"),
         "bulk collect documents": (
-            bulk("wagtaildocs", "document", "add_to_collection") + f"?{documents}", "document"
+            bulk("wagtaildocs", "document", "add_to_collection") + f"?{documents}",
+            "document",
         ),
     }
 
 
 SCREENS = [
-    "admin API page listing", "admin API page search", "explorer", "page search", "page chooser",
-    "bulk delete pages", "bulk publish pages", "bulk unpublish pages", "bulk move pages",
-    "bulk delete images", "bulk tag images", "bulk collect images",
-    "bulk delete documents", "bulk tag documents", "bulk collect documents",
+    "admin API page listing",
+    "admin API page search",
+    "explorer",
+    "page search",
+    "page chooser",
+    "bulk delete pages",
+    "bulk publish pages",
+    "bulk unpublish pages",
+    "bulk move pages",
+    "bulk delete images",
+    "bulk tag images",
+    "bulk collect images",
+    "bulk delete documents",
+    "bulk tag documents",
+    "bulk collect documents",
 ]
 
 

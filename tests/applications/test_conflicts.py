@@ -46,7 +46,11 @@ def test_declaring_in_the_admin_records_audits_and_recuses(client, world):
     )
     assert response.status_code == 302
     declaration = ConflictOfInterest.objects.get()
-    assert (declaration.person, declaration.side, declaration.municipality) == (world.staff_x, "municipality", world.muni_x)
+    assert (declaration.person, declaration.side, declaration.municipality) == (
+        world.staff_x,
+        "municipality",
+        world.muni_x,
+    )
     assert declaration.challenge is None and declaration.is_active
     event = AuditEvent.objects.get(action="conflict.declare")
     assert event.actor == world.staff_x and event.data["startup"] == world.startup_a.pk
@@ -101,7 +105,10 @@ def test_a_declaration_scoped_to_a_challenge_recuses_only_there(world):
     there = world.submitted()
     elsewhere = world.submitted(challenge=other_challenge)
     services.conflict_declare(
-        person=world.staff_x, startup=world.startup_a, reason="この課題の検討に親族が関わる", challenge=world.challenge_x
+        person=world.staff_x,
+        startup=world.startup_a,
+        reason="この課題の検討に親族が関わる",
+        challenge=world.challenge_x,
     )
     with pytest.raises(ApplicationRefused, match=RECUSED):
         services.application_shortlist(application=there, actor=world.staff_x)

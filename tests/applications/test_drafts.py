@@ -118,21 +118,30 @@ def test_a_form_with_errors_shows_the_typed_text_and_asks_for_the_files_again(cl
 def test_submitting_with_a_file_attaches_it_then_submits(client, world):
     application = world.draft()
     client.force_login(world.user_a)
-    response = client.post(_url("applications:edit", application.pk), _form(submit="1") | {"files": pdf_upload()})
+    response = client.post(
+        _url("applications:edit", application.pk), _form(submit="1") | {"files": pdf_upload()}
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED and application.attachments.count() == 1
 
 
-@pytest.mark.parametrize(("lang", "optional", "required"), [("ja", "任意", "必須"), ("en", "Optional", "Required")])
+@pytest.mark.parametrize(
+    ("lang", "optional", "required"), [("ja", "任意", "必須"), ("en", "Optional", "Required")]
+)
 def test_one_form_with_the_files_before_the_submit_button_and_optional_files_not_required(
     client, world, lang, optional, required
 ):
     application = world.draft()
     client.force_login(world.user_a)
-    for url in (_url("applications:apply", world.challenge_y.pk, lang=lang), _url("applications:edit", application.pk, lang=lang)):
+    for url in (
+        _url("applications:apply", world.challenge_y.pk, lang=lang),
+        _url("applications:edit", application.pk, lang=lang),
+    ):
         body = client.get(url).content.decode()
-        form = re.search(r'<form method="post" enctype="multipart/form-data" id="application-form".*?</form>', body, re.S)
+        form = re.search(
+            r'<form method="post" enctype="multipart/form-data" id="application-form".*?</form>', body, re.S
+        )
         assert form, url
         html = form.group(0)
         assert html.count("<form") == 1, "no second form: text and files are sent together"
@@ -151,7 +160,9 @@ def test_the_default_button_of_the_form_saves_rather_than_removes(client, world)
     services.attachment_add(application=application, actor=world.user_a, uploaded=pdf_upload())
     client.force_login(world.user_a)
     html = client.get(_url("applications:edit", application.pk)).content.decode()
-    first = re.search(r"<button[^>]*type=\"submit\"[^>]*>", html[html.index('id="application-form"'):]).group(0)
+    first = re.search(
+        r"<button[^>]*type=\"submit\"[^>]*>", html[html.index('id="application-form"') :]
+    ).group(0)
     assert 'name="save"' in first
 
 
@@ -215,7 +226,8 @@ def _state_cell(body, pk):
 
 
 @pytest.mark.parametrize(
-    ("lang", "action"), [("ja", "自治体の依頼に回答してください"), ("en", "Answer the municipality's request")]
+    ("lang", "action"),
+    [("ja", "自治体の依頼に回答してください"), ("en", "Answer the municipality's request")],
 )
 def test_a_request_for_more_information_stands_out_by_colour_icon_and_words(client, world, lang, action):
     action = escape(action)
@@ -238,7 +250,9 @@ def test_the_municipality_sees_the_state_without_the_startups_to_do(client, worl
     services.application_request_more_info(application=asked, actor=world.staff_x, message="体制図をください")
     client.force_login(world.staff_x)
     response = client.get(_url("applications:detail", asked.pk))
-    if response.status_code == 200:  # staff may read the site's page; it must not tell them the startup's to-do
+    if (
+        response.status_code == 200
+    ):  # staff may read the site's page; it must not tell them the startup's to-do
         assert "自治体の依頼に回答してください" not in response.content.decode()
 
 
@@ -255,7 +269,10 @@ def _matched(world, *, contact="観光交流課 高松太郎 087-000-0000"):
 def test_a_matched_application_leads_to_its_engagement_contact_and_next_steps(client, world, lang, heading):
     application = _matched(world)
     engagement = Engagement.objects.filter(application=application).first() or engagement_open(
-        municipality=world.muni_x, startup=world.startup_a, challenge=world.challenge_x, application=application
+        municipality=world.muni_x,
+        startup=world.startup_a,
+        challenge=world.challenge_x,
+        application=application,
     )
     client.force_login(world.user_a)
     body = client.get(_url("applications:detail", application.pk, lang=lang)).content.decode()

@@ -18,7 +18,9 @@ from tests.challenges import factories as challenge_factories
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite locks the file"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite locks the file"
+    ),
 ]
 
 N = 6

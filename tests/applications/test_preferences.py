@@ -93,9 +93,10 @@ def test_ranks_are_per_round(world):
     services.application_set_preference(application=this_year, rank=1, by=world.user_a)
     services.application_set_preference(application=other_round, rank=1, by=world.user_a)
     assert _ranks(this_year, other_round) == [1, 1]
-    assert Application.objects.get(pk=this_year.pk).preference_year != Application.objects.get(
-        pk=other_round.pk
-    ).preference_year
+    assert (
+        Application.objects.get(pk=this_year.pk).preference_year
+        != Application.objects.get(pk=other_round.pk).preference_year
+    )
 
 
 def test_withdrawing_frees_the_rank(world):
@@ -130,7 +131,9 @@ def test_after_the_deadline_my_page_shows_the_rank_without_a_form(client, world)
     client.force_login(world.user_a)
     page = client.get("/en/applications/").content.decode()
     assert f'id="rank-{application.pk}"' not in page and "2nd choice" in page
-    response = client.post(reverse("applications:preference", args=[application.pk]), {"rank": "1"}, follow=True)
+    response = client.post(
+        reverse("applications:preference", args=[application.pk]), {"rank": "1"}, follow=True
+    )
     assert "deadline" in response.content.decode()
     assert _ranks(application) == [2]
 
@@ -138,7 +141,10 @@ def test_after_the_deadline_my_page_shows_the_rank_without_a_form(client, world)
 def test_another_startup_posting_a_rank_gets_404(client, world):
     application = world.submitted()
     client.force_login(world.user_b)
-    assert client.post(reverse("applications:preference", args=[application.pk]), {"rank": "1"}).status_code == 404
+    assert (
+        client.post(reverse("applications:preference", args=[application.pk]), {"rank": "1"}).status_code
+        == 404
+    )
     assert _ranks(application) == [None]
 
 

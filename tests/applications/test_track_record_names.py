@@ -12,19 +12,25 @@ from portal.applications.models import TrackRecordEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("typed", ["天塩町", "北海道天塩町", "北海道 天塩町 014877", "014877", "てしおちょう"])
+@pytest.mark.parametrize(
+    "typed", ["天塩町", "北海道天塩町", "北海道 天塩町 014877", "014877", "てしおちょう"]
+)
 def test_a_track_record_entry_names_its_municipality(client, world, typed):
     client.force_login(world.user_a)
-    response = client.post(reverse("applications:track_record_add"),
-                           {"local_government": typed, "year": "2017", "outcome": "poc", "summary": "遠隔健診の実証"})
+    response = client.post(
+        reverse("applications:track_record_add"),
+        {"local_government": typed, "year": "2017", "outcome": "poc", "summary": "遠隔健診の実証"},
+    )
     assert response.status_code == 302
     assert TrackRecordEntry.objects.get().local_government.code == "014877"
 
 
 def test_an_unknown_municipality_is_refused(client, world):
     client.force_login(world.user_a)
-    client.post(reverse("applications:track_record_add"),
-                {"local_government": "架空町", "year": "2017", "outcome": "poc", "summary": "x"})
+    client.post(
+        reverse("applications:track_record_add"),
+        {"local_government": "架空町", "year": "2017", "outcome": "poc", "summary": "x"},
+    )
     assert not TrackRecordEntry.objects.exists()
 
 
@@ -45,4 +51,4 @@ def test_filters_offer_all(client, world, prefix, everything):
         url = prefix + reverse("tracker:engagements")
     html = client.get(url).content.decode()
     assert "---------" not in html
-    assert f'>{everything}</option>' in html
+    assert f">{everything}</option>" in html

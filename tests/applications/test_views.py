@@ -292,12 +292,18 @@ def test_withdrawing_asks_first_because_it_cannot_be_undone(client, world):
     assert f'href="{url("withdraw", application.pk, lang="ja")}" id="withdraw"' in detail
     confirm = client.get(url("withdraw", application.pk, lang="ja"))
     text = confirm.content.decode()
-    assert confirm.status_code == 200 and "応募を取り下げますか？" in text and "再び応募することはできません" in text
+    assert (
+        confirm.status_code == 200
+        and "応募を取り下げますか？" in text
+        and "再び応募することはできません" in text
+    )
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED  # asking changes nothing
     done = client.post(url("withdraw", application.pk, lang="ja"), follow=True)
     application.refresh_from_db()
-    assert application.state == ApplicationState.WITHDRAWN and done.redirect_chain[-1][0] == url("detail", application.pk, lang="ja")
+    assert application.state == ApplicationState.WITHDRAWN and done.redirect_chain[-1][0] == url(
+        "detail", application.pk, lang="ja"
+    )
     # Once withdrawn there is nothing to confirm: back to the application with the reason.
     again = client.get(url("withdraw", application.pk, lang="ja"), follow=True)
     assert again.redirect_chain[-1][0] == url("detail", application.pk, lang="ja")

@@ -24,7 +24,10 @@ def apply_path(challenge, lang):
 
 @pytest.mark.parametrize(
     ("lang", "login_label", "register_label"),
-    [("ja", "ログインして応募する", "スタートアップを登録"), ("en", "Log in to apply", "Register your startup")],
+    [
+        ("ja", "ログインして応募する", "スタートアップを登録"),
+        ("en", "Log in to apply", "Register your startup"),
+    ],
 )
 def test_a_visitor_sees_how_to_apply_in_each_language(client, world, lang, login_label, register_label):
     with translation.override(lang):
@@ -35,7 +38,10 @@ def test_a_visitor_sees_how_to_apply_in_each_language(client, world, lang, login
     register = re.search(r'id="apply-register" href="([^"]+)">([^<]+)<', body)
     assert login and register, body
     assert login.group(1).endswith(f"/accounts/login/?next={target}") and login.group(2) == login_label
-    assert register.group(1).endswith(f"/accounts/register/?next={target}") and register.group(2) == register_label
+    assert (
+        register.group(1).endswith(f"/accounts/register/?next={target}")
+        and register.group(2) == register_label
+    )
     assert login.group(1).startswith("/en/") == (lang == "en") == target.startswith("/en/")
     # a signed-in startup member gets the direct button instead
     client.force_login(world.user_a)
@@ -79,10 +85,15 @@ def test_register_then_verify_then_log_in_lands_on_the_application_form(client, 
     assert response.status_code == 302, response.content.decode()[:2000]
     link = re.search(r"https?://\S+(/accounts/verify/\S+/)", mail.outbox[-1].body).group(1)
     response = client.get(link)
-    assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next={quote(target, safe='')}"
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"/accounts/login/?next={quote(target, safe='')}"
+    )
     assert User.objects.get(email="newcomer@example.jp").is_active
     response = client.post(
-        response["Location"], {"username": "newcomer@example.jp", "password": PASSWORD, "next": target}, follow=True
+        response["Location"],
+        {"username": "newcomer@example.jp", "password": PASSWORD, "next": target},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == target
     assert 'name="approach"' in response.content.decode()

@@ -38,7 +38,9 @@ def _version() -> str:
 def _inject(page) -> None:
     """Our pinned axe, also where a page brings its own (Wagtail's admin ships an older axe for its checker)."""
     if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS.relative_to(ROOT)} is missing: run `make node-deps` (npm ci --no-audit --no-fund)")
+        pytest.fail(
+            f"{AXE_JS.relative_to(ROOT)} is missing: run `make node-deps` (npm ci --no-audit --no-fund)"
+        )
     ours = _version()
     loaded = "() => window.axe ? window.axe.version : null"
     if page.evaluate(loaded) == ours:

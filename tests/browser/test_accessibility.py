@@ -105,7 +105,9 @@ def test_startup_pages_have_no_serious_accessibility_violations(page, world):
     axe.assert_clean()
 
 
-def test_municipality_and_ministry_screens_have_no_serious_accessibility_violations(page, chromium, live_server, world):
+def test_municipality_and_ministry_screens_have_no_serious_accessibility_violations(
+    page, chromium, live_server, world
+):
     log_in(page, world.staff_x.email)
     axe = AxeChecker(page, exclude=ADMIN_EXCLUDE)
     for url in [

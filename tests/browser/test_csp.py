@@ -37,7 +37,9 @@ def visit(pg, path: str, seen: list[str]) -> None:
 def programme():
     takamatsu = cf.municipality("372013", "高松市")
     current = demo_programme_open_today(takamatsu).rounds[2026]
-    challenge = cf.challenge(title="レンタサイクルの利用データを観光に生かしたい", municipality_org=takamatsu, round=current)
+    challenge = cf.challenge(
+        title="レンタサイクルの利用データを観光に生かしたい", municipality_org=takamatsu, round=current
+    )
     return takamatsu, challenge
 
 
@@ -77,7 +79,9 @@ def test_public_pages_and_my_page_load_without_csp_violations(page, programme):
 
 def test_admin_dashboard_editor_preview_and_charts_load_without_csp_violations(page, programme):
     _takamatsu, challenge = programme
-    officer = factories.staff(factories.organisation("ministry", name="総務省"), email="officer@soumu.example.jp")
+    officer = factories.staff(
+        factories.organisation("ministry", name="総務省"), email="officer@soumu.example.jp"
+    )
     seen = watch(page)
     _login(page, officer.email, "**/admin/")
     visit(page, "/admin/", seen)

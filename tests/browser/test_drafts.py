@@ -25,10 +25,24 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WORDS = {
-    "ja": {"optional": "任意", "required": "必須", "left": "あと", "action": "自治体の依頼に回答してください",
-           "steps": "次のステップ", "saved": "下書きを保存しました", "submitted": "応募を提出しました"},
-    "en": {"optional": "Optional", "required": "Required", "left": " left", "action": "Answer the municipality's request",
-           "steps": "Next steps", "saved": "Your draft has been saved", "submitted": "Your application has been submitted"},
+    "ja": {
+        "optional": "任意",
+        "required": "必須",
+        "left": "あと",
+        "action": "自治体の依頼に回答してください",
+        "steps": "次のステップ",
+        "saved": "下書きを保存しました",
+        "submitted": "応募を提出しました",
+    },
+    "en": {
+        "optional": "Optional",
+        "required": "Required",
+        "left": " left",
+        "action": "Answer the municipality's request",
+        "steps": "Next steps",
+        "saved": "Your draft has been saved",
+        "submitted": "Your application has been submitted",
+    },
 }
 
 
@@ -59,7 +73,9 @@ def _prefix(lang):
 
 
 def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), page.url
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), (
+        page.url
+    )
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -168,8 +184,17 @@ def test_the_apply_journey_by_keyboard_alone(page, world, lang, width):
         if info["id"] == "submit-application":
             break
     ids = [i["id"] for i in order]
-    expected = ["id_approach", "id_expected_outcome", "id_timeline", "id_cost_estimate_yen",
-                "id_needs_from_municipality", "id_files", "upload", "save-draft", "submit-application"]
+    expected = [
+        "id_approach",
+        "id_expected_outcome",
+        "id_timeline",
+        "id_cost_estimate_yen",
+        "id_needs_from_municipality",
+        "id_files",
+        "upload",
+        "save-draft",
+        "submit-application",
+    ]
     assert [i for i in ids if i in expected] == expected, ids
     # visual order: each stop is below the previous one, or on the same line to its right
     for before, after in zip(order, order[1:], strict=False):

@@ -30,8 +30,13 @@ from tests.tracker import factories as tf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PROPOSAL = {"approach": "除雪車にGPSを載せて位置を公開する", "expected_outcome": "問い合わせの削減", "timeline": "4か月",
-            "cost_estimate_yen": 1_200_000, "needs_from_municipality": "運行データ"}
+PROPOSAL = {
+    "approach": "除雪車にGPSを載せて位置を公開する",
+    "expected_outcome": "問い合わせの削減",
+    "timeline": "4か月",
+    "cost_estimate_yen": 1_200_000,
+    "needs_from_municipality": "運行データ",
+}
 WORDS = {
     "ja": {"waiting": "対応待ち", "ministry": "省庁の対応待ち"},
     "en": {"waiting": "Waiting for you", "ministry": "Waiting for the ministry"},
@@ -64,7 +69,10 @@ def test_questions_threads_visits_and_work_queues(chromium, live_server, lang):
     muni = challenge_factories.municipality("372013", "高松市", slug="takamatsu")
     ministry = challenge_factories.staff(ministry_org, email="staff@mic.example.jp", preferred_language=lang)
     staff = challenge_factories.staff(muni, email="staff@takamatsu.example.jp", preferred_language=lang)
-    for person in (ministry, staff):  # the admin reads its language from Wagtail's profile (kept equal to ours)
+    for person in (
+        ministry,
+        staff,
+    ):  # the admin reads its language from Wagtail's profile (kept equal to ours)
         UserProfile.objects.update_or_create(user=person, defaults={"preferred_language": lang})
     asker_org = tf.startup(name="株式会社質問者")
     other_org = tf.startup(name="株式会社もう一社")

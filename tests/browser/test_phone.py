@@ -164,7 +164,10 @@ def test_phone_my_page_table_becomes_labelled_rows(chromium, live_server, world,
     log_in(pg, world.snow_user.email)
     pg.goto(f"{prefix}/mypage/")
     assert pg.locator("table.application-list thead").is_visible()
-    assert pg.locator("table.application-list td").first.evaluate("(td) => getComputedStyle(td).display") == "table-cell"
+    assert (
+        pg.locator("table.application-list td").first.evaluate("(td) => getComputedStyle(td).display")
+        == "table-cell"
+    )
     context.close()
 
 

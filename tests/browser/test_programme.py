@@ -51,7 +51,9 @@ def test_first_time_visitor_finds_the_round_a_challenge_and_how_to_apply(page, p
     assert "application window (startups)" in page.locator('[aria-current="step"]').inner_text()
     page.get_by_role("link", name=challenge.title).click()
     page.wait_for_url(f"**/en/challenges/{challenge.slug}/")
-    assert page.locator("h1 [lang=ja]").inner_text() == challenge.title  # no English title: marked Japanese only
+    assert (
+        page.locator("h1 [lang=ja]").inner_text() == challenge.title
+    )  # no English title: marked Japanese only
     assert page.locator("h1 .badge-ja-only").is_visible()
     page.goto("/en/")
     page.get_by_role("link", name="How to apply: startups").first.click()

@@ -24,8 +24,9 @@ LANGUAGES = {
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_a_visitor_logs_in_from_the_challenge_and_lands_on_its_application_form(chromium, live_server, lang,
-                                                                                 viewport):
+def test_a_visitor_logs_in_from_the_challenge_and_lands_on_its_application_form(
+    chromium, live_server, lang, viewport
+):
     world = World()
     prefix, locale, login_label, register_label = LANGUAGES[lang]
     context = chromium.new_context(base_url=live_server.url, locale=locale, viewport=VIEWPORTS[viewport])

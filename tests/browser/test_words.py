@@ -44,22 +44,42 @@ VISIBLE_ENGLISH_TEXT = """() => {
 def world():
     takamatsu = cf.municipality("372013", "高松市")
     programme = demo_programme_open_today(takamatsu)
-    translated = cf.challenge(title="レンタサイクルの利用データを観光に生かしたい", summary="観光客の回遊を知りたい。",
-                              title_en="Use rental-bicycle data for tourism", summary_en="Learn how visitors move.",
-                              municipality_org=takamatsu, round=programme.rounds[2026])
-    untranslated = cf.challenge(title="除雪車の位置情報を公開したい", summary="除雪の状況を住民に知らせたい。",
-                                municipality_org=takamatsu, round=programme.rounds[2026])
+    translated = cf.challenge(
+        title="レンタサイクルの利用データを観光に生かしたい",
+        summary="観光客の回遊を知りたい。",
+        title_en="Use rental-bicycle data for tourism",
+        summary_en="Learn how visitors move.",
+        municipality_org=takamatsu,
+        round=programme.rounds[2026],
+    )
+    untranslated = cf.challenge(
+        title="除雪車の位置情報を公開したい",
+        summary="除雪の状況を住民に知らせたい。",
+        municipality_org=takamatsu,
+        round=programme.rounds[2026],
+    )
     startup = tf.startup(name="データクレイドル")
     startup.name_en = "Data Cradle"
     startup.save()
-    member = factories.member(startup, email="tanaka@example.jp", family_name="田中", given_name="誠",
-                              family_name_en="Tanaka", given_name_en="Makoto", email_verified_at=timezone.now())
-    tf.engagement(municipality_org=takamatsu, startup_org=startup)  # a FY2026 match: /results/ and home count it
+    member = factories.member(
+        startup,
+        email="tanaka@example.jp",
+        family_name="田中",
+        given_name="誠",
+        family_name_en="Tanaka",
+        given_name_en="Makoto",
+        email_verified_at=timezone.now(),
+    )
+    tf.engagement(
+        municipality_org=takamatsu, startup_org=startup
+    )  # a FY2026 match: /results/ and home count it
     return {"translated": translated, "untranslated": untranslated, "startup": startup, "member": member}
 
 
 def _no_sideways_scroll(pg):
-    scroll, client = pg.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    scroll, client = pg.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
     assert scroll <= client, f"{pg.url} scrolls sideways at {client}px"
 
 
@@ -112,9 +132,15 @@ def test_home_totals_are_the_sums_of_the_results_rows(page, world, settings, wid
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_notification_reads_in_the_readers_language(page, world, width):
     member, startup = world["member"], world["startup"]
-    with translation.override("ja"):  # the sender works in Japanese; the notification is stored as kind + params
-        notify([member], kind="tracker.travel_approved",
-               params={"amount": notices.Yen(14400), "text": "行程どおり承認します。"}, url="/mypage/")
+    with translation.override(
+        "ja"
+    ):  # the sender works in Japanese; the notification is stored as kind + params
+        notify(
+            [member],
+            kind="tracker.travel_approved",
+            params={"amount": notices.Yen(14400), "text": "行程どおり承認します。"},
+            url="/mypage/",
+        )
         notify([member], kind="tracker.adoption_requested", params={"m": startup, "text": ""})
     today = timezone.localdate()
     page.set_viewport_size({"width": width, "height": 900})
@@ -128,7 +154,10 @@ def test_a_notification_reads_in_the_readers_language(page, world, width):
     assert "旅費支援が承認されました：14,400円" in titles
     with translation.override("ja"):
         assert formats.date_format(today) in page.locator(".notification .meta").first.inner_text()
-    assert f"{today.year}年{today.month}月{today.day}日" in page.locator(".notification .meta").first.inner_text()
+    assert (
+        f"{today.year}年{today.month}月{today.day}日"
+        in page.locator(".notification .meta").first.inner_text()
+    )
 
     page.goto("/en/mypage/")
     assert "Welcome, Makoto Tanaka." in page.locator(".lead").first.inner_text()

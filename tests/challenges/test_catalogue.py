@@ -244,7 +244,10 @@ def test_catalogue_and_case_studies_have_english_titles_under_en(client):
         assert f"<h1>{japanese}</h1>" in ja and f"<title>{japanese} |" in ja
         assert f"<h1>{english}</h1>" in en and f"<title>{english} |" in en, path
         assert japanese not in en
-    assert "published once both the municipality and the startup agreed" in client.get("/en/case-studies/").content.decode()
+    assert (
+        "published once both the municipality and the startup agreed"
+        in client.get("/en/case-studies/").content.decode()
+    )
 
 
 def test_catalogue_and_startup_list_search_buttons_look_like_buttons(client):

@@ -16,10 +16,16 @@ from tests.tracker import factories as tracker_factories
 
 class World:
     def __init__(self):
-        self.startup_a = factories.organisation(Organisation.Kind.STARTUP, name="株式会社エー", slug="startup-a")
-        self.startup_b = factories.organisation(Organisation.Kind.STARTUP, name="株式会社ビー", slug="startup-b")
+        self.startup_a = factories.organisation(
+            Organisation.Kind.STARTUP, name="株式会社エー", slug="startup-a"
+        )
+        self.startup_b = factories.organisation(
+            Organisation.Kind.STARTUP, name="株式会社ビー", slug="startup-b"
+        )
         self.user_a = factories.member(self.startup_a, email="a@startup.example.jp")
-        self.user_a2 = factories.member(self.startup_a, email="a2@startup.example.jp", role=Membership.Role.MEMBER)
+        self.user_a2 = factories.member(
+            self.startup_a, email="a2@startup.example.jp", role=Membership.Role.MEMBER
+        )
         self.user_b = factories.member(self.startup_b, email="b@startup.example.jp")
         self.muni_x = challenge_factories.municipality("372013", "高松市", slug="takamatsu")
         self.muni_y = challenge_factories.municipality("014877", "天塩町", slug="teshio")
@@ -32,7 +38,10 @@ class World:
         self.app_ax = self.submitted(self.user_a, self.challenge_x)
         self.app_by = self.submitted(self.user_b, self.challenge_y)
         self.engagement_xa = tracker_factories.engagement(
-            municipality_org=self.muni_x, startup_org=self.startup_a, actor=self.ministry_user, title="除雪の連携"
+            municipality_org=self.muni_x,
+            startup_org=self.startup_a,
+            actor=self.ministry_user,
+            title="除雪の連携",
         )
 
     def submitted(self, user, challenge):

@@ -39,15 +39,18 @@ def test_each_kind_of_action_with_its_deadline(world):
     quiet_since = timezone.now() - dt.timedelta(days=settings.TRACKER_STALLED_AFTER_DAYS - 10)
     Engagement.objects.filter(pk=world.engagement_xa.pk).update(last_activity_at=quiet_since)
     services.message_post(
-        thread=services.thread_for_engagement(engagement=world.engagement_xa), actor=world.staff_x, body="ご連絡"
+        thread=services.thread_for_engagement(engagement=world.engagement_xa),
+        actor=world.staff_x,
+        body="ご連絡",
     )
     items = actions_for(world.user_a, world.startup_a)
     by_kind = {item.kind: item for item in items}
     assert set(by_kind) == {"application.reply", "trip.settle", "engagement.report", "messages.unread"}
     assert by_kind["trip.settle"].deadline == fiscal_year_bounds(fiscal_year_of(settle.departure_date))[1]
-    assert by_kind["engagement.report"].deadline == (
-        quiet_since + dt.timedelta(days=settings.TRACKER_STALLED_AFTER_DAYS)
-    ).date()
+    assert (
+        by_kind["engagement.report"].deadline
+        == (quiet_since + dt.timedelta(days=settings.TRACKER_STALLED_AFTER_DAYS)).date()
+    )
     assert "費用の内訳" in by_kind["application.reply"].detail
     # Earliest deadline first, those without one last.
     dated = [item for item in items if item.deadline]
@@ -66,7 +69,9 @@ def test_questions_past_their_period_for_the_work_queues(world):
 
     question = services.question_ask(challenge=world.challenge_x, actor=world.user_b, text="期限後も未回答")
     assert list(selectors.questions_past_their_period(world.ministry_user)) == []
-    later = world.challenge_x.application_closes - dt.timedelta(days=settings.QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE - 1)
+    later = world.challenge_x.application_closes - dt.timedelta(
+        days=settings.QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE - 1
+    )
     assert list(selectors.questions_past_their_period(world.ministry_user, now=later)) == [question]
     assert list(selectors.questions_past_their_period(world.staff_x, now=later)) == [question]
     assert list(selectors.questions_past_their_period(world.staff_y, now=later)) == []

@@ -22,7 +22,9 @@ from tests.challenges import factories as challenge_factories
 pytestmark = pytest.mark.django_db
 
 
-def test_the_digest_groups_each_users_messages_by_thread_and_is_sent_once(world, django_capture_on_commit_callbacks):
+def test_the_digest_groups_each_users_messages_by_thread_and_is_sent_once(
+    world, django_capture_on_commit_callbacks
+):
     services.message_preference_set(user=world.user_a, email="daily")
     services.message_preference_set(user=world.user_a2, email="off")
     services.message_preference_set(user=world.staff_x, email="daily")
@@ -92,7 +94,9 @@ def _many_threads(world, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
         org = factories.organisation(Organisation.Kind.STARTUP, name=f"株式会社{i}", slug=f"s-{i}")
         user = factories.member(org, email=f"u{i}@startup.example.jp")
-        application = application_services.application_start(challenge=world.challenge_x, actor=user, **PROPOSAL)
+        application = application_services.application_start(
+            challenge=world.challenge_x, actor=user, **PROPOSAL
+        )
         application_services.application_submit(application=application, actor=user)
         thread = services.thread_for_application(application=application)
         services.message_post(thread=thread, actor=user, body="こんにちは")
@@ -136,8 +140,9 @@ def test_a_threads_messages_take_the_same_queries_for_10_and_100_messages(client
 
     def post(n):
         for i in range(n):
-            services.message_post(thread=thread, actor=world.staff_x, body=f"本文{i}",
-                                  files=[] if i % 3 else [_pdf(i)])
+            services.message_post(
+                thread=thread, actor=world.staff_x, body=f"本文{i}", files=[] if i % 3 else [_pdf(i)]
+            )
 
     post(10)
     client.get(url)  # the first visit creates the read mark; later ones update it

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_startup_asks_and_the_municipality_is_told(world):
-    question = services.question_ask(challenge=world.challenge_x, actor=world.user_b, text="  データの形式は？ ")
+    question = services.question_ask(
+        challenge=world.challenge_x, actor=world.user_b, text="  データの形式は？ "
+    )
     assert question.text == "データの形式は？" and question.state == QuestionState.OPEN
     assert question.organisation == world.startup_b
     assert AuditEvent.objects.filter(action="question.ask", object_id=str(question.pk)).exists()
@@ -65,7 +67,9 @@ def test_the_default_period_ends_a_week_before_the_deadline(world):
         services.question_ask(
             challenge=world.challenge_x, actor=world.user_b, text="質問", now=closes - dt.timedelta(days=6)
         )
-    services.question_ask(challenge=world.challenge_x, actor=world.user_b, text="質問", now=closes - dt.timedelta(days=8))
+    services.question_ask(
+        challenge=world.challenge_x, actor=world.user_b, text="質問", now=closes - dt.timedelta(days=8)
+    )
 
 
 def test_an_answer_is_published_and_applicants_and_followers_are_told(world):
@@ -77,7 +81,9 @@ def test_an_answer_is_published_and_applicants_and_followers_are_told(world):
         services.question_answer(question=question, actor=world.user_a, answer="CSVです")
     services.question_answer(question=question, actor=world.staff_x, answer="CSVです")
     assert list(selectors.published_questions(world.challenge_x)) == [question]
-    told = set(Notification.objects.filter(kind="question.answered").values_list("recipient__email", flat=True))
+    told = set(
+        Notification.objects.filter(kind="question.answered").values_list("recipient__email", flat=True)
+    )
     # A applied to X's challenge (both its members), B asked and so follows it; staff are not told.
     assert told == {"a@startup.example.jp", "a2@startup.example.jp", "b@startup.example.jp"}
     # Correcting the answer does not tell everyone again.
@@ -88,7 +94,9 @@ def test_an_answer_is_published_and_applicants_and_followers_are_told(world):
 
 def test_the_ministry_edits_merges_and_hides(world):
     first = services.question_ask(challenge=world.challenge_x, actor=world.user_b, text="予算は？")
-    second = services.question_ask(challenge=world.challenge_x, actor=world.user_a, text="予算はいくら？ 電話 090-0000")
+    second = services.question_ask(
+        challenge=world.challenge_x, actor=world.user_a, text="予算はいくら？ 電話 090-0000"
+    )
     for refused in (world.staff_x, world.user_a):
         with pytest.raises(ValidationError):
             services.question_edit(question=second, actor=refused, text="x")
@@ -199,7 +207,9 @@ def test_attachments_are_checked_like_an_applications(world):
 
     with pytest.raises(ValidationError) as bad:
         services.message_post(
-            thread=thread, actor=world.user_a, body="ファイル",
+            thread=thread,
+            actor=world.user_a,
+            body="ファイル",
             files=[SimpleUploadedFile("proposal.pdf", EXE, content_type="application/pdf")],
         )
     assert "proposal.pdf" in bad.value.message_dict["files"][0]

@@ -109,7 +109,9 @@ def test_staff_answer_in_the_admin(client, world):
 
 def test_the_startup_replies_in_the_thread_and_others_get_404(client, world):
     services.message_post(
-        thread=services.thread_for_application(application=world.app_ax), actor=world.staff_x, body="ご質問です"
+        thread=services.thread_for_application(application=world.app_ax),
+        actor=world.staff_x,
+        body="ご質問です",
     )
     url = site("application_thread", world.app_ax.pk)
     for outsider in (world.user_b, world.staff_y):
@@ -141,14 +143,20 @@ def test_a_message_with_a_bad_file_keeps_the_text(client, world):
 def test_internal_notes_are_not_on_the_startups_page_nor_downloadable(client, world):
     thread = services.thread_for_application(application=world.app_ax)
     note = services.message_post(
-        thread=thread, actor=world.staff_x, body="社内メモ zq-secret", internal=True, files=[pdf_upload("memo.pdf")]
+        thread=thread,
+        actor=world.staff_x,
+        body="社内メモ zq-secret",
+        internal=True,
+        files=[pdf_upload("memo.pdf")],
     )
     attachment = note.attachments.get()
     client.force_login(world.user_a)
     assert "zq-secret" not in client.get(site("application_thread", world.app_ax.pk)).content.decode()
     assert client.get(site("attachment", thread.pk, attachment.pk)).status_code == 404
     client.force_login(world.staff_x)
-    admin_page = client.get(reverse("conversations_application_thread", args=[world.app_ax.pk])).content.decode()
+    admin_page = client.get(
+        reverse("conversations_application_thread", args=[world.app_ax.pk])
+    ).content.decode()
     assert "zq-secret" in admin_page
     response = client.get(site("attachment", thread.pk, attachment.pk))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
@@ -188,12 +196,16 @@ def test_my_page_starts_with_the_action_needed(client, world):
 
 def test_the_admin_menu_shows_the_unread_count(client, world):
     services.message_post(
-        thread=services.thread_for_application(application=world.app_ax), actor=world.user_a, body="お世話になります"
+        thread=services.thread_for_application(application=world.app_ax),
+        actor=world.user_a,
+        body="お世話になります",
     )
     client.force_login(world.staff_x)
     body = client.get(reverse("message_thread:index")).content.decode()
     # The sidebar's items are JSON props (non-ASCII escaped): read them back.
-    props = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', body, re.S)
+    props = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', body, re.S
+    )
     sidebar = json.dumps(json.loads(props.group(1)), ensure_ascii=False)
     assert "Messages (1)" in sidebar or "メッセージ (1)" in sidebar
 

@@ -24,13 +24,41 @@ pytestmark = pytest.mark.django_db
 
 # Wagtail's English that its Japanese catalogue leaves out (and its odd Japanese), seen on these pages before.
 NOT_IN_JAPANESE = [
-    "Search all pages…", "In moderation", "in moderation", "IN MODERATION", "Skip to main content", "Bulk actions",
-    "Toggle side panel", "Show filters", " Pages <", " Images <", "プロモート", "調整のために提出", "総務省の承認", "application.", "challenge.create",
-    "Ministry moderation", "Ministry review", "Moderators approval", "Sort by '", "Last login",
-    "Wagtail</", ">True<", ">False<", ">None<",
+    "Search all pages…",
+    "In moderation",
+    "in moderation",
+    "IN MODERATION",
+    "Skip to main content",
+    "Bulk actions",
+    "Toggle side panel",
+    "Show filters",
+    " Pages <",
+    " Images <",
+    "プロモート",
+    "調整のために提出",
+    "総務省の承認",
+    "application.",
+    "challenge.create",
+    "Ministry moderation",
+    "Ministry review",
+    "Moderators approval",
+    "Sort by '",
+    "Last login",
+    "Wagtail</",
+    ">True<",
+    ">False<",
+    ">None<",
 ]
 # Our Japanese (names we gave, money) in the English admin.
-NOT_IN_ENGLISH = ["総務省の承認", "総務省の審査", "総務省による課題の審査", "円", "審査中", "管理画面", "公開設定"]
+NOT_IN_ENGLISH = [
+    "総務省の承認",
+    "総務省の審査",
+    "総務省による課題の審査",
+    "円",
+    "審査中",
+    "管理画面",
+    "公開設定",
+]
 PAGINATION_EN = re.compile(r"\b\d+-\d+ of \d+\b")
 
 
@@ -75,9 +103,15 @@ def _urls(challenge, *, ministry: bool):
     ]
     if ministry:
         fy = current_fiscal_year()
-        urls += ["/admin/audit-log/", f"/admin/tracker/dashboard/?fy={fy}", "/admin/tracker/budgets/",
-                 reverse("wagtailadmin_reports:workflow"), "/admin/accounts/organisations/", "/admin/users/",
-                 reverse("wagtailadmin_pages:edit", args=[challenge.get_parent().get_parent().pk])]
+        urls += [
+            "/admin/audit-log/",
+            f"/admin/tracker/dashboard/?fy={fy}",
+            "/admin/tracker/budgets/",
+            reverse("wagtailadmin_reports:workflow"),
+            "/admin/accounts/organisations/",
+            "/admin/users/",
+            reverse("wagtailadmin_pages:edit", args=[challenge.get_parent().get_parent().pk]),
+        ]
     return urls
 
 
@@ -152,7 +186,9 @@ def test_every_audit_action_the_code_records_has_a_label():
         codes.update(re.findall(r'action="([a-z_]+\.[a-z0-9_]+)"', path.read_text(encoding="utf-8")))
     codes.update(f"challenge.{a}" for a in ("submitted", "approved", "rejected"))
     assert codes, "no action codes found"
-    assert not sorted(codes - set(ACTION_LABELS)), "audit actions without a label in portal/core/audit_labels.py"
+    assert not sorted(codes - set(ACTION_LABELS)), (
+        "audit actions without a label in portal/core/audit_labels.py"
+    )
     with translation.override("ja"):
         assert action_label("application.update") == "応募の下書きを保存"
     with translation.override("en"):

@@ -12,7 +12,9 @@ from portal.core import counters
 from portal.core.cache import FaultTolerantRedisCache
 from portal.core.models import RateCounter
 
-CLOSED = "redis://127.0.0.1:6397/0"  # nothing listens there (tests/ops/test_fault_redis.py uses 6391 and 6399)
+CLOSED = (
+    "redis://127.0.0.1:6397/0"  # nothing listens there (tests/ops/test_fault_redis.py uses 6391 and 6399)
+)
 TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
@@ -51,8 +53,11 @@ def test_database_counters_keep_a_window_from_the_first_hit(monkeypatch):
 @override_settings(
     CACHES={
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED,
-                     "OPTIONS": TIMEOUTS},
+        "counters": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CLOSED,
+            "OPTIONS": TIMEOUTS,
+        },
     },
     COUNTERS_CACHE="counters",
 )

@@ -55,7 +55,12 @@ def test_audit_record_keeps_actor_object_and_details(people):
     ja, _ = people
     event = record(actor=ja, action="user.tested", obj=ja, reason="because")
     stored = AuditEvent.objects.get(pk=event.pk)
-    assert (stored.actor, stored.action, stored.object_type, stored.object_id) == (ja, "user.tested", "accounts.user", str(ja.pk))
+    assert (stored.actor, stored.action, stored.object_type, stored.object_id) == (
+        ja,
+        "user.tested",
+        "accounts.user",
+        str(ja.pk),
+    )
     assert stored.data == {"reason": "because"}
 
 
@@ -64,20 +69,30 @@ def test_audit_record_keeps_actor_object_and_details(people):
 
 @pytest.fixture
 def startup(db):
-    return factories.organisation("startup", name="メロディ・インターナショナル", name_en="Melody International")
+    return factories.organisation(
+        "startup", name="メロディ・インターナショナル", name_en="Melody International"
+    )
 
 
 def test_a_japanese_senders_notification_reads_in_english_for_an_english_reader(people, startup):
     ja, en = people
     with translation.override("ja"):  # the sender works in Japanese
-        notifications.notify([ja, en], kind="tracker.travel_requested",
-                             params={"startup": startup, "date": dt.date(2026, 12, 7)}, url="/mypage/")
+        notifications.notify(
+            [ja, en],
+            kind="tracker.travel_requested",
+            params={"startup": startup, "date": dt.date(2026, 12, 7)},
+            url="/mypage/",
+        )
     row_en = Notification.objects.get(recipient=en)
     row_ja = Notification.objects.get(recipient=ja)
-    assert row_en.params["startup"] == {"t": {"ja": "メロディ・インターナショナル", "en": "Melody International"}}
+    assert row_en.params["startup"] == {
+        "t": {"ja": "メロディ・インターナショナル", "en": "Melody International"}
+    }
     with translation.override("en"):
         assert row_en.display_title == "Melody International plans a visit on 7 Dec 2026"
-        assert row_ja.display_title == "Melody International plans a visit on 7 Dec 2026"  # read by whoever reads it
+        assert (
+            row_ja.display_title == "Melody International plans a visit on 7 Dec 2026"
+        )  # read by whoever reads it
     with translation.override("ja"):
         assert row_en.display_title == "メロディ・インターナショナルが2026年12月7日に訪問を予定しています"
     # The stored fallback text is the recipient's language.
@@ -87,8 +102,9 @@ def test_a_japanese_senders_notification_reads_in_english_for_an_english_reader(
 def test_an_english_senders_notification_reads_in_japanese(people, startup):
     ja, _ = people
     with translation.override("en"):
-        notifications.notify([ja], kind="tracker.travel_approved",
-                             params={"amount": notices.Yen(14400), "text": "行程どおり"})
+        notifications.notify(
+            [ja], kind="tracker.travel_approved", params={"amount": notices.Yen(14400), "text": "行程どおり"}
+        )
     row = Notification.objects.get(recipient=ja)
     with translation.override("ja"):
         assert row.rendered() == ("旅費支援が承認されました：14,400円", "行程どおり")
@@ -99,7 +115,9 @@ def test_an_english_senders_notification_reads_in_japanese(people, startup):
 def test_the_email_is_written_in_the_recipients_language(people, startup, django_capture_on_commit_callbacks):
     ja, en = people
     with translation.override("ja"), django_capture_on_commit_callbacks(execute=True):
-        notifications.notify([ja, en], kind="tracker.adoption_requested", params={"m": startup, "text": "ぜひ"})
+        notifications.notify(
+            [ja, en], kind="tracker.adoption_requested", params={"m": startup, "text": "ぜひ"}
+        )
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects["en@example.jp"] == "Melody International wants to adopt your solution"
     assert subjects["ja@example.jp"].startswith("メロディ・インターナショナル")
@@ -140,8 +158,14 @@ def test_stored_sentences_are_read_back_into_parameters():
     params = notices.parse("tracker.adoption_linked", "Your adoption of Takamatsu × Data Cradle is under way")
     assert params == {"o": "Takamatsu × Data Cradle"}
     with translation.override("ja"):
-        japanese = str(notices.get("application.withdrawn").title) % {"startup": "データクレイドル", "challenge": "除雪"}
-    assert notices.parse("application.withdrawn", japanese) == {"startup": "データクレイドル", "challenge": "除雪"}
+        japanese = str(notices.get("application.withdrawn").title) % {
+            "startup": "データクレイドル",
+            "challenge": "除雪",
+        }
+    assert notices.parse("application.withdrawn", japanese) == {
+        "startup": "データクレイドル",
+        "challenge": "除雪",
+    }
     assert notices.parse("application.withdrawn", "something else") is None
 
 
@@ -163,18 +187,26 @@ def test_the_migration_reads_old_rows_back_into_kinds_and_parameters(people):
     migration = importlib.import_module("portal.core.migrations.0006_notification_params")
     ja, en = people
     with translation.override("ja"):
-        staff_title = str(notices.get("application.matched", "staff").title) % {"startup": "データクレイドル",
-                                                                             "challenge": "除雪"}
+        staff_title = str(notices.get("application.matched", "staff").title) % {
+            "startup": "データクレイドル",
+            "challenge": "除雪",
+        }
     old_staff = Notification.objects.create(recipient=ja, kind="application.matched", title=staff_title)
-    old_reason = Notification.objects.create(recipient=en, kind="tracker.adoption_declined",
-                                             title="Adoption request declined", body="No budget this year")
+    old_reason = Notification.objects.create(
+        recipient=en,
+        kind="tracker.adoption_declined",
+        title="Adoption request declined",
+        body="No budget this year",
+    )
     unknown = Notification.objects.create(recipient=en, kind="info", title="zq")
     migration.forwards(apps, None)
     old_staff.refresh_from_db()
     old_reason.refresh_from_db()
     unknown.refresh_from_db()
-    assert (old_staff.kind, old_staff.params) == ("application.matched",
-                                                  {"startup": "データクレイドル", "challenge": "除雪", "variant": "staff"})
+    assert (old_staff.kind, old_staff.params) == (
+        "application.matched",
+        {"startup": "データクレイドル", "challenge": "除雪", "variant": "staff"},
+    )
     with translation.override("en"):
         assert old_staff.display_title == "Matched with データクレイドル: 除雪"
     with translation.override("ja"):
@@ -183,7 +215,9 @@ def test_the_migration_reads_old_rows_back_into_kinds_and_parameters(people):
 
 
 def test_dates_and_times_are_written_in_the_readers_format():
-    frozen = notices.freeze_all({"d": dt.date(2026, 12, 7), "at": dt.datetime(2026, 12, 7, 5, 30, tzinfo=dt.UTC)})
+    frozen = notices.freeze_all(
+        {"d": dt.date(2026, 12, 7), "at": dt.datetime(2026, 12, 7, 5, 30, tzinfo=dt.UTC)}
+    )
     assert notices.thaw(frozen["d"], "ja") == "2026年12月7日"
     assert notices.thaw(frozen["d"], "en") == "7 Dec 2026"
     assert notices.thaw(frozen["at"], "ja") == "2026年12月7日 14:30"  # shown in Japan time

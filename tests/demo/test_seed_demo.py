@@ -22,10 +22,14 @@ def test_seed_demo_creates_the_programme_and_is_idempotent():
     seed()
     counts = {kind: Organisation.objects.filter(kind=kind).count() for kind in Organisation.Kind.values}
     seed()
-    assert {kind: Organisation.objects.filter(kind=kind).count() for kind in Organisation.Kind.values} == counts
+    assert {
+        kind: Organisation.objects.filter(kind=kind).count() for kind in Organisation.Kind.values
+    } == counts
     assert counts["ministry"] == 1
     assert counts["startup"] >= 20
-    codes = set(Organisation.objects.filter(kind="municipality").values_list("local_government__code", flat=True))
+    codes = set(
+        Organisation.objects.filter(kind="municipality").values_list("local_government__code", flat=True)
+    )
     # the four FY2017 model municipalities and the WG's cases
     assert {"262129", "431001", "372013", "014877", "011002", "282103", "072028", "111007"} <= codes
     assert StartupProfile.objects.exclude(technology="").count() >= 20
@@ -60,7 +64,11 @@ def test_each_printed_demo_login_works_and_lands_where_that_user_belongs(seeded,
     output = seeded
     line = next(line for line in output.splitlines() if line.strip().startswith(kind))
     email = line.split()[1]
-    response = client.post("/accounts/login/", {"username": email, "password": data.DEMO_PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": email, "password": data.DEMO_PASSWORD}, follow=True
+    )
     assert response.status_code == 200
     assert response.redirect_chain, "login did not redirect"
-    assert response.redirect_chain[-1][0].endswith(lands_on) or response.request["PATH_INFO"].startswith(lands_on)
+    assert response.redirect_chain[-1][0].endswith(lands_on) or response.request["PATH_INFO"].startswith(
+        lands_on
+    )

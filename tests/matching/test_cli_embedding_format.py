@@ -75,7 +75,10 @@ def zeros(item):
     "mutate, message",
     [
         (bad_base64, 'startups[1] (id "mimamori"): embedding base64 is not valid base64'),
-        (short, 'startups[1] (id "mimamori"): embedding base64 holds 40 bytes, expected 1536 (384 float32 values)'),
+        (
+            short,
+            'startups[1] (id "mimamori"): embedding base64 holds 40 bytes, expected 1536 (384 float32 values)',
+        ),
         (non_finite, 'startups[1] (id "mimamori"): embedding must be finite and not all zero'),
         (zeros, 'startups[1] (id "mimamori"): embedding must be finite and not all zero'),
         (

@@ -135,7 +135,11 @@ def test_preferences_move_rankings_as_documented():
     ]
     result = propose(problem([("問い合わせ対応", NEED)], twins, applications))
     order = [p.startup for p in sorted(result.proposals, key=lambda p: p.rank)]
-    assert order == ["s1", "s0", "s2"]  # first choice graded +1, then third choice graded −1, then not applied
+    assert order == [
+        "s1",
+        "s0",
+        "s2",
+    ]  # first choice graded +1, then third choice graded −1, then not applied
     by_startup = {p.startup: p.factors["preference"].value for p in result.proposals}
     assert by_startup["s1"] == pytest.approx(1.0)
     assert by_startup["s0"] == pytest.approx(0.5 * 0.6 + 0.5 * 0.0)
@@ -189,7 +193,9 @@ def test_vectors_module_reads_no_private_state_of_other_packages():
 
 def test_cli_embed_adds_embeddings_once_and_propose_uses_them(tmp_path):
     data = {
-        "challenges": [{"id": "c", "title": "問い合わせ対応", "description": NEED, "municipality_code": "372013"}],
+        "challenges": [
+            {"id": "c", "title": "問い合わせ対応", "description": NEED, "municipality_code": "372013"}
+        ],
         "startups": [
             {"id": "a", "name": "A", "description": PARAPHRASE, "prefecture_code": "37"},
             {"id": "b", "name": "B", "description": UNRELATED, "prefecture_code": "37"},
@@ -199,7 +205,9 @@ def test_cli_embed_adds_embeddings_once_and_propose_uses_them(tmp_path):
     source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "matching", "embed", str(source), "-o", str(embedded)],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 0, run.stderr
     assert "startups: 2 / 2 embedded" in run.stderr
@@ -218,7 +226,9 @@ def test_cli_embed_adds_embeddings_once_and_propose_uses_them(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "matching", "propose", str(source)], cwd=ROOT, capture_output=True, text=True
     )
-    assert run.returncode == 2 and 'startups[0] (id "a"): embedding must be a list of 384 numbers' in run.stderr
+    assert (
+        run.returncode == 2 and 'startups[0] (id "a"): embedding must be a list of 384 numbers' in run.stderr
+    )
 
 
 def test_document_vectors_see_a_paraphrase_and_keep_names_without_a_vector_apart():

@@ -74,7 +74,9 @@ def org_for_run(org):
 
 
 def engine_input():
-    return selectors.build_engine_input(weights={"text": 1}, top_k=3, travel_budget_yen=None, default_capacity=2)
+    return selectors.build_engine_input(
+        weights={"text": 1}, top_k=3, travel_budget_yen=None, default_capacity=2
+    )
 
 
 def test_saving_a_profile_stores_the_embedding_of_its_matching_text(
@@ -138,7 +140,9 @@ def test_editing_the_text_makes_the_old_embedding_stale_until_the_new_one_is_sto
     # in the compact form: the stored float32 bytes themselves
     assert items[world.snow.pk]["embedding"] == encode_embedding(stored_vector(new.embedding))
     compact = items[world.snow.pk]["embedding"]
-    assert np.array_equal(np.frombuffer(base64.b64decode(compact["base64"]), "<f4"), stored_vector(new.embedding))
+    assert np.array_equal(
+        np.frombuffer(base64.b64decode(compact["base64"]), "<f4"), stored_vector(new.embedding)
+    )
 
 
 def test_a_new_track_record_changes_the_startups_text_and_its_embedding(
@@ -202,10 +206,14 @@ def test_a_runs_problem_carries_fresh_embeddings_and_none_for_stale_ones(world, 
     challenges = {c.id: c for c in problem.challenges}
     startups = {s.id: s for s in problem.startups}
     fresh_challenge = ChallengeEmbedding.objects.get(challenge=world.challenge_x)
-    np.testing.assert_allclose(challenges[world.challenge_x.pk].embedding, stored_vector(fresh_challenge.vector), atol=1e-6)
+    np.testing.assert_allclose(
+        challenges[world.challenge_x.pk].embedding, stored_vector(fresh_challenge.vector), atol=1e-6
+    )
     assert challenges[world.challenge_y.pk].embedding is None
     for org in (world.snow, world.medical):
-        np.testing.assert_allclose(startups[org.pk].embedding, stored_vector(profile_of(org).embedding), atol=1e-6)
+        np.testing.assert_allclose(
+            startups[org.pk].embedding, stored_vector(profile_of(org).embedding), atol=1e-6
+        )
     assert startups[world.other.pk].embedding is None
     assert (built.summary["embedded_challenges"], built.summary["embedded_startups"]) == (1, 2)
 
@@ -215,7 +223,9 @@ def test_a_runs_problem_carries_fresh_embeddings_and_none_for_stale_ones(world, 
     assert (run.input_summary["embedded_challenges"], run.input_summary["embedded_startups"]) == (1, 2)
     client.force_login(world.ministry_user)
     body = client.get(reverse("matching_admin:run", args=[run.pk])).content.decode()
-    assert "最新の文埋め込みがあったのは課題 2 件中 1 件、スタートアップ 3 社中 2 社" in body  # the admin is Japanese
+    assert (
+        "最新の文埋め込みがあったのは課題 2 件中 1 件、スタートアップ 3 社中 2 社" in body
+    )  # the admin is Japanese
 
 
 def test_embed_texts_backfills_what_is_missing_or_stale_and_prints_progress(world):

@@ -57,7 +57,10 @@ def test_the_input_carries_each_side_s_preference_and_grade(world):
     assert rows[world.challenge_x.pk, world.snow.pk]["grade"] == 0.5
     assert rows[world.challenge_x.pk, world.snow.pk]["preference"] is None
     # Shortlisted without a score counts as +0.5; ranked first by the startup.
-    shortlisted, ranked_second = rows[world.challenge_y.pk, world.medical.pk], rows[world.challenge_x.pk, world.medical.pk]
+    shortlisted, ranked_second = (
+        rows[world.challenge_y.pk, world.medical.pk],
+        rows[world.challenge_x.pk, world.medical.pk],
+    )
     assert (shortlisted["preference"], shortlisted["grade"]) == (1, 0.5)
     assert (ranked_second["preference"], ranked_second["grade"]) == (2, None)
     summary = engine_input.summary
@@ -70,7 +73,9 @@ def test_the_input_carries_each_side_s_preference_and_grade(world):
 
 
 def test_the_input_carries_the_declared_conflicts_by_the_rule(world):
-    second_x = challenge_factories.challenge(municipality_org=world.muni_x, title="観光の案内を多言語にしたい")
+    second_x = challenge_factories.challenge(
+        municipality_org=world.muni_x, title="観光の案内を多言語にしたい"
+    )
     # Takamatsu's staff member: the startup is kept out of all of Takamatsu's challenges.
     application_services.conflict_declare(person=world.staff_x, startup=world.medical, reason="親族が在籍")
     # A ministry member, scoped to Teshio's challenge: that pair only.
@@ -113,7 +118,9 @@ def test_recused_ministry_staff_cannot_accept_or_reject_and_another_can(client, 
     world.apply(world.snow_user, world.challenge_x)
     run = _run(world.ministry_user)
     proposal = MatchProposal.objects.get(run=run, challenge=world.challenge_x, startup=world.snow)
-    application_services.conflict_declare(person=world.ministry_user, startup=world.snow, reason="出資している")
+    application_services.conflict_declare(
+        person=world.ministry_user, startup=world.snow, reason="出資している"
+    )
     with pytest.raises(ProposalRefused, match=RECUSED):
         services.proposal_accept(proposal=proposal, actor=world.ministry_user)
     with pytest.raises(ProposalRefused, match=RECUSED):

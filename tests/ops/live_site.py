@@ -44,8 +44,12 @@ def site_env(var_dir: Path, **extra: str) -> dict[str, str]:
 
 def manage(var_dir: Path, *args: str, timeout: int = 600, **extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=site_env(var_dir, **extra),
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=site_env(var_dir, **extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -53,8 +57,12 @@ def python(var_dir: Path, code: str, timeout: int = 300, **extra: str) -> subpro
     """Run `code` with Django set up for the site in `var_dir` (the last printed line is its JSON answer)."""
     script = "import django, json\ndjango.setup()\n" + code
     return subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=site_env(var_dir, **extra),
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=site_env(var_dir, **extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -87,10 +95,25 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{port}"
         self.log = open(var_dir / f"gunicorn-{port}.log", "w+")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}", "--workers", str(workers),
-             "--threads", str(threads), "--timeout", "120", "--graceful-timeout", "5"],
-            cwd=ROOT, env=site_env(var_dir, ALLOWED_HOSTS="127.0.0.1", **extra),
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(BIN / "gunicorn"),
+                "portal.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--timeout",
+                "120",
+                "--graceful-timeout",
+                "5",
+            ],
+            cwd=ROOT,
+            env=site_env(var_dir, ALLOWED_HOSTS="127.0.0.1", **extra),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 120
         while not _port_open(port):
@@ -134,14 +157,33 @@ class Browser:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
         for name, value in (cookies or {}).items():
-            self.jar.set_cookie(http.cookiejar.Cookie(
-                0, name, value, None, False, "127.0.0.1", True, False, "/", True, False, None, False, None, None, {}
-            ))
+            self.jar.set_cookie(
+                http.cookiejar.Cookie(
+                    0,
+                    name,
+                    value,
+                    None,
+                    False,
+                    "127.0.0.1",
+                    True,
+                    False,
+                    "/",
+                    True,
+                    False,
+                    None,
+                    False,
+                    None,
+                    None,
+                    {},
+                )
+            )
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         path = urllib.parse.quote(path, safe="/?=&%")
-        req = urllib.request.Request(self.base_url + path, data=body, headers={"Referer": self.base_url + path})
+        req = urllib.request.Request(
+            self.base_url + path, data=body, headers={"Referer": self.base_url + path}
+        )
         try:
             with self.opener.open(req, timeout=120) as response:
                 return response.status, response.read().decode(), response.headers.get("Location", "")

@@ -40,15 +40,25 @@ class Buckets:
     private: str
 
     def client(self):
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name=REGION,
-                            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
 
     def environ(self) -> dict[str, str]:
         """The deployment's environment for these buckets (README: MEDIA_STORAGE=s3)."""
-        return {"MEDIA_STORAGE": "s3", "S3_ENDPOINT_URL": self.endpoint, "S3_REGION": REGION,
-                "S3_ADDRESSING_STYLE": "path", "S3_MEDIA_BUCKET": self.media, "S3_PRIVATE_BUCKET": self.private,
-                **CREDENTIALS}
+        return {
+            "MEDIA_STORAGE": "s3",
+            "S3_ENDPOINT_URL": self.endpoint,
+            "S3_REGION": REGION,
+            "S3_ADDRESSING_STYLE": "path",
+            "S3_MEDIA_BUCKET": self.media,
+            "S3_PRIVATE_BUCKET": self.private,
+            **CREDENTIALS,
+        }
 
     def keys(self, bucket: str) -> dict[str, bytes]:
         client = self.client()

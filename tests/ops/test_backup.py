@@ -35,14 +35,26 @@ from tests.tracker import factories as tf
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-OUR_APPS = ["core", "geo", "accounts", "programme", "challenges", "applications", "matching", "tracker", "reports"]
+OUR_APPS = [
+    "core",
+    "geo",
+    "accounts",
+    "programme",
+    "challenges",
+    "applications",
+    "matching",
+    "tracker",
+    "reports",
+]
 
 
 def build_world() -> None:
     """Rows in every app of ours plus files in both storages (public image, private attachment/receipt/report)."""
     world = World()
     application = world.draft()
-    application_services.attachment_add(application=application, actor=world.user_a, uploaded=pdf_upload("案.pdf"))
+    application_services.attachment_add(
+        application=application, actor=world.user_a, uploaded=pdf_upload("案.pdf")
+    )
     application_services.application_submit(application=application, actor=world.user_a)
     ministry = world.ministry_user
     matching_services.match_run_create(actor=ministry)
@@ -51,21 +63,36 @@ def build_world() -> None:
     trip = tf.travel_request(engagement, world.user_a)
     tracker_services.travel_request_approve(request=trip, actor=ministry)
     tracker_services.travel_trip_done(request=trip, actor=world.user_a)
-    tracker_services.travel_request_settle(request=trip, actor=world.user_a, fares_yen=38_000, lodging_yen=11_800,
-                                           allowance_yen=4_400, receipts=[tf.pdf("領収書.pdf")])
-    report = ReportFile.objects.create(kind="annual", fiscal_year=2026, language="ja", fingerprint="x" * 64,
-                                       status="done", requested_by=ministry)
+    tracker_services.travel_request_settle(
+        request=trip,
+        actor=world.user_a,
+        fares_yen=38_000,
+        lodging_yen=11_800,
+        allowance_yen=4_400,
+        receipts=[tf.pdf("領収書.pdf")],
+    )
+    report = ReportFile.objects.create(
+        kind="annual",
+        fiscal_year=2026,
+        language="ja",
+        fingerprint="x" * 64,
+        status="done",
+        requested_by=ministry,
+    )
     report.file.save("annual-2026.pdf", ContentFile(tf.PDF), save=True)
     png = io.BytesIO()
     PILImage.new("RGB", (4, 3), (200, 30, 30)).save(png, "PNG")
-    Image.objects.create(title="除雪車", file=ContentFile(png.getvalue(), name="snowplough.png"), width=4, height=3)
+    Image.objects.create(
+        title="除雪車", file=ContentFile(png.getvalue(), name="snowplough.png"), width=4, height=3
+    )
     programme_factories.round_page(2026, [("applications", dt.date(2026, 6, 1), dt.date(2026, 7, 31))])
     factories.user(email="late@example.jp")
 
 
 def models_to_compare():
     return [
-        m for m in apps.get_models(include_auto_created=True)
+        m
+        for m in apps.get_models(include_auto_created=True)
         if m._meta.managed and not m._meta.proxy and not m._meta.swapped
     ]
 
@@ -80,7 +107,8 @@ def snapshot(alias: str) -> dict[str, list]:
 def files(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -107,7 +135,9 @@ def empty_database(tmp_path):
             cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
 
 
-def test_backup_then_restore_into_an_empty_database_gives_back_every_row_and_file(tmp_path, empty_database, settings):
+def test_backup_then_restore_into_an_empty_database_gives_back_every_row_and_file(
+    tmp_path, empty_database, settings
+):
     build_world()
     for label in OUR_APPS:  # the world really has rows in every app of ours
         assert any(m._base_manager.exists() for m in apps.get_app_config(label).get_models()), label
@@ -125,10 +155,14 @@ def test_backup_then_restore_into_an_empty_database_gives_back_every_row_and_fil
     # the restore writes its files to new, empty folders
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "r-media")}},
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "r-private"), "base_url": None}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "r-media")},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "r-private"), "base_url": None},
+        },
     }
     out = io.StringIO()
     call_command("restore", str(archive), database=empty_database, no_index=True, stdout=out)

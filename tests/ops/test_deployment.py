@@ -25,8 +25,10 @@ def test_production_refuses_to_start_without_a_database_url():
 
 
 def test_production_keeps_database_connections_and_checks_them_before_reuse():
-    code = ("import django; django.setup(); from django.conf import settings; d = settings.DATABASES['default']; "
-            "print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])")
+    code = (
+        "import django; django.setup(); from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
     result = run_production(["-c", code], **DEPLOYMENT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "60", "True"]
@@ -50,13 +52,16 @@ def test_the_deployment_checks_one_by_one(settings):
     redis = {"default": {"BACKEND": "portal.core.cache.FaultTolerantRedisCache", "LOCATION": "redis://x:1/0"}}
     database = settings.DATABASES["default"]
     with override_settings(
-        CACHES=redis, DATABASES={"default": {**database, "ENGINE": "django.db.backends.postgresql"}},
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="smtp.xact.example.jp",
+        CACHES=redis,
+        DATABASES={"default": {**database, "ENGINE": "django.db.backends.postgresql"}},
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="smtp.xact.example.jp",
         WAGTAILADMIN_BASE_URL="https://xact.example.jp",
     ):
         assert checks.deployment_settings() == []
     with override_settings(
-        CACHES=redis, DATABASES={"default": {**database, "ENGINE": "django.db.backends.sqlite3"}},
+        CACHES=redis,
+        DATABASES={"default": {**database, "ENGINE": "django.db.backends.sqlite3"}},
         EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
         WAGTAILADMIN_BASE_URL="https://xact.example.jp",
     ):
@@ -70,12 +75,22 @@ def test_the_deployment_checks_one_by_one(settings):
 def test_live_checks_pass_on_a_healthy_site_and_notice_a_missing_worker():
     findings = deployment.live_findings()
     assert all(f.ok for f in findings), [f for f in findings if not f.ok]
-    assert {f.what for f in findings} >= {"database reachable", "migrations applied", "task worker running",
-                                          "cache 'default' reachable (LocMemCache)", "MEDIA_ROOT writable",
-                                          "PRIVATE_MEDIA_ROOT writable", "SEARCH_INDEX_DIR writable"}
-    task = DBTaskResult.objects.create(task_path="portal.search.tasks.rebuild_index", args_kwargs={"args": [],
-                                       "kwargs": {}}, backend_name="default", queue_name="default",
-                                       run_after=timezone.now() - dt.timedelta(hours=1))
+    assert {f.what for f in findings} >= {
+        "database reachable",
+        "migrations applied",
+        "task worker running",
+        "cache 'default' reachable (LocMemCache)",
+        "MEDIA_ROOT writable",
+        "PRIVATE_MEDIA_ROOT writable",
+        "SEARCH_INDEX_DIR writable",
+    }
+    task = DBTaskResult.objects.create(
+        task_path="portal.search.tasks.rebuild_index",
+        args_kwargs={"args": [], "kwargs": {}},
+        backend_name="default",
+        queue_name="default",
+        run_after=timezone.now() - dt.timedelta(hours=1),
+    )
     DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=timezone.now() - dt.timedelta(hours=1))
     worker = deployment.worker_keeps_up()
     assert not worker.ok and "1 task(s) waiting for more than 15 minutes" in worker.detail
@@ -88,8 +103,13 @@ def test_check_deployment_lists_every_problem_and_exits_non_zero(seeded_site, tm
     site = copy_site(seeded, tmp_path / "site")  # migrated, demo data, tasks queued and no worker ever ran
     result = run_production(
         ["manage.py", "check_deployment", "--worker-grace-minutes", "0"],
-        **{**DEPLOYMENT, "DATABASE_URL": f"sqlite:///{site / 'db.sqlite3'}", "XACT_VAR_DIR": str(site),
-           "REDIS_URL": "redis://127.0.0.1:6398/0", "SEARCH_INDEX_DIR": str(site / "search-index")},
+        **{
+            **DEPLOYMENT,
+            "DATABASE_URL": f"sqlite:///{site / 'db.sqlite3'}",
+            "XACT_VAR_DIR": str(site),
+            "REDIS_URL": "redis://127.0.0.1:6398/0",
+            "SEARCH_INDEX_DIR": str(site / "search-index"),
+        },
     )
     assert result.returncode != 0
     out = result.stdout

@@ -25,16 +25,24 @@ from tests.applications.conftest import PROPOSAL, World
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_terminate_backend: the restart is simulated on PostgreSQL (set DATABASE_URL)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="pg_terminate_backend: the restart is simulated on PostgreSQL (set DATABASE_URL)",
+    ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
-
 def _admin_connection():
     s = connection.settings_dict
-    return psycopg.connect(host=s["HOST"] or None, port=s["PORT"] or None, user=s["USER"], password=s["PASSWORD"],
-                           dbname=s["NAME"], autocommit=True)
+    return psycopg.connect(
+        host=s["HOST"] or None,
+        port=s["PORT"] or None,
+        user=s["USER"],
+        password=s["PASSWORD"],
+        dbname=s["NAME"],
+        autocommit=True,
+    )
 
 
 def terminate_app_connections() -> int:
@@ -59,12 +67,23 @@ class Server:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else b""
         path, _, query = path.partition("?")
         environ = {
-            "REQUEST_METHOD": "POST" if data is not None else "GET", "PATH_INFO": path, "QUERY_STRING": query,
-            "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body)),
-            "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": "testserver", "HTTP_COOKIE": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "wsgi.input": io.BytesIO(body), "wsgi.errors": io.StringIO(), "wsgi.url_scheme": "http",
-            "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+            "REQUEST_METHOD": "POST" if data is not None else "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "testserver",
+            "HTTP_COOKIE": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
         }
         started = {}
 
@@ -109,7 +128,9 @@ def test_database_restart_between_and_during_writes(client, monkeypatch):
 
     status, page = browser.request("/applications/")
     assert status == 200 and world.challenge_x.title in page  # the next request just works
-    application = Application.objects.get(challenge=world.challenge_x, startup=world.startup_a)  # exactly once
+    application = Application.objects.get(
+        challenge=world.challenge_x, startup=world.startup_a
+    )  # exactly once
     edits_before = AuditEvent.objects.filter(action="application.update").count()
 
     # A write cut off half-way: the row is updated, then the database goes away before the audit event and COMMIT.
@@ -120,7 +141,9 @@ def test_database_restart_between_and_during_writes(client, monkeypatch):
         return real_record(**kwargs)
 
     monkeypatch.setattr(application_services.applications, "record", record_then_restart)
-    status, page = browser.post_form(f"/applications/{application.pk}/edit/", PROPOSAL | {"approach": "変更した内容"})
+    status, page = browser.post_form(
+        f"/applications/{application.pk}/edit/", PROPOSAL | {"approach": "変更した内容"}
+    )
     assert status == 503
     assert "今送信した内容は保存されていません" in page and "Traceback" not in page
     application.refresh_from_db()
@@ -129,7 +152,9 @@ def test_database_restart_between_and_during_writes(client, monkeypatch):
 
     # The database is back: sending it again works, once.
     monkeypatch.setattr(application_services.applications, "record", real_record)
-    status, page = browser.post_form(f"/applications/{application.pk}/edit/", PROPOSAL | {"approach": "変更した内容"})
+    status, page = browser.post_form(
+        f"/applications/{application.pk}/edit/", PROPOSAL | {"approach": "変更した内容"}
+    )
     assert status == 200 and "下書きを保存しました" in page
     application.refresh_from_db()
     assert application.approach == "変更した内容"

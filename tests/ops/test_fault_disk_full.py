@@ -122,10 +122,16 @@ def test_receipts_on_a_full_disk_keep_the_trip_and_leave_no_file(client, monkeyp
     client.force_login(world.user_a)
 
     written = fill_disk(monkeypatch, files_that_fit=1)  # the first receipt fits, the second does not
-    response = client.post(reverse("tracker:trip", args=[trip.pk]), {
-        "action": "settle", "fares_yen": "38000", "lodging_yen": "11800", "allowance_yen": "4400",
-        "receipts": [tf.pdf("領収書1.pdf"), tf.pdf("領収書2.pdf")],
-    })
+    response = client.post(
+        reverse("tracker:trip", args=[trip.pk]),
+        {
+            "action": "settle",
+            "fares_yen": "38000",
+            "lodging_yen": "11800",
+            "allowance_yen": "4400",
+            "receipts": [tf.pdf("領収書1.pdf"), tf.pdf("領収書2.pdf")],
+        },
+    )
 
     assert len(written) == 2
     assert response.status_code == 400
@@ -140,15 +146,23 @@ def test_receipts_on_a_full_disk_keep_the_trip_and_leave_no_file(client, monkeyp
 
 
 def _engagement(world: World) -> Engagement:
-    return tf.engagement(municipality_org=world.muni_x, startup_org=world.startup_a, actor=world.ministry_user)
+    return tf.engagement(
+        municipality_org=world.muni_x, startup_org=world.startup_a, actor=world.ministry_user
+    )
 
 
-REPORT = {"action": "report", "text": "実証実験を始めました", "residents_served": "120", "cost_saved_yen": "50000"}
+REPORT = {
+    "action": "report",
+    "text": "実証実験を始めました",
+    "residents_served": "120",
+    "cost_saved_yen": "50000",
+}
 
 
 @pytest.mark.parametrize("prefix,message", [("", FULL), ("/en", FULL_EN)], ids=["ja", "en"])
-def test_progress_report_on_a_full_disk_comes_back_with_the_text_and_leaves_no_file(client, monkeypatch, prefix,
-                                                                                    message):
+def test_progress_report_on_a_full_disk_comes_back_with_the_text_and_leaves_no_file(
+    client, monkeypatch, prefix, message
+):
     world = World()
     engagement = _engagement(world)
     activity = Engagement.objects.get(pk=engagement.pk).last_activity_at
@@ -156,9 +170,13 @@ def test_progress_report_on_a_full_disk_comes_back_with_the_text_and_leaves_no_f
     client.force_login(world.user_a)
 
     written = fill_disk(monkeypatch, files_that_fit=1)  # the first attachment fits, the second does not
-    response = client.post(prefix + reverse("tracker:engagement", args=[engagement.pk]), REPORT | {
-        "files": [tf.pdf("報告1.pdf"), tf.pdf("報告2.pdf")],
-    })
+    response = client.post(
+        prefix + reverse("tracker:engagement", args=[engagement.pk]),
+        REPORT
+        | {
+            "files": [tf.pdf("報告1.pdf"), tf.pdf("報告2.pdf")],
+        },
+    )
 
     assert len(written) == 2
     assert response.status_code == 400
@@ -178,9 +196,13 @@ def test_progress_report_from_the_admin_on_a_full_disk_comes_back_with_the_text(
     client.force_login(world.staff_x)
 
     fill_disk(monkeypatch)
-    response = client.post(reverse("tracker_admin:engagement", args=[engagement.pk]), REPORT | {
-        "files": [tf.pdf("報告.pdf")],
-    })
+    response = client.post(
+        reverse("tracker_admin:engagement", args=[engagement.pk]),
+        REPORT
+        | {
+            "files": [tf.pdf("報告.pdf")],
+        },
+    )
 
     assert response.status_code == 400
     body = response.content.decode()
@@ -228,14 +250,22 @@ def test_admin_media_upload_on_a_full_disk_is_a_form_error_not_a_500(client, mon
 
     fill_disk(monkeypatch)
     if view == "add":
-        response = client.post(reverse(f"{app}:add"), {"title": "除雪車の写真", "file": upload(), "collection": root})
+        response = client.post(
+            reverse(f"{app}:add"), {"title": "除雪車の写真", "file": upload(), "collection": root}
+        )
     elif view == "chooser":
-        response = client.post(reverse(f"{app}_chooser:create"), {
-            f"{kind}-chooser-upload-title": "除雪車の写真", f"{kind}-chooser-upload-file": upload(),
-            f"{kind}-chooser-upload-collection": root,
-        })
+        response = client.post(
+            reverse(f"{app}_chooser:create"),
+            {
+                f"{kind}-chooser-upload-title": "除雪車の写真",
+                f"{kind}-chooser-upload-file": upload(),
+                f"{kind}-chooser-upload-collection": root,
+            },
+        )
     else:
-        response = client.post(reverse(f"{app}:add_multiple"), {"title": "除雪車の写真", "files[]": upload(), "collection": root})
+        response = client.post(
+            reverse(f"{app}:add_multiple"), {"title": "除雪車の写真", "files[]": upload(), "collection": root}
+        )
 
     assert response.status_code == 200  # Wagtail's own answer to an invalid form, never a 500
     text = _error_text(response)
@@ -249,7 +279,9 @@ def test_admin_media_upload_on_a_full_disk_is_a_form_error_not_a_500(client, mon
 
 
 @pytest.mark.parametrize("kind", MEDIA)
-def test_municipality_staff_upload_in_the_page_editor_on_a_full_disk_is_a_form_error(client, monkeypatch, kind):
+def test_municipality_staff_upload_in_the_page_editor_on_a_full_disk_is_a_form_error(
+    client, monkeypatch, kind
+):
     """Municipality staff upload into their own collection (Wagtail hides the field): the chooser's upload tab."""
     model, upload, app = MEDIA[kind]
     world = World()
@@ -257,9 +289,13 @@ def test_municipality_staff_upload_in_the_page_editor_on_a_full_disk_is_a_form_e
     before = files_in("default")
 
     fill_disk(monkeypatch)
-    response = client.post(reverse(f"{app}_chooser:create"), {
-        f"{kind}-chooser-upload-title": "除雪車の写真", f"{kind}-chooser-upload-file": upload(),
-    })
+    response = client.post(
+        reverse(f"{app}_chooser:create"),
+        {
+            f"{kind}-chooser-upload-title": "除雪車の写真",
+            f"{kind}-chooser-upload-file": upload(),
+        },
+    )
 
     assert response.status_code == 200
     assert FULL in _error_text(response) and "除雪車の写真" in _error_text(response)
@@ -280,12 +316,18 @@ def test_admin_media_upload_with_room_stores_one_whole_file(client, kind, view):
     content = sent.read()
     sent.seek(0)
     if view == "add":
-        response = client.post(reverse(f"{app}:add"), {"title": "除雪車の写真", "file": sent, "collection": root})
+        response = client.post(
+            reverse(f"{app}:add"), {"title": "除雪車の写真", "file": sent, "collection": root}
+        )
     elif view == "chooser":
-        response = client.post(reverse(f"{app}_chooser:create"), {
-            f"{kind}-chooser-upload-title": "除雪車の写真", f"{kind}-chooser-upload-file": sent,
-            f"{kind}-chooser-upload-collection": root,
-        })
+        response = client.post(
+            reverse(f"{app}_chooser:create"),
+            {
+                f"{kind}-chooser-upload-title": "除雪車の写真",
+                f"{kind}-chooser-upload-file": sent,
+                f"{kind}-chooser-upload-collection": root,
+            },
+        )
     else:
         response = client.post(reverse(f"{app}:add_multiple"), {"files[]": sent, "collection": root})
 
@@ -311,13 +353,20 @@ def test_replacing_a_media_file_on_a_full_disk_keeps_the_old_one(client, monkeyp
     obj.save()
     old_name, old_bytes = obj.file.name, obj.file.storage.open(obj.file.name).read()
     url = reverse(f"{app}:edit", args=[obj.pk])
-    assert client.get(url).status_code == 200  # the user opens the edit page first (an image's preview is made)
+    assert (
+        client.get(url).status_code == 200
+    )  # the user opens the edit page first (an image's preview is made)
     before = files_in("default")
 
     fill_disk(monkeypatch)
-    response = client.post(url, {
-        "title": "差し替えたファイル", "file": upload(), "collection": str(obj.collection_id),
-    })
+    response = client.post(
+        url,
+        {
+            "title": "差し替えたファイル",
+            "file": upload(),
+            "collection": str(obj.collection_id),
+        },
+    )
 
     assert response.status_code == 200
     assert FULL in response.content.decode() and "差し替えたファイル" in response.content.decode()
@@ -354,16 +403,19 @@ def fill_temp_dir(monkeypatch, settings) -> list[str]:
 
 
 @pytest.mark.parametrize("prefix,message", [("", FULL), ("/en", FULL_EN)], ids=["ja", "en"])
-def test_a_full_disk_while_an_upload_is_received_is_a_507_page_not_a_500(client, monkeypatch, settings, prefix,
-                                                                        message):
+def test_a_full_disk_while_an_upload_is_received_is_a_507_page_not_a_500(
+    client, monkeypatch, settings, prefix, message
+):
     world = World()
     application = world.draft()
     client.force_login(world.user_a)
     before = private_files()
 
     paths = fill_temp_dir(monkeypatch, settings)
-    response = client.post(prefix + reverse("applications:attachment_upload", args=[application.pk]),
-                           {"file": pdf_upload("大きい.pdf")})
+    response = client.post(
+        prefix + reverse("applications:attachment_upload", args=[application.pk]),
+        {"file": pdf_upload("大きい.pdf")},
+    )
 
     assert response.status_code == 507
     assert message in response.content.decode()
@@ -378,8 +430,11 @@ def test_a_full_disk_while_the_multiple_uploader_sends_a_file_is_a_json_error(cl
     count = get_image_model().objects.count()
 
     paths = fill_temp_dir(monkeypatch, settings)
-    response = client.post(reverse("wagtailimages:add_multiple"), {"files[]": png()},
-                           headers={"X-Requested-With": "XMLHttpRequest"})
+    response = client.post(
+        reverse("wagtailimages:add_multiple"),
+        {"files[]": png()},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
 
     assert response.status_code == 507
     assert response.json()["success"] is False and FULL in response.json()["error_message"]
@@ -449,9 +504,14 @@ def test_replacing_a_media_file_with_room_swaps_the_files(client, kind):
     old_name = obj.file.name
     replacement = upload("差し替え." + old_name.rsplit(".", 1)[1])
 
-    response = client.post(reverse(f"{app}:edit", args=[obj.pk]), {
-        "title": "差し替えたファイル", "file": replacement, "collection": str(obj.collection_id),
-    })
+    response = client.post(
+        reverse(f"{app}:edit", args=[obj.pk]),
+        {
+            "title": "差し替えたファイル",
+            "file": replacement,
+            "collection": str(obj.collection_id),
+        },
+    )
 
     assert response.status_code == 302
     obj.refresh_from_db()

@@ -39,8 +39,9 @@ def site(seeded_site, tmp_path):
 def login(server, email: str, password: str) -> tuple[int, str, str]:
     browser = Browser(server.url)
     token = browser.csrf_token("/accounts/login/")
-    return browser.request("/accounts/login/", {"csrfmiddlewaretoken": token, "username": email,
-                                                "password": password})
+    return browser.request(
+        "/accounts/login/", {"csrfmiddlewaretoken": token, "username": email, "password": password}
+    )
 
 
 def pages_work(server) -> None:
@@ -80,8 +81,26 @@ def private_redis(tmp_path):
     port = 6391
     assert port_closed(port), f"port {port} is taken"
     pidfile = tmp_path / "redis.pid"
-    subprocess.run(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                    "--daemonize", "yes", "--pidfile", str(pidfile), "--dir", str(tmp_path)], check=True)
+    subprocess.run(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(pidfile),
+            "--dir",
+            str(tmp_path),
+        ],
+        check=True,
+    )
     deadline = time.monotonic() + 30
     while port_closed(port) or not pidfile.exists():
         assert time.monotonic() < deadline, "redis-server did not start"
@@ -104,7 +123,9 @@ def test_redis_stopped_mid_run_the_next_requests_still_work_and_throttle(site, p
     port, stop_redis = private_redis
     with Gunicorn(site, 8304, REDIS_URL=f"redis://127.0.0.1:{port}/0", **LIMITS) as server:
         pages_work(server)
-        keys = subprocess.run(["redis-cli", "-p", str(port), "dbsize"], capture_output=True, text=True, check=True)
+        keys = subprocess.run(
+            ["redis-cli", "-p", str(port), "dbsize"], capture_output=True, text=True, check=True
+        )
         assert int(keys.stdout.strip()) > 0  # Redis was in use
         # Two failures counted in Redis before it goes away.
         for _ in range(2):

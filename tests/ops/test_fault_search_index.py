@@ -17,7 +17,9 @@ REBUILDING = "検索索引を作り直しています"
 
 @pytest.fixture(autouse=True)
 def index_dir(settings, tmp_path):
-    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "portal.search.backend"}}  # Whoosh's index folder
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "portal.search.backend"}
+    }  # Whoosh's index folder
     settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
     return settings.SEARCH_INDEX_DIR
 
@@ -81,7 +83,9 @@ def test_a_search_that_finds_the_index_gone_queues_one_rebuild_and_the_worker_br
         with django_capture_on_commit_callbacks(execute=True):
             page = client.get(URL, {"q": "除雪"}).content.decode()
         assert REBUILDING in page
-    queued = [r for r in default_task_backend.results if r.task.module_path == tasks.rebuild_index.module_path]
+    queued = [
+        r for r in default_task_backend.results if r.task.module_path == tasks.rebuild_index.module_path
+    ]
     assert len(queued) == 1, "one rebuild queued, not one per search"
 
     tasks.rebuild_index.call()  # what the task worker runs

@@ -25,27 +25,47 @@ from tests.matching.portal_factories import World
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker process needs a database it can share (PostgreSQL; set DATABASE_URL)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="a worker process needs a database it can share (PostgreSQL; set DATABASE_URL)",
+    ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-
 def _admin(autocommit: bool = False):
     s = connection.settings_dict
-    return psycopg.connect(host=s["HOST"] or None, port=s["PORT"] or None, user=s["USER"], password=s["PASSWORD"],
-                           dbname=s["NAME"], autocommit=autocommit)
+    return psycopg.connect(
+        host=s["HOST"] or None,
+        port=s["PORT"] or None,
+        user=s["USER"],
+        password=s["PASSWORD"],
+        dbname=s["NAME"],
+        autocommit=autocommit,
+    )
 
 
 def start_worker(tmp_path) -> subprocess.Popen:
     s = connection.settings_dict
     url = f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.dev", "DATABASE_URL": url,
-           "XACT_VAR_DIR": str(tmp_path / "var"), "SEARCH_INDEX_DIR": str(tmp_path / "index"), "DJANGO_DEBUG": "0"}
-    return subprocess.Popen([sys.executable, "manage.py", "run_worker", "--batch", "--interval", "0.2"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+        "DATABASE_URL": url,
+        "XACT_VAR_DIR": str(tmp_path / "var"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "DJANGO_DEBUG": "0",
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--batch", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_until_blocked(worker: subprocess.Popen, deadline_s: float = 300) -> None:

@@ -47,11 +47,14 @@ def buckets(endpoint, settings, monkeypatch):
     return buckets
 
 
-def test_an_application_file_lives_in_the_private_bucket_and_reaches_only_those_who_may_see_it(buckets, client):
+def test_an_application_file_lives_in_the_private_bucket_and_reaches_only_those_who_may_see_it(
+    buckets, client
+):
     world = World()
     application = world.draft()
-    attachment = application_services.attachment_add(application=application, actor=world.user_a,
-                                                     uploaded=pdf_upload("提案書.pdf"))
+    attachment = application_services.attachment_add(
+        application=application, actor=world.user_a, uploaded=pdf_upload("提案書.pdf")
+    )
     name = ApplicationAttachment.objects.get(pk=attachment.pk).file.name
     assert buckets.keys(buckets.private) == {name: PDF}
     assert buckets.keys(buckets.media) == {}
@@ -79,8 +82,9 @@ def test_an_application_file_lives_in_the_private_bucket_and_reaches_only_those_
 def test_public_images_keep_unguessable_names_and_plain_urls_in_the_media_bucket(buckets):
     png = io.BytesIO()
     PILImage.new("RGB", (4, 3), (0, 120, 200)).save(png, "PNG")
-    image = Image.objects.create(title="除雪車", file=ContentFile(png.getvalue(), name="snowplough.png"),
-                                 width=4, height=3)
+    image = Image.objects.create(
+        title="除雪車", file=ContentFile(png.getvalue(), name="snowplough.png"), width=4, height=3
+    )
     name = image.file.name
     folder, _, filename = name.partition("/")
     assert folder == "original_images" and filename.endswith("_snowplough.png") and len(filename) > 40
@@ -91,8 +95,13 @@ def test_public_images_keep_unguessable_names_and_plain_urls_in_the_media_bucket
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_backup_holds_both_buckets_and_restore_puts_every_object_back(endpoint, buckets, settings, tmp_path,
-                                                                    empty_database):  # noqa: F811
+def test_backup_holds_both_buckets_and_restore_puts_every_object_back(
+    endpoint,
+    buckets,
+    settings,
+    tmp_path,
+    empty_database,  # noqa: F811 - the fixture imported above
+):
     build_world()
     source = {"media": buckets.keys(buckets.media), "private": buckets.keys(buckets.private)}
     assert any(n.endswith(".png") for n in source["media"]) and len(source["private"]) >= 3

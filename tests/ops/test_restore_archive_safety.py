@@ -39,7 +39,9 @@ def _link(name: str, target: str, kind: bytes) -> tuple[tarfile.TarInfo, bytes]:
     return info, b""
 
 
-def _archive(path: Path, members: list[tuple[tarfile.TarInfo, bytes]], *, database_file: str = "db.sqlite3") -> Path:
+def _archive(
+    path: Path, members: list[tuple[tarfile.TarInfo, bytes]], *, database_file: str = "db.sqlite3"
+) -> Path:
     """A backup whose manifest lists every member, with sizes and checksums that match."""
     dump = _file(database_file, b"SQLite format 3\x00" + b"\x00" * 84)
     everything = [dump, *members]
@@ -51,7 +53,8 @@ def _archive(path: Path, members: list[tuple[tarfile.TarInfo, bytes]], *, databa
         "migrations": [],
         "tables": {},
         "members": {
-            info.name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()} for info, data in everything
+            info.name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            for info, data in everything
         },
         "missing_files": [],
     }
@@ -92,7 +95,9 @@ def _tables() -> list[str]:
 CASES = {
     "absolute path": lambda tmp: [_file(str(tmp / "outside" / "absolute.txt"))],
     "dot-dot path": lambda tmp: [_file("media/../../outside/dotdot.txt")],
-    "symlink": lambda tmp: [_link("media/documents/link.pdf", str(tmp / "outside" / "target.txt"), tarfile.SYMTYPE)],
+    "symlink": lambda tmp: [
+        _link("media/documents/link.pdf", str(tmp / "outside" / "target.txt"), tarfile.SYMTYPE)
+    ],
     "hard link": lambda tmp: [_link("media/documents/hard.pdf", "manifest.json", tarfile.LNKTYPE)],
     "symlink to a relative target": lambda tmp: [_link("media/up", "../../outside", tarfile.SYMTYPE)],
 }

@@ -108,8 +108,9 @@ def test_eight_simultaneous_save_draft_and_submit_all_answer_and_save_once(site)
     requests = []
     for browser in browsers(server, ids["user_a"]):
         token = browser.csrf_token(start)
-        requests.append(lambda b=browser, t=token: b.request(start, {"csrfmiddlewaretoken": t, "save": "1",
-                                                                     **PROPOSAL}))
+        requests.append(
+            lambda b=browser, t=token: b.request(start, {"csrfmiddlewaretoken": t, "save": "1", **PROPOSAL})
+        )
     started = all_at_once(requests)
     no_server_error(started)
     assert all(status == 302 for status, _, _ in started), [s for s, _, _ in started]
@@ -118,12 +119,15 @@ def test_eight_simultaneous_save_draft_and_submit_all_answer_and_save_once(site)
     requests = []
     for browser in browsers(server, ids["user_b"]):
         token = browser.csrf_token(edit)
-        requests.append(lambda b=browser, t=token: b.request(edit, {"csrfmiddlewaretoken": t, "submit": "1",
-                                                                    **PROPOSAL}))
+        requests.append(
+            lambda b=browser, t=token: b.request(edit, {"csrfmiddlewaretoken": t, "submit": "1", **PROPOSAL})
+        )
     submitted = all_at_once(requests)
     no_server_error(submitted)
-    assert all(status == 302 and location.endswith(f"/applications/{ids['draft_b']}/")
-               for status, _, location in submitted), [(s, loc) for s, _, loc in submitted]
+    assert all(
+        status == 302 and location.endswith(f"/applications/{ids['draft_b']}/")
+        for status, _, location in submitted
+    ), [(s, loc) for s, _, loc in submitted]
 
     counts = answer(python(var_dir, COUNTS.replace("IDS", repr(json.dumps(ids)))))
     assert counts["applications_a"] == 1 and counts["started_a"] == 1
@@ -136,9 +140,17 @@ def test_eight_simultaneous_travel_approvals_all_answer_and_approve_once(site):
     requests = []
     for browser in browsers(server, ids["ministry"]):
         token = browser.csrf_token(path)
-        requests.append(lambda b=browser, t=token: b.request(path, {
-            "csrfmiddlewaretoken": t, "action": "approve", "amount_yen": str(ids["trip_total"]), "note": "",
-        }))
+        requests.append(
+            lambda b=browser, t=token: b.request(
+                path,
+                {
+                    "csrfmiddlewaretoken": t,
+                    "action": "approve",
+                    "amount_yen": str(ids["trip_total"]),
+                    "note": "",
+                },
+            )
+        )
     results = all_at_once(requests)
     no_server_error(results)
     statuses = sorted(status for status, _, _ in results)

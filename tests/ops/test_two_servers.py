@@ -49,8 +49,10 @@ REDIS_DB = 13  # a database of the machine's Redis used by this test alone (flus
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="several servers share one PostgreSQL database; SQLite is a file on one machine"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="several servers share one PostgreSQL database; SQLite is a file on one machine",
+    ),
 ]
 
 
@@ -62,7 +64,9 @@ def _redis_url() -> str:
 def _db_url(params: dict, name: str) -> str:
     user = params.get("user") or "postgres"
     password = f":{params['password']}" if params.get("password") else ""
-    return f"postgres://{user}{password}@{params.get('host') or '127.0.0.1'}:{params.get('port') or 5432}/{name}"
+    return (
+        f"postgres://{user}{password}@{params.get('host') or '127.0.0.1'}:{params.get('port') or 5432}/{name}"
+    )
 
 
 def _wait_until(check, what: str, timeout: float = 90.0):
@@ -86,7 +90,10 @@ class Deployment:
         (folder / "var").mkdir(parents=True)
         log = open(folder / "log.txt", "wb")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
-            argv, cwd=folder, stdout=log, stderr=subprocess.STDOUT,
+            argv,
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             env={**self.env, "XACT_VAR_DIR": str(folder / "var"), "PYTHONPATH": str(ROOT)},
         )
         self.processes[name] = process
@@ -94,8 +101,23 @@ class Deployment:
 
     def web(self, name: str) -> str:
         port = store.free_port()
-        self._start(name, [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind",
-                           f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--timeout", "120"])
+        self._start(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+            ],
+        )
         url = f"http://127.0.0.1:{port}"
 
         def up():
@@ -143,15 +165,25 @@ def _token(response: requests.Response) -> str:
 
 def _login(session: requests.Session, server: str, email: str, password: str = PASSWORD) -> requests.Response:
     page = session.get(f"{server}/accounts/login/")
-    return session.post(f"{server}/accounts/login/", data={
-        "csrfmiddlewaretoken": _token(page), "username": email, "password": password,
-    }, headers={"Referer": f"{server}/accounts/login/"})
+    return session.post(
+        f"{server}/accounts/login/",
+        data={
+            "csrfmiddlewaretoken": _token(page),
+            "username": email,
+            "password": password,
+        },
+        headers={"Referer": f"{server}/accounts/login/"},
+    )
 
 
 def _post(session: requests.Session, server: str, path: str, form_page: str, data=None, files=None):
     token = _token(session.get(f"{server}{form_page}"))
-    return session.post(f"{server}{path}", data={"csrfmiddlewaretoken": token, **(data or {})}, files=files,
-                        headers={"Referer": f"{server}{form_page}"})
+    return session.post(
+        f"{server}{path}",
+        data={"csrfmiddlewaretoken": token, **(data or {})},
+        files=files,
+        headers={"Referer": f"{server}{form_page}"},
+    )
 
 
 def _world():
@@ -164,8 +196,10 @@ def _world():
     client.force_login(author)
     tag = uuid.uuid4().hex[:6]
     word = "除雪車運行" + "".join(chr(0x30A2 + int(c, 16)) for c in tag)  # a word no other page has
-    response = client.post(workflow._add_url(), {**workflow._form(title=f"{word}の見える化", slug=f"snow-{tag}"),
-                                                 "action-submit": "Submit"})
+    response = client.post(
+        workflow._add_url(),
+        {**workflow._form(title=f"{word}の見える化", slug=f"snow-{tag}"), "action-submit": "Submit"},
+    )
     assert response.status_code == 302, workflow._errors(response)
     page = workflow.ChallengePage.objects.latest("pk")
     task_state = workflow._task_state(page)
@@ -175,15 +209,23 @@ def _world():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_web_servers_share_one_truth_and_lose_nothing_when_one_dies(tmp_path):
     if not LocalGovernment.objects.exists():
-        pytest.skip("the reused test database lost the migrations' data to an earlier transactional test "
-                    "(--reuse-db); run without --reuse-db")
+        pytest.skip(
+            "the reused test database lost the migrations' data to an earlier transactional test "
+            "(--reuse-db); run without --reuse-db"
+        )
     world, application, page, task_state, word = _world()
     template = connection.settings_dict["NAME"]
     params = connection.get_connection_params()
     name = f"xact_two_servers_{os.getpid()}"
     connections.close_all()
-    admin = psycopg.connect(dbname="postgres", host=params.get("host"), port=params.get("port"),
-                            user=params.get("user"), password=params.get("password"), autocommit=True)
+    admin = psycopg.connect(
+        dbname="postgres",
+        host=params.get("host"),
+        port=params.get("port"),
+        user=params.get("user"),
+        password=params.get("password"),
+        autocommit=True,
+    )
     queue = redis.Redis.from_url(_redis_url())
     queue.flushdb()
     deployment = None
@@ -228,7 +270,9 @@ def _check_the_deployment(deployment, a, b, world, application, page, task_state
     assert response.status_code == 200, response.text[:300]
     assert rows.execute("select live from wagtailcore_page where id = %s", [page.pk]).fetchone() == (True,)
     found = requests.get(f"{b}/search/", params={"q": word})
-    assert found.status_code == 200 and f"<mark>{word}</mark>の見える化" in found.text  # the title, highlighted
+    assert (
+        found.status_code == 200 and f"<mark>{word}</mark>の見える化" in found.text
+    )  # the title, highlighted
 
     # A startup logs in on A: the session works on B; an attachment sent through A downloads through B.
     startup = requests.Session()
@@ -236,8 +280,13 @@ def _check_the_deployment(deployment, a, b, world, application, page, task_state
     mypage = startup.get(f"{b}/mypage/")
     assert mypage.status_code == 200 and world.startup_a.name in mypage.text
     edit = f"/applications/{application.pk}/edit/"
-    sent = _post(startup, a, f"/applications/{application.pk}/attachments/", edit,
-                 files={"file": ("提案書.pdf", PDF, "application/pdf")})
+    sent = _post(
+        startup,
+        a,
+        f"/applications/{application.pk}/attachments/",
+        edit,
+        files={"file": ("提案書.pdf", PDF, "application/pdf")},
+    )
     assert sent.status_code == 200 and "提案書.pdf" in sent.text
     attachment_id, stored = rows.execute(
         "select id, file from applications_applicationattachment where application_id = %s", [application.pk]
@@ -248,7 +297,9 @@ def _check_the_deployment(deployment, a, b, world, application, page, task_state
     assert got.status_code == 200 and got.content == PDF
     submitted = _post(startup, a, f"/applications/{application.pk}/submit/", edit)
     assert submitted.status_code == 200
-    state = rows.execute("select state from applications_application where id = %s", [application.pk]).fetchone()
+    state = rows.execute(
+        "select state from applications_application where id = %s", [application.pk]
+    ).fetchone()
     assert state == (ApplicationState.SUBMITTED,)
 
     other = requests.Session()
@@ -264,17 +315,32 @@ def _check_the_deployment(deployment, a, b, world, application, page, task_state
 
     # A matching run and the annual report, started on A, run on the worker from the Redis queue.
     weights = {f"weight_{f}": str(DEFAULT_WEIGHTS[f]) for f in FACTORS}
-    started = _post(ministry, a, "/admin/matching/", "/admin/matching/",
-                    {"top_k": "3", "travel_budget_yen": "", "default_capacity": "3", **weights})
+    started = _post(
+        ministry,
+        a,
+        "/admin/matching/",
+        "/admin/matching/",
+        {"top_k": "3", "travel_budget_yen": "", "default_capacity": "3", **weights},
+    )
     assert started.status_code == 200, started.text[:300]
-    _wait_until(lambda: rows.execute("select status from matching_matchrun order by id desc limit 1").fetchone()
-                == ("done",), "the matching run on the worker", timeout=180)
+    _wait_until(
+        lambda: (
+            rows.execute("select status from matching_matchrun order by id desc limit 1").fetchone()
+            == ("done",)
+        ),
+        "the matching run on the worker",
+        timeout=180,
+    )
     year = 2026
     requested = _post(ministry, a, f"/admin/reports/annual/{year}/", f"/admin/reports/annual/{year}/")
     assert requested.status_code == 200
-    report_id = _wait_until(lambda: rows.execute(
-        "select id from reports_reportfile where status = 'done' and fiscal_year = %s", [year]).fetchone(),
-        "the annual report on the worker", timeout=240)[0]
+    report_id = _wait_until(
+        lambda: rows.execute(
+            "select id from reports_reportfile where status = 'done' and fiscal_year = %s", [year]
+        ).fetchone(),
+        "the annual report on the worker",
+        timeout=240,
+    )[0]
     # … through Redis, not the database queue: RQ kept the finished jobs, the database's task table is empty.
     jobs = redis.Redis.from_url(_redis_url()).keys("rq:job:*")
     assert len(jobs) >= 2

@@ -9,7 +9,9 @@ from portal.settings.base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]  # the same on every server: sessions and signed links are shared
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # what the test's users were created with
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher"
+]  # what the test's users were created with
 XACT_2FA_REQUIRED_FOR_MINISTRY = False
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 MATCHING_EMBEDDINGS = False  # the sentence model is a few seconds per process; not what this test is about

@@ -31,8 +31,11 @@ def _results_rows(html: str) -> dict[int, dict[str, int | None]]:
     for year, body in re.findall(r'<tr data-year="(\d+)">(.*?)</tr>', html, flags=re.S):
         cells = dict(re.findall(r'<td data-key="(\w+)"[^>]*>(.*?)</td>', body, flags=re.S))
         rows[int(year)] = {
-            key: (None if "—" in re.sub(r"<span class=\"muted\">.*?</span>", "", cells[key]) else
-                  int(re.match(r"\s*(\d+)", cells[key]).group(1)))
+            key: (
+                None
+                if "—" in re.sub(r"<span class=\"muted\">.*?</span>", "", cells[key])
+                else int(re.match(r"\s*(\d+)", cells[key]).group(1))
+            )
             for key in KEYS
         }
     return rows

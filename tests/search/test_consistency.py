@@ -200,7 +200,9 @@ def test_index_of_an_earlier_version_is_replaced_not_a_crash(whoosh, committed, 
 
     def old_schema(*args, **kwargs):
         if not replaced:  # every read of the old table of contents fails, until the index is created anew
-            raise AttributeError("Can't get attribute 'JapanesePositions' on <module 'portal.search.whoosh_analysis'>")
+            raise AttributeError(
+                "Can't get attribute 'JapanesePositions' on <module 'portal.search.whoosh_analysis'>"
+            )
         return real_open_dir(*args, **kwargs)
 
     def create_in(*args, **kwargs):

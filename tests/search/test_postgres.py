@@ -77,7 +77,9 @@ def test_finds_exactly_what_whoosh_finds(postgres, search_index_dir, django_capt
             found_pg = {a.pk for a in pg.search(query, Article, operator=operator)}
             found_whoosh = {a.pk for a in whoosh.search(query, Article, operator=operator)}
             assert found_pg == found_whoosh, (query, operator)
-        assert {a.pk for a in pg.autocomplete(query, Article)} == {a.pk for a in whoosh.autocomplete(query, Article)}
+        assert {a.pk for a in pg.autocomplete(query, Article)} == {
+            a.pk for a in whoosh.autocomplete(query, Article)
+        }
 
 
 def test_count_page_and_facets_take_a_constant_number_of_queries(postgres, django_assert_max_num_queries):
@@ -99,6 +101,10 @@ def test_a_write_takes_the_objects_lock_even_for_a_new_object(postgres):
     with transaction.atomic():
         get_search_backend().get_index_for_model(Article).add_items(Article, [article])
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+            )
             assert cursor.fetchone()[0] == 1
-        assert IndexEntry.objects.filter(object_id="987654").count() == 2  # title (search) + title (autocomplete)
+        assert (
+            IndexEntry.objects.filter(object_id="987654").count() == 2
+        )  # title (search) + title (autocomplete)

@@ -11,5 +11,7 @@ def ministry_user(db):
 
 @pytest.fixture
 def municipality_user(db):
-    org = factories.organisation("municipality", name="高松市", local_government=factories.local_government("372013"))
+    org = factories.organisation(
+        "municipality", name="高松市", local_government=factories.local_government("372013")
+    )
     return factories.staff(org, email="staff@city.takamatsu.example.jp")

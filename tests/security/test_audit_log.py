@@ -21,7 +21,9 @@ URL = "/admin/audit-log/"
 
 @pytest.fixture
 def startup_user(db):
-    return factories.member(factories.organisation("startup", name="株式会社ゆきみち"), email="f@yukimichi.example.jp")
+    return factories.member(
+        factories.organisation("startup", name="株式会社ゆきみち"), email="f@yukimichi.example.jp"
+    )
 
 
 def listing(body: str) -> str:
@@ -36,7 +38,9 @@ def events(n, actor, **data):
         record(actor=actor, action="accounts.organisation_changed", obj=org, step=i, **data)
 
 
-def test_ministry_staff_see_events_newest_first_with_actor_and_organisation(client, ministry_user, municipality_user):
+def test_ministry_staff_see_events_newest_first_with_actor_and_organisation(
+    client, ministry_user, municipality_user
+):
     events(2, municipality_user)
     record(actor=None, action="tracker.stalled_flagged")
     client.force_login(ministry_user)
@@ -46,8 +50,14 @@ def test_ministry_staff_see_events_newest_first_with_actor_and_organisation(clie
     assert "監査ログ" in body
     body = listing(body)  # the filters' choices list the actions too
     # newest first; staff read the actions' labels (portal/core/audit_labels.py), not their codes
-    assert body.index(action_label("tracker.stalled_flagged")) < body.index(action_label("accounts.organisation_changed"))
-    assert "staff@city.takamatsu.example.jp" in body and "高松市" in body and object_label("accounts.organisation", "") + " #" in body
+    assert body.index(action_label("tracker.stalled_flagged")) < body.index(
+        action_label("accounts.organisation_changed")
+    )
+    assert (
+        "staff@city.takamatsu.example.jp" in body
+        and "高松市" in body
+        and object_label("accounts.organisation", "") + " #" in body
+    )
     assert "株式会社対象" not in body  # reprs can be private: type and id only
     assert detail_labels({"step": 0}) in body  # the detail, in words
 
@@ -62,7 +72,11 @@ def test_filters_by_actor_organisation_action_object_type_and_date(client, minis
         response = client.get(URL + "results/", params)
         assert response.status_code == 200
         body = listing(response.content.decode())
-        return {a for a in ("accounts.organisation_changed", "challenges.approved", "tracker.stalled_flagged") if action_label(a) in body}
+        return {
+            a
+            for a in ("accounts.organisation_changed", "challenges.approved", "tracker.stalled_flagged")
+            if action_label(a) in body
+        }
 
     takamatsu = municipality_user.memberships.get().organisation
     assert actions(actor="takamatsu") == {"accounts.organisation_changed"}
@@ -77,21 +91,31 @@ def test_filters_by_actor_organisation_action_object_type_and_date(client, minis
 def test_csv_export_has_every_filtered_event_with_japan_time(client, ministry_user, municipality_user):
     events(60, municipality_user)  # more than one page
     client.force_login(ministry_user)
-    response = client.get(URL, {"export": "csv", "organisation": municipality_user.memberships.get().organisation_id})
+    response = client.get(
+        URL, {"export": "csv", "organisation": municipality_user.memberships.get().organisation_id}
+    )
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 61
     header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert len(header) == 8
-    assert first[header[1]] == "staff@city.takamatsu.example.jp" and first[header[3]] == action_label("accounts.organisation_changed")
+    assert first[header[1]] == "staff@city.takamatsu.example.jp" and first[header[3]] == action_label(
+        "accounts.organisation_changed"
+    )
     assert first[header[2]] == "高松市" and first[header[6]] == detail_labels({"step": 0})
 
 
-def test_a_page_costs_the_same_queries_for_10_or_100_events(client, ministry_user, municipality_user, startup_user):
+def test_a_page_costs_the_same_queries_for_10_or_100_events(
+    client, ministry_user, municipality_user, startup_user
+):
     def add(n):
         # Actors from two organisations and the system; every event's organisations are shown.
         for i in range(n):
-            record(actor=[municipality_user, startup_user, None][i % 3], action=f"x.action{i % 4}", obj=ministry_user)
+            record(
+                actor=[municipality_user, startup_user, None][i % 3],
+                action=f"x.action{i % 4}",
+                obj=ministry_user,
+            )
 
     def queries():
         with CaptureQueriesContext(connection) as ctx:

@@ -55,9 +55,14 @@ FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
     # No shrinking by default: each step replays whole requests; the failing example is reported as drawn.
-    phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if os.environ.get("XACT_FUZZ_SHRINK") else []),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate]
+    + ([Phase.shrink] if os.environ.get("XACT_FUZZ_SHRINK") else []),
     derandomize=os.environ.get("XACT_FUZZ_RANDOM") is None,  # reproducible in CI; set the variable to explore
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 
 # --------------------------------------------------------------------------------------------- hostile values
@@ -84,9 +89,18 @@ MARKUP = [
     "javascript:alert(1)",
     "{{ 7|add:7 }}{% debug %}",
     "]]><![CDATA[",
-    "=HYPERLINK(\"http://evil.example\")",
+    '=HYPERLINK("http://evil.example")',
 ]
-CONTROL = ["\x00", "a\x00b", "\x01\x02\x1b\x1f\x7f", "\u202etxt.exe", "\ufeff", "\r\n\r\n", "\u2028\u2029", "\x85"]
+CONTROL = [
+    "\x00",
+    "a\x00b",
+    "\x01\x02\x1b\x1f\x7f",
+    "\u202etxt.exe",
+    "\ufeff",
+    "\r\n\r\n",
+    "\u2028\u2029",
+    "\x85",
+]
 NUMBERS = [
     "-1",
     "-0",
@@ -135,11 +149,18 @@ WRONG_ENCODING = [
     "a\udfffb",
     "\udcff",
 ]
-FULL_WIDTH = ["ＡＢＣ", "＜script＞alert(1)＜/script＞", "１２３４５６", "ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｊｐ"]
+FULL_WIDTH = [
+    "ＡＢＣ",
+    "＜script＞alert(1)＜/script＞",
+    "１２３４５６",
+    "ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｊｐ",
+]
 
 FIXED = SQL + MARKUP + CONTROL + NUMBERS + DATES + WRONG_ENCODING + FULL_WIDTH
 
-huge = st.builds(lambda ch, n: ch * n, st.sampled_from(["A", "あ", "𠮷", "<", "\x00", "9"]), st.integers(300, 30_000))
+huge = st.builds(
+    lambda ch, n: ch * n, st.sampled_from(["A", "あ", "𠮷", "<", "\x00", "9"]), st.integers(300, 30_000)
+)
 scalar = st.one_of(
     st.sampled_from(FIXED),
     st.text(max_size=40),
@@ -183,7 +204,9 @@ def encode(data: dict) -> str:
 
 def post(client, url, data: dict):
     return _checked(
-        client.post(url, data=encode(data).encode("latin-1"), content_type="application/x-www-form-urlencoded")
+        client.post(
+            url, data=encode(data).encode("latin-1"), content_type="application/x-www-form-urlencoded"
+        )
     )
 
 
@@ -218,7 +241,16 @@ def failed(response) -> bool:
 # --------------------------------------------------------------------------------------------- the database
 
 # geo (the code tables) and programme (editors' pages) are written by no form fuzzed here.
-APP_LABELS = ("accounts", "applications", "challenges", "tracker", "matching", "core", "reports", "conversations")
+APP_LABELS = (
+    "accounts",
+    "applications",
+    "challenges",
+    "tracker",
+    "matching",
+    "core",
+    "reports",
+    "conversations",
+)
 # Written by every attempt, refused or not, by design: the rate-limit and login-throttle counts (in the database
 # when there is no Redis, portal/core/counters.py).
 BOOKKEEPING = {"core.RateCounter"}
@@ -388,7 +420,9 @@ def test_language_switch(land, data):
     submit(land.snow_user, reverse("set_language"), data)
 
 
-token = st.one_of(st.sampled_from(["x" * 5000, "%00", "..%2F..", "<script>", "MQ", "a:b:c"]), st.text(min_size=1))
+token = st.one_of(
+    st.sampled_from(["x" * 5000, "%00", "..%2F..", "<script>", "MQ", "a:b:c"]), st.text(min_size=1)
+)
 
 
 @FUZZ
@@ -397,9 +431,13 @@ def test_links_with_tokens(land, value, other):
     """E-mail verification, invitations, password reset: whatever the link holds, a 4xx page or a redirect."""
     client = Client()
     quoted, quoted_other = _quote(value).replace("%2F", "-"), _quote(other).replace("%2F", "-")
-    for path in (f"/accounts/verify/{quoted}/", f"/accounts/invitation/{quoted}/",
-                 f"/accounts/password-reset/{quoted}/{quoted_other}/", f"/accounts/login/unlock/{quoted}/",
-                 f"/accounts/account/email/{quoted}/"):
+    for path in (
+        f"/accounts/verify/{quoted}/",
+        f"/accounts/invitation/{quoted}/",
+        f"/accounts/password-reset/{quoted}/{quoted_other}/",
+        f"/accounts/login/unlock/{quoted}/",
+        f"/accounts/account/email/{quoted}/",
+    ):
         with rolled_back():
             _checked(client.get(path))
 
@@ -408,8 +446,18 @@ def _catalogue_url():
     return ChallengeIndexPage.objects.get().url
 
 
-CATALOGUE_PARAMS = ["q", "theme", "prefecture", "municipality", "status", "budget_min", "budget_max",
-                    "deadline_before", "sort", "page"]
+CATALOGUE_PARAMS = [
+    "q",
+    "theme",
+    "prefecture",
+    "municipality",
+    "status",
+    "budget_min",
+    "budget_max",
+    "deadline_before",
+    "sort",
+    "page",
+]
 
 
 @FUZZ
@@ -495,7 +543,9 @@ def test_application_draft_and_submit(land, data):
             if failed(response):
                 assert application.state == "draft" and application.submitted_at is None
 
-        submit(land.snow_user, reverse("applications:edit", args=[land.application.pk]), data, then=still_a_draft)
+        submit(
+            land.snow_user, reverse("applications:edit", args=[land.application.pk]), data, then=still_a_draft
+        )
     else:
         submit(land.snow_user, reverse("applications:edit", args=[land.application.pk]), data)
     submit(land.medical_user, reverse("applications:apply", args=[land.challenge_y.pk]), data)
@@ -527,16 +577,24 @@ def test_travel_request(land, data):
     submit(land.snow_user, reverse("tracker:trip_new", args=[land.engagement.pk]), data)
 
 
-REPORT = {"action": "report", "text": "実証を始めた", "residents_served": "10", "cost_saved_yen": "1000",
-          "contract_value_yen": "0"}
+REPORT = {
+    "action": "report",
+    "text": "実証を始めた",
+    "residents_served": "10",
+    "cost_saved_yen": "1000",
+    "contract_value_yen": "0",
+}
 TRANSITION = {"action": "transition", "transition": "consult", "reason": "協議"}
 SETTLE = {"action": "settle", "fares_yen": "1", "lodging_yen": "1", "allowance_yen": "1"}
 
 
 @FUZZ
 @given(report=fields(REPORT), transition=fields(TRANSITION), settle=fields(SETTLE))
-@example(report=REPORT | {"cost_saved_yen": "-5"}, transition=TRANSITION | {"reason": "\x00"},
-         settle=SETTLE | {"fares_yen": "1e999999999"})
+@example(
+    report=REPORT | {"cost_saved_yen": "-5"},
+    transition=TRANSITION | {"reason": "\x00"},
+    settle=SETTLE | {"fares_yen": "1e999999999"},
+)
 def test_progress_report_transition_and_settlement(land, report, transition, settle):
     url = reverse("tracker:engagement", args=[land.engagement.pk])
     submit(land.snow_user, url, report)
@@ -544,8 +602,19 @@ def test_progress_report_transition_and_settlement(land, report, transition, set
     submit(land.snow_user, reverse("tracker:trip", args=[land.trip.pk]), settle)
 
 
-FILTERS = ["stage", "fiscal_year", "prefecture", "flagged", "state", "kind", "page", "challenge",
-           "submitted_at_after", "submitted_at_before", "export"]
+FILTERS = [
+    "stage",
+    "fiscal_year",
+    "prefecture",
+    "flagged",
+    "state",
+    "kind",
+    "page",
+    "challenge",
+    "submitted_at_after",
+    "submitted_at_before",
+    "export",
+]
 
 
 @FUZZ
@@ -554,7 +623,14 @@ FILTERS = ["stage", "fiscal_year", "prefecture", "flagged", "state", "kind", "pa
 @example(data={"fiscal_year": "-1e999999999"})
 @pytest.mark.parametrize(
     "url",
-    ["applications:mine", "tracker:engagements", "tracker:trips", "applications.csv", "engagements.xlsx", "trips.csv"],
+    [
+        "applications:mine",
+        "tracker:engagements",
+        "tracker:trips",
+        "applications.csv",
+        "engagements.xlsx",
+        "trips.csv",
+    ],
 )
 def test_startup_lists_and_exports(land, url, data):
     if "." in url:
@@ -569,9 +645,18 @@ MESSAGE = {"body": "補足の資料を送ります", "internal": "on"}
 
 
 @FUZZ
-@given(question=fields(QUESTION), message=fields(MESSAGE, ["files"]), preference=fields({"email": "daily"}),
-       follow=fields({"follow": "1"}))
-@example(question={"text": "\x00"}, message={"body": "a\x00b"}, preference={"email": "hourly"}, follow={"follow": "²"})
+@given(
+    question=fields(QUESTION),
+    message=fields(MESSAGE, ["files"]),
+    preference=fields({"email": "daily"}),
+    follow=fields({"follow": "1"}),
+)
+@example(
+    question={"text": "\x00"},
+    message={"body": "a\x00b"},
+    preference={"email": "hourly"},
+    follow={"follow": "²"},
+)
 @example(question={"text": "あ" * 2001}, message={"body": "あ" * 5001}, preference={}, follow={})
 def test_questions_messages_and_preferences(land, question, message, preference, follow):
     submit(land.snow_user, reverse("conversations:ask", args=[land.challenge_x.pk]), question)
@@ -581,15 +666,27 @@ def test_questions_messages_and_preferences(land, question, message, preference,
     submit(land.snow_user, reverse("conversations:follow", args=[land.challenge_x.pk]), follow)
 
 
-QUESTION_ADMIN = {"action": "answer", "answer-answer": "CSV です", "edit-text": "データの形式は？",
-                  "hide-reason": "重複", "merge-into": ""}
+QUESTION_ADMIN = {
+    "action": "answer",
+    "answer-answer": "CSV です",
+    "edit-text": "データの形式は？",
+    "hide-reason": "重複",
+    "merge-into": "",
+}
 
 
 @FUZZ
-@given(data=fields(QUESTION_ADMIN), message=fields(MESSAGE), which=st.sampled_from(["staff_x", "ministry_user"]))
-@example(data=QUESTION_ADMIN | {"action": "merge", "merge-into": "9" * 30}, message={"body": "\x00"},
-         which="ministry_user")
-@example(data=QUESTION_ADMIN | {"action": "hide", "hide-reason": ""}, message={"internal": "x"}, which="staff_x")
+@given(
+    data=fields(QUESTION_ADMIN), message=fields(MESSAGE), which=st.sampled_from(["staff_x", "ministry_user"])
+)
+@example(
+    data=QUESTION_ADMIN | {"action": "merge", "merge-into": "9" * 30},
+    message={"body": "\x00"},
+    which="ministry_user",
+)
+@example(
+    data=QUESTION_ADMIN | {"action": "hide", "hide-reason": ""}, message={"internal": "x"}, which="staff_x"
+)
 def test_answers_moderation_and_staff_messages(land, data, message, which):
     user = getattr(land, which)
     if data.get("merge-into") == "":
@@ -602,7 +699,9 @@ def test_answers_moderation_and_staff_messages(land, data, message, which):
 
 
 @FUZZ
-@given(score=hostile, comment=hostile, action=hostile, reason=hostile, which=st.sampled_from(["score", "decide"]))
+@given(
+    score=hostile, comment=hostile, action=hostile, reason=hostile, which=st.sampled_from(["score", "decide"])
+)
 @example(score="9" * 30, comment="\x00", action="decline", reason="\x00", which="decide")
 @example(score="²", comment="x", action="shortlist", reason="", which="score")
 def test_review_scoring_and_decision(land, score, comment, action, reason, which):
@@ -637,8 +736,13 @@ def test_conflict_declaration(land, data, which):
 
 
 @FUZZ
-@given(data=fields({}, FILTERS + ["q", "ordering", "fy", "format", "status", "review_status", "assigned",
-                                  "municipality", "against"]))
+@given(
+    data=fields(
+        {},
+        FILTERS
+        + ["q", "ordering", "fy", "format", "status", "review_status", "assigned", "municipality", "against"],
+    )
+)
 @example(data={"fy": "99999"})
 @example(data={"fy": "-1"})
 @example(data={"export": "csv", "challenge": "x"})
@@ -670,8 +774,11 @@ PAY = {"action": "pay", "paid_on": "2026-04-01"}
 
 @FUZZ
 @given(approve=fields(APPROVE), reject=fields(REJECT), pay=fields(PAY, ["action"]))
-@example(approve=APPROVE | {"amount_yen": "-1"}, reject=REJECT | {"reason": "\x00"},
-         pay=PAY | {"paid_on": "0001-01-01"})
+@example(
+    approve=APPROVE | {"amount_yen": "-1"},
+    reject=REJECT | {"reason": "\x00"},
+    pay=PAY | {"paid_on": "0001-01-01"},
+)
 @example(approve=APPROVE | {"amount_yen": "9" * 30}, reject=REJECT, pay=PAY | {"paid_on": "9999-12-31"})
 def test_travel_approval_and_settlement_in_the_admin(land, approve, reject, pay):
     submit(land.ministry_user, reverse("tracker_admin:travel_request", args=[land.pending_trip.pk]), approve)
@@ -684,10 +791,18 @@ OUTSIDE = {"municipality": "", "startup": "", "title": "外部", "reason": "WG"}
 
 
 @FUZZ
-@given(budget=fields(BUDGET), ledger=fields({"entry": "", "reason": "誤り"}),
-       adoption=fields({"request": "1", "action": "link", "reason": "理由"}), outside=fields(OUTSIDE))
-@example(budget=BUDGET | {"amount_yen": "-1"}, ledger={"entry": "abc", "reason": "x"},
-         adoption={"request": "abc", "action": "link", "reason": "x"}, outside=OUTSIDE | {"municipality": "x"})
+@given(
+    budget=fields(BUDGET),
+    ledger=fields({"entry": "", "reason": "誤り"}),
+    adoption=fields({"request": "1", "action": "link", "reason": "理由"}),
+    outside=fields(OUTSIDE),
+)
+@example(
+    budget=BUDGET | {"amount_yen": "-1"},
+    ledger={"entry": "abc", "reason": "x"},
+    adoption={"request": "abc", "action": "link", "reason": "x"},
+    outside=OUTSIDE | {"municipality": "x"},
+)
 def test_budget_ledger_adoption_and_outside_match(land, budget, ledger, adoption, outside):
     outside = {k: (str(land.muni_y.pk) if k == "municipality" and v == "" else v) for k, v in outside.items()}
     outside = {k: (str(land.medical.pk) if k == "startup" and v == "" else v) for k, v in outside.items()}
@@ -701,13 +816,22 @@ def test_budget_ledger_adoption_and_outside_match(land, budget, ledger, adoption
 
 
 ADMIN_ENGAGEMENT = {"action": "adopt", "municipality": "", "message": "導入したい"}
-DESCRIBE = {"action": "describe", "title": "遠隔健診", "title_en": "Remote check-ups", "summary": "概要",
-            "summary_en": "Summary"}
+DESCRIBE = {
+    "action": "describe",
+    "title": "遠隔健診",
+    "title_en": "Remote check-ups",
+    "summary": "概要",
+    "summary_en": "Summary",
+}
 
 
 @FUZZ
-@given(report=fields(REPORT), transition=fields(TRANSITION), adopt=fields(ADMIN_ENGAGEMENT),
-       describe=fields(DESCRIBE))
+@given(
+    report=fields(REPORT),
+    transition=fields(TRANSITION),
+    adopt=fields(ADMIN_ENGAGEMENT),
+    describe=fields(DESCRIBE),
+)
 def test_engagement_in_the_admin(land, report, transition, adopt, describe):
     adopt = {k: (str(land.muni_y.pk) if k == "municipality" and v == "" else v) for k, v in adopt.items()}
     url = reverse("tracker_admin:engagement", args=[land.engagement.pk])
@@ -721,16 +845,40 @@ def _slot_day(days=30) -> str:
     return (today_jst() + dt.timedelta(days=days)).isoformat()
 
 
-PROPOSE = {"kind": "first_visit", "title": "初回訪問", "note": "議題", "slot1_date": "", "slot1_start": "10:00",
-           "slot1_end": "11:00", "slot1_place": "高松市役所", "slot1_online_url": "", "slot2_date": "",
-           "slot2_start": "14:00", "slot2_end": "15:00", "slot2_place": "", "slot2_online_url": "https://meet.example.jp/a"}
+PROPOSE = {
+    "kind": "first_visit",
+    "title": "初回訪問",
+    "note": "議題",
+    "slot1_date": "",
+    "slot1_start": "10:00",
+    "slot1_end": "11:00",
+    "slot1_place": "高松市役所",
+    "slot1_online_url": "",
+    "slot2_date": "",
+    "slot2_start": "14:00",
+    "slot2_end": "15:00",
+    "slot2_place": "",
+    "slot2_online_url": "https://meet.example.jp/a",
+}
 PICK = {"action": "pick", "slot": ""}
 OTHER = {"action": "other", "message": "第3週なら可能です"}
 CANCEL_SITE = {"action": "cancel", "reason": "体調不良"}
-OFFER = {"action": "offer", "offer-slot1_date": "", "offer-slot1_start": "09:00", "offer-slot1_end": "10:00",
-         "offer-slot1_place": "本庁舎", "offer-note": "再提案"}
-CHANGE = {"action": "change", "change-slot1_date": "", "change-slot1_start": "13:00", "change-slot1_end": "14:00",
-          "change-slot1_online_url": "https://meet.example.jp/b", "change-reason": "議会日程"}
+OFFER = {
+    "action": "offer",
+    "offer-slot1_date": "",
+    "offer-slot1_start": "09:00",
+    "offer-slot1_end": "10:00",
+    "offer-slot1_place": "本庁舎",
+    "offer-note": "再提案",
+}
+CHANGE = {
+    "action": "change",
+    "change-slot1_date": "",
+    "change-slot1_start": "13:00",
+    "change-slot1_end": "14:00",
+    "change-slot1_online_url": "https://meet.example.jp/b",
+    "change-reason": "議会日程",
+}
 
 
 def _dated(data: dict) -> dict:
@@ -740,24 +888,53 @@ def _dated(data: dict) -> dict:
 
 def _meeting(land, *, agreed=False):
     meeting = tracker_services.meeting_propose(
-        actor=land.staff_x, kind="first_visit", title="訪問", engagement=land.engagement,
-        slots=[tracker_services.jst_slot(today_jst() + dt.timedelta(days=20), dt.time(10), dt.time(11), place="市役所")])
+        actor=land.staff_x,
+        kind="first_visit",
+        title="訪問",
+        engagement=land.engagement,
+        slots=[
+            tracker_services.jst_slot(
+                today_jst() + dt.timedelta(days=20), dt.time(10), dt.time(11), place="市役所"
+            )
+        ],
+    )
     if agreed:
-        meeting = tracker_services.meeting_pick(meeting=meeting, slot_id=meeting.slots.get().pk, actor=land.snow_user)
+        meeting = tracker_services.meeting_pick(
+            meeting=meeting, slot_id=meeting.slots.get().pk, actor=land.snow_user
+        )
     return meeting
 
 
 @FUZZ
-@given(propose=fields(PROPOSE, ["slot3_date", "slot3_start"]), pick=fields(PICK), other=fields(OTHER),
-       cancel=fields(CANCEL_SITE))
-@example(propose=PROPOSE | {"slot1_date": "9999-12-31", "slot1_start": "25:00"}, pick=PICK | {"slot": "9" * 30},
-         other=OTHER | {"message": "\x00"}, cancel=CANCEL_SITE | {"reason": ""})
-@example(propose=PROPOSE | {"slot1_date": "0001-01-01", "slot2_online_url": "javascript:alert(1)"},
-         pick=PICK | {"slot": "²"}, other=OTHER | {"message": "あ" * 3000}, cancel=CANCEL_SITE)
+@given(
+    propose=fields(PROPOSE, ["slot3_date", "slot3_start"]),
+    pick=fields(PICK),
+    other=fields(OTHER),
+    cancel=fields(CANCEL_SITE),
+)
+@example(
+    propose=PROPOSE | {"slot1_date": "9999-12-31", "slot1_start": "25:00"},
+    pick=PICK | {"slot": "9" * 30},
+    other=OTHER | {"message": "\x00"},
+    cancel=CANCEL_SITE | {"reason": ""},
+)
+@example(
+    propose=PROPOSE | {"slot1_date": "0001-01-01", "slot2_online_url": "javascript:alert(1)"},
+    pick=PICK | {"slot": "²"},
+    other=OTHER | {"message": "あ" * 3000},
+    cancel=CANCEL_SITE,
+)
 def test_meeting_proposal_and_the_startups_answers(land, propose, pick, other, cancel):
-    submit(land.staff_x, reverse("tracker_admin:meeting_new_engagement", args=[land.engagement.pk]), _dated(propose))
-    submit(land.staff_x, reverse("tracker_admin:meeting_new_application", args=[land.submitted.pk]),
-           _dated(propose) | {"kind": "interview"})
+    submit(
+        land.staff_x,
+        reverse("tracker_admin:meeting_new_engagement", args=[land.engagement.pk]),
+        _dated(propose),
+    )
+    submit(
+        land.staff_x,
+        reverse("tracker_admin:meeting_new_application", args=[land.submitted.pk]),
+        _dated(propose) | {"kind": "interview"},
+    )
     with rolled_back():
         meeting = _meeting(land)
         url = reverse("tracker:meeting", args=[meeting.pk])
@@ -768,9 +945,14 @@ def test_meeting_proposal_and_the_startups_answers(land, propose, pick, other, c
 
 
 @FUZZ
-@given(offer=fields(OFFER), change=fields(CHANGE), cancel=fields({"action": "cancel", "cancel-reason": "中止"}))
-@example(offer=OFFER | {"offer-slot1_end": "08:00"}, change=CHANGE | {"change-slot1_date": "2026-02-30"},
-         cancel={"action": "cancel", "cancel-reason": "\x00"})
+@given(
+    offer=fields(OFFER), change=fields(CHANGE), cancel=fields({"action": "cancel", "cancel-reason": "中止"})
+)
+@example(
+    offer=OFFER | {"offer-slot1_end": "08:00"},
+    change=CHANGE | {"change-slot1_date": "2026-02-30"},
+    cancel={"action": "cancel", "cancel-reason": "\x00"},
+)
 def test_meeting_offer_change_and_cancel_in_the_admin(land, offer, change, cancel):
     with rolled_back():
         url = reverse("tracker_admin:meeting", args=[_meeting(land).pk])
@@ -794,20 +976,35 @@ RUN = {"top_k": "5", "default_capacity": "2", "travel_budget_yen": ""}
 
 
 @FUZZ
-@given(start=fields(RUN, ["weight_text", "weight_distance"]),
-       review=fields({"proposal": "", "action": "reject", "reason": "合わない"}), against=hostile)
-@example(start=RUN | {"weight_text": "NaN"}, review={"proposal": "abc", "action": "accept", "reason": ""},
-         against="²")
-@example(start=RUN | {"top_k": "9" * 30, "weight_text": "inf"}, review={"proposal": "9" * 30, "action": "x"},
-         against="9" * 30)
+@given(
+    start=fields(RUN, ["weight_text", "weight_distance"]),
+    review=fields({"proposal": "", "action": "reject", "reason": "合わない"}),
+    against=hostile,
+)
+@example(
+    start=RUN | {"weight_text": "NaN"},
+    review={"proposal": "abc", "action": "accept", "reason": ""},
+    against="²",
+)
+@example(
+    start=RUN | {"top_k": "9" * 30, "weight_text": "inf"},
+    review={"proposal": "9" * 30, "action": "x"},
+    against="9" * 30,
+)
 def test_matching_run_and_review(land, start, review, against):
     run = land.run
     proposal = MatchProposal.objects.filter(run=run, challenge=land.challenge_x).first()
     review = {k: (str(proposal.pk) if k == "proposal" and v == "" else v) for k, v in review.items()}
     submit(land.ministry_user, reverse("matching_admin:runs"), start)
-    submit(land.ministry_user, reverse("matching_admin:challenge", args=[run.pk, land.challenge_x.pk]), review)
-    submit(land.ministry_user, reverse("matching_admin:compare", args=[run.pk]), {"against": against},
-           method="get")
+    submit(
+        land.ministry_user, reverse("matching_admin:challenge", args=[run.pk, land.challenge_x.pk]), review
+    )
+    submit(
+        land.ministry_user,
+        reverse("matching_admin:compare", args=[run.pk]),
+        {"against": against},
+        method="get",
+    )
 
 
 # --------------------------------------------------------------------------------------------- stored markup
@@ -828,23 +1025,38 @@ def test_markup_in_a_profile_and_an_application_comes_back_escaped(land, payload
     user = land.snow_user
     client = Client()
     client.force_login(user)
-    profile = PROFILE | {"name": f"株式会社{payload}", "description": payload, "technology": payload,
-                         "name_en": payload}
+    profile = PROFILE | {
+        "name": f"株式会社{payload}",
+        "description": payload,
+        "technology": payload,
+        "name_en": payload,
+    }
     response = post(client, reverse("applications:profile"), profile)
     assert response.status_code == 302, response.context["form"].errors
     assert StartupProfile.objects.get(organisation=land.snow).description == payload
     post(client, reverse("applications:team_add"), TEAM | {"name": payload, "bio": payload})
     post(client, reverse("applications:track_record_add"), TRACK | {"summary": payload})
-    response = post(client, reverse("applications:edit", args=[land.application.pk]),
-                    APPLICATION | {"approach": payload, "timeline": payload, "submit": "1"})
+    response = post(
+        client,
+        reverse("applications:edit", args=[land.application.pk]),
+        APPLICATION | {"approach": payload, "timeline": payload, "submit": "1"},
+    )
     assert response.status_code == 302
     land.application.refresh_from_db()
     assert land.application.approach == payload and land.application.state == "submitted"
     post(client, reverse("tracker:engagement", args=[land.engagement.pk]), REPORT | {"text": payload})
     dep, ret = tf.trip_dates()
-    response = post(client, reverse("tracker:trip_new", args=[land.engagement.pk]),
-                    TRIP | {"departure_date": dep.isoformat(), "return_date": ret.isoformat(),
-                            "traveller_names": payload, "purpose": payload})
+    response = post(
+        client,
+        reverse("tracker:trip_new", args=[land.engagement.pk]),
+        TRIP
+        | {
+            "departure_date": dep.isoformat(),
+            "return_date": ret.isoformat(),
+            "traveller_names": payload,
+            "purpose": payload,
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     trip = TravelRequest.objects.filter(purpose=payload).get()
 
@@ -891,7 +1103,7 @@ def _csv_cells(body: bytes) -> list[str]:
     return [c for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))) for c in row]
 
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"]
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"]
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
@@ -926,17 +1138,27 @@ def test_spreadsheet_exports_neutralise_formulas(land, formula):
 def test_markup_in_a_meeting_comes_back_escaped(land, payload):
     with rolled_back():
         meeting = tracker_services.meeting_propose(
-            actor=land.staff_x, kind="first_visit", title=payload, note=payload, engagement=land.engagement,
-            slots=[tracker_services.jst_slot(today_jst() + dt.timedelta(days=20), dt.time(10), dt.time(11),
-                                             place=payload)])
+            actor=land.staff_x,
+            kind="first_visit",
+            title=payload,
+            note=payload,
+            engagement=land.engagement,
+            slots=[
+                tracker_services.jst_slot(
+                    today_jst() + dt.timedelta(days=20), dt.time(10), dt.time(11), place=payload
+                )
+            ],
+        )
         tracker_services.meeting_ask_other_slots(meeting=meeting, actor=land.snow_user, message=payload)
         startup, staff = Client(), Client()
         startup.force_login(land.snow_user)
         staff.force_login(land.staff_x)
-        for client, url in ((startup, reverse("tracker:meeting", args=[meeting.pk])),
-                            (startup, reverse("tracker:meetings")),
-                            (startup, reverse("applications:notifications")),
-                            (staff, reverse("tracker_admin:meeting", args=[meeting.pk])),
-                            (staff, reverse("meeting:index")),
-                            (staff, reverse("wagtailadmin_home"))):
+        for client, url in (
+            (startup, reverse("tracker:meeting", args=[meeting.pk])),
+            (startup, reverse("tracker:meetings")),
+            (startup, reverse("applications:notifications")),
+            (staff, reverse("tracker_admin:meeting", args=[meeting.pk])),
+            (staff, reverse("meeting:index")),
+            (staff, reverse("wagtailadmin_home")),
+        ):
             _assert_escaped(_checked(client.get(url)))

@@ -13,7 +13,9 @@ def directives(response, header="Content-Security-Policy") -> dict[str, list[str
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/en/", "/privacy/", "/search/?q=除雪", "/accounts/login/", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/en/", "/privacy/", "/search/?q=除雪", "/accounts/login/", "/no-such-page/"]
+)
 def test_site_pages_send_a_strict_policy_and_the_other_headers(client, path):
     response = client.get(path)
     assert response.status_code in {200, 404}
@@ -28,7 +30,9 @@ def test_site_pages_send_a_strict_policy_and_the_other_headers(client, path):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
-    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    assert (
+        "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    )
 
 
 @pytest.mark.django_db
@@ -40,7 +44,11 @@ def test_admin_pages_allow_wagtails_inline_code_and_same_origin_previews(client,
     assert "'unsafe-inline'" in csp["script-src"] and "'unsafe-inline'" in csp["style-src"]
     assert csp["frame-ancestors"] == ["'self'"] and csp["frame-src"] == ["'self'"]
     # Still nothing from another origin.
-    assert all(source in {"'self'", "'unsafe-inline'", "data:", "blob:", "'none'"} for s in csp.values() for source in s)
+    assert all(
+        source in {"'self'", "'unsafe-inline'", "data:", "blob:", "'none'"}
+        for s in csp.values()
+        for source in s
+    )
     # The admin's avatars are initials, not gravatar.com images the policy would block.
     assert "gravatar.com" not in response.content.decode()
 
@@ -66,8 +74,13 @@ def test_site_templates_have_no_inline_script_or_style():
             if any(part in rel for part in NOT_SITE):
                 continue
             text = path.read_text()
-            for pattern in (r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)", r"\sstyle=", r"<style", r"\son[a-z]+=",
-                            r"javascript:"):  # a javascript: link is inline code the policy blocks
+            for pattern in (
+                r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)",
+                r"\sstyle=",
+                r"<style",
+                r"\son[a-z]+=",
+                r"javascript:",
+            ):  # a javascript: link is inline code the policy blocks
                 if re.search(pattern, text):
                     offenders.append(f"{rel}: {pattern}")
     assert offenders == []
@@ -77,9 +90,17 @@ def test_production_cookies_are_https_only_http_only_and_same_site():
     from tests.accounts.test_settings_and_shell import SECRET, run_production
 
     names = [
-        "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_AGE",
-        "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY", "CSRF_COOKIE_SAMESITE", "SECURE_HSTS_SECONDS",
-        "SECURE_SSL_REDIRECT", "X_FRAME_OPTIONS", "MIDDLEWARE",
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+        "SESSION_COOKIE_AGE",
+        "CSRF_COOKIE_SECURE",
+        "CSRF_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_SAMESITE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_SSL_REDIRECT",
+        "X_FRAME_OPTIONS",
+        "MIDDLEWARE",
     ]
     code = f"import django; django.setup(); from django.conf import settings; print(repr({{n: getattr(settings, n) for n in {names!r}}}))"
     result = run_production(["-c", code], DJANGO_SECRET_KEY=SECRET, ALLOWED_HOSTS="xact.example.jp")

@@ -433,35 +433,56 @@ ROWS = _parse(MATRIX)
 
 # --------------------------------------------------------------------------------------------------- POST bodies
 
+
 def _meeting_payload(kind: str) -> dict[str, str]:
     day = (today_jst() + dt.timedelta(days=30)).isoformat()
-    return {"kind": kind, "title": "面談", "slot1_date": day, "slot1_start": "10:00", "slot1_end": "11:00",
-            "slot1_place": "高松市役所"}
+    return {
+        "kind": kind,
+        "title": "面談",
+        "slot1_date": day,
+        "slot1_start": "10:00",
+        "slot1_end": "11:00",
+        "slot1_place": "高松市役所",
+    }
 
 
 def _payloads(world: World) -> dict[str, object]:
     """What each POST row sends: valid data, so that a refusal is the permission's and not the form's."""
     proposal = {
-        "approach": "別の提案", "expected_outcome": "成果", "timeline": "3か月", "cost_estimate_yen": "1000000",
+        "approach": "別の提案",
+        "expected_outcome": "成果",
+        "timeline": "3か月",
+        "cost_estimate_yen": "1000000",
         "needs_from_municipality": "データ",
     }
     return {
         "set_language": {"language": "en", "next": "/"},
         "applications:apply": proposal,
         "applications:edit": proposal | {"approach": "直した提案"},
-        "applications:attachment_upload": lambda: {"file": SimpleUploadedFile("more.pdf", PDF, "application/pdf")},
+        "applications:attachment_upload": lambda: {
+            "file": SimpleUploadedFile("more.pdf", PDF, "application/pdf")
+        },
         "applications:track_record_add": {"local_government": "014877", "year": "2019", "outcome": "poc"},
         "applications:team_add": {"name": "佐藤花子", "role": "CFO"},
         "applications:notifications": {"id": [str(world.notification["A"].pk)]},
         "tracker:engagement": {"action": "report", "text": "進捗を報告します"},
         "tracker:trip_new": {
-            "origin": "130001", "departure_date": str(world.trip_waiting["XA"].departure_date),
-            "return_date": str(world.trip_waiting["XA"].return_date), "travellers": "1",
-            "traveller_names": "山田太郎", "purpose": "二回目の訪問", "transport": "express", "fares_yen": "40000",
-            "lodging_yen": "11800", "allowance_yen": "4400",
+            "origin": "130001",
+            "departure_date": str(world.trip_waiting["XA"].departure_date),
+            "return_date": str(world.trip_waiting["XA"].return_date),
+            "travellers": "1",
+            "traveller_names": "山田太郎",
+            "purpose": "二回目の訪問",
+            "transport": "express",
+            "fares_yen": "40000",
+            "lodging_yen": "11800",
+            "allowance_yen": "4400",
         },
         "tracker:trip": {"action": "trip_done"},
-        "tracker:meeting": {"action": "pick", "slot": str(world.meeting_xa.slots.order_by("starts_at").first().pk)},
+        "tracker:meeting": {
+            "action": "pick",
+            "slot": str(world.meeting_xa.slots.order_by("starts_at").first().pk),
+        },
         "notifications_mark_read": {},
         "tracker_admin:meeting": {"action": "cancel", "cancel-reason": "議会日程のため"},
         "tracker_admin:meeting_new_engagement": _meeting_payload("first_visit"),
@@ -475,21 +496,33 @@ def _payloads(world: World) -> dict[str, object]:
         "applications_conflicts": {"startup": str(world.startup_a.pk), "reason": "元勤務先"},
         "applications_conflict_withdraw": {},
         "applications_review": {"decide": "1", "decision-action": "shortlist", "decision-reason": "良い提案"},
-        "rubric_weight:edit": {"challenge": str(world.ch_x.pk), "criterion": str(world.criterion.pk), "weight": "3"},
+        "rubric_weight:edit": {
+            "challenge": str(world.ch_x.pk),
+            "criterion": str(world.criterion.pk),
+            "weight": "3",
+        },
         "rubric_weight:delete": {},
         "wagtailsnippets_core_theme:delete": {},
         "matching_admin:runs": {
-            name: str(field.initial) for name, field in RunStartForm().fields.items() if field.initial is not None
+            name: str(field.initial)
+            for name, field in RunStartForm().fields.items()
+            if field.initial is not None
         },
         "tracker_admin:engagement": {"action": "report", "text": "進捗を報告します"},
         "tracker_admin:outside_match": {
-            "municipality": str(world.muni_y.pk), "startup": str(world.startup_a.pk), "title": "新しい連携",
+            "municipality": str(world.muni_y.pk),
+            "startup": str(world.startup_a.pk),
+            "title": "新しい連携",
             "reason": "ワーキンググループで合意",
         },
         "tracker_admin:travel_request": {"action": "approve", "amount_yen": "50000"},
         "tracker_admin:budgets": {"fiscal_year": str(world.fiscal_year), "amount_yen": "6000000"},
         "tracker_admin:ledger": {"entry": str(world.pay_entry.pk), "reason": "誤り"},
-        "tracker_admin:adoptions": {"request": str(world.adoption.pk), "action": "decline", "reason": "対象外"},
+        "tracker_admin:adoptions": {
+            "request": str(world.adoption.pk),
+            "action": "decline",
+            "reason": "対象外",
+        },
         "reports_admin:annual": {},
         "accounts_organisations:edit": {},
         "accounts_memberships:delete": {},
@@ -507,6 +540,7 @@ def _payloads(world: World) -> dict[str, object]:
 
 
 # --------------------------------------------------------------------------------------------------- the URL map
+
 
 def _walk(patterns, prefix="", namespace=None):
     for p in patterns:
@@ -562,12 +596,19 @@ def test_every_row_names_an_existing_url():
 def test_the_matrix_sees_our_admin_viewsets():
     """The walk finds the viewsets' URLs (a guard on the guard: a Wagtail change must not hide them)."""
     ours = _our_urls()
-    for name in ("accounts_organisations:edit", "application:history", "rubric_weight:delete",
-                 "wagtailsnippets_core_theme:edit", "tracker_admin:engagement", "matching_admin:run"):
+    for name in (
+        "accounts_organisations:edit",
+        "application:history",
+        "rubric_weight:delete",
+        "wagtailsnippets_core_theme:edit",
+        "tracker_admin:engagement",
+        "matching_admin:run",
+    ):
         assert name in ours, name
 
 
 # --------------------------------------------------------------------------------------------------- the world
+
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):

@@ -16,7 +16,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("10/h", (10, 3600)), ("60/m", (60, 60)), ("5/600", (5, 600)), ("3/d", (3, 86400)), ("", None), ("0", None)],
+    [
+        ("10/h", (10, 3600)),
+        ("60/m", (60, 60)),
+        ("5/600", (5, 600)),
+        ("3/d", (3, 86400)),
+        ("", None),
+        ("0", None),
+    ],
 )
 def test_limits_are_read_from_count_slash_period(value, expected):
     limit = ratelimit.parse(value)
@@ -32,7 +39,11 @@ def test_a_malformed_limit_is_an_error_not_silence(value):
 def test_base_settings_have_the_documented_defaults():
     from portal.settings import base
 
-    assert (base.RATE_LIMIT_SIGNUP, base.RATE_LIMIT_APPLICATION, base.RATE_LIMIT_SEARCH) == ("10/h", "30/h", "60/m")
+    assert (base.RATE_LIMIT_SIGNUP, base.RATE_LIMIT_APPLICATION, base.RATE_LIMIT_SEARCH) == (
+        "10/h",
+        "30/h",
+        "60/m",
+    )
     assert (base.RATE_LIMIT_QUESTION, base.RATE_LIMIT_MESSAGE) == ("10/h", "60/h")
 
 
@@ -96,7 +107,11 @@ def test_search_is_limited_per_ip(client, settings):
 
 
 def test_normal_use_with_the_default_limits_is_never_refused(client, settings, tokyo):
-    settings.RATE_LIMIT_SIGNUP, settings.RATE_LIMIT_APPLICATION, settings.RATE_LIMIT_SEARCH = "10/h", "30/h", "60/m"
+    settings.RATE_LIMIT_SIGNUP, settings.RATE_LIMIT_APPLICATION, settings.RATE_LIMIT_SEARCH = (
+        "10/h",
+        "30/h",
+        "60/m",
+    )
     # A sign-up with a few mistakes first.
     for _ in range(3):
         assert client.post("/accounts/register/", {"email": "typo"}).status_code == 200

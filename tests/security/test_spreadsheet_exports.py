@@ -49,7 +49,9 @@ def _exports_of_ours():
 def test_every_spreadsheet_export_of_ours_uses_the_shared_writer():
     exports = _exports_of_ours()
     assert "admin/audit-log/" in exports and "admin/application/" in exports  # the walk finds them
-    unsafe = sorted(route for route, view_class in exports.items() if not issubclass(view_class, FormulaSafeExportMixin))
+    unsafe = sorted(
+        route for route, view_class in exports.items() if not issubclass(view_class, FormulaSafeExportMixin)
+    )
     assert unsafe == []
 
 
@@ -63,7 +65,10 @@ def test_every_report_address_that_exports_answers_with_the_shared_writer():
         list_export = getattr(callback, "view_initkwargs", {}).get("list_export", view_class.list_export)
         if view_class.__module__.startswith("wagtail.admin.views.reports") and list_export:
             wagtail_exports.append(route)
-    assert "admin/reports/locked/" in wagtail_exports and "admin/reports/site-history/results/" in wagtail_exports
+    assert (
+        "admin/reports/locked/" in wagtail_exports
+        and "admin/reports/site-history/results/" in wagtail_exports
+    )
     for route in wagtail_exports:
         answering = resolve("/" + route).func.view_class
         assert issubclass(answering, FormulaSafeExportMixin), route
@@ -109,6 +114,8 @@ def test_the_audit_log_export_neutralises_formulas(client, ministry_user, formul
     response = client.get("/admin/audit-log/?export=xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
-    values = [cell for row in sheet.iter_rows() for cell in row if cell.value and formula.strip() in str(cell.value)]
+    values = [
+        cell for row in sheet.iter_rows() for cell in row if cell.value and formula.strip() in str(cell.value)
+    ]
     assert values, "the name is in the workbook"
     assert all(cell.data_type == "s" for cell in values)  # text, never a formula cell

@@ -60,7 +60,10 @@ MARKERS = {
     "zq-note-b": {"B"},
     "zq-img-x": {"X", "M"},  # an image and a document in X's collection, linked from no page
     "zq-doc-x": {"X", "M"},
-    "zq-conflict-x": {"X", "M"},  # X's staff's declared conflict with B: their municipality's and the ministry's
+    "zq-conflict-x": {
+        "X",
+        "M",
+    },  # X's staff's declared conflict with B: their municipality's and the ministry's
     "zq-meet-xa": {"A", "X", "M"},  # a visit X proposed to A (engagement X–A)
     "zq-question-bx": {"B", "X", "M"},  # B's unanswered question on X's challenge: the asker and the staff
     "zq-msg-xa": {"A", "X", "M"},  # X's message in the thread of A's application
@@ -78,10 +81,16 @@ class World:
         self.muni_x = challenge_factories.municipality("372013", "高松市", slug="takamatsu")
         self.muni_y = challenge_factories.municipality("014877", "天塩町", slug="teshio")
         self.startup_a = factories.organisation(
-            Organisation.Kind.STARTUP, name="株式会社エー", slug="startup-a", prefecture=factories.prefecture("13")
+            Organisation.Kind.STARTUP,
+            name="株式会社エー",
+            slug="startup-a",
+            prefecture=factories.prefecture("13"),
         )
         self.startup_b = factories.organisation(
-            Organisation.Kind.STARTUP, name="株式会社ビー", slug="startup-b", prefecture=factories.prefecture("13")
+            Organisation.Kind.STARTUP,
+            name="株式会社ビー",
+            slug="startup-b",
+            prefecture=factories.prefecture("13"),
         )
         StartupProfile.objects.filter(organisation=self.startup_b).update(is_public=False)
         self.users = {
@@ -97,11 +106,15 @@ class World:
         png = io.BytesIO()
         PILImage.new("RGB", (4, 3)).save(png, "PNG")
         self.image_x = get_image_model().objects.create(
-            title="zq-img-x", file=ImageFile(png, name="zq-img-x.png"), collection=self.muni_x.collection,
+            title="zq-img-x",
+            file=ImageFile(png, name="zq-img-x.png"),
+            collection=self.muni_x.collection,
             uploaded_by_user=u["X"],
         )
         self.document_x = get_document_model().objects.create(
-            title="zq-doc-x", file=ContentFile(PDF, name="zq-doc-x.pdf"), collection=self.muni_x.collection,
+            title="zq-doc-x",
+            file=ContentFile(PDF, name="zq-doc-x.pdf"),
+            collection=self.muni_x.collection,
             uploaded_by_user=u["X"],
         )
         self.ch_x = challenge_factories.challenge(municipality_org=self.muni_x, title="除雪の見える化")
@@ -118,15 +131,24 @@ class World:
                 organisation=org, actor=u[key], name=f"zq-team-{key.lower()}", role="CTO"
             )
             self.track[key] = application_services.track_record_add(
-                organisation=org, actor=u[key], local_government=self.muni_y.local_government, year=2020,
-                outcome="poc", summary="実証",
+                organisation=org,
+                actor=u[key],
+                local_government=self.muni_y.local_government,
+                year=2020,
+                outcome="poc",
+                summary="実証",
             )
 
         # Applications: A → X (submitted, with a file), B → Y (submitted, with a file), A → Y (a draft, with a file).
         def application(user, challenge, marker, *, submit):
             app = application_services.application_start(
-                challenge=challenge, actor=user, approach=f"提案 {marker}", expected_outcome="問い合わせの削減",
-                timeline="4か月", cost_estimate_yen=1_200_000, needs_from_municipality="運行データ",
+                challenge=challenge,
+                actor=user,
+                approach=f"提案 {marker}",
+                expected_outcome="問い合わせの削減",
+                timeline="4か月",
+                cost_estimate_yen=1_200_000,
+                needs_from_municipality="運行データ",
             )
             attachment = application_services.attachment_add(
                 application=app, actor=user, uploaded=_pdf(f"{marker}.pdf")
@@ -139,7 +161,9 @@ class World:
         self.app_by, self.att_by = application(u["B"], self.ch_y, "zq-app-by", submit=True)
         self.draft_ay, self.att_draft_ay = application(u["A"], self.ch_y, "zq-draft-ay", submit=False)
         self.criterion = RubricCriterion.objects.order_by("pk").first()
-        self.weight_x = ChallengeRubricWeight.objects.create(challenge=self.ch_x, criterion=self.criterion, weight=2)
+        self.weight_x = ChallengeRubricWeight.objects.create(
+            challenge=self.ch_x, criterion=self.criterion, weight=2
+        )
 
         # Matching: two runs (the second compares with the first), proposals for X's and Y's challenges.
         first = matching_services.match_run_create(actor=u["M"])
@@ -150,7 +174,10 @@ class World:
         x_proposals = MatchProposal.objects.filter(run=self.run, challenge=self.ch_x)
         self.proposal_accepted = x_proposals.get(startup=self.startup_a)
         MatchProposal.objects.filter(pk=self.proposal_accepted.pk).update(
-            review_status=ReviewStatus.ACCEPTED, reviewed_by=u["M"], reviewed_at=timezone.now(), review_reason="面談済み"
+            review_status=ReviewStatus.ACCEPTED,
+            reviewed_by=u["M"],
+            reviewed_at=timezone.now(),
+            review_reason="面談済み",
         )
         self.proposal_open = x_proposals.exclude(pk=self.proposal_accepted.pk).order_by("rank").first()
 
@@ -161,12 +188,19 @@ class World:
         self.trip_paid = {}
         self.trip_waiting = {}
         self.receipt = {}
-        for key, muni, startup, user in (("XA", self.muni_x, self.startup_a, u["A"]),
-                                         ("YB", self.muni_y, self.startup_b, u["B"])):
+        for key, muni, startup, user in (
+            ("XA", self.muni_x, self.startup_a, u["A"]),
+            ("YB", self.muni_y, self.startup_b, u["B"]),
+        ):
             marker = key.lower()
-            eng = tf.engagement(municipality_org=muni, startup_org=startup, actor=u["M"], title=f"zq-eng-{marker}")
+            eng = tf.engagement(
+                municipality_org=muni, startup_org=startup, actor=u["M"], title=f"zq-eng-{marker}"
+            )
             report = tracker_services.progress_report_create(
-                engagement=eng, actor=user, text=f"報告 zq-report-{marker}", files=[_pdf(f"zq-report-{marker}.pdf")]
+                engagement=eng,
+                actor=user,
+                text=f"報告 zq-report-{marker}",
+                files=[_pdf(f"zq-report-{marker}.pdf")],
             )
             self.eng[key] = eng
             self.report_file[key] = report.attachments.get()
@@ -174,10 +208,16 @@ class World:
             tracker_services.travel_request_approve(request=trip, actor=u["M"])
             tracker_services.travel_trip_done(request=trip, actor=user)
             tracker_services.travel_request_settle(
-                request=trip, actor=user, fares_yen=38_000, lodging_yen=11_800, allowance_yen=4_400,
+                request=trip,
+                actor=user,
+                fares_yen=38_000,
+                lodging_yen=11_800,
+                allowance_yen=4_400,
                 receipts=[_pdf(f"zq-trip-{marker}-receipt.pdf")],
             )
-            self.trip_paid[key] = tracker_services.travel_request_pay(request=trip, actor=u["M"], paid_on=today_jst())
+            self.trip_paid[key] = tracker_services.travel_request_pay(
+                request=trip, actor=u["M"], paid_on=today_jst()
+            )
             self.receipt[key] = self.trip_paid[key].receipts.get()
             self.trip_waiting[key] = self._trip(eng, user, f"zq-trip-{marker}")
 
@@ -185,7 +225,9 @@ class World:
         self.trip_approved = tracker_services.travel_request_approve(
             request=self._trip(self.eng["YB"], u["B"], "zq-trip-yb"), actor=u["M"]
         )
-        self.pay_entry = LedgerEntry.objects.filter(request=self.trip_paid["XA"], kind=LedgerEntry.Kind.PAY).get()
+        self.pay_entry = LedgerEntry.objects.filter(
+            request=self.trip_paid["XA"], kind=LedgerEntry.Kind.PAY
+        ).get()
         self.adoption = AdoptionRequest.objects.create(
             origin=self.eng["YB"], municipality=self.muni_x, requested_by=u["X"], message="うちでも使いたい"
         )
@@ -210,20 +252,40 @@ class World:
         # Visits: X proposes a first visit to A (open), and another that A has agreed (its .ics can be downloaded).
         def slots(days):
             day = today_jst() + dt.timedelta(days=days)
-            return [tracker_services.jst_slot(day, dt.time(10), dt.time(11), place="高松市役所"),
-                    tracker_services.jst_slot(day, dt.time(14), dt.time(15), online_url="https://meet.example.jp/x")]
+            return [
+                tracker_services.jst_slot(day, dt.time(10), dt.time(11), place="高松市役所"),
+                tracker_services.jst_slot(
+                    day, dt.time(14), dt.time(15), online_url="https://meet.example.jp/x"
+                ),
+            ]
 
         self.meeting_xa = tracker_services.meeting_propose(
-            actor=u["X"], kind="first_visit", title="初回訪問 zq-meet-xa", engagement=self.eng["XA"], slots=slots(20))
+            actor=u["X"],
+            kind="first_visit",
+            title="初回訪問 zq-meet-xa",
+            engagement=self.eng["XA"],
+            slots=slots(20),
+        )
         agreed = tracker_services.meeting_propose(
-            actor=u["X"], kind="meeting", title="打合せ zq-meet-xa", engagement=self.eng["XA"], slots=slots(21))
+            actor=u["X"],
+            kind="meeting",
+            title="打合せ zq-meet-xa",
+            engagement=self.eng["XA"],
+            slots=slots(21),
+        )
         self.meeting_xa_agreed = tracker_services.meeting_pick(
-            meeting=agreed, slot_id=agreed.slots.order_by("starts_at").first().pk, actor=u["A"])
+            meeting=agreed, slot_id=agreed.slots.order_by("starts_at").first().pk, actor=u["A"]
+        )
 
         # The annual report file (rendered earlier).
         self.report = ReportFile.objects.create(
-            kind=ReportFile.Kind.ANNUAL, fiscal_year=current_fiscal_year(), language="ja", fingerprint="x" * 64,
-            status=ReportFile.Status.DONE, requested_by=u["M"], progress=100,
+            kind=ReportFile.Kind.ANNUAL,
+            fiscal_year=current_fiscal_year(),
+            language="ja",
+            fingerprint="x" * 64,
+            status=ReportFile.Status.DONE,
+            requested_by=u["M"],
+            progress=100,
         )
         self.report.file.save("annual.pdf", ContentFile(PDF))
         self.theme = Theme.objects.order_by("pk").first()
@@ -242,10 +304,16 @@ class World:
         )
         self.thread_ax = conversation_services.thread_for_application(application=self.app_ax)
         message = conversation_services.message_post(
-            thread=self.thread_ax, actor=u["X"], body="zq-msg-xa 補足をお願いします", files=[_pdf("zq-msg-xa.pdf")]
+            thread=self.thread_ax,
+            actor=u["X"],
+            body="zq-msg-xa 補足をお願いします",
+            files=[_pdf("zq-msg-xa.pdf")],
         )
         note = conversation_services.message_post(
-            thread=self.thread_ax, actor=u["X"], body="zq-inote-xa 予算の確認", internal=True,
+            thread=self.thread_ax,
+            actor=u["X"],
+            body="zq-inote-xa 予算の確認",
+            internal=True,
             files=[_pdf("zq-inote-xa.pdf")],
         )
         self.message_file_xa = message.attachments.get()
@@ -254,9 +322,18 @@ class World:
     def _trip(self, eng, user, marker):
         dep, ret = tf.trip_dates()
         return tracker_services.travel_request_create(
-            engagement=eng, actor=user, origin=tf.LocalGovernment.objects.get(code="130001"), departure_date=dep,
-            return_date=ret, travellers=1, traveller_names="山田太郎", purpose=f"訪問 {marker}", transport="express",
-            fares_yen=40_000, lodging_yen=11_800, allowance_yen=4_400,
+            engagement=eng,
+            actor=user,
+            origin=tf.LocalGovernment.objects.get(code="130001"),
+            departure_date=dep,
+            return_date=ret,
+            travellers=1,
+            traveller_names="山田太郎",
+            purpose=f"訪問 {marker}",
+            transport="express",
+            fares_yen=40_000,
+            lodging_yen=11_800,
+            allowance_yen=4_400,
         )
 
     def objects(self) -> dict[str, dict]:
@@ -277,7 +354,9 @@ class World:
             "q-draft": {"?": "?q=zq-draft"},
             "ch-X-draft": pk(self.ch_x_draft),
             "page-ch-X": {"url": self.ch_x.url},
-            "page-ch-X-draft": {"url": self.ch_x.url.rstrip("/").rsplit("/", 1)[0] + f"/{self.ch_x_draft.slug}/"},
+            "page-ch-X-draft": {
+                "url": self.ch_x.url.rstrip("/").rsplit("/", 1)[0] + f"/{self.ch_x_draft.slug}/"
+            },
             "app-AX": pk(self.app_ax),
             "app-BY": pk(self.app_by),
             "draft-AY": pk(self.draft_ay),
@@ -319,6 +398,8 @@ class World:
             "ch-X-draft-action": {"pk": self.ch_x_draft.pk, "action_name": "publish"},
             "doc-X-find": {"?": f"?id={self.document_x.pk}"},
             "token": {"token": "not-a-valid-token", "uidb64": "MQ", "pk": str(self.theme.pk)},
-            **{f"export-{name}": {"dataset": name, "fmt": "csv"}
-               for name in ("applications", "engagements", "trips", "ledger", "funnel")},
+            **{
+                f"export-{name}": {"dataset": name, "fmt": "csv"}
+                for name in ("applications", "engagements", "trips", "ledger", "funnel")
+            },
         }

@@ -24,8 +24,9 @@ def pdf(name="receipt.pdf", content=PDF):
 def municipality(code="372013", name="高松市") -> Organisation:
     lg = LocalGovernment.objects.get(code=code)
     org = Organisation.objects.filter(local_government=lg).first()
-    return org or factories.organisation(Organisation.Kind.MUNICIPALITY, name=name, local_government=lg,
-                                         prefecture=lg.prefecture)
+    return org or factories.organisation(
+        Organisation.Kind.MUNICIPALITY, name=name, local_government=lg, prefecture=lg.prefecture
+    )
 
 
 def ministry_org() -> Organisation:
@@ -43,14 +44,19 @@ def ministry_user():
 
 def engagement(*, municipality_org=None, startup_org=None, actor=None, **kw) -> Engagement:
     return services.engagement_open(
-        municipality=municipality_org or municipality(), startup=startup_org or startup(),
-        source=Engagement.Source.OUTSIDE, actor=actor or ministry_user(), reason="WG で合意", **kw,
+        municipality=municipality_org or municipality(),
+        startup=startup_org or startup(),
+        source=Engagement.Source.OUTSIDE,
+        actor=actor or ministry_user(),
+        reason="WG で合意",
+        **kw,
     )
 
 
 def budget(amount=1_000_000, year=None, actor=None):
-    return services.fiscal_budget_set(fiscal_year=year or current_fiscal_year(), amount_yen=amount,
-                                      actor=actor or ministry_user())
+    return services.fiscal_budget_set(
+        fiscal_year=year or current_fiscal_year(), amount_yen=amount, actor=actor or ministry_user()
+    )
 
 
 def trip_dates(year=None):
@@ -67,7 +73,16 @@ def trip_dates(year=None):
 def travel_request(eng, user, *, fares=40_000, lodging=11_800, allowance=4_400, travellers=1, dates=None):
     dep, ret = dates or trip_dates()
     return services.travel_request_create(
-        engagement=eng, actor=user, origin=LocalGovernment.objects.get(code="130001"), departure_date=dep,
-        return_date=ret, travellers=travellers, traveller_names="山田太郎", purpose="初回訪問", transport="express",
-        fares_yen=fares, lodging_yen=lodging, allowance_yen=allowance,
+        engagement=eng,
+        actor=user,
+        origin=LocalGovernment.objects.get(code="130001"),
+        departure_date=dep,
+        return_date=ret,
+        travellers=travellers,
+        traveller_names="山田太郎",
+        purpose="初回訪問",
+        transport="express",
+        fares_yen=fares,
+        lodging_yen=lodging,
+        allowance_yen=allowance,
     )

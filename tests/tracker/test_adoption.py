@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _deployed(engagement):
-    Engagement.objects.filter(pk=engagement.pk).update(stage=Stage.DEPLOYMENT, furthest_stage=Stage.DEPLOYMENT)
+    Engagement.objects.filter(pk=engagement.pk).update(
+        stage=Stage.DEPLOYMENT, furthest_stage=Stage.DEPLOYMENT
+    )
     engagement.refresh_from_db()
     return engagement
 
@@ -26,11 +28,16 @@ def teshio():
 def test_adoption_request_link_and_tree(engagement, teshio, ministry):
     _deployed(engagement)
     teshio_staff = factories.staff(teshio)
-    req = services.adoption_request_create(origin=engagement, municipality=teshio, actor=teshio_staff,
-                                           message="同じ課題があります")
+    req = services.adoption_request_create(
+        origin=engagement, municipality=teshio, actor=teshio_staff, message="同じ課題があります"
+    )
     new = services.adoption_link(adoption_request=req, actor=ministry, reason="WG で承認")
     assert (new.origin_id, new.municipality, new.startup_id, new.source) == (
-        engagement.pk, teshio, engagement.startup_id, Engagement.Source.ADOPTION)
+        engagement.pk,
+        teshio,
+        engagement.startup_id,
+        Engagement.Source.ADOPTION,
+    )
     req.refresh_from_db()
     engagement.refresh_from_db()
     assert req.state == AdoptionRequest.State.LINKED and req.engagement == new
@@ -38,12 +45,17 @@ def test_adoption_request_link_and_tree(engagement, teshio, ministry):
     # a second generation: Kumamoto adopts from Teshio's adoption; the tree shows all three from any node
     _deployed(new)
     kumamoto = tf.municipality("431001", "熊本市")
-    req2 = services.adoption_request_create(origin=new, municipality=kumamoto, actor=ministry, message="導入したい")
+    req2 = services.adoption_request_create(
+        origin=new, municipality=kumamoto, actor=ministry, message="導入したい"
+    )
     third = services.adoption_link(adoption_request=req2, actor=ministry, reason="承認")
     for node in (engagement, new, third):
         tree = selectors.adoption_tree(node)
         assert tree.engagement.pk == engagement.pk and selectors.tree_size(tree) == 3
-        assert tree.children[0].engagement.pk == new.pk and tree.children[0].children[0].engagement.pk == third.pk
+        assert (
+            tree.children[0].engagement.pk == new.pk
+            and tree.children[0].children[0].engagement.pk == third.pk
+        )
 
 
 def test_adoption_refusals(engagement, teshio, ministry, muni_user):
@@ -53,9 +65,12 @@ def test_adoption_refusals(engagement, teshio, ministry, muni_user):
     with pytest.raises(PermissionDenied):  # not on behalf of another municipality
         services.adoption_request_create(origin=engagement, municipality=teshio, actor=muni_user, message="x")
     with pytest.raises(PermissionDenied):  # not its own engagement's municipality
-        services.adoption_request_create(origin=engagement, municipality=engagement.municipality, actor=ministry,
-                                         message="x")
-    req = services.adoption_request_create(origin=engagement, municipality=teshio, actor=ministry, message="x")
+        services.adoption_request_create(
+            origin=engagement, municipality=engagement.municipality, actor=ministry, message="x"
+        )
+    req = services.adoption_request_create(
+        origin=engagement, municipality=teshio, actor=ministry, message="x"
+    )
     with pytest.raises(ValidationError):  # one open request per municipality and solution
         services.adoption_request_create(origin=engagement, municipality=teshio, actor=ministry, message="y")
     with pytest.raises(PermissionDenied):
@@ -67,8 +82,13 @@ def test_adoption_refusals(engagement, teshio, ministry, muni_user):
 
 
 def test_case_study_published_only_when_both_parties_approve(engagement, su_user, muni_user, ministry):
-    services.progress_report_create(engagement=engagement, actor=muni_user, text="住民120人が利用", residents_served=120,
-                                    cost_saved_yen=3_000_000)
+    services.progress_report_create(
+        engagement=engagement,
+        actor=muni_user,
+        text="住民120人が利用",
+        residents_served=120,
+        cost_saved_yen=3_000_000,
+    )
     page = services.case_study_draft(engagement=engagement, actor=ministry)
     assert not page.live and "120" in page.results and "3,000,000" in page.results
     assert not CaseStudyPage.objects.live().exists()
@@ -95,10 +115,13 @@ def test_case_study_outsiders_cannot_approve(engagement, ministry):
         services.case_study_draft(engagement=engagement, actor=ministry)  # one per engagement
 
 
-def test_published_case_study_is_found_by_the_site_search(client, engagement, su_user, muni_user, ministry,
-                                                          django_capture_on_commit_callbacks):
+def test_published_case_study_is_found_by_the_site_search(
+    client, engagement, su_user, muni_user, ministry, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        page = services.case_study_draft(engagement=engagement, actor=ministry, title="遠隔妊婦健診の導入事例")
+        page = services.case_study_draft(
+            engagement=engagement, actor=ministry, title="遠隔妊婦健診の導入事例"
+        )
     assert f"/case-studies/{page.slug}/" not in client.get("/search/", {"q": "妊婦健診"}).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         services.case_study_approve(page=page, actor=muni_user)

@@ -17,7 +17,9 @@ from tests.tracker import factories as tf
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite locks the file"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite locks the file"
+    ),
 ]
 
 N = 50
@@ -76,5 +78,7 @@ def test_fifty_simultaneous_approvals_never_overspend_the_budget():
     assert b["reserved"] == budget.reserved_yen == 17 * PER_TRIP
     assert b["free"] == BUDGET - 17 * PER_TRIP == budget.free_yen
     assert LedgerEntry.objects.filter(budget=budget, kind="reserve").count() == 17
-    assert set(TravelRequest.objects.filter(state=TravelState.APPROVED).values_list("pk", flat=True)) == set(approved)
+    assert set(TravelRequest.objects.filter(state=TravelState.APPROVED).values_list("pk", flat=True)) == set(
+        approved
+    )
     assert TravelRequest.objects.filter(state=TravelState.REQUESTED).count() == N - 17

@@ -27,9 +27,17 @@ def test_seed_demo_builds_the_tracker_and_is_idempotent():
     assert TravelRequest.objects.filter(fiscal_year=current_fiscal_year()).count() == 2
     for budget in FiscalBudget.objects.all():
         b = services.balances(budget)
-        assert (b["reserved"], b["settled"], b["paid"]) == (budget.reserved_yen, budget.settled_yen, budget.paid_yen)
+        assert (b["reserved"], b["settled"], b["paid"]) == (
+            budget.reserved_yen,
+            budget.settled_yen,
+            budget.paid_yen,
+        )
     figures = selectors.programme_figures(2017)
     assert (figures["matches"], figures["adoption"]) == (7, 1) and figures["travel_paid_yen"] > 0
     counts = (Engagement.objects.count(), TravelRequest.objects.count(), CaseStudyPage.objects.count())
     call_command("seed_demo", verbosity=0)
-    assert (Engagement.objects.count(), TravelRequest.objects.count(), CaseStudyPage.objects.count()) == counts
+    assert (
+        Engagement.objects.count(),
+        TravelRequest.objects.count(),
+        CaseStudyPage.objects.count(),
+    ) == counts

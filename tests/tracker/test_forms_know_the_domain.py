@@ -16,16 +16,24 @@ pytestmark = pytest.mark.django_db
 
 
 def _trip(dep, ret, **extra):
-    return {"departure_date": dep.isoformat(), "return_date": ret.isoformat(), "travellers": "2",
-            "traveller_names": "山田、佐藤", "purpose": "初回訪問", "transport": "express", **extra}
+    return {
+        "departure_date": dep.isoformat(),
+        "return_date": ret.isoformat(),
+        "travellers": "2",
+        "traveller_names": "山田、佐藤",
+        "purpose": "初回訪問",
+        "transport": "express",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("origin", ["東京都", "130001", "１３０００－１", "東京都 130001", "Tokyo"])
 def test_the_starting_point_is_a_name_or_a_code(client, engagement, su_user, budget, origin):
     client.force_login(su_user)
     dep, ret = tf.trip_dates()
-    response = client.post(reverse("tracker:trip_new", args=[engagement.pk]),
-                           _trip(dep, ret, origin=origin, estimate="1"))
+    response = client.post(
+        reverse("tracker:trip_new", args=[engagement.pk]), _trip(dep, ret, origin=origin, estimate="1")
+    )
     assert response.status_code == 200, response.context["form"].errors
     assert response.context["form"].cleaned_data["origin"].code == "130001"
 
@@ -33,7 +41,9 @@ def test_the_starting_point_is_a_name_or_a_code(client, engagement, su_user, bud
 def test_an_ambiguous_name_lists_the_candidates_with_their_codes(client, engagement, su_user, budget):
     client.force_login(su_user)
     dep, ret = tf.trip_dates()
-    response = client.post(reverse("tracker:trip_new", args=[engagement.pk]), _trip(dep, ret, origin="府中市"))
+    response = client.post(
+        reverse("tracker:trip_new", args=[engagement.pk]), _trip(dep, ret, origin="府中市")
+    )
     assert response.status_code == 400
     error = " ".join(response.context["form"].errors["origin"])
     assert "132063" in error and "342084" in error  # 東京都府中市, 広島県府中市
@@ -43,15 +53,20 @@ def test_an_ambiguous_name_lists_the_candidates_with_their_codes(client, engagem
 def test_an_unknown_name_says_so(client, engagement, su_user, budget):
     client.force_login(su_user)
     dep, ret = tf.trip_dates()
-    response = client.post(reverse("tracker:trip_new", args=[engagement.pk]), _trip(dep, ret, origin="架空市"))
+    response = client.post(
+        reverse("tracker:trip_new", args=[engagement.pk]), _trip(dep, ret, origin="架空市")
+    )
     assert response.status_code == 400 and "架空市" in " ".join(response.context["form"].errors["origin"])
 
 
-def test_the_estimate_has_thousands_separators_and_the_budget_left_is_shown(client, engagement, su_user, budget):
+def test_the_estimate_has_thousands_separators_and_the_budget_left_is_shown(
+    client, engagement, su_user, budget
+):
     client.force_login(su_user)
     dep, ret = tf.trip_dates()
-    response = client.post(reverse("tracker:trip_new", args=[engagement.pk]),
-                           _trip(dep, ret, origin="東京都", estimate="1"))
+    response = client.post(
+        reverse("tracker:trip_new", args=[engagement.pk]), _trip(dep, ret, origin="東京都", estimate="1")
+    )
     html = response.content.decode()
     total = response.context["estimate"].total
     assert total >= 10_000
@@ -74,16 +89,29 @@ def test_the_form_shows_the_origin_by_name_and_offers_the_autocomplete(client, e
     assert 'data-lg-autocomplete="/en/geo/local-governments/"' in with_english
 
 
-
 def test_the_parties_give_an_engagement_an_english_title_and_summary(client, engagement, muni_user, su_user):
     client.force_login(muni_user)
     url = reverse("tracker_admin:engagement", args=[engagement.pk])
-    response = client.post(url, {"action": "describe", "title": "遠隔健診", "title_en": "Remote check-ups",
-                                 "summary": "妊婦健診を遠隔で。", "summary_en": ""})
+    response = client.post(
+        url,
+        {
+            "action": "describe",
+            "title": "遠隔健診",
+            "title_en": "Remote check-ups",
+            "summary": "妊婦健診を遠隔で。",
+            "summary_en": "",
+        },
+    )
     assert response.status_code == 302
     engagement.refresh_from_db()
-    assert (engagement.title, engagement.title_en, engagement.summary) == ("遠隔健診", "Remote check-ups", "妊婦健診を遠隔で。")
-    assert AuditEvent.objects.filter(action="tracker.engagement_described", object_id=str(engagement.pk)).exists()
+    assert (engagement.title, engagement.title_en, engagement.summary) == (
+        "遠隔健診",
+        "Remote check-ups",
+        "妊婦健診を遠隔で。",
+    )
+    assert AuditEvent.objects.filter(
+        action="tracker.engagement_described", object_id=str(engagement.pk)
+    ).exists()
     with translation.override("en"):
         assert str(engagement).endswith("Remote check-ups")
     client.force_login(su_user)
@@ -97,8 +125,9 @@ def test_the_parties_give_an_engagement_an_english_title_and_summary(client, eng
 def test_someone_else_cannot_describe_an_engagement(client, engagement):
     outsider = factories.staff(tf.municipality("011002", "札幌市"))
     client.force_login(outsider)
-    response = client.post(reverse("tracker_admin:engagement", args=[engagement.pk]),
-                           {"action": "describe", "title": "x"})
+    response = client.post(
+        reverse("tracker_admin:engagement", args=[engagement.pk]), {"action": "describe", "title": "x"}
+    )
     assert response.status_code == 404
     engagement.refresh_from_db()
     assert engagement.title != "x"

@@ -15,8 +15,14 @@ pytestmark = pytest.mark.django_db
 def test_a_payment_note_reads_in_each_language(engagement, su_user, ministry, budget):
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry)
-    services.travel_request_settle(request=trip, actor=su_user, fares_yen=40_000, lodging_yen=11_800,
-                                   allowance_yen=4_400, receipts=[tf.pdf()])
+    services.travel_request_settle(
+        request=trip,
+        actor=su_user,
+        fares_yen=40_000,
+        lodging_yen=11_800,
+        allowance_yen=4_400,
+        receipts=[tf.pdf()],
+    )
     paid_on = today_jst()
     services.travel_request_pay(request=trip, actor=ministry, paid_on=paid_on)
     pay = LedgerEntry.objects.select_related("request").get(kind="pay")
@@ -26,7 +32,9 @@ def test_a_payment_note_reads_in_each_language(engagement, su_user, ministry, bu
     with translation.override("en"):
         assert pay.note_text.startswith("paid on ")
     # an entry written before the change (English frozen in the note) reads the same way
-    old = LedgerEntry(kind="pay", request=pay.request, note=f"paid on {paid_on.isoformat()}")  # rows are append-only
+    old = LedgerEntry(
+        kind="pay", request=pay.request, note=f"paid on {paid_on.isoformat()}"
+    )  # rows are append-only
     with translation.override("ja"):
         assert old.note_text == pay.note_text
     # a note a person wrote is shown as written

@@ -27,14 +27,22 @@ def _day(days_ahead=10) -> dt.date:
 
 
 def _slots(n=3, *, place="高松市役所 3階 会議室", url=""):
-    return [services.jst_slot(_day(10 + i), dt.time(10, 0), dt.time(11, 30), place=place, online_url=url)
-            for i in range(n)]
+    return [
+        services.jst_slot(_day(10 + i), dt.time(10, 0), dt.time(11, 30), place=place, online_url=url)
+        for i in range(n)
+    ]
 
 
 def _propose(engagement, actor, **kw):
     kw.setdefault("slots", _slots())
-    return services.meeting_propose(actor=actor, kind=MeetingKind.FIRST_VISIT, title="初回訪問", note="除雪の現場",
-                                    engagement=engagement, **kw)
+    return services.meeting_propose(
+        actor=actor,
+        kind=MeetingKind.FIRST_VISIT,
+        title="初回訪問",
+        note="除雪の現場",
+        engagement=engagement,
+        **kw,
+    )
 
 
 def _parse(data: bytes):
@@ -56,7 +64,9 @@ def test_the_municipality_proposes_slots_and_the_startup_is_told(engagement, mun
     meeting = _propose(engagement, muni_user)
     assert meeting.state == MeetingState.PROPOSED
     assert meeting.slots.count() == 3
-    assert meeting.municipality_id == engagement.municipality_id and meeting.startup_id == engagement.startup_id
+    assert (
+        meeting.municipality_id == engagement.municipality_id and meeting.startup_id == engagement.startup_id
+    )
     assert AuditEvent.objects.filter(action="tracker.meeting_proposed", object_id=str(meeting.pk)).exists()
     assert Notification.objects.filter(recipient=su_user, kind="tracker.meeting_proposed").exists()
     first = meeting.slots.order_by("starts_at").first()
@@ -64,7 +74,8 @@ def test_the_municipality_proposes_slots_and_the_startup_is_told(engagement, mun
 
 
 def test_picking_a_slot_sends_both_parties_an_ics_in_jst_with_uid_organiser_and_location(
-        engagement, muni_user, su_user, mailoutbox, django_capture_on_commit_callbacks):
+    engagement, muni_user, su_user, mailoutbox, django_capture_on_commit_callbacks
+):
     meeting = _propose(engagement, muni_user)
     slot = meeting.slots.order_by("starts_at")[1]
     with django_capture_on_commit_callbacks(execute=True):
@@ -90,11 +101,14 @@ def test_picking_a_slot_sends_both_parties_an_ics_in_jst_with_uid_organiser_and_
 
 
 def test_a_change_is_the_same_event_with_a_higher_sequence_and_a_cancel_withdraws_it(
-        engagement, muni_user, su_user, mailoutbox, django_capture_on_commit_callbacks):
+    engagement, muni_user, su_user, mailoutbox, django_capture_on_commit_callbacks
+):
     meeting = _propose(engagement, muni_user)
     services.meeting_pick(meeting=meeting, slot_id=meeting.slots.first().pk, actor=su_user)
     mailoutbox.clear()
-    new = services.jst_slot(_day(20), dt.time(14, 0), dt.time(15, 0), online_url="https://meet.example.jp/abc")
+    new = services.jst_slot(
+        _day(20), dt.time(14, 0), dt.time(15, 0), online_url="https://meet.example.jp/abc"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         meeting = services.meeting_change(meeting=meeting, actor=muni_user, slot=new, reason="議会日程のため")
     (_m, data, mimetype), *_ = _ics_mails(mailoutbox)
@@ -128,14 +142,25 @@ def test_asking_for_other_slots_then_new_slots_withdraw_the_old_ones(engagement,
     with pytest.raises(ValidationError):  # a withdrawn slot cannot be picked
         services.meeting_pick(meeting=meeting, slot_id=old[0], actor=su_user)
     fresh = meeting.slots.filter(withdrawn=False).first()
-    assert services.meeting_pick(meeting=meeting, slot_id=fresh.pk, actor=su_user).state == MeetingState.CONFIRMED
+    assert (
+        services.meeting_pick(meeting=meeting, slot_id=fresh.pk, actor=su_user).state
+        == MeetingState.CONFIRMED
+    )
 
 
-@pytest.mark.parametrize("slot, message", [
-    (lambda: services.jst_slot(today_jst() - dt.timedelta(days=1), dt.time(10), dt.time(11), place="x"), "future"),
-    (lambda: services.jst_slot(_day(), dt.time(11), dt.time(10), place="x"), "end after"),
-    (lambda: services.jst_slot(_day(), dt.time(10), dt.time(11)), "place"),
-])
+@pytest.mark.parametrize(
+    "slot, message",
+    [
+        (
+            lambda: services.jst_slot(
+                today_jst() - dt.timedelta(days=1), dt.time(10), dt.time(11), place="x"
+            ),
+            "future",
+        ),
+        (lambda: services.jst_slot(_day(), dt.time(11), dt.time(10), place="x"), "end after"),
+        (lambda: services.jst_slot(_day(), dt.time(10), dt.time(11)), "place"),
+    ],
+)
 def test_bad_slots_are_refused_with_a_reason(engagement, muni_user, slot, message):
     with pytest.raises(ValidationError) as exc, translation.override("en"):
         _propose(engagement, muni_user, slots=[slot()])
@@ -144,8 +169,9 @@ def test_bad_slots_are_refused_with_a_reason(engagement, muni_user, slot, messag
     assert not Meeting.objects.exists()
 
 
-def test_only_the_municipality_or_ministry_proposes_and_only_the_startup_picks(engagement, muni_user, su_user,
-                                                                              ministry):
+def test_only_the_municipality_or_ministry_proposes_and_only_the_startup_picks(
+    engagement, muni_user, su_user, ministry
+):
     other_muni = factories.staff(tf.municipality("014877", "天塩町"))
     other_startup = factories.member(tf.startup(name="株式会社よそ"))
     for outsider in (other_muni, su_user, other_startup):
@@ -161,8 +187,11 @@ def test_only_the_municipality_or_ministry_proposes_and_only_the_startup_picks(e
 def test_another_organisation_gets_404_for_a_meeting_and_its_ics(client, engagement, muni_user, su_user):
     meeting = _propose(engagement, muni_user)
     services.meeting_pick(meeting=meeting, slot_id=meeting.slots.first().pk, actor=su_user)
-    urls = [reverse("tracker:meeting", args=[meeting.pk]), reverse("tracker:meeting_ics", args=[meeting.pk]),
-            reverse("tracker_admin:meeting", args=[meeting.pk])]
+    urls = [
+        reverse("tracker:meeting", args=[meeting.pk]),
+        reverse("tracker:meeting_ics", args=[meeting.pk]),
+        reverse("tracker_admin:meeting", args=[meeting.pk]),
+    ]
     other_startup = factories.member(tf.startup(name="株式会社よそ"))
     other_muni = factories.staff(tf.municipality("014877", "天塩町"))
     client.force_login(other_startup)
@@ -180,16 +209,26 @@ def test_the_startup_picks_on_the_site_and_staff_propose_in_the_admin(client, en
     url = reverse("tracker_admin:meeting_new_engagement", args=[engagement.pk])
     assert client.get(url).status_code == 200
     day = _day(12).isoformat()
-    data = {"kind": "first_visit", "title": "初回訪問", "note": "", "slot1_date": day, "slot1_start": "10:00",
-            "slot1_end": "11:00", "slot1_place": "高松市役所", "slot2_date": day, "slot2_start": "14:00"}
+    data = {
+        "kind": "first_visit",
+        "title": "初回訪問",
+        "note": "",
+        "slot1_date": day,
+        "slot1_start": "10:00",
+        "slot1_end": "11:00",
+        "slot1_place": "高松市役所",
+        "slot2_date": day,
+        "slot2_start": "14:00",
+    }
     response = client.post(url, data)
     assert response.status_code == 400  # the half-filled second row, with what was typed kept
     assert "高松市役所" in response.content.decode()
     data.update(slot2_end="15:00", slot2_online_url="https://meet.example.jp/x")
     response = client.post(url, data)
     meeting = Meeting.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("tracker_admin:meeting",
-                                                                           args=[meeting.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "tracker_admin:meeting", args=[meeting.pk]
+    )
     client.force_login(su_user)
     page = client.get(reverse("tracker:meeting", args=[meeting.pk]))
     assert page.status_code == 200 and "10:00" in page.content.decode()
@@ -201,13 +240,14 @@ def test_the_startup_picks_on_the_site_and_staff_propose_in_the_admin(client, en
 
 
 def test_an_agreed_on_site_visit_pre_fills_the_travel_request_and_shows_the_budget_left(
-        client, engagement, muni_user, su_user, budget):
+    client, engagement, muni_user, su_user, budget
+):
     meeting = _propose(engagement, muni_user)
     slot = meeting.slots.order_by("starts_at").first()
     services.meeting_pick(meeting=meeting, slot_id=slot.pk, actor=su_user)
     client.force_login(su_user)
     detail = client.get(reverse("tracker:meeting", args=[meeting.pk])).content.decode()
-    link = f'{reverse("tracker:trip_new", args=[engagement.pk])}?meeting={meeting.pk}'
+    link = f"{reverse('tracker:trip_new', args=[engagement.pk])}?meeting={meeting.pk}"
     assert link in detail
     response = client.get(link)
     form = response.context["form"]
@@ -221,12 +261,13 @@ def test_an_agreed_on_site_visit_pre_fills_the_travel_request_and_shows_the_budg
     assert response.context["budget"].free_yen == 1_000_000
     assert "1,000,000" in response.content.decode()
     # another startup's meeting id pre-fills nothing
-    plain = client.get(f'{reverse("tracker:trip_new", args=[engagement.pk])}?meeting=999999')
+    plain = client.get(f"{reverse('tracker:trip_new', args=[engagement.pk])}?meeting=999999")
     assert "purpose" not in plain.context["form"].initial
 
 
 def test_a_proposed_meeting_is_an_action_on_the_startups_my_page_until_a_time_is_picked(
-        client, engagement, muni_user, su_user):
+    client, engagement, muni_user, su_user
+):
     meeting = _propose(engagement, muni_user)
     first = meeting.slots.order_by("starts_at").first().starts_at.astimezone(JST).date()
     items = [i for i in actions_for(su_user, engagement.startup) if i.kind == "meeting.pick"]

@@ -22,19 +22,28 @@ pytestmark = pytest.mark.django_db
 def _assert_books_balance(budget):
     budget.refresh_from_db()
     b = services.balances(budget)
-    assert (b["reserved"], b["settled"], b["paid"]) == (budget.reserved_yen, budget.settled_yen, budget.paid_yen)
+    assert (b["reserved"], b["settled"], b["paid"]) == (
+        budget.reserved_yen,
+        budget.settled_yen,
+        budget.paid_yen,
+    )
     assert b["free"] == budget.free_yen >= 0
     return b
 
 
 def test_request_is_prefilled_from_geo_and_sums_exactly(engagement, su_user, budget):
     dep, ret = tf.trip_dates()
-    est = services.travel_estimate(origin=LocalGovernment.objects.get(code="130001"),
-                                   destination=engagement.municipality.local_government, travellers=2,
-                                   departure_date=dep, return_date=ret)
+    est = services.travel_estimate(
+        origin=LocalGovernment.objects.get(code="130001"),
+        destination=engagement.municipality.local_government,
+        travellers=2,
+        departure_date=dep,
+        return_date=ret,
+    )
     assert est.total == est.fares + est.lodging + est.daily_allowance and est.nights == 1
-    trip = tf.travel_request(engagement, su_user, fares=est.fares, lodging=est.lodging, allowance=est.daily_allowance,
-                             travellers=2)
+    trip = tf.travel_request(
+        engagement, su_user, fares=est.fares, lodging=est.lodging, allowance=est.daily_allowance, travellers=2
+    )
     assert trip.estimate_total_yen == est.total and trip.state == TravelState.REQUESTED
     assert trip.destination_id == "372013" and trip.fiscal_year == current_fiscal_year()
 
@@ -44,8 +53,14 @@ def test_full_cycle_below_approval_releases_the_rest_and_pays(engagement, su_use
     services.travel_request_approve(request=trip, actor=ministry)
     assert _assert_books_balance(budget)["reserved"] == 56_200
     services.travel_trip_done(request=trip, actor=su_user)
-    trip = services.travel_request_settle(request=trip, actor=su_user, fares_yen=38_000, lodging_yen=11_800,
-                                          allowance_yen=4_400, receipts=[tf.pdf()])
+    trip = services.travel_request_settle(
+        request=trip,
+        actor=su_user,
+        fares_yen=38_000,
+        lodging_yen=11_800,
+        allowance_yen=4_400,
+        receipts=[tf.pdf()],
+    )
     assert trip.state == TravelState.SETTLED and trip.settled_yen == 54_200
     b = _assert_books_balance(budget)
     assert (b["reserved"], b["settled"], b["free"]) == (0, 54_200, 1_000_000 - 54_200)
@@ -57,14 +72,26 @@ def test_full_cycle_below_approval_releases_the_rest_and_pays(engagement, su_use
     trip.refresh_from_db()
     assert trip.state == TravelState.PAID and trip.paid_on == today_jst()
     assert list(LedgerEntry.objects.filter(request=trip).values_list("kind", flat=True)) == [
-        "reserve", "settle", "release", "pay"]
+        "reserve",
+        "settle",
+        "release",
+        "pay",
+    ]
 
 
-def test_settlement_above_approval_needs_a_new_approval_of_the_difference(engagement, su_user, ministry, budget):
+def test_settlement_above_approval_needs_a_new_approval_of_the_difference(
+    engagement, su_user, ministry, budget
+):
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry, amount_yen=50_000)
-    trip = services.travel_request_settle(request=trip, actor=su_user, fares_yen=45_000, lodging_yen=11_800,
-                                          allowance_yen=4_400, receipts=[tf.pdf()])
+    trip = services.travel_request_settle(
+        request=trip,
+        actor=su_user,
+        fares_yen=45_000,
+        lodging_yen=11_800,
+        allowance_yen=4_400,
+        receipts=[tf.pdf()],
+    )
     assert trip.state == TravelState.EXCESS_REVIEW
     assert _assert_books_balance(budget)["reserved"] == 50_000  # nothing moved yet
     trip = services.travel_excess_approve(request=trip, actor=ministry)
@@ -78,8 +105,9 @@ def test_settlement_above_approval_needs_a_new_approval_of_the_difference(engage
 def test_excess_refused_settles_at_the_approved_amount(engagement, su_user, ministry, budget):
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry, amount_yen=50_000)
-    trip = services.travel_request_settle(request=trip, actor=su_user, fares_yen=60_000, lodging_yen=0,
-                                          allowance_yen=0, receipts=[tf.pdf()])
+    trip = services.travel_request_settle(
+        request=trip, actor=su_user, fares_yen=60_000, lodging_yen=0, allowance_yen=0, receipts=[tf.pdf()]
+    )
     trip = services.travel_excess_refuse(request=trip, actor=ministry, reason="上限は承認額です")
     assert trip.settled_yen == 50_000 and _assert_books_balance(budget)["settled"] == 50_000
 
@@ -88,8 +116,14 @@ def test_excess_approval_refused_when_the_budget_is_spent(engagement, su_user, m
     budget = tf.budget(60_000, actor=ministry)
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry, amount_yen=56_200)
-    trip = services.travel_request_settle(request=trip, actor=su_user, fares_yen=50_000, lodging_yen=11_800,
-                                          allowance_yen=4_400, receipts=[tf.pdf()])
+    trip = services.travel_request_settle(
+        request=trip,
+        actor=su_user,
+        fares_yen=50_000,
+        lodging_yen=11_800,
+        allowance_yen=4_400,
+        receipts=[tf.pdf()],
+    )
     with pytest.raises(BudgetExceeded) as err:
         services.travel_excess_approve(request=trip, actor=ministry)
     assert "3,800" in str(err.value)
@@ -156,11 +190,17 @@ def test_cap_on_trips_per_engagement_and_year_ignores_rejected(engagement, su_us
     assert TravelRequest.objects.count() == 3
 
 
-@pytest.mark.parametrize("field,value", [("fares", -1), ("lodging", 1.5), ("allowance", "千円"), ("fares", True)])
+@pytest.mark.parametrize(
+    "field,value", [("fares", -1), ("lodging", 1.5), ("allowance", "千円"), ("fares", True)]
+)
 def test_bad_yen_is_refused_and_nothing_is_written(engagement, su_user, budget, field, value):
     with pytest.raises(ValidationError) as err:
         tf.travel_request(engagement, su_user, **{field: value})
-    key = {"fares": "estimate_fares_yen", "lodging": "estimate_lodging_yen", "allowance": "estimate_allowance_yen"}
+    key = {
+        "fares": "estimate_fares_yen",
+        "lodging": "estimate_lodging_yen",
+        "allowance": "estimate_allowance_yen",
+    }
     assert key[field] in err.value.message_dict
     assert not TravelRequest.objects.exists()
 
@@ -191,8 +231,9 @@ def test_settling_someone_elses_trip_is_refused(engagement, su_user, ministry, b
     other = factories.member(tf.startup(name="他社"))
     for actor in (other, ministry):
         with pytest.raises(PermissionDenied):
-            services.travel_request_settle(request=trip, actor=actor, fares_yen=1, lodging_yen=0, allowance_yen=0,
-                                           receipts=[tf.pdf()])
+            services.travel_request_settle(
+                request=trip, actor=actor, fares_yen=1, lodging_yen=0, allowance_yen=0, receipts=[tf.pdf()]
+            )
     trip.refresh_from_db()
     assert trip.state == TravelState.APPROVED and not trip.receipts.exists()
 
@@ -201,8 +242,9 @@ def test_settlement_needs_receipts_and_refuses_bad_amounts(engagement, su_user, 
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry)
     with pytest.raises(ValidationError) as err:
-        services.travel_request_settle(request=trip, actor=su_user, fares_yen=-5, lodging_yen=0, allowance_yen=0,
-                                       receipts=[])
+        services.travel_request_settle(
+            request=trip, actor=su_user, fares_yen=-5, lodging_yen=0, allowance_yen=0, receipts=[]
+        )
     assert {"receipts", "actual_fares_yen"} <= set(err.value.message_dict)
     trip.refresh_from_db()
     assert trip.state == TravelState.APPROVED and LedgerEntry.objects.count() == 1
@@ -235,13 +277,23 @@ def test_database_check_refuses_an_overspent_budget(budget):
 def test_reversing_entries_correct_the_books(engagement, su_user, ministry, budget):
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry)
-    services.travel_request_settle(request=trip, actor=su_user, fares_yen=40_000, lodging_yen=11_800,
-                                   allowance_yen=4_400, receipts=[tf.pdf()])
+    services.travel_request_settle(
+        request=trip,
+        actor=su_user,
+        fares_yen=40_000,
+        lodging_yen=11_800,
+        allowance_yen=4_400,
+        receipts=[tf.pdf()],
+    )
     services.travel_request_pay(request=trip, actor=ministry, paid_on=today_jst())
     pay = LedgerEntry.objects.get(kind="pay")
     reversal = services.ledger_reverse(entry=pay, actor=ministry, reason="二重計上")
     assert (reversal.kind, reversal.reverses_id, reversal.paid_delta, reversal.settled_delta) == (
-        "reversal", pay.pk, -56_200, 56_200)
+        "reversal",
+        pay.pk,
+        -56_200,
+        56_200,
+    )
     b = _assert_books_balance(budget)
     assert (b["settled"], b["paid"]) == (56_200, 0)
     trip.refresh_from_db()
@@ -259,8 +311,14 @@ def test_reversing_entries_correct_the_books(engagement, su_user, ministry, budg
 def test_reversal_refused_when_the_money_has_moved_on(engagement, su_user, ministry, budget):
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry)
-    services.travel_request_settle(request=trip, actor=su_user, fares_yen=40_000, lodging_yen=11_800,
-                                   allowance_yen=4_400, receipts=[tf.pdf()])
+    services.travel_request_settle(
+        request=trip,
+        actor=su_user,
+        fares_yen=40_000,
+        lodging_yen=11_800,
+        allowance_yen=4_400,
+        receipts=[tf.pdf()],
+    )
     reserve = LedgerEntry.objects.get(kind="reserve")
     with pytest.raises(ValidationError) as err:
         services.ledger_reverse(entry=reserve, actor=ministry, reason="x")
@@ -282,8 +340,9 @@ def test_budget_cannot_shrink_below_what_is_committed(engagement, su_user, minis
 def test_payment_date_cannot_be_in_the_future(engagement, su_user, ministry, budget):
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry)
-    services.travel_request_settle(request=trip, actor=su_user, fares_yen=1, lodging_yen=0, allowance_yen=0,
-                                   receipts=[tf.pdf()])
+    services.travel_request_settle(
+        request=trip, actor=su_user, fares_yen=1, lodging_yen=0, allowance_yen=0, receipts=[tf.pdf()]
+    )
     with pytest.raises(ValidationError):
         services.travel_request_pay(request=trip, actor=ministry, paid_on=today_jst() + dt.timedelta(days=1))
     trip.refresh_from_db()

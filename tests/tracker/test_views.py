@@ -37,19 +37,42 @@ def test_trip_request_prefill_send_and_settle_through_the_site(client, engagemen
     client.force_login(su_user)
     url = reverse("tracker:trip_new", args=[engagement.pk])
     dep, ret = tf.trip_dates()
-    form = {"origin": "130001", "departure_date": dep.isoformat(), "return_date": ret.isoformat(), "travellers": "1",
-            "traveller_names": "山田", "purpose": "訪問", "transport": "express"}
+    form = {
+        "origin": "130001",
+        "departure_date": dep.isoformat(),
+        "return_date": ret.isoformat(),
+        "travellers": "1",
+        "traveller_names": "山田",
+        "purpose": "訪問",
+        "transport": "express",
+    }
     prefilled = client.post(url, {**form, "estimate": "1"})
     assert prefilled.status_code == 200 and prefilled.context["estimate"].total > 0
     est = prefilled.context["estimate"]
-    sent = client.post(url, {**form, "fares_yen": est.fares, "lodging_yen": est.lodging,
-                             "allowance_yen": est.daily_allowance, "send": "1"})
+    sent = client.post(
+        url,
+        {
+            **form,
+            "fares_yen": est.fares,
+            "lodging_yen": est.lodging,
+            "allowance_yen": est.daily_allowance,
+            "send": "1",
+        },
+    )
     trip = TravelRequest.objects.get()
     assert sent.status_code == 302 and trip.estimate_total_yen == est.total
     services.travel_request_approve(request=trip, actor=ministry)
     detail = reverse("tracker:trip", args=[trip.pk])
-    settled = client.post(detail, {"action": "settle", "fares_yen": "1000", "lodging_yen": "0", "allowance_yen": "0",
-                                   "receipts": tf.pdf()})
+    settled = client.post(
+        detail,
+        {
+            "action": "settle",
+            "fares_yen": "1000",
+            "lodging_yen": "0",
+            "allowance_yen": "0",
+            "receipts": tf.pdf(),
+        },
+    )
     assert settled.status_code == 302
     trip.refresh_from_db()
     assert trip.state == TravelState.SETTLED and trip.receipts.count() == 1
@@ -60,10 +83,22 @@ def test_trip_request_prefill_send_and_settle_through_the_site(client, engagemen
 def test_return_before_departure_is_a_form_error(client, engagement, su_user, budget):
     client.force_login(su_user)
     dep, _ = tf.trip_dates()
-    response = client.post(reverse("tracker:trip_new", args=[engagement.pk]), {
-        "origin": "130001", "departure_date": dep.isoformat(), "return_date": "2000-01-01", "travellers": "1",
-        "traveller_names": "山田", "purpose": "訪問", "transport": "express", "fares_yen": "1", "lodging_yen": "0",
-        "allowance_yen": "0", "send": "1"})
+    response = client.post(
+        reverse("tracker:trip_new", args=[engagement.pk]),
+        {
+            "origin": "130001",
+            "departure_date": dep.isoformat(),
+            "return_date": "2000-01-01",
+            "travellers": "1",
+            "traveller_names": "山田",
+            "purpose": "訪問",
+            "transport": "express",
+            "fares_yen": "1",
+            "lodging_yen": "0",
+            "allowance_yen": "0",
+            "send": "1",
+        },
+    )
     assert response.status_code == 400 and "return_date" in response.context["form"].errors
     assert not TravelRequest.objects.exists()
 
@@ -75,7 +110,9 @@ def test_someone_elses_trip_and_receipt_are_hidden(client, engagement, su_user, 
     assert client.post(reverse("tracker:trip", args=[trip.pk]), {"action": "trip_done"}).status_code == 404
 
 
-def test_marking_a_trip_done_before_approval_says_why_instead_of_crashing(client, engagement, su_user, budget):
+def test_marking_a_trip_done_before_approval_says_why_instead_of_crashing(
+    client, engagement, su_user, budget
+):
     """Found by the permission matrix: the refusal went into a form that was never bound (a server error)."""
     trip = tf.travel_request(engagement, su_user)
     client.force_login(su_user)
@@ -86,11 +123,15 @@ def test_marking_a_trip_done_before_approval_says_why_instead_of_crashing(client
     assert trip.state == TravelState.REQUESTED
 
 
-def test_ministry_approves_in_the_admin_and_the_dashboard_shows_it(client, engagement, su_user, ministry, budget):
+def test_ministry_approves_in_the_admin_and_the_dashboard_shows_it(
+    client, engagement, su_user, ministry, budget
+):
     trip = tf.travel_request(engagement, su_user)
     client.force_login(ministry)
-    response = client.post(reverse("tracker_admin:travel_request", args=[trip.pk]),
-                           {"action": "approve", "amount_yen": str(trip.estimate_total_yen), "note": ""})
+    response = client.post(
+        reverse("tracker_admin:travel_request", args=[trip.pk]),
+        {"action": "approve", "amount_yen": str(trip.estimate_total_yen), "note": ""},
+    )
     assert response.status_code == 302
     dash = client.get(reverse("tracker_admin:dashboard"), {"fy": current_fiscal_year()})
     html = dash.content.decode()
@@ -103,8 +144,9 @@ def test_admin_approval_over_budget_says_why(client, engagement, su_user, minist
     tf.budget(10_000, actor=ministry)
     trip = tf.travel_request(engagement, su_user, fares=8_000, lodging=0, allowance=4_000)
     client.force_login(ministry)
-    response = client.post(reverse("tracker_admin:travel_request", args=[trip.pk]),
-                           {"action": "approve", "amount_yen": "12000"})
+    response = client.post(
+        reverse("tracker_admin:travel_request", args=[trip.pk]), {"action": "approve", "amount_yen": "12000"}
+    )
     assert response.status_code == 400 and "10,000" in response.content.decode()
 
 
@@ -119,8 +161,10 @@ def test_municipality_staff_are_scoped_and_cannot_open_ministry_screens(client, 
 
 def test_ministry_records_an_outside_match(client, ministry, muni_org, su_org):
     client.force_login(ministry)
-    response = client.post(reverse("tracker_admin:outside_match"),
-                           {"municipality": muni_org.pk, "startup": su_org.pk, "reason": "展示会で出会った"})
+    response = client.post(
+        reverse("tracker_admin:outside_match"),
+        {"municipality": muni_org.pk, "startup": su_org.pk, "reason": "展示会で出会った"},
+    )
     assert response.status_code == 302
     assert su_org.engagements_as_startup.get().source == "outside"
 
@@ -171,8 +215,10 @@ def test_trip_amounts_are_shown_as_yen_and_nothing_is_approved_before_the_decisi
     client.force_login(ministry)
     admin_list = client.get(reverse("tracker_admin:travel")).content.decode()
     assert "¥56,200" in admin_list and "<td>—</td>" in admin_list
-    client.post(reverse("tracker_admin:travel_request", args=[trip.pk]),
-                {"action": "approve", "amount_yen": "56200", "note": ""})
+    client.post(
+        reverse("tracker_admin:travel_request", args=[trip.pk]),
+        {"action": "approve", "amount_yen": "56200", "note": ""},
+    )
     budgets = client.get(reverse("tracker_admin:budgets")).content.decode()
     assert "¥1,000,000" in budgets and "¥943,800" in budgets
     client.force_login(su_user)
@@ -212,13 +258,17 @@ def test_public_results_name_fiscal_years_as_the_programme_does(client, engageme
     assert f'<th scope="row">FY{year}</th>' in english
 
 
-def test_ministry_sees_what_is_free_in_the_budget_before_approving(client, engagement, su_user, ministry, budget):
+def test_ministry_sees_what_is_free_in_the_budget_before_approving(
+    client, engagement, su_user, ministry, budget
+):
     """QA pass: the approval form gave no idea of the budget; the ministry learnt it only from a refusal."""
     trip = tf.travel_request(engagement, su_user)
     other = tf.travel_request(engagement, su_user)
     client.force_login(ministry)
-    client.post(reverse("tracker_admin:travel_request", args=[other.pk]),
-                {"action": "approve", "amount_yen": "56200", "note": ""})
+    client.post(
+        reverse("tracker_admin:travel_request", args=[other.pk]),
+        {"action": "approve", "amount_yen": "56200", "note": ""},
+    )
     html = client.get(reverse("tracker_admin:travel_request", args=[trip.pk])).content.decode()
     # The admin names the fiscal year as the rest of the portal does (令和8年度), not FY2026.
     assert f"{fiscal_year_label_ja(trip.fiscal_year)}の旅費予算の残額：¥943,800" in html
@@ -241,7 +291,11 @@ def test_the_stalled_facet_offers_any_yes_no_not_unknown(client, engagement, su_
     html = client.get("/mypage/engagements/").content.decode()
     facet = html[html.index('name="flagged"') : html.index("</select>", html.index('name="flagged"'))]
     assert "不明" not in facet and ">はい</option>" in facet and ">いいえ</option>" in facet
-    assert reverse("tracker:engagement", args=[engagement.pk]) in client.get("/mypage/engagements/?flagged=false").content.decode()
-    assert reverse("tracker:engagement", args=[engagement.pk]) not in client.get(
-        "/mypage/engagements/?flagged=true"
-    ).content.decode()
+    assert (
+        reverse("tracker:engagement", args=[engagement.pk])
+        in client.get("/mypage/engagements/?flagged=false").content.decode()
+    )
+    assert (
+        reverse("tracker:engagement", args=[engagement.pk])
+        not in client.get("/mypage/engagements/?flagged=true").content.decode()
+    )

@@ -178,7 +178,9 @@ class Application(models.Model):
     preference = models.PositiveSmallIntegerField(
         _("preference"), null=True, blank=True, choices=PREFERENCE_CHOICES
     )
-    preference_year = models.PositiveSmallIntegerField(_("preference round (fiscal year)"), null=True, blank=True)
+    preference_year = models.PositiveSmallIntegerField(
+        _("preference round (fiscal year)"), null=True, blank=True
+    )
     # The municipality's words the startup sees: why it was shortlisted/declined, what more it needs.
     decision_reason = models.TextField(_("reason given"), blank=True)
     info_request = models.TextField(_("information requested"), blank=True)

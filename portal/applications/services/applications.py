@@ -180,7 +180,9 @@ def attachment_add(*, application: Application, actor: User, uploaded) -> Applic
         uploaded.seek(0)
         try:
             attachment.file.save(f"{uuid.uuid4().hex}.{checked.extension}", uploaded, save=False)
-        except OSError as exc:  # disk full, …: the storage kept nothing, the draft and other files are unchanged
+        except (
+            OSError
+        ) as exc:  # disk full, …: the storage kept nothing, the draft and other files are unchanged
             raise storage_error(exc) from exc
         try:
             attachment.full_clean()
@@ -256,7 +258,9 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
         locked.save()
         record(actor=actor, action="application.withdraw", obj=locked, previous=previous)
         args = _title_args(locked)
-        _tell(municipality_staff(locked), kind="application.withdrawn", params=args, url_for=_admin_url(locked))
+        _tell(
+            municipality_staff(locked), kind="application.withdrawn", params=args, url_for=_admin_url(locked)
+        )
     return _sync(application, locked)
 
 
@@ -281,8 +285,12 @@ def _decide(*, application, actor, rule, state, action, reason, kind) -> Applica
         if state == ApplicationState.MORE_INFO:
             # The request becomes a message in the application's thread, where the startup answers it.
             info_requested.send(sender=Application, application=locked, actor=actor, message=reason)
-        _tell(startup_members(locked), kind=kind, params=_title_args(locked) | {"text": reason},
-              url_for=_site_url(locked))
+        _tell(
+            startup_members(locked),
+            kind=kind,
+            params=_title_args(locked) | {"text": reason},
+            url_for=_site_url(locked),
+        )
     return _sync(application, locked)
 
 
@@ -345,6 +353,10 @@ def application_mark_matched(*, application: Application, actor: User | None) ->
     )
     args = _title_args(matched)
     with transaction.atomic():
-        _tell(municipality_staff(matched), kind="application.matched", params=args | {"variant": "staff"},
-              url_for=_admin_url(matched))
+        _tell(
+            municipality_staff(matched),
+            kind="application.matched",
+            params=args | {"variant": "staff"},
+            url_for=_admin_url(matched),
+        )
     return matched

@@ -47,7 +47,8 @@ def _profile_changed(organisation: Organisation) -> None:
     """Tell the apps after this one (matching: the text embedding) once the change has committed; a failing
     receiver is logged and never undoes the saved profile."""
     transaction.on_commit(
-        partial(startup_profile_changed.send, sender=StartupProfile, organisation_id=organisation.pk), robust=True
+        partial(startup_profile_changed.send, sender=StartupProfile, organisation_id=organisation.pk),
+        robust=True,
     )
 
 

@@ -74,7 +74,6 @@ def preference_rule(context, application):
     return rules.can_set_preference(_user(context), application)
 
 
-
 @register.simple_tag
 def preference_choices():
     return PREFERENCE_CHOICES

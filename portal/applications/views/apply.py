@@ -111,7 +111,9 @@ def _save_files(request, application, files_form) -> bool:
                 messages.success(request, _("The file has been removed."))
     for uploaded in files_form.cleaned_data["files"]:
         try:
-            attachment = services.attachment_add(application=application, actor=request.user, uploaded=uploaded)
+            attachment = services.attachment_add(
+                application=application, actor=request.user, uploaded=uploaded
+            )
         except ValidationError as error:
             saved = False
             for m in messages_of(error):

@@ -41,7 +41,9 @@ class Question(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=QuestionState.choices, default=QuestionState.OPEN, db_index=True
     )
-    answer = models.TextField(_("answer"), blank=True, validators=[MaxLengthValidator(QUESTION_MAX_CHARS * 2)])
+    answer = models.TextField(
+        _("answer"), blank=True, validators=[MaxLengthValidator(QUESTION_MAX_CHARS * 2)]
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -98,7 +100,9 @@ class ChallengeFollow(models.Model):
     class Meta:
         verbose_name = _("challenge follower")
         verbose_name_plural = _("challenge followers")
-        constraints = [models.UniqueConstraint(fields=["challenge", "user"], name="one_follow_per_challenge_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "user"], name="one_follow_per_challenge_user")
+        ]
 
     def __str__(self):
         return f"{self.user_id} → {self.challenge_id}"

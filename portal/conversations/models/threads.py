@@ -81,7 +81,9 @@ class Message(models.Model):
         MUNICIPALITY = "municipality", _("municipality")
         MINISTRY = "ministry", _("ministry")
 
-    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="messages")
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="messages"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -90,7 +92,9 @@ class Message(models.Model):
         related_name="+",
     )
     side = models.CharField(_("side"), max_length=12, choices=Side.choices)
-    kind = models.CharField(_("kind"), max_length=12, choices=MessageKind.choices, default=MessageKind.MESSAGE)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=MessageKind.choices, default=MessageKind.MESSAGE
+    )
     body = models.TextField(_("message"), validators=[MaxLengthValidator(MESSAGE_MAX_CHARS)])
     created_at = models.DateTimeField(_("sent on"), auto_now_add=True, db_index=True)
 
@@ -127,7 +131,9 @@ class MessageAttachment(models.Model):
     message = models.ForeignKey(
         Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=message_attachment_path, storage=private_storage, max_length=300)
+    file = models.FileField(
+        _("file"), upload_to=message_attachment_path, storage=private_storage, max_length=300
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=120)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -151,7 +157,9 @@ class ThreadReadMark(models.Model):
     class Meta:
         verbose_name = _("read mark")
         verbose_name_plural = _("read marks")
-        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="one_read_mark_per_thread_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="one_read_mark_per_thread_user")
+        ]
 
     def __str__(self):
         return f"{self.user_id} read {self.thread_id} at {self.read_at:%Y-%m-%d %H:%M}"
@@ -194,7 +202,9 @@ class PendingDigestItem(models.Model):
     class Meta:
         verbose_name = _("message waiting for the digest")
         verbose_name_plural = _("messages waiting for the digest")
-        constraints = [models.UniqueConstraint(fields=["user", "message"], name="one_digest_item_per_message")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "message"], name="one_digest_item_per_message")
+        ]
 
     def __str__(self):
         return f"{self.user_id}: {self.message_id}"

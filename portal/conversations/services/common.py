@@ -30,7 +30,8 @@ def clean_text(value: str | None, *, field: str, max_chars: int, empty) -> str:
         raise ValidationError(
             {
                 field: [
-                    _("Please keep it to %(max)s characters (it has %(n)s).") % {"max": max_chars, "n": len(text)}
+                    _("Please keep it to %(max)s characters (it has %(n)s).")
+                    % {"max": max_chars, "n": len(text)}
                 ]
             },
             code="too_long",

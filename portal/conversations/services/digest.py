@@ -62,9 +62,9 @@ def _digest_for(user_id: int) -> int:
         user = User.objects.get(pk=user_id)
         PendingDigestItem.objects.filter(pk__in=[i.pk for i in items]).delete()
         read = dict(
-            ThreadReadMark.objects.filter(user=user, thread_id__in={i.message.thread_id for i in items}).values_list(
-                "thread_id", "read_at"
-            )
+            ThreadReadMark.objects.filter(
+                user=user, thread_id__in={i.message.thread_id for i in items}
+            ).values_list("thread_id", "read_at")
         )
         groups: OrderedDict = OrderedDict()
         for item in items:
@@ -79,13 +79,17 @@ def _digest_for(user_id: int) -> int:
         if not groups or not user.is_active or not user.email:
             return 0
         subject, body = _render(user, list(groups.values()))
-        record(actor=None, action="message.digest", obj=user, messages=sum(len(m) for _t, m in groups.values()))
+        record(
+            actor=None, action="message.digest", obj=user, messages=sum(len(m) for _t, m in groups.values())
+        )
         address = user.email
 
         def send():
             try:
                 send_mail(subject, body, None, [address])
-            except Exception:  # the items are gone: logged, not retried (a digest is a summary, not the message)
+            except (
+                Exception
+            ):  # the items are gone: logged, not retried (a digest is a summary, not the message)
                 logger.exception("digest e-mail to %s failed", address)
 
         transaction.on_commit(send)
@@ -94,5 +98,7 @@ def _digest_for(user_id: int) -> int:
 
 def send_message_digests() -> int:
     """Send every waiting digest; returns the number of e-mails. Safe to run twice or on two workers."""
-    user_ids = list(PendingDigestItem.objects.values_list("user_id", flat=True).distinct().order_by("user_id"))
+    user_ids = list(
+        PendingDigestItem.objects.values_list("user_id", flat=True).distinct().order_by("user_id")
+    )
     return sum(_digest_for(user_id) for user_id in user_ids)

@@ -33,7 +33,9 @@ def question_ask(*, challenge: ChallengePage, actor: User, text: str, now=None) 
     """A startup member asks a question during the challenge's question period; the asker follows the challenge
     and the municipality's staff are told."""
     check(rules.can_ask(actor, challenge, now=now))
-    text = clean_text(text, field="text", max_chars=QUESTION_MAX_CHARS, empty=_("Please write your question."))
+    text = clean_text(
+        text, field="text", max_chars=QUESTION_MAX_CHARS, empty=_("Please write your question.")
+    )
     organisation_id = rules.startup_ids_of(actor)[0]
     with transaction.atomic():
         question = Question(challenge=challenge, asked_by=actor, organisation_id=organisation_id, text=text)
@@ -67,7 +69,9 @@ def _answer_audience(question: Question) -> list[User]:
 def question_answer(*, question: Question, actor: User, answer: str, now=None) -> Question:
     """Answer (or correct the answer of) a question: it is published on the challenge page without the asker's
     name. The first answer tells every applicant and follower."""
-    answer = clean_text(answer, field="answer", max_chars=QUESTION_MAX_CHARS * 2, empty=_("Please write the answer."))
+    answer = clean_text(
+        answer, field="answer", max_chars=QUESTION_MAX_CHARS * 2, empty=_("Please write the answer.")
+    )
     with transaction.atomic():
         locked = _locked(question)
         check(rules.can_answer(actor, locked))
@@ -104,7 +108,9 @@ def question_answer(*, question: Question, actor: User, answer: str, now=None) -
 
 def question_edit(*, question: Question, actor: User, text: str) -> Question:
     """The ministry corrects a question's words (personal details, typos) before or after it is published."""
-    text = clean_text(text, field="text", max_chars=QUESTION_MAX_CHARS, empty=_("Please write your question."))
+    text = clean_text(
+        text, field="text", max_chars=QUESTION_MAX_CHARS, empty=_("Please write your question.")
+    )
     with transaction.atomic():
         locked = _locked(question)
         check(rules.can_moderate_question(actor, locked))
@@ -142,7 +148,9 @@ def question_merge(*, question: Question, into: Question, actor: User) -> Questi
         locked = _locked(question)
         check(rules.can_moderate_question(actor, locked))
         if locked.merged.exists():
-            raise ValidationError({"into": _("Other questions were merged into this one; it cannot be merged.")})
+            raise ValidationError(
+                {"into": _("Other questions were merged into this one; it cannot be merged.")}
+            )
         previous = locked.state
         locked.state = QuestionState.MERGED
         locked.merged_into = into

@@ -90,7 +90,9 @@ def recipients(thread: Thread, message: Message) -> list[User]:
         organisation_ids.append(thread.startup_id)
     users = {
         u.pk: u
-        for u in User.objects.filter(memberships__organisation_id__in=organisation_ids, is_active=True).distinct()
+        for u in User.objects.filter(
+            memberships__organisation_id__in=organisation_ids, is_active=True
+        ).distinct()
     }
     followers = User.objects.filter(
         pk__in=ThreadReadMark.objects.filter(thread=thread).values("user_id"),
@@ -105,7 +107,11 @@ def recipients(thread: Thread, message: Message) -> list[User]:
 
 def thread_url(thread: Thread, user: User) -> str:
     """Where a user reads the thread: the admin for staff, the site for the startup's members."""
-    about, pk = ("application", thread.application_id) if thread.application_id else ("engagement", thread.engagement_id)
+    about, pk = (
+        ("application", thread.application_id)
+        if thread.application_id
+        else ("engagement", thread.engagement_id)
+    )
     if rules.sees_internal_notes(user, thread):
         return reverse(f"conversations_{about}_thread", args=[pk])
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
@@ -136,11 +142,16 @@ def _deliver(thread: Thread, message: Message, people: Sequence[User]) -> None:
             subject = str(_("New message: %(title)s") % {"title": title})
             body = "\n\n".join(
                 [
-                    str(_("%(side)s wrote in the conversation about “%(title)s”:")
-                        % {"side": message.get_side_display(), "title": title}),
+                    str(
+                        _("%(side)s wrote in the conversation about “%(title)s”:")
+                        % {"side": message.get_side_display(), "title": title}
+                    ),
                     message.body,
                     _absolute(thread_url(thread, user)),
-                    str(_("You can change how you receive these e-mails: %(url)s") % {"url": _absolute(reverse("conversations:preferences"))}),
+                    str(
+                        _("You can change how you receive these e-mails: %(url)s")
+                        % {"url": _absolute(reverse("conversations:preferences"))}
+                    ),
                 ]
             )
         mails.append((user.email, subject, body))
@@ -253,13 +264,17 @@ def info_request_post(*, application: Application, actor: User, message: str) ->
     """The municipality's request for more information, as a message in the application's thread (the startup
     is told by the application service, so no second e-mail)."""
     thread = thread_for_application(application=application)
-    return message_post(thread=thread, actor=actor, body=message, kind=MessageKind.INFO_REQUEST, deliver=False)
+    return message_post(
+        thread=thread, actor=actor, body=message, kind=MessageKind.INFO_REQUEST, deliver=False
+    )
 
 
 def thread_mark_read(*, thread: Thread, user: User, now=None) -> None:
     """The user has read the thread up to now (ministry staff thereby follow it)."""
     check(rules.can_read_thread(user, thread))
-    ThreadReadMark.objects.update_or_create(thread=thread, user=user, defaults={"read_at": now or timezone.now()})
+    ThreadReadMark.objects.update_or_create(
+        thread=thread, user=user, defaults={"read_at": now or timezone.now()}
+    )
 
 
 def message_preference_set(*, user: User, email: str) -> MessagePreference:
@@ -283,5 +298,3 @@ def message_preference_of(user: User) -> str:
         MessagePreference.objects.filter(user=user).values_list("email", flat=True).first()
         or EmailFrequency.IMMEDIATELY
     )
-
-

@@ -61,8 +61,10 @@ def ask(request, challenge_id: int):
             else:
                 messages.success(
                     request,
-                    _("Your question has been sent. Once the municipality answers it, the answer is published "
-                      "on this page without your name, and you are told."),
+                    _(
+                        "Your question has been sent. Once the municipality answers it, the answer is published "
+                        "on this page without your name, and you are told."
+                    ),
                 )
                 return redirect(challenge.url + "#questions")
         status = 400
@@ -137,7 +139,8 @@ def _thread_page(request, thread, *, back_url: str):
             else:
                 if getattr(message, "answered_info_request", False):
                     messages.success(
-                        request, _("Your reply has been sent; the municipality has the information it asked for.")
+                        request,
+                        _("Your reply has been sent; the municipality has the information it asked for."),
                     )
                 else:
                     messages.success(request, _("Your message has been sent."))
@@ -177,7 +180,10 @@ def attachment(request, thread_pk: int, pk: int):
         raise Http404
     found = selectors.attachment_for(request.user, thread_pk, pk)
     response = FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -187,9 +193,13 @@ def attachment(request, thread_pk: int, pk: int):
 @login_required
 def preferences(request):
     """How the user hears of new messages by e-mail."""
-    form = PreferenceForm(request.POST or None, initial={"email": services.message_preference_of(request.user)})
+    form = PreferenceForm(
+        request.POST or None, initial={"email": services.message_preference_of(request.user)}
+    )
     if request.method == "POST" and form.is_valid():
         services.message_preference_set(user=request.user, email=form.cleaned_data["email"])
         messages.success(request, _("Your choice has been saved."))
         return redirect("conversations:preferences")
-    return render(request, "conversations/preferences.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "conversations/preferences.html", {"form": form}, status=400 if form.errors else 200
+    )

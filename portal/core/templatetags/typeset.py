@@ -1,10 +1,10 @@
 """Punctuation that differs between the languages: Japanese full-width brackets and 「、」, English half-width ones.
 
-    {% load typeset %}
-    {{ name }}{% paren kana %}          （カナ） in Japanese,  (kana) in English
-    {{ words|join_list }}               除雪、観光 in Japanese, snow, tourism in English
-    {% sep %}                           ／ in Japanese, / in English
-    {% list_sep %}                      、 in Japanese, ", " in English (between items of a loop)
+{% load typeset %}
+{{ name }}{% paren kana %}          （カナ） in Japanese,  (kana) in English
+{{ words|join_list }}               除雪、観光 in Japanese, snow, tourism in English
+{% sep %}                           ／ in Japanese, / in English
+{% list_sep %}                      、 in Japanese, ", " in English (between items of a loop)
 """
 
 from django import template

@@ -15,7 +15,6 @@ from portal.core.media_choice import PageForm
 
 
 class BilingualPage(Page):
-
     base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     intro = models.TextField(

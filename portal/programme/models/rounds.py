@@ -77,17 +77,23 @@ class RoundPage(BilingualPage):
     # the working group's minutes). A recorded total replaces what the portal counts for that figure, everywhere
     # (the round's page, /results/, the home page: programme.selectors.results_by_year); leave empty what the
     # portal tracks. The source is shown with the figures.
-    reported_challenges = models.PositiveIntegerField(_("challenges posted (recorded)"), null=True, blank=True)
+    reported_challenges = models.PositiveIntegerField(
+        _("challenges posted (recorded)"), null=True, blank=True
+    )
     reported_applicants = models.PositiveIntegerField(
         _("companies that raised their hands (recorded)"), null=True, blank=True
     )
     reported_matches = models.PositiveIntegerField(_("matches made (recorded)"), null=True, blank=True)
     reported_trials = models.PositiveIntegerField(_("trials run (recorded)"), null=True, blank=True)
     reported_source = models.CharField(
-        _("source of the recorded totals"), max_length=255, blank=True,
+        _("source of the recorded totals"),
+        max_length=255,
+        blank=True,
         help_text=_("Where the recorded totals come from, e.g. the minutes of a meeting."),
     )
-    reported_source_en = models.CharField(_("source of the recorded totals (English)"), max_length=255, blank=True)
+    reported_source_en = models.CharField(
+        _("source of the recorded totals (English)"), max_length=255, blank=True
+    )
     reported_source_url = models.URLField(_("link to the source"), blank=True)
 
     parent_page_types = ["programme.RoundIndexPage"]

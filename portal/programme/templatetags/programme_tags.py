@@ -32,7 +32,9 @@ def bilingual(obj, field: str = "title"):
     if not value:
         return ""
     return format_html(
-        '<span lang="ja">{}</span> <span class="badge badge-ja-only">{}</span>', value, _("Available in Japanese only")
+        '<span lang="ja">{}</span> <span class="badge badge-ja-only">{}</span>',
+        value,
+        _("Available in Japanese only"),
     )
 
 

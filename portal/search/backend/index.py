@@ -119,7 +119,9 @@ class WhooshIndex(BaseIndex):
         except OLD_SCHEMA:
             # Written by an earlier version whose field classes no longer exist (its schema cannot be read):
             # replaced by an empty index, which the site search notices and has rebuilt (or run update_index).
-            logger.warning("search index %s was written by an earlier version: replaced by an empty one", self.path)
+            logger.warning(
+                "search index %s was written by an earlier version: replaced by an empty one", self.path
+            )
             self._create(replace=True)
             return wi.open_dir(str(self.path), indexname=INDEX_NAME)
 

@@ -19,23 +19,43 @@ class AdoptionRequest(models.Model):
         DECLINED = "declined", _("declined")
 
     origin = models.ForeignKey(
-        Engagement, verbose_name=_("solution to adopt"), on_delete=models.PROTECT, related_name="adoption_requests"
+        Engagement,
+        verbose_name=_("solution to adopt"),
+        on_delete=models.PROTECT,
+        related_name="adoption_requests",
     )
     municipality = models.ForeignKey(
-        Organisation, verbose_name=_("adopting municipality"), on_delete=models.PROTECT, related_name="adoption_requests",
+        Organisation,
+        verbose_name=_("adopting municipality"),
+        on_delete=models.PROTECT,
+        related_name="adoption_requests",
         limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     message = models.TextField(_("why we want to adopt it"))
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.REQUESTED, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED, db_index=True
+    )
     engagement = models.OneToOneField(
-        Engagement, verbose_name=_("new engagement"), null=True, blank=True, on_delete=models.PROTECT,
+        Engagement,
+        verbose_name=_("new engagement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="adoption_request",
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -48,11 +68,14 @@ class AdoptionRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["origin", "municipality"], condition=Q(state="requested"), name="one_open_adoption_request",
+                fields=["origin", "municipality"],
+                condition=Q(state="requested"),
+                name="one_open_adoption_request",
                 violation_error_message=_("This municipality has already asked to adopt this solution."),
             ),
             models.CheckConstraint(
-                name="adoption_linked_has_engagement", condition=~Q(state="linked") | Q(engagement__isnull=False)
+                name="adoption_linked_has_engagement",
+                condition=~Q(state="linked") | Q(engagement__isnull=False),
             ),
         ]
 

@@ -21,13 +21,16 @@ from .engagements import Engagement
 
 
 class CaseStudyIndexPage(Page):
-
     base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     intro = RichTextField(_("introduction"), blank=True)
     intro_en = RichTextField(_("introduction (English)"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("title_en"), FieldPanel("intro"), FieldPanel("intro_en")]
+    content_panels = Page.content_panels + [
+        FieldPanel("title_en"),
+        FieldPanel("intro"),
+        FieldPanel("intro_en"),
+    ]
     parent_page_types = ["core.HomePage"]
     subpage_types = ["tracker.CaseStudyPage"]
     max_count = 1
@@ -39,7 +42,9 @@ class CaseStudyIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["case_studies"] = (
-            CaseStudyPage.objects.live().child_of(self).select_related("engagement__municipality", "engagement__startup")
+            CaseStudyPage.objects.live()
+            .child_of(self)
+            .select_related("engagement__municipality", "engagement__startup")
             .order_by("-first_published_at")
         )
         return context
@@ -54,10 +59,13 @@ class CaseStudyPermissionTester(PagePermissionTester):
 
 
 class CaseStudyPage(Page):
-
     base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
     engagement = models.OneToOneField(
-        Engagement, verbose_name=_("engagement"), null=True, on_delete=models.SET_NULL, related_name="case_study"
+        Engagement,
+        verbose_name=_("engagement"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="case_study",
     )
     # English pages show these when filled in; otherwise the Japanese text, marked "available in Japanese only".
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
@@ -68,14 +76,27 @@ class CaseStudyPage(Page):
     results = models.TextField(_("results"))
     costs = models.TextField(_("costs"), blank=True)
     contacts = models.TextField(_("contacts"), blank=True)
-    municipality_approved_at = models.DateTimeField(_("approved by the municipality"), null=True, blank=True,
-                                                    editable=False)
-    municipality_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    municipality_approved_at = models.DateTimeField(
+        _("approved by the municipality"), null=True, blank=True, editable=False
     )
-    startup_approved_at = models.DateTimeField(_("approved by the startup"), null=True, blank=True, editable=False)
+    municipality_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    startup_approved_at = models.DateTimeField(
+        _("approved by the startup"), null=True, blank=True, editable=False
+    )
     startup_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     content_panels = Page.content_panels + [
@@ -83,8 +104,13 @@ class CaseStudyPage(Page):
         FieldPanel("summary"),
         FieldPanel("summary_en"),
         MultiFieldPanel(
-            [FieldPanel("problem"), FieldPanel("solution"), FieldPanel("results"), FieldPanel("costs"),
-             FieldPanel("contacts")],
+            [
+                FieldPanel("problem"),
+                FieldPanel("solution"),
+                FieldPanel("results"),
+                FieldPanel("costs"),
+                FieldPanel("contacts"),
+            ],
             heading=_("Case study"),
         ),
     ]

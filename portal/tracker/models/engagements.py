@@ -30,24 +30,43 @@ class Engagement(models.Model):
         ADOPTION = "adoption", _("adoption of another engagement's solution")
 
     municipality = models.ForeignKey(
-        Organisation, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="engagements_as_municipality",
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="engagements_as_municipality",
         limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
     )
     startup = models.ForeignKey(
-        Organisation, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="engagements_as_startup",
+        Organisation,
+        verbose_name=_("startup"),
+        on_delete=models.PROTECT,
+        related_name="engagements_as_startup",
         limit_choices_to={"kind": Organisation.Kind.STARTUP},
     )
     challenge = models.ForeignKey(
-        ChallengePage, verbose_name=_("challenge"), null=True, blank=True, on_delete=models.SET_NULL,
+        ChallengePage,
+        verbose_name=_("challenge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="engagements",
     )
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), null=True, blank=True, on_delete=models.SET_NULL,
+        Application,
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="engagements",
     )
     # The engagement whose solution this one adopts (横展開); None for an original match.
     origin = models.ForeignKey(
-        "self", verbose_name=_("adopted from"), null=True, blank=True, on_delete=models.PROTECT, related_name="adoptions"
+        "self",
+        verbose_name=_("adopted from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adoptions",
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -55,7 +74,9 @@ class Engagement(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.FIRST_VISIT, db_index=True)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.FIRST_VISIT, db_index=True
+    )
     # Where a stalled engagement resumes; the furthest stage reached (the funnel counts it, stalls don't erase it).
     stage_before_stall = models.CharField(max_length=20, choices=Stage.choices, blank=True, editable=False)
     furthest_stage = models.CharField(
@@ -65,7 +86,11 @@ class Engagement(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), db_index=True, editable=False)
     opened_at = models.DateTimeField(_("opened"), editable=False)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     # A progress report or a stage change counts as activity; none for TRACKER_STALLED_AFTER_DAYS flags it.
@@ -77,13 +102,17 @@ class Engagement(models.Model):
         verbose_name_plural = _("engagements")
         ordering = ["-opened_at", "-pk"]
         constraints = [
-            models.CheckConstraint(name="engagement_adoption_has_origin",
-                                   condition=~Q(source="adoption") | Q(origin__isnull=False)),
+            models.CheckConstraint(
+                name="engagement_adoption_has_origin",
+                condition=~Q(source="adoption") | Q(origin__isnull=False),
+            ),
             models.CheckConstraint(name="engagement_not_own_origin", condition=~Q(origin=models.F("pk"))),
         ]
 
     def __str__(self):
-        label = localized_value(self, "title") or (localized_value(self.challenge, "title") if self.challenge_id else "")
+        label = localized_value(self, "title") or (
+            localized_value(self.challenge, "title") if self.challenge_id else ""
+        )
         base = f"{self.municipality} × {self.startup}"
         return f"{base}: {label}" if label else base
 
@@ -101,7 +130,12 @@ class StageChange(models.Model):
     to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
     reason = models.TextField(_("reason"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     side = models.CharField(_("side"), max_length=15)
     at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -120,7 +154,11 @@ class ProgressReport(models.Model):
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="reports")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     side = models.CharField(_("side"), max_length=15)
     text = models.TextField(_("report"))
@@ -140,7 +178,9 @@ class ProgressReport(models.Model):
 
 class ProgressAttachment(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="tracker/reports/%Y/%m/", storage=private_storage, max_length=255)
+    file = models.FileField(
+        _("file"), upload_to="tracker/reports/%Y/%m/", storage=private_storage, max_length=255
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=120)
     size = models.PositiveIntegerField(_("size"))

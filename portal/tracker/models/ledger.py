@@ -39,9 +39,15 @@ class LedgerEntry(models.Model):
         PAY = "pay", _("pay")
         REVERSAL = "reversal", _("reversal")
 
-    budget = models.ForeignKey(FiscalBudget, verbose_name=_("budget"), on_delete=models.PROTECT, related_name="ledger")
+    budget = models.ForeignKey(
+        FiscalBudget, verbose_name=_("budget"), on_delete=models.PROTECT, related_name="ledger"
+    )
     request = models.ForeignKey(
-        TravelRequest, verbose_name=_("travel request"), null=True, blank=True, on_delete=models.PROTECT,
+        TravelRequest,
+        verbose_name=_("travel request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="ledger",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -51,11 +57,21 @@ class LedgerEntry(models.Model):
     settled_delta = models.BigIntegerField(default=0)
     paid_delta = models.BigIntegerField(default=0)
     reverses = models.OneToOneField(
-        "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+        "self",
+        verbose_name=_("reverses"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
     )
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
@@ -71,7 +87,8 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(name="ledger_amount_positive", condition=Q(amount_yen__gt=0)),
             models.CheckConstraint(
                 name="ledger_reversal_points_back",
-                condition=(Q(kind="reversal") & Q(reverses__isnull=False)) | (~Q(kind="reversal") & Q(reverses__isnull=True)),
+                condition=(Q(kind="reversal") & Q(reverses__isnull=False))
+                | (~Q(kind="reversal") & Q(reverses__isnull=True)),
             ),
         ]
 
@@ -97,4 +114,3 @@ class LedgerEntry(models.Model):
             if paid_on:
                 return f"{gettext('paid on')} {date_format(paid_on, 'DATE_FORMAT')}"
         return self.note
-

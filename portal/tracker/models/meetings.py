@@ -36,28 +36,48 @@ class MeetingState(models.TextChoices):
 class Meeting(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
     engagement = models.ForeignKey(
-        Engagement, verbose_name=_("engagement"), null=True, blank=True, on_delete=models.CASCADE,
+        Engagement,
+        verbose_name=_("engagement"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="meetings",
     )
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), null=True, blank=True, on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="meetings",
     )
     municipality = models.ForeignKey(
-        Organisation, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="meetings_as_municipality",
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="meetings_as_municipality",
         editable=False,
     )
     startup = models.ForeignKey(
-        Organisation, verbose_name=_("startup"), on_delete=models.PROTECT, related_name="meetings_as_startup",
+        Organisation,
+        verbose_name=_("startup"),
+        on_delete=models.PROTECT,
+        related_name="meetings_as_startup",
         editable=False,
     )
     title = models.CharField(_("title"), max_length=200)
     note = models.TextField(_("agenda"), blank=True)
-    state = models.CharField(_("state"), max_length=20, choices=MeetingState.choices,
-                             default=MeetingState.PROPOSED, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=MeetingState.choices, default=MeetingState.PROPOSED, db_index=True
+    )
     chosen_slot = models.ForeignKey(
-        "MeetingSlot", verbose_name=_("agreed slot"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        "MeetingSlot",
+        verbose_name=_("agreed slot"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     # What the startup wrote when it asked for other slots.
     startup_note = models.TextField(_("startup's message"), blank=True, editable=False)
@@ -65,8 +85,12 @@ class Meeting(models.Model):
     uid = models.CharField(_("calendar UID"), max_length=120, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(_("proposed on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed on"), auto_now=True)

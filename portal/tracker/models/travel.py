@@ -79,7 +79,10 @@ class TravelRequest(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     origin = models.ForeignKey(
-        LocalGovernment, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+",
+        LocalGovernment,
+        verbose_name=_("from"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Where the travellers start: a municipality or a prefecture."),
     )
     destination = models.ForeignKey(
@@ -101,18 +104,32 @@ class TravelRequest(models.Model):
         _("state"), max_length=15, choices=TravelState.choices, default=TravelState.REQUESTED, db_index=True
     )
     budget = models.ForeignKey(
-        FiscalBudget, verbose_name=_("budget"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="travel_requests", editable=False,
+        FiscalBudget,
+        verbose_name=_("budget"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="travel_requests",
+        editable=False,
     )
     approved_yen = models.PositiveIntegerField(_("approved (yen)"), default=0, editable=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
     decision_note = models.TextField(_("decision note"), blank=True, editable=False)
-    actual_fares_yen = models.PositiveIntegerField(_("actual fares (yen)"), null=True, blank=True, editable=False)
-    actual_lodging_yen = models.PositiveIntegerField(_("actual lodging (yen)"), null=True, blank=True, editable=False)
+    actual_fares_yen = models.PositiveIntegerField(
+        _("actual fares (yen)"), null=True, blank=True, editable=False
+    )
+    actual_lodging_yen = models.PositiveIntegerField(
+        _("actual lodging (yen)"), null=True, blank=True, editable=False
+    )
     actual_allowance_yen = models.PositiveIntegerField(
         _("actual daily allowance (yen)"), null=True, blank=True, editable=False
     )
@@ -127,13 +144,17 @@ class TravelRequest(models.Model):
         verbose_name_plural = _("travel requests")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(name="travel_return_after_departure",
-                                   condition=Q(return_date__gte=F("departure_date"))),
+            models.CheckConstraint(
+                name="travel_return_after_departure", condition=Q(return_date__gte=F("departure_date"))
+            ),
             models.CheckConstraint(name="travel_at_least_one_traveller", condition=Q(travellers__gte=1)),
             models.CheckConstraint(
                 name="travel_total_is_sum",
-                condition=Q(estimate_total_yen=F("estimate_fares_yen") + F("estimate_lodging_yen")
-                            + F("estimate_allowance_yen")),
+                condition=Q(
+                    estimate_total_yen=F("estimate_fares_yen")
+                    + F("estimate_lodging_yen")
+                    + F("estimate_allowance_yen")
+                ),
             ),
         ]
 
@@ -147,11 +168,15 @@ class TravelRequest(models.Model):
 
 class TravelReceipt(models.Model):
     request = models.ForeignKey(TravelRequest, on_delete=models.CASCADE, related_name="receipts")
-    file = models.FileField(_("file"), upload_to="tracker/receipts/%Y/%m/", storage=private_storage, max_length=255)
+    file = models.FileField(
+        _("file"), upload_to="tracker/receipts/%Y/%m/", storage=private_storage, max_length=255
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=120)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:

@@ -22,23 +22,31 @@ from .engagements import engagement_open, engagement_transition
 ADOPTABLE = (Stage.POC_DONE, Stage.CONTRACT, Stage.DEPLOYMENT, Stage.ADOPTED_ELSEWHERE)
 
 
-def adoption_request_create(*, origin: Engagement, municipality: Organisation, actor, message: str) -> AdoptionRequest:
+def adoption_request_create(
+    *, origin: Engagement, municipality: Organisation, actor, message: str
+) -> AdoptionRequest:
     """Another municipality asks to adopt the solution of an engagement that has shown results."""
     allowed, why = permissions.can_request_adoption(actor, origin, municipality)
     if not allowed:
         raise PermissionDenied(why)
     if origin.stage not in ADOPTABLE and origin.furthest_stage not in ADOPTABLE:
-        raise ValidationError(_("Only a solution that has finished a trial can be adopted."), code="not_adoptable")
+        raise ValidationError(
+            _("Only a solution that has finished a trial can be adopted."), code="not_adoptable"
+        )
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": _("Say why your municipality wants to adopt it.")})
     try:
         with transaction.atomic():
-            req = AdoptionRequest(origin=origin, municipality=municipality, requested_by=actor, message=message)
+            req = AdoptionRequest(
+                origin=origin, municipality=municipality, requested_by=actor, message=message
+            )
             req.full_clean()
             req.save()
             record(actor=actor, action="tracker.adoption_requested", obj=req, origin=origin.pk)
-            notify_both_sides(origin, kind="tracker.adoption_requested", params={"m": municipality, "text": message})
+            notify_both_sides(
+                origin, kind="tracker.adoption_requested", params={"m": municipality, "text": message}
+            )
     except IntegrityError as exc:
         raise ValidationError(_("This municipality has already asked to adopt this solution.")) from exc
     return req
@@ -51,13 +59,22 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
         raise PermissionDenied(why)
     reason = require_reason(reason)
     with transaction.atomic():
-        req = AdoptionRequest.objects.select_for_update().select_related("origin__startup").get(pk=adoption_request.pk)
+        req = (
+            AdoptionRequest.objects.select_for_update()
+            .select_related("origin__startup")
+            .get(pk=adoption_request.pk)
+        )
         if req.state != AdoptionRequest.State.REQUESTED:
             raise ValidationError(_("This request has already been decided."), code="decided")
         origin = req.origin
         engagement = engagement_open(
-            municipality=req.municipality, startup=origin.startup, source=Engagement.Source.ADOPTION, actor=actor,
-            reason=reason, origin=origin, title=origin.title or (origin.challenge.title if origin.challenge_id else ""),
+            municipality=req.municipality,
+            startup=origin.startup,
+            source=Engagement.Source.ADOPTION,
+            actor=actor,
+            reason=reason,
+            origin=origin,
+            title=origin.title or (origin.challenge.title if origin.challenge_id else ""),
         )
         req.state = AdoptionRequest.State.LINKED
         req.engagement = engagement
@@ -66,9 +83,19 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
         req.decision_reason = reason
         req.save()
         if origin.stage == Stage.DEPLOYMENT:
-            engagement_transition(engagement=origin, transition="adopted_elsewhere", actor=None,
-                                  reason=_("Adopted by %(m)s.") % {"m": req.municipality})
-        record(actor=actor, action="tracker.adoption_linked", obj=engagement, origin=origin.pk, adoption_request=req.pk)
+            engagement_transition(
+                engagement=origin,
+                transition="adopted_elsewhere",
+                actor=None,
+                reason=_("Adopted by %(m)s.") % {"m": req.municipality},
+            )
+        record(
+            actor=actor,
+            action="tracker.adoption_linked",
+            obj=engagement,
+            origin=origin.pk,
+            adoption_request=req.pk,
+        )
         notify(members(req.municipality), kind="tracker.adoption_linked", params={"o": origin})
     return engagement
 
@@ -134,8 +161,13 @@ def case_study_draft(*, engagement: Engagement, actor, title: str = "") -> CaseS
         raise ValidationError(_("The case-study section is missing; run the migrations."))
     with transaction.atomic():
         title = title or f"{engagement.municipality} × {engagement.startup}"
-        page = CaseStudyPage(title=title[:255], slug=slugify(f"case-{engagement.pk}") or f"case-{engagement.pk}",
-                             engagement=engagement, live=False, **_draft_texts(engagement))
+        page = CaseStudyPage(
+            title=title[:255],
+            slug=slugify(f"case-{engagement.pk}") or f"case-{engagement.pk}",
+            engagement=engagement,
+            live=False,
+            **_draft_texts(engagement),
+        )
         index.add_child(instance=page)
         page.save_revision(user=actor if getattr(actor, "is_authenticated", False) else None)
         record(actor=actor, action="tracker.case_study_drafted", obj=page, engagement=engagement.pk)
@@ -165,6 +197,9 @@ def case_study_approve(*, page: CaseStudyPage, actor) -> CaseStudyPage:
             # Published by the service on both parties' word: neither party holds Wagtail's publish permission.
             revision.publish(user=None)
             record(actor=actor, action="tracker.case_study_published", obj=page)
-            notify_both_sides(page.engagement, kind="tracker.case_study_published",
-                              params={"text": localized(page, "title")})
+            notify_both_sides(
+                page.engagement,
+                kind="tracker.case_study_published",
+                params={"text": localized(page, "title")},
+            )
     return page

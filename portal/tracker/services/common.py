@@ -40,7 +40,9 @@ def yen(value, field: str, *, allow_zero: bool = True) -> int:
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
-            raise ValidationError({field: _("Enter a whole number of yen (no fractions).")}, code="not_integer")
+            raise ValidationError(
+                {field: _("Enter a whole number of yen (no fractions).")}, code="not_integer"
+            )
     if value < 0:
         raise ValidationError({field: _("An amount in yen cannot be negative.")}, code="negative")
     if value == 0 and not allow_zero:
@@ -51,5 +53,7 @@ def yen(value, field: str, *, allow_zero: bool = True) -> int:
 def require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give a reason: it is recorded with the change.")}, code="reason_required")
+        raise ValidationError(
+            {"reason": _("Give a reason: it is recorded with the change.")}, code="reason_required"
+        )
     return reason

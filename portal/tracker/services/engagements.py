@@ -55,28 +55,53 @@ def engagement_open(
         reason = require_reason(reason)
     with transaction.atomic():
         if challenge is not None and source != Engagement.Source.ADOPTION:
-            existing = Engagement.objects.filter(
-                municipality=municipality, startup=startup, challenge=challenge
-            ).exclude(stage=Stage.ENDED).first()
+            existing = (
+                Engagement.objects.filter(municipality=municipality, startup=startup, challenge=challenge)
+                .exclude(stage=Stage.ENDED)
+                .first()
+            )
             if existing is not None:
                 return existing
         now = timezone.now()
         engagement = Engagement(
-            municipality=municipality, startup=startup, challenge=challenge, application=application, source=source,
-            origin=origin, title=title[:200], stage=Stage.FIRST_VISIT, furthest_stage=Stage.FIRST_VISIT,
-            stage_changed_at=now, opened_at=now, last_activity_at=now, fiscal_year=fiscal_year_of(now),
+            municipality=municipality,
+            startup=startup,
+            challenge=challenge,
+            application=application,
+            source=source,
+            origin=origin,
+            title=title[:200],
+            stage=Stage.FIRST_VISIT,
+            furthest_stage=Stage.FIRST_VISIT,
+            stage_changed_at=now,
+            opened_at=now,
+            last_activity_at=now,
+            fiscal_year=fiscal_year_of(now),
             opened_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         engagement.full_clean()
         engagement.save()
         StageChange.objects.create(
-            engagement=engagement, transition="open", from_stage="", to_stage=Stage.FIRST_VISIT,
-            reason=reason or str(Engagement.Source(source).label), actor=engagement.opened_by,
+            engagement=engagement,
+            transition="open",
+            from_stage="",
+            to_stage=Stage.FIRST_VISIT,
+            reason=reason or str(Engagement.Source(source).label),
+            actor=engagement.opened_by,
             side=workflow.MINISTRY if source == Engagement.Source.OUTSIDE else workflow.SYSTEM,
         )
-        record(actor=actor, action="tracker.engagement_opened", obj=engagement, source=source, reason=reason,
-               challenge=getattr(challenge, "pk", None), application=getattr(application, "pk", None))
-        notify_both_sides(engagement, kind="tracker.engagement_opened", params={"m": municipality, "s": startup})
+        record(
+            actor=actor,
+            action="tracker.engagement_opened",
+            obj=engagement,
+            source=source,
+            reason=reason,
+            challenge=getattr(challenge, "pk", None),
+            application=getattr(application, "pk", None),
+        )
+        notify_both_sides(
+            engagement, kind="tracker.engagement_opened", params={"m": municipality, "s": startup}
+        )
     return engagement
 
 
@@ -110,20 +135,38 @@ def engagement_transition(*, engagement: Engagement, transition: str, actor, rea
         engagement.stalled_flagged_at = None
         engagement.save()
         side = permissions.party_side(actor, engagement) if actor is not None else workflow.SYSTEM
-        StageChange.objects.create(engagement=engagement, transition=step.name, from_stage=before, to_stage=target,
-                                   reason=reason, actor=actor, side=side)
-        record(actor=actor, action="tracker.stage_changed", obj=engagement, transition=step.name,
-               from_stage=before, to_stage=target, reason=reason)
-        notify_both_sides(engagement, kind="tracker.stage_changed",
-                          params={"engagement": engagement, "stage": engagement.get_stage_display, "text": reason})
+        StageChange.objects.create(
+            engagement=engagement,
+            transition=step.name,
+            from_stage=before,
+            to_stage=target,
+            reason=reason,
+            actor=actor,
+            side=side,
+        )
+        record(
+            actor=actor,
+            action="tracker.stage_changed",
+            obj=engagement,
+            transition=step.name,
+            from_stage=before,
+            to_stage=target,
+            reason=reason,
+        )
+        notify_both_sides(
+            engagement,
+            kind="tracker.stage_changed",
+            params={"engagement": engagement, "stage": engagement.get_stage_display, "text": reason},
+        )
     return engagement
 
 
 DESCRIPTION_FIELDS = ("title", "title_en", "summary", "summary_en")
 
 
-def engagement_describe(*, engagement: Engagement, actor, title: str, title_en: str = "", summary: str = "",
-                        summary_en: str = "") -> Engagement:
+def engagement_describe(
+    *, engagement: Engagement, actor, title: str, title_en: str = "", summary: str = "", summary_en: str = ""
+) -> Engagement:
     """Set the engagement's title and summary in Japanese and English (English pages show the English ones, or
     the Japanese marked "available in Japanese only"). An audit event names the fields that changed."""
     allowed, why = permissions.can_describe_engagement(actor, engagement)
@@ -156,8 +199,11 @@ def progress_report_create(
     if not allowed:
         raise PermissionDenied(why)
     figures = {}
-    for name, value in (("residents_served", residents_served), ("cost_saved_yen", cost_saved_yen),
-                        ("contract_value_yen", contract_value_yen)):
+    for name, value in (
+        ("residents_served", residents_served),
+        ("cost_saved_yen", cost_saved_yen),
+        ("contract_value_yen", contract_value_yen),
+    ):
         figures[name] = None if value in (None, "") else yen(value, name)
     checked = []
     stored_bytes = 0
@@ -179,19 +225,40 @@ def progress_report_create(
 
 def _report_with_attachments(engagement, actor, text, figures, checked, stored) -> ProgressReport:
     with transaction.atomic():
-        report = ProgressReport(engagement=engagement, author=actor, side=permissions.party_side(actor, engagement),
-                                text=(text or "").strip(), **figures)
+        report = ProgressReport(
+            engagement=engagement,
+            author=actor,
+            side=permissions.party_side(actor, engagement),
+            text=(text or "").strip(),
+            **figures,
+        )
         report.full_clean()
         report.save()
         for f, info in checked:
-            stored.append(ProgressAttachment.objects.create(
-                report=report, file=f, original_name=getattr(f, "name", "")[:255],
-                content_type=info.content_type, size=info.size))
-        Engagement.objects.filter(pk=engagement.pk).update(last_activity_at=timezone.now(), stalled_flagged_at=None)
-        record(actor=actor, action="tracker.progress_reported", obj=engagement, report=report.pk,
-               **{k: v for k, v in figures.items() if v is not None})
-        notify_both_sides(engagement, kind="tracker.progress_reported",
-                          params={"engagement": engagement, "text": report.text[:500]})
+            stored.append(
+                ProgressAttachment.objects.create(
+                    report=report,
+                    file=f,
+                    original_name=getattr(f, "name", "")[:255],
+                    content_type=info.content_type,
+                    size=info.size,
+                )
+            )
+        Engagement.objects.filter(pk=engagement.pk).update(
+            last_activity_at=timezone.now(), stalled_flagged_at=None
+        )
+        record(
+            actor=actor,
+            action="tracker.progress_reported",
+            obj=engagement,
+            report=report.pk,
+            **{k: v for k, v in figures.items() if v is not None},
+        )
+        notify_both_sides(
+            engagement,
+            kind="tracker.progress_reported",
+            params={"engagement": engagement, "text": report.text[:500]},
+        )
     return report
 
 
@@ -207,7 +274,9 @@ def flag_stalled_engagements(*, now: dt.datetime | None = None) -> list[Engageme
     now = now or timezone.now()
     flagged = []
     candidates = Engagement.objects.filter(
-        Q(stage__in=workflow.ACTIVE_STAGES), last_activity_at__lt=stalled_cutoff(now), stalled_flagged_at__isnull=True
+        Q(stage__in=workflow.ACTIVE_STAGES),
+        last_activity_at__lt=stalled_cutoff(now),
+        stalled_flagged_at__isnull=True,
     ).select_related("municipality", "startup", "challenge")
     for engagement in candidates:
         with transaction.atomic():
@@ -219,7 +288,8 @@ def flag_stalled_engagements(*, now: dt.datetime | None = None) -> list[Engageme
             engagement.stalled_flagged_at = now
             days = (now - engagement.last_activity_at).days
             record(actor=None, action="tracker.flagged_stalled", obj=engagement, days_without_update=days)
-            notify_both_sides(engagement, kind="tracker.stalled_reminder",
-                              params={"days": days, "engagement": engagement})
+            notify_both_sides(
+                engagement, kind="tracker.stalled_reminder", params={"days": days, "engagement": engagement}
+            )
             flagged.append(engagement)
     return flagged

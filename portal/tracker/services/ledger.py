@@ -30,7 +30,8 @@ def lock_budget(fiscal_year: int) -> FiscalBudget:
     budget = FiscalBudget.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
     if budget is None:
         raise ValidationError(
-            _("There is no travel-support budget for %(year)s.") % {"year": fiscal_year_label(fiscal_year)}, code="no_budget"
+            _("There is no travel-support budget for %(year)s.") % {"year": fiscal_year_label(fiscal_year)},
+            code="no_budget",
         )
     return budget
 
@@ -55,21 +56,39 @@ def ensure_available(budget: FiscalBudget, amount: int) -> None:
         )
 
 
-def post(*, budget: FiscalBudget, kind: str, amount: int, actor, request=None, note: str = "",
-         reverses: LedgerEntry | None = None) -> LedgerEntry:
+def post(
+    *,
+    budget: FiscalBudget,
+    kind: str,
+    amount: int,
+    actor,
+    request=None,
+    note: str = "",
+    reverses: LedgerEntry | None = None,
+) -> LedgerEntry:
     """Append one entry and move the budget's counters with it (the database CHECK refuses an overspend)."""
     if reverses is not None:
         deltas = (-reverses.reserved_delta, -reverses.settled_delta, -reverses.paid_delta)
         kind = Kind.REVERSAL
     else:
         deltas = tuple(sign * amount for sign in DELTAS[kind])
-    entry = LedgerEntry(budget=budget, request=request, kind=kind, amount_yen=amount, reserved_delta=deltas[0],
-                        settled_delta=deltas[1], paid_delta=deltas[2], reverses=reverses, note=note,
-                        actor=actor if getattr(actor, "is_authenticated", False) else None)
+    entry = LedgerEntry(
+        budget=budget,
+        request=request,
+        kind=kind,
+        amount_yen=amount,
+        reserved_delta=deltas[0],
+        settled_delta=deltas[1],
+        paid_delta=deltas[2],
+        reverses=reverses,
+        note=note,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     entry.full_clean()
     entry.save()
     FiscalBudget.objects.filter(pk=budget.pk).update(
-        reserved_yen=F("reserved_yen") + deltas[0], settled_yen=F("settled_yen") + deltas[1],
+        reserved_yen=F("reserved_yen") + deltas[0],
+        settled_yen=F("settled_yen") + deltas[1],
         paid_yen=F("paid_yen") + deltas[2],
     )
     budget.refresh_from_db()

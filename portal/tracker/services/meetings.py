@@ -50,26 +50,35 @@ class SlotInput:
     online_url: str = ""
 
 
-def jst_slot(day: dt.date, start: dt.time, end: dt.time, *, place: str = "", online_url: str = "") -> SlotInput:
+def jst_slot(
+    day: dt.date, start: dt.time, end: dt.time, *, place: str = "", online_url: str = ""
+) -> SlotInput:
     """A slot typed as a date and times in Japan time, whatever the server's zone."""
-    return SlotInput(starts_at=dt.datetime.combine(day, start, tzinfo=JST),
-                     ends_at=dt.datetime.combine(day, end, tzinfo=JST),
-                     place=(place or "").strip(), online_url=(online_url or "").strip())
+    return SlotInput(
+        starts_at=dt.datetime.combine(day, start, tzinfo=JST),
+        ends_at=dt.datetime.combine(day, end, tzinfo=JST),
+        place=(place or "").strip(),
+        online_url=(online_url or "").strip(),
+    )
 
 
 def _check_slots(slots: list[SlotInput]) -> list[SlotInput]:
     if not slots:
         raise ValidationError({"slots": _("Offer at least one time slot.")}, code="no_slots")
     if len(slots) > MAX_SLOTS:
-        raise ValidationError({"slots": _("Offer at most %(n)d time slots.") % {"n": MAX_SLOTS}}, code="too_many")
+        raise ValidationError(
+            {"slots": _("Offer at most %(n)d time slots.") % {"n": MAX_SLOTS}}, code="too_many"
+        )
     now = timezone.now()
     errors = []
     for slot in slots:
         if slot.starts_at.tzinfo is None or slot.ends_at.tzinfo is None:
             raise ValueError("slot times must be aware datetimes")
         if slot.starts_at <= now:
-            errors.append(_("A slot must be in the future (%(when)s has passed).")
-                          % {"when": f"{slot.starts_at.astimezone(JST):%Y-%m-%d %H:%M}"})
+            errors.append(
+                _("A slot must be in the future (%(when)s has passed).")
+                % {"when": f"{slot.starts_at.astimezone(JST):%Y-%m-%d %H:%M}"}
+            )
         elif slot.starts_at > now + dt.timedelta(days=MAX_DAYS_AHEAD):
             errors.append(_("A slot can be at most %(n)d days ahead.") % {"n": MAX_DAYS_AHEAD})
         if slot.ends_at <= slot.starts_at:
@@ -88,8 +97,13 @@ def _check_slots(slots: list[SlotInput]) -> list[SlotInput]:
 def _save_slots(meeting: Meeting, slots: list[SlotInput]) -> list[MeetingSlot]:
     saved = []
     for s in slots:
-        slot = MeetingSlot(meeting=meeting, starts_at=s.starts_at, ends_at=s.ends_at, place=s.place[:300],
-                           online_url=s.online_url)
+        slot = MeetingSlot(
+            meeting=meeting,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            place=s.place[:300],
+            online_url=s.online_url,
+        )
         slot.full_clean(exclude=["meeting"])
         slot.save()
         saved.append(slot)
@@ -106,14 +120,20 @@ def admin_url(meeting: Meeting) -> str:
 
 def _lock(meeting: Meeting) -> Meeting:
     # Lock the meeting row only (PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins).
-    return (Meeting.objects.select_for_update(of=("self",))
-            .select_related("municipality", "startup", "chosen_slot", "proposed_by").get(pk=meeting.pk))
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("municipality", "startup", "chosen_slot", "proposed_by")
+        .get(pk=meeting.pk)
+    )
 
 
 def _expect(meeting: Meeting, *states: str) -> None:
     if meeting.state not in states:
-        raise ValidationError(_("This is not possible while the meeting is “%(state)s”.")
-                              % {"state": meeting.get_state_display()}, code="wrong_state")
+        raise ValidationError(
+            _("This is not possible while the meeting is “%(state)s”.")
+            % {"state": meeting.get_state_display()},
+            code="wrong_state",
+        )
 
 
 def _params(meeting: Meeting, **extra) -> dict:
@@ -140,8 +160,12 @@ def _send_invitation(meeting: Meeting) -> None:
     """After commit: one e-mail per participant, in their language, with the .ics attached (REQUEST or CANCEL)."""
     startup_people, municipality_people = members(meeting.startup), members(meeting.municipality)
     people = {p.pk: p for p in startup_people + municipality_people if p.email and p.is_active}
-    links = {p.pk: site_url(meeting) for p in startup_people} | {p.pk: admin_url(meeting) for p in municipality_people}
-    meeting = Meeting.objects.select_related("municipality", "startup", "chosen_slot", "proposed_by").get(pk=meeting.pk)
+    links = {p.pk: site_url(meeting) for p in startup_people} | {
+        p.pk: admin_url(meeting) for p in municipality_people
+    }
+    meeting = Meeting.objects.select_related("municipality", "startup", "chosen_slot", "proposed_by").get(
+        pk=meeting.pk
+    )
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     mails = []
     for person in people.values():
@@ -151,11 +175,15 @@ def _send_invitation(meeting: Meeting) -> None:
             if method == ics.CANCEL:
                 subject = _("Cancelled: %(title)s") % {"title": meeting.title}
             elif meeting.sequence:
-                subject = _("Changed: %(title)s, %(when)s") % {"title": meeting.title,
-                                                             "when": format_slot(meeting.chosen_slot)}
+                subject = _("Changed: %(title)s, %(when)s") % {
+                    "title": meeting.title,
+                    "when": format_slot(meeting.chosen_slot),
+                }
             else:
-                subject = _("Invitation: %(title)s, %(when)s") % {"title": meeting.title,
-                                                                 "when": format_slot(meeting.chosen_slot)}
+                subject = _("Invitation: %(title)s, %(when)s") % {
+                    "title": meeting.title,
+                    "when": format_slot(meeting.chosen_slot),
+                }
             lines = [
                 f"{meeting.get_kind_display()}: {meeting.title}",
                 f"{meeting.municipality} × {meeting.startup}",
@@ -183,8 +211,16 @@ def _invite_after_commit(meeting: Meeting) -> None:
 # --- proposing --------------------------------------------------------------------------------------------------
 
 
-def meeting_propose(*, actor, kind: str, title: str, slots: list[SlotInput], note: str = "",
-                    engagement: Engagement | None = None, application: Application | None = None) -> Meeting:
+def meeting_propose(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    slots: list[SlotInput],
+    note: str = "",
+    engagement: Engagement | None = None,
+    application: Application | None = None,
+) -> Meeting:
     """The municipality (or the ministry) offers time slots for a first visit, an interview or a meeting.
 
     For an engagement that is still going, or for an application the municipality has received and not decided.
@@ -200,9 +236,14 @@ def meeting_propose(*, actor, kind: str, title: str, slots: list[SlotInput], not
             raise ValidationError(_("This engagement has ended."), code="ended")
     else:
         municipality_id, startup = application.challenge.municipality_id, application.startup
-        if application.state not in (ApplicationState.SUBMITTED, ApplicationState.MORE_INFO,
-                                     ApplicationState.SHORTLISTED):
-            raise ValidationError(_("Meetings are arranged for applications under review."), code="wrong_state")
+        if application.state not in (
+            ApplicationState.SUBMITTED,
+            ApplicationState.MORE_INFO,
+            ApplicationState.SHORTLISTED,
+        ):
+            raise ValidationError(
+                _("Meetings are arranged for applications under review."), code="wrong_state"
+            )
     allowed, why = permissions.can_schedule_meeting(actor, municipality_id)
     if not allowed:
         raise PermissionDenied(why)
@@ -211,14 +252,24 @@ def meeting_propose(*, actor, kind: str, title: str, slots: list[SlotInput], not
         raise ValidationError({"title": _("Give the meeting a title.")})
     slots = _check_slots(list(slots))
     with transaction.atomic():
-        meeting = Meeting(kind=kind, engagement=engagement, application=application, municipality_id=municipality_id,
-                          startup=startup, title=title[:200], note=(note or "").strip(), proposed_by=actor,
-                          uid=f"{uuid.uuid4()}@xact")
+        meeting = Meeting(
+            kind=kind,
+            engagement=engagement,
+            application=application,
+            municipality_id=municipality_id,
+            startup=startup,
+            title=title[:200],
+            note=(note or "").strip(),
+            proposed_by=actor,
+            uid=f"{uuid.uuid4()}@xact",
+        )
         meeting.full_clean()
         meeting.save()
         _save_slots(meeting, slots)
         record(actor=actor, action="tracker.meeting_proposed", obj=meeting, kind=kind, slots=len(slots))
-        _tell(members(startup), kind="tracker.meeting_proposed", url=site_url(meeting), params=_params(meeting))
+        _tell(
+            members(startup), kind="tracker.meeting_proposed", url=site_url(meeting), params=_params(meeting)
+        )
     return meeting
 
 
@@ -238,8 +289,12 @@ def meeting_offer_slots(*, meeting: Meeting, actor, slots: list[SlotInput], note
             meeting.note = note.strip()
         meeting.save()
         record(actor=actor, action="tracker.meeting_slots_offered", obj=meeting, slots=len(slots))
-        _tell(members(meeting.startup), kind="tracker.meeting_proposed", url=site_url(meeting),
-              params=_params(meeting, variant="again"))
+        _tell(
+            members(meeting.startup),
+            kind="tracker.meeting_proposed",
+            url=site_url(meeting),
+            params=_params(meeting, variant="again"),
+        )
     return meeting
 
 
@@ -258,18 +313,32 @@ def meeting_pick(*, meeting: Meeting, slot_id: int, actor) -> Meeting:
         if slot is None:
             raise ValidationError({"slot": _("Choose one of the times offered.")}, code="bad_slot")
         if slot.starts_at <= timezone.now():
-            raise ValidationError({"slot": _("This time has passed; choose another or ask for other times.")},
-                                  code="past")
+            raise ValidationError(
+                {"slot": _("This time has passed; choose another or ask for other times.")}, code="past"
+            )
         meeting.chosen_slot = slot
         meeting.state = MeetingState.CONFIRMED
         meeting.full_clean()
         meeting.save()
-        record(actor=actor, action="tracker.meeting_confirmed", obj=meeting, slot=slot.pk,
-               starts_at=slot.starts_at.isoformat())
-        _tell_in_app(members(meeting.municipality), kind="tracker.meeting_confirmed", url=admin_url(meeting),
-                     params=_params(meeting, when=format_slot(slot), variant="municipality"))
-        _tell_in_app(members(meeting.startup), kind="tracker.meeting_confirmed", url=site_url(meeting),
-                     params=_params(meeting, when=format_slot(slot)))
+        record(
+            actor=actor,
+            action="tracker.meeting_confirmed",
+            obj=meeting,
+            slot=slot.pk,
+            starts_at=slot.starts_at.isoformat(),
+        )
+        _tell_in_app(
+            members(meeting.municipality),
+            kind="tracker.meeting_confirmed",
+            url=admin_url(meeting),
+            params=_params(meeting, when=format_slot(slot), variant="municipality"),
+        )
+        _tell_in_app(
+            members(meeting.startup),
+            kind="tracker.meeting_confirmed",
+            url=site_url(meeting),
+            params=_params(meeting, when=format_slot(slot)),
+        )
         _invite_after_commit(meeting)
     return meeting
 
@@ -291,8 +360,12 @@ def meeting_ask_other_slots(*, meeting: Meeting, actor, message: str) -> Meeting
         meeting.startup_note = message
         meeting.save()
         record(actor=actor, action="tracker.meeting_other_slots_asked", obj=meeting, message=message)
-        _tell(members(meeting.municipality), kind="tracker.meeting_other_slots_asked", url=admin_url(meeting),
-              params=_params(meeting, text=message))
+        _tell(
+            members(meeting.municipality),
+            kind="tracker.meeting_other_slots_asked",
+            url=admin_url(meeting),
+            params=_params(meeting, text=message),
+        )
     return meeting
 
 
@@ -306,7 +379,9 @@ def meeting_change(*, meeting: Meeting, actor, slot: SlotInput, reason: str) -> 
         raise PermissionDenied(why)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give a reason: it is sent with the change.")}, code="reason_required")
+        raise ValidationError(
+            {"reason": _("Give a reason: it is sent with the change.")}, code="reason_required"
+        )
     (slot,) = _check_slots([slot])
     with transaction.atomic():
         meeting = _lock(meeting)
@@ -317,12 +392,25 @@ def meeting_change(*, meeting: Meeting, actor, slot: SlotInput, reason: str) -> 
         meeting.chosen_slot = new_slot
         meeting.sequence += 1
         meeting.save()
-        record(actor=actor, action="tracker.meeting_changed", obj=meeting, before=before,
-               after=format_slot(new_slot), sequence=meeting.sequence, reason=reason)
-        for people, url in ((members(meeting.startup), site_url(meeting)),
-                            (members(meeting.municipality), admin_url(meeting))):
-            _tell_in_app(people, kind="tracker.meeting_changed", url=url,
-                         params=_params(meeting, when=format_slot(new_slot), text=reason))
+        record(
+            actor=actor,
+            action="tracker.meeting_changed",
+            obj=meeting,
+            before=before,
+            after=format_slot(new_slot),
+            sequence=meeting.sequence,
+            reason=reason,
+        )
+        for people, url in (
+            (members(meeting.startup), site_url(meeting)),
+            (members(meeting.municipality), admin_url(meeting)),
+        ):
+            _tell_in_app(
+                people,
+                kind="tracker.meeting_changed",
+                url=url,
+                params=_params(meeting, when=format_slot(new_slot), text=reason),
+            )
         _invite_after_commit(meeting)
     return meeting
 
@@ -334,8 +422,9 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
         raise PermissionDenied(why)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give a reason: it is sent with the cancellation.")},
-                              code="reason_required")
+        raise ValidationError(
+            {"reason": _("Give a reason: it is sent with the cancellation.")}, code="reason_required"
+        )
     with transaction.atomic():
         meeting = _lock(meeting)
         _expect(meeting, MeetingState.PROPOSED, MeetingState.OTHER_SLOTS_ASKED, MeetingState.CONFIRMED)
@@ -345,12 +434,22 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
         if was_agreed:
             meeting.sequence += 1
         meeting.save()
-        record(actor=actor, action="tracker.meeting_cancelled", obj=meeting, reason=reason,
-               sequence=meeting.sequence)
+        record(
+            actor=actor,
+            action="tracker.meeting_cancelled",
+            obj=meeting,
+            reason=reason,
+            sequence=meeting.sequence,
+        )
         params = _params(meeting, text=reason)
         tell = _tell_in_app if was_agreed else _tell  # an agreed meeting's e-mail is the cancellation's .ics
         tell(members(meeting.startup), kind="tracker.meeting_cancelled", url=site_url(meeting), params=params)
-        tell(members(meeting.municipality), kind="tracker.meeting_cancelled", url=admin_url(meeting), params=params)
+        tell(
+            members(meeting.municipality),
+            kind="tracker.meeting_cancelled",
+            url=admin_url(meeting),
+            params=params,
+        )
         if was_agreed:
             _invite_after_commit(meeting)
     return meeting
@@ -365,26 +464,44 @@ def visit_trip_plan(meeting: Meeting) -> dict | None:
     profile), the purpose and the geo estimate. None when the meeting is not an agreed on-site visit of an
     engagement. Nothing is written: the startup reviews the form and sends it."""
     slot = meeting.chosen_slot
-    if meeting.state != MeetingState.CONFIRMED or slot is None or not slot.is_on_site or meeting.engagement_id is None:
+    if (
+        meeting.state != MeetingState.CONFIRMED
+        or slot is None
+        or not slot.is_on_site
+        or meeting.engagement_id is None
+    ):
         return None
     engagement = meeting.engagement
     origin = default_origin(engagement.startup)
     destination = engagement.municipality.local_government
     visit_day = slot.starts_at.astimezone(JST).date()
-    plan = {"origin": origin, "destination": destination, "visit_day": visit_day, "travellers": 1,
-            "purpose": f"{meeting.get_kind_display()}: {meeting.title} ({format_slot(slot)}, {slot.place})",
-            "departure_date": visit_day, "return_date": visit_day, "transport": "express", "estimate": None}
+    plan = {
+        "origin": origin,
+        "destination": destination,
+        "visit_day": visit_day,
+        "travellers": 1,
+        "purpose": f"{meeting.get_kind_display()}: {meeting.title} ({format_slot(slot)}, {slot.place})",
+        "departure_date": visit_day,
+        "return_date": visit_day,
+        "transport": "express",
+        "estimate": None,
+    }
     if origin is None or destination is None:
         return plan
-    first = travel_estimate(origin=origin, destination=destination, travellers=1, departure_date=visit_day,
-                            return_date=visit_day)
+    first = travel_estimate(
+        origin=origin, destination=destination, travellers=1, departure_date=visit_day, return_date=visit_day
+    )
     # The nights follow the distance (docs/travel-cost.md): leave the day before, come back the day after.
     nights = default_nights(first.distance_km)
     departure = visit_day - dt.timedelta(days=(nights + 1) // 2)
     ret = departure + dt.timedelta(days=nights)
-    estimate = travel_estimate(origin=origin, destination=destination, travellers=1, departure_date=departure,
-                               return_date=ret)
-    plan.update(departure_date=departure, return_date=ret, estimate=estimate,
-                transport=estimate.mode if estimate.mode in Transport.values else "express")
+    estimate = travel_estimate(
+        origin=origin, destination=destination, travellers=1, departure_date=departure, return_date=ret
+    )
+    plan.update(
+        departure_date=departure,
+        return_date=ret,
+        estimate=estimate,
+        transport=estimate.mode if estimate.mode in Transport.values else "express",
+    )
     return plan
-

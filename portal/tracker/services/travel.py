@@ -53,7 +53,8 @@ def _decide_or_refuse(actor) -> None:
 def _expect(request: TravelRequest, *states: str) -> None:
     if request.state not in states:
         raise ValidationError(
-            _("This is not possible while the request is “%(state)s”.") % {"state": request.get_state_display()},
+            _("This is not possible while the request is “%(state)s”.")
+            % {"state": request.get_state_display()},
             code="wrong_state",
         )
 
@@ -79,8 +80,14 @@ def fiscal_budget_set(*, fiscal_year: int, amount_yen, actor, note: str = "") ->
         else:
             committed = budget.reserved_yen + budget.settled_yen + budget.paid_yen
             if amount < committed:
-                raise ValidationError({"amount_yen": _("¥%(c)s is already reserved, settled or paid; the budget "
-                                                       "cannot be smaller.") % {"c": f"{committed:,}"}})
+                raise ValidationError(
+                    {
+                        "amount_yen": _(
+                            "¥%(c)s is already reserved, settled or paid; the budget cannot be smaller."
+                        )
+                        % {"c": f"{committed:,}"}
+                    }
+                )
             budget.amount_yen = amount
             budget.note = note or budget.note
         budget.full_clean()
@@ -96,14 +103,25 @@ def default_origin(startup) -> LocalGovernment | None:
     """Where a startup's trips start by default: its prefecture (placed at the prefectural office)."""
     if startup.prefecture_id is None:
         return None
-    return LocalGovernment.objects.filter(prefecture_id=startup.prefecture_id, kind=LocalGovernment.Kind.PREFECTURE).first()
+    return LocalGovernment.objects.filter(
+        prefecture_id=startup.prefecture_id, kind=LocalGovernment.Kind.PREFECTURE
+    ).first()
 
 
-def travel_estimate(*, origin: LocalGovernment, destination: LocalGovernment, travellers: int,
-                    departure_date: dt.date, return_date: dt.date, transport: str | None = None):
+def travel_estimate(
+    *,
+    origin: LocalGovernment,
+    destination: LocalGovernment,
+    travellers: int,
+    departure_date: dt.date,
+    return_date: dt.date,
+    transport: str | None = None,
+):
     """The geo estimate for this trip (nights from the dates), to pre-fill a request."""
     nights = max(0, (return_date - departure_date).days)
-    return estimate_travel_cost(origin, destination, travellers=travellers, nights=nights, mode=transport or None)
+    return estimate_travel_cost(
+        origin, destination, travellers=travellers, nights=nights, mode=transport or None
+    )
 
 
 def travel_request_create(
@@ -128,8 +146,11 @@ def travel_request_create(
         raise PermissionDenied(why)
     errors: dict[str, list] = {}
     amounts = {}
-    for name, value in (("estimate_fares_yen", fares_yen), ("estimate_lodging_yen", lodging_yen),
-                        ("estimate_allowance_yen", allowance_yen)):
+    for name, value in (
+        ("estimate_fares_yen", fares_yen),
+        ("estimate_lodging_yen", lodging_yen),
+        ("estimate_allowance_yen", allowance_yen),
+    ):
         try:
             amounts[name] = yen(value, name)
         except ValidationError as exc:
@@ -138,7 +159,8 @@ def travel_request_create(
         errors.setdefault("travellers", []).append(_("At least one person travels."))
     elif travellers > settings.TRAVEL_MAX_TRAVELLERS:
         errors.setdefault("travellers", []).append(
-            _("At most %(n)d travellers per trip are supported.") % {"n": settings.TRAVEL_MAX_TRAVELLERS})
+            _("At most %(n)d travellers per trip are supported.") % {"n": settings.TRAVEL_MAX_TRAVELLERS}
+        )
     if transport not in Transport.values:
         errors.setdefault("transport", []).append(_("Choose a means of transport."))
     if departure_date and return_date and return_date < departure_date:
@@ -148,56 +170,87 @@ def travel_request_create(
         first, last = fiscal_year_bounds(fy)
         errors.setdefault("return_date", []).append(
             _("A trip must lie within one fiscal year: %(fy)s runs from %(first)s to %(last)s.")
-            % {"fy": fiscal_year_label(fy), "first": date_text(first), "last": date_text(last)})
+            % {"fy": fiscal_year_label(fy), "first": date_text(first), "last": date_text(last)}
+        )
     if fy is not None and not FiscalBudget.objects.filter(fiscal_year=fy).exists():
         errors.setdefault("departure_date", []).append(
-            _("There is no travel-support budget for %(year)s.") % {"year": fiscal_year_label(fy)})
+            _("There is no travel-support budget for %(year)s.") % {"year": fiscal_year_label(fy)}
+        )
     total = sum(amounts.values())
     if len(amounts) == 3 and total == 0:
-        errors.setdefault("estimate_fares_yen", []).append(_("The trip costs nothing: there is nothing to support."))
+        errors.setdefault("estimate_fares_yen", []).append(
+            _("The trip costs nothing: there is nothing to support.")
+        )
     if len(amounts) == 3 and total > settings.TRAVEL_CAP_PER_TRIP_YEN:
         errors.setdefault("estimate_fares_yen", []).append(
             _("¥%(total)s is above the cap of ¥%(cap)s per trip.")
-            % {"total": f"{total:,}", "cap": f"{settings.TRAVEL_CAP_PER_TRIP_YEN:,}"})
+            % {"total": f"{total:,}", "cap": f"{settings.TRAVEL_CAP_PER_TRIP_YEN:,}"}
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         # The engagement row lock serialises requests of one engagement, so the trip count cannot be raced past.
         engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
-        trips = TravelRequest.objects.filter(engagement=engagement, fiscal_year=fy).exclude(state=State.REJECTED)
+        trips = TravelRequest.objects.filter(engagement=engagement, fiscal_year=fy).exclude(
+            state=State.REJECTED
+        )
         if trips.count() >= settings.TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY:
             raise ValidationError(
                 _("This engagement already has %(n)d supported trips in %(fy)s, the most allowed.")
-                % {"n": settings.TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY, "fy": fiscal_year_label(fy)}, code="too_many_trips")
+                % {"n": settings.TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY, "fy": fiscal_year_label(fy)},
+                code="too_many_trips",
+            )
         request = TravelRequest(
-            engagement=engagement, requested_by=actor, origin=origin,
+            engagement=engagement,
+            requested_by=actor,
+            origin=origin,
             destination=destination or engagement.municipality.local_government,
-            departure_date=departure_date, return_date=return_date, fiscal_year=fy, travellers=travellers,
-            traveller_names=(traveller_names or "").strip(), purpose=(purpose or "").strip(), transport=transport,
-            estimate_total_yen=total, **amounts,
+            departure_date=departure_date,
+            return_date=return_date,
+            fiscal_year=fy,
+            travellers=travellers,
+            traveller_names=(traveller_names or "").strip(),
+            purpose=(purpose or "").strip(),
+            transport=transport,
+            estimate_total_yen=total,
+            **amounts,
         )
         request.full_clean()
         request.save()
         record(actor=actor, action="tracker.travel_requested", obj=request, total_yen=total, fiscal_year=fy)
-        notify(members(engagement.municipality), kind="tracker.travel_requested",
-               params={"startup": engagement.startup, "date": departure_date})
+        notify(
+            members(engagement.municipality),
+            kind="tracker.travel_requested",
+            params={"startup": engagement.startup, "date": departure_date},
+        )
     return request
 
 
-def travel_request_approve(*, request: TravelRequest, actor, amount_yen=None, note: str = "") -> TravelRequest:
+def travel_request_approve(
+    *, request: TravelRequest, actor, amount_yen=None, note: str = ""
+) -> TravelRequest:
     """Ministry approval: reserve the amount (the requested total by default) in the fiscal year's budget.
 
     Raises BudgetExceeded, naming what is left, when the budget's free amount does not cover it.
     """
     _decide_or_refuse(actor)
     with transaction.atomic():
-        request = TravelRequest.objects.select_for_update().select_related("engagement__startup").get(pk=request.pk)
+        request = (
+            TravelRequest.objects.select_for_update().select_related("engagement__startup").get(pk=request.pk)
+        )
         _expect(request, State.REQUESTED)
-        amount = request.estimate_total_yen if amount_yen in (None, "") else yen(amount_yen, "amount_yen",
-                                                                               allow_zero=False)
+        amount = (
+            request.estimate_total_yen
+            if amount_yen in (None, "")
+            else yen(amount_yen, "amount_yen", allow_zero=False)
+        )
         if amount > request.estimate_total_yen:
-            raise ValidationError({"amount_yen": _("Approve at most the requested ¥%(r)s.")
-                                   % {"r": f"{request.estimate_total_yen:,}"}})
+            raise ValidationError(
+                {
+                    "amount_yen": _("Approve at most the requested ¥%(r)s.")
+                    % {"r": f"{request.estimate_total_yen:,}"}
+                }
+            )
         budget = ledger.lock_budget(request.fiscal_year)
         ledger.ensure_available(budget, amount)
         ledger.post(budget=budget, kind=Kind.RESERVE, amount=amount, actor=actor, request=request, note=note)
@@ -208,8 +261,13 @@ def travel_request_approve(*, request: TravelRequest, actor, amount_yen=None, no
         request.decided_at = timezone.now()
         request.decision_note = note
         request.save()
-        record(actor=actor, action="tracker.travel_approved", obj=request, amount_yen=amount,
-               fiscal_year=budget.fiscal_year)
+        record(
+            actor=actor,
+            action="tracker.travel_approved",
+            obj=request,
+            amount_yen=amount,
+            fiscal_year=budget.fiscal_year,
+        )
         _tell_startup(request, kind="tracker.travel_approved", params={"amount": Yen(amount), "text": note})
     return request
 
@@ -251,15 +309,22 @@ def _settle(request: TravelRequest, budget: FiscalBudget, amount: int, actor, no
     if amount:
         ledger.post(budget=budget, kind=Kind.SETTLE, amount=amount, actor=actor, request=request, note=note)
     if reserved > amount:
-        ledger.post(budget=budget, kind=Kind.RELEASE, amount=reserved - amount, actor=actor, request=request,
-                    note=_("Unspent reservation released."))
+        ledger.post(
+            budget=budget,
+            kind=Kind.RELEASE,
+            amount=reserved - amount,
+            actor=actor,
+            request=request,
+            note=_("Unspent reservation released."),
+        )
     request.settled_yen = amount
     request.settled_at = timezone.now()
     request.state = State.SETTLED if amount else State.PAID
 
 
-def travel_request_settle(*, request: TravelRequest, actor, fares_yen, lodging_yen, allowance_yen,
-                          receipts=()) -> TravelRequest:
+def travel_request_settle(
+    *, request: TravelRequest, actor, fares_yen, lodging_yen, allowance_yen, receipts=()
+) -> TravelRequest:
     """The startup settles the actual costs with receipts (checked uploads, stored privately).
 
     Up to the approved amount: settled at once and the rest released. Above it: waits for the ministry to approve
@@ -270,8 +335,11 @@ def travel_request_settle(*, request: TravelRequest, actor, fares_yen, lodging_y
         raise PermissionDenied(why)
     errors: dict[str, list] = {}
     actual = {}
-    for name, value in (("actual_fares_yen", fares_yen), ("actual_lodging_yen", lodging_yen),
-                        ("actual_allowance_yen", allowance_yen)):
+    for name, value in (
+        ("actual_fares_yen", fares_yen),
+        ("actual_lodging_yen", lodging_yen),
+        ("actual_allowance_yen", allowance_yen),
+    ):
         try:
             actual[name] = yen(value, name)
         except ValidationError as exc:
@@ -306,30 +374,52 @@ def travel_request_settle(*, request: TravelRequest, actor, fares_yen, lodging_y
 
 def _settle_with_receipts(request, actor, actual, total, checked, stored) -> TravelRequest:
     with transaction.atomic():
-        request = TravelRequest.objects.select_for_update().select_related("engagement__startup").get(pk=request.pk)
+        request = (
+            TravelRequest.objects.select_for_update().select_related("engagement__startup").get(pk=request.pk)
+        )
         _expect(request, State.APPROVED, State.TRIP_DONE)
         if today_jst() < request.departure_date:
             raise ValidationError(_("A trip is settled after it has started."), code="not_yet")
         for f, info in checked:
-            stored.append(TravelReceipt.objects.create(
-                request=request, file=f, original_name=getattr(f, "name", "")[:255],
-                content_type=info.content_type, size=info.size, uploaded_by=actor))
+            stored.append(
+                TravelReceipt.objects.create(
+                    request=request,
+                    file=f,
+                    original_name=getattr(f, "name", "")[:255],
+                    content_type=info.content_type,
+                    size=info.size,
+                    uploaded_by=actor,
+                )
+            )
         for name, value in actual.items():
             setattr(request, name, value)
         request.actual_total_yen = total
         if total > request.approved_yen:
             request.state = State.EXCESS_REVIEW
             request.save()
-            record(actor=actor, action="tracker.travel_settled_above_approval", obj=request, actual_yen=total,
-                   approved_yen=request.approved_yen)
-            notify(members_of_ministry(), kind="tracker.travel_excess",
-                   params={"a": Yen(total), "b": Yen(request.approved_yen)})
+            record(
+                actor=actor,
+                action="tracker.travel_settled_above_approval",
+                obj=request,
+                actual_yen=total,
+                approved_yen=request.approved_yen,
+            )
+            notify(
+                members_of_ministry(),
+                kind="tracker.travel_excess",
+                params={"a": Yen(total), "b": Yen(request.approved_yen)},
+            )
             return request
         budget = ledger.lock_budget(request.fiscal_year)
         _settle(request, budget, total, actor, _("Settled on receipts."))
         request.save()
-        record(actor=actor, action="tracker.travel_settled", obj=request, actual_yen=total,
-               released_yen=request.approved_yen - total)
+        record(
+            actor=actor,
+            action="tracker.travel_settled",
+            obj=request,
+            actual_yen=total,
+            released_yen=request.approved_yen - total,
+        )
     return request
 
 
@@ -346,8 +436,14 @@ def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> T
         difference = request.actual_total_yen - request.approved_yen
         budget = ledger.lock_budget(request.fiscal_year)
         ledger.ensure_available(budget, difference)
-        ledger.post(budget=budget, kind=Kind.RESERVE, amount=difference, actor=actor, request=request,
-                    note=note or _("Difference above the first approval."))
+        ledger.post(
+            budget=budget,
+            kind=Kind.RESERVE,
+            amount=difference,
+            actor=actor,
+            request=request,
+            note=note or _("Difference above the first approval."),
+        )
         request.approved_yen += difference
         _settle(request, budget, request.actual_total_yen, actor, _("Settled on receipts."))
         request.save()
@@ -368,8 +464,11 @@ def travel_excess_refuse(*, request: TravelRequest, actor, reason: str) -> Trave
         request.decision_note = reason
         request.save()
         record(actor=actor, action="tracker.travel_excess_refused", obj=request, reason=reason)
-        _tell_startup(request, kind="tracker.travel_settled",
-                      params={"a": Yen(request.approved_yen), "text": reason, "variant": "at_approval"})
+        _tell_startup(
+            request,
+            kind="tracker.travel_settled",
+            params={"a": Yen(request.approved_yen), "text": reason, "variant": "at_approval"},
+        )
     return request
 
 
@@ -386,14 +485,22 @@ def travel_request_pay(*, request: TravelRequest, actor, paid_on: dt.date) -> Tr
         if request.settled_at and paid_on < request.settled_at.astimezone(JST).date():
             raise ValidationError({"paid_on": _("The payment cannot be before the settlement.")})
         budget = ledger.lock_budget(request.fiscal_year)
-        ledger.post(budget=budget, kind=Kind.PAY, amount=request.settled_yen, actor=actor, request=request,
-                    note="")  # shown as "paid on <date>" in the reader's language (LedgerEntry.note_text)
+        ledger.post(
+            budget=budget, kind=Kind.PAY, amount=request.settled_yen, actor=actor, request=request, note=""
+        )  # shown as "paid on <date>" in the reader's language (LedgerEntry.note_text)
         request.state = State.PAID
         request.paid_on = paid_on
         request.save()
-        record(actor=actor, action="tracker.travel_paid", obj=request, amount_yen=request.settled_yen,
-               paid_on=paid_on.isoformat())
-        _tell_startup(request, kind="tracker.travel_paid", params={"a": Yen(request.settled_yen), "d": paid_on})
+        record(
+            actor=actor,
+            action="tracker.travel_paid",
+            obj=request,
+            amount_yen=request.settled_yen,
+            paid_on=paid_on.isoformat(),
+        )
+        _tell_startup(
+            request, kind="tracker.travel_paid", params={"a": Yen(request.settled_yen), "d": paid_on}
+        )
     return request
 
 
@@ -414,13 +521,25 @@ def ledger_reverse(*, entry: LedgerEntry, actor, reason: str) -> LedgerEntry:
         if needed > 0:
             ledger.ensure_available(budget, needed)
         now = ledger.balances(budget)
-        for bucket, delta in (("reserved", entry.reserved_delta), ("settled", entry.settled_delta),
-                              ("paid", entry.paid_delta)):
+        for bucket, delta in (
+            ("reserved", entry.reserved_delta),
+            ("settled", entry.settled_delta),
+            ("paid", entry.paid_delta),
+        ):
             if now[bucket] - delta < 0:
-                raise ValidationError(_("The money of this entry has moved on since; reverse the later entries "
-                                        "first."), code="moved_on")
-        reversal = ledger.post(budget=budget, kind=Kind.REVERSAL, amount=entry.amount_yen, actor=actor,
-                               request=entry.request, note=reason, reverses=entry)
+                raise ValidationError(
+                    _("The money of this entry has moved on since; reverse the later entries first."),
+                    code="moved_on",
+                )
+        reversal = ledger.post(
+            budget=budget,
+            kind=Kind.REVERSAL,
+            amount=entry.amount_yen,
+            actor=actor,
+            request=entry.request,
+            note=reason,
+            reverses=entry,
+        )
         if entry.kind == Kind.PAY and entry.request is not None:
             TravelRequest.objects.filter(pk=entry.request_id).update(state=State.SETTLED, paid_on=None)
         record(actor=actor, action="tracker.ledger_reversed", obj=reversal, reverses=entry.pk, reason=reason)

@@ -45,9 +45,15 @@ def _ministry_only(request):
 
 def engagement_list(request):
     filterset = EngagementFilter(request.GET, queryset=selectors.engagements_for(request.user))
-    return TemplateResponse(request, "tracker/admin/engagement_list.html", {
-        "filter": filterset, "page_obj": paginate(request, filterset.qs), "is_ministry": is_ministry(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "tracker/admin/engagement_list.html",
+        {
+            "filter": filterset,
+            "page_obj": paginate(request, filterset.qs),
+            "is_ministry": is_ministry(request.user),
+        },
+    )
 
 
 def engagement_detail(request, pk):
@@ -63,11 +69,15 @@ def engagement_detail(request, pk):
             if action == "transition":
                 sides = permissions.sides_of(request.user, engagement)
                 form = forms["transition_form"] = TransitionForm(
-                    request.POST, transitions=selectors.available_transitions(engagement, sides))
+                    request.POST, transitions=selectors.available_transitions(engagement, sides)
+                )
                 if form.is_valid():
-                    services.engagement_transition(engagement=engagement, actor=request.user,
-                                                   transition=form.cleaned_data["transition"],
-                                                   reason=form.cleaned_data["reason"])
+                    services.engagement_transition(
+                        engagement=engagement,
+                        actor=request.user,
+                        transition=form.cleaned_data["transition"],
+                        reason=form.cleaned_data["reason"],
+                    )
                     messages.success(request, _("The stage has been changed."))
                     return redirect(request.path)
             elif action == "report":
@@ -75,32 +85,46 @@ def engagement_detail(request, pk):
                 if form.is_valid():
                     d = form.cleaned_data
                     services.progress_report_create(
-                        engagement=engagement, actor=request.user, text=d["text"],
-                        residents_served=d["residents_served"], cost_saved_yen=d["cost_saved_yen"],
-                        contract_value_yen=d["contract_value_yen"], files=d["files"])
+                        engagement=engagement,
+                        actor=request.user,
+                        text=d["text"],
+                        residents_served=d["residents_served"],
+                        cost_saved_yen=d["cost_saved_yen"],
+                        contract_value_yen=d["contract_value_yen"],
+                        files=d["files"],
+                    )
                     messages.success(request, _("Your report has been posted."))
                     return redirect(request.path)
             elif action == "describe":
                 form = forms["description_form"] = EngagementDescriptionForm(request.POST)
                 if form.is_valid():
-                    services.engagement_describe(engagement=engagement, actor=request.user, **form.cleaned_data)
+                    services.engagement_describe(
+                        engagement=engagement, actor=request.user, **form.cleaned_data
+                    )
                     messages.success(request, _("The title and summary have been saved."))
                     return redirect(request.path)
             elif action == "draft_case_study":
                 services.case_study_draft(engagement=engagement, actor=request.user)
-                messages.success(request, _("A case study has been drafted; both parties are asked to approve it."))
+                messages.success(
+                    request, _("A case study has been drafted; both parties are asked to approve it.")
+                )
                 return redirect(request.path)
             elif action == "approve_case_study":
                 services.case_study_approve(page=engagement.case_study, actor=request.user)
                 messages.success(request, _("Your approval has been recorded."))
                 return redirect(request.path)
             elif action == "adopt":
-                form = forms["adoption_form"] = AdoptionRequestForm(request.POST, municipalities=_my_municipalities(
-                    request.user, exclude=engagement.municipality_id))
+                form = forms["adoption_form"] = AdoptionRequestForm(
+                    request.POST,
+                    municipalities=_my_municipalities(request.user, exclude=engagement.municipality_id),
+                )
                 if form.is_valid():
-                    services.adoption_request_create(origin=engagement, actor=request.user,
-                                                     municipality=form.cleaned_data["municipality"],
-                                                     message=form.cleaned_data["message"])
+                    services.adoption_request_create(
+                        origin=engagement,
+                        actor=request.user,
+                        municipality=form.cleaned_data["municipality"],
+                        message=form.cleaned_data["message"],
+                    )
                     messages.success(request, _("Your request has been sent to the ministry."))
                     return redirect(request.path)
         except ValidationError as exc:
@@ -114,12 +138,18 @@ def engagement_detail(request, pk):
             status = 403
         if status == 200:
             status = 400
-    context = engagement_context(request, engagement, report_form=forms.get("report_form"),
-                                 transition_form=forms.get("transition_form"))
+    context = engagement_context(
+        request,
+        engagement,
+        report_form=forms.get("report_form"),
+        transition_form=forms.get("transition_form"),
+    )
     context["adoption_form"] = forms.get("adoption_form") or AdoptionRequestForm(
-        municipalities=_my_municipalities(request.user, exclude=engagement.municipality_id))
+        municipalities=_my_municipalities(request.user, exclude=engagement.municipality_id)
+    )
     context["description_form"] = forms.get("description_form") or EngagementDescriptionForm(
-        initial={f: getattr(engagement, f) for f in ("title", "title_en", "summary", "summary_en")})
+        initial={f: getattr(engagement, f) for f in ("title", "title_en", "summary", "summary_en")}
+    )
     context["can_describe"] = permissions.can_describe_engagement(request.user, engagement)[0]
     context["travel_requests"] = engagement.travel_requests.all()
     # the proposal sheet (提案書) of the match that opened it, for the municipality's selection record
@@ -142,16 +172,25 @@ def outside_match(request):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                engagement = services.engagement_open(municipality=d["municipality"], startup=d["startup"],
-                                                      source=Engagement.Source.OUTSIDE, actor=request.user,
-                                                      reason=d["reason"], title=d["title"])
+                engagement = services.engagement_open(
+                    municipality=d["municipality"],
+                    startup=d["startup"],
+                    source=Engagement.Source.OUTSIDE,
+                    actor=request.user,
+                    reason=d["reason"],
+                    title=d["title"],
+                )
                 messages.success(request, _("The engagement has been opened."))
                 return redirect("tracker_admin:engagement", pk=engagement.pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)
         status = 400
-    return TemplateResponse(request, "tracker/admin/form.html",
-                            {"form": form, "title": _("Record a match made outside the portal")}, status=status)
+    return TemplateResponse(
+        request,
+        "tracker/admin/form.html",
+        {"form": form, "title": _("Record a match made outside the portal")},
+        status=status,
+    )
 
 
 # --- travel support -----------------------------------------------------------------------------------------------
@@ -159,14 +198,20 @@ def outside_match(request):
 
 def travel_list(request):
     filterset = TravelRequestFilter(request.GET, queryset=selectors.travel_requests_for(request.user))
-    return TemplateResponse(request, "tracker/admin/travel_list.html",
-                            {"filter": filterset, "page_obj": paginate(request, filterset.qs)})
+    return TemplateResponse(
+        request,
+        "tracker/admin/travel_list.html",
+        {"filter": filterset, "page_obj": paginate(request, filterset.qs)},
+    )
 
 
 def travel_detail(request, pk):
     trip = get_object_or_404(
         selectors.travel_requests_for(request.user).prefetch_related(
-            "receipts", Prefetch("ledger", queryset=LedgerEntry.objects.select_related("actor"))), pk=pk)
+            "receipts", Prefetch("ledger", queryset=LedgerEntry.objects.select_related("actor"))
+        ),
+        pk=pk,
+    )
     forms = {
         "approve_form": ApproveForm(initial={"amount_yen": trip.estimate_total_yen}),
         "reject_form": ReasonForm(),
@@ -177,23 +222,31 @@ def travel_detail(request, pk):
     if request.method == "POST":
         _ministry_only(request)
         action = request.POST.get("action")
-        key = {"approve": "approve_form", "reject": "reject_form", "pay": "pay_form",
-               "refuse_excess": "excess_form"}.get(action)
+        key = {
+            "approve": "approve_form",
+            "reject": "reject_form",
+            "pay": "pay_form",
+            "refuse_excess": "excess_form",
+        }.get(action)
         form = None
         try:
             if action == "approve":
                 form = forms[key] = ApproveForm(request.POST)
                 if form.is_valid():
-                    services.travel_request_approve(request=trip, actor=request.user,
-                                                    amount_yen=form.cleaned_data["amount_yen"],
-                                                    note=form.cleaned_data["note"])
+                    services.travel_request_approve(
+                        request=trip,
+                        actor=request.user,
+                        amount_yen=form.cleaned_data["amount_yen"],
+                        note=form.cleaned_data["note"],
+                    )
                     messages.success(request, _("Approved; the amount is reserved in the budget."))
                     return redirect(request.path)
             elif action == "reject":
                 form = forms[key] = ReasonForm(request.POST)
                 if form.is_valid():
-                    services.travel_request_reject(request=trip, actor=request.user,
-                                                   reason=form.cleaned_data["reason"])
+                    services.travel_request_reject(
+                        request=trip, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     messages.success(request, _("The request has been rejected."))
                     return redirect(request.path)
             elif action == "approve_excess":
@@ -203,15 +256,17 @@ def travel_detail(request, pk):
             elif action == "refuse_excess":
                 form = forms[key] = ReasonForm(request.POST)
                 if form.is_valid():
-                    services.travel_excess_refuse(request=trip, actor=request.user,
-                                                  reason=form.cleaned_data["reason"])
+                    services.travel_excess_refuse(
+                        request=trip, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     messages.success(request, _("Settled at the approved amount."))
                     return redirect(request.path)
             elif action == "pay":
                 form = forms[key] = PaymentForm(request.POST)
                 if form.is_valid():
-                    services.travel_request_pay(request=trip, actor=request.user,
-                                                paid_on=form.cleaned_data["paid_on"])
+                    services.travel_request_pay(
+                        request=trip, actor=request.user, paid_on=form.cleaned_data["paid_on"]
+                    )
                     messages.success(request, _("The payment has been recorded."))
                     return redirect(request.path)
         except ValidationError as exc:
@@ -224,9 +279,12 @@ def travel_detail(request, pk):
         # What the decision can draw on, so the ministry need not open the budgets page first.
         budget = selectors.budget_summary(trip.fiscal_year)
         budget_free = services.balances(budget)["free"] if budget is not None else None
-    return TemplateResponse(request, "tracker/admin/travel_detail.html",
-                            {"trip": trip, "is_ministry": is_ministry(request.user), "budget_free": budget_free,
-                             **forms}, status=status)
+    return TemplateResponse(
+        request,
+        "tracker/admin/travel_detail.html",
+        {"trip": trip, "is_ministry": is_ministry(request.user), "budget_free": budget_free, **forms},
+        status=status,
+    )
 
 
 def budgets(request):
@@ -243,7 +301,9 @@ def budgets(request):
                 add_service_errors(form, exc)
         status = 400
     rows = [(b, services.balances(b)) for b in FiscalBudget.objects.all()]
-    return TemplateResponse(request, "tracker/admin/budgets.html", {"form": form, "rows": rows}, status=status)
+    return TemplateResponse(
+        request, "tracker/admin/budgets.html", {"form": form, "rows": rows}, status=status
+    )
 
 
 def ledger(request, year):
@@ -261,11 +321,20 @@ def ledger(request, year):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
         status = 400
-    entries = budget.ledger.select_related("actor", "request__engagement__startup", "reverses").order_by("at", "pk")
-    return TemplateResponse(request, "tracker/admin/ledger.html", {
-        "budget": budget, "entries": paginate(request, entries, 100), "balances": services.balances(budget),
-        "form": form,
-    }, status=status)
+    entries = budget.ledger.select_related("actor", "request__engagement__startup", "reverses").order_by(
+        "at", "pk"
+    )
+    return TemplateResponse(
+        request,
+        "tracker/admin/ledger.html",
+        {
+            "budget": budget,
+            "entries": paginate(request, entries, 100),
+            "balances": services.balances(budget),
+            "form": form,
+        },
+        status=status,
+    )
 
 
 # --- adoption -----------------------------------------------------------------------------------------------------
@@ -280,19 +349,25 @@ def adoptions(request):
         if form.is_valid():
             try:
                 if request.POST.get("action") == "link":
-                    engagement = services.adoption_link(adoption_request=req, actor=request.user,
-                                                        reason=form.cleaned_data["reason"])
+                    engagement = services.adoption_link(
+                        adoption_request=req, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     messages.success(request, _("The new engagement is linked to its origin."))
                     return redirect("tracker_admin:engagement", pk=engagement.pk)
-                services.adoption_decline(adoption_request=req, actor=request.user,
-                                          reason=form.cleaned_data["reason"])
+                services.adoption_decline(
+                    adoption_request=req, actor=request.user, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, _("The request has been declined."))
                 return redirect("tracker_admin:adoptions")
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
         status = 400
-    return TemplateResponse(request, "tracker/admin/adoptions.html", {
-        "page_obj": paginate(request, selectors.open_adoption_requests()), "form": form}, status=status)
+    return TemplateResponse(
+        request,
+        "tracker/admin/adoptions.html",
+        {"page_obj": paginate(request, selectors.open_adoption_requests()), "form": form},
+        status=status,
+    )
 
 
 # --- dashboard ----------------------------------------------------------------------------------------------------
@@ -309,8 +384,12 @@ def dashboard(request):
     budget_rows = []
     if budget is not None:
         b = services.balances(budget)
-        budget_rows = [(_("reserved"), b["reserved"]), (_("settled, awaiting payment"), b["settled"]),
-                       (_("paid"), b["paid"]), (_("free"), b["free"])]
+        budget_rows = [
+            (_("reserved"), b["reserved"]),
+            (_("settled, awaiting payment"), b["settled"]),
+            (_("paid"), b["paid"]),
+            (_("free"), b["free"]),
+        ]
     stages = selectors.engagements_by_stage()
     prefectures = selectors.engagements_by_prefecture()
     fy = f"FY{year}"
@@ -321,21 +400,33 @@ def dashboard(request):
         "funnel_chart": charts.bar_chart(
             title=_("Funnel %(fy)s") % {"fy": fy},
             desc=_("From challenges posted to solutions adopted elsewhere, %(fy)s.") % {"fy": fy},
-            rows=[(s.label, s.count) for s in funnel]),
+            rows=[(s.label, s.count) for s in funnel],
+        ),
         "budget": budget,
         "budget_rows": budget_rows,
         "budget_chart": charts.bar_chart(
             title=_("Travel budget %(fy)s") % {"fy": fy},
             desc=_("Reserved, settled, paid and free amounts of the travel-support budget, in yen."),
-            rows=budget_rows, yen=True, colour=charts.COLOURS[2]) if budget_rows else "",
+            rows=budget_rows,
+            yen=True,
+            colour=charts.COLOURS[2],
+        )
+        if budget_rows
+        else "",
         "stages": stages,
-        "stage_chart": charts.bar_chart(title=_("Engagements by stage"),
-                                        desc=_("Number of engagements currently in each stage."), rows=stages,
-                                        colour=charts.COLOURS[1]),
+        "stage_chart": charts.bar_chart(
+            title=_("Engagements by stage"),
+            desc=_("Number of engagements currently in each stage."),
+            rows=stages,
+            colour=charts.COLOURS[1],
+        ),
         "prefectures": prefectures,
-        "prefecture_chart": charts.bar_chart(title=_("Engagements by prefecture"),
-                                             desc=_("Number of engagements per prefecture of the municipality."),
-                                             rows=prefectures, colour=charts.COLOURS[3]),
+        "prefecture_chart": charts.bar_chart(
+            title=_("Engagements by prefecture"),
+            desc=_("Number of engagements per prefecture of the municipality."),
+            rows=prefectures,
+            colour=charts.COLOURS[3],
+        ),
         "stalled": selectors.stalled_engagements()[:50],
     }
     return TemplateResponse(request, "tracker/admin/dashboard.html", context)

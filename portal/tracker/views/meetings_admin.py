@@ -83,8 +83,11 @@ class MeetingViewSet(ModelViewSet):
     @property
     def list_display(self):
         return [
-            TitleColumn("title", label=gettext_lazy("title"),
-                        get_url=lambda obj: reverse("tracker_admin:meeting", args=[obj.pk])),
+            TitleColumn(
+                "title",
+                label=gettext_lazy("title"),
+                get_url=lambda obj: reverse("tracker_admin:meeting", args=[obj.pk]),
+            ),
             Column("kind", label=gettext_lazy("kind"), accessor="get_kind_display"),
             Column("startup", label=gettext_lazy("startup"), accessor="startup"),
             Column("municipality", label=gettext_lazy("municipality"), accessor="municipality"),
@@ -116,21 +119,33 @@ def meeting_detail(request, pk):
             if action == "offer":
                 form = forms["offer_form"] = OfferSlotsForm(request.POST, prefix="offer")
                 if form.is_valid():
-                    services.meeting_offer_slots(meeting=meeting, actor=request.user,
-                                                 slots=form.cleaned_data["slots"], note=form.cleaned_data["note"])
+                    services.meeting_offer_slots(
+                        meeting=meeting,
+                        actor=request.user,
+                        slots=form.cleaned_data["slots"],
+                        note=form.cleaned_data["note"],
+                    )
                     messages.success(request, _("The new times have been sent to the startup."))
                     return redirect(request.path)
             elif action == "change":
                 form = forms["change_form"] = ChangeMeetingForm(request.POST, prefix="change")
                 if form.is_valid():
-                    services.meeting_change(meeting=meeting, actor=request.user, slot=form.cleaned_data["slot"],
-                                            reason=form.cleaned_data["reason"])
-                    messages.success(request, _("The meeting has been moved; an updated invitation has been sent."))
+                    services.meeting_change(
+                        meeting=meeting,
+                        actor=request.user,
+                        slot=form.cleaned_data["slot"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                    messages.success(
+                        request, _("The meeting has been moved; an updated invitation has been sent.")
+                    )
                     return redirect(request.path)
             elif action == "cancel":
                 form = forms["cancel_form"] = CancelMeetingForm(request.POST, prefix="cancel")
                 if form.is_valid():
-                    services.meeting_cancel(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
+                    services.meeting_cancel(
+                        meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     messages.success(request, _("The meeting has been cancelled; everyone has been told."))
                     return redirect(request.path)
         except ValidationError as exc:
@@ -169,25 +184,44 @@ def _propose(request, *, engagement=None, application=None, kinds):
     if not allowed:
         raise PermissionDenied(why)
     subject = engagement if engagement is not None else application
-    form = MeetingProposeForm(request.POST or None, kinds=kinds,
-                              initial={"kind": kinds[0], "title": str(subject.challenge.title if subject.challenge_id
-                                                                      else subject)[:200]})
+    form = MeetingProposeForm(
+        request.POST or None,
+        kinds=kinds,
+        initial={
+            "kind": kinds[0],
+            "title": str(subject.challenge.title if subject.challenge_id else subject)[:200],
+        },
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
             try:
-                meeting = services.meeting_propose(actor=request.user, kind=d["kind"], title=d["title"],
-                                                   note=d["note"], slots=d["slots"], engagement=engagement,
-                                                   application=application)
+                meeting = services.meeting_propose(
+                    actor=request.user,
+                    kind=d["kind"],
+                    title=d["title"],
+                    note=d["note"],
+                    slots=d["slots"],
+                    engagement=engagement,
+                    application=application,
+                )
                 messages.success(request, _("The times have been sent to the startup."))
                 return redirect("tracker_admin:meeting", pk=meeting.pk)
             except ValidationError as exc:
                 add_service_errors(form, exc, {"slots": None})
         status = 400
-    return TemplateResponse(request, "tracker/admin/meeting_form.html", {
-        "form": form, "subject": subject, "title": _("Propose times"), "startup": subject.startup,
-    }, status=status)
+    return TemplateResponse(
+        request,
+        "tracker/admin/meeting_form.html",
+        {
+            "form": form,
+            "subject": subject,
+            "title": _("Propose times"),
+            "startup": subject.startup,
+        },
+        status=status,
+    )
 
 
 def meeting_new_for_engagement(request, pk):

@@ -32,8 +32,11 @@ def meeting_list(request):
 
 
 def _pick_form(meeting, data=None):
-    return PickSlotForm(data, slots=meeting.open_slots, labels={s.pk: f"{format_slot(s)} — {s.location}"
-                                                                 for s in meeting.open_slots})
+    return PickSlotForm(
+        data,
+        slots=meeting.open_slots,
+        labels={s.pk: f"{format_slot(s)} — {s.location}" for s in meeting.open_slots},
+    )
 
 
 @login_required
@@ -48,20 +51,27 @@ def meeting_detail(request, pk):
             if action == "pick":
                 form = forms["pick_form"] = _pick_form(meeting, request.POST)
                 if form.is_valid():
-                    services.meeting_pick(meeting=meeting, slot_id=form.cleaned_data["slot"], actor=request.user)
-                    messages.success(request, _("The meeting is agreed. The invitation has been sent by e-mail."))
+                    services.meeting_pick(
+                        meeting=meeting, slot_id=form.cleaned_data["slot"], actor=request.user
+                    )
+                    messages.success(
+                        request, _("The meeting is agreed. The invitation has been sent by e-mail.")
+                    )
                     return redirect(request.path)
             elif action == "other":
                 form = forms["other_form"] = OtherSlotsForm(request.POST)
                 if form.is_valid():
-                    services.meeting_ask_other_slots(meeting=meeting, actor=request.user,
-                                                     message=form.cleaned_data["message"])
+                    services.meeting_ask_other_slots(
+                        meeting=meeting, actor=request.user, message=form.cleaned_data["message"]
+                    )
                     messages.success(request, _("The municipality has been asked for other times."))
                     return redirect(request.path)
             elif action == "cancel":
                 form = forms["cancel_form"] = CancelMeetingForm(request.POST)
                 if form.is_valid():
-                    services.meeting_cancel(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
+                    services.meeting_cancel(
+                        meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     messages.success(request, _("The meeting has been cancelled; everyone has been told."))
                     return redirect(request.path)
         except ValidationError as exc:
@@ -86,7 +96,9 @@ def meeting_detail(request, pk):
         "slot_labels": {s.pk: format_slot(s) for s in meeting.open_slots},
         "agreed": format_slot(meeting.chosen_slot) if meeting.chosen_slot else "",
         "can_request_travel": (
-            meeting.state == MeetingState.CONFIRMED and meeting.is_on_site and meeting.engagement_id is not None
+            meeting.state == MeetingState.CONFIRMED
+            and meeting.is_on_site
+            and meeting.engagement_id is not None
             and permissions.can_request_travel(request.user, meeting.engagement)[0]
         ),
     }

@@ -12,16 +12,18 @@ def results(request):
     rows = []
     for row in programme_selectors.results_by_year():
         f = row.figures
-        rows.append({
-            "year": row.fiscal_year,
-            "figures": f,
-            "recorded": row.recorded,
-            "source": row.source,
-            "source_url": row.source_url,
-            "match_rate": _rate(f.get("matches"), f.get("challenges")),
-            "trial_rate": _rate(f.get("trials"), f.get("matches")),
-            "adoption_rate": _rate(f.get("contracts"), f.get("trials")),
-        })
+        rows.append(
+            {
+                "year": row.fiscal_year,
+                "figures": f,
+                "recorded": row.recorded,
+                "source": row.source,
+                "source_url": row.source_url,
+                "match_rate": _rate(f.get("matches"), f.get("challenges")),
+                "trial_rate": _rate(f.get("trials"), f.get("matches")),
+                "adoption_rate": _rate(f.get("contracts"), f.get("trials")),
+            }
+        )
     return TemplateResponse(request, "tracker/results.html", {"rows": rows})
 
 

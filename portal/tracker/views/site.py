@@ -49,7 +49,8 @@ def engagement_context(request, engagement, *, report_form=None, transition_form
         "engagement": engagement,
         "sides": sides,
         "report_form": report_form or ProgressReportForm(),
-        "transition_form": transition_form or (TransitionForm(transitions=transitions) if transitions else None),
+        "transition_form": transition_form
+        or (TransitionForm(transitions=transitions) if transitions else None),
         "tree": selectors.adoption_tree(engagement),
         "case_study": case_study,
         "case_study_side": permissions.case_study_side(request.user, case_study) if case_study else "",
@@ -73,9 +74,14 @@ def engagement_detail(request, pk):
                     d = report_form.cleaned_data
                     try:
                         services.progress_report_create(
-                            engagement=engagement, actor=request.user, text=d["text"],
-                            residents_served=d["residents_served"], cost_saved_yen=d["cost_saved_yen"],
-                            contract_value_yen=d["contract_value_yen"], files=d["files"])
+                            engagement=engagement,
+                            actor=request.user,
+                            text=d["text"],
+                            residents_served=d["residents_served"],
+                            cost_saved_yen=d["cost_saved_yen"],
+                            contract_value_yen=d["contract_value_yen"],
+                            files=d["files"],
+                        )
                         messages.success(request, _("Your report has been posted."))
                         return redirect(request.path)
                     except ValidationError as exc:
@@ -83,13 +89,17 @@ def engagement_detail(request, pk):
                 status = 400
             elif action == "transition":
                 sides = permissions.sides_of(request.user, engagement)
-                transition_form = TransitionForm(request.POST, transitions=selectors.available_transitions(
-                    engagement, sides))
+                transition_form = TransitionForm(
+                    request.POST, transitions=selectors.available_transitions(engagement, sides)
+                )
                 if transition_form.is_valid():
                     try:
-                        services.engagement_transition(engagement=engagement, actor=request.user,
-                                                       transition=transition_form.cleaned_data["transition"],
-                                                       reason=transition_form.cleaned_data["reason"])
+                        services.engagement_transition(
+                            engagement=engagement,
+                            actor=request.user,
+                            transition=transition_form.cleaned_data["transition"],
+                            reason=transition_form.cleaned_data["reason"],
+                        )
                         messages.success(request, _("The stage has been changed."))
                         return redirect(request.path)
                     except ValidationError as exc:
@@ -109,7 +119,9 @@ def engagement_detail(request, pk):
             messages.error(request, str(exc))
             status = 403
         engagement = _engagement_or_404(request, pk)
-    context = engagement_context(request, engagement, report_form=report_form, transition_form=transition_form)
+    context = engagement_context(
+        request, engagement, report_form=report_form, transition_form=transition_form
+    )
     return TemplateResponse(request, "tracker/engagement_detail.html", context, status=status)
 
 
@@ -117,19 +129,29 @@ def engagement_detail(request, pk):
 def trip_list(request):
     filterset = TravelRequestFilter(request.GET, queryset=selectors.travel_requests_for(request.user))
     page = paginate(request, filterset.qs)
-    engagements = selectors.engagements_for(request.user).filter(startup_id__in=[
-        m.organisation_id for m in request.user.memberships.all()])
-    return TemplateResponse(request, "tracker/trip_list.html",
-                            {"filter": filterset, "page_obj": page, "engagements": engagements})
+    engagements = selectors.engagements_for(request.user).filter(
+        startup_id__in=[m.organisation_id for m in request.user.memberships.all()]
+    )
+    return TemplateResponse(
+        request, "tracker/trip_list.html", {"filter": filterset, "page_obj": page, "engagements": engagements}
+    )
 
 
 def _estimate_initial(engagement, data) -> tuple[dict, object]:
     """Pre-fill fares, lodging and allowance from geo for the trip described in `data`."""
     estimate = services.travel_estimate(
-        origin=data["origin"], destination=engagement.municipality.local_government, travellers=data["travellers"],
-        departure_date=data["departure_date"], return_date=data["return_date"], transport=data["transport"])
-    return {"fares_yen": estimate.fares, "lodging_yen": estimate.lodging,
-            "allowance_yen": estimate.daily_allowance}, estimate
+        origin=data["origin"],
+        destination=engagement.municipality.local_government,
+        travellers=data["travellers"],
+        departure_date=data["departure_date"],
+        return_date=data["return_date"],
+        transport=data["transport"],
+    )
+    return {
+        "fares_yen": estimate.fares,
+        "lodging_yen": estimate.lodging,
+        "allowance_yen": estimate.daily_allowance,
+    }, estimate
 
 
 @login_required
@@ -144,7 +166,9 @@ def trip_new(request, engagement_pk):
         form = TravelRequestForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            if "estimate" in request.POST or any(d[k] is None for k in ("fares_yen", "lodging_yen", "allowance_yen")):
+            if "estimate" in request.POST or any(
+                d[k] is None for k in ("fares_yen", "lodging_yen", "allowance_yen")
+            ):
                 amounts, estimate = _estimate_initial(engagement, d)
                 data = request.POST.copy()
                 data.update({k: str(v) for k, v in amounts.items()})
@@ -153,16 +177,31 @@ def trip_new(request, engagement_pk):
             else:
                 try:
                     trip = services.travel_request_create(
-                        engagement=engagement, actor=request.user, origin=d["origin"],
-                        departure_date=d["departure_date"], return_date=d["return_date"], travellers=d["travellers"],
-                        traveller_names=d["traveller_names"], purpose=d["purpose"], transport=d["transport"],
-                        fares_yen=d["fares_yen"], lodging_yen=d["lodging_yen"], allowance_yen=d["allowance_yen"])
+                        engagement=engagement,
+                        actor=request.user,
+                        origin=d["origin"],
+                        departure_date=d["departure_date"],
+                        return_date=d["return_date"],
+                        travellers=d["travellers"],
+                        traveller_names=d["traveller_names"],
+                        purpose=d["purpose"],
+                        transport=d["transport"],
+                        fares_yen=d["fares_yen"],
+                        lodging_yen=d["lodging_yen"],
+                        allowance_yen=d["allowance_yen"],
+                    )
                     messages.success(request, _("Your request has been sent to the ministry."))
                     return redirect("tracker:trip", pk=trip.pk)
                 except ValidationError as exc:
-                    add_service_errors(form, exc, {"estimate_fares_yen": "fares_yen",
-                                                   "estimate_lodging_yen": "lodging_yen",
-                                                   "estimate_allowance_yen": "allowance_yen"})
+                    add_service_errors(
+                        form,
+                        exc,
+                        {
+                            "estimate_fares_yen": "fares_yen",
+                            "estimate_lodging_yen": "lodging_yen",
+                            "estimate_allowance_yen": "allowance_yen",
+                        },
+                    )
                     status = 400
         else:
             status = 400
@@ -171,20 +210,37 @@ def trip_new(request, engagement_pk):
         if plan is not None:
             estimate = plan["estimate"]
             origin = plan["origin"]
-            initial = {"origin": origin.code if origin else "", "travellers": plan["travellers"],
-                       "transport": plan["transport"], "departure_date": plan["departure_date"],
-                       "return_date": plan["return_date"], "purpose": plan["purpose"]}
+            initial = {
+                "origin": origin.code if origin else "",
+                "travellers": plan["travellers"],
+                "transport": plan["transport"],
+                "departure_date": plan["departure_date"],
+                "return_date": plan["return_date"],
+                "purpose": plan["purpose"],
+            }
             if estimate is not None:
-                initial.update(fares_yen=estimate.fares, lodging_yen=estimate.lodging,
-                               allowance_yen=estimate.daily_allowance)
+                initial.update(
+                    fares_yen=estimate.fares,
+                    lodging_yen=estimate.lodging,
+                    allowance_yen=estimate.daily_allowance,
+                )
             form = TravelRequestForm(initial=initial)
         else:
             origin = services.default_origin(engagement.startup)
-            form = TravelRequestForm(initial={"origin": origin.code if origin else "", "travellers": 1,
-                                              "transport": "express", "departure_date": today_jst()})
-    return TemplateResponse(request, "tracker/trip_form.html",
-                            {"form": form, "engagement": engagement, "estimate": estimate,
-                             **_budget_for(form)}, status=status)
+            form = TravelRequestForm(
+                initial={
+                    "origin": origin.code if origin else "",
+                    "travellers": 1,
+                    "transport": "express",
+                    "departure_date": today_jst(),
+                }
+            )
+    return TemplateResponse(
+        request,
+        "tracker/trip_form.html",
+        {"form": form, "engagement": engagement, "estimate": estimate, **_budget_for(form)},
+        status=status,
+    )
 
 
 def _visit_plan(request, engagement):
@@ -198,14 +254,18 @@ def _visit_plan(request, engagement):
 
 def _budget_for(form):
     """The fiscal year of the trip's departure (today's if none yet) and what is left in its travel budget."""
-    value = form.cleaned_data.get("departure_date") if form.is_bound and hasattr(form, "cleaned_data") else None
+    value = (
+        form.cleaned_data.get("departure_date") if form.is_bound and hasattr(form, "cleaned_data") else None
+    )
     value = value or form.initial.get("departure_date") or today_jst()
     year = fiscal_year_of(value)
     return {"budget": selectors.budget_summary(year), "budget_year": year}
 
 
 def _trip_or_404(request, pk) -> TravelRequest:
-    trip = get_object_or_404(selectors.travel_requests_for(request.user).prefetch_related("receipts", "ledger"), pk=pk)
+    trip = get_object_or_404(
+        selectors.travel_requests_for(request.user).prefetch_related("receipts", "ledger"), pk=pk
+    )
     return trip
 
 
@@ -229,8 +289,13 @@ def trip_detail(request, pk):
                 if form.is_valid():
                     d = form.cleaned_data
                     trip = services.travel_request_settle(
-                        request=trip, actor=request.user, fares_yen=d["fares_yen"], lodging_yen=d["lodging_yen"],
-                        allowance_yen=d["allowance_yen"], receipts=d["receipts"])
+                        request=trip,
+                        actor=request.user,
+                        fares_yen=d["fares_yen"],
+                        lodging_yen=d["lodging_yen"],
+                        allowance_yen=d["allowance_yen"],
+                        receipts=d["receipts"],
+                    )
                     messages.success(request, _("Your settlement has been recorded."))
                     return redirect(request.path)
                 status = 400
@@ -239,15 +304,31 @@ def trip_detail(request, pk):
                 # "Trip done" refused (e.g. the trip is not approved yet): no form carries the reason, a message does.
                 messages.error(request, " ".join(exc.messages))
             else:
-                add_service_errors(form, exc, {"actual_fares_yen": "fares_yen", "actual_lodging_yen": "lodging_yen",
-                                               "actual_allowance_yen": "allowance_yen"})
+                add_service_errors(
+                    form,
+                    exc,
+                    {
+                        "actual_fares_yen": "fares_yen",
+                        "actual_lodging_yen": "lodging_yen",
+                        "actual_allowance_yen": "allowance_yen",
+                    },
+                )
             status = 400
         trip = _trip_or_404(request, pk)
     if form is None and can_settle and trip.state in (TravelState.APPROVED, TravelState.TRIP_DONE):
-        form = SettlementForm(initial={"fares_yen": trip.estimate_fares_yen, "lodging_yen": trip.estimate_lodging_yen,
-                                       "allowance_yen": trip.estimate_allowance_yen})
-    return TemplateResponse(request, "tracker/trip_detail.html",
-                            {"trip": trip, "settle_form": form, "can_settle": can_settle}, status=status)
+        form = SettlementForm(
+            initial={
+                "fares_yen": trip.estimate_fares_yen,
+                "lodging_yen": trip.estimate_lodging_yen,
+                "allowance_yen": trip.estimate_allowance_yen,
+            }
+        )
+    return TemplateResponse(
+        request,
+        "tracker/trip_detail.html",
+        {"trip": trip, "settle_form": form, "can_settle": can_settle},
+        status=status,
+    )
 
 
 @login_required

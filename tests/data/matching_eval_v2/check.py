@@ -24,27 +24,164 @@ HERE = Path(__file__).resolve().parent
 GEO = HERE.parents[2] / "portal" / "geo" / "data" / "local_governments.csv"
 
 THEMES = {
-    "防災", "子育て", "観光", "交通", "農業", "医療・健康", "高齢者福祉", "教育", "環境・エネルギー", "行政DX",
-    "除雪・インフラ", "鳥獣被害", "地域経済", "住民参加", "水道",
+    "防災",
+    "子育て",
+    "観光",
+    "交通",
+    "農業",
+    "医療・健康",
+    "高齢者福祉",
+    "教育",
+    "環境・エネルギー",
+    "行政DX",
+    "除雪・インフラ",
+    "鳥獣被害",
+    "地域経済",
+    "住民参加",
+    "水道",
 }
 
 # Words that carry no specific need in municipal calls or company profiles. Fixed before any label was written;
 # never derived from the labels. Place names are NOT ignored (strict).
 GENERIC = {
     # who / where
-    "地域", "自治体", "住民", "市民", "町民", "村民", "島民", "区民", "市内", "町内", "村内", "区内", "県内", "全国",
-    "国内", "各地", "行政", "職員", "担当", "企業", "会社", "自社", "当社", "株式", "合同", "社会", "人口", "全体",
-    "一部", "複数", "多数", "関係", "利用者", "顧客", "事業者",
+    "地域",
+    "自治体",
+    "住民",
+    "市民",
+    "町民",
+    "村民",
+    "島民",
+    "区民",
+    "市内",
+    "町内",
+    "村内",
+    "区内",
+    "県内",
+    "全国",
+    "国内",
+    "各地",
+    "行政",
+    "職員",
+    "担当",
+    "企業",
+    "会社",
+    "自社",
+    "当社",
+    "株式",
+    "合同",
+    "社会",
+    "人口",
+    "全体",
+    "一部",
+    "複数",
+    "多数",
+    "関係",
+    "利用者",
+    "顧客",
+    "事業者",
     # generic things / activities
-    "データ", "システム", "サービス", "ソリューション", "プラットフォーム", "ツール", "アプリ", "情報", "仕組み", "方法",
-    "技術", "製品", "事業", "業務", "作業", "管理", "運用", "運営", "開発", "提供", "導入", "利用", "活用", "実施",
-    "整備", "推進", "活動", "対応", "対策", "支援", "連携", "協力", "提案", "計画", "実証", "実験", "検証", "実績",
-    "取り組み", "取組", "目的", "結果", "効果", "成果", "向上", "改善", "削減", "負担", "解決", "把握", "確認", "課題",
-    "問題", "必要", "可能", "実現", "期待", "不足", "困難", "増加", "減少", "対象", "場合", "状況", "程度", "割合",
-    "件数", "時間", "期間", "費用", "コスト", "予算", "規模",
+    "データ",
+    "システム",
+    "サービス",
+    "ソリューション",
+    "プラットフォーム",
+    "ツール",
+    "アプリ",
+    "情報",
+    "仕組み",
+    "方法",
+    "技術",
+    "製品",
+    "事業",
+    "業務",
+    "作業",
+    "管理",
+    "運用",
+    "運営",
+    "開発",
+    "提供",
+    "導入",
+    "利用",
+    "活用",
+    "実施",
+    "整備",
+    "推進",
+    "活動",
+    "対応",
+    "対策",
+    "支援",
+    "連携",
+    "協力",
+    "提案",
+    "計画",
+    "実証",
+    "実験",
+    "検証",
+    "実績",
+    "取り組み",
+    "取組",
+    "目的",
+    "結果",
+    "効果",
+    "成果",
+    "向上",
+    "改善",
+    "削減",
+    "負担",
+    "解決",
+    "把握",
+    "確認",
+    "課題",
+    "問題",
+    "必要",
+    "可能",
+    "実現",
+    "期待",
+    "不足",
+    "困難",
+    "増加",
+    "減少",
+    "対象",
+    "場合",
+    "状況",
+    "程度",
+    "割合",
+    "件数",
+    "時間",
+    "期間",
+    "費用",
+    "コスト",
+    "予算",
+    "規模",
     # time
-    "現在", "以上", "以下", "年間", "毎年", "年度", "今後", "昨年", "今年", "近年", "当初", "将来", "最近", "毎日",
-    "月間", "以降", "前後", "全て", "すべて", "ため", "こと", "もの", "よう", "ところ", "とき", "なか", "ほか",
+    "現在",
+    "以上",
+    "以下",
+    "年間",
+    "毎年",
+    "年度",
+    "今後",
+    "昨年",
+    "今年",
+    "近年",
+    "当初",
+    "将来",
+    "最近",
+    "毎日",
+    "月間",
+    "以降",
+    "前後",
+    "全て",
+    "すべて",
+    "ため",
+    "こと",
+    "もの",
+    "よう",
+    "ところ",
+    "とき",
+    "なか",
+    "ほか",
 }
 
 # The test half of the split is frozen: SHA-256 of its sorted challenge ids joined by ",". Never change this.
@@ -86,13 +223,24 @@ def main(argv):
     if set(problem) - allowed_top:
         errors.append(f"unknown top-level keys {set(problem) - allowed_top}")
     challenge_keys = {"id", "title", "description", "themes", "municipality_code", "max_partners", "stage"}
-    startup_keys = {"id", "name", "description", "themes", "prefecture_code", "capacity", "stage", "track_record"}
+    startup_keys = {
+        "id",
+        "name",
+        "description",
+        "themes",
+        "prefecture_code",
+        "capacity",
+        "stage",
+        "track_record",
+    }
     application_keys = {"startup", "challenge", "text", "shortlisted"}
 
     with GEO.open(encoding="utf-8") as handle:
         municipalities = {
-            row["code"]: row for row in csv.DictReader(handle)
-            if row["kind"] in {"city", "designated_city", "town", "village", "special_ward"} and not row["valid_until"]
+            row["code"]: row
+            for row in csv.DictReader(handle)
+            if row["kind"] in {"city", "designated_city", "town", "village", "special_ward"}
+            and not row["valid_until"]
         }
 
     challenges = {c["id"]: c for c in problem["challenges"]}
@@ -143,8 +291,10 @@ def main(argv):
 
     # labels and pairs
     if set(labels) != set(challenges):
-        errors.append(f"labels cover {len(labels)} challenges, problem has {len(challenges)}: "
-                      f"missing {sorted(set(challenges) - set(labels))} unknown {sorted(set(labels) - set(challenges))}")
+        errors.append(
+            f"labels cover {len(labels)} challenges, problem has {len(challenges)}: "
+            f"missing {sorted(set(challenges) - set(labels))} unknown {sorted(set(labels) - set(challenges))}"
+        )
     correct_for = Counter()
     kinds = Counter()
     kind_of = {}
@@ -184,7 +334,9 @@ def main(argv):
             common = sorted(c_nouns & startup_nouns[sid])
             kind = kind_of.get((cid, sid))
             if not quiet:
-                print(f"{cid} {sid} grade={labels[cid][sid]} {kind:<10} shared nouns: {' '.join(common) or '-'}")
+                print(
+                    f"{cid} {sid} grade={labels[cid][sid]} {kind:<10} shared nouns: {' '.join(common) or '-'}"
+                )
             if kind == "paraphrase" and common:
                 errors.append(f"{cid}/{sid} labelled paraphrase but shares {common}")
             if kind == "shared" and not common:
@@ -207,7 +359,9 @@ def main(argv):
         1 for (cid, sid) in kind_of if set(challenges[cid]["themes"]) & set(startups[sid]["themes"])
     ) / max(total_pairs, 1)
     local = sum(
-        1 for (cid, sid) in kind_of if challenges[cid]["municipality_code"][:2] == startups[sid]["prefecture_code"]
+        1
+        for (cid, sid) in kind_of
+        if challenges[cid]["municipality_code"][:2] == startups[sid]["prefecture_code"]
     ) / max(total_pairs, 1)
     if theme_overlap > 0.8:
         errors.append(f"correct pairs share a theme too often ({theme_overlap:.2f})")
@@ -223,7 +377,11 @@ def main(argv):
     dev, test = split.get("development", []), split.get("test", [])
     if set(split) != {"development", "test"}:
         errors.append("split keys")
-    if set(dev) & set(test) or set(dev) | set(test) != set(challenges) or len(dev) + len(test) != len(challenges):
+    if (
+        set(dev) & set(test)
+        or set(dev) | set(test) != set(challenges)
+        or len(dev) + len(test) != len(challenges)
+    ):
         errors.append("split is not a partition of the challenges")
     if not partial and hashlib.sha256(",".join(sorted(test)).encode()).hexdigest() != FROZEN_TEST_SHA256:
         errors.append("the test half differs from the frozen one")
@@ -232,7 +390,9 @@ def main(argv):
 
     def part_stats(ids):
         themes = Counter(t for cid in ids if cid in challenges for t in challenges[cid]["themes"])
-        part_kinds = Counter(kind_of[(cid, sid)] for cid in ids for sid in labels.get(cid, {}) if (cid, sid) in kind_of)
+        part_kinds = Counter(
+            kind_of[(cid, sid)] for cid in ids for sid in labels.get(cid, {}) if (cid, sid) in kind_of
+        )
         share = part_kinds["paraphrase"] / max(sum(part_kinds.values()), 1)
         return themes, share
 
@@ -245,18 +405,32 @@ def main(argv):
         errors.append(f"split paraphrase share dev {dev_share:.2f} test {test_share:.2f}")
 
     print()
-    print(f"challenges {len(challenges)}  startups {len(startups)}  applications {len(problem['applications'])}")
-    print(f"labelled pairs {total_pairs}: paraphrase {kinds['paraphrase']} ({paraphrase_share:.0%}), "
-          f"shared {kinds['shared']}")
-    print(f"grade 2: {sum(1 for g in labels.values() for v in g.values() if v == 2)}, "
-          f"grade 1: {sum(1 for g in labels.values() for v in g.values() if v == 1)}")
+    print(
+        f"challenges {len(challenges)}  startups {len(startups)}  applications {len(problem['applications'])}"
+    )
+    print(
+        f"labelled pairs {total_pairs}: paraphrase {kinds['paraphrase']} ({paraphrase_share:.0%}), "
+        f"shared {kinds['shared']}"
+    )
+    print(
+        f"grade 2: {sum(1 for g in labels.values() for v in g.values() if v == 2)}, "
+        f"grade 1: {sum(1 for g in labels.values() for v in g.values() if v == 1)}"
+    )
     print(f"startups correct for none {never_correct:.0%}; with track record {with_record:.0%}")
-    print(f"correct pairs sharing a theme tag {theme_overlap:.0%}; correct pairs in the same prefecture {local:.0%}")
-    applied_correct = sum(1 for a in problem["applications"] if labels.get(a["challenge"], {}).get(a["startup"]))
-    print(f"applications from correct startups {applied_correct}, from others "
-          f"{len(problem['applications']) - applied_correct}, shortlisted "
-          f"{sum(1 for a in problem['applications'] if a['shortlisted'])}")
-    print(f"split: development {len(dev)} (paraphrase {dev_share:.0%}), test {len(test)} (paraphrase {test_share:.0%})")
+    print(
+        f"correct pairs sharing a theme tag {theme_overlap:.0%}; correct pairs in the same prefecture {local:.0%}"
+    )
+    applied_correct = sum(
+        1 for a in problem["applications"] if labels.get(a["challenge"], {}).get(a["startup"])
+    )
+    print(
+        f"applications from correct startups {applied_correct}, from others "
+        f"{len(problem['applications']) - applied_correct}, shortlisted "
+        f"{sum(1 for a in problem['applications'] if a['shortlisted'])}"
+    )
+    print(
+        f"split: development {len(dev)} (paraphrase {dev_share:.0%}), test {len(test)} (paraphrase {test_share:.0%})"
+    )
     print("theme mix dev/test: " + ", ".join(f"{t} {dev_themes[t]}/{test_themes[t]}" for t in sorted(THEMES)))
     if errors:
         print(f"\n{len(errors)} error(s):")

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Send the daily digest of new messages (run daily)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--enqueue", action="store_true", help="Hand the work to the task worker instead.")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Hand the work to the task worker instead."
+        )
 
     def handle(self, *args, **options):
         if options["enqueue"]:

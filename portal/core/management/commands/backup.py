@@ -20,8 +20,12 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         for name in result.missing_files:
-            self.stderr.write(self.style.WARNING(f"A row names {name}, which is not on disk (not in the archive)."))
-        self.stdout.write(self.style.SUCCESS(
-            f"Wrote {result.archive}: {sum(result.tables.values())} rows in {len(result.tables)} tables, "
-            f"{result.files} files ({result.bytes} bytes)."
-        ))
+            self.stderr.write(
+                self.style.WARNING(f"A row names {name}, which is not on disk (not in the archive).")
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wrote {result.archive}: {sum(result.tables.values())} rows in {len(result.tables)} tables, "
+                f"{result.files} files ({result.bytes} bytes)."
+            )
+        )

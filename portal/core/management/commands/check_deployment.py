@@ -17,8 +17,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--worker-grace-minutes", type=int, default=15,
-                            help="A task queued longer ago than this and not taken means no worker (default 15).")
+        parser.add_argument(
+            "--worker-grace-minutes",
+            type=int,
+            default=15,
+            help="A task queued longer ago than this and not taken means no worker (default 15).",
+        )
 
     def handle(self, *args, worker_grace_minutes: int, **options):
         problems = 0

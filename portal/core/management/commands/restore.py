@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("archive", type=Path)
         parser.add_argument("--database", default="default")
-        parser.add_argument("--force", action="store_true", help="replace a non-empty database and media folders")
+        parser.add_argument(
+            "--force", action="store_true", help="replace a non-empty database and media folders"
+        )
         parser.add_argument("--no-index", action="store_true", help="skip rebuilding the search index")
 
     def handle(self, *args, archive: Path, database: str, force: bool, no_index: bool, **options):

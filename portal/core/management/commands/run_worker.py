@@ -26,10 +26,26 @@ class Command(BaseCommand):
     def handle(self, *args, stale_after: float, batch: bool, interval: float, queue_name: str, **options):
         if settings.TASKS_BACKEND == "rq":
             queues = list(settings.RQ_QUEUES) if queue_name == "*" else [queue_name]
-            call_command("rqworker", *queues, job_class="django_tasks_rq.Job", burst=batch,
-                         name=worker_id().replace("/", "-"), verbosity=options.get("verbosity", 1))
+            call_command(
+                "rqworker",
+                *queues,
+                job_class="django_tasks_rq.Job",
+                burst=batch,
+                name=worker_id().replace("/", "-"),
+                verbosity=options.get("verbosity", 1),
+            )
             return
         for result in requeue_stale_tasks(stale_after_s=stale_after):
-            self.stdout.write(f"Re-queued {result.task_path} ({result.pk}) left running by {result.worker_ids[-1:]}")
-        call_command("db_worker", worker_id=worker_id(), batch=batch, interval=interval, queue_name=queue_name,
-                     reload=False, startup_delay=False, verbosity=options.get("verbosity", 1))
+            self.stdout.write(
+                f"Re-queued {result.task_path} ({result.pk}) left running by {result.worker_ids[-1:]}"
+            )
+        call_command(
+            "db_worker",
+            worker_id=worker_id(),
+            batch=batch,
+            interval=interval,
+            queue_name=queue_name,
+            reload=False,
+            startup_delay=False,
+            verbosity=options.get("verbosity", 1),
+        )

@@ -15,15 +15,20 @@ class Command(BaseCommand):
 
         def progress(name):
             done.append(name)
-            self.stderr.write(f"\r[{'#' * len(done)}{'.' * (len(STEPS) - len(done))}] {len(done)}/{len(STEPS)} {name:<30}", ending="")
+            self.stderr.write(
+                f"\r[{'#' * len(done)}{'.' * (len(STEPS) - len(done))}] {len(done)}/{len(STEPS)} {name:<30}",
+                ending="",
+            )
 
         # Demo notifications stay in the app: nobody should get e-mail from seeding.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             result = seed_all(progress=progress)
         self.stderr.write("")
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {len(result.municipalities)} municipalities, {len(result.startups)} startups."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(result.municipalities)} municipalities, {len(result.startups)} startups."
+            )
+        )
         self.stdout.write(f"Demo logins (password for all: {data.DEMO_PASSWORD}):")
         for kind, email, lands in result.logins:
             self.stdout.write(f"  {kind:<13} {email:<32} → {lands}")
