@@ -5,10 +5,11 @@ years appear as figures."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 LANGUAGES = ("ja", "en")
 
-TEXTS = {
+TEXTS: dict[str, dict[str, Any]] = {
     "ja": {
         "assigned": "{startup}を本課題の相手先として提案する。",
         "fixed": "{startup}は承認済みの組合せとして本課題の相手先を継続する。",

@@ -74,7 +74,8 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
             actor=actor,
             reason=reason,
             origin=origin,
-            title=origin.title or (origin.challenge.title if origin.challenge_id else ""),
+            title=origin.title
+            or (origin.challenge.title if origin.challenge_id and origin.challenge else ""),
         )
         req.state = AdoptionRequest.State.LINKED
         req.engagement = engagement
