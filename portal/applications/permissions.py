@@ -17,6 +17,7 @@ from portal.accounts import permissions as account_rules
 from portal.accounts.models import Organisation
 from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeStatus
+from portal.core.decisions import Decision
 
 from . import conflicts
 from .models import (
@@ -28,8 +29,6 @@ from .models import (
     ConflictOfInterest,
 )
 from .models.conflicts import ConflictSide
-
-Decision = tuple[bool, str]
 
 
 def _signed_in(user) -> bool:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Organisation, User
+from portal.accounts.workspaces import staff_groups_sync
 from portal.challenges.models import ChallengePage
 from portal.geo.models import LocalGovernment
 
@@ -132,6 +133,7 @@ def _member(org: Organisation, *, kind: str) -> User:
         user.set_unusable_password()
         user.save()
     Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": Membership.Role.ADMIN})
+    staff_groups_sync(user=user)
     return user
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.permissions import is_ministry, organisation_ids_of
+from portal.core.decisions import Decision
 
 from . import workflow
 from .models import CaseStudyPage, Engagement, TravelRequest
 from .workflow import Transition
-
-Decision = tuple[bool, str]
 
 
 def _signed_in(user) -> bool:

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.accounts.selectors import active_members
 from portal.challenges.models import ChallengePage
 from portal.core.audit import record
 from portal.core.i18n import localized
@@ -69,15 +70,11 @@ def _sync(target: Application, source: Application) -> Application:
 
 
 def startup_members(application: Application) -> list[User]:
-    return list(User.objects.filter(memberships__organisation_id=application.startup_id, is_active=True))
+    return active_members(application.startup_id)
 
 
 def municipality_staff(application: Application) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=application.challenge.municipality_id, is_active=True
-        )
-    )
+    return active_members(application.challenge.municipality_id)
 
 
 def _tell(recipients: Iterable[User], *, kind: str, params: dict, url_for: Callable[[], str]) -> None:

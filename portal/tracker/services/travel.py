@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.models import Organisation
+from portal.accounts.selectors import active_members, ministry_staff
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
 from portal.core.notices import Yen, date_text
@@ -38,7 +38,7 @@ from ..models import (
     TravelState,
 )
 from . import ledger
-from .common import members, require_reason, yen
+from .common import require_reason, yen
 
 State = TravelState
 Kind = LedgerEntry.Kind
@@ -60,7 +60,12 @@ def _expect(request: TravelRequest, *states: str) -> None:
 
 
 def _tell_startup(request: TravelRequest, *, kind: str, params: dict | None = None) -> None:
-    notify(members(request.engagement.startup), kind=kind, params=params, url=f"/mypage/trips/{request.pk}/")
+    notify(
+        active_members(request.engagement.startup),
+        kind=kind,
+        params=params,
+        url=f"/mypage/trips/{request.pk}/",
+    )
 
 
 # --- budgets ---------------------------------------------------------------------------------------------------
@@ -219,7 +224,7 @@ def travel_request_create(
         request.save()
         record(actor=actor, action="tracker.travel_requested", obj=request, total_yen=total, fiscal_year=fy)
         notify(
-            members(engagement.municipality),
+            active_members(engagement.municipality),
             kind="tracker.travel_requested",
             params={"startup": engagement.startup, "date": departure_date},
         )
@@ -424,7 +429,7 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
 
 
 def members_of_ministry():
-    return members(*Organisation.objects.filter(kind=Organisation.Kind.MINISTRY))
+    return ministry_staff()
 
 
 def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> TravelRequest:
