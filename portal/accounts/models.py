@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.i18n import localized_value
 from portal.core.models import Theme
 from portal.geo.models import LocalGovernment, Prefecture
 from portal.geo.validators import validate_corporate_number
@@ -137,9 +138,7 @@ class Organisation(models.Model):
         ]
 
     def __str__(self):
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return localized_value(self, "name")
 
     @property
     def is_startup(self):

@@ -7,10 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.core.forms import YesNoFilter
 from portal.geo.models import Prefecture
 
-from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from .models import Engagement, Meeting, MeetingKind, MeetingState, TravelRequest, TravelState
 from .workflow import Stage
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.permissions import is_ministry, organisation_ids_of
 from portal.applications.models import Application, ApplicationState
 from portal.challenges.models import ChallengePage
+from portal.core.fiscal import fiscal_year_instants
 
 from . import workflow
-from .fiscal import fiscal_year_instants
 from .models import (
     AdoptionRequest,
     Engagement,

@@ -8,8 +8,8 @@ import pytest
 
 from matching import services as matching_services
 from matching.models import MatchProposal
+from portal.core.calendar import current_fiscal_year
 from portal.programme.models import NewsPage
-from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import Engagement
 from tests.browser.axe import AxeChecker
 from tests.browser.demo import demo_programme_open_today

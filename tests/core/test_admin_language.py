@@ -14,8 +14,8 @@ from wagtail.users.models import UserProfile
 
 from portal.challenges.models import ChallengePage
 from portal.core.audit_labels import ACTION_LABELS, action_label
+from portal.core.calendar import current_fiscal_year
 from portal.tracker.charts import yen_text
-from portal.tracker.fiscal import current_fiscal_year
 from tests.challenges import factories as cf
 from tests.challenges.test_workflow import _add_url, _form
 from tests.tracker import factories as tf

@@ -8,9 +8,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from portal.core.calendar import today_jst
 from portal.reports import fonts
 from portal.tracker import services
-from portal.tracker.fiscal import today_jst
 from tests import factories
 from tests.tracker import factories as tf
 

@@ -41,8 +41,8 @@ from portal.applications import services as application_services
 from portal.applications.models import Application, RubricCriterion
 from portal.challenges.models import ChallengeIndexPage, ChallengePage
 from portal.conversations import services as conversation_services
+from portal.core.calendar import today_jst
 from portal.tracker import services as tracker_services
-from portal.tracker.fiscal import today_jst
 from portal.tracker.models import FiscalBudget, TravelRequest
 from tests import factories
 from tests.matching.portal_factories import PROPOSAL, World

@@ -43,8 +43,8 @@ from django.utils import translation
 from wagtail.admin.viewsets import viewsets
 
 from matching.forms import RunStartForm
+from portal.core.calendar import today_jst
 from portal.core.models import AuditEvent, RateCounter
-from portal.tracker.fiscal import today_jst
 from tests.security.world import MARKERS, PDF, USERS, World
 
 OUR_MODULES = ("portal.", "matching.", "matching")

@@ -24,10 +24,10 @@ from portal.accounts.models import Invitation, Membership, Organisation, Startup
 from portal.applications import services as application_services
 from portal.applications.models import ChallengeRubricWeight, RubricCriterion
 from portal.conversations import services as conversation_services
+from portal.core.calendar import current_fiscal_year, today_jst
 from portal.core.models import Notification, Theme
 from portal.reports.models import ReportFile
 from portal.tracker import services as tracker_services
-from portal.tracker.fiscal import current_fiscal_year, today_jst
 from portal.tracker.models import AdoptionRequest, LedgerEntry
 from tests import factories
 from tests.challenges import factories as challenge_factories

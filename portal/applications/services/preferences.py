@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, User
 from portal.core.audit import record
-from portal.programme.calendar import fiscal_year_of
+from portal.core.fiscal import fiscal_year_of
 
 from .. import permissions as rules
 from ..models import MAX_PREFERENCE, Application

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
-from portal.programme.calendar import fiscal_year_label
+from portal.core.calendar import fiscal_year_label
 
 from ..models import FiscalBudget, LedgerEntry
 

@@ -25,11 +25,11 @@ from portal.accounts.selectors import active_members
 from portal.applications.models import Application, ApplicationState
 from portal.core import notices
 from portal.core.audit import record
+from portal.core.fiscal import JST
 from portal.core.notifications import InAppAdapter, Message, notify
 from portal.geo.travel import default_nights
 
 from .. import ics, permissions
-from ..fiscal import JST
 from ..models import Engagement, Meeting, MeetingKind, MeetingSlot, MeetingState, Transport
 from ..workflow import Stage
 from .travel import default_origin, travel_estimate

@@ -19,15 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.selectors import active_members, ministry_staff
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
+from portal.core.calendar import fiscal_year_label, today_jst
+from portal.core.fiscal import JST, fiscal_year_bounds, fiscal_year_of
 from portal.core.notices import Yen, date_text
 from portal.core.notifications import notify
 from portal.core.storage import storage_error
 from portal.geo.models import LocalGovernment
 from portal.geo.selectors import estimate_travel_cost
-from portal.programme.calendar import fiscal_year_label
 
 from .. import permissions
-from ..fiscal import JST, fiscal_year_bounds, fiscal_year_of, today_jst
 from ..models import (
     Engagement,
     FiscalBudget,

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from matching.selectors import accepted_proposal_id
 from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry, organisation_ids_of
+from portal.core.calendar import current_fiscal_year, today_jst
+from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.core.params import positive_id
 
 from .. import charts, permissions, selectors, services
 from ..filters import EngagementFilter, TravelRequestFilter
-from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, current_fiscal_year, today_jst
 from ..forms import (
     AdoptionRequestForm,
     ApproveForm,

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from portal.core.calendar import today_jst
+from portal.core.fiscal import fiscal_year_of
 from portal.core.params import positive_id
 
 from .. import permissions, selectors, services
 from ..filters import EngagementFilter, TravelRequestFilter
-from ..fiscal import fiscal_year_of, today_jst
 from ..forms import ProgressReportForm, SettlementForm, TransitionForm, TravelRequestForm
 from ..models import (
     CaseStudyPage,
