@@ -14,7 +14,7 @@ from portal.tracker.models import Engagement
 from tests.browser.axe import AxeChecker
 from tests.browser.demo import demo_programme_open_today
 from tests.browser.login import log_in
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 from tests.tracker import factories as tf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

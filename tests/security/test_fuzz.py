@@ -45,7 +45,7 @@ from portal.core.calendar import today_jst
 from portal.tracker import services as tracker_services
 from portal.tracker.models import FiscalBudget, TravelRequest
 from tests import factories
-from tests.matching.portal_factories import PROPOSAL, World
+from tests.matching.factories import PROPOSAL, World
 from tests.tracker import factories as tf
 
 pytestmark = pytest.mark.django_db
