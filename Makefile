@@ -68,4 +68,4 @@ lint: venv
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache
+	rm -rf var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache
