@@ -26,8 +26,8 @@ def labelled():
 
 def test_a_profile_that_is_only_the_runs_common_direction_is_not_ranked_near_the_top(labelled):
     # A startup with no words at all whose stored embedding is the average of the run's embeddings: uncentred, a
-    # small model's cosine puts it among the first three for nearly every challenge (every text is close to the
-    # average); centred on the run's mean it says nothing specific and falls back among the rest.
+    # small model's cosine puts it among the first ten for nearly every challenge, fifth at the median (every text
+    # is close to the average); centred on the run's mean it says nothing specific and falls back among the rest.
     problem = labelled.problem
     everything = np.stack([s.embedding for s in problem.startups] + [c.embedding for c in problem.challenges])
     average = everything.mean(axis=0)
