@@ -252,7 +252,7 @@ def test_every_wagtail_message_is_translated_into_japanese():
 
 # Words Wagtail's Japanese uses where the portal has chosen another (wagtail-admin.po and docs/glossary.md).
 OTHER_WORDS = re.compile(
-    r"ドキュメント|ユーザ(?!ー)|リビジョン|アライアス|予定外|個人情報の取扱い|モデレーション|調整のため|プロモート"
+    r"ドキュメント|ユーザ(?!ー)|リビジョン|アライアス|予定外|個人情報の取扱い|モデレーション|調整のため|プロモート|承認を受ける|拒否|却下"
 )
 
 
@@ -270,3 +270,5 @@ def test_wagtail_messages_use_the_portals_words_in_japanese():
         assert gettext("Privacy") == "公開範囲"
         assert gettext("title tag") == "タイトルタグ"
         assert gettext("meta description") == "メタディスクリプション"
+        assert gettext("Submit for moderation") == "審査に提出"
+        assert gettext("Page '%(page_title)s' moved.") == "ページ「%(page_title)s」を移動しました。"
