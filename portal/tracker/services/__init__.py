@@ -7,6 +7,7 @@ from .adoption import (
     case_study_approve,
     case_study_draft,
 )
+from .agreements import agreement_amend, agreement_record, send_agreement_reminders
 from .engagements import (
     engagement_describe,
     engagement_open,
@@ -26,6 +27,7 @@ from .meetings import (
     meeting_propose,
     visit_trip_plan,
 )
+from .scorecards import pulse_answered, pulse_submit
 from .travel import (
     default_origin,
     fiscal_budget_set,
@@ -46,6 +48,8 @@ __all__ = [
     "adoption_decline",
     "adoption_link",
     "adoption_request_create",
+    "agreement_amend",
+    "agreement_record",
     "balances",
     "case_study_approve",
     "case_study_draft",
@@ -66,6 +70,9 @@ __all__ = [
     "jst_slot",
     "visit_trip_plan",
     "progress_report_create",
+    "pulse_answered",
+    "pulse_submit",
+    "send_agreement_reminders",
     "travel_estimate",
     "travel_excess_approve",
     "travel_excess_refuse",
