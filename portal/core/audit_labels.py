@@ -94,6 +94,8 @@ ACTION_LABELS: dict[str, Promise] = {
     ),
     "tracker.agreement_ending_reminder": pgettext_lazy("audit action", "Agreement end reminder sent"),
     "tracker.pulse_answered": pgettext_lazy("audit action", "Pulse survey answered"),
+    "tracker.budget_request_deadline_set": pgettext_lazy("audit action", "Budget-request deadline set"),
+    "tracker.budget_request_reminder": pgettext_lazy("audit action", "Budget-request reminder sent"),
     "tracker.budget_set": pgettext_lazy("audit action", "Travel budget set"),
     "tracker.engagement_described": pgettext_lazy("audit action", "Engagement title and summary edited"),
     "tracker.meeting_proposed": pgettext_lazy("audit action", "Meeting times proposed"),

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.models import Organisation
+from portal.core.forms import ModelChoiceField
+
 from .forms import MultipleFileField, YenField
 from .models import Agreement, Blocker
 
@@ -71,3 +74,16 @@ class PulseForm(forms.Form):
         widget=forms.RadioSelect,
     )
     blocker = forms.ChoiceField(label=_("What blocked you most?"), choices=Blocker.choices)
+
+
+class BudgetRequestDeadlineForm(forms.Form):
+    """A municipality's budget-request (予算要求) deadline: the same month and day every year."""
+
+    municipality = ModelChoiceField(label=_("municipality"), queryset=Organisation.objects.none())
+    month = forms.TypedChoiceField(label=_("month"), choices=[(m, m) for m in range(1, 13)], coerce=int)
+    day = forms.TypedChoiceField(label=_("day"), choices=[(d, d) for d in range(1, 32)], coerce=int)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities

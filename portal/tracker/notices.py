@@ -58,3 +58,11 @@ register(
     title=_("“%(title)s” ends on %(date)s"),
     body=_("%(days)d days left. Record an amendment if it is extended, or plan what follows."),
 )
+# Budget-request deadlines (予算要求): the reminder to the municipality's staff
+register(
+    "tracker.budget_request_due",
+    title=_("Budget requests for %(fy)s are due on %(date)s"),
+    body=_(
+        "%(days)d days left. %(n)d of your engagements will need money next fiscal year: include them in the request."
+    ),
+)

@@ -248,3 +248,17 @@ def can_answer_pulse(user, engagement: Engagement) -> Decision:
     if not pulse_side(user, engagement):
         return False, _("Only members of the municipality or the startup answer the survey.")
     return True, _("You answer for your organisation.")
+
+
+# --- budget-request deadlines (予算要求) ---------------------------------------------------------------------------
+
+
+def can_set_budget_request_deadline(user, municipality) -> Decision:
+    """A municipality's staff set their own deadline; ministry staff any municipality's."""
+    if not _signed_in(user):
+        return False, _("Please log in.")
+    if getattr(municipality, "kind", "") != "municipality":
+        return False, _("Only a municipality has a budget-request deadline.")
+    if is_ministry(user) or municipality.pk in organisation_ids_of(user):
+        return True, _("You act for the municipality.")
+    return False, _("Only the municipality's staff and ministry staff set its budget-request deadline.")

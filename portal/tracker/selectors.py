@@ -84,7 +84,7 @@ def engagement_detail(engagement_id: int, user) -> Engagement:
             "reports__author",
             "travel_requests",
             "agreements__files",
-            "agreements__amendments",
+            "agreements__amendments__files",
         )
         .get(pk=engagement_id)
     )

@@ -3,7 +3,7 @@ both sides before an agreement's renewal decision and its end."""
 
 from django_tasks import task
 
-from .services import flag_stalled_engagements, send_agreement_reminders
+from .services import flag_stalled_engagements, send_agreement_reminders, send_budget_request_reminders
 
 
 @task()
@@ -14,3 +14,8 @@ def flag_stalled_engagements_task() -> int:
 @task()
 def send_agreement_reminders_task() -> int:
     return len(send_agreement_reminders())
+
+
+@task()
+def send_budget_request_reminders_task() -> int:
+    return len(send_budget_request_reminders())

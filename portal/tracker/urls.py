@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, agreements, meetings_admin, meetings_site, site
+from .views import admin, agreements, fiscal, meetings_admin, meetings_site, site
 
 app_name = "tracker"
 
@@ -30,6 +30,7 @@ admin_urlpatterns = [
     path("budgets/<int:year>/ledger/", admin.ledger, name="ledger"),
     path("adoptions/", admin.adoptions, name="adoptions"),
     path("dashboard/", admin.dashboard, name="dashboard"),
+    path("budget-request/", fiscal.budget_request_deadlines, name="budget_request"),
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("<int:pk>/agreements/new/", agreements.agreement_new, name="agreement_new"),

@@ -300,6 +300,8 @@ tracker_admin:ledger                           budget-M         POST    alogin  
 tracker_admin:adoptions                        -                GET     alogin  alogin  alogin  denied  denied  ok
 tracker_admin:adoptions                        -                POST    alogin  alogin  alogin  denied  denied  redir*
 tracker_admin:dashboard                        -                GET     alogin  alogin  alogin  denied  denied  ok
+tracker_admin:budget_request                   -                GET     alogin  alogin  alogin  ok      ok      ok
+tracker_admin:budget_request                   -                POST    alogin  alogin  alogin  redir*  400     redir*
 tracker_admin:agreements                       -                GET     alogin  alogin  alogin  ok      ok      ok
 tracker_admin:agreement                        agr-XA           GET     alogin  alogin  alogin  ok      404     ok
 tracker_admin:agreement                        agr-XA           POST    alogin  alogin  alogin  redir*  404     redir*
@@ -515,6 +517,7 @@ def _payloads(world: World) -> dict[str, object]:
             if field.initial is not None
         },
         "tracker_admin:engagement": {"action": "report", "text": "進捗を報告します"},
+        "tracker_admin:budget_request": {"municipality": str(world.muni_x.pk), "month": "10", "day": "15"},
         "tracker_admin:agreement": lambda: {
             "amend-signed_on": str(today_jst()),
             "amend-summary": "期間を延長",

@@ -2,6 +2,7 @@
 
 from .adoption import AdoptionRequest
 from .agreements import Agreement, AgreementAmendment, AgreementFile
+from .budget_calendar import BudgetRequestDeadline
 from .casestudy import CaseStudyIndexPage, CaseStudyPage
 from .engagements import Engagement, ProgressAttachment, ProgressReport, StageChange, private_storage
 from .ledger import AppendOnlyError, LedgerEntry
@@ -16,6 +17,7 @@ __all__ = [
     "AgreementFile",
     "AppendOnlyError",
     "Blocker",
+    "BudgetRequestDeadline",
     "CaseStudyIndexPage",
     "CaseStudyPage",
     "Engagement",

@@ -8,6 +8,7 @@ from .adoption import (
     case_study_draft,
 )
 from .agreements import agreement_amend, agreement_record, send_agreement_reminders
+from .budget_calendar import budget_request_deadline_set, send_budget_request_reminders
 from .engagements import (
     engagement_describe,
     engagement_open,
@@ -51,6 +52,7 @@ __all__ = [
     "agreement_amend",
     "agreement_record",
     "balances",
+    "budget_request_deadline_set",
     "case_study_approve",
     "case_study_draft",
     "default_origin",
@@ -73,6 +75,7 @@ __all__ = [
     "pulse_answered",
     "pulse_submit",
     "send_agreement_reminders",
+    "send_budget_request_reminders",
     "travel_estimate",
     "travel_excess_approve",
     "travel_excess_refuse",

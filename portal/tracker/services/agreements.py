@@ -232,9 +232,14 @@ def send_agreement_reminders(*, today: dt.date | None = None) -> list[tuple[Agre
     today = today or today_jst()
     horizon = today + dt.timedelta(days=settings.TRACKER_AGREEMENT_REMINDER_DAYS)
     sent = []
-    for field, marker, kind in (
-        ("renewal_notice_on", "renewal_reminded_for", "tracker.agreement_renewal_due"),
-        ("ends_on", "end_reminded_for", "tracker.agreement_ending"),
+    for field, marker, kind, action in (
+        (
+            "renewal_notice_on",
+            "renewal_reminded_for",
+            "tracker.agreement_renewal_due",
+            "tracker.agreement_renewal_due_reminder",
+        ),
+        ("ends_on", "end_reminded_for", "tracker.agreement_ending", "tracker.agreement_ending_reminder"),
     ):
         due = (
             Agreement.objects.filter(**{f"{field}__gte": today, f"{field}__lte": horizon})
@@ -256,7 +261,7 @@ def send_agreement_reminders(*, today: dt.date | None = None) -> list[tuple[Agre
                 days = (day - today).days
                 record(
                     actor=None,
-                    action=f"{kind}_reminder",
+                    action=action,
                     obj=agreement.engagement,
                     agreement=agreement.pk,
                     date=day.isoformat(),

@@ -16,7 +16,7 @@ from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry, organisation_ids_of
 from portal.core.params import positive_id
 
-from .. import charts, permissions, scorecards, selectors, services
+from .. import charts, continuity, permissions, scorecards, selectors, services
 from ..filters import EngagementFilter, TravelRequestFilter
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, current_fiscal_year, today_jst
 from ..forms import (
@@ -307,9 +307,19 @@ def budgets(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
         status = 400
-    rows = [(b, services.balances(b)) for b in FiscalBudget.objects.all()]
+    budgets = list(FiscalBudget.objects.all())
+    carried = continuity.budget_carry_over(budgets)
+    rows = [(b, services.balances(b), carried[b.fiscal_year]) for b in budgets]
     return TemplateResponse(
-        request, "tracker/admin/budgets.html", {"form": form, "rows": rows}, status=status
+        request,
+        "tracker/admin/budgets.html",
+        {
+            "form": form,
+            "rows": rows,
+            "carried_total": sum(carried.values()),
+            "current_year": current_fiscal_year(),
+        },
+        status=status,
     )
 
 

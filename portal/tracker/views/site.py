@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.params import positive_id
 
-from .. import permissions, selectors, services
+from .. import continuity, permissions, selectors, services
 from ..filters import EngagementFilter, TravelRequestFilter
 from ..fiscal import fiscal_year_of, today_jst
 from ..forms import ProgressReportForm, SettlementForm, TransitionForm, TravelRequestForm
@@ -46,6 +46,7 @@ def engagement_context(request, engagement, *, report_form=None, transition_form
     sides = permissions.sides_of(request.user, engagement)
     transitions = selectors.available_transitions(engagement, sides)
     case_study = CaseStudyPage.objects.filter(engagement=engagement).first()
+    meetings = list(engagement.meetings.select_related("chosen_slot").order_by("-created_at", "-pk"))
     return {
         "engagement": engagement,
         "sides": sides,
@@ -56,7 +57,8 @@ def engagement_context(request, engagement, *, report_form=None, transition_form
         "case_study": case_study,
         "case_study_side": permissions.case_study_side(request.user, case_study) if case_study else "",
         "can_request_travel": permissions.can_request_travel(request.user, engagement)[0],
-        "meetings": engagement.meetings.select_related("chosen_slot").order_by("-created_at", "-pk"),
+        "meetings": meetings,
+        "open_tasks": continuity.open_tasks(engagement, meetings),
         "can_schedule_meeting": permissions.can_schedule_meeting(request.user, engagement.municipality_id)[0],
         "stage_agreement": selectors.stage_agreement(engagement),
         "can_manage_agreements": permissions.can_manage_agreements(request.user, engagement)[0],
