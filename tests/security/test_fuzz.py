@@ -894,6 +894,18 @@ def test_agreement_and_amendment(land, agreement, amend):
     submit(land.staff_x, reverse("tracker_admin:agreement", args=[land.agreement.pk]), amend)
 
 
+BUDGET_REQUEST = {"municipality": "", "month": "10", "day": "15", "note": "財政課"}
+
+
+@FUZZ
+@given(data=fields(BUDGET_REQUEST), which=st.sampled_from(["staff_x", "ministry_user"]))
+@example(data=BUDGET_REQUEST | {"month": "2", "day": "29"}, which="staff_x")
+@example(data=BUDGET_REQUEST | {"day": "1e999999999"}, which="ministry_user")
+def test_budget_request_deadline(land, data, which):
+    data = {k: (str(land.muni_x.pk) if k == "municipality" and v == "" else v) for k, v in data.items()}
+    submit(getattr(land, which), reverse("tracker_admin:budget_request"), data)
+
+
 PULSE = {
     "action": "pulse",
     "pulse-satisfaction": "3",

@@ -7,10 +7,14 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from portal.accounts.models import Organisation
 from portal.core.audit_labels import ACTION_LABELS
 from portal.core.models import AuditEvent, Notification
+from portal.geo.models import LocalGovernment
 from portal.tracker import services
 from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import BudgetRequestDeadline
@@ -104,3 +108,22 @@ def test_open_tasks_begun_last_fiscal_year_are_carried_over(client, engagement, 
     services.engagement_transition(engagement=engagement, transition="end", actor=muni_user, reason="終了")
     client.force_login(su_user)
     assert client.get(reverse("tracker:engagement", args=[engagement.pk])).context["open_tasks"] == []
+
+
+def test_the_deadline_list_uses_a_fixed_number_of_queries(client, ministry):
+    client.force_login(ministry)
+    counts = []
+    for n in (10, 100):
+        # one organisation per local government (the code table is loaded by geo's migrations)
+        free = LocalGovernment.objects.exclude(
+            code__in=Organisation.objects.exclude(local_government=None).values("local_government_id")
+        ).order_by("code")[: n - BudgetRequestDeadline.objects.count()]
+        for lg in free:
+            town = factories.organisation(Organisation.Kind.MUNICIPALITY, local_government=lg)
+            BudgetRequestDeadline.objects.create(municipality=town, month=10, day=1)
+        client.get(reverse("tracker_admin:budget_request"))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("tracker_admin:budget_request"))
+        assert response.status_code == 200 and len(response.context["rows"]) == n
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
