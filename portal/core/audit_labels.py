@@ -89,6 +89,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "tracker.adoption_declined": pgettext_lazy("audit action", "Adoption elsewhere declined"),
     "tracker.adoption_linked": pgettext_lazy("audit action", "Adoption elsewhere linked"),
     "tracker.adoption_requested": pgettext_lazy("audit action", "Adoption elsewhere reported"),
+    "tracker.agreement_recorded": pgettext_lazy("audit action", "Agreement recorded"),
+    "tracker.agreement_amended": pgettext_lazy("audit action", "Agreement amended"),
+    "tracker.agreement_renewal_due_reminder": pgettext_lazy(
+        "audit action", "Agreement renewal reminder sent"
+    ),
+    "tracker.agreement_ending_reminder": pgettext_lazy("audit action", "Agreement end reminder sent"),
+    "tracker.pulse_answered": pgettext_lazy("audit action", "Pulse survey answered"),
+    "tracker.budget_request_deadline_set": pgettext_lazy("audit action", "Budget-request deadline set"),
+    "tracker.budget_request_reminder": pgettext_lazy("audit action", "Budget-request reminder sent"),
     "tracker.budget_set": pgettext_lazy("audit action", "Travel budget set"),
     "tracker.engagement_described": pgettext_lazy("audit action", "Engagement title and summary edited"),
     "tracker.meeting_proposed": pgettext_lazy("audit action", "Meeting times proposed"),
