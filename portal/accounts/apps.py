@@ -9,8 +9,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import roles, workspaces
+        from . import access, roles, workspaces
         from .models import Membership, Organisation
+
+        # The cached memberships and permissions are retired by every write that changes them (access.py).
+        access.connect_signals()
 
         post_migrate.connect(roles.on_post_migrate, dispatch_uid="xact.accounts.sync_ministry_permissions")
         # A municipality's own collection and group, and its members in that group (portal/accounts/workspaces.py).
