@@ -13,7 +13,8 @@ Writers call `invalidate_user` / `invalidate_scope` inside their transaction: th
 after the commit (a reader between the two recomputes from the old rows; the second bump retires that entry). A
 missing version (evicted, a new user) starts at the clock in nanoseconds, so an old entry never matches a new one.
 
-Within a request the value is also kept on the user object; `invalidate_user` with the user object drops it.
+Within a request the value is also kept on the user object, until any invalidation in this process (a write in
+the same request, or in a test between two reads with one user object) moves the process's generation on.
 
 How long an entry may live is a setting per name (see `SECONDS_SETTINGS`); 0 turns the cache off (the tests'
 default: a test's rolled-back rows would leave entries for user ids the next test reuses).
@@ -21,6 +22,7 @@ default: a test's rolled-back rows would leave entries for user ids the next tes
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -36,6 +38,9 @@ SECONDS_SETTINGS = {
 }
 
 _MEMO_PREFIX = "_xact_usercache_"
+# Moved on by every invalidation in this process: a memo from an older generation is not used.
+_generations = itertools.count(1)
+_generation = 0
 
 
 def _seconds(name: str) -> int:
@@ -73,8 +78,10 @@ def _versions(keys: list[str], found: dict) -> tuple:
 def cached_for_user(name: str, user, compute: Callable[[], Any], *, scopes: Iterable[str] = ()) -> Any:
     """`compute()` for this signed-in user, from the request's memo, else the cache, else computed and stored."""
     memo = _MEMO_PREFIX + name
-    if hasattr(user, memo):
-        return getattr(user, memo)
+    kept = getattr(user, memo, None)
+    if kept is not None and kept[0] == _generation:
+        return kept[1]
+    generation = _generation
     seconds = _seconds(name)
     if seconds <= 0 or user.pk is None:
         value = compute()
@@ -89,7 +96,7 @@ def cached_for_user(name: str, user, compute: Callable[[], Any], *, scopes: Iter
         else:
             value = compute()
             cache.set(entry_key, (versions, value), seconds)
-    setattr(user, memo, value)
+    setattr(user, memo, (generation, value))
     return value
 
 
@@ -101,6 +108,8 @@ def _bump(key: str) -> None:
 
 
 def _bump_now_and_after_commit(key: str) -> None:
+    global _generation
+    _generation = next(_generations)
     _bump(key)
     transaction.on_commit(lambda: _bump(key))
 
