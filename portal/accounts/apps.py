@@ -9,8 +9,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import roles
+        from . import access, roles
 
+        # The cached memberships and permissions are retired by every write that changes them (access.py).
+        access.connect_signals()
         # The Ministry group's permissions cover apps added later. Users' groups and the municipalities' collections
         # are written by portal/accounts/workspaces.py only, called from the services (no model signals).
         post_migrate.connect(roles.on_post_migrate, dispatch_uid="xact.accounts.sync_ministry_permissions")

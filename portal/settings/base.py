@@ -397,6 +397,12 @@ CHALLENGES_CACHE_SECONDS = int(os.environ.get("CHALLENGES_CACHE_SECONDS", "60"))
 # The home page's "results so far" (every round's figures added up): how long the totals are kept (0 = off).
 PROGRAMME_RESULTS_CACHE_SECONDS = int(os.environ.get("PROGRAMME_RESULTS_CACHE_SECONDS", "60"))
 
+# The logged-in shell's per-user figures in the cache (portal/core/usercache.py), each retired at once by the writes
+# that change it: unread counts (notifications, messages) and memberships with permissions. The lifetime only
+# bounds what a write the code does not see (a database edited by hand) can leave behind; 0 = off.
+SHELL_CACHE_SECONDS = int(os.environ.get("SHELL_CACHE_SECONDS", "300"))
+ACCESS_CACHE_SECONDS = int(os.environ.get("ACCESS_CACHE_SECONDS", "60"))
+
 PRIVACY_POLICY_VERSION = "2026-11-01"
 
 # When on, a challenge must belong to a programme round (portal.programme.fields.RoundForeignKey refuses it otherwise).
