@@ -350,7 +350,7 @@ def main(argv=None):
     if User.objects.filter(email=MINISTRY_USER).exists():
         print("already generated (remove BENCH_DIR or re-create the database to start again)")
         return
-    if not ChallengeIndexPage.objects.exists():
+    if not Organisation.objects.filter(kind=Organisation.Kind.MINISTRY).exists():
         call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
     print(f"  demo: {time.perf_counter() - started:.0f} s")
     figures = generate(args)
