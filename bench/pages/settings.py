@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/xact-bench-pages"))
+BENCH_DIR.mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("XACT_VAR_DIR", str(BENCH_DIR))
 
 from portal.settings.base import *  # noqa: E402,F403
