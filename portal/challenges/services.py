@@ -26,8 +26,7 @@ from portal.core.i18n import localized
 from portal.core.models import Theme
 from portal.core.notifications import notify
 
-from .catalogue import invalidate_catalogue
-from .models import ChallengeIndexPage, ChallengePage
+from .models import ChallengeIndexPage, ChallengePage, catalogue_changed
 from .status import ChallengeOutcome
 
 
@@ -107,7 +106,7 @@ def challenge_record_outcome(*, challenge: ChallengePage, outcome: str, actor=No
         locked.outcome_at = timezone.now() if outcome else None
         locked.save(update_fields=["outcome", "outcome_at"], clean=False)
         record(actor=actor, action="challenge.outcome", obj=locked, outcome=outcome, previous=previous)
-        invalidate_catalogue()
+        catalogue_changed([locked.pk])
         staff = [m.user for m in locked.municipality.memberships.select_related("user")]
         if outcome and staff:
             notify(
