@@ -81,8 +81,8 @@ from bench.pages.generate import MINISTRY_USER, MUNICIPALITY_USER, STARTUP_USER 
 from matching.models import MatchRun  # noqa: E402
 from portal.accounts.models import User  # noqa: E402
 from portal.challenges.models import ChallengePage  # noqa: E402
+from portal.core.calendar import current_fiscal_year  # noqa: E402
 from portal.programme.models import ContentPage  # noqa: E402
-from portal.tracker.fiscal import current_fiscal_year  # noqa: E402
 
 CATALOGUE_URLS = [
     "/challenges/",
