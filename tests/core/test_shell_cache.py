@@ -13,7 +13,7 @@ from portal.accounts.models import Membership
 from portal.conversations import services as conversations
 from portal.core.notifications import mark_read, notify
 from tests import factories
-from tests.applications.conftest import World
+from tests.applications.factories import World
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from portal.accounts.models import Organisation
 from portal.applications.models import Application, ApplicationState
 from portal.core.models import Notification
 from tests import factories
-from tests.applications.conftest import World
+from tests.applications.factories import World
 from tests.challenges import factories as challenge_factories
 
 pytestmark = pytest.mark.django_db
