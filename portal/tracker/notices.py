@@ -45,3 +45,8 @@ register("tracker.meeting_confirmed", variant="municipality", title=_("%(s)s cho
 register("tracker.meeting_other_slots_asked", title=_("%(s)s asks for other times for “%(title)s”"))
 register("tracker.meeting_changed", title=_("“%(title)s” moved to %(when)s"))
 register("tracker.meeting_cancelled", title=_("“%(title)s” is cancelled"))
+# Data-use consent, evidence packs, joining a solved challenge
+register("tracker.consent_granted", title=_("%(party)s consents: %(purpose)s"))
+register("tracker.consent_revoked", title=_("%(party)s withdrew consent: %(purpose)s"))
+register("tracker.evidence_pack_created", title=_("Evidence pack version %(v)s is ready"))
+register("tracker.solution_joined", title=_("%(m)s joins your solution"))

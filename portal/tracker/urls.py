@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, meetings_admin, meetings_site, site
+from .views import admin, evidence, meetings_admin, meetings_site, site
 
 app_name = "tracker"
 
@@ -28,6 +28,10 @@ admin_urlpatterns = [
     path("budgets/", admin.budgets, name="budgets"),
     path("budgets/<int:year>/ledger/", admin.ledger, name="ledger"),
     path("adoptions/", admin.adoptions, name="adoptions"),
+    path("<int:pk>/evidence/new/", evidence.evidence_new, name="evidence_new"),
+    path("evidence/", evidence.evidence_overview, name="evidence_overview"),
+    path("solutions/", evidence.solutions, name="solutions"),
+    path("solutions/<int:pk>/", evidence.solution, name="solution"),
     path("dashboard/", admin.dashboard, name="dashboard"),
     path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
     path(

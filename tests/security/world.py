@@ -27,8 +27,9 @@ from portal.conversations import services as conversation_services
 from portal.core.models import Notification, Theme
 from portal.reports.models import ReportFile
 from portal.tracker import services as tracker_services
+from portal.tracker.evidence import build_snapshot
 from portal.tracker.fiscal import current_fiscal_year, today_jst
-from portal.tracker.models import AdoptionRequest, LedgerEntry
+from portal.tracker.models import AdoptionRequest, Engagement, EvidencePack, LedgerEntry
 from tests import factories
 from tests.challenges import factories as challenge_factories
 from tests.tracker import factories as tf
@@ -231,6 +232,23 @@ class World:
         self.adoption = AdoptionRequest.objects.create(
             origin=self.eng["YB"], municipality=self.muni_x, requested_by=u["X"], message="うちでも使いたい"
         )
+        # An evidence pack of X–A (written directly: X–A's PoC is not done), and a solved challenge of X's (with A)
+        # that Y may join.
+        self.pack_xa = EvidencePack.objects.create(
+            engagement=self.eng["XA"],
+            version=1,
+            clause=2,
+            conditions_met=["only_supplier", "poc_shows", "explainable"],
+            price_note="実証の実費と同等",
+            next_fiscal_year=current_fiscal_year() + 1,
+            budget_request_deadline=dt.date(current_fiscal_year() + 1, 1, 31),
+            snapshot=build_snapshot(self.eng["XA"]),
+            created_by=u["X"],
+        )
+        self.solved_x = tf.engagement(
+            municipality_org=self.muni_x, startup_org=self.startup_a, actor=u["M"], title="解決済みの除雪"
+        )
+        Engagement.objects.filter(pk=self.solved_x.pk).update(stage="contract", furthest_stage="contract")
 
         # Accounts: invitations to X and Y (by the ministry), memberships.
         self.invitation = {
@@ -367,6 +385,8 @@ class World:
             "note-A": pk(self.notification["A"]),
             "eng-XA": pk(self.eng["XA"]),
             "eng-YB": pk(self.eng["YB"]),
+            "pack-XA": pk(self.pack_xa),
+            "solved-X": pk(self.solved_x),
             "meet-XA": pk(self.meeting_xa),
             "meet-XA-agreed": pk(self.meeting_xa_agreed),
             "trip-XA": pk(self.trip_paid["XA"]),

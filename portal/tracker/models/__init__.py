@@ -2,7 +2,9 @@
 
 from .adoption import AdoptionRequest
 from .casestudy import CaseStudyIndexPage, CaseStudyPage
+from .consent import CONSENT_SIDES, ConsentPurpose, DataConsent, consent_missing
 from .engagements import Engagement, ProgressAttachment, ProgressReport, StageChange, private_storage
+from .evidence import EvidencePack
 from .ledger import AppendOnlyError, LedgerEntry
 from .meetings import Meeting, MeetingKind, MeetingSlot, MeetingState
 from .travel import FiscalBudget, Transport, TravelReceipt, TravelRequest, TravelState
@@ -10,7 +12,12 @@ from .travel import FiscalBudget, Transport, TravelReceipt, TravelRequest, Trave
 __all__ = [
     "AdoptionRequest",
     "AppendOnlyError",
+    "CONSENT_SIDES",
     "CaseStudyIndexPage",
+    "ConsentPurpose",
+    "DataConsent",
+    "EvidencePack",
+    "consent_missing",
     "CaseStudyPage",
     "Engagement",
     "FiscalBudget",

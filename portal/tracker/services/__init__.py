@@ -2,11 +2,13 @@
 
 from .adoption import (
     adoption_decline,
+    adoption_join,
     adoption_link,
     adoption_request_create,
     case_study_approve,
     case_study_draft,
 )
+from .consent import consent_set
 from .engagements import (
     engagement_describe,
     engagement_open,
@@ -14,6 +16,7 @@ from .engagements import (
     flag_stalled_engagements,
     progress_report_create,
 )
+from .evidence import evidence_pack_create
 from .ledger import BudgetExceeded, balances
 from .meetings import (
     SlotInput,
@@ -44,11 +47,14 @@ from .travel import (
 __all__ = [
     "BudgetExceeded",
     "adoption_decline",
+    "adoption_join",
     "adoption_link",
     "adoption_request_create",
     "balances",
     "case_study_approve",
     "case_study_draft",
+    "consent_set",
+    "evidence_pack_create",
     "default_origin",
     "engagement_describe",
     "engagement_open",

@@ -32,6 +32,7 @@ from ..forms import (
 )
 from ..models import AdoptionRequest, Engagement, FiscalBudget, LedgerEntry, TravelState
 from .common import add_service_errors, paginate
+from .evidence import consent_action
 from .site import engagement_context
 
 
@@ -108,6 +109,9 @@ def engagement_detail(request, pk):
                 messages.success(
                     request, _("A case study has been drafted; both parties are asked to approve it.")
                 )
+                return redirect(request.path)
+            elif action == "consent":
+                consent_action(request, engagement)
                 return redirect(request.path)
             elif action == "approve_case_study":
                 services.case_study_approve(page=engagement.case_study, actor=request.user)

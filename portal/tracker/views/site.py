@@ -25,6 +25,7 @@ from ..models import (
     TravelState,
 )
 from .common import add_service_errors, paginate, private_file
+from .evidence import consent_action, evidence_context
 
 
 @login_required
@@ -57,6 +58,7 @@ def engagement_context(request, engagement, *, report_form=None, transition_form
         "can_request_travel": permissions.can_request_travel(request.user, engagement)[0],
         "meetings": engagement.meetings.select_related("chosen_slot").order_by("-created_at", "-pk"),
         "can_schedule_meeting": permissions.can_schedule_meeting(request.user, engagement.municipality_id)[0],
+        **evidence_context(request, engagement),
     }
 
 
@@ -105,6 +107,12 @@ def engagement_detail(request, pk):
                     except ValidationError as exc:
                         add_service_errors(transition_form, exc)
                 status = 400
+            elif action == "consent":
+                try:
+                    consent_action(request, engagement)
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                return redirect(request.path)
             elif action == "approve_case_study":
                 page = get_object_or_404(CaseStudyPage, engagement=engagement)
                 try:
