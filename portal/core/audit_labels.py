@@ -103,6 +103,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "tracker.consent_revoked": pgettext_lazy("audit action", "Data-use consent withdrawn"),
     "tracker.evidence_pack_created": pgettext_lazy("audit action", "Evidence pack version made"),
     "tracker.solution_joined": pgettext_lazy("audit action", "Solved challenge joined"),
+    "tracker.reviewer_invited": pgettext_lazy("audit action", "External reviewer invited"),
+    "tracker.reviewer_statement_received": pgettext_lazy(
+        "audit action", "External reviewer's statement received"
+    ),
     "tracker.engagement_opened": pgettext_lazy("audit action", "Engagement started"),
     "tracker.flagged_stalled": pgettext_lazy("audit action", "Engagement flagged as stalled"),
     "tracker.ledger_reversed": pgettext_lazy("audit action", "Budget ledger entry reversed"),

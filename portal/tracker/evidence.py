@@ -212,6 +212,13 @@ def build_snapshot(engagement) -> dict:
         ],
         "figures": pilot_figures(engagement),
         "proposal_id": accepted_proposal_id(engagement.challenge_id, engagement.startup_id),
+        # the external reviewers' opinions received so far (their signed statements stay in private storage)
+        "reviews": [
+            {"name": r.name, "on": _day(r.submitted_at), "opinion": r.opinion}
+            for r in engagement.reviewer_invitations.filter(submitted_at__isnull=False).order_by(
+                "submitted_at", "pk"
+            )
+        ],
         "sections": sections,
     }
 

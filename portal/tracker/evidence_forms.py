@@ -111,3 +111,17 @@ class JoinForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error("budget_max_yen", _("The upper end cannot be below the lower end."))
         return data
+
+
+class ReviewerInviteForm(forms.Form):
+    name = forms.CharField(label=_("reviewer's name"), max_length=120)
+    email = forms.EmailField(label=_("reviewer's e-mail"), max_length=254)
+
+
+class ReviewerStatementForm(forms.Form):
+    opinion = forms.CharField(
+        label=_("opinion in brief"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000
+    )
+    statement = forms.FileField(
+        label=_("signed statement"), help_text=_("A PDF with your signature; at most 10 MB.")
+    )

@@ -50,3 +50,6 @@ register("tracker.consent_granted", title=_("%(party)s consents: %(purpose)s"))
 register("tracker.consent_revoked", title=_("%(party)s withdrew consent: %(purpose)s"))
 register("tracker.evidence_pack_created", title=_("Evidence pack version %(v)s is ready"))
 register("tracker.solution_joined", title=_("%(m)s joins your solution"))
+register(
+    "tracker.reviewer_statement_received", title=_("%(name)s sent a signed statement for your evidence pack")
+)

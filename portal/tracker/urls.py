@@ -14,6 +14,7 @@ urlpatterns = [
     path("trips/<int:pk>/", site.trip_detail, name="trip"),
     path("files/receipts/<int:pk>/", site.receipt_download, name="receipt"),
     path("files/reports/<int:pk>/", site.attachment_download, name="attachment"),
+    path("files/reviews/<int:pk>/", evidence.review_statement_download, name="review_statement"),
     path("meetings/", meetings_site.meeting_list, name="meetings"),
     path("meetings/<int:pk>/", meetings_site.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/invitation.ics", meetings_site.meeting_ics, name="meeting_ics"),

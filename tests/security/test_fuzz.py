@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import urllib.parse
@@ -1227,3 +1228,28 @@ def test_joining_a_solved_challenge(land, data):
 @pytest.mark.parametrize("url", ["tracker_admin:solutions", "tracker_admin:evidence_overview"])
 def test_solutions_and_evidence_overview_lists(land, url, data):
     submit(land.ministry_user, reverse(url), data, method="get")
+
+
+INVITE = {"action": "invite_reviewer", "reviewer-name": "佐藤", "reviewer-email": "sato@example.jp"}
+
+
+@FUZZ
+@given(invite=fields(INVITE), statement=fields({"opinion": "妥当"}, ["statement"]))
+@example(invite=INVITE | {"reviewer-email": "a\x00@example.jp"}, statement={"opinion": "\x00" * 3})
+@example(
+    invite=INVITE | {"reviewer-name": "x" * 5000},
+    statement={"opinion": "x" * 5000, "statement": "not a file"},
+)
+def test_external_reviewer_invitation_and_statement(land, invite, statement):
+    submit(land.staff_x, reverse("tracker_admin:engagement", args=[land.solved.pk]), invite)
+    with rolled_back():
+        invitation = tracker_services.reviewer_invite(
+            engagement=land.solved, actor=land.staff_x, name="佐藤", email="sato@example.jp"
+        )
+        token = "fuzz-token"
+        type(invitation).objects.filter(pk=invitation.pk).update(token_hash=_sha256(token))
+        submit(None, reverse("evidence_review", args=[token]), statement)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

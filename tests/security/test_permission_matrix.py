@@ -57,6 +57,9 @@ set_language                                   -                POST    redir   
 challenges:open_data_json                      -                GET     ok      ok      ok      ok      ok      ok
 challenges:open_data_csv                       -                GET     ok      ok      ok      ok      ok      ok
 results                                        -                GET     ok      ok      ok      ok      ok      ok
+evidence_review                                token            GET     404     404     404     404     404     404
+evidence_review                                review-token     GET     ok      ok      ok      ok      ok      ok
+evidence_review                                review-token     POST    redir*  redir*  redir*  redir*  redir*  redir*
 privacy                                        -                GET     ok      ok      ok      ok      ok      ok
 applications:startup_list                      -                GET     ok      ok      ok      ok      ok      ok
 applications:startup_detail                    org-A            GET     ok      ok      ok      ok      ok      ok
@@ -128,6 +131,7 @@ tracker:trip                                   trip-XA          GET     login   
 tracker:trip                                   trip-YB-approved POST    login   404     redir*  404     403     403
 tracker:receipt                                receipt-XA       GET     login   ok      404     ok      404     ok
 tracker:attachment                             report-file-XA   GET     login   ok      404     ok      404     ok
+tracker:review_statement                       review-XA        GET     login   ok      404     ok      404     ok
 tracker:meetings                               -                GET     login   ok      ok      ok      ok      ok
 tracker:meeting                                meet-XA          GET     login   ok      404     ok      404     ok
 tracker:meeting                                meet-XA          POST    login   redir*  404     403     404     403
@@ -528,6 +532,10 @@ def _payloads(world: World) -> dict[str, object]:
         "tracker_admin:travel_request": {"action": "approve", "amount_yen": "50000"},
         "tracker_admin:budgets": {"fiscal_year": str(world.fiscal_year), "amount_yen": "6000000"},
         "tracker_admin:ledger": {"entry": str(world.pay_entry.pk), "reason": "誤り"},
+        "evidence_review": lambda: {
+            "opinion": "成果は妥当",
+            "statement": SimpleUploadedFile("statement.pdf", PDF, "application/pdf"),
+        },
         "tracker_admin:evidence_new": {
             "clause": "2",
             "conditions_met": ["2:only_supplier", "2:poc_shows", "2:explainable"],

@@ -8,6 +8,7 @@ is searched for the markers its user may not see (a list that shows another orga
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 
 from django.core.files.base import ContentFile
@@ -29,7 +30,7 @@ from portal.reports.models import ReportFile
 from portal.tracker import services as tracker_services
 from portal.tracker.evidence import build_snapshot
 from portal.tracker.fiscal import current_fiscal_year, today_jst
-from portal.tracker.models import AdoptionRequest, Engagement, EvidencePack, LedgerEntry
+from portal.tracker.models import AdoptionRequest, Engagement, EvidencePack, LedgerEntry, ReviewerInvitation
 from tests import factories
 from tests.challenges import factories as challenge_factories
 from tests.tracker import factories as tf
@@ -249,6 +250,33 @@ class World:
             municipality_org=self.muni_x, startup_org=self.startup_a, actor=u["M"], title="解決済みの除雪"
         )
         Engagement.objects.filter(pk=self.solved_x.pk).update(stage="contract", furthest_stage="contract")
+        # External reviewers: one invited on X's solved challenge (its link's token is known here), one who sent a
+        # signed statement on X–A.
+        now = timezone.now()
+        self.review_token = "zq-review-token-0123456789abcdef"
+        self.review_open = ReviewerInvitation.objects.create(
+            engagement=self.solved_x,
+            name="佐藤",
+            email="sato@example.jp",
+            token_hash=hashlib.sha256(self.review_token.encode()).hexdigest(),
+            invited_by=u["X"],
+            invited_at=now,
+            expires_at=now + dt.timedelta(days=30),
+        )
+        self.review_xa = ReviewerInvitation(
+            engagement=self.eng["XA"],
+            name="鈴木",
+            email="suzuki@example.jp",
+            token_hash=hashlib.sha256(b"zq-other").hexdigest(),
+            invited_by=u["X"],
+            invited_at=now,
+            expires_at=now + dt.timedelta(days=30),
+            opinion="妥当",
+            submitted_at=now,
+            statement_size=len(PDF),
+        )
+        self.review_xa.statement.save("statement.pdf", ContentFile(PDF), save=False)
+        self.review_xa.save()
 
         # Accounts: invitations to X and Y (by the ministry), memberships.
         self.invitation = {
@@ -386,6 +414,8 @@ class World:
             "eng-XA": pk(self.eng["XA"]),
             "eng-YB": pk(self.eng["YB"]),
             "pack-XA": pk(self.pack_xa),
+            "review-token": {"token": self.review_token},
+            "review-XA": pk(self.review_xa),
             "solved-X": pk(self.solved_x),
             "meet-XA": pk(self.meeting_xa),
             "meet-XA-agreed": pk(self.meeting_xa_agreed),

@@ -4,7 +4,7 @@ from .adoption import AdoptionRequest
 from .casestudy import CaseStudyIndexPage, CaseStudyPage
 from .consent import CONSENT_SIDES, ConsentPurpose, DataConsent, consent_missing
 from .engagements import Engagement, ProgressAttachment, ProgressReport, StageChange, private_storage
-from .evidence import EvidencePack
+from .evidence import EvidencePack, ReviewerInvitation
 from .ledger import AppendOnlyError, LedgerEntry
 from .meetings import Meeting, MeetingKind, MeetingSlot, MeetingState
 from .travel import FiscalBudget, Transport, TravelReceipt, TravelRequest, TravelState
@@ -28,6 +28,7 @@ __all__ = [
     "MeetingState",
     "ProgressAttachment",
     "ProgressReport",
+    "ReviewerInvitation",
     "StageChange",
     "Transport",
     "TravelReceipt",

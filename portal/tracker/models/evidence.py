@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .engagements import Engagement
+from .engagements import Engagement, private_storage
 
 
 class EvidencePack(models.Model):
@@ -46,3 +46,41 @@ class EvidencePack(models.Model):
 
     def __str__(self):
         return f"{self.engagement} v{self.version}"
+
+
+class ReviewerInvitation(models.Model):
+    """An external reviewer (外部有識者) invited by e-mail to give an opinion on the pilot: they upload a signed
+    statement (a PDF, checked by content, kept in private storage) through the link in the e-mail, without an
+    account. Only the token's hash is stored; the link is in the e-mail alone."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="reviewer_invitations")
+    name = models.CharField(_("reviewer's name"), max_length=120)
+    email = models.EmailField(_("reviewer's e-mail"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(_("invited on"))
+    expires_at = models.DateTimeField(_("link valid until"))
+    opinion = models.TextField(_("opinion in brief"), blank=True)
+    statement = models.FileField(
+        _("signed statement"),
+        upload_to="tracker/reviews/%Y/%m/",
+        storage=private_storage,
+        max_length=255,
+        blank=True,
+    )
+    statement_size = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("statement received on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reviewer invitation")
+        verbose_name_plural = _("reviewer invitations")
+        ordering = ["-invited_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.engagement_id})"

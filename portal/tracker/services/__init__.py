@@ -16,7 +16,12 @@ from .engagements import (
     flag_stalled_engagements,
     progress_report_create,
 )
-from .evidence import evidence_pack_create
+from .evidence import (
+    evidence_pack_create,
+    reviewer_invitation_for,
+    reviewer_invite,
+    reviewer_statement_submit,
+)
 from .ledger import BudgetExceeded, balances
 from .meetings import (
     SlotInput,
@@ -55,6 +60,9 @@ __all__ = [
     "case_study_draft",
     "consent_set",
     "evidence_pack_create",
+    "reviewer_invitation_for",
+    "reviewer_invite",
+    "reviewer_statement_submit",
     "default_origin",
     "engagement_describe",
     "engagement_open",

@@ -39,7 +39,7 @@ def consent_set(*, engagement: Engagement, actor, purpose: str, granted: bool) -
         notify_both_sides(
             engagement,
             kind=action,
-            params={"purpose": ConsentPurpose(purpose).label, "party": consent.get_side_display()},
+            params={"purpose": ConsentPurpose(purpose).label, "party": DataConsent.Side(side).label},
         )
         if not granted and purpose == ConsentPurpose.PUBLISH_CASE_STUDY:
             page = CaseStudyPage.objects.filter(engagement=engagement, live=True).first()

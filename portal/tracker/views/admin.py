@@ -32,7 +32,7 @@ from ..forms import (
 )
 from ..models import AdoptionRequest, Engagement, FiscalBudget, LedgerEntry, TravelState
 from .common import add_service_errors, paginate
-from .evidence import consent_action
+from .evidence import consent_action, reviewer_invite_action
 from .site import engagement_context
 
 
@@ -113,6 +113,10 @@ def engagement_detail(request, pk):
             elif action == "consent":
                 consent_action(request, engagement)
                 return redirect(request.path)
+            elif action == "invite_reviewer":
+                form = forms["reviewer_form"] = reviewer_invite_action(request, engagement)
+                if not form.errors:
+                    return redirect(request.path)
             elif action == "approve_case_study":
                 services.case_study_approve(page=engagement.case_study, actor=request.user)
                 messages.success(request, _("Your approval has been recorded."))
@@ -148,6 +152,8 @@ def engagement_detail(request, pk):
         report_form=forms.get("report_form"),
         transition_form=forms.get("transition_form"),
     )
+    if forms.get("reviewer_form") is not None:
+        context["reviewer_form"] = forms["reviewer_form"]
     context["adoption_form"] = forms.get("adoption_form") or AdoptionRequestForm(
         municipalities=_my_municipalities(request.user, exclude=engagement.municipality_id)
     )

@@ -4,11 +4,13 @@ join (admin, other municipalities) and the ministry's overview of which engageme
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Organisation
@@ -16,11 +18,17 @@ from portal.accounts.permissions import is_ministry, organisation_ids_of
 
 from .. import permissions, selectors, services
 from ..evidence import ORDER_NAME, next_fiscal_year, pilot_figures
-from ..evidence_forms import ConsentForm, EvidencePackForm, JoinForm
+from ..evidence_forms import (
+    ConsentForm,
+    EvidencePackForm,
+    JoinForm,
+    ReviewerInviteForm,
+    ReviewerStatementForm,
+)
 from ..filters import EvidenceOverviewFilter, SolutionFilter
 from ..fiscal import today_jst
-from ..models import ConsentPurpose, Engagement, EvidencePack, consent_missing
-from .common import add_service_errors, paginate
+from ..models import ConsentPurpose, Engagement, EvidencePack, ReviewerInvitation, consent_missing
+from .common import add_service_errors, paginate, private_file
 
 
 def evidence_context(request, engagement: Engagement) -> dict:
@@ -46,6 +54,8 @@ def evidence_context(request, engagement: Engagement) -> dict:
         "origin_pack": origin_pack,
         "origin_pack_refused": refused,
         "demand": selectors.pooled_demand(engagement),
+        "reviewer_invitations": list(engagement.reviewer_invitations.all()),
+        "reviewer_form": ReviewerInviteForm(prefix="reviewer") if can_build else None,
     }
 
 
@@ -61,6 +71,55 @@ def consent_action(request, engagement: Engagement) -> None:
         granted=form.cleaned_data["granted"],
     )
     messages.success(request, _("Your organisation's answer has been recorded."))
+
+
+def reviewer_invite_action(request, engagement: Engagement) -> ReviewerInviteForm:
+    """The admin engagement page's "invite_reviewer" action; returns the form (with its errors when refused)."""
+    form = ReviewerInviteForm(request.POST, prefix="reviewer")
+    if form.is_valid():
+        try:
+            services.reviewer_invite(engagement=engagement, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The reviewer has been sent the invitation by e-mail."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return form
+
+
+def evidence_review(request, token):
+    """The external reviewer's page (the link in the invitation e-mail, no account): the signed statement and a
+    short opinion, once, before the link expires. An unknown token is a 404."""
+    try:
+        invitation = services.reviewer_invitation_for(token)
+    except ReviewerInvitation.DoesNotExist as exc:
+        raise Http404 from exc
+    form = ReviewerStatementForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.reviewer_statement_submit(
+                    token=token, file=form.cleaned_data["statement"], opinion=form.cleaned_data["opinion"]
+                )
+                messages.success(request, _("Thank you: your statement has been received."))
+                return redirect(request.path)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+        status = 400
+    return TemplateResponse(
+        request,
+        "tracker/evidence_review.html",
+        {"invitation": invitation, "form": form, "expired": invitation.expires_at < timezone.now()},
+        status=status,
+    )
+
+
+@login_required
+def review_statement_download(request, pk):
+    """A reviewer's signed statement: the engagement's two parties and ministry staff (404 for anyone else)."""
+    invitation = get_object_or_404(ReviewerInvitation, pk=pk, submitted_at__isnull=False)
+    if not permissions.can_view_engagement(request.user, invitation.engagement)[0]:
+        raise Http404
+    return private_file(invitation.statement, f"statement-{invitation.pk}.pdf", "application/pdf")
 
 
 def _engagement_or_404(request, pk) -> Engagement:
