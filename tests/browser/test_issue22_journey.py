@@ -38,8 +38,8 @@ def _staff_page(chromium, live_server, email, width):
 
 
 def _submit(pg, action):
-    pg.locator(f"form:has(input[name=action][value={action}]) button[type=submit]").first.click()
-    pg.wait_for_load_state()
+    with pg.expect_navigation():
+        pg.locator(f"form:has(input[name=action][value={action}]) button[type=submit]").first.click()
 
 
 def _text(data: bytes) -> str:
@@ -128,12 +128,13 @@ def test_from_a_finished_poc_to_a_case_study_with_two_towns(page, chromium, live
     other.locator(f"a[href='/admin/tracker/solutions/{origin.pk}/']").click()
     other.wait_for_selector("#join-form")
     axe_b.check()
+    other.locator("#id_municipality").select_option(str(teshio.pk))
     other.locator("#id_population").fill("3000")
     other.locator("#id_budget_min_yen").fill("1000000")
     other.locator("#id_budget_max_yen").fill("2500000")
     other.locator("#id_message").fill("山間部でも同じ課題があります")
-    other.locator("#join-form button[type=submit]").click()
-    other.wait_for_load_state()
+    with other.expect_navigation():
+        other.locator("#join-form button[type=submit]").click()
     joined = Engagement.objects.get(origin=origin)
     assert joined.municipality == teshio and other.url.endswith(f"/admin/tracker/{joined.pk}/")
     axe_b.check()
@@ -151,8 +152,8 @@ def test_from_a_finished_poc_to_a_case_study_with_two_towns(page, chromium, live
     _submit(admin, "approve_case_study")
     page_row = CaseStudyPage.objects.get(engagement=origin)
     assert page_row.municipality_approved_at is None  # refused: no consent
-    admin.locator("#consent-publish_case_study button").click()
-    admin.wait_for_load_state()
+    with admin.expect_navigation():
+        admin.locator("#consent-publish_case_study button").click()
     _submit(admin, "approve_case_study")
     page_row.refresh_from_db()
     assert page_row.municipality_approved_at is not None and not page_row.live
@@ -164,8 +165,8 @@ def test_from_a_finished_poc_to_a_case_study_with_two_towns(page, chromium, live
         not page_row.live and page_row.startup_approved_at is None
     )  # refused: the startup has not consented
     assert page.locator(".message-error").first.is_visible()
-    page.locator("#consent-publish_case_study button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#consent-publish_case_study button").click()
     site.check()
     _submit(page, "approve_case_study")
     page_row.refresh_from_db()
