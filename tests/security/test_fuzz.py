@@ -347,6 +347,7 @@ class Fuzzland(World):
             municipality_org=self.muni_x, startup_org=self.snow, actor=self.ministry_user, title="解決済み"
         )
         Engagement.objects.filter(pk=self.solved.pk).update(stage="contract", furthest_stage="contract")
+        self.solved.refresh_from_db()
 
 
 @pytest.fixture(scope="module")

@@ -141,7 +141,7 @@ def adoption_join(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Engagement.objects.select_for_update().select_related("challenge").get(pk=origin.pk)
+        locked = Engagement.objects.select_for_update(of=("self",)).get(pk=origin.pk)
         if Engagement.objects.filter(
             origin=locked, municipality=municipality, stage__in=workflow.ACTIVE_STAGES + [Stage.STALLED]
         ).exists():
