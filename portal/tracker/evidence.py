@@ -20,8 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from matching.selectors import accepted_proposal_id
+from portal.core.fiscal import fiscal_year_of
 
-from .fiscal import fiscal_year_of
 from .workflow import Stage
 
 

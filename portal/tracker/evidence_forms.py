@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.accounts.models import Organisation
+from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.core.forms import ModelChoiceField
 
 from .evidence import CLAUSE_BY_NUMBER, CLAUSES
-from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from .forms import YenField
 from .models import ConsentPurpose
 

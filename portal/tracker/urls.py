@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, evidence, meetings_admin, meetings_site, site
+from .views import admin, agreements, evidence, fiscal, meetings_admin, meetings_site, site
 
 app_name = "tracker"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("files/receipts/<int:pk>/", site.receipt_download, name="receipt"),
     path("files/reports/<int:pk>/", site.attachment_download, name="attachment"),
     path("files/reviews/<int:pk>/", evidence.review_statement_download, name="review_statement"),
+    path("files/agreements/<int:pk>/", agreements.agreement_file_download, name="agreement_file"),
     path("meetings/", meetings_site.meeting_list, name="meetings"),
     path("meetings/<int:pk>/", meetings_site.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/invitation.ics", meetings_site.meeting_ics, name="meeting_ics"),
@@ -34,6 +35,10 @@ admin_urlpatterns = [
     path("solutions/", evidence.solutions, name="solutions"),
     path("solutions/<int:pk>/", evidence.solution, name="solution"),
     path("dashboard/", admin.dashboard, name="dashboard"),
+    path("budget-request/", fiscal.budget_request_deadlines, name="budget_request"),
+    path("agreements/", agreements.agreement_list, name="agreements"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
+    path("<int:pk>/agreements/new/", agreements.agreement_new, name="agreement_new"),
     path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
     path(
         "meetings/new/engagement/<int:pk>/",

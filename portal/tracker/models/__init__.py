@@ -1,18 +1,26 @@
 """Tracker models, one module per part: engagements, travel support, the ledger, adoption, case studies."""
 
 from .adoption import AdoptionRequest
+from .agreements import Agreement, AgreementAmendment, AgreementFile
+from .budget_calendar import BudgetRequestDeadline
 from .casestudy import CaseStudyIndexPage, CaseStudyPage
 from .consent import CONSENT_SIDES, ConsentPurpose, DataConsent, consent_missing
 from .engagements import Engagement, ProgressAttachment, ProgressReport, StageChange, private_storage
 from .evidence import EvidencePack, ReviewerInvitation
 from .ledger import AppendOnlyError, LedgerEntry
 from .meetings import Meeting, MeetingKind, MeetingSlot, MeetingState
+from .scorecards import Blocker, PulseResponse
 from .travel import FiscalBudget, Transport, TravelReceipt, TravelRequest, TravelState
 
 __all__ = [
     "AdoptionRequest",
+    "Agreement",
+    "AgreementAmendment",
+    "AgreementFile",
     "AppendOnlyError",
     "CONSENT_SIDES",
+    "Blocker",
+    "BudgetRequestDeadline",
     "CaseStudyIndexPage",
     "ConsentPurpose",
     "DataConsent",
@@ -29,6 +37,7 @@ __all__ = [
     "ProgressAttachment",
     "ProgressReport",
     "ReviewerInvitation",
+    "PulseResponse",
     "StageChange",
     "Transport",
     "TravelReceipt",

@@ -16,15 +16,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.selectors import active_members
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
+from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_bounds
 from portal.core.notifications import notify
 
 from .. import permissions
 from ..evidence import CLAUSE_BY_NUMBER, build_snapshot
-from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_bounds
 from ..models import Engagement, EvidencePack, ReviewerInvitation
-from .common import admin_url, members, notify_both_sides
+from .common import admin_url, notify_both_sides
 
 
 def evidence_pack_create(
@@ -188,7 +189,7 @@ def reviewer_statement_submit(*, token: str, file, opinion: str) -> ReviewerInvi
             invitation=invitation.pk,
         )
         notify(
-            members(invitation.engagement.municipality),
+            active_members(invitation.engagement.municipality),
             kind="tracker.reviewer_statement_received",
             params={"name": invitation.name},
             url=admin_url(invitation.engagement),

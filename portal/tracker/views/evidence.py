@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry, organisation_ids_of
+from portal.core.calendar import today_jst
 
 from .. import permissions, selectors, services
 from ..evidence import ORDER_NAME, next_fiscal_year, pilot_figures
@@ -26,7 +27,6 @@ from ..evidence_forms import (
     ReviewerStatementForm,
 )
 from ..filters import EvidenceOverviewFilter, SolutionFilter
-from ..fiscal import today_jst
 from ..models import ConsentPurpose, Engagement, EvidencePack, ReviewerInvitation, consent_missing
 from .common import add_service_errors, paginate, private_file
 

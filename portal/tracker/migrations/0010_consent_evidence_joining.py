@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0011_user_english_name'),
-        ('tracker', '0006_meetings'),
+        ('tracker', '0009_budget_request_deadlines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
