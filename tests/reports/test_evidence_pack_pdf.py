@@ -13,7 +13,7 @@ from matching.models import MatchProposal
 from portal.tracker import services
 from portal.tracker.models import Engagement
 from portal.tracker.workflow import Stage
-from tests.matching.portal_factories import World as MatchingWorld
+from tests.matching.factories import World as MatchingWorld
 
 from .conftest import assert_japanese_fonts_embedded, pdf_text
 
