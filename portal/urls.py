@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.accounts import views as accounts_views
 from portal.core import views as core_views
 from portal.programme.sitemaps import BilingualSitemap
+from portal.tracker.views import evidence as tracker_evidence
 from portal.tracker.views import public as tracker_public
 
 handler404 = "portal.core.views.page_not_found"
@@ -49,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("mypage/", accounts_views.mypage, name="mypage"),
     path("mypage/", include("portal.tracker.urls")),  # engagements and trips of a startup
     path("results/", tracker_public.results, name="results"),
+    path("evidence-review/<str:token>/", tracker_evidence.evidence_review, name="evidence_review"),
     path("privacy/", core_views.privacy_policy, name="privacy"),
     path("", include("portal.applications.urls")),
     path("", include("portal.conversations.urls")),  # questions on challenges, conversations

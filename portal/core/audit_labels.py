@@ -109,6 +109,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "tracker.case_study_approved": pgettext_lazy("audit action", "Case study approved"),
     "tracker.case_study_drafted": pgettext_lazy("audit action", "Case study drafted"),
     "tracker.case_study_published": pgettext_lazy("audit action", "Case study published"),
+    "tracker.case_study_unpublished": pgettext_lazy("audit action", "Case study taken off the site"),
+    "tracker.consent_granted": pgettext_lazy("audit action", "Data-use consent given"),
+    "tracker.consent_revoked": pgettext_lazy("audit action", "Data-use consent withdrawn"),
+    "tracker.evidence_pack_created": pgettext_lazy("audit action", "Evidence pack version made"),
+    "tracker.solution_joined": pgettext_lazy("audit action", "Solved challenge joined"),
+    "tracker.reviewer_invited": pgettext_lazy("audit action", "External reviewer invited"),
+    "tracker.reviewer_statement_received": pgettext_lazy(
+        "audit action", "External reviewer's statement received"
+    ),
     "tracker.engagement_opened": pgettext_lazy("audit action", "Engagement started"),
     "tracker.flagged_stalled": pgettext_lazy("audit action", "Engagement flagged as stalled"),
     "tracker.ledger_reversed": pgettext_lazy("audit action", "Budget ledger entry reversed"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("trips/<int:pk>/claim.pdf", site.claim_form_pdf, name="claim_form"),
     path("engagements/<int:pk>/summary.pdf", site.engagement_summary_pdf, name="engagement_summary"),
     path("challenges/<int:pk>/sheet.pdf", site.challenge_sheet_pdf, name="challenge_sheet"),
+    path("evidence/<int:pk>/pack.pdf", site.evidence_pack_pdf, name="evidence_pack"),
     path("proposals/<int:pk>/sheet.pdf", site.proposal_sheet_pdf, name="proposal_sheet"),
     path("exports/<slug:dataset>.<slug:fmt>", site.my_export, name="export"),
 ]

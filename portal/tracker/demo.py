@@ -24,7 +24,7 @@ from portal.core.fiscal import JST, fiscal_year_bounds
 from portal.geo.models import LocalGovernment
 
 from . import services
-from .models import CaseStudyPage, Engagement, FiscalBudget, StageChange, TravelRequest
+from .models import CaseStudyPage, ConsentPurpose, Engagement, FiscalBudget, StageChange, TravelRequest
 
 FY = 2017
 
@@ -277,6 +277,10 @@ def _adoption_and_case_study(origin, municipalities, ministry_user, muni_user, s
         )
         services.adoption_link(adoption_request=req, actor=ministry_user, reason="天塩町での成果を確認")
     if not CaseStudyPage.objects.filter(engagement=origin).exists():
+        # both parties opt in (the working group's rule): publishing, sharing and reusing the pilot's figures
+        for user in (muni_user, su_user):
+            for purpose in ConsentPurpose.values:
+                services.consent_set(engagement=origin, actor=user, purpose=purpose, granted=True)
         page = services.case_study_draft(
             engagement=origin, actor=ministry_user, title="天塩町：遠隔妊婦健診で通院負担を減らす"
         )

@@ -54,6 +54,36 @@ class MeetingFilter(WagtailFilterSet):
         fields = ["state", "kind"]
 
 
+class SolutionFilter(django_filters.FilterSet):
+    """Solved challenges to join: by the prefecture of the municipality that solved it."""
+
+    prefecture = django_filters.ModelChoiceFilter(
+        label=_("prefecture"), field_name="municipality__prefecture", queryset=Prefecture.objects.all()
+    )
+
+    class Meta:
+        model = Engagement
+        fields = ["prefecture"]
+
+
+class EvidenceOverviewFilter(django_filters.FilterSet):
+    """The ministry's overview: engagements past their PoC, with or without an evidence pack."""
+
+    has_pack = YesNoFilter(label=_("has an evidence pack"), method="filter_has_pack")
+    fiscal_year = django_filters.NumberFilter(
+        label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+    )
+
+    class Meta:
+        model = Engagement
+        fields = ["has_pack", "fiscal_year"]
+
+    def filter_has_pack(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(packs__gt=0) if value else queryset.filter(packs=0)
+
+
 class AgreementFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("kind of agreement"), choices=Agreement.Kind.choices)
     ends_on_before = django_filters.DateFilter(

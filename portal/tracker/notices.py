@@ -45,6 +45,14 @@ register("tracker.meeting_confirmed", variant="municipality", title=_("%(s)s cho
 register("tracker.meeting_other_slots_asked", title=_("%(s)s asks for other times for “%(title)s”"))
 register("tracker.meeting_changed", title=_("“%(title)s” moved to %(when)s"))
 register("tracker.meeting_cancelled", title=_("“%(title)s” is cancelled"))
+# Data-use consent, evidence packs, joining a solved challenge
+register("tracker.consent_granted", title=_("%(party)s consents: %(purpose)s"))
+register("tracker.consent_revoked", title=_("%(party)s withdrew consent: %(purpose)s"))
+register("tracker.evidence_pack_created", title=_("Evidence pack version %(v)s is ready"))
+register("tracker.solution_joined", title=_("%(m)s joins your solution"))
+register(
+    "tracker.reviewer_statement_received", title=_("%(name)s sent a signed statement for your evidence pack")
+)
 # Agreements (実証協定書 / 契約): recorded, amended, and the reminders before the renewal decision and the end
 register("tracker.agreement_recorded", title=_("%(kind)s recorded: %(title)s"))
 register("tracker.agreement_amended", title=_("Agreement amended: %(title)s"))

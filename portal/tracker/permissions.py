@@ -8,7 +8,8 @@ from portal.accounts.permissions import is_ministry, organisation_ids_of
 from portal.core.decisions import Decision
 
 from . import workflow
-from .models import CaseStudyPage, Engagement, TravelRequest
+from .evidence import EVIDENCE_STAGES
+from .models import CaseStudyPage, ConsentPurpose, Engagement, EvidencePack, TravelRequest, consent_missing
 from .workflow import Transition
 
 
@@ -173,6 +174,71 @@ def can_approve_case_study(user, page: CaseStudyPage) -> Decision:
     if not side:
         return False, _("Only members of the municipality or the startup approve their case study.")
     return True, _("You approve for your organisation.")
+
+
+# --- data-use consent, evidence packs, joining a solved challenge ---------------------------------------------------
+
+
+def consent_side(user, engagement: Engagement) -> str:
+    """The party (municipality or startup) whose consent this user gives, or '' (ministry staff give none)."""
+    if not _signed_in(user):
+        return ""
+    ids = organisation_ids_of(user)
+    if engagement.municipality_id in ids:
+        return workflow.MUNICIPALITY
+    if engagement.startup_id in ids:
+        return workflow.STARTUP
+    return ""
+
+
+def can_change_consent(user, engagement: Engagement) -> Decision:
+    if not consent_side(user, engagement):
+        return False, _("Only members of the municipality or the startup give or withdraw their consent.")
+    return True, _("You answer for your organisation.")
+
+
+def can_build_evidence_pack(user, engagement: Engagement) -> Decision:
+    """The municipality's staff build the pack it files; ministry staff and the startup read it."""
+    if not _signed_in(user) or engagement.municipality_id not in organisation_ids_of(user):
+        return False, _("Only the municipality's staff build its evidence pack.")
+    if engagement.stage not in EVIDENCE_STAGES and engagement.furthest_stage not in EVIDENCE_STAGES:
+        return False, _("An evidence pack is built once the PoC is done.")
+    return True, _("You act for the municipality.")
+
+
+def shared_with(user, engagement: Engagement) -> bool:
+    """A member of a municipality that joined this engagement's solution (a linked engagement)."""
+    ids = organisation_ids_of(user)
+    return bool(ids) and Engagement.objects.filter(origin_id=engagement.pk, municipality_id__in=ids).exists()
+
+
+def can_view_evidence_pack(user, pack: EvidencePack) -> Decision:
+    """The two parties and ministry staff; a joining municipality only when both parties consent to sharing."""
+    if not _signed_in(user):
+        return False, _("Please log in.")
+    engagement = pack.engagement
+    if sides_of(user, engagement):
+        return True, _("You take part in this engagement.")
+    if shared_with(user, engagement):
+        if consent_missing(engagement.pk, ConsentPurpose.SHARE_WITH_MUNICIPALITIES):
+            return False, _(
+                "Both parties must consent before the evidence pack is shared with other municipalities."
+            )
+        return True, _("Your municipality joined this solution, and both parties consent to sharing.")
+    return False, _("You can only see evidence packs of your own organisation.")
+
+
+def can_join(user, origin: Engagement, municipality) -> Decision:
+    """「この取組みに参加する」: another municipality's staff (or ministry staff for it) join a solved challenge."""
+    if not _signed_in(user):
+        return False, _("Please log in.")
+    if municipality is None or municipality.kind != "municipality":
+        return False, _("Only a municipality joins a solution.")
+    if municipality.pk == origin.municipality_id:
+        return False, _("This municipality already works with this solution.")
+    if not (is_ministry(user) or municipality.pk in organisation_ids_of(user)):
+        return False, _("You can only join on behalf of your own municipality.")
+    return True, _("You act for this municipality.")
 
 
 # --- visits and meetings ----------------------------------------------------------------------------------------

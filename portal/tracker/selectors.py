@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.permissions import is_ministry, organisation_ids_of
@@ -13,9 +13,12 @@ from portal.challenges.models import ChallengePage
 from portal.core.fiscal import fiscal_year_instants
 
 from . import workflow
+from .evidence import EVIDENCE_STAGES
 from .models import (
     AdoptionRequest,
     Agreement,
+    ConsentPurpose,
+    DataConsent,
     Engagement,
     FiscalBudget,
     Meeting,
@@ -284,6 +287,120 @@ def open_adoption_requests() -> QuerySet[AdoptionRequest]:
 
 def available_transitions(engagement: Engagement, sides: set[str]) -> list[workflow.Transition]:
     return [t for t in workflow.transitions_from(engagement.stage) if t.sides & sides]
+
+
+# --- joining solved challenges, pooled demand, consent --------------------------------------------------------------
+
+SOLVED_STAGES = (Stage.CONTRACT, Stage.DEPLOYMENT, Stage.ADOPTED_ELSEWHERE)
+
+
+def solved_for_joining() -> QuerySet[Engagement]:
+    """Solved challenges (an engagement under contract or deployed) other municipalities may join, with the number
+    of municipalities that joined each (one query whatever their number)."""
+    return (
+        Engagement.objects.filter(Q(stage__in=SOLVED_STAGES) | Q(furthest_stage__in=SOLVED_STAGES))
+        .exclude(stage=Stage.ENDED)
+        .select_related("municipality__prefecture", "startup", "challenge")
+        .annotate(joined=Count("adoptions", distinct=True))
+        .order_by("-stage_changed_at", "-pk")
+    )
+
+
+@dataclass
+class DemandRow:
+    municipality: object
+    engagement: Engagement
+    population: int | None
+    budget_min_yen: int | None
+    budget_max_yen: int | None
+    joined: bool
+
+
+@dataclass
+class PooledDemand:
+    rows: list[DemandRow]
+    population: int
+    budget_min_yen: int
+    budget_max_yen: int
+
+
+def pooled_demand(engagement: Engagement) -> PooledDemand:
+    """The towns using a solution: the engagement's own (its contract value as its budget) and every municipality
+    that joined it, with the population and budget range each declared; the sums are the startup's pooled demand.
+    Three queries whatever the number of towns."""
+    contract = max(
+        (r.contract_value_yen or 0 for r in engagement.reports.all()),
+        default=0,
+    )
+    rows = [
+        DemandRow(
+            engagement.municipality,
+            engagement,
+            None,
+            contract or None,
+            contract or None,
+            False,
+        )
+    ]
+    joins = (
+        AdoptionRequest.objects.filter(origin=engagement, state=AdoptionRequest.State.LINKED)
+        .select_related("municipality", "engagement")
+        .order_by("decided_at", "pk")
+    )
+    for req in joins:
+        rows.append(
+            DemandRow(
+                req.municipality, req.engagement, req.population, req.budget_min_yen, req.budget_max_yen, True
+            )
+        )
+    return PooledDemand(
+        rows=rows,
+        population=sum(r.population or 0 for r in rows),
+        budget_min_yen=sum(r.budget_min_yen or 0 for r in rows),
+        budget_max_yen=sum(r.budget_max_yen or 0 for r in rows),
+    )
+
+
+@dataclass
+class ConsentRow:
+    purpose: str
+    label: str
+    municipality: bool
+    startup: bool
+
+
+def consent_table(engagement: Engagement) -> list[ConsentRow]:
+    """Each purpose with the two parties' current answers (one query)."""
+    from_db = {
+        (c.side, c.purpose): c.granted
+        for c in DataConsent.objects.filter(engagement=engagement).only("side", "purpose", "granted")
+    }
+    return [
+        ConsentRow(
+            purpose,
+            label,
+            from_db.get((workflow.MUNICIPALITY, purpose), False),
+            from_db.get((workflow.STARTUP, purpose), False),
+        )
+        for purpose, label in ConsentPurpose.choices
+    ]
+
+
+def evidence_overview() -> QuerySet[Engagement]:
+    """Engagements whose PoC is done (furthest stage), each with its number of evidence-pack versions and the
+    latest one's date: which have a pack and which stall without one (one query whatever their number)."""
+    return (
+        Engagement.objects.filter(furthest_stage__in=EVIDENCE_STAGES)
+        .select_related("municipality__prefecture", "startup", "challenge")
+        .annotate(
+            packs=Count("evidence_packs", distinct=True), last_pack_at=Max("evidence_packs__created_at")
+        )
+        .order_by("packs", "stage_changed_at", "pk")
+    )
+
+
+def latest_packs(engagement: Engagement) -> QuerySet:
+    return engagement.evidence_packs.order_by("-version")
 
 
 def agreements_for(user) -> QuerySet[Agreement]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, agreements, fiscal, meetings_admin, meetings_site, site
+from .views import admin, agreements, evidence, fiscal, meetings_admin, meetings_site, site
 
 app_name = "tracker"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("trips/<int:pk>/", site.trip_detail, name="trip"),
     path("files/receipts/<int:pk>/", site.receipt_download, name="receipt"),
     path("files/reports/<int:pk>/", site.attachment_download, name="attachment"),
+    path("files/reviews/<int:pk>/", evidence.review_statement_download, name="review_statement"),
     path("files/agreements/<int:pk>/", agreements.agreement_file_download, name="agreement_file"),
     path("meetings/", meetings_site.meeting_list, name="meetings"),
     path("meetings/<int:pk>/", meetings_site.meeting_detail, name="meeting"),
@@ -29,6 +30,10 @@ admin_urlpatterns = [
     path("budgets/", admin.budgets, name="budgets"),
     path("budgets/<int:year>/ledger/", admin.ledger, name="ledger"),
     path("adoptions/", admin.adoptions, name="adoptions"),
+    path("<int:pk>/evidence/new/", evidence.evidence_new, name="evidence_new"),
+    path("evidence/", evidence.evidence_overview, name="evidence_overview"),
+    path("solutions/", evidence.solutions, name="solutions"),
+    path("solutions/<int:pk>/", evidence.solution, name="solution"),
     path("dashboard/", admin.dashboard, name="dashboard"),
     path("budget-request/", fiscal.budget_request_deadlines, name="budget_request"),
     path("agreements/", agreements.agreement_list, name="agreements"),

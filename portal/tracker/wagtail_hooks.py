@@ -42,6 +42,10 @@ def _items():
         MinistryMenuItem(
             _("Budgets and ledger"), reverse("tracker_admin:budgets"), icon_name="table", order=40
         ),
+        MenuItem(_("Solutions to join"), reverse("tracker_admin:solutions"), icon_name="repeat", order=45),
+        MinistryMenuItem(
+            _("Evidence packs"), reverse("tracker_admin:evidence_overview"), icon_name="doc-full", order=48
+        ),
         MinistryMenuItem(
             _("Adoption requests"), reverse("tracker_admin:adoptions"), icon_name="repeat", order=50
         ),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import urllib.parse
@@ -43,7 +44,7 @@ from portal.challenges.models import ChallengeIndexPage, ChallengePage
 from portal.conversations import services as conversation_services
 from portal.core.calendar import today_jst
 from portal.tracker import services as tracker_services
-from portal.tracker.models import FiscalBudget, TravelRequest
+from portal.tracker.models import Engagement, FiscalBudget, TravelRequest
 from tests import factories
 from tests.matching.factories import PROPOSAL, World
 from tests.tracker import factories as tf
@@ -341,6 +342,12 @@ class Fuzzland(World):
         self.other_question = conversation_services.question_ask(
             challenge=self.challenge_x, actor=self.snow_user, text="データはCSVですか？"
         )
+        # a solved challenge of X's (issue #22): X builds its evidence pack, Y joins it
+        self.solved = tf.engagement(
+            municipality_org=self.muni_x, startup_org=self.snow, actor=self.ministry_user, title="解決済み"
+        )
+        Engagement.objects.filter(pk=self.solved.pk).update(stage="contract", furthest_stage="contract")
+        self.solved.refresh_from_db()
         self.agreement = tracker_services.agreement_record(
             engagement=self.engagement,
             actor=self.ministry_user,
@@ -1243,3 +1250,88 @@ def test_markup_in_a_meeting_comes_back_escaped(land, payload):
             (staff, reverse("wagtailadmin_home")),
         ):
             _assert_escaped(_checked(client.get(url)))
+
+
+# --------------------------------------------------------------------------------------------- issue #22
+
+CONSENT = {"action": "consent", "purpose": "publish_case_study", "granted": "1"}
+EVIDENCE = {
+    "clause": "2",
+    "conditions_met": ["2:only_supplier", "2:poc_shows", "2:explainable"],
+    "price_note": "見積りと比較",
+    "alternatives_note": "",
+    "next_fiscal_year": "2030",
+    "budget_request_deadline": "2029-10-31",
+}
+JOIN = {
+    "municipality": "",
+    "population": "3000",
+    "budget_min_yen": "100000",
+    "budget_max_yen": "500000",
+    "message": "参加したい",
+}
+
+
+@FUZZ
+@given(site=fields(CONSENT), admin=fields(CONSENT))
+@example(site=CONSENT | {"purpose": "\x00"}, admin=CONSENT | {"granted": "2"})
+@example(
+    site=CONSENT | {"purpose": ["reuse_data", "publish_case_study"]}, admin=CONSENT | {"purpose": "x" * 5000}
+)
+def test_data_use_consent(land, site, admin):
+    submit(land.snow_user, reverse("tracker:engagement", args=[land.engagement.pk]), site)
+    submit(land.staff_x, reverse("tracker_admin:engagement", args=[land.engagement.pk]), admin)
+
+
+@FUZZ
+@given(data=fields(EVIDENCE))
+@example(data=EVIDENCE | {"clause": "10"})
+@example(data=EVIDENCE | {"clause": "9" * 30, "next_fiscal_year": "1e999999999"})
+@example(data=EVIDENCE | {"conditions_met": ["2:only_supplier", "4:certified"]})
+@example(data=EVIDENCE | {"budget_request_deadline": "2030-04-01"})
+@example(data=EVIDENCE | {"budget_request_deadline": "0001-01-01", "next_fiscal_year": "2000"})
+def test_evidence_pack(land, data):
+    submit(land.staff_x, reverse("tracker_admin:evidence_new", args=[land.solved.pk]), data)
+
+
+@FUZZ
+@given(data=fields(JOIN))
+@example(data=JOIN | {"budget_min_yen": "500001"})
+@example(data=JOIN | {"population": "0", "budget_max_yen": "-1"})
+@example(data=JOIN | {"population": "9" * 30, "budget_max_yen": "1e999999999"})
+def test_joining_a_solved_challenge(land, data):
+    data = {k: (str(land.muni_y.pk) if k == "municipality" and v == "" else v) for k, v in data.items()}
+    submit(land.staff_y, reverse("tracker_admin:solution", args=[land.solved.pk]), data)
+
+
+@FUZZ
+@given(data=fields({}, ["prefecture", "has_pack", "fiscal_year", "page"]))
+@example(data={"has_pack": "maybe", "fiscal_year": "1e999999999"})
+@pytest.mark.parametrize("url", ["tracker_admin:solutions", "tracker_admin:evidence_overview"])
+def test_solutions_and_evidence_overview_lists(land, url, data):
+    submit(land.ministry_user, reverse(url), data, method="get")
+
+
+INVITE = {"action": "invite_reviewer", "reviewer-name": "佐藤", "reviewer-email": "sato@example.jp"}
+
+
+@FUZZ
+@given(invite=fields(INVITE), statement=fields({"opinion": "妥当"}, ["statement"]))
+@example(invite=INVITE | {"reviewer-email": "a\x00@example.jp"}, statement={"opinion": "\x00" * 3})
+@example(
+    invite=INVITE | {"reviewer-name": "x" * 5000},
+    statement={"opinion": "x" * 5000, "statement": "not a file"},
+)
+def test_external_reviewer_invitation_and_statement(land, invite, statement):
+    submit(land.staff_x, reverse("tracker_admin:engagement", args=[land.solved.pk]), invite)
+    with rolled_back():
+        invitation = tracker_services.reviewer_invite(
+            engagement=land.solved, actor=land.staff_x, name="佐藤", email="sato@example.jp"
+        )
+        token = "fuzz-token"
+        type(invitation).objects.filter(pk=invitation.pk).update(token_hash=_sha256(token))
+        submit(None, reverse("evidence_review", args=[token]), statement)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -57,6 +57,9 @@ set_language                                   -                POST    redir   
 challenges:open_data_json                      -                GET     ok      ok      ok      ok      ok      ok
 challenges:open_data_csv                       -                GET     ok      ok      ok      ok      ok      ok
 results                                        -                GET     ok      ok      ok      ok      ok      ok
+evidence_review                                token            GET     404     404     404     404     404     404
+evidence_review                                review-token     GET     ok      ok      ok      ok      ok      ok
+evidence_review                                review-token     POST    redir*  redir*  redir*  redir*  redir*  redir*
 privacy                                        -                GET     ok      ok      ok      ok      ok      ok
 applications:startup_list                      -                GET     ok      ok      ok      ok      ok      ok
 applications:startup_detail                    org-A            GET     ok      ok      ok      ok      ok      ok
@@ -128,6 +131,7 @@ tracker:trip                                   trip-XA          GET     login   
 tracker:trip                                   trip-YB-approved POST    login   404     redir*  404     403     403
 tracker:receipt                                receipt-XA       GET     login   ok      404     ok      404     ok
 tracker:attachment                             report-file-XA   GET     login   ok      404     ok      404     ok
+tracker:review_statement                       review-XA        GET     login   ok      404     ok      404     ok
 tracker:meetings                               -                GET     login   ok      ok      ok      ok      ok
 tracker:meeting                                meet-XA          GET     login   ok      404     ok      404     ok
 tracker:meeting                                meet-XA          POST    login   redir*  404     403     404     403
@@ -153,6 +157,7 @@ conversations:attachment                       note-file-XA     GET     404     
 reports:claim_form                             trip-XA          GET     login   ok      404     ok      404     ok
 reports:engagement_summary                     eng-XA           GET     login   ok      404     ok      404     ok
 reports:proposal_sheet                         proposal-X-accepted GET  login   404     404     ok      404     ok
+reports:evidence_pack                          pack-XA          GET     login   ok      404     ok      404     ok
 reports:proposal_sheet                         proposal-X-open  GET     login   404     404     404     404     404
 reports:export                                 export-applications GET  login   ok      ok      ok      ok      ok
 reports:export                                 export-engagements GET   login   ok      ok      ok      ok      ok
@@ -300,6 +305,15 @@ tracker_admin:ledger                           budget-M         POST    alogin  
 tracker_admin:adoptions                        -                GET     alogin  alogin  alogin  denied  denied  ok
 tracker_admin:adoptions                        -                POST    alogin  alogin  alogin  denied  denied  redir*
 tracker_admin:dashboard                        -                GET     alogin  alogin  alogin  denied  denied  ok
+tracker_admin:evidence_new                     eng-XA           GET     alogin  alogin  alogin  denied  404     denied
+tracker_admin:evidence_new                     eng-XA           POST    alogin  alogin  alogin  denied  404     denied
+tracker_admin:evidence_new                     solved-X         GET     alogin  alogin  alogin  ok      404     denied
+tracker_admin:evidence_new                     solved-X         POST    alogin  alogin  alogin  redir*  404     denied
+tracker_admin:evidence_overview                -                GET     alogin  alogin  alogin  denied  denied  ok
+tracker_admin:solutions                        -                GET     alogin  alogin  alogin  ok      ok      ok
+tracker_admin:solution                         solved-X         GET     alogin  alogin  alogin  ok      ok      ok
+tracker_admin:solution                         solved-X         POST    alogin  alogin  alogin  400     redir*  redir*
+tracker_admin:solution                         eng-XA           GET     alogin  alogin  alogin  404     404     404
 tracker_admin:budget_request                   -                GET     alogin  alogin  alogin  ok      ok      ok
 tracker_admin:budget_request                   -                POST    alogin  alogin  alogin  redir*  400     redir*
 tracker_admin:agreements                       -                GET     alogin  alogin  alogin  ok      ok      ok
@@ -543,6 +557,24 @@ def _payloads(world: World) -> dict[str, object]:
         "tracker_admin:travel_request": {"action": "approve", "amount_yen": "50000"},
         "tracker_admin:budgets": {"fiscal_year": str(world.fiscal_year), "amount_yen": "6000000"},
         "tracker_admin:ledger": {"entry": str(world.pay_entry.pk), "reason": "誤り"},
+        "evidence_review": lambda: {
+            "opinion": "成果は妥当",
+            "statement": SimpleUploadedFile("statement.pdf", PDF, "application/pdf"),
+        },
+        "tracker_admin:evidence_new": {
+            "clause": "2",
+            "conditions_met": ["2:only_supplier", "2:poc_shows", "2:explainable"],
+            "price_note": "見積りと比較",
+            "next_fiscal_year": str(world.fiscal_year + 1),
+            "budget_request_deadline": f"{world.fiscal_year + 1}-01-31",
+        },
+        "tracker_admin:solution": {
+            "municipality": str(world.muni_y.pk),
+            "population": "3000",
+            "budget_min_yen": "100000",
+            "budget_max_yen": "500000",
+            "message": "参加したい",
+        },
         "tracker_admin:adoptions": {
             "request": str(world.adoption.pk),
             "action": "decline",

@@ -8,6 +8,7 @@ is searched for the markers its user may not see (a list that shows another orga
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 
 from django.core.files.base import ContentFile
@@ -28,7 +29,8 @@ from portal.core.calendar import current_fiscal_year, today_jst
 from portal.core.models import Notification, Theme
 from portal.reports.models import ReportFile
 from portal.tracker import services as tracker_services
-from portal.tracker.models import AdoptionRequest, LedgerEntry
+from portal.tracker.evidence import build_snapshot
+from portal.tracker.models import AdoptionRequest, Engagement, EvidencePack, LedgerEntry, ReviewerInvitation
 from tests import factories
 from tests.challenges import factories as challenge_factories
 from tests.tracker import factories as tf
@@ -232,6 +234,50 @@ class World:
         self.adoption = AdoptionRequest.objects.create(
             origin=self.eng["YB"], municipality=self.muni_x, requested_by=u["X"], message="うちでも使いたい"
         )
+        # An evidence pack of X–A (written directly: X–A's PoC is not done), and a solved challenge of X's (with A)
+        # that Y may join.
+        self.pack_xa = EvidencePack.objects.create(
+            engagement=self.eng["XA"],
+            version=1,
+            clause=2,
+            conditions_met=["only_supplier", "poc_shows", "explainable"],
+            price_note="実証の実費と同等",
+            next_fiscal_year=current_fiscal_year() + 1,
+            budget_request_deadline=dt.date(current_fiscal_year() + 1, 1, 31),
+            snapshot=build_snapshot(self.eng["XA"]),
+            created_by=u["X"],
+        )
+        self.solved_x = tf.engagement(
+            municipality_org=self.muni_x, startup_org=self.startup_a, actor=u["M"], title="解決済みの除雪"
+        )
+        Engagement.objects.filter(pk=self.solved_x.pk).update(stage="contract", furthest_stage="contract")
+        # External reviewers: one invited on X's solved challenge (its link's token is known here), one who sent a
+        # signed statement on X–A.
+        now = timezone.now()
+        self.review_token = "zq-review-token-0123456789abcdef"
+        self.review_open = ReviewerInvitation.objects.create(
+            engagement=self.solved_x,
+            name="佐藤",
+            email="sato@example.jp",
+            token_hash=hashlib.sha256(self.review_token.encode()).hexdigest(),
+            invited_by=u["X"],
+            invited_at=now,
+            expires_at=now + dt.timedelta(days=30),
+        )
+        self.review_xa = ReviewerInvitation(
+            engagement=self.eng["XA"],
+            name="鈴木",
+            email="suzuki@example.jp",
+            token_hash=hashlib.sha256(b"zq-other").hexdigest(),
+            invited_by=u["X"],
+            invited_at=now,
+            expires_at=now + dt.timedelta(days=30),
+            opinion="妥当",
+            submitted_at=now,
+            statement_size=len(PDF),
+        )
+        self.review_xa.statement.save("statement.pdf", ContentFile(PDF), save=False)
+        self.review_xa.save()
 
         # Accounts: invitations to X and Y (by the ministry), memberships.
         self.invitation = {
@@ -383,6 +429,10 @@ class World:
             "note-A": pk(self.notification["A"]),
             "eng-XA": pk(self.eng["XA"]),
             "eng-YB": pk(self.eng["YB"]),
+            "pack-XA": pk(self.pack_xa),
+            "review-token": {"token": self.review_token},
+            "review-XA": pk(self.review_xa),
+            "solved-X": pk(self.solved_x),
             "meet-XA": pk(self.meeting_xa),
             "meet-XA-agreed": pk(self.meeting_xa_agreed),
             "agr-XA": pk(self.agreement_xa),

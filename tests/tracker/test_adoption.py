@@ -4,12 +4,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from portal.tracker import selectors, services
-from portal.tracker.models import AdoptionRequest, CaseStudyPage, Engagement
+from portal.tracker.models import AdoptionRequest, CaseStudyPage, ConsentPurpose, Engagement
 from portal.tracker.workflow import Stage
 from tests import factories
 from tests.tracker import factories as tf
 
 pytestmark = pytest.mark.django_db
+
+
+def _consent_all(engagement, *users):
+    """Both parties opt in to every use (the consent rules themselves: tests/tracker/test_consent.py)."""
+    for user in users:
+        for purpose in ConsentPurpose.values:
+            services.consent_set(engagement=engagement, actor=user, purpose=purpose, granted=True)
 
 
 def _deployed(engagement):
@@ -89,6 +96,7 @@ def test_case_study_published_only_when_both_parties_approve(engagement, su_user
         residents_served=120,
         cost_saved_yen=3_000_000,
     )
+    _consent_all(engagement, muni_user, su_user)
     page = services.case_study_draft(engagement=engagement, actor=ministry)
     assert not page.live and "120" in page.results and "3,000,000" in page.results
     assert not CaseStudyPage.objects.live().exists()
@@ -123,6 +131,7 @@ def test_published_case_study_is_found_by_the_site_search(
             engagement=engagement, actor=ministry, title="遠隔妊婦健診の導入事例"
         )
     assert f"/case-studies/{page.slug}/" not in client.get("/search/", {"q": "妊婦健診"}).content.decode()
+    _consent_all(engagement, muni_user, su_user)
     with django_capture_on_commit_callbacks(execute=True):
         services.case_study_approve(page=page, actor=muni_user)
         services.case_study_approve(page=page, actor=su_user)

@@ -195,6 +195,8 @@ def test_admin_lists_use_a_fixed_number_of_queries(client, ministry, su_org, su_
 def test_case_study_page_is_public_after_both_approvals(client, engagement, su_user, muni_user, ministry):
     page = services.case_study_draft(engagement=engagement, actor=ministry)
     assert client.get(f"/case-studies/case-{engagement.pk}/").status_code == 404
+    for user in (muni_user, su_user):  # both parties consent to publication (tests/tracker/test_consent.py)
+        services.consent_set(engagement=engagement, actor=user, purpose="publish_case_study", granted=True)
     services.case_study_approve(page=page, actor=muni_user)
     services.case_study_approve(page=page, actor=su_user)
     page.refresh_from_db()

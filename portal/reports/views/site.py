@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from matching.models import MatchProposal
 from portal.challenges.models import ChallengePage
 from portal.core.calendar import today_jst
-from portal.tracker.models import Engagement, TravelRequest
+from portal.tracker.models import Engagement, EvidencePack, TravelRequest
 
-from .. import permissions, proposals, selectors
+from .. import evidence, permissions, proposals, selectors
 from ..exports import DATASETS, FORMATS, InvalidFilters, dataset_rows, export_response
 from ..fonts import JapaneseFontMissing
 from ..pdf import pdf_response, render_pdf
@@ -61,6 +61,25 @@ def engagement_summary_pdf(request, pk):
     except JapaneseFontMissing as exc:
         return font_missing_response(request, exc)
     return pdf_response(data, f"engagement-{sheet.engagement.pk}.pdf")
+
+
+@login_required
+def evidence_pack_pdf(request, pk):
+    """One version of an evidence pack for a contract without open tender (随意契約), in Japanese."""
+    try:
+        pack = evidence.evidence_pack_for(request.user, pk)
+    except EvidencePack.DoesNotExist as exc:
+        raise Http404 from exc
+    with translation.override("ja"):
+        try:
+            data = render_pdf(
+                "reports/pdf/evidence_pack.html",
+                {"sheet": evidence.evidence_sheet(request.user, pack), "issued_on": pack.created_at},
+                title=_("Evidence pack for a contract without open tender"),
+            )
+        except JapaneseFontMissing as exc:
+            return font_missing_response(request, exc)
+    return pdf_response(data, f"evidence-pack-{pack.engagement_id}-v{pack.version}.pdf")
 
 
 @login_required

@@ -4,7 +4,9 @@ from .adoption import AdoptionRequest
 from .agreements import Agreement, AgreementAmendment, AgreementFile
 from .budget_calendar import BudgetRequestDeadline
 from .casestudy import CaseStudyIndexPage, CaseStudyPage
+from .consent import CONSENT_SIDES, ConsentPurpose, DataConsent, consent_missing
 from .engagements import Engagement, ProgressAttachment, ProgressReport, StageChange, private_storage
+from .evidence import EvidencePack, ReviewerInvitation
 from .ledger import AppendOnlyError, LedgerEntry
 from .meetings import Meeting, MeetingKind, MeetingSlot, MeetingState
 from .scorecards import Blocker, PulseResponse
@@ -16,9 +18,14 @@ __all__ = [
     "AgreementAmendment",
     "AgreementFile",
     "AppendOnlyError",
+    "CONSENT_SIDES",
     "Blocker",
     "BudgetRequestDeadline",
     "CaseStudyIndexPage",
+    "ConsentPurpose",
+    "DataConsent",
+    "EvidencePack",
+    "consent_missing",
     "CaseStudyPage",
     "Engagement",
     "FiscalBudget",
@@ -29,6 +36,7 @@ __all__ = [
     "MeetingState",
     "ProgressAttachment",
     "ProgressReport",
+    "ReviewerInvitation",
     "PulseResponse",
     "StageChange",
     "Transport",

@@ -39,6 +39,10 @@ class AdoptionRequest(models.Model):
         related_name="+",
     )
     message = models.TextField(_("why we want to adopt it"))
+    # Declared when a municipality joins a solved challenge (「この取組みに参加する」): the startup sees the pooled demand.
+    population = models.PositiveIntegerField(_("population served"), null=True, blank=True)
+    budget_min_yen = models.PositiveBigIntegerField(_("budget from (yen)"), null=True, blank=True)
+    budget_max_yen = models.PositiveBigIntegerField(_("budget up to (yen)"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.REQUESTED, db_index=True
     )
@@ -72,6 +76,12 @@ class AdoptionRequest(models.Model):
                 condition=Q(state="requested"),
                 name="one_open_adoption_request",
                 violation_error_message=_("This municipality has already asked to adopt this solution."),
+            ),
+            models.CheckConstraint(
+                name="adoption_budget_range_ordered",
+                condition=Q(budget_min_yen__isnull=True)
+                | Q(budget_max_yen__isnull=True)
+                | Q(budget_min_yen__lte=models.F("budget_max_yen")),
             ),
             models.CheckConstraint(
                 name="adoption_linked_has_engagement",

@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from portal.core.media_choice import PageForm
 
+from .consent import ConsentPurpose, consent_missing
 from .engagements import Engagement
 
 
@@ -52,7 +53,8 @@ class CaseStudyIndexPage(Page):
 
 class CaseStudyPermissionTester(PagePermissionTester):
     def can_publish(self):
-        return super().can_publish() and self.page.specific_deferred.both_approved
+        page = self.page.specific_deferred
+        return super().can_publish() and page.both_approved and page.consents_given
 
     def can_publish_subpage(self):
         return False
@@ -137,6 +139,35 @@ class CaseStudyPage(Page):
     @property
     def both_approved(self) -> bool:
         return self.municipality_approved_at is not None and self.startup_approved_at is not None
+
+    @property
+    def consents_given(self) -> bool:
+        """Both parties have consented to publishing (ConsentPurpose.PUBLISH_CASE_STUDY); without them it stays a draft."""
+        if self.engagement_id is None:
+            return False
+        return not consent_missing(self.engagement_id, ConsentPurpose.PUBLISH_CASE_STUDY)
+
+    def towns(self) -> list:
+        """The municipalities that use the solution: the engagement's own, then each that adopted it (joined)."""
+        if self.engagement_id is None:
+            return []
+        origin = self.engagement
+        joined = (
+            Engagement.objects.filter(origin_id=origin.pk)
+            .exclude(stage="ended")
+            .select_related("municipality")
+            .order_by("opened_at", "pk")
+        )
+        towns = [origin.municipality]
+        for e in joined:
+            if e.municipality not in towns:
+                towns.append(e.municipality)
+        return towns
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["towns"] = self.towns()
+        return context
 
     def with_content_json(self, content):
         # Approvals belong to the page, not to a revision: publishing a revision must keep them.

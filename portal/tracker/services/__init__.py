@@ -2,6 +2,7 @@
 
 from .adoption import (
     adoption_decline,
+    adoption_join,
     adoption_link,
     adoption_request_create,
     case_study_approve,
@@ -9,12 +10,19 @@ from .adoption import (
 )
 from .agreements import agreement_amend, agreement_record, send_agreement_reminders
 from .budget_calendar import budget_request_deadline_set, send_budget_request_reminders
+from .consent import consent_set
 from .engagements import (
     engagement_describe,
     engagement_open,
     engagement_transition,
     flag_stalled_engagements,
     progress_report_create,
+)
+from .evidence import (
+    evidence_pack_create,
+    reviewer_invitation_for,
+    reviewer_invite,
+    reviewer_statement_submit,
 )
 from .ledger import BudgetExceeded, balances
 from .meetings import (
@@ -47,6 +55,7 @@ from .travel import (
 __all__ = [
     "BudgetExceeded",
     "adoption_decline",
+    "adoption_join",
     "adoption_link",
     "adoption_request_create",
     "agreement_amend",
@@ -55,6 +64,11 @@ __all__ = [
     "budget_request_deadline_set",
     "case_study_approve",
     "case_study_draft",
+    "consent_set",
+    "evidence_pack_create",
+    "reviewer_invitation_for",
+    "reviewer_invite",
+    "reviewer_statement_submit",
     "default_origin",
     "engagement_describe",
     "engagement_open",

@@ -15,12 +15,21 @@ from portal.core.i18n import localized
 from portal.core.notifications import notify
 
 from .. import permissions, workflow
-from ..models import AdoptionRequest, CaseStudyIndexPage, CaseStudyPage, Engagement
+from ..models import (
+    AdoptionRequest,
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    ConsentPurpose,
+    Engagement,
+    consent_missing,
+)
 from ..workflow import Stage
 from .common import notify_both_sides, require_reason
 from .engagements import engagement_open, engagement_transition
 
 ADOPTABLE = (Stage.POC_DONE, Stage.CONTRACT, Stage.DEPLOYMENT, Stage.ADOPTED_ELSEWHERE)
+# A solved challenge — contracted or deployed — is offered to other municipalities to join (「この取組みに参加する」).
+SOLVED = (Stage.CONTRACT, Stage.DEPLOYMENT, Stage.ADOPTED_ELSEWHERE)
 
 
 def adoption_request_create(
@@ -102,6 +111,93 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
     return engagement
 
 
+def adoption_join(
+    *,
+    origin: Engagement,
+    municipality: Organisation,
+    actor,
+    population: int,
+    budget_min_yen: int,
+    budget_max_yen: int,
+    message: str,
+) -> Engagement:
+    """Another municipality joins a solved challenge: it declares its population and budget range (the startup
+    sees the pooled demand), and a linked engagement (same startup, `origin` = the solved one) opens at once,
+    starting from the origin's scope. The evidence pack is shared with it only while both parties of the origin
+    consent (permissions.can_view_evidence_pack)."""
+    allowed, why = permissions.can_join(actor, origin, municipality)
+    if not allowed:
+        raise PermissionDenied(why)
+    if origin.stage not in SOLVED and origin.furthest_stage not in SOLVED:
+        raise ValidationError(
+            _("Only a solved challenge (under contract or deployed) can be joined."), code="not_solved"
+        )
+    message = (message or "").strip()
+    errors = {}
+    if not message:
+        errors["message"] = _("Say why your municipality wants to join.")
+    if population is None or population < 1:
+        errors["population"] = _("Enter the number of residents it would serve.")
+    if budget_min_yen is None or budget_max_yen is None or budget_min_yen > budget_max_yen:
+        errors["budget_max_yen"] = _("Enter a budget range whose upper end is not below its lower end.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Engagement.objects.select_for_update(of=("self",)).get(pk=origin.pk)
+        if Engagement.objects.filter(
+            origin=locked, municipality=municipality, stage__in=workflow.ACTIVE_STAGES + [Stage.STALLED]
+        ).exists():
+            raise ValidationError(_("This municipality has already joined this solution."), code="joined")
+        engagement = engagement_open(
+            municipality=municipality,
+            startup=locked.startup,
+            source=Engagement.Source.ADOPTION,
+            actor=actor,
+            reason=str(_("Joined the solved challenge: %(text)s") % {"text": message}),
+            origin=locked,
+            title=locked.title or (locked.challenge.title if locked.challenge_id else ""),
+        )
+        # the scope to start from: the origin's summary, else its challenge's desired outcome
+        scope = locked.summary or (locked.challenge.desired_outcome if locked.challenge_id else "")
+        if scope and not engagement.summary:
+            engagement.summary = scope
+            engagement.summary_en = locked.summary_en
+            engagement.save(update_fields=["summary", "summary_en"])
+        req = AdoptionRequest(
+            origin=locked,
+            municipality=municipality,
+            requested_by=actor,
+            message=message,
+            population=population,
+            budget_min_yen=budget_min_yen,
+            budget_max_yen=budget_max_yen,
+            state=AdoptionRequest.State.LINKED,
+            engagement=engagement,
+            decided_at=timezone.now(),
+            decision_reason=str(_("Joined directly.")),
+        )
+        req.full_clean()
+        req.save()
+        if locked.stage == Stage.DEPLOYMENT:
+            engagement_transition(
+                engagement=locked,
+                transition="adopted_elsewhere",
+                actor=None,
+                reason=_("Adopted by %(m)s.") % {"m": municipality},
+            )
+        record(
+            actor=actor,
+            action="tracker.solution_joined",
+            obj=engagement,
+            origin=locked.pk,
+            population=population,
+            budget_min_yen=budget_min_yen,
+            budget_max_yen=budget_max_yen,
+        )
+        notify_both_sides(locked, kind="tracker.solution_joined", params={"m": municipality, "text": message})
+    return engagement
+
+
 def adoption_decline(*, adoption_request: AdoptionRequest, actor, reason: str) -> AdoptionRequest:
     allowed, why = permissions.can_link_adoption(actor)
     if not allowed:
@@ -125,7 +221,19 @@ def adoption_decline(*, adoption_request: AdoptionRequest, actor, reason: str) -
 
 
 def _draft_texts(engagement: Engagement) -> dict[str, str]:
+    """The draft's texts. The pilot's figures and reports leave the engagement only when both parties consent to
+    reusing them (ConsentPurpose.REUSE_DATA); otherwise the results say so and the parties write them."""
     challenge = engagement.challenge
+    if consent_missing(engagement.pk, ConsentPurpose.REUSE_DATA):
+        return {
+            "problem": (challenge.background if challenge else "") or engagement.title or str(engagement),
+            "solution": (challenge.desired_outcome if challenge else "") or str(engagement.startup),
+            "results": str(
+                _("To be written: both parties have not consented to reusing the pilot's figures.")
+            ),
+            "costs": "",
+            "contacts": f"{engagement.municipality} / {engagement.startup}",
+        }
     reports = list(engagement.reports.order_by("created_at"))
     residents = max((r.residents_served or 0 for r in reports), default=0)
     saved = sum(r.cost_saved_yen or 0 for r in reports)
@@ -185,6 +293,23 @@ def case_study_approve(*, page: CaseStudyPage, actor) -> CaseStudyPage:
     side = permissions.case_study_side(actor, page)
     with transaction.atomic():
         page = CaseStudyPage.objects.select_for_update().get(pk=page.pk)
+        # Publication needs both parties' consent (ConsentPurpose.PUBLISH_CASE_STUDY): a party approves only
+        # with its own consent given, and the approval that would publish is refused while the other's is missing.
+        missing = consent_missing(page.engagement_id, ConsentPurpose.PUBLISH_CASE_STUDY)
+        if side in missing:
+            raise ValidationError(
+                _("Your organisation has not consented to publishing a case study; give that consent first."),
+                code="no_consent",
+            )
+        other_approved = (
+            page.startup_approved_at if side == workflow.MUNICIPALITY else page.municipality_approved_at
+        )
+        if other_approved is not None and missing:
+            raise ValidationError(
+                _("The case study cannot be published: %(party)s has not consented to publishing it.")
+                % {"party": permissions.SIDE_LABELS[missing[0]]},
+                code="no_consent",
+            )
         now = timezone.now()
         if side == workflow.MUNICIPALITY and page.municipality_approved_at is None:
             page.municipality_approved_at, page.municipality_approved_by = now, actor

@@ -33,6 +33,7 @@ from ..forms import (
 )
 from ..models import AdoptionRequest, Engagement, FiscalBudget, LedgerEntry, TravelState
 from .common import add_service_errors, paginate
+from .evidence import consent_action, reviewer_invite_action
 from .scorecards import pulse_post
 from .site import engagement_context
 
@@ -111,6 +112,13 @@ def engagement_detail(request, pk):
                     request, _("A case study has been drafted; both parties are asked to approve it.")
                 )
                 return redirect(request.path)
+            elif action == "consent":
+                consent_action(request, engagement)
+                return redirect(request.path)
+            elif action == "invite_reviewer":
+                form = forms["reviewer_form"] = reviewer_invite_action(request, engagement)
+                if not form.errors:
+                    return redirect(request.path)
             elif action == "approve_case_study":
                 services.case_study_approve(page=engagement.case_study, actor=request.user)
                 messages.success(request, _("Your approval has been recorded."))
@@ -151,6 +159,8 @@ def engagement_detail(request, pk):
         transition_form=forms.get("transition_form"),
         pulse_form=forms.get("pulse_form"),
     )
+    if forms.get("reviewer_form") is not None:
+        context["reviewer_form"] = forms["reviewer_form"]
     context["adoption_form"] = forms.get("adoption_form") or AdoptionRequestForm(
         municipalities=_my_municipalities(request.user, exclude=engagement.municipality_id)
     )

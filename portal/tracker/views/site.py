@@ -26,6 +26,7 @@ from ..models import (
     TravelState,
 )
 from .common import add_service_errors, paginate, private_file
+from .evidence import consent_action, evidence_context
 from .scorecards import pulse_form_for, pulse_post
 
 
@@ -61,6 +62,7 @@ def engagement_context(request, engagement, *, report_form=None, transition_form
         "meetings": meetings,
         "open_tasks": continuity.open_tasks(engagement, meetings),
         "can_schedule_meeting": permissions.can_schedule_meeting(request.user, engagement.municipality_id)[0],
+        **evidence_context(request, engagement),
         "stage_agreement": selectors.stage_agreement(engagement),
         "can_manage_agreements": permissions.can_manage_agreements(request.user, engagement)[0],
         "pulse_form": pulse_form_for(request, engagement, pulse_form),
@@ -112,6 +114,12 @@ def engagement_detail(request, pk):
                     except ValidationError as exc:
                         add_service_errors(transition_form, exc)
                 status = 400
+            elif action == "consent":
+                try:
+                    consent_action(request, engagement)
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                return redirect(request.path)
             elif action == "approve_case_study":
                 page = get_object_or_404(CaseStudyPage, engagement=engagement)
                 try:
