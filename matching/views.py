@@ -26,6 +26,7 @@ from .presentation import challenge_alternates
 
 RUNS_PER_PAGE = 20
 PROPOSALS_PER_PAGE = 50
+MOVES_PER_PAGE = 100
 
 
 def ministry_only(view):
@@ -89,8 +90,8 @@ def run_detail(request, pk):
     run = _run(pk)
     filterset = ProposalFilter(request.GET, queryset=selectors.proposals_of_run(run))
     comparison = None
-    if run.previous_id and run.status == MatchRun.Status.DONE:
-        comparison = selectors.compare_runs(run, run.previous)
+    if run.previous_id and run.status == MatchRun.Status.DONE and run.previous.status == MatchRun.Status.DONE:
+        comparison = services.run_comparison(run=run, other=run.previous)  # stored when the run finished
     return TemplateResponse(
         request,
         "matching/admin/run_detail.html",
@@ -166,8 +167,13 @@ def run_compare(request, pk):
     if other_pk is None:
         raise Http404
     other = get_object_or_404(MatchRun, pk=other_pk)
+    comparison = services.run_comparison(run=run, other=other)  # computed once per pair of runs, then read
     return TemplateResponse(
         request,
         "matching/admin/run_compare.html",
-        {"run": run, "comparison": selectors.compare_runs(run, other)},
+        {
+            "run": run,
+            "comparison": comparison,
+            "page_obj": _paginate(request, comparison.rank_moves, MOVES_PER_PAGE),
+        },
     )
