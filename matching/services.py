@@ -408,7 +408,7 @@ def _tell_both_sides(proposal: MatchProposal) -> None:
         (
             _members(proposal.challenge.municipality_id),
             "staff",
-            "tracker_admin:engagements",
+            "engagement:index",
             "/admin/",
         ),
     ):

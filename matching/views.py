@@ -1,4 +1,4 @@
-"""Ministry staff's matching screens in the Wagtail admin: runs (start one), a run's proposals, one challenge's
+"""Ministry staff's matching screens in the Wagtail admin (the runs' list is a viewset: admin_views.py): a run's proposals, one challenge's
 ranked proposals with their factor bars (accept / reject), and the comparison of two runs. Ministry staff only:
 everybody else gets 403 (see permissions.py for why municipalities see nothing here)."""
 
@@ -18,13 +18,12 @@ from portal.challenges.models import ChallengePage
 from portal.core.params import positive_id
 
 from . import permissions as rules
-from . import selectors, services, tasks
-from .filters import MatchRunFilter, ProposalFilter
-from .forms import AcceptForm, RejectForm, RunStartForm
+from . import selectors, services
+from .filters import ProposalFilter
+from .forms import AcceptForm, RejectForm
 from .models import MatchRun
 from .presentation import challenge_alternates
 
-RUNS_PER_PAGE = 20
 PROPOSALS_PER_PAGE = 50
 MOVES_PER_PAGE = 100
 
@@ -54,30 +53,6 @@ def _paginate(request, qs, per_page: int):
 
 def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
-
-
-@ministry_only
-def run_list(request):
-    """Runs, newest first (filter by status), and the form that starts a new one."""
-    form = RunStartForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                run = tasks.match_run_start(actor=request.user, **form.parameters)
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
-                messages.success(request, _("The matching run has started."))
-                return redirect("matching_admin:run", run.pk)
-        status = 400
-    filterset = MatchRunFilter(request.GET, queryset=selectors.runs())
-    return TemplateResponse(
-        request,
-        "matching/admin/run_list.html",
-        {"filter": filterset, "page_obj": _paginate(request, filterset.qs, RUNS_PER_PAGE), "form": form},
-        status=status,
-    )
 
 
 def _run(pk) -> MatchRun:

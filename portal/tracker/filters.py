@@ -52,3 +52,11 @@ class MeetingFilter(WagtailFilterSet):
     class Meta:
         model = Meeting
         fields = ["state", "kind"]
+
+
+class EngagementAdminFilter(EngagementFilter, WagtailFilterSet):
+    """The engagements' facets in the admin's listing (Wagtail's filter drop-down)."""
+
+
+class TravelRequestAdminFilter(TravelRequestFilter, WagtailFilterSet):
+    """The trips' facets in the admin's listing (Wagtail's filter drop-down)."""

@@ -17,7 +17,6 @@ from portal.accounts.permissions import is_ministry, organisation_ids_of
 from portal.core.params import positive_id
 
 from .. import charts, permissions, selectors, services
-from ..filters import EngagementFilter, TravelRequestFilter
 from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, current_fiscal_year, today_jst
 from ..forms import (
     AdoptionRequestForm,
@@ -41,19 +40,6 @@ def _ministry_only(request):
 
 
 # --- engagements --------------------------------------------------------------------------------------------------
-
-
-def engagement_list(request):
-    filterset = EngagementFilter(request.GET, queryset=selectors.engagements_for(request.user))
-    return TemplateResponse(
-        request,
-        "tracker/admin/engagement_list.html",
-        {
-            "filter": filterset,
-            "page_obj": paginate(request, filterset.qs),
-            "is_ministry": is_ministry(request.user),
-        },
-    )
 
 
 def engagement_detail(request, pk):
@@ -194,15 +180,6 @@ def outside_match(request):
 
 
 # --- travel support -----------------------------------------------------------------------------------------------
-
-
-def travel_list(request):
-    filterset = TravelRequestFilter(request.GET, queryset=selectors.travel_requests_for(request.user))
-    return TemplateResponse(
-        request,
-        "tracker/admin/travel_list.html",
-        {"filter": filterset, "page_obj": paginate(request, filterset.qs)},
-    )
 
 
 def travel_detail(request, pk):
