@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from . import throttle
+from .access import user_access
 
 
 class EmailBackend(ModelBackend):
@@ -25,3 +26,14 @@ class EmailBackend(ModelBackend):
         else:
             throttle.register_success(email, request)
         return user
+
+    # Permissions through the user's cached access (portal/accounts/access.py): read once, not two queries a page.
+    def get_user_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        return set(user_access(user_obj).user_permissions)
+
+    def get_group_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        return set(user_access(user_obj).group_permissions)

@@ -20,11 +20,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, ReferenceIndex
 
+from portal.core.decisions import Decision
+
+from .access import forget_access, user_access
 from .models import Membership, Organisation
-
-Decision = tuple[bool, str]
-
-_CACHE_ATTR = "_xact_memberships"
 
 
 def _is_signed_in(user) -> bool:
@@ -32,24 +31,17 @@ def _is_signed_in(user) -> bool:
 
 
 def memberships_of(user) -> list[Membership]:
-    """The user's memberships with their organisations, oldest first; cached on the user object for the request."""
+    """The user's memberships with their organisations, oldest first (portal/accounts/access.py: one query, kept
+    for the request and in the cache until a membership, organisation or the user changes)."""
     if not _is_signed_in(user):
         return []
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, organisation__is_active=True)
-            .select_related("organisation")
-            .order_by("created_at", "pk")
-        )
-        setattr(user, _CACHE_ATTR, cached)
-    return cached
+    return list(user_access(user).memberships)
 
 
 def forget_cached_memberships(user) -> None:
-    """Call after changing a user's memberships in the same request."""
-    if user is not None and hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Call after changing a user's memberships in the same request (the signals retire the cached copy too)."""
+    if user is not None:
+        forget_access(user)
 
 
 def organisation_of(user) -> Organisation | None:

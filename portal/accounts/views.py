@@ -325,11 +325,9 @@ def mypage(request):
     """A startup member's home on the site: their organisation and how complete its profile is."""
     if permissions.can_access_admin(request.user)[0] and not permissions.is_startup_member(request.user):
         return redirect("wagtailadmin_home")
-    organisation = permissions.organisation_of(request.user)
-    context = {"organisation": organisation, "completeness": None}
-    if organisation is not None and organisation.is_startup:
-        context["completeness"] = selectors.startup_profile_completeness(organisation)
-    return render(request, "accounts/mypage.html", context)
+    organisation = selectors.organisation_for_mypage(permissions.organisation_of(request.user))
+    # Profile completeness is the template's {% mypage_profile %} (applications' fuller list), not computed here.
+    return render(request, "accounts/mypage.html", {"organisation": organisation})
 
 
 # ---------------------------------------------------------------------------------------------- the account page

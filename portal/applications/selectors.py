@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, Prefetch, QuerySet
+from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -107,8 +108,17 @@ def existing_application(organisation: Organisation | None, challenge: Challenge
 
 def applications_for_review(user) -> QuerySet[Application]:
     """The admin's review list: what was sent to the user's challenges (everything for the ministry)."""
+    # Per-row subqueries, not a join grouped over every application: the paginator's count stays a plain COUNT
+    # and the figures are computed for the page's rows only.
+    reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
     qs = _application_qs().annotate(
-        review_count=Count("reviews", distinct=True), average_score=Avg("reviews__weighted_total")
+        review_count=Coalesce(
+            Subquery(reviews.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
+        ),
+        average_score=Subquery(
+            reviews.annotate(avg=Avg("weighted_total")).values("avg")[:1],
+            output_field=DecimalField(max_digits=4, decimal_places=2),
+        ),
     )
     return rules.reviewable_applications(qs, user)
 

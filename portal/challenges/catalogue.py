@@ -1,30 +1,39 @@
 """Building the catalogue from a base queryset: filters, facet counts, sort and one page of results.
 
-The number of queries is fixed whatever the page size: one count, one page, one prefetch of themes,
-and one grouped count per facet. Facet counts are the expensive part over thousands of challenges, so they are
-cached per filter combination and language for a minute; publishing, unpublishing, deleting a challenge or
-recording an outcome bumps a version that makes every cached count stale at once (signals.py). Only a status
-that changes by the clock (a window opening or closing) can be up to a minute late in the counts.
+Filters and facet counts are computed on the catalogue's facet index (facet_index.py: a few NumPy columns of every
+live challenge, kept in the shared cache and patched when a challenge changes), never by scanning the challenge
+table; the database answers the page of 20 results (one query and one prefetch of themes) and the names of the
+facet values (three small tables). The number of queries is fixed whatever the page size and catalogue size.
+
+Caches (`CHALLENGES_CACHE_SECONDS`, 0 = off):
+- the rendered catalogue fragment per query string and language, and whole pages for anonymous visitors
+  (middleware.py), each entry stored with the *tokens of what it depends on*: a page filtered by fewer than two
+  facets depends on every change ("all"); a page filtered by two or more facets depends only on its facet values
+  (`theme:tourism`, `prefecture:01`, …) — a challenge that matches none of them fails at least two of the page's
+  filters, so it appears neither in the results nor in any of the page's facet counts. A publish, unpublish,
+  delete or outcome renews the tokens of "all" and of the facet values the challenge had before and has after
+  (`record_change`); unrelated filter combinations keep their entries.
+- an entry that is stale (a token changed, or older than CHALLENGES_CACHE_SECONDS) is re-rendered by one request
+  at a time: the first takes a short lock (`cache.add`), the others are served the stale copy meanwhile.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+import uuid
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from portal.accounts.models import Organisation
-from portal.core.models import Theme
-from portal.geo.models import Prefecture
-
-from .filters import ChallengeFilter
-from .status import ChallengeStatus, status_q
+from . import facet_index
+from .filters import ChallengeFilter, keyword_pks
+from .status import ChallengeStatus
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -34,46 +43,63 @@ PAGE_CSRF_SENTINEL = "__xact_catalogue_csrf_token__"
 CATALOGUE_PATHS: set[str] = set()
 MUNICIPALITY_FACET_SIZE = 30
 FRAGMENT_TEMPLATE = "challenges/includes/catalogue.html"
-VERSION_KEY = "challenges:catalogue:version"
+DEPENDENCY_PREFIX = "challenges:dep:"
+EPOCH = DEPENDENCY_PREFIX + "epoch"  # renewed when a change's facet values are unknown: everything is stale
+ALL = DEPENDENCY_PREFIX + "all"
+LOCK_SECONDS = 30
+# Entries outlive their freshness so that a stale copy is there to serve while one request re-renders it.
+STALE_FACTOR = 10
 # Parameters that do not change the counts.
 _NOT_FACET_RELEVANT = {"page", "per_page", "sort"}
 
 
 def cache_seconds() -> int:
-    """How long facet counts and rendered catalogue pages are kept (settings.CHALLENGES_CACHE_SECONDS; 0 = off)."""
+    """How long rendered catalogue pages are fresh (settings.CHALLENGES_CACHE_SECONDS; 0 = off)."""
     return int(getattr(settings, "CHALLENGES_CACHE_SECONDS", 60))
 
 
-def catalogue_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+def dependency_keys(data) -> list[str]:
+    """The tokens a page for these query parameters depends on (see the module's docstring)."""
+    chosen = [(name, data.get(name)) for name in FACETS if data.get(name)]
+    if len(chosen) < 2:
+        return [EPOCH, ALL]
+    return [EPOCH, *(f"{DEPENDENCY_PREFIX}{name}:{value}" for name, value in chosen)]
 
 
-def invalidate_catalogue() -> None:
-    """Make every cached facet count stale (called when a challenge is published, unpublished, changed outcome)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+def record_change(queryset, *, base_key: str, pks: list[int]) -> None:
+    """Challenges `pks` were published, unpublished, deleted or given an outcome: patch the facet index and make
+    stale exactly the cached pages that can show them."""
+    values = facet_index.refresh(queryset, base_key=base_key, pks=pks)
+    if values is None:
+        keys = [EPOCH]
+    else:
+        keys = [ALL, *(f"{DEPENDENCY_PREFIX}{name}:{v}" for name, vs in values.items() for v in vs)]
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
 
 
-def _facet_cache_key(data, base_key: str) -> str:
-    items = sorted((k, v) for k in data if k not in _NOT_FACET_RELEVANT for v in data.getlist(k))
-    digest = hashlib.sha256(repr((base_key, items)).encode()).hexdigest()[:32]
-    return f"challenges:facets:{catalogue_version()}:{translation.get_language()}:{digest}"
+def _lookup(key: str, deps: list[str]):
+    """(entry, tokens, fresh): the cached entry (or None), the current tokens of its dependencies, and whether the
+    entry is current. One round trip to the cache."""
+    found = cache.get_many([key, *deps])
+    tokens = {dep: found.get(dep, "") for dep in deps}
+    entry = found.get(key)
+    fresh = entry is not None and entry["tokens"] == tokens and time.time() - entry["at"] < cache_seconds()
+    return entry, tokens, fresh
 
 
-def cached_facet_counts(data, queryset, *, base_key: str) -> dict[str, list[dict]]:
-    key = _facet_cache_key(data, base_key)
-    counts = cache.get(key) if cache_seconds() > 0 else None
-    if counts is None:
-        counts = facet_counts(data, queryset)
-        if cache_seconds() > 0:
-            cache.set(key, counts, cache_seconds())
-    return counts
+def _store(key: str, tokens: dict, html: str) -> None:
+    cache.set(key, {"tokens": tokens, "at": time.time(), "html": html}, cache_seconds() * STALE_FACTOR)
+
+
+def lock_key(key: str) -> str:
+    """The cache key of the lock held by the one request that re-renders entry `key`."""
+    return f"{key}:lock"
+
+
+def _claim(key: str) -> str | None:
+    """The re-render lock of an entry, or None when another request holds it."""
+    lock = lock_key(key)
+    return lock if cache.add(lock, 1, LOCK_SECONDS) else None
 
 
 def optimise(queryset):
@@ -81,14 +107,6 @@ def optimise(queryset):
     return queryset.select_related(
         "municipality", "municipality__local_government__prefecture"
     ).prefetch_related("themes")
-
-
-def filtered(data, queryset, *, without: str | None = None):
-    """The base queryset filtered by `data` (a QueryDict), optionally ignoring one facet (for its counts)."""
-    if without is not None:
-        data = data.copy()
-        data.pop(without, None)
-    return ChallengeFilter(data, queryset=queryset)
 
 
 def _page_size(data) -> int:
@@ -99,86 +117,100 @@ def _page_size(data) -> int:
     return max(1, min(size, MAX_PAGE_SIZE))
 
 
-def facet_counts(data, queryset) -> dict[str, list[dict]]:
+def facet_counts(index: facet_index.FacetIndex, masks: dict) -> dict[str, list[dict]]:
     """For each facet, its values with the number of challenges each would give, other filters applied."""
-    counts: dict[str, list[dict]] = {}
-
-    def base(facet):
-        return filtered(data, queryset, without=facet).qs.order_by()
-
-    through = queryset.model.themes.through
-    theme_rows = dict(
-        through.objects.filter(challengepage__in=base("theme").values("pk"))
-        .values_list("theme")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts["theme"] = [
-        {"value": t.slug, "label": str(t), "count": theme_rows.get(t.pk, 0)} for t in Theme.objects.all()
+    counts = index.counts(masks)
+    names = index.labels.get(translation.get_language()) or index.labels[settings.LANGUAGE_CODE]
+    facets: dict[str, list[dict]] = {
+        "theme": [
+            {"value": slug, "label": label, "count": counts["theme"].get(pk, 0)}
+            for pk, slug, label in names["theme"]
+        ]
+    }
+    facets["prefecture"] = [
+        {"value": code, "label": names["prefecture"].get(code, code), "count": n}
+        for code, n in sorted(counts["prefecture"].items())
     ]
-
-    pref_rows = dict(
-        base("prefecture")
-        .values_list("municipality__local_government__prefecture")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts["prefecture"] = [
-        {"value": p.code, "label": str(p), "count": pref_rows[p.code]}
-        for p in Prefecture.objects.filter(code__in=[c for c in pref_rows if c])
-    ]
-
     # Up to MUNICIPALITY_FACET_SIZE municipalities with the most challenges (1,700+ would drown the page).
-    muni_rows = dict(
-        base("municipality")
-        .values_list("municipality")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "municipality")[:MUNICIPALITY_FACET_SIZE]
-    )
-    counts["municipality"] = sorted(
+    top = sorted(counts["municipality"].items(), key=lambda kv: (-kv[1], kv[0]))[:MUNICIPALITY_FACET_SIZE]
+    facets["municipality"] = sorted(
         (
-            {"value": o.slug, "label": str(o), "count": muni_rows[o.pk]}
-            for o in Organisation.objects.filter(pk__in=list(muni_rows))
+            {"value": index.muni_slugs[pk], "label": names["municipality"].get(pk, ""), "count": n}
+            for pk, n in top
+            if pk in index.muni_slugs
         ),
         key=lambda item: (-item["count"], item["label"]),
     )
-
-    status_totals = base("status").aggregate(
-        **{s.value: Count("pk", filter=status_q(s.value)) for s in ChallengeStatus}
-    )
-    counts["status"] = [
-        {"value": s.value, "label": s.label, "count": status_totals[s.value]} for s in ChallengeStatus
+    facets["status"] = [
+        {"value": s.value, "label": s.label, "count": counts["status"][s.value]} for s in ChallengeStatus
     ]
-    return counts
+    return facets
+
+
+def _link_facets(facets: dict, data) -> None:
+    """Each facet value's query string (this query with the value chosen, back to page 1), and whether it is the
+    chosen one."""
+    query = data.copy()
+    query.pop("page", None)
+    for name, values in facets.items():
+        chosen = data.get(name, "")
+        for item in values:
+            query[name] = item["value"]
+            item["query"] = query.urlencode()
+            item["current"] = str(item["value"]) == chosen
+        if chosen:
+            query[name] = chosen
+        else:
+            query.pop(name, None)
+
+
+def filter_form_html(request, context) -> str:
+    """The filter form, cached per query and language: it shows the chosen values and the choices (themes,
+    prefectures), nothing of the catalogue's contents, so a publication leaves it as it is."""
+    form_items = [(k, v) for k, v in _query_items(request) if k != "page"]
+    key = f"challenges:form:{translation.get_language()}:{_digest(request.path, form_items)}"
+    cacheable = cache_seconds() > 0 and context["filter"].is_valid()
+    html = cache.get(key) if cacheable else None
+    if html is None:
+        html = render_to_string("challenges/includes/catalogue_form.html", context, request=request)
+        if cacheable:
+            cache.set(key, html, cache_seconds())
+    return mark_safe(html)  # noqa: S308
 
 
 def build(request, queryset, *, base_key: str = "") -> dict:
-    """Template context for the catalogue page. `base_key` names the base queryset for the facet cache."""
+    """Template context for the catalogue page. `base_key` names the base queryset (its facet index)."""
     data = request.GET
-    challenge_filter = filtered(data, queryset)
-    if not challenge_filter.is_valid():
-        # Bad values (an unknown theme, a negative budget) show as form errors over an empty list, never a 500.
-        results = queryset.none()
+    challenge_filter = ChallengeFilter(data, queryset=queryset)
+    valid = challenge_filter.is_valid()
+    index = facet_index.get(queryset, base_key=base_key)
+    if valid:
+        cleaned = challenge_filter.form.cleaned_data
+        masks = index.masks(cleaned, keyword_pks(queryset.model, cleaned.get("q") or ""))
+        ordered = index.ordered_pks(index.all_but(masks, None), cleaned.get("sort") or "newest")
+        facets = facet_counts(index, masks)
+        _link_facets(facets, data)
     else:
-        results = challenge_filter.qs
-    paginator = Paginator(optimise(results), _page_size(data))
+        # Bad values (an unknown theme, a negative budget) show as form errors over an empty list, never a 500.
+        ordered = np.zeros(0, dtype=np.int64)
+        facets = {f: [] for f in FACETS}
+    paginator = Paginator(ordered, _page_size(data))
     try:
         page = paginator.page(data.get("page", 1))
     except PageNotAnInteger:
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
+    pks = [int(pk) for pk in page.object_list]
+    rows = {c.pk: c for c in optimise(queryset.filter(pk__in=pks))} if pks else {}
+    page.object_list = [rows[pk] for pk in pks if pk in rows]
     query = data.copy()
     query.pop("page", None)
     return {
         "filter": challenge_filter,
         "challenges": page,
         "paginator": paginator,
-        "facets": (
-            cached_facet_counts(data, queryset, base_key=base_key)
-            if challenge_filter.is_valid()
-            else {f: [] for f in FACETS}
-        ),
+        "facets": facets,
         "querystring": query.urlencode(),
         "active_filters": {k: v for k, v in data.items() if k in FACETS and v},
         "filter_count": active_filter_count(data),
@@ -192,26 +224,43 @@ def active_filter_count(data) -> int:
     return sum(1 for name in names if any(v.strip() for v in data.getlist(name)))
 
 
-def render(request, queryset, *, page, base_key: str = "") -> str:
-    """The catalogue's HTML (filters, facets, results, pagination), cached per query and language for a minute.
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
-    The cache key carries the catalogue version, so publishing or unpublishing a challenge shows at once.
-    Invalid filters and previews are never cached.
+
+def _query_items(request) -> list:
+    return sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
+
+
+def render(request, queryset, *, page, base_key: str = "") -> str:
+    """The catalogue's HTML (filters, facets, results, pagination), cached per query and language.
+
+    Invalid filters and previews are never cached. A stale entry is re-rendered by one request at a time; the
+    others get the stale copy meanwhile.
     """
-    items = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
-    digest = hashlib.sha256(repr((base_key, items)).encode()).hexdigest()[:32]
-    key = f"challenges:html:{catalogue_version()}:{translation.get_language()}:{digest}"
+    key = f"challenges:html:{translation.get_language()}:{_digest(base_key, _query_items(request))}"
     cacheable = cache_seconds() > 0 and not getattr(request, "is_preview", False)
-    html = cache.get(key) if cacheable else None
     request._challenges_filter_valid = True  # only valid filter combinations are ever cached
-    if html is None:
+    lock = None
+    if cacheable:
+        entry, tokens, fresh = _lookup(key, dependency_keys(request.GET))
+        if fresh:
+            return mark_safe(entry["html"])  # rendered by our own template, escaped there  # noqa: S308
+        lock = _claim(key)
+        if lock is None and entry is not None:
+            return mark_safe(entry["html"])  # noqa: S308
+    try:
         context = build(request, queryset, base_key=base_key)
         context["page"] = page
+        context["form_html"] = filter_form_html(request, context)
         html = render_to_string(FRAGMENT_TEMPLATE, context, request=request)
         request._challenges_filter_valid = context["filter"].is_valid()
         if cacheable and context["filter"].is_valid():
-            cache.set(key, html, cache_seconds())
-    return mark_safe(html)  # rendered by our own template, escaped there  # noqa: S308
+            _store(key, tokens, html)
+    finally:
+        if lock is not None:
+            cache.delete(lock)
+    return mark_safe(html)  # noqa: S308
 
 
 def page_cache_key(request) -> str | None:
@@ -219,30 +268,44 @@ def page_cache_key(request) -> str | None:
 
     Only GETs without a session or pending messages qualify: their page differs from another anonymous visitor's
     in the CSRF token of the shell's language form alone, which is punched in per request (PAGE_CSRF_SENTINEL).
-    The entry holds the catalogue version it was rendered at; one round trip fetches both it and the version.
     """
     if request.method != "GET" or cache_seconds() <= 0 or getattr(request, "is_preview", False):
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return None
-    items = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
-    digest = hashlib.sha256(repr((request.get_host(), request.path, items)).encode()).hexdigest()[:32]
+    digest = _digest(request.get_host(), request.path, _query_items(request))
     return f"challenges:page:{translation.get_language()}:{digest}"
 
 
 def cached_page(request) -> str | None:
+    """The anonymous visitor's whole page when a current copy is cached — or a stale copy while another request
+    re-renders it. Otherwise None, and this request holds the re-render lock (released by `release`)."""
     key = page_cache_key(request) if request.path in CATALOGUE_PATHS else None
     if key is None:
         return None
-    found = cache.get_many([VERSION_KEY, key])
-    entry = found.get(key)
-    if entry is None or entry[0] != found.get(VERSION_KEY):
-        return None
-    return entry[1]
+    deps = dependency_keys(request.GET)
+    entry, tokens, fresh = _lookup(key, deps)
+    if fresh:
+        return entry["html"]
+    lock = _claim(key)
+    if lock is None and entry is not None:
+        return entry["html"]
+    request._challenges_page_lock = lock
+    request._challenges_page_tokens = tokens
+    return None
+
+
+def release(request) -> None:
+    lock = getattr(request, "_challenges_page_lock", None)
+    if lock is not None:
+        cache.delete(lock)
 
 
 def store_page(request, html: str) -> None:
     key = page_cache_key(request)
     if key:
-        cache.set(key, (catalogue_version(), html), cache_seconds())
+        tokens = getattr(request, "_challenges_page_tokens", None)
+        if tokens is None:  # not looked up by the middleware yet (the first request of this process)
+            _, tokens, _ = _lookup(key, dependency_keys(request.GET))
+        _store(key, tokens, html)
         CATALOGUE_PATHS.add(request.path)

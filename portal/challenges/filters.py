@@ -38,6 +38,15 @@ def start_of_day_jst(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=timezone.get_default_timezone())
 
 
+def keyword_pks(model, value: str) -> list[int] | None:
+    """The live challenges a keyword finds (at most KEYWORD_RESULT_LIMIT), or None for an empty keyword."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        return None
+    found = model.objects.live().search(text, operator="and", order_by_relevance=False)
+    return [obj.pk for obj in found[:KEYWORD_RESULT_LIMIT]]
+
+
 class ChallengeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword")
     theme = django_filters.ModelChoiceFilter(
@@ -81,11 +90,8 @@ class ChallengeFilter(django_filters.FilterSet):
     def filter_keyword(self, queryset, name, value):
         """Full-text search through the site's search backend (Whoosh with a Japanese analyzer: 「除雪」 is found
         inside 「除雪車の位置情報」), then the other filters and the sort apply to what it found."""
-        text = unicodedata.normalize("NFKC", value).strip()
-        if not text:
-            return queryset
-        found = queryset.model.objects.live().search(text, operator="and", order_by_relevance=False)
-        return queryset.filter(pk__in=[obj.pk for obj in found[:KEYWORD_RESULT_LIMIT]])
+        pks = keyword_pks(queryset.model, value)
+        return queryset if pks is None else queryset.filter(pk__in=pks)
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status_q(value))

@@ -11,7 +11,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.middleware.csrf import get_token
 from django.urls import NoReverseMatch, reverse
@@ -313,3 +313,19 @@ class ChallengeAttachment(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+
+def catalogue_changed(pks: list[int]) -> None:
+    """Challenges were published, unpublished, deleted or given an outcome: patch each catalogue's facet index and
+    renew the tokens of the cached pages that can show them — now (the writing transaction sees its own rows),
+    and again when the transaction commits (what other processes will read)."""
+
+    def apply():
+        for index_page in ChallengeIndexPage.objects.all():
+            catalogue.record_change(
+                ChallengePage.objects.live().child_of(index_page), base_key=f"index:{index_page.pk}", pks=pks
+            )
+
+    if transaction.get_connection().in_atomic_block:
+        apply()
+    transaction.on_commit(apply)  # at once when there is no transaction

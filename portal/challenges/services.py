@@ -20,26 +20,26 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts import permissions as account_rules
 from portal.accounts import roles
 from portal.accounts.models import Organisation
+from portal.accounts.workspaces import staff_groups_sync
 from portal.core.audit import record
 from portal.core.i18n import localized
 from portal.core.models import Theme
 from portal.core.notifications import notify
 
-from .catalogue import invalidate_catalogue
-from .models import ChallengeIndexPage, ChallengePage
+from .models import ChallengeIndexPage, ChallengePage, catalogue_changed
 from .status import ChallengeOutcome
 
 
 def grant_challenge_admin_rights(*, user) -> Group | None:
     """Put a ministry or municipality user in their Wagtail staff group (accounts.roles), which carries the rights to
-    moderate or write challenges. Startups get no admin group. Used by tests and tools; invitations do the same."""
+    moderate or write challenges; the group follows the membership (portal.accounts.workspaces.staff_groups_sync),
+    so the user needs admin access (`is_staff`). Startups get no admin group. Used by tests and tools."""
     organisation = account_rules.organisation_of(user)
     name = roles.group_for_organisation(organisation) if organisation is not None else None
     if name is None:
         return None
-    group, _created = Group.objects.get_or_create(name=name)
-    user.groups.add(group)
-    return group
+    staff_groups_sync(user=user)
+    return Group.objects.filter(name=name).first()
 
 
 def _slug_for(title: str) -> str:
@@ -106,7 +106,7 @@ def challenge_record_outcome(*, challenge: ChallengePage, outcome: str, actor=No
         locked.outcome_at = timezone.now() if outcome else None
         locked.save(update_fields=["outcome", "outcome_at"], clean=False)
         record(actor=actor, action="challenge.outcome", obj=locked, outcome=outcome, previous=previous)
-        invalidate_catalogue()
+        catalogue_changed([locked.pk])
         staff = [m.user for m in locked.municipality.memberships.select_related("user")]
         if outcome and staff:
             notify(

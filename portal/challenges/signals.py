@@ -1,6 +1,7 @@
 """Signal wiring for challenges.
 
-- Keep the catalogue's cached pages and facet counts honest: any change to what is live bumps the catalogue version.
+- Keep the catalogue's facet index and cached pages honest: a change to what is live patches the index and renews
+  the tokens of the cached pages that can show it.
 - Write the moderation steps Wagtail performs (submit, approve, reject) to our audit log too.
 """
 
@@ -18,12 +19,11 @@ from wagtail.signals import (
 
 from portal.core.audit import record
 
-from .catalogue import invalidate_catalogue
-from .models import ChallengePage
+from .models import ChallengePage, catalogue_changed
 
 
-def _changed(sender, **kwargs):
-    invalidate_catalogue()
+def _changed(sender, instance, **kwargs):
+    catalogue_changed([instance.pk])
 
 
 def _moderation(action: str):

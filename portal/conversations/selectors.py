@@ -19,6 +19,7 @@ from django.utils import timezone
 from portal.accounts import permissions as account_rules
 from portal.applications.models import Application, ApplicationState
 from portal.challenges.models import ChallengePage
+from portal.core.unread import unread
 from portal.tracker.models import Engagement
 
 from . import permissions as rules
@@ -158,9 +159,20 @@ def threads_with_unread(user) -> QuerySet[Thread]:
     )
 
 
+# The shell's cached counts (portal/core/unread.py): the version that every write to threads and messages bumps
+# (receivers.py), registered with the counter in ConversationsConfig.ready().
+UNREAD_SCOPE = "messages"
+
+
 def unread_message_count(user) -> int:
     """All unread messages of the user's threads (ministry staff: of the threads they follow), for the header,
-    My page and the admin. One query."""
+    My page and the admin: the shell's cached count (portal/core/unread.py), so every caller in a request and
+    every request until something changes share one computation."""
+    return unread(user, "messages")
+
+
+def count_unread_messages(user) -> int:
+    """The count itself, one query (what `unread_message_count` caches)."""
     if not rules._signed_in(user):
         return 0
     threads = threads_with_unread(user)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the deployment checks
+        from .models import Notification
+        from .notifications import on_notification_changed
+
+        # The shell's cached unread count follows every change of a notification (portal/core/unread.py).
+        post_save.connect(on_notification_changed, sender=Notification, dispatch_uid="xact.core.unread_saved")
+        post_delete.connect(
+            on_notification_changed, sender=Notification, dispatch_uid="xact.core.unread_gone"
+        )

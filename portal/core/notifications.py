@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 
 from . import notices
 from .models import Notification
+from .unread import invalidate_unread, invalidate_unread_for, register_unread_counter, unread
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class InAppAdapter:
                 )
             )
         Notification.objects.bulk_create(rows)
+        invalidate_unread_for(r.pk for r in recipients)  # bulk_create sends no post_save
 
 
 class EmailAdapter:
@@ -132,12 +134,29 @@ def notify(
         adapter.send(people, message)
 
 
-def unread_count(user) -> int:
+def count_unread_notifications(user) -> int:
+    """One query: the user's unread in-app notifications (the shell reads it through `unread_count`)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+register_unread_counter("notifications", count_unread_notifications)
+
+
+def unread_count(user) -> int:
+    """The user's unread notifications, with the shell's other counts (portal/core/unread.py: cached per user)."""
+    return unread(user, "notifications")
 
 
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    changed = qs.update(read_at=timezone.now())
+    if changed:
+        invalidate_unread(user)  # update() sends no post_save
+    return changed
+
+
+def on_notification_changed(sender, instance, **kwargs) -> None:
+    """post_save / post_delete of a Notification (admin, shell, data fixes): its reader's count is stale."""
+    invalidate_unread(instance.recipient_id)

@@ -397,6 +397,12 @@ CHALLENGES_CACHE_SECONDS = int(os.environ.get("CHALLENGES_CACHE_SECONDS", "60"))
 # The home page's "results so far" (every round's figures added up): how long the totals are kept (0 = off).
 PROGRAMME_RESULTS_CACHE_SECONDS = int(os.environ.get("PROGRAMME_RESULTS_CACHE_SECONDS", "60"))
 
+# The logged-in shell's per-user figures in the cache (portal/core/usercache.py), each retired at once by the writes
+# that change it: unread counts (notifications, messages) and memberships with permissions. The lifetime only
+# bounds what a write the code does not see (a database edited by hand) can leave behind; 0 = off.
+SHELL_CACHE_SECONDS = int(os.environ.get("SHELL_CACHE_SECONDS", "300"))
+ACCESS_CACHE_SECONDS = int(os.environ.get("ACCESS_CACHE_SECONDS", "60"))
+
 PRIVACY_POLICY_VERSION = "2026-11-01"
 
 # When on, a challenge must belong to a programme round (portal.programme.fields.RoundForeignKey refuses it otherwise).
@@ -430,6 +436,12 @@ MATCHING_CLOSED_GRACE_DAYS = int(os.environ.get("MATCHING_CLOSED_GRACE_DAYS", "9
 # A challenge without its own "questions accepted until" takes questions until this many days before it closes.
 QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE = int(os.environ.get("QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE", "7"))
 TRACKER_STALLED_AFTER_DAYS = int(os.environ.get("TRACKER_STALLED_AFTER_DAYS", "60"))
+# Agreements: renewal-decision and end reminders go this many days before the date (docs/tracker.md).
+TRACKER_AGREEMENT_REMINDER_DAYS = int(os.environ.get("TRACKER_AGREEMENT_REMINDER_DAYS", "30"))
+# Scorecards: a figure made from fewer answers (or measurements) than this is withheld everywhere (never one answer).
+SCORECARD_MIN_ANSWERS = int(os.environ.get("SCORECARD_MIN_ANSWERS", "5"))
+# Budget-request (予算要求) reminders go this many days before a municipality's deadline (docs/tracker.md).
+TRACKER_BUDGET_REQUEST_REMINDER_DAYS = int(os.environ.get("TRACKER_BUDGET_REQUEST_REMINDER_DAYS", "30"))
 # Travel-support policy (旅費支援), checked when a startup requests support. Integer yen.
 TRAVEL_CAP_PER_TRIP_YEN = int(os.environ.get("TRAVEL_CAP_PER_TRIP_YEN", "300000"))
 TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY = int(os.environ.get("TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY", "3"))

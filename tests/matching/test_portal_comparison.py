@@ -16,7 +16,7 @@ from matching import selectors, services
 from matching.models import MatchProposal, MatchRun, RunComparison, RunComparisonRow
 from portal.accounts.models import Organisation
 from tests.challenges import factories as challenge_factories
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import Organisation
-from portal.tracker.fiscal import current_fiscal_year
+from portal.core.calendar import current_fiscal_year
 from portal.tracker.models import Engagement
 from portal.tracker.workflow import Stage
 from tests import factories

@@ -16,9 +16,9 @@ from portal.accounts.models import Organisation
 from portal.applications.models import Application, ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.conversations.models import Message, Question, Thread
+from portal.core.calendar import current_fiscal_year, today_jst
 from portal.core.models import Notification
 from portal.core.queues import MINISTRY, MUNICIPALITY, work_queue
-from portal.tracker.fiscal import current_fiscal_year, today_jst
 from portal.tracker.models import Engagement, Meeting, MeetingState, TravelRequest, TravelState
 from portal.tracker.workflow import Stage
 from tests import factories
@@ -198,10 +198,12 @@ def test_the_work_queue_alone_is_a_fixed_number_of_queries(setting, django_asser
     s = setting
     _fill(10, **s)
     for user, audience, ids, expected in (
-        (s["muni_user"], MUNICIPALITY, [s["muni"].pk], 5),
-        (s["ministry_user"], MINISTRY, [], 6),
+        (s["muni_user"], MUNICIPALITY, [s["muni"].pk], 4),
+        (s["ministry_user"], MINISTRY, [], 5),
     ):
-        work_queue(user, audience, ids)  # the content type cache is warm after the first call
+        # The content type cache is warm after the first call, and the unread-message count is the shell's, read
+        # once per request (portal/core/unread.py): the second call counts the queue's own queries.
+        work_queue(user, audience, ids)
         with django_assert_num_queries(expected):
             work_queue(user, audience, ids)
 

@@ -15,7 +15,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from portal.accounts.permissions import is_ministry, is_municipality_staff
 from portal.challenges.templatetags.challenges_tags import yen
-from portal.programme.calendar import fiscal_year_label
+from portal.core.calendar import fiscal_year_label
 
 from .. import selectors
 from ..filters import EngagementAdminFilter, TravelRequestAdminFilter

@@ -1,0 +1,141 @@
+"""One user's figures kept between requests: the logged-in shell's unread counts, the user's memberships and
+permissions. Only ever the user's own figures, under a key that names the user; never anything shared between users.
+
+An entry lives under `usercache:<name>:<user pk>` and holds the versions it was computed at. A version is a counter
+in the cache: one per entry name and user (`usercache:<name>:v:<user pk>`, bumped when that user's figures change:
+a notification for them, their read marks, their membership) and one per scope (`usercache:scope:<scope>`, bumped
+by a write that changes many users' figures at once, e.g. a new message in a thread several people read). One
+`get_many` fetches the entry and its versions; an entry computed at other versions is stale and recomputed. The
+versions are read before the figures are computed, so a figure computed while a write commits is stored under the
+old version and never read.
+
+Writers call `invalidate_user` / `invalidate_scope` inside their transaction: the bump happens at once and again
+after the commit (a reader between the two recomputes from the old rows; the second bump retires that entry). A
+missing version (evicted, a new user) starts at the clock in nanoseconds, so an old entry never matches a new one.
+
+Within a request the value is also kept on the user object, until any invalidation in this process (a write in
+the same request, or in a test between two reads with one user object) moves the process's generation on.
+
+How long an entry may live is a setting per name (see `SECONDS_SETTINGS`); 0 turns the cache off (the tests'
+default: a test's rolled-back rows would leave entries for user ids the next test reuses).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+# name → the setting with its lifetime in seconds (0 = not cached between requests)
+SECONDS_SETTINGS = {
+    "unread": "SHELL_CACHE_SECONDS",
+    "access": "ACCESS_CACHE_SECONDS",
+}
+
+_MEMO_PREFIX = "_xact_usercache_"
+# Moved on by every invalidation in this process: a memo from an older generation is not used.
+_generations = itertools.count(1)
+_generation = 0
+
+
+def _seconds(name: str) -> int:
+    return int(getattr(settings, SECONDS_SETTINGS.get(name, "SHELL_CACHE_SECONDS"), 0))
+
+
+def _entry_key(name: str, pk: int) -> str:
+    return f"usercache:{name}:{pk}"
+
+
+def _user_version_key(name: str, pk: int) -> str:
+    return f"usercache:{name}:v:{pk}"
+
+
+def _scope_key(scope: str) -> str:
+    return f"usercache:scope:{scope}"
+
+
+def _fresh_version() -> int:
+    return time.time_ns()
+
+
+def _versions(keys: list[str], found: dict) -> tuple:
+    versions = []
+    for key in keys:
+        version = found.get(key)
+        if version is None:
+            version = _fresh_version()
+            if not cache.add(key, version, None):  # another process set it first
+                version = cache.get(key, version)
+        versions.append(version)
+    return tuple(versions)
+
+
+def cached_for_user(name: str, user, compute: Callable[[], Any], *, scopes: Iterable[str] = ()) -> Any:
+    """`compute()` for this signed-in user, from the request's memo, else the cache, else computed and stored."""
+    memo = _MEMO_PREFIX + name
+    kept = getattr(user, memo, None)
+    if kept is not None and kept[0] == _generation:
+        return kept[1]
+    generation = _generation
+    seconds = _seconds(name)
+    if seconds <= 0 or user.pk is None:
+        value = compute()
+    else:
+        entry_key = _entry_key(name, user.pk)
+        version_keys = [_user_version_key(name, user.pk), *(_scope_key(s) for s in scopes)]
+        found = cache.get_many([entry_key, *version_keys])
+        versions = _versions(version_keys, found)
+        entry = found.get(entry_key)
+        if entry is not None and entry[0] == versions:
+            value = entry[1]
+        else:
+            value = compute()
+            cache.set(entry_key, (versions, value), seconds)
+    setattr(user, memo, (generation, value))
+    return value
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # not there (evicted, never read): any new value retires every entry
+        cache.set(key, _fresh_version(), None)
+
+
+def _bump_now_and_after_commit(key: str) -> None:
+    global _generation
+    _generation = next(_generations)
+    _bump(key)
+    transaction.on_commit(lambda: _bump(key))
+
+
+def forget_in_request(name: str, user) -> None:
+    """Drop the request's memo on this user object (the next read goes to the cache or the database)."""
+    memo = _MEMO_PREFIX + name
+    if user is not None and not isinstance(user, int) and hasattr(user, memo):
+        delattr(user, memo)
+
+
+def invalidate_user(name: str, user_or_pk) -> None:
+    """The figures `name` of this user (an object or a pk) changed: every cached copy is stale from now on."""
+    if user_or_pk is None:
+        return
+    forget_in_request(name, user_or_pk)
+    pk = user_or_pk if isinstance(user_or_pk, int) else user_or_pk.pk
+    if pk is not None:
+        _bump_now_and_after_commit(_user_version_key(name, pk))
+
+
+def invalidate_users(name: str, pks: Iterable[int]) -> None:
+    for pk in set(pks):
+        invalidate_user(name, pk)
+
+
+def invalidate_scope(scope: str) -> None:
+    """A write that changes the figures of many users (everything cached with this scope is stale)."""
+    _bump_now_and_after_commit(_scope_key(scope))

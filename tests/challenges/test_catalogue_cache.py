@@ -1,0 +1,147 @@
+"""The catalogue's caches: what a publication makes stale and what it leaves alone, one re-render at a time, and a
+fixed number of queries at 10 and 100 challenges whether a page comes from the cache or not."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.utils import translation
+
+from portal.challenges import catalogue
+from portal.challenges.services import challenge_record_outcome
+from tests import factories
+from tests.challenges import factories as cf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.CHALLENGES_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def world(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        takamatsu = cf.municipality("372013", "高松市")
+        sapporo = cf.municipality("011002", "札幌市")
+        cf.challenge(municipality_org=takamatsu, title="レンタサイクル", themes=["tourism", "mobility"])
+        cf.challenge(municipality_org=sapporo, title="除雪車の位置情報", themes=["snow-removal"])
+        cf.challenge(municipality_org=sapporo, title="観光データ", themes=["tourism"])
+    return {"takamatsu": takamatsu, "sapporo": sapporo}
+
+
+def _facet_count(html: str, name: str, value: str) -> int:
+    """The count a visitor reads next to a facet value's link (0 when the value is shown without a link)."""
+    found = re.search(
+        rf'href="\?(?:[^"]*&amp;)?{name}={value}(?:&amp;[^"]*)?"[^>]*>[^<]*</a> <span class="count">\((\d+)\)',
+        html,
+    )
+    return int(found.group(1)) if found else 0
+
+
+def _visit(url: str):
+    response = Client().get(url)
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def test_publishing_changes_the_counts_a_visitor_sees(cached, world):
+    _, html = _visit("/challenges/")
+    assert _facet_count(html, "theme", "snow-removal") == 1
+    assert _visit("/challenges/")[0]["X-Catalogue-Cache"] == "hit"
+
+    new = cf.challenge(municipality_org=world["sapporo"], title="雪の課題", themes=["snow-removal"])
+    response, html = _visit("/challenges/")
+    assert "X-Catalogue-Cache" not in response
+    assert _facet_count(html, "theme", "snow-removal") == 2 and "雪の課題" in html
+    assert _facet_count(html, "status", "open") == 4
+
+    challenge_record_outcome(challenge=new, outcome="no_match")
+    _, html = _visit("/challenges/?theme=snow-removal")
+    assert _facet_count(html, "status", "open") == 1 and _facet_count(html, "status", "no_match") == 1
+
+    new.unpublish()
+    _, html = _visit("/challenges/")
+    assert _facet_count(html, "theme", "snow-removal") == 1 and "雪の課題" not in html
+
+
+def test_unrelated_filter_combinations_keep_their_cache(cached, world):
+    unrelated = "/challenges/?theme=snow-removal&prefecture=01"  # the new challenge matches neither filter
+    related = "/challenges/?theme=mobility&prefecture=01"  # the new challenge is in the theme
+    for url in (unrelated, related):
+        _visit(url)
+        assert _visit(url)[0]["X-Catalogue-Cache"] == "hit"
+    logged_in = Client()
+    logged_in.force_login(factories.user())
+    before_fragment = logged_in.get(unrelated).content.decode()
+
+    cf.challenge(municipality_org=world["takamatsu"], title="自転車の課題", themes=["mobility"])
+
+    assert _visit(unrelated)[0]["X-Catalogue-Cache"] == "hit"
+    assert logged_in.get(unrelated).content.decode().count("challenge-card") == before_fragment.count(
+        "challenge-card"
+    )
+    response, html = _visit(related)
+    assert "X-Catalogue-Cache" not in response
+    # The prefecture facet (other filters applied: theme=mobility) now counts the new challenge in Kagawa.
+    assert _facet_count(html, "prefecture", "37") == 2
+    # A page filtered by one facet shows every facet's counts: any publication renews it.
+    assert "X-Catalogue-Cache" not in _visit("/challenges/?prefecture=01")[0]
+
+
+def test_one_request_re_renders_a_stale_page_the_others_get_the_stale_copy(cached, world):
+    url = "/challenges/?theme=tourism"
+    _visit(url)
+    cf.challenge(municipality_org=world["takamatsu"], title="新しい観光の課題", themes=["tourism"])
+    with translation.override("ja"):
+        key = catalogue.page_cache_key(RequestFactory().get(url))
+    # Another request is re-rendering this page: this visitor is served the copy there is, at once.
+    assert cache.add(catalogue.lock_key(key), 1, 30)
+    response, html = _visit(url)
+    assert response["X-Catalogue-Cache"] == "hit" and "新しい観光の課題" not in html
+    # That request finished: the next visitor renders (and holds the lock meanwhile), then everyone sees it.
+    cache.delete(catalogue.lock_key(key))
+    response, html = _visit(url)
+    assert "X-Catalogue-Cache" not in response and "新しい観光の課題" in html
+    assert cache.get(catalogue.lock_key(key)) is None  # released
+    response, html = _visit(url)
+    assert response["X-Catalogue-Cache"] == "hit" and "新しい観光の課題" in html
+
+
+def _many(n: int):
+    municipalities = [cf.municipality("372013", "高松市"), cf.municipality("011002", "札幌市")]
+    for i in range(n):
+        cf.challenge(
+            municipality_org=municipalities[i % 2], themes=[["tourism"], ["mobility", "tourism"]][i % 2]
+        )
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_uncached_catalogue_query_count_is_fixed(cached, n, django_assert_max_num_queries, client):
+    _many(n)
+    client.get("/challenges/?theme=tourism&status=open")  # the facet index and the site root, once
+    cf.challenge(title="公開直後", themes=["tourism"])  # a publication: this page must be rendered again
+    with django_assert_max_num_queries(11):
+        response = client.get("/challenges/?theme=tourism&status=open")
+    assert "X-Catalogue-Cache" not in response and "公開直後" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_logged_in_catalogue_query_count_is_fixed(cached, n, django_assert_max_num_queries, client):
+    _many(n)
+    client.force_login(factories.user())
+    client.get("/challenges/?theme=tourism")
+    with django_assert_max_num_queries(14):
+        response = client.get("/challenges/?theme=tourism")
+    assert response.content.decode().count("challenge-card") == min(n, 20)
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_catalogue_without_cache_query_count_is_fixed(n, django_assert_max_num_queries, client):
+    _many(n)
+    client.get("/challenges/")
+    with django_assert_max_num_queries(18):
+        response = client.get("/challenges/?prefecture=37&sort=deadline")
+    assert response.status_code == 200
