@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 
 from portal.accounts.models import Organisation
 from portal.core.forms import ModelChoiceFilter, YesNoFilter
@@ -11,8 +13,10 @@ from portal.core.forms import ModelChoiceFilter, YesNoFilter
 from .models import MatchProposal, MatchRun, ReviewStatus
 
 
-class MatchRunFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("status"), choices=MatchRun.Status.choices)
+class MatchRunFilter(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=MatchRun.Status.choices, widget=forms.Select
+    )
 
     class Meta:
         model = MatchRun

@@ -244,6 +244,112 @@ class MatchProposal(models.Model):
         return rows
 
 
+class RunComparison(models.Model):
+    """What changed from `other` (usually the previous run) to `run`, computed once per pair of runs and stored with
+    the run (matching.services.run_comparison), so the run's page and the comparison's pages read it instead of
+    comparing two whole runs on every view.
+
+    `signature` says what it was computed from (both runs' finish times, weights and parameters): a comparison whose
+    signature no longer matches the runs is stale and is computed again before it is shown. The pairs that changed
+    are rows (RunComparisonRow), paginated from the database; the names shown are read when shown.
+    """
+
+    run = models.ForeignKey(
+        MatchRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="comparisons"
+    )
+    other = models.ForeignKey(
+        MatchRun, verbose_name=_("compared with"), on_delete=models.CASCADE, related_name="+"
+    )
+    signature = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(auto_now=True)
+    # [[factor, other run's weight, this run's weight]], [[parameter, other's value, this one's]]: only changes
+    weight_changes = models.JSONField(default=list, blank=True)
+    parameter_changes = models.JSONField(default=list, blank=True)
+    new_assigned_count = models.PositiveIntegerField(default=0)
+    dropped_assigned_count = models.PositiveIntegerField(default=0)
+    rank_moves_count = models.PositiveIntegerField(default=0)
+    newly_listed = models.PositiveIntegerField(default=0)
+    no_longer_listed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("run comparison")
+        verbose_name_plural = _("run comparisons")
+        constraints = [models.UniqueConstraint(fields=["run", "other"], name="one_comparison_per_run_pair")]
+
+    def __str__(self):
+        return f"{self.run_id} ← {self.other_id}"
+
+    @property
+    def weights(self) -> list[tuple[str, float, float]]:
+        return [(name, float(old), float(new)) for name, old, new in self.weight_changes]
+
+    @property
+    def parameters(self) -> list[tuple[str, object, object]]:
+        return [(name, old, new) for name, old, new in self.parameter_changes]
+
+    @property
+    def weight_rows(self) -> list[tuple[str, float, float]]:
+        return [(FACTOR_LABELS.get(name, name), old, new) for name, old, new in self.weights]
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.weight_changes
+            or self.parameter_changes
+            or self.new_assigned_count
+            or self.dropped_assigned_count
+            or self.rank_moves_count
+        )
+
+    def _rows(self, kind: str):
+        return self.rows.filter(kind=kind).select_related("challenge", "startup").order_by("position")
+
+    @property
+    def new_assigned(self):
+        return self._rows(RunComparisonRow.Kind.NEW_ASSIGNED)
+
+    @property
+    def dropped_assigned(self):
+        return self._rows(RunComparisonRow.Kind.DROPPED_ASSIGNED)
+
+    @property
+    def rank_moves(self):
+        """Pairs listed in both runs whose rank changed, biggest move first."""
+        return self._rows(RunComparisonRow.Kind.RANK_MOVE)
+
+
+class RunComparisonRow(models.Model):
+    """One pair of a stored comparison: newly assigned, no longer assigned, or moved in rank."""
+
+    class Kind(models.TextChoices):
+        NEW_ASSIGNED = "new", _("newly assigned")
+        DROPPED_ASSIGNED = "dropped", _("no longer assigned")
+        RANK_MOVE = "move", _("rank move")
+
+    comparison = models.ForeignKey(RunComparison, on_delete=models.CASCADE, related_name="rows")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveIntegerField()
+    challenge = models.ForeignKey(ChallengePage, on_delete=models.CASCADE, related_name="+")
+    startup = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    before = models.PositiveIntegerField(null=True, blank=True)
+    after = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("run comparison row")
+        verbose_name_plural = _("run comparison rows")
+        indexes = [models.Index(fields=["comparison", "kind", "position"], name="match_comparison_rows")]
+
+    def __str__(self):
+        return f"{self.challenge_id} × {self.startup_id}: {self.before} → {self.after}"
+
+    @property
+    def change(self) -> int | None:
+        # positive = moved up (a smaller rank number is better)
+        if self.before is None or self.after is None:
+            return None
+        return self.before - self.after
+
+
 class ChallengeEmbedding(models.Model):
     """The sentence embedding of a published challenge's matching text, written by a background task on publishing.
 

@@ -2,7 +2,9 @@
 
 Which live data a run sees:
 - challenges: published, whose window has opened and whose outcome is not decided yet; plus matched challenges that
-  still have free partner slots (their accepted pairs enter as fixed, so a second partner can be proposed);
+  still have free partner slots (their accepted pairs enter as fixed, so a second partner can be proposed); either
+  only until the grace period after its window closed (settings.MATCHING_CLOSED_GRACE_DAYS), so a run holds the
+  active round, not every challenge that never got an outcome;
 - startups: active startup organisations with a profile and a prefecture (travel needs one; the others are listed
   in the run's input summary as left out);
 - applications: submitted or shortlisted ones to those challenges;
@@ -18,6 +20,7 @@ Which live data a run sees:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import Counter
@@ -25,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -39,7 +43,7 @@ from .engine import load_problem
 from .engine.embedding import DIMENSIONS, MODEL
 from .engine.problem import encode_embedding
 from .engine.scoring import challenge_text, startup_text
-from .models import FACTOR_LABELS, ChallengeEmbedding, MatchProposal, MatchRun, ReviewStatus
+from .models import ChallengeEmbedding, MatchProposal, MatchRun, ReviewStatus, RunComparison
 from .outcomes import confirmed_outcomes
 
 MATCHABLE_APPLICATION_STATES = (ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED)
@@ -129,15 +133,23 @@ def _join(*parts: str) -> str:
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
+def grace_period() -> dt.timedelta:
+    """How long after its window closed a challenge stays in runs (settings.MATCHING_CLOSED_GRACE_DAYS)."""
+    return dt.timedelta(days=settings.MATCHING_CLOSED_GRACE_DAYS)
+
+
 def run_challenges(now=None) -> list[ChallengePage]:
-    """The challenges a run considers (see the module docstring), with their themes and municipality."""
+    """The challenges a run considers (see the module docstring), with their themes and municipality.
+
+    Bounded to the round: a challenge whose window closed more than the grace period ago drops out, decided or not
+    (docs/matching.md, "Which challenges a run sees"), so runs grow with the active round, not with history."""
     now = now or timezone.now()
     accepted = Counter(c for c, _s in accepted_pairs())
     undecided = Q(outcome="", application_opens__lte=now)
     matched = Q(outcome=ChallengeOutcome.MATCHED, pk__in=list(accepted))
     qs = (
         ChallengePage.objects.live()
-        .filter(undecided | matched)
+        .filter(undecided | matched, application_closes__gte=now - grace_period())
         .select_related("municipality", "text_embedding")
         .prefetch_related("themes")
         .order_by("pk")
@@ -592,9 +604,7 @@ def proposal_for_review(pk: int) -> MatchProposal:
 @dataclass
 class RankMove:
     challenge_id: int
-    challenge: str
     startup_id: int
-    startup: str
     before: int | None
     after: int | None
 
@@ -608,10 +618,11 @@ class RankMove:
 
 @dataclass
 class Comparison:
-    run: MatchRun
-    other: MatchRun
-    # (factor, other run's weight, this run's weight), only those that changed
-    weights: list[tuple[str, float, float]]
+    """The comparison of two runs computed from their proposals (what matching.models.RunComparison stores)."""
+
+    weights: list[
+        tuple[str, float, float]
+    ]  # (factor, other run's weight, this run's weight), changed ones only
     parameters: list[tuple[str, object, object]]
     new_assigned: list[RankMove]
     dropped_assigned: list[RankMove]
@@ -619,35 +630,22 @@ class Comparison:
     newly_listed: int
     no_longer_listed: int
 
-    @property
-    def weight_rows(self) -> list[tuple[str, float, float]]:
-        return [(FACTOR_LABELS.get(name, name), old, new) for name, old, new in self.weights]
 
-    @property
-    def changed(self) -> bool:
-        return bool(
-            self.weights or self.parameters or self.new_assigned or self.dropped_assigned or self.rank_moves
-        )
-
-
-def _pairs(run: MatchRun) -> dict[tuple[int, int], tuple[int, bool, str, str]]:
-    rows = MatchProposal.objects.filter(run=run).values_list(
-        "challenge_id", "startup_id", "rank", "assigned", "challenge__title", "startup__name"
-    )
-    return {(c, s): (rank, assigned, ct, sn) for c, s, rank, assigned, ct, sn in rows}
+def _pairs(run: MatchRun) -> dict[tuple[int, int], tuple[int, bool]]:
+    rows = MatchProposal.objects.filter(run=run).values_list("challenge_id", "startup_id", "rank", "assigned")
+    return {(c, s): (rank, assigned) for c, s, rank, assigned in rows}
 
 
 def compare_runs(run: MatchRun, other: MatchRun) -> Comparison:
-    """What changed from `other` (usually the previous run) to `run`: weights, parameters, assigned pairs, ranks."""
+    """What changed from `other` (usually the previous run) to `run`: weights, parameters, assigned pairs, ranks.
+
+    Reads both runs whole: the pages read the stored result instead (matching.services.run_comparison)."""
     now, before = _pairs(run), _pairs(other)
 
     def move(key, old, new) -> RankMove:
-        info = new or old
         return RankMove(
             challenge_id=key[0],
-            challenge=info[2],
             startup_id=key[1],
-            startup=info[3],
             before=old[0] if old else None,
             after=new[0] if new else None,
         )
@@ -676,8 +674,6 @@ def compare_runs(run: MatchRun, other: MatchRun) -> Comparison:
         if other.parameters[name] != value
     ]
     return Comparison(
-        run=run,
-        other=other,
         weights=weights,
         parameters=parameters,
         new_assigned=new_assigned,
@@ -685,4 +681,23 @@ def compare_runs(run: MatchRun, other: MatchRun) -> Comparison:
         rank_moves=moves,
         newly_listed=len(now.keys() - before.keys()),
         no_longer_listed=len(before.keys() - now.keys()),
+    )
+
+
+def comparison_signature(run: MatchRun, other: MatchRun) -> str:
+    """What a stored comparison of the two runs was computed from: both runs' finish times (a run's proposals are
+    written once, when it finishes), weights and parameters. A stored comparison with another signature is stale."""
+
+    def facts(r: MatchRun) -> list:
+        return [r.pk, r.status, r.finished_at.isoformat() if r.finished_at else None, r.weights, r.parameters]
+
+    return fingerprint_of({"run": facts(run), "other": facts(other)})
+
+
+def stored_comparison(run: MatchRun, other: MatchRun) -> RunComparison | None:
+    """The stored comparison of `run` with `other` when it is current, else None."""
+    return (
+        RunComparison.objects.filter(run=run, other=other, signature=comparison_signature(run, other))
+        .select_related("run", "other")
+        .first()
     )

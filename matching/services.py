@@ -32,7 +32,16 @@ from portal.core.notifications import notify
 from . import permissions as rules
 from . import selectors
 from .engine import FACTORS, MatchSession, ProblemError, load_problem
-from .models import DEFAULT_CAPACITY, DEFAULT_TOP_K, MatchProposal, MatchRun, ReviewStatus, default_weights
+from .models import (
+    DEFAULT_CAPACITY,
+    DEFAULT_TOP_K,
+    MatchProposal,
+    MatchRun,
+    ReviewStatus,
+    RunComparison,
+    RunComparisonRow,
+    default_weights,
+)
 from .signals import proposal_accepted
 
 logger = logging.getLogger(__name__)
@@ -224,6 +233,9 @@ def _save_results(run, result, engine_input, durations, started, tick) -> None:
         run.progress, run.progress_message = STEPS["done"][0], "done"
         run.error = ""
         run.save()
+        # compared with the previous run once, here, and stored with the run: its pages read the result
+        if run.previous_id and run.previous.status == MatchRun.Status.DONE:
+            run_comparison(run=run, other=run.previous)
         record(
             actor=run.started_by,
             action="matching.run_done",
@@ -257,6 +269,61 @@ def _tell_starter(run: MatchRun, *, n: int, variant: str = "") -> None:
         params={"id": run.pk, "n": n, "text": run.error, "variant": variant},
         url=_url("matching_admin:run", run.pk),
     )
+
+
+# --------------------------------------------------------------------------------------------- comparison
+
+
+def run_comparison(*, run: MatchRun, other: MatchRun) -> RunComparison:
+    """The stored comparison of `run` with `other`, computed (and stored) now if there is none or it is stale.
+
+    Derived data, like a cache: it records no audit event of its own (the run's own events say what happened). Two
+    viewers computing it at once both write the same result; the unique (run, other) pair keeps one.
+    """
+    stored = selectors.stored_comparison(run, other)
+    if stored is not None:
+        return stored
+    fresh = selectors.compare_runs(run, other)
+    signature = selectors.comparison_signature(run, other)
+    kinds = (
+        (RunComparisonRow.Kind.NEW_ASSIGNED, fresh.new_assigned),
+        (RunComparisonRow.Kind.DROPPED_ASSIGNED, fresh.dropped_assigned),
+        (RunComparisonRow.Kind.RANK_MOVE, fresh.rank_moves),
+    )
+    with transaction.atomic():
+        comparison, _created = RunComparison.objects.select_for_update().update_or_create(
+            run=run,
+            other=other,
+            defaults={
+                "signature": signature,
+                "weight_changes": [list(w) for w in fresh.weights],
+                "parameter_changes": [list(p) for p in fresh.parameters],
+                "new_assigned_count": len(fresh.new_assigned),
+                "dropped_assigned_count": len(fresh.dropped_assigned),
+                "rank_moves_count": len(fresh.rank_moves),
+                "newly_listed": fresh.newly_listed,
+                "no_longer_listed": fresh.no_longer_listed,
+            },
+        )
+        comparison.rows.all().delete()
+        RunComparisonRow.objects.bulk_create(
+            (
+                RunComparisonRow(
+                    comparison=comparison,
+                    kind=kind,
+                    position=position,
+                    challenge_id=m.challenge_id,
+                    startup_id=m.startup_id,
+                    before=m.before,
+                    after=m.after,
+                )
+                for kind, moves in kinds
+                for position, m in enumerate(moves)
+            ),
+            batch_size=1000,
+        )
+    comparison.run, comparison.other = run, other
+    return comparison
 
 
 # --------------------------------------------------------------------------------------------- review
@@ -342,7 +409,7 @@ def _tell_both_sides(proposal: MatchProposal) -> None:
         (
             _members(proposal.challenge.municipality_id),
             "staff",
-            "tracker_admin:engagements",
+            "engagement:index",
             "/admin/",
         ),
     ):

@@ -1,4 +1,4 @@
-"""Ministry staff's matching screens in the Wagtail admin: runs (start one), a run's proposals, one challenge's
+"""Ministry staff's matching screens in the Wagtail admin (the runs' list is a viewset: admin_views.py): a run's proposals, one challenge's
 ranked proposals with their factor bars (accept / reject), and the comparison of two runs. Ministry staff only:
 everybody else gets 403 (see permissions.py for why municipalities see nothing here)."""
 
@@ -18,14 +18,14 @@ from portal.challenges.models import ChallengePage
 from portal.core.params import positive_id
 
 from . import permissions as rules
-from . import selectors, services, tasks
-from .filters import MatchRunFilter, ProposalFilter
-from .forms import AcceptForm, RejectForm, RunStartForm
+from . import selectors, services
+from .filters import ProposalFilter
+from .forms import AcceptForm, RejectForm
 from .models import MatchRun
 from .presentation import challenge_alternates
 
-RUNS_PER_PAGE = 20
 PROPOSALS_PER_PAGE = 50
+MOVES_PER_PAGE = 100
 
 
 def ministry_only(view):
@@ -55,30 +55,6 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-@ministry_only
-def run_list(request):
-    """Runs, newest first (filter by status), and the form that starts a new one."""
-    form = RunStartForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                run = tasks.match_run_start(actor=request.user, **form.parameters)
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
-                messages.success(request, _("The matching run has started."))
-                return redirect("matching_admin:run", run.pk)
-        status = 400
-    filterset = MatchRunFilter(request.GET, queryset=selectors.runs())
-    return TemplateResponse(
-        request,
-        "matching/admin/run_list.html",
-        {"filter": filterset, "page_obj": _paginate(request, filterset.qs, RUNS_PER_PAGE), "form": form},
-        status=status,
-    )
-
-
 def _run(pk) -> MatchRun:
     return get_object_or_404(MatchRun.objects.select_related("started_by", "previous"), pk=pk)
 
@@ -89,8 +65,8 @@ def run_detail(request, pk):
     run = _run(pk)
     filterset = ProposalFilter(request.GET, queryset=selectors.proposals_of_run(run))
     comparison = None
-    if run.previous_id and run.status == MatchRun.Status.DONE:
-        comparison = selectors.compare_runs(run, run.previous)
+    if run.previous_id and run.status == MatchRun.Status.DONE and run.previous.status == MatchRun.Status.DONE:
+        comparison = services.run_comparison(run=run, other=run.previous)  # stored when the run finished
     return TemplateResponse(
         request,
         "matching/admin/run_detail.html",
@@ -166,8 +142,13 @@ def run_compare(request, pk):
     if other_pk is None:
         raise Http404
     other = get_object_or_404(MatchRun, pk=other_pk)
+    comparison = services.run_comparison(run=run, other=other)  # computed once per pair of runs, then read
     return TemplateResponse(
         request,
         "matching/admin/run_compare.html",
-        {"run": run, "comparison": selectors.compare_runs(run, other)},
+        {
+            "run": run,
+            "comparison": comparison,
+            "page_obj": _paginate(request, comparison.rank_moves, MOVES_PER_PAGE),
+        },
     )

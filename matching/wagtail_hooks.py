@@ -6,9 +6,14 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 
 from . import permissions as rules
+from .admin_views import MatchRunPolicy, MatchRunViewSet
+from .models import MatchRun
 from .urls import admin_urlpatterns
+
+register_permission_policy(MatchRun, MatchRunPolicy(MatchRun))
 
 
 @hooks.register("register_admin_urls")
@@ -23,4 +28,10 @@ class MinistryMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_matching_menu():
-    return MinistryMenuItem(_("Matching"), reverse("matching_admin:runs"), icon_name="resubmit", order=240)
+    return MinistryMenuItem(_("Matching"), reverse("match_run:index"), icon_name="resubmit", order=240)
+
+
+# The runs' list keeps its address, /admin/matching/; a run's screens stay under it (matching_admin:run, …).
+@hooks.register("register_admin_viewset")
+def register_match_run_viewset():
+    return MatchRunViewSet("match_run", url_prefix="matching")

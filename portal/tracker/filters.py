@@ -96,3 +96,11 @@ class AgreementFilter(django_filters.FilterSet):
     class Meta:
         model = Agreement
         fields = ["kind", "ends_on_before"]
+
+
+class EngagementAdminFilter(EngagementFilter, WagtailFilterSet):
+    """The engagements' facets in the admin's listing (Wagtail's filter drop-down)."""
+
+
+class TravelRequestAdminFilter(TravelRequestFilter, WagtailFilterSet):
+    """The trips' facets in the admin's listing (Wagtail's filter drop-down)."""

@@ -22,10 +22,8 @@ urlpatterns = [
 ]
 
 admin_urlpatterns = [
-    path("", admin.engagement_list, name="engagements"),
     path("<int:pk>/", admin.engagement_detail, name="engagement"),
     path("outside-match/", admin.outside_match, name="outside_match"),
-    path("travel/", admin.travel_list, name="travel"),
     path("travel/<int:pk>/", admin.travel_detail, name="travel_request"),
     path("budgets/", admin.budgets, name="budgets"),
     path("budgets/<int:year>/ledger/", admin.ledger, name="ledger"),

@@ -12,11 +12,14 @@ from portal.accounts.permissions import is_ministry
 from portal.core.queues import HOOK
 
 from . import queues
-from .models import Meeting
+from .models import Engagement, Meeting, TravelRequest
 from .urls import admin_urlpatterns
+from .views.admin_lists import EngagementPolicy, EngagementViewSet, TravelRequestPolicy, TravelRequestViewSet
 from .views.meetings_admin import MeetingPolicy, MeetingViewSet
 
 register_permission_policy(Meeting, MeetingPolicy(Meeting))
+register_permission_policy(Engagement, EngagementPolicy(Engagement))
+register_permission_policy(TravelRequest, TravelRequestPolicy(TravelRequest))
 
 
 @hooks.register("register_admin_urls")
@@ -32,12 +35,12 @@ class MinistryMenuItem(MenuItem):
 def _items():
     return [
         MinistryMenuItem(_("Dashboard"), reverse("tracker_admin:dashboard"), icon_name="view", order=10),
-        MenuItem(_("Engagements"), reverse("tracker_admin:engagements"), icon_name="list-ul", order=20),
+        MenuItem(_("Engagements"), reverse("engagement:index"), icon_name="list-ul", order=20),
         MenuItem(_("Agreements"), reverse("tracker_admin:agreements"), icon_name="doc-full", order=25),
         MenuItem(
             _("Budget-request deadlines"), reverse("tracker_admin:budget_request"), icon_name="date", order=27
         ),
-        MenuItem(_("Travel support"), reverse("tracker_admin:travel"), icon_name="site", order=30),
+        MenuItem(_("Travel support"), reverse("travel_request:index"), icon_name="site", order=30),
         MenuItem(_("Visits and meetings"), reverse("meeting:index"), icon_name="calendar", order=35),
         MinistryMenuItem(
             _("Budgets and ledger"), reverse("tracker_admin:budgets"), icon_name="table", order=40
@@ -63,6 +66,18 @@ def register_tracker_menu():
 @hooks.register("register_admin_viewset")
 def register_meeting_viewset():
     return MeetingViewSet("meeting")
+
+
+# The lists keep their addresses: /admin/tracker/ (engagements) and /admin/tracker/travel/ (trips); the screens of one
+# engagement or trip stay under the same prefix (tracker_admin:engagement, tracker_admin:travel_request).
+@hooks.register("register_admin_viewset")
+def register_engagement_viewset():
+    return EngagementViewSet("engagement", url_prefix="tracker")
+
+
+@hooks.register("register_admin_viewset")
+def register_travel_request_viewset():
+    return TravelRequestViewSet("travel_request", url_prefix="tracker/travel")
 
 
 hooks.register(HOOK, queues.municipality_entries)

@@ -35,11 +35,11 @@ def login(client, user):
 def urls(run, world):
     proposal = MatchProposal.objects.filter(run=run).first()
     return [
-        ("get", reverse("matching_admin:runs"), {}),
+        ("get", reverse("match_run:index"), {}),
         ("get", reverse("matching_admin:run", args=[run.pk]), {}),
         ("get", reverse("matching_admin:compare", args=[run.pk]) + f"?against={run.pk}", {}),
         ("get", reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk]), {}),
-        ("post", reverse("matching_admin:runs"), {"top_k": 5, "default_capacity": 2}),
+        ("post", reverse("match_run:index"), {"top_k": 5, "default_capacity": 2}),
         (
             "post",
             reverse("matching_admin:challenge", args=[run.pk, proposal.challenge_id]),
@@ -73,10 +73,10 @@ def test_startups_and_visitors_are_kept_out_of_the_admin(client, world, run):
 
 def test_menu_shows_matching_to_ministry_only(client, world):
     login(client, world.ministry_user)
-    assert reverse("matching_admin:runs") in client.get("/admin/").content.decode()
+    assert reverse("match_run:index") in client.get("/admin/").content.decode()
     client.logout()
     login(client, world.staff_x)
-    assert reverse("matching_admin:runs") not in client.get("/admin/").content.decode()
+    assert reverse("match_run:index") not in client.get("/admin/").content.decode()
 
 
 def test_unknown_objects_are_404(client, world, run):
@@ -88,11 +88,11 @@ def test_unknown_objects_are_404(client, world, run):
 
 def test_ministry_starts_a_run_from_the_admin(client, world):
     login(client, world.ministry_user)
-    page = client.get(reverse("matching_admin:runs"))
+    page = client.get(reverse("match_run:index"))
     assert page.status_code == 200 and 'id="start-run-form"' in page.content.decode()
     data = {"top_k": 3, "default_capacity": 2, "travel_budget_yen": ""}
     data |= {f"weight_{n}": w for n, w in MatchRun().weights.items()} | {"weight_text": 0.6}
-    response = client.post(reverse("matching_admin:runs"), data)
+    response = client.post(reverse("match_run:index"), data)
     run = MatchRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "matching_admin:run", args=[run.pk]
@@ -106,7 +106,7 @@ def test_ministry_starts_a_run_from_the_admin(client, world):
 def test_bad_run_form_is_refused_in_the_users_language(client, world):
     login(client, world.ministry_user)
     data = {"top_k": 0, "default_capacity": 2} | {f"weight_{n}": 0 for n in MatchRun().weights}
-    response = client.post(reverse("matching_admin:runs"), data)
+    response = client.post(reverse("match_run:index"), data)
     assert response.status_code == 400
     body = response.content.decode()
     assert "1 以上" in body  # Japanese is the admin's default language
@@ -269,13 +269,13 @@ def test_lists_keep_a_fixed_number_of_queries(client, world):
         few = _queries(client, reverse(f"matching_admin:{name}", args=[small.pk, *args]))
         many = _queries(client, reverse(f"matching_admin:{name}", args=[large.pk, *args]))
         assert few == many, name
-    assert _queries(client, reverse("matching_admin:runs")) == _queries(
-        client, reverse("matching_admin:runs") + "?status=done"
+    assert _queries(client, reverse("match_run:index")) == _queries(
+        client, reverse("match_run:index") + "?status=done"
     )
     for _i in range(20):
         MatchRun.objects.create(status=MatchRun.Status.FAILED, error="x")
-    before = _queries(client, reverse("matching_admin:runs") + "?status=done")
-    after = _queries(client, reverse("matching_admin:runs"))
+    before = _queries(client, reverse("match_run:index") + "?status=done")
+    after = _queries(client, reverse("match_run:index"))
     assert before == after
 
 

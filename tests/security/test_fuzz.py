@@ -767,11 +767,11 @@ def test_conflict_declaration(land, data, which):
     "url",
     [
         "application:index",
-        "tracker_admin:engagements",
-        "tracker_admin:travel",
+        "engagement:index",
+        "travel_request:index",
         "tracker_admin:dashboard",
         "tracker_admin:adoptions",
-        "matching_admin:runs",
+        "match_run:index",
         "reports_admin:index",
         "reports_admin:applications",
         "reports_admin:engagements",
@@ -1083,7 +1083,7 @@ def test_matching_run_and_review(land, start, review, against):
     run = land.run
     proposal = MatchProposal.objects.filter(run=run, challenge=land.challenge_x).first()
     review = {k: (str(proposal.pk) if k == "proposal" and v == "" else v) for k, v in review.items()}
-    submit(land.ministry_user, reverse("matching_admin:runs"), start)
+    submit(land.ministry_user, reverse("match_run:index"), start)
     submit(
         land.ministry_user, reverse("matching_admin:challenge", args=[run.pk, land.challenge_x.pk]), review
     )
@@ -1171,9 +1171,9 @@ def test_markup_in_a_profile_and_an_application_comes_back_escaped(land, payload
     admin_pages = [
         reverse("applications_review", args=[land.application.pk]),
         reverse("application:index"),
-        reverse("tracker_admin:engagements"),
+        reverse("engagement:index"),
         reverse("tracker_admin:engagement", args=[land.engagement.pk]),
-        reverse("tracker_admin:travel"),
+        reverse("travel_request:index"),
         reverse("tracker_admin:travel_request", args=[trip.pk]),
         reverse("reports_admin:applications"),
         reverse("reports_admin:engagements"),

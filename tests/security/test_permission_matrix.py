@@ -284,18 +284,39 @@ wagtailsnippetchoosers_core_theme:chosen       theme-M          GET     alogin  
 wagtailsnippetchoosers_core_theme:chosen_multiple -             GET     alogin  alogin  alogin  ok      ok      ok
 wagtailsnippetchoosers_core_theme:create       -                GET     alogin  alogin  alogin  denied  denied  ok
 # --- admin: matching (ministry only; others get the matching 403 page) ------------------------------------------
-matching_admin:runs                            -                GET     alogin  alogin  alogin  403     403     ok
-matching_admin:runs                            -                POST    alogin  alogin  alogin  403     403     redir*
+match_run:index                                -                GET     alogin  alogin  alogin  403     403     ok
+match_run:index                                -                POST    alogin  alogin  alogin  403     403     redir*
+match_run:index_results                        -                GET     alogin  alogin  alogin  403     403     ok
+match_run:add                                  -                GET     alogin  alogin  alogin  denied  denied  denied
+match_run:edit                                 run-M            GET     alogin  alogin  alogin  denied  denied  denied
+match_run:delete                               run-M            GET     alogin  alogin  alogin  denied  denied  denied
+match_run:history                              run-M            GET     alogin  alogin  alogin  denied  denied  denied
+match_run:history_results                      run-M            GET     alogin  alogin  alogin  denied  denied  denied
+match_run:usage                                run-M            GET     alogin  alogin  alogin  denied  denied  denied
 matching_admin:run                             run-M            GET     alogin  alogin  alogin  403     403     ok
 matching_admin:compare                         run-M            GET     alogin  alogin  alogin  403     403     ok
 matching_admin:challenge                       run-M-ch-X       GET     alogin  alogin  alogin  403     403     ok
 # --- admin: tracker --------------------------------------------------------------------------------------------
-tracker_admin:engagements                      -                GET     alogin  alogin  alogin  ok      ok      ok
+engagement:index                               -                GET     alogin  alogin  alogin  ok      ok      ok
+engagement:index_results                       -                GET     alogin  alogin  alogin  ok      ok      ok
+engagement:add                                 -                GET     alogin  alogin  alogin  denied  denied  denied
+engagement:edit                                eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
+engagement:delete                              eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
+engagement:history                             eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
+engagement:history_results                     eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
+engagement:usage                               eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
 tracker_admin:engagement                       eng-XA           GET     alogin  alogin  alogin  ok      404     ok
 tracker_admin:engagement                       eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
 tracker_admin:outside_match                    -                GET     alogin  alogin  alogin  denied  denied  ok
 tracker_admin:outside_match                    -                POST    alogin  alogin  alogin  denied  denied  redir*
-tracker_admin:travel                           -                GET     alogin  alogin  alogin  ok      ok      ok
+travel_request:index                           -                GET     alogin  alogin  alogin  ok      ok      ok
+travel_request:index_results                   -                GET     alogin  alogin  alogin  ok      ok      ok
+travel_request:add                             -                GET     alogin  alogin  alogin  denied  denied  denied
+travel_request:edit                            trip-XA          GET     alogin  alogin  alogin  denied  denied  denied
+travel_request:delete                          trip-XA          GET     alogin  alogin  alogin  denied  denied  denied
+travel_request:history                         trip-XA          GET     alogin  alogin  alogin  denied  denied  denied
+travel_request:history_results                 trip-XA          GET     alogin  alogin  alogin  denied  denied  denied
+travel_request:usage                           trip-XA          GET     alogin  alogin  alogin  denied  denied  denied
 tracker_admin:travel_request                   trip-XA          GET     alogin  alogin  alogin  ok      404     ok
 tracker_admin:travel_request                   trip-XA-waiting  POST    alogin  alogin  alogin  denied  404     redir*
 tracker_admin:budgets                          -                GET     alogin  alogin  alogin  denied  denied  ok
@@ -525,7 +546,7 @@ def _payloads(world: World) -> dict[str, object]:
         },
         "rubric_weight:delete": {},
         "wagtailsnippets_core_theme:delete": {},
-        "matching_admin:runs": {
+        "match_run:index": {
             name: str(field.initial)
             for name, field in RunStartForm().fields.items()
             if field.initial is not None
@@ -827,7 +848,7 @@ MARKER_PAGES = {
     "zq-team-a": ("applications:profile", "-", "A"),
     "zq-team-b": ("applications:profile", "-", "B"),
     "zq-eng-xa": ("tracker:engagements", "-", "X"),
-    "zq-eng-yb": ("tracker_admin:engagements", "-", "M"),
+    "zq-eng-yb": ("engagement:index", "-", "M"),
     "zq-trip-xa": ("tracker:trip", "trip-XA", "A"),
     "zq-trip-yb": ("tracker_admin:travel_request", "trip-YB", "M"),
     "zq-report-xa": ("tracker:engagement", "eng-XA", "X"),

@@ -95,7 +95,7 @@ def send_budget_request_reminders(*, today: dt.date | None = None) -> list[Budge
                     "n": counts[row.municipality_id],
                     "fy": partial(fiscal_year_label, for_year),
                 },
-                url=reverse("tracker_admin:engagements"),
+                url=reverse("engagement:index"),
             )
         sent.append(row)
     return sent

@@ -19,7 +19,6 @@ from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.core.params import positive_id
 
 from .. import charts, continuity, permissions, scorecards, selectors, services
-from ..filters import EngagementFilter, TravelRequestFilter
 from ..forms import (
     AdoptionRequestForm,
     ApproveForm,
@@ -44,19 +43,6 @@ def _ministry_only(request):
 
 
 # --- engagements --------------------------------------------------------------------------------------------------
-
-
-def engagement_list(request):
-    filterset = EngagementFilter(request.GET, queryset=selectors.engagements_for(request.user))
-    return TemplateResponse(
-        request,
-        "tracker/admin/engagement_list.html",
-        {
-            "filter": filterset,
-            "page_obj": paginate(request, filterset.qs),
-            "is_ministry": is_ministry(request.user),
-        },
-    )
 
 
 def engagement_detail(request, pk):
@@ -212,15 +198,6 @@ def outside_match(request):
 
 
 # --- travel support -----------------------------------------------------------------------------------------------
-
-
-def travel_list(request):
-    filterset = TravelRequestFilter(request.GET, queryset=selectors.travel_requests_for(request.user))
-    return TemplateResponse(
-        request,
-        "tracker/admin/travel_list.html",
-        {"filter": filterset, "page_obj": paginate(request, filterset.qs)},
-    )
 
 
 def travel_detail(request, pk):

@@ -1,0 +1,181 @@
+"""The tracker's staff lists as Wagtail viewsets: engagements and travel support (Wagtail's listing, columns, filters
+and pagination). Municipality staff see their own organisation's rows, the ministry all; nobody adds, edits or
+deletes here — each row links to its screen, where the services change it."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from portal.accounts.permissions import is_ministry, is_municipality_staff
+from portal.challenges.templatetags.challenges_tags import yen
+from portal.core.calendar import fiscal_year_label
+
+from .. import selectors
+from ..filters import EngagementAdminFilter, TravelRequestAdminFilter
+from ..models import Engagement, TravelRequest, TravelState
+
+
+def _staff(user) -> bool:
+    return is_ministry(user) or is_municipality_staff(user)
+
+
+class _ReadOnlyPolicy(ModelPermissionPolicy):
+    """Staff look at the list (scoped by `scope(user)`); the rows change only through the services."""
+
+    scope = None
+
+    def user_has_permission(self, user, action):
+        return action == "view" and _staff(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, a) for a in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if "view" not in actions:
+            return self.model.objects.none()
+        return type(self).scope(user)
+
+
+class EngagementPolicy(_ReadOnlyPolicy):
+    scope = staticmethod(selectors.engagements_for)
+
+
+class TravelRequestPolicy(_ReadOnlyPolicy):
+    scope = staticmethod(selectors.travel_requests_for)
+
+
+class _ListOnly(IndexView):
+    detail_url_name = ""
+
+    def get_edit_url(self, instance):
+        return None
+
+    def get_copy_url(self, instance):
+        return None
+
+    def get_delete_url(self, instance):
+        return None
+
+    def get_inspect_url(self, instance):
+        return reverse(self.detail_url_name, args=[instance.pk])
+
+
+class EngagementIndexView(_ListOnly):
+    detail_url_name = "tracker_admin:engagement"
+
+    def get_base_queryset(self):
+        return selectors.engagements_for(self.request.user)
+
+    @property
+    def header_buttons(self):
+        # the ministry records matches made outside the portal from here (a screen of its own: a service, not a form)
+        if not is_ministry(self.request.user):
+            return []
+        return [
+            HeaderButton(
+                gettext_lazy("Record an outside match"),
+                url=reverse("tracker_admin:outside_match"),
+                icon_name="plus",
+            )
+        ]
+
+
+class TravelRequestIndexView(_ListOnly):
+    detail_url_name = "tracker_admin:travel_request"
+
+    def get_base_queryset(self):
+        return selectors.travel_requests_for(self.request.user)
+
+
+def _stage(engagement) -> str:
+    return (
+        f"{engagement.get_stage_display()} ⚠"
+        if engagement.is_flagged_stalled
+        else engagement.get_stage_display()
+    )
+
+
+def _fiscal_year(obj) -> str:
+    return fiscal_year_label(obj.fiscal_year)
+
+
+def _departure(trip) -> str:
+    return date_format(trip.departure_date, "DATE_FORMAT")
+
+
+def _approved(trip) -> str:
+    return "—" if trip.state == TravelState.REQUESTED else yen(trip.approved_yen)
+
+
+class EngagementViewSet(ModelViewSet):
+    model = Engagement
+    icon = "list-ul"
+    menu_label = gettext_lazy("Engagements")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = EngagementIndexView
+    filterset_class = EngagementAdminFilter
+    ordering = ["-opened_at", "-pk"]
+    exclude_form_fields = []
+    list_per_page = 30
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn(
+                "title",
+                label=gettext_lazy("engagement"),
+                accessor=str,
+                get_url=lambda obj: reverse("tracker_admin:engagement", args=[obj.pk]),
+            ),
+            Column("stage", label=gettext_lazy("stage"), accessor=_stage),
+            Column("fiscal_year", label=gettext_lazy("fiscal year"), accessor=_fiscal_year),
+            DateColumn("last_activity_at", label=gettext_lazy("last activity"), sort_key="last_activity_at"),
+        ]
+
+
+class TravelRequestViewSet(ModelViewSet):
+    model = TravelRequest
+    icon = "site"
+    menu_label = gettext_lazy("Travel support")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = TravelRequestIndexView
+    filterset_class = TravelRequestAdminFilter
+    ordering = ["-created_at", "-pk"]
+    exclude_form_fields = []
+    list_per_page = 30
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn(
+                "startup",
+                label=gettext_lazy("startup"),
+                accessor="engagement.startup",
+                get_url=lambda obj: reverse("tracker_admin:travel_request", args=[obj.pk]),
+            ),
+            Column("destination", label=gettext_lazy("destination"), accessor="destination"),
+            Column(
+                "departure_date",
+                label=gettext_lazy("departure"),
+                accessor=_departure,
+                sort_key="departure_date",
+            ),
+            Column("state", label=gettext_lazy("state"), accessor="get_state_display"),
+            Column(
+                "requested",
+                label=gettext_lazy("requested (yen)"),
+                accessor=lambda t: yen(t.estimate_total_yen),
+            ),
+            Column("approved", label=gettext_lazy("approved (yen)"), accessor=_approved),
+        ]
