@@ -56,8 +56,10 @@ run: system-deps seed
 	  $(PY) manage.py run_worker --queue-name '*' & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One worker per core; tests of one module stay on one worker (their module fixtures are built once).
+TEST_WORKERS ?= auto
 test: system-deps test-system-deps node-deps venv messages
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # style, then the guard rails: imports follow the app chain (pyproject [tool.importlinter]), types check
 # (pyproject [tool.mypy]: the matching engine and the services)
