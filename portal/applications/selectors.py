@@ -16,6 +16,7 @@ from portal.core.models import Notification
 from . import permissions as rules
 from .models import (
     Application,
+    ApplicationAnswer,
     ApplicationAttachment,
     ApplicationState,
     ChallengeRubricWeight,
@@ -107,8 +108,12 @@ def existing_application(organisation: Organisation | None, challenge: Challenge
 
 def applications_for_review(user) -> QuerySet[Application]:
     """The admin's review list: what was sent to the user's challenges (everything for the ministry)."""
-    qs = _application_qs().annotate(
-        review_count=Count("reviews", distinct=True), average_score=Avg("reviews__weighted_total")
+    qs = (
+        _application_qs()
+        .annotate(review_count=Count("reviews", distinct=True), average_score=Avg("reviews__weighted_total"))
+        .prefetch_related(
+            Prefetch("answers", queryset=ApplicationAnswer.objects.select_related("attachment"))
+        )
     )
     return rules.reviewable_applications(qs, user)
 

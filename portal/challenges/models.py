@@ -19,18 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.accounts.models import Organisation
 from portal.core.media_choice import PageForm
 from portal.core.models import Theme
+from portal.geo.models import Prefecture
 from portal.programme.fields import RoundForeignKey
 
 from . import catalogue
 from .forms import ChallengePageForm
 from .permissions import ChallengePagePermissionTester, can_apply
+from .questions import ApplicationQuestionsBlock
 from .status import ChallengeOutcome, ChallengeStatus, derive_status
 
 SUMMARY_MAX_CHARS = 200
@@ -152,6 +154,27 @@ class ChallengePage(Page):
     outcome_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True, editable=False)
     # The programme round (fiscal year) the challenge is part of; required only when PROGRAMME_REQUIRE_ROUND is on.
     round = RoundForeignKey(verbose_name=_("programme round"), related_name="challenges")
+    # The challenge's own questions on the application form (questions.py) and who may apply (eligibility: the
+    # applications app checks a startup against these and refuses a submission that does not meet them).
+    application_questions = StreamField(
+        ApplicationQuestionsBlock(),
+        verbose_name=_("questions for applicants"),
+        blank=True,
+        default=list,
+    )
+    eligibility_incorporated = models.BooleanField(
+        _("only incorporated companies (with a corporate number)"), default=False
+    )
+    eligibility_poc_record = models.BooleanField(
+        _("only startups that have done a trial (PoC) with a municipality"), default=False
+    )
+    eligibility_prefectures = ParentalManyToManyField(
+        Prefecture,
+        verbose_name=_("only startups based in these prefectures"),
+        related_name="+",
+        blank=True,
+        help_text=_("None chosen: startups from anywhere may apply."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("municipality"),
@@ -185,6 +208,15 @@ class ChallengePage(Page):
         FieldPanel("procurement"),
         FieldPanel("contact"),
         InlinePanel("attachments", label=_("attachments")),
+        MultiFieldPanel(
+            [
+                FieldPanel("eligibility_incorporated"),
+                FieldPanel("eligibility_poc_record"),
+                FieldPanel("eligibility_prefectures", widget=forms.SelectMultiple(attrs={"size": 8})),
+            ],
+            heading=_("Who may apply"),
+        ),
+        FieldPanel("application_questions"),
     ]
     parent_page_types = ["challenges.ChallengeIndexPage"]
     subpage_types: list[str] = []
