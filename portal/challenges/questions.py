@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -128,6 +129,25 @@ class ApplicationQuestionsBlock(blocks.StreamBlock):
     class Meta:
         max_num = MAX_QUESTIONS
         required = False
+
+    def value_from_datadict(self, data, files, prefix):
+        # The editor always sends the list's count and each item's type; a request without them (a broken client,
+        # a forged post) is answered with a form error, not a server error, and changes nothing.
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (KeyError, ValueError, TypeError):
+            value = blocks.StreamValue(self, [])
+            value.unreadable = True
+            return value
+
+    def clean(self, value):
+        if getattr(value, "unreadable", False):
+            raise blocks.StreamBlockValidationError(
+                non_block_errors=ErrorList(
+                    [ValidationError(_("The questions could not be read. Reload the page and try again."))]
+                )
+            )
+        return super().clean(value)
 
 
 @dataclass(frozen=True)
