@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -59,6 +60,11 @@ class LongTextQuestionBlock(_QuestionBlock):
         label = _("long text")
 
 
+def _formatted(message, **params):
+    """A message with numbers in it, translated when it is shown (the editor may read it in another language)."""
+    return lazy(lambda: str(message) % params, str)()
+
+
 def parse_choices(text: str) -> list[str]:
     """The options of a choice question, one per line, blank lines dropped, each stripped."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -80,11 +86,11 @@ class ChoiceQuestionBlock(_QuestionBlock):
         if len(options) < 2:
             error = _("Give at least two options, one per line.")
         elif len(options) > MAX_CHOICES:
-            error = _("Give at most %(count)d options.") % {"count": MAX_CHOICES}
+            error = _formatted(_("Give at most %(count)d options."), count=MAX_CHOICES)
         elif len({o.casefold() for o in options}) != len(options):
             error = _("Each option must be different.")
         elif any(len(o) > CHOICE_MAX_CHARS for o in options):
-            error = _("Each option may be at most %(count)d characters.") % {"count": CHOICE_MAX_CHARS}
+            error = _formatted(_("Each option may be at most %(count)d characters."), count=CHOICE_MAX_CHARS)
         if error:
             raise StructBlockValidationError(block_errors={"choices": ValidationError(error)})
         return value
