@@ -31,7 +31,9 @@ from portal.programme.fields import RoundForeignKey
 
 from . import catalogue
 from .forms import ChallengePageForm
+from .panels import ChallengeQualityPanel
 from .permissions import ChallengePagePermissionTester, can_apply
+from .quality import quality_checks
 from .questions import ApplicationQuestionsBlock
 from .status import ChallengeOutcome, ChallengeStatus, derive_status
 
@@ -176,48 +178,53 @@ class ChallengePage(Page):
         help_text=_("None chosen: startups from anywhere may apply."),
     )
 
-    content_panels = Page.content_panels + [
-        FieldPanel("municipality"),
-        FieldPanel("round"),
-        FieldPanel("title_en"),
-        FieldPanel("summary"),
-        FieldPanel("summary_en"),
-        FieldPanel("background"),
-        FieldPanel("desired_outcome"),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("offers_data"), FieldPanel("offers_trial_site")]),
-                FieldRowPanel([FieldPanel("offers_staff_time"), FieldPanel("offers_budget")]),
-                FieldPanel("offers_details"),
-            ],
-            heading=_("What we offer"),
-        ),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("budget_min_yen"), FieldPanel("budget_max_yen")])], heading=_("Budget")
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("application_opens"), FieldPanel("application_closes")]),
-                FieldPanel("questions_until"),
-                FieldRowPanel([FieldPanel("poc_start"), FieldPanel("poc_end")]),
-                FieldPanel("max_partners"),
-            ],
-            heading=_("Dates"),
-        ),
-        FieldPanel("procurement"),
-        FieldPanel("contact"),
-        InlinePanel("attachments", label=_("attachments")),
-        MultiFieldPanel(
-            [
-                FieldPanel("eligibility_incorporated"),
-                FieldPanel("eligibility_poc_record"),
-                FieldPanel("eligibility_prefectures", widget=forms.SelectMultiple(attrs={"size": 8})),
-            ],
-            heading=_("Who may apply"),
-        ),
-        FieldPanel("application_questions"),
-    ]
+    content_panels = (
+        [ChallengeQualityPanel(heading=_("Challenge quality check"))]
+        + Page.content_panels
+        + [
+            FieldPanel("municipality"),
+            FieldPanel("round"),
+            FieldPanel("title_en"),
+            FieldPanel("summary"),
+            FieldPanel("summary_en"),
+            FieldPanel("background"),
+            FieldPanel("desired_outcome"),
+            FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("offers_data"), FieldPanel("offers_trial_site")]),
+                    FieldRowPanel([FieldPanel("offers_staff_time"), FieldPanel("offers_budget")]),
+                    FieldPanel("offers_details"),
+                ],
+                heading=_("What we offer"),
+            ),
+            MultiFieldPanel(
+                [FieldRowPanel([FieldPanel("budget_min_yen"), FieldPanel("budget_max_yen")])],
+                heading=_("Budget"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("application_opens"), FieldPanel("application_closes")]),
+                    FieldPanel("questions_until"),
+                    FieldRowPanel([FieldPanel("poc_start"), FieldPanel("poc_end")]),
+                    FieldPanel("max_partners"),
+                ],
+                heading=_("Dates"),
+            ),
+            FieldPanel("procurement"),
+            FieldPanel("contact"),
+            InlinePanel("attachments", label=_("attachments")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("eligibility_incorporated"),
+                    FieldPanel("eligibility_poc_record"),
+                    FieldPanel("eligibility_prefectures", widget=forms.SelectMultiple(attrs={"size": 8})),
+                ],
+                heading=_("Who may apply"),
+            ),
+            FieldPanel("application_questions"),
+        ]
+    )
     parent_page_types = ["challenges.ChallengeIndexPage"]
     subpage_types: list[str] = []
     base_form_class = ChallengePageForm
@@ -317,6 +324,10 @@ class ChallengePage(Page):
         context = super().get_context(request, *args, **kwargs)
         allowed, reason = can_apply(request.user, self)
         context.update(apply_allowed=allowed, apply_reason=reason, apply_url=apply_url(self))
+        if getattr(request, "is_preview", False):
+            # The moderator's preview shows the same checklist as the editor.
+            checks = quality_checks(self)
+            context.update(checks=checks, failing_count=sum(1 for c in checks if not c.passed))
         return context
 
     def with_content_json(self, content):
