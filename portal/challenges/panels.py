@@ -6,6 +6,7 @@ from __future__ import annotations
 from wagtail.admin.panels import Panel
 
 from .quality import quality_checks
+from .similar import similar_challenges
 
 EXAMPLE_CANDIDATES = 30  # the latest published challenges looked at for an example
 
@@ -30,5 +31,6 @@ class ChallengeQualityPanel(Panel):
                 checks=checks,
                 failing_count=sum(1 for c in checks if not c.passed),
                 example=good_example_challenge(type(self.instance), exclude_pk=self.instance.pk),
+                similar=similar_challenges(self.instance) if self.instance.municipality_id else [],
             )
             return context
