@@ -5,11 +5,11 @@ serve three paths: a block of startups × all challenges (the full score matrix)
 output), and one edited startup (re-scoring in milliseconds).
 
     text          semantic relevance of the challenge's title + description and the startup's description + track
-                  record: where both have a stored sentence embedding, 0.6 · its cosine + 0.4 · the cosine of their
-                  word-vector document vectors (semantic.py); elsewhere ½ · document cosine + ½ · the IDF-weighted
-                  best match of content-word lemmas through pretrained word vectors, both directions; each part
-                  mapped to [0, 1] by one monotone calibration for the whole run. Application texts are intent, not
-                  evidence of fit: they are not part of it.
+                  record: where both have a stored sentence embedding, 0.6 · its cosine (the embeddings centred on
+                  the run's mean) + 0.4 · the cosine of their word-vector document vectors (semantic.py); elsewhere
+                  ½ · document cosine + ½ · the IDF-weighted best match of content-word lemmas through pretrained
+                  word vectors, both directions; each part mapped to [0, 1] by one monotone calibration for the
+                  whole run. Application texts are intent, not evidence of fit: they are not part of it.
     themes        |C ∩ S| / sqrt(|C| |S|) over normalised theme names (Ochiai coefficient)
     travel        1 / (1 + round-trip estimate / ¥50,000), prefecture office → municipality
     track_record  mean over the challenge's themes of the startup's experience in that theme, where experience is
@@ -34,7 +34,7 @@ from .problem import (
     ProblemError,
     Startup,
 )
-from .semantic import SemanticText
+from .semantic import CENTRING_PRIOR, SemanticText
 from .text import rowwise_dot
 from .travel import TravelModel, default_travel_model, travel_value
 from .vectors import WordVectors
@@ -177,9 +177,23 @@ class Scorer:
     # --- sentence embeddings ------------------------------------------------------------------------------------
 
     def _set_embeddings(self) -> None:
-        """Stack the stored embeddings (zeros where missing) and fit the run's one calibration of their cosines."""
+        """Stack the stored embeddings (zeros where missing), centre them on the run's one mean and fit the run's
+        one calibration of their cosines.
+
+        A small sentence model's embeddings share a large common direction (on the labelled set the median pair's
+        E5 cosine is 0.83, its 99.5th percentile 0.88). The mean of the run's embeddings — challenges and startups
+        together, shrunk towards 0 by `CENTRING_PRIOR` texts' worth of zero like the document vectors' means — is
+        subtracted and each vector made unit length again, so the cosine measures what two texts share beyond what
+        every text of the run shares. The mean is fitted once per run and kept (`sentence_mean`): re-scoring an
+        edited profile centres its new embedding on the same mean.
+        """
         self.Ec, self.has_c = _stack([c.embedding for c in self.problem.challenges])
         self.Es, self.has_s = _stack([s.embedding for s in self.startups])
+        present = int(self.has_c.sum() + self.has_s.sum())
+        total = self.Ec.sum(axis=0, dtype=np.float64) + self.Es.sum(axis=0, dtype=np.float64)
+        self.sentence_mean = (total / (present + CENTRING_PRIOR)).astype(np.float32)
+        self.Ec = self._centred(self.Ec, self.has_c)
+        self.Es = self._centred(self.Es, self.has_s)
         self.sentence_lo, self.sentence_hi = 0.0, 1.0
         si, cj = np.nonzero(self.has_s)[0], np.nonzero(self.has_c)[0]
         if not si.size or not cj.size:
@@ -190,6 +204,15 @@ class Scorer:
         cosines = self.Es[sample] @ self.Ec[cj].T
         lo, hi = np.quantile(cosines, [0.5, 0.995])
         self.sentence_lo, self.sentence_hi = float(lo), float(max(hi, lo + 1e-6))
+
+    def _centred(self, matrix: np.ndarray, has: np.ndarray) -> np.ndarray:
+        """Rows minus the run's `sentence_mean`, unit length again; rows without an embedding stay zero (in place)."""
+        matrix -= self.sentence_mean
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        matrix /= norms
+        matrix[~has] = 0.0
+        return matrix
 
     def _blend(self, rows: np.ndarray, words: np.ndarray) -> np.ndarray:
         """The text factor of startups `rows` from their calibrated best-match word relevance `words`: where both
@@ -361,9 +384,11 @@ class Scorer:
         if i is None:
             raise ProblemError(f"startup id {startup.id!r} is not in this run")
         self.startups[i] = startup
-        self.Es[i], self.has_s[i] = (
-            (startup.embedding, True) if startup.embedding is not None else (0.0, False)
-        )
+        self.has_s[i] = startup.embedding is not None
+        self.Es[i] = 0.0
+        if startup.embedding is not None:  # centred on the run's mean, as when the run was built
+            self.Es[i] = startup.embedding
+            self.Es[i : i + 1] = self._centred(self.Es[i : i + 1], self.has_s[i : i + 1])
         words = self.semantic.calibrated(self.semantic.replace_startup(i, startup_text(startup)))
         self.text[i] = self._blend(np.array([i]), words[np.newaxis, :])[0]
         self.Ts_ochiai = _replace_row(self.Ts_ochiai, i, self._theme_rows([startup.themes], power=0.5))
