@@ -26,7 +26,9 @@ def answer_file_set(
         locked = _locked(application)
         _check(rules.can_edit_application(actor, locked))
         answer = (
-            ApplicationAnswer.objects.select_for_update()
+            ApplicationAnswer.objects.select_for_update(
+                of=("self",)
+            )  # not the nullable attachment (PostgreSQL)
             .filter(application=locked, question_id=question_id)
             .select_related("attachment")
             .first()
