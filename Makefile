@@ -59,9 +59,13 @@ run: system-deps seed
 test: system-deps test-system-deps node-deps venv messages
 	$(VENV)/bin/pytest -q
 
+# style, then the guard rails: imports follow the app chain (pyproject [tool.importlinter]), types check
+# (pyproject [tool.mypy]: the matching engine and the services)
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache
+	rm -rf var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache

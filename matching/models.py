@@ -12,12 +12,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
 from portal.applications.models import Application
 from portal.challenges.models import ChallengePage
+from portal.core.i18n import in_reader_language
 
 from .engine import DEFAULT_WEIGHTS, FACTORS
 from .presentation import ExplanationView, explanation_view
@@ -214,9 +214,7 @@ class MatchProposal(models.Model):
     @property
     def reason_text(self) -> str:
         """The reason in the reader's language (English when the page is English and the run wrote it)."""
-        if get_language() == "en" and self.reason_en:
-            return self.reason_en
-        return self.reason
+        return in_reader_language(self.reason, self.reason_en)
 
     @property
     def explained(self) -> ExplanationView:

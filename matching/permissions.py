@@ -15,11 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.permissions import is_ministry
 from portal.applications.conflicts import recusal
 from portal.applications.models import ApplicationState
+from portal.core.decisions import Decision
 
 from . import selectors
 from .models import MatchProposal, MatchRun, ReviewStatus
-
-Decision = tuple[bool, str]
 
 
 def can_view_matching(user) -> Decision:

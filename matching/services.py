@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, User
+from portal.accounts.selectors import active_members
 from portal.applications.models import Application, ApplicationState
 from portal.applications.services import application_mark_matched
 from portal.challenges.services import challenge_record_outcome
@@ -62,7 +63,7 @@ def _check(decision: tuple[bool, str], *, deny: bool = False) -> None:
 
 
 def _members(organisation_id: int) -> list[User]:
-    return list(User.objects.filter(memberships__organisation_id=organisation_id, is_active=True))
+    return active_members(organisation_id)
 
 
 def _url(name: str, *args, fallback: str = "") -> str:

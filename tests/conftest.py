@@ -17,10 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config):
-    """Compile the Japanese catalogue from locale/ja/parts/ when a part is newer, so a bare `pytest` tests real text."""
-    mo = ROOT / "locale/ja/LC_MESSAGES/django.mo"
-    parts = list((ROOT / "locale/ja/parts").glob("*.po"))
-    if not mo.exists() or any(p.stat().st_mtime > mo.stat().st_mtime for p in parts):
+    """Compile the Japanese catalogues from locale/ja/parts*/ when a part is newer, so a bare `pytest` tests real text."""
+    built = [ROOT / "locale/ja/LC_MESSAGES/django.mo", ROOT / "locale/ja/LC_MESSAGES/djangojs.mo"]
+    parts = [*(ROOT / "locale/ja/parts").glob("*.po"), *(ROOT / "locale/ja/parts-js").glob("*.po")]
+    oldest = min((mo.stat().st_mtime for mo in built if mo.exists()), default=None)
+    if len([mo for mo in built if mo.exists()]) < len(built) or any(
+        p.stat().st_mtime > oldest for p in parts
+    ):
         subprocess.run(["bash", str(ROOT / "bin/messages")], check=True)
         # pytest-django has set Django up before this hook, and a catalogue read then (without the new file, or the
         # old one) stays loaded for the whole run: drop it, as Django does when LOCALE_PATHS changes in a test.

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from django.contrib.auth.models import Group
-
 from portal.accounts.models import Membership, Organisation, StartupProfile, User
-from portal.accounts.roles import group_for_organisation
+from portal.accounts.workspaces import organisation_workspace_ensure, staff_groups_sync
 from portal.geo.models import LocalGovernment, Prefecture
 
 _seq = itertools.count(1)
@@ -54,6 +52,7 @@ def organisation(kind: str, **extra) -> Organisation:
         extra.setdefault("local_government", local_government())
         extra.setdefault("prefecture", extra["local_government"].prefecture)
     org = Organisation.objects.create(kind=kind, **extra)
+    organisation_workspace_ensure(organisation=org)
     if kind == Organisation.Kind.STARTUP:
         StartupProfile.objects.create(organisation=org)
     return org
@@ -62,13 +61,10 @@ def organisation(kind: str, **extra) -> Organisation:
 def member(org: Organisation, *, role: str = Membership.Role.ADMIN, **user_extra) -> User:
     u = user(**user_extra)
     Membership.objects.create(user=u, organisation=org, role=role)
+    staff_groups_sync(user=u)
     return u
 
 
 def staff(org: Organisation, *, role: str = Membership.Role.ADMIN, **user_extra) -> User:
     """A ministry or municipality member with admin access and the Wagtail group of their kind (Ministry/Municipality)."""
-    u = member(org, role=role, is_staff=True, **user_extra)
-    group_name = group_for_organisation(org)
-    if group_name:
-        u.groups.add(Group.objects.get(name=group_name))
-    return u
+    return member(org, role=role, is_staff=True, **user_extra)

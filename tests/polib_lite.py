@@ -36,3 +36,31 @@ def read(path: Path) -> dict[str, str]:
         cur[field] = _unquote(rest)
     flush()
     return entries
+
+
+def entries(path: Path) -> list[tuple[str | None, str, str | None]]:
+    """Every entry of a .po file but its header, as (msgctxt or None, msgid, msgid_plural or None)."""
+    found: list[tuple[str | None, str, str | None]] = []
+    field = None
+    cur: dict[str, str] = {}
+
+    def flush():
+        if cur.get("msgid"):
+            found.append((cur.get("msgctxt"), cur["msgid"], cur.get("msgid_plural")))
+        cur.clear()
+
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith('"'):
+            if field:
+                cur[field] += _unquote(line)
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword in ("msgctxt", "msgid") and any(k.startswith("msgstr") for k in cur):
+            flush()
+        field = keyword
+        cur[field] = _unquote(rest)
+    flush()
+    return found

@@ -147,7 +147,7 @@ def test_the_catalogue_no_longer_uses_the_retired_words():
 
 
 def test_a_fiscal_year_is_named_as_the_glossary_says():
-    from portal.programme.calendar import fiscal_year_label
+    from portal.core.calendar import fiscal_year_label
 
     row = next(row for row in glossary_rows(include_unchecked=True) if row[0] == "fiscal year 2026 (value)")
     with translation.override("ja"):

@@ -44,10 +44,11 @@ from portal.accounts.roles import group_for_organisation  # noqa: E402
 from portal.applications import services as applications  # noqa: E402
 from portal.challenges.models import ChallengeIndexPage  # noqa: E402
 from portal.challenges.services import challenge_create  # noqa: E402
+from portal.core.calendar import current_fiscal_year, today_jst  # noqa: E402
+from portal.core.fiscal import fiscal_year_bounds  # noqa: E402
 from portal.core.models import Theme  # noqa: E402
 from portal.geo.models import LocalGovernment  # noqa: E402
 from portal.tracker import services as tracker  # noqa: E402
-from portal.tracker.fiscal import current_fiscal_year, fiscal_year_bounds, today_jst  # noqa: E402
 from portal.tracker.models import Engagement, FiscalBudget, TravelRequest, TravelState  # noqa: E402
 
 LOAD_PASSWORD = "load-bench-2026!"

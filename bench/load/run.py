@@ -64,8 +64,8 @@ from django.utils import timezone  # noqa: E402
 from portal.accounts.models import User  # noqa: E402
 from portal.applications.models import Application, ApplicationState, Review  # noqa: E402
 from portal.challenges.models import ChallengePage  # noqa: E402
+from portal.core.calendar import current_fiscal_year  # noqa: E402
 from portal.core.models import AuditEvent  # noqa: E402
-from portal.tracker.fiscal import current_fiscal_year  # noqa: E402
 from portal.tracker.models import FiscalBudget, LedgerEntry, TravelRequest, TravelState  # noqa: E402
 from portal.tracker.services import balances  # noqa: E402
 

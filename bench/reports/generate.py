@@ -29,9 +29,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from portal.accounts.models import Membership, Organisation, StartupProfile, User  # noqa: E402
+from portal.core.calendar import today_jst  # noqa: E402
 from portal.geo.models import LocalGovernment  # noqa: E402
 from portal.tracker import services  # noqa: E402
-from portal.tracker.fiscal import today_jst  # noqa: E402
 from portal.tracker.models import Engagement, StageChange  # noqa: E402
 
 JST = ZoneInfo("Asia/Tokyo")

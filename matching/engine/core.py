@@ -193,6 +193,7 @@ class _Clock:
         self.name, self._wall, self._cpu = name, time.perf_counter(), time.process_time()
 
     def stop(self) -> None:
+        assert self.name is not None, "stop() before start()"
         self.wall[self.name] = time.perf_counter() - self._wall
         self.cpu[self.name] = time.process_time() - self._cpu
 
@@ -491,9 +492,9 @@ class MatchSession:
         top_rows, top_cols = top_k(self.scores, problem.top_k, axis=0)
         starts = np.searchsorted(top_cols, np.arange(scorer.n_challenges + 1))
         for j in range(scorer.n_challenges):
-            ranked = top_rows[starts[j] : starts[j + 1]]
+            best = top_rows[starts[j] : starts[j + 1]]
             listed = set()
-            for rank, i in enumerate(ranked.tolist(), start=1):
+            for rank, i in enumerate(best.tolist(), start=1):
                 out.append((int(i), j, rank))
                 listed.add(int(i))
             for i in [int(si[e]) for e in held_c.get(j, [])] + alternates.get(j, []):

@@ -2,8 +2,8 @@
 
 An embedding is computed once, when a challenge or a startup profile is saved (the portal's task), or once per input
 file (`python -m matching embed`), and stored with the text; a matching run only reads them — it never embeds
-thousands of texts (about 0.1–0.3 s each on two cores). E5 is asymmetric: a challenge is embedded as a query (what
-is needed) and a startup as a passage (what is offered). Nothing is downloaded: the model ships in the package.
+thousands of texts (embedding is the slow part; docs/benchmarks.md has the figures). E5 is asymmetric: a challenge
+is embedded as a query (what is needed) and a startup as a passage (what is offered). Nothing is downloaded: the model ships in the package.
 """
 
 from __future__ import annotations

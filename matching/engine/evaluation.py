@@ -314,9 +314,9 @@ def _kind_values(
             )
             for r in rankings_list
         ]
-        if per_run[0] is not None:
+        if per_run[0] is not None:  # None depends on the labels only, so it is the same in every run
             measured.append(challenge)
-            values.append(float(np.mean(per_run)))
+            values.append(float(np.mean([p for p in per_run if p is not None])))
     return measured, np.array(values)
 
 

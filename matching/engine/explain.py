@@ -204,7 +204,7 @@ def explanation(
             "startup": _clip(second),
             "similarity": round(float(similarity), 3),
         }
-    result = {
+    result: dict[str, Any] = {
         "startup": startup,
         "challenge": challenge,
         "assigned": bool(assigned),
@@ -311,5 +311,5 @@ def why_not(
     return {"code": "zero"}
 
 
-def _names(holders: list[Holder]) -> list[str]:
-    return [h.name for h in sorted(holders, key=lambda h: -h.score)]
+def _names(holders: list[Holder] | None) -> list[str]:
+    return [h.name for h in sorted(holders or [], key=lambda h: -h.score)]

@@ -13,7 +13,7 @@ import binascii
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -239,6 +239,10 @@ def _text(value: Any, where: str, key: str, *, required: bool = False) -> str:
     return value
 
 
+@overload
+def _integer(value: Any, where: str, key: str, *, minimum: int, nullable: Literal[False] = False) -> int: ...
+@overload
+def _integer(value: Any, where: str, key: str, *, minimum: int, nullable: bool) -> int | None: ...
 def _integer(value: Any, where: str, key: str, *, minimum: int, nullable: bool = False) -> int | None:
     if value is None and nullable:
         return None
@@ -446,7 +450,8 @@ def _pair_label(where: str, item: dict) -> str:
 
 
 def _load_conflicts(items: Any, startups: dict, challenges: dict) -> tuple[Conflict, ...]:
-    conflicts, seen = [], {}
+    conflicts: list[Conflict] = []
+    seen: dict[tuple[Any, Any], int] = {}
     for position, item in enumerate(_list(items or [], "conflicts")):
         where = f"conflicts[{position}]"
         item = _mapping(item, where)
@@ -546,7 +551,8 @@ def load_problem(data: Any) -> Problem:
             )
         by_startup[startup.id] = position
 
-    applications, seen = [], set()
+    applications: list[Application] = []
+    seen: set[tuple[Any, Any]] = set()
     # (startup, preference) → position of the application that gave it
     preferences: dict[tuple[Any, int], int] = {}
     for position, item in enumerate(_list(data.get("applications") or [], "applications")):
@@ -598,7 +604,7 @@ def load_problem(data: Any) -> Problem:
                 f"fixed[{position}]: startup {_show(pair.startup)} / challenge {_show(pair.challenge)} is also "
                 f"declared a conflict of interest (conflicts[{conflicted[pair.startup, pair.challenge]}])"
             )
-    load = {}
+    load: dict[tuple[str, Any], int] = {}
     for position, pair in enumerate(fixed):
         for kind, key, limit in (
             ("startup", pair.startup, startups[by_startup[pair.startup]].capacity),

@@ -366,10 +366,11 @@ class Scorer:
 
     def combine(self, factors: dict[str, np.ndarray]) -> np.ndarray:
         """Weighted total of factor arrays (the score)."""
-        total = None
+        total: np.ndarray | None = None
         for name in FACTORS:
             part = np.float32(self.weights[name]) * factors[name]
             total = part if total is None else total + part
+        assert total is not None  # FACTORS is never empty
         return total
 
     # --- re-scoring -----------------------------------------------------------------------------------------------

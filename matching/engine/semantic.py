@@ -225,7 +225,7 @@ class SemanticText:
         self.vectors = vectors or default_vectors()
         self.vocab = Vocabulary(self.vectors)
         self._rows_array = np.zeros(0, dtype=np.int64)
-        self._sentence_cache: dict[tuple[str, int, str], list] = {}
+        self._sentence_cache: dict[tuple[str, int, str], tuple[list[str], np.ndarray]] = {}
         # explanations: each text's distinct terms and surfaces, and which terms are generic (for the df array)
         self._evidence_cache: dict[tuple[str, int], tuple] = {}
         self._generic: tuple = (None, None)
@@ -578,7 +578,11 @@ class SemanticText:
         terms = (self.c_terms if kind == "c" else self.s_terms)[index]
         spans = (self.c_spans if kind == "c" else self.s_spans)[index]
         dimensions = self.vectors.unit.shape[1]
-        kept, rows, weights, slots, places = [], [], [], [], []
+        kept: list[str] = []
+        rows: list[int] = []
+        weights: list[float] = []
+        slots: list[int] = []
+        places: list[int] = []
         for sentence, start, end in spans:
             count = 0
             for term in set(terms[start:end]):
@@ -602,8 +606,8 @@ class SemanticText:
             nonzero = norms > 0
             matrix = totals[nonzero] / norms[nonzero, np.newaxis]
             kept = [sentence for sentence, keep in zip(kept, nonzero.tolist(), strict=True) if keep]
-        found = self._sentence_cache[key] = (kept, matrix)
-        return found
+        self._sentence_cache[key] = (kept, matrix)
+        return kept, matrix
 
     def _terms_vector(self, terms) -> np.ndarray | None:
         """IDF-weighted mean of the words' unit vectors (a sentence's direction), or None without any vector.

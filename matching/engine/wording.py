@@ -5,10 +5,13 @@ years appear as figures."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
+
+from portal.core.fiscal import fiscal_year_label_in
 
 LANGUAGES = ("ja", "en")
 
-TEXTS = {
+TEXTS: dict[str, dict[str, Any]] = {
     "ja": {
         "assigned": "{startup}を本課題の相手先として提案する。",
         "fixed": "{startup}は承認済みの組合せとして本課題の相手先を継続する。",
@@ -183,17 +186,8 @@ TEXTS = {
 
 
 def fiscal_year_label(year: int, language: str) -> str:
-    """令和6年度 (ja) / FY2024 (en). FY2019 takes 令和 for the whole year, as government documents do. (The engine
-    imports no Django, so it cannot use portal.programme.calendar.)"""
-    if language != "ja":
-        return f"FY{year}"
-    if year >= 2019:
-        era, number = "令和", year - 2018
-    elif year >= 1989:
-        era, number = "平成", year - 1988
-    else:
-        return f"{year}年度"
-    return f"{era}{'元' if number == 1 else number}年度"
+    """令和6年度 (ja) / FY2024 (en): the portal's one fiscal-year calendar (portal.core.fiscal, pure)."""
+    return fiscal_year_label_in(year, language)
 
 
 def why_text(codes: Sequence[str], language: str) -> str:

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,22 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import roles, workspaces
-        from .models import Membership, Organisation
+        from . import roles
 
+        # The Ministry group's permissions cover apps added later. Users' groups and the municipalities' collections
+        # are written by portal/accounts/workspaces.py only, called from the services (no model signals).
         post_migrate.connect(roles.on_post_migrate, dispatch_uid="xact.accounts.sync_ministry_permissions")
-        # A municipality's own collection and group, and its members in that group (portal/accounts/workspaces.py).
-        post_save.connect(
-            workspaces.on_organisation_saved, sender=Organisation, dispatch_uid="xact.accounts.workspace"
-        )
-        post_delete.connect(
-            workspaces.on_organisation_deleted,
-            sender=Organisation,
-            dispatch_uid="xact.accounts.workspace_gone",
-        )
-        post_save.connect(
-            workspaces.on_membership_saved, sender=Membership, dispatch_uid="xact.accounts.member_in"
-        )
-        post_delete.connect(
-            workspaces.on_membership_deleted, sender=Membership, dispatch_uid="xact.accounts.member_out"
-        )

@@ -340,6 +340,11 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
 class AdminLoginForm(ThrottledLoginMixin, WagtailLoginForm):
     """The Wagtail admin's login form (settings.WAGTAILADMIN_USER_LOGIN_FORM) with the same throttle messages."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail declares the field without a label, so Django shows its name, "Password", in every language.
+        self.fields["password"].label = _("Password")
+
 
 class RateLimitedPasswordResetMixin:
     """Password reset mails: at most RATE_LIMIT_PASSWORD_RESET per client address and

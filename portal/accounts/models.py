@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.i18n import in_reader_language, localized_value
 from portal.core.models import Theme
 from portal.geo.models import LocalGovernment, Prefecture
 from portal.geo.validators import validate_corporate_number
@@ -61,9 +62,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         """The name in the active language's order: 田中 誠 in Japanese; in English the English name the person
         gave (Makoto Tanaka), else the Japanese name as written (a name in kanji keeps its own order)."""
-        if translation.get_language() == "en" and (self.given_name_en or self.family_name_en):
-            return " ".join(p for p in (self.given_name_en, self.family_name_en) if p)
-        return " ".join(p for p in (self.family_name, self.given_name) if p)
+        return in_reader_language(
+            " ".join(p for p in (self.family_name, self.given_name) if p),
+            " ".join(p for p in (self.given_name_en, self.family_name_en) if p),
+        )
 
     def get_short_name(self):
         return self.family_name or self.email
@@ -137,9 +139,7 @@ class Organisation(models.Model):
         ]
 
     def __str__(self):
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return localized_value(self, "name")
 
     @property
     def is_startup(self):

@@ -20,9 +20,9 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, ReferenceIndex
 
-from .models import Membership, Organisation
+from portal.core.decisions import Decision
 
-Decision = tuple[bool, str]
+from .models import Membership, Organisation
 
 _CACHE_ATTR = "_xact_memberships"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import EmailChange, Organisation, StartupProfile
+from .models import EmailChange, Organisation, StartupProfile, User
 from .permissions import scope_queryset_to_user
 
 # What a complete startup profile has: (label, test on the organisation and its profile).
@@ -46,6 +46,23 @@ def startup_profile_completeness(organisation: Organisation) -> Completeness:
     total = len(_PROFILE_ITEMS)
     done = total - len(missing)
     return Completeness(percent=round(100 * done / total), done=done, total=total, missing=missing)
+
+
+def active_members(*organisations: Organisation | int | None) -> list[User]:
+    """The active users who are members of any of these organisations (given as rows or ids; None is skipped),
+    each once, by e-mail. Who is told of a change: every app asks here."""
+    ids = [o if isinstance(o, int) else o.pk for o in organisations if o is not None]
+    if not ids:
+        return []
+    return list(User.objects.filter(memberships__organisation_id__in=ids, is_active=True).distinct())
+
+
+def ministry_staff() -> list[User]:
+    """The active members of the ministry organisation(s). (Whether one user is ministry staff, superusers
+    included, is `portal.accounts.permissions.is_ministry`; both read the memberships.)"""
+    return active_members(
+        *Organisation.objects.filter(kind=Organisation.Kind.MINISTRY).values_list("pk", flat=True)
+    )
 
 
 def organisations_for_admin(user):

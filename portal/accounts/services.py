@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -38,7 +37,7 @@ from .models import (
     StartupProfile,
     User,
 )
-from .roles import group_for_organisation
+from .workspaces import staff_groups_sync
 
 EMAIL_VERIFY_SALT = "xact.accounts.email-verify"
 INVITATION_SALT = "xact.accounts.invitation"
@@ -415,9 +414,7 @@ def invitation_accept(
         membership, _created = Membership.objects.get_or_create(
             user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
         )
-        group_name = group_for_organisation(invitation.organisation)
-        if group_name:
-            user.groups.add(Group.objects.get(name=group_name))
+        staff_groups_sync(user=user)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         consent_record(user=user, ip_address=ip_address)
@@ -463,15 +460,8 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
             user=membership.user_id,
             role=membership.role,
         )
-        group_name = group_for_organisation(membership.organisation)
         membership.delete()
-        if (
-            group_name
-            and not Membership.objects.filter(
-                user=membership.user, organisation__kind=membership.organisation.kind
-            ).exists()
-        ):
-            membership.user.groups.remove(*Group.objects.filter(name=group_name))
+        staff_groups_sync(user=membership.user)
     permissions.forget_cached_memberships(membership.user)
 
 

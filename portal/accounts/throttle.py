@@ -10,7 +10,8 @@ Three counters, each a fixed window of `LOGIN_THROTTLE_WINDOW_S` seconds that st
   the owner can always get a one-time unlock link by e-mail (`services.login_unlock_*`), and the browser that
   followed it is exempt from this ceiling (a signed cookie for that account), never from the other two.
 
-The client address comes from `portal.core.clientip.client_ip` (X-Forwarded-For only from trusted proxies).
+The client address comes from `portal.core.clientip.client_ip` (X-Forwarded-For only from trusted proxies). This is
+the login policy of the portal's one rate limiter (portal/core/ratelimit.py): the same counters, named the same way.
 
 Counting is atomic: an attempt *reserves* a slot in the account × address and address counters before the password
 is checked, so concurrent guesses cannot get past the limit; a successful login gives its slot back. The
@@ -21,7 +22,6 @@ never lifts); all access goes through `_incr`, `_decr`, `_read` and `_forget`.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from portal.core import counters
+from portal.core import counters, ratelimit
 from portal.core.clientip import client_ip
 
 from .models import User
@@ -45,7 +45,7 @@ __all__ = [
     "register_success",
 ]
 
-_PREFIX = "xact:login-fail"
+_SCOPE = "login-fail"  # its counters: ratelimit.counter_key("login-fail-<kind>", …)
 UNLOCK_COOKIE = "xact_login_unlock"
 UNLOCK_COOKIE_SALT = "xact.accounts.login-unlock-cookie"
 
@@ -81,8 +81,7 @@ def _limit_account() -> int:
 
 
 def _key(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return f"{_PREFIX}:{kind}:{digest}"
+    return ratelimit.counter_key(f"{_SCOPE}-{kind}", value)
 
 
 def normalise_email(email: str | None) -> str:

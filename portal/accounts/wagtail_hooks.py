@@ -29,7 +29,7 @@ from portal.core import queues
 from portal.core.admin_home import NotificationsPanel, WorkQueuePanel
 from portal.core.audit import record
 
-from . import permissions, services, two_factor_views
+from . import permissions, services, two_factor_views, workspaces
 from .admin_forms import InvitationAdminForm, MembershipAdminForm, OrganisationAdminForm
 from .audit_log import AuditLogView
 from .filters import OrganisationFilterSet
@@ -75,6 +75,7 @@ class OrganisationEditView(generic.EditView):
 
     def save_instance(self):
         instance = super().save_instance()
+        workspaces.organisation_workspace_ensure(organisation=instance)
         record(
             actor=self.request.user,
             action="accounts.organisation_changed",
@@ -88,6 +89,7 @@ class OrganisationEditView(generic.EditView):
 class OrganisationCreateView(generic.CreateView):
     def save_instance(self):
         instance = super().save_instance()
+        workspaces.organisation_workspace_ensure(organisation=instance)
         record(
             actor=self.request.user,
             action="accounts.organisation_created",
@@ -95,6 +97,13 @@ class OrganisationCreateView(generic.CreateView):
             request=self.request,
         )
         return instance
+
+
+class OrganisationDeleteView(generic.DeleteView):
+    def delete_action(self):
+        organisation = self.object
+        super().delete_action()
+        workspaces.organisation_workspace_remove(organisation=organisation)
 
 
 class OrganisationViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewSet):
@@ -108,6 +117,7 @@ class OrganisationViewSet(permissions.OrganisationScopedViewSetMixin, ModelViewS
     form_class = OrganisationAdminForm
     edit_view_class = OrganisationEditView
     add_view_class = OrganisationCreateView
+    delete_view_class = OrganisationDeleteView
     # "active" reads 有効 / 無効 (not Python's True / False).
     list_display = [
         "name",

@@ -1,11 +1,18 @@
-"""Each municipality's own corner of Wagtail's image and document library.
+"""Wagtail's groups and collections follow the memberships: this module is their only writer.
 
-A municipality organisation gets, when it is created (any path: the admin, the challenge importer, the demo seed):
+Membership → role is the one source of truth (docs/permissions.md). The Wagtail groups a user is in are derived from
+it here, and nowhere else (no model signal, no view, no other app writes a user's groups):
 
-- a **Collection** under the root collection, named after it;
-- a **Group** of its own ("Municipality #<id> <name>") holding add/change/delete/choose rights on images and
-  documents **in that collection only** (GroupCollectionPermission). Its members join the group when their
-  membership is created and leave it when it is removed (signals below, so invitations, the seed and tests agree).
+- `staff_groups_sync(user=...)` — after any change to a user's memberships (invitation accepted, member removed,
+  startup registered, the demo seed, the tests' factories): the staff group of each kind the user works for
+  ("Ministry", "Municipality"; admin access only, so only for users with `is_staff`) and the own group of each
+  municipality they are a member of; managed groups they no longer belong to are left.
+- `organisation_workspace_ensure(organisation=...)` — after a municipality organisation is created or changed (the
+  admin, the challenge importer, the demo seed): its **Collection** under the root collection, named after it, and a
+  **Group** of its own ("Municipality #<id> <name>") holding add/change/delete/choose rights on images and documents
+  **in that collection only** (GroupCollectionPermission).
+- `organisation_workspace_remove(organisation=...)` — when the organisation is deleted: its group goes (its rights
+  with it); the collection stays, with its files, for the ministry to keep or remove.
 
 Their shared "Municipality" group (portal/accounts/roles.py) keeps the admin access and page rights, and holds no
 collection rights: so in Wagtail's image and document screens and choosers a municipality's staff see and pick only
@@ -19,10 +26,16 @@ The functions take an app registry so the data migration can call them with its 
 from __future__ import annotations
 
 from django.apps import apps as global_apps
-from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
-from .roles import MEDIA_COLLECTION_PERMISSIONS, _permissions
+from .roles import (
+    MEDIA_COLLECTION_PERMISSIONS,
+    MINISTRY_GROUP,
+    MUNICIPALITY_GROUP,
+    _permissions,
+    group_for_organisation,
+)
 
 MUNICIPALITY = "municipality"
 GROUP_PREFIX = "Municipality #"
@@ -99,41 +112,52 @@ def ensure_municipality_workspace(organisation, apps=global_apps) -> None:
         group.user_set.add(*members)
 
 
-# ------------------------------------------------------------------------------------------------- signals
+def organisation_workspace_ensure(*, organisation) -> None:
+    """A municipality's collection and group, made once (nothing for startups and the ministry)."""
+    if organisation.kind == MUNICIPALITY and (
+        organisation.collection_id is None or organisation.staff_group_id is None
+    ):
+        ensure_municipality_workspace(organisation)
 
 
-def on_organisation_saved(sender, instance, raw=False, **kwargs):
-    if raw or instance.kind != MUNICIPALITY:
-        return
-    if instance.collection_id is None or instance.staff_group_id is None:
-        ensure_municipality_workspace(instance)
+def organisation_workspace_remove(*, organisation) -> None:
+    """The organisation's own group goes with it; the collection stays, with its files."""
+    if organisation.staff_group_id:
+        global_apps.get_model("auth", "Group").objects.filter(pk=organisation.staff_group_id).delete()
 
 
-def on_organisation_deleted(sender, instance, **kwargs):
-    """The group goes with the organisation (its rights with it); the collection stays, with its files, for the
-    ministry to keep or remove."""
-    if instance.staff_group_id:
-        global_apps.get_model("auth", "Group").objects.filter(pk=instance.staff_group_id).delete()
+def staff_groups_sync(*, user) -> None:
+    """Put the user in the Wagtail groups their memberships give, and out of the managed groups they do not.
 
-
-def on_membership_saved(sender, instance, created=False, raw=False, **kwargs):
-    if raw or not created:
-        return
-    organisation = instance.organisation
-    if organisation.kind != MUNICIPALITY:
-        return
-    if organisation.staff_group_id is None:
-        ensure_municipality_workspace(organisation)  # adds the members, this one included
-    else:
-        instance.user.groups.add(organisation.staff_group_id)
-
-
-def on_membership_deleted(sender, instance, **kwargs):
+    Given: the staff group of each organisation kind they are a member of (admin access, so only with `is_staff`),
+    and the own group of each municipality they are a member of. Managed: the two staff groups and every
+    organisation's own group; other groups (set by a superuser in Wagtail's user screens) are left alone."""
+    Group = global_apps.get_model("auth", "Group")
+    Membership = global_apps.get_model("accounts", "Membership")
     Organisation = global_apps.get_model("accounts", "Organisation")
-    group_id = (
-        Organisation.objects.filter(pk=instance.organisation_id)
-        .values_list("staff_group_id", flat=True)
-        .first()
+    if user.pk is None:
+        return
+    wanted: set[int] = set()
+    kind_groups: set[str] = set()
+    for membership in Membership.objects.filter(user_id=user.pk).select_related("organisation"):
+        organisation = membership.organisation
+        if organisation.kind == MUNICIPALITY:
+            if organisation.staff_group_id is None:
+                ensure_municipality_workspace(organisation)
+            if organisation.staff_group_id is not None:
+                wanted.add(organisation.staff_group_id)
+        name = group_for_organisation(organisation)
+        if name and user.is_staff:
+            kind_groups.add(name)
+    wanted |= set(Group.objects.filter(name__in=kind_groups).values_list("pk", flat=True))
+    managed = set(
+        Group.objects.filter(
+            Q(name__in=[MINISTRY_GROUP, MUNICIPALITY_GROUP])
+            | Q(pk__in=Organisation.objects.exclude(staff_group=None).values("staff_group"))
+        ).values_list("pk", flat=True)
     )
-    if group_id:
-        get_user_model().groups.through.objects.filter(group_id=group_id, user_id=instance.user_id).delete()
+    current = set(user.groups.values_list("pk", flat=True))
+    if wanted - current:
+        user.groups.add(*(wanted - current))
+    if (current & managed) - wanted:
+        user.groups.remove(*((current & managed) - wanted))

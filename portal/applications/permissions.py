@@ -17,10 +17,10 @@ from portal.accounts import permissions as account_rules
 from portal.accounts.models import Organisation
 from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeStatus
+from portal.core.decisions import Decision
 
 from . import conflicts, eligibility
 from .models import (
-    DECIDED_STATES,
     EDITABLE_STATES,
     SENT_STATES,
     Application,
@@ -28,8 +28,7 @@ from .models import (
     ConflictOfInterest,
 )
 from .models.conflicts import ConflictSide
-
-Decision = tuple[bool, str]
+from .workflow import APPLICATION
 
 
 def _signed_in(user) -> bool:
@@ -127,8 +126,9 @@ def can_submit(user, application: Application, *, now=None) -> Decision:
     if application.state == ApplicationState.MORE_INFO:
         # The municipality asked for more: the answer is welcome after the deadline.
         return True, _("You may send the information requested.")
-    if application.state != ApplicationState.DRAFT:
-        return False, _("This application has already been submitted.")
+    allowed, reason = APPLICATION.allows(application.state, "submit")
+    if not allowed:
+        return False, reason
     challenge = application.challenge
     if not challenge.live:
         return False, _("This challenge is not published.")
@@ -171,10 +171,9 @@ def can_set_preference(user, application: Application, *, now=None) -> Decision:
 def can_withdraw(user, application: Application) -> Decision:
     if not (_signed_in(user) and is_member_of_applicant(user, application)):
         return False, _("You cannot withdraw this application.")
-    if application.state == ApplicationState.DRAFT:
-        return False, _("A draft has not been sent; there is nothing to withdraw.")
-    if application.state in DECIDED_STATES:
-        return False, _("A decision has already been made on this application.")
+    allowed, reason = APPLICATION.allows(application.state, "withdraw")
+    if not allowed:
+        return False, reason
     return True, _("You may withdraw before a decision.")
 
 
@@ -214,8 +213,9 @@ def can_shortlist(user, application: Application) -> Decision:
     refused = _reviewer(user, application)
     if refused:
         return refused
-    if application.state != ApplicationState.SUBMITTED:
-        return False, _("Only a submitted application can be shortlisted.")
+    allowed, reason = APPLICATION.allows(application.state, "shortlist")
+    if not allowed:
+        return False, reason
     return True, _("You may shortlist this application.")
 
 
@@ -223,12 +223,9 @@ def can_decline(user, application: Application) -> Decision:
     refused = _reviewer(user, application)
     if refused:
         return refused
-    if application.state not in {
-        ApplicationState.SUBMITTED,
-        ApplicationState.MORE_INFO,
-        ApplicationState.SHORTLISTED,
-    }:
-        return False, _("This application can no longer be declined.")
+    allowed, reason = APPLICATION.allows(application.state, "decline")
+    if not allowed:
+        return False, reason
     return True, _("You may decline this application.")
 
 
@@ -236,8 +233,9 @@ def can_request_more_info(user, application: Application) -> Decision:
     refused = _reviewer(user, application)
     if refused:
         return refused
-    if application.state not in {ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED}:
-        return False, _("More information can only be requested on a submitted or shortlisted application.")
+    allowed, reason = APPLICATION.allows(application.state, "request_more_info")
+    if not allowed:
+        return False, reason
     return True, _("You may ask the startup for more information.")
 
 
@@ -247,8 +245,9 @@ def can_mark_matched(user, application: Application) -> Decision:
         refused = _reviewer(user, application)
         if refused:
             return refused
-    if application.state not in {ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED}:
-        return False, _("Only a submitted or shortlisted application can be matched.")
+    allowed, reason = APPLICATION.allows(application.state, "match")
+    if not allowed:
+        return False, reason
     return True, _("The application can be matched.")
 
 

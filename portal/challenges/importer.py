@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from portal.accounts.models import Organisation
+from portal.accounts.workspaces import organisation_workspace_ensure
 from portal.core.audit import record
 from portal.core.models import Theme
 from portal.geo.codes import is_valid_lg_code, normalise_digits
@@ -322,6 +323,7 @@ def _organisation_for(lg: LocalGovernment, cache: dict, created: list) -> Organi
         )
         org.full_clean()
         org.save()
+        organisation_workspace_ensure(organisation=org)
         created.append(org)
     cache[lg.code] = org
     return org

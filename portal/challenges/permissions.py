@@ -11,8 +11,7 @@ from wagtail.models import PagePermissionTester
 
 from portal.accounts import permissions as account_rules
 from portal.accounts.models import Organisation
-
-Decision = tuple[bool, str]
+from portal.core.decisions import Decision
 
 
 def can_write_challenges(user) -> Decision:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts import permissions as account_rules
 from portal.accounts import roles
 from portal.accounts.models import Organisation
+from portal.accounts.workspaces import staff_groups_sync
 from portal.core.audit import record
 from portal.core.i18n import localized
 from portal.core.models import Theme
@@ -32,14 +33,14 @@ from .status import ChallengeOutcome
 
 def grant_challenge_admin_rights(*, user) -> Group | None:
     """Put a ministry or municipality user in their Wagtail staff group (accounts.roles), which carries the rights to
-    moderate or write challenges. Startups get no admin group. Used by tests and tools; invitations do the same."""
+    moderate or write challenges; the group follows the membership (portal.accounts.workspaces.staff_groups_sync),
+    so the user needs admin access (`is_staff`). Startups get no admin group. Used by tests and tools."""
     organisation = account_rules.organisation_of(user)
     name = roles.group_for_organisation(organisation) if organisation is not None else None
     if name is None:
         return None
-    group, _created = Group.objects.get_or_create(name=name)
-    user.groups.add(group)
-    return group
+    staff_groups_sync(user=user)
+    return Group.objects.filter(name=name).first()
 
 
 def _slug_for(title: str) -> str:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from portal.applications.models import Application, ApplicationState
 from portal.core.actions import ActionItem
+from portal.core.fiscal import fiscal_year_bounds, fiscal_year_of
 from portal.tracker import workflow
-from portal.tracker.fiscal import fiscal_year_bounds, fiscal_year_of
 from portal.tracker.models import Engagement, TravelRequest
 from portal.tracker.models.travel import TravelState
 

@@ -17,3 +17,10 @@ class ConversationsConfig(AppConfig):
         from .actions import startup_actions
 
         register_action_provider(startup_actions)
+
+        # Times to first reply for the tracker's scorecards (the tracker never imports this app).
+        from portal.tracker.scorecards import register_reply_times_provider
+
+        from .scorecards import reply_waits
+
+        register_reply_times_provider(reply_waits)

@@ -19,10 +19,9 @@ from portal.accounts import permissions as account_rules
 from portal.accounts.models import Organisation
 from portal.applications.models import ApplicationState
 from portal.challenges.models import ChallengePage
+from portal.core.decisions import Decision
 
 from .models import Message, Question, QuestionState, Thread
-
-Decision = tuple[bool, str]
 
 
 def _signed_in(user) -> bool:

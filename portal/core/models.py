@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from . import notices
+from .i18n import in_reader_language
 from .media_choice import PageForm
 
 
@@ -91,7 +92,7 @@ class Theme(models.Model):
         ordering = ["sort_order", "slug"]
 
     def __str__(self):
-        return self.name_en if translation.get_language() == "en" else self.name_ja
+        return in_reader_language(self.name_ja, self.name_en)
 
 
 class Notification(models.Model):

@@ -1,8 +1,9 @@
 """Rate limits for busy or abusable actions (sign-up, applying, search), counted by portal/core/counters.py (Redis
 when configured, else the database, and the database while Redis is away).
 
-The same approach as the failed-login throttle (portal/accounts/throttle.py), made generic: a fixed window per
-scope and client. A setting per scope gives the limit as "COUNT/PERIOD" with PERIOD one of s, m, h, d or a number of
+The one rate limiter: a fixed window per scope and client, on counters named by `counter_key`. The failed-login
+throttle (portal/accounts/throttle.py) is its login policy (three counters, a slot reserved before the password is
+checked and given back on success), on the same counters and keys. A setting per scope gives the limit as "COUNT/PERIOD" with PERIOD one of s, m, h, d or a number of
 seconds ("10/h", "60/m", "5/600"); an empty value or "0" turns the limit off. A refused request gets a 429 page in
 the user's language saying when to retry, with a Retry-After header — never an error.
 
@@ -72,6 +73,12 @@ def client_key(request, key: str) -> str:
     return f"ip:{client_ip(request) or 'unknown'}"
 
 
+def counter_key(scope: str, ident: str) -> str:
+    """The counter of `ident` (an address, an account, …) in `scope`; hashed, so no address or e-mail is stored.
+    Every rate limit of the portal names its counters here (the failed-login throttle too)."""
+    return f"{_PREFIX}:{scope}:{hashlib.sha256(ident.encode()).hexdigest()[:32]}"
+
+
 def hit(scope: str, ident: str, limit: Limit | None = None) -> Refusal | None:
     """Count one request of `ident` in `scope`; a Refusal when it is over the limit (the refused one counts too)."""
     limit = limit or limit_for(scope)
@@ -79,8 +86,7 @@ def hit(scope: str, ident: str, limit: Limit | None = None) -> Refusal | None:
         return None
     now = time.time()
     bucket = int(now // limit.window_s)
-    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
-    count = counters.hit(f"{_PREFIX}:{scope}:{digest}:{bucket}", limit.window_s).count
+    count = counters.hit(f"{counter_key(scope, ident)}:{bucket}", limit.window_s).count
     if count <= limit.count:
         return None
     return Refusal(retry_after_s=max(1, int((bucket + 1) * limit.window_s - now + 0.999)))

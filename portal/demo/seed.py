@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from matching.demo import create_demo_match_run, embed_demo_texts
 from portal.accounts.models import Membership, Organisation, StartupProfile, User
+from portal.accounts.workspaces import organisation_workspace_ensure, staff_groups_sync
 from portal.applications.demo import create_demo_applications
 from portal.challenges.demo import create_demo_challenges
 from portal.challenges.models import ChallengeIndexPage, ChallengePage
@@ -44,12 +44,9 @@ def _user(spec: dict, *, is_staff: bool) -> User:
     return user
 
 
-def _join(user: User, org: Organisation, role: str, group_name: str | None) -> None:
+def _join(user: User, org: Organisation, role: str) -> None:
     Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": role})
-    if group_name:
-        group = Group.objects.filter(name=group_name).first()
-        if group is not None:
-            user.groups.add(group)
+    staff_groups_sync(user=user)  # the staff group of the organisation's kind, a municipality's own group
 
 
 def _local_government(code: str) -> LocalGovernment:
@@ -76,7 +73,7 @@ def seed_ministry(result: SeedResult) -> None:
     )
     for u in spec["users"]:
         user = _user(u, is_staff=True)
-        _join(user, org, u["role"], "Ministry")
+        _join(user, org, u["role"])
         result.logins.append(("ministry", user.email, "/admin/"))
     result.ministry = org
 
@@ -96,6 +93,7 @@ def seed_municipalities(result: SeedResult) -> None:
                 "prefecture": lg.prefecture,
             },
         )
+        organisation_workspace_ensure(organisation=org)
         result.municipalities[code] = org
         if email:
             user = _user(
@@ -108,7 +106,7 @@ def seed_municipalities(result: SeedResult) -> None:
                 },
                 is_staff=True,
             )
-            _join(user, org, Membership.Role.ADMIN, "Municipality")
+            _join(user, org, Membership.Role.ADMIN)
             if code == "372013":
                 result.logins.append(("municipality", user.email, "/admin/"))
 
@@ -144,7 +142,7 @@ def seed_startups(result: SeedResult) -> None:
         user_spec = data.STARTUP_USERS.get(spec["slug"])
         if user_spec:
             user = _user(user_spec, is_staff=False)
-            _join(user, org, Membership.Role.ADMIN, None)
+            _join(user, org, Membership.Role.ADMIN)
             result.logins.append(("startup", user.email, "/mypage/"))
 
 

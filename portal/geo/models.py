@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.i18n import in_reader_language
+
 from .validators import validate_lg_code
 
 
@@ -22,7 +24,7 @@ class Prefecture(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name_en if translation.get_language() == "en" else self.name_ja
+        return in_reader_language(self.name_ja, self.name_en)
 
 
 class LocalGovernmentQuerySet(models.QuerySet):

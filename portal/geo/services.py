@@ -73,12 +73,12 @@ def geo_refresh(*, actor=None, progress: Callable[[int, int], None] | None = Non
                 progress(done, total)
         existing = {lg.code: lg for lg in LocalGovernment.objects.all()}
         # Parents (designated cities) sort before their wards by code, so a ward's parent already exists.
-        for done, rec in enumerate(lgs, start=len(prefectures) + 1):
+        for done, lg_rec in enumerate(lgs, start=len(prefectures) + 1):
             _sync(
                 LocalGovernment,
-                existing.get(rec.code),
-                rec.code,
-                _lg_values(rec),
+                existing.get(lg_rec.code),
+                lg_rec.code,
+                _lg_values(lg_rec),
                 result,
                 exclude=["prefecture", "parent"],
             )

@@ -14,7 +14,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from wagtail.models import Page
 
-from .calendar import fiscal_year_of, jst_date
+from portal.core.calendar import today_jst
+from portal.core.fiscal import fiscal_year_of
+
 from .demo_content import guides, rounds
 from .models import ContentPage, NewsIndexPage, NewsPage, RoundIndexPage, RoundPage, RoundStep
 
@@ -151,7 +153,7 @@ def attach_challenges_to_rounds(challenges: Iterable, rounds_by_year: Mapping[in
     for challenge in challenges:
         if challenge.round_id is not None:
             continue
-        round_page = rounds_by_year.get(fiscal_year_of(jst_date(challenge.application_opens)))
+        round_page = rounds_by_year.get(fiscal_year_of(today_jst(challenge.application_opens)))
         if round_page is None:
             continue
         challenge.round = round_page

@@ -8,8 +8,9 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from portal.core.fiscal import JST
+
 from . import selectors
-from .calendar import JST
 
 
 class NewsRssFeed(Feed):

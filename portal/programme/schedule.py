@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
-from .calendar import jst_date
+from portal.core.calendar import today_jst
 
 PAST = "past"
 CURRENT = "current"
@@ -37,7 +37,7 @@ def step_covers(step: DatedStep, day: dt.date) -> bool:
 
 def current_step(steps: Iterable[S], now: dt.datetime) -> S | None:
     """The step current at the instant `now` (aware), judged on the day in JST; None between or outside steps."""
-    day = jst_date(now)
+    day = today_jst(now)
     covering = [s for s in steps if step_covers(s, day)]
     if not covering:
         return None
@@ -47,14 +47,14 @@ def current_step(steps: Iterable[S], now: dt.datetime) -> S | None:
 
 def next_step(steps: Iterable[S], now: dt.datetime) -> S | None:
     """The first step that has not started yet at `now` (JST days)."""
-    day = jst_date(now)
+    day = today_jst(now)
     later = [s for s in steps if s.starts > day]
     return min(later, key=lambda s: s.starts) if later else None
 
 
 def step_states(steps: Sequence[S], now: dt.datetime) -> list[tuple[S, str]]:
     """Each step with its state at `now`: past, current (at most one) or upcoming."""
-    day = jst_date(now)
+    day = today_jst(now)
     current = current_step(steps, now)
     states = []
     for s in steps:

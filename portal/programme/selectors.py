@@ -9,8 +9,9 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from portal.core.calendar import today_jst
+
 from . import results
-from .calendar import jst_date
 from .models import ContentPage, NewsIndexPage, NewsPage, RoundIndexPage, RoundPage
 
 
@@ -21,7 +22,7 @@ def live_rounds() -> QuerySet[RoundPage]:
 def current_round(now: dt.datetime | None = None) -> RoundPage | None:
     """The round a visitor should see now: the one whose schedule covers today (JST; the later one if two do),
     else the next one to start, else the most recent one."""
-    day = jst_date(now or timezone.now())
+    day = today_jst(now or timezone.now())
     rounds = list(live_rounds())
     if not rounds:
         return None

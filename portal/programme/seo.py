@@ -8,6 +8,8 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
+from portal.core.i18n import in_reader_language
+
 from .models import NewsPage
 
 OG_LOCALES = {"ja": "ja_JP", "en": "en_US"}
@@ -16,9 +18,7 @@ OG_LOCALES = {"ja": "ja_JP", "en": "en_US"}
 def page_title(page) -> str:
     if page is None:
         return ""
-    if translation.get_language() == "en":
-        return getattr(page, "title_en", "") or page.title
-    return page.seo_title or page.title
+    return in_reader_language(page.seo_title or page.title, getattr(page, "title_en", "") or page.title)
 
 
 def page_description(page) -> str:

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.tracker.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.tracker.models import LedgerEntry
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.permissions import is_ministry, organisation_ids_of
-
-Decision = tuple[bool, str]
+from portal.core.decisions import Decision
 
 
 def _signed_in(user) -> bool:

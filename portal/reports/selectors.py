@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 
 from portal.applications.models import Application
 from portal.challenges.models import ChallengePage
-from portal.programme.calendar import fiscal_year_label_ja
+from portal.core.fiscal import fiscal_year_bounds, fiscal_year_label_ja
 from portal.tracker import charts
 from portal.tracker import selectors as tracker_selectors
-from portal.tracker.fiscal import fiscal_year_bounds
 from portal.tracker.models import (
     Engagement,
     FiscalBudget,

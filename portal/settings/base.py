@@ -427,6 +427,12 @@ MATCHING_EMBEDDINGS = env_bool("MATCHING_EMBEDDINGS", True)
 # A challenge without its own "questions accepted until" takes questions until this many days before it closes.
 QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE = int(os.environ.get("QUESTIONS_CLOSE_DAYS_BEFORE_DEADLINE", "7"))
 TRACKER_STALLED_AFTER_DAYS = int(os.environ.get("TRACKER_STALLED_AFTER_DAYS", "60"))
+# Agreements: renewal-decision and end reminders go this many days before the date (docs/tracker.md).
+TRACKER_AGREEMENT_REMINDER_DAYS = int(os.environ.get("TRACKER_AGREEMENT_REMINDER_DAYS", "30"))
+# Scorecards: a figure made from fewer answers (or measurements) than this is withheld everywhere (never one answer).
+SCORECARD_MIN_ANSWERS = int(os.environ.get("SCORECARD_MIN_ANSWERS", "5"))
+# Budget-request (予算要求) reminders go this many days before a municipality's deadline (docs/tracker.md).
+TRACKER_BUDGET_REQUEST_REMINDER_DAYS = int(os.environ.get("TRACKER_BUDGET_REQUEST_REMINDER_DAYS", "30"))
 # Travel-support policy (旅費支援), checked when a startup requests support. Integer yen.
 TRAVEL_CAP_PER_TRIP_YEN = int(os.environ.get("TRAVEL_CAP_PER_TRIP_YEN", "300000"))
 TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY = int(os.environ.get("TRAVEL_MAX_TRIPS_PER_ENGAGEMENT_PER_FY", "3"))

@@ -17,11 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Organisation, User
+from portal.accounts.workspaces import staff_groups_sync
 from portal.challenges.models import ChallengePage
+from portal.core.calendar import current_fiscal_year, today_jst
+from portal.core.fiscal import JST, fiscal_year_bounds
 from portal.geo.models import LocalGovernment
 
 from . import services
-from .fiscal import JST, current_fiscal_year, fiscal_year_bounds, today_jst
 from .models import CaseStudyPage, Engagement, FiscalBudget, StageChange, TravelRequest
 
 FY = 2017
@@ -132,6 +134,7 @@ def _member(org: Organisation, *, kind: str) -> User:
         user.set_unusable_password()
         user.save()
     Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": Membership.Role.ADMIN})
+    staff_groups_sync(user=user)
     return user
 
 

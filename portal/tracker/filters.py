@@ -7,11 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.core.forms import YesNoFilter
 from portal.geo.models import Prefecture
 
-from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
-from .models import Engagement, Meeting, MeetingKind, MeetingState, TravelRequest, TravelState
+from .models import Agreement, Engagement, Meeting, MeetingKind, MeetingState, TravelRequest, TravelState
 from .workflow import Stage
 
 
@@ -52,3 +52,17 @@ class MeetingFilter(WagtailFilterSet):
     class Meta:
         model = Meeting
         fields = ["state", "kind"]
+
+
+class AgreementFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("kind of agreement"), choices=Agreement.Kind.choices)
+    ends_on_before = django_filters.DateFilter(
+        label=_("ends on or before"),
+        field_name="ends_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["kind", "ends_on_before"]

@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
+from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.core.forms import ModelChoiceField
 from portal.geo.forms import LocalGovernmentField
 
 from . import workflow
-from .fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from .models import Transport
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from .fiscal import JST
+from portal.core.fiscal import JST
+
 from .models import Meeting, MeetingState
 
 REQUEST = "REQUEST"

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.core.actions import ActionItem
+from portal.core.fiscal import JST
 
-from .fiscal import JST
 from .models import Meeting, MeetingState
 
 

@@ -45,3 +45,24 @@ register("tracker.meeting_confirmed", variant="municipality", title=_("%(s)s cho
 register("tracker.meeting_other_slots_asked", title=_("%(s)s asks for other times for “%(title)s”"))
 register("tracker.meeting_changed", title=_("“%(title)s” moved to %(when)s"))
 register("tracker.meeting_cancelled", title=_("“%(title)s” is cancelled"))
+# Agreements (実証協定書 / 契約): recorded, amended, and the reminders before the renewal decision and the end
+register("tracker.agreement_recorded", title=_("%(kind)s recorded: %(title)s"))
+register("tracker.agreement_amended", title=_("Agreement amended: %(title)s"))
+register(
+    "tracker.agreement_renewal_due",
+    title=_("Decide on renewal of “%(title)s” by %(date)s"),
+    body=_("%(days)d days left. Record the renewal as an amendment, or let the agreement end."),
+)
+register(
+    "tracker.agreement_ending",
+    title=_("“%(title)s” ends on %(date)s"),
+    body=_("%(days)d days left. Record an amendment if it is extended, or plan what follows."),
+)
+# Budget-request deadlines (予算要求): the reminder to the municipality's staff
+register(
+    "tracker.budget_request_due",
+    title=_("Budget requests for %(fy)s are due on %(date)s"),
+    body=_(
+        "%(days)d days left. %(n)d of your engagements will need money next fiscal year: include them in the request."
+    ),
+)

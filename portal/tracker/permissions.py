@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.permissions import is_ministry, organisation_ids_of
+from portal.core.decisions import Decision
 
 from . import workflow
 from .models import CaseStudyPage, Engagement, TravelRequest
 from .workflow import Transition
-
-Decision = tuple[bool, str]
 
 
 def _signed_in(user) -> bool:
@@ -213,3 +212,52 @@ def can_cancel_meeting(user, meeting) -> Decision:
     if can_schedule_meeting(user, meeting.municipality_id)[0] or can_answer_meeting(user, meeting)[0]:
         return True, _("You take part in this meeting.")
     return False, _("Only the two parties and ministry staff cancel a meeting.")
+
+
+# --- agreements (実証協定書 / 契約) --------------------------------------------------------------------------------
+
+
+def can_view_agreements(user, engagement: Engagement) -> Decision:
+    """The two parties and ministry staff (anyone else gets a 404 from the views)."""
+    if sides_of(user, engagement):
+        return True, _("You take part in this engagement.")
+    return False, _("You can only see agreements of your own organisation's engagements.")
+
+
+def can_manage_agreements(user, engagement: Engagement) -> Decision:
+    """Record an agreement or an amendment: the municipality (the buyer keeps the signed copies) or ministry staff."""
+    if sides_of(user, engagement) & workflow.BUYER:
+        return True, _("You act for the municipality.")
+    return False, _("Only the municipality's staff and ministry staff record agreements.")
+
+
+# --- scorecards -------------------------------------------------------------------------------------------------
+
+
+def pulse_side(user, engagement: Engagement) -> str:
+    """The party (municipality or startup) a user answers the pulse survey for, or '' (ministry staff don't)."""
+    sides = sides_of(user, engagement)
+    for side in (workflow.MUNICIPALITY, workflow.STARTUP):
+        if side in sides:
+            return side
+    return ""
+
+
+def can_answer_pulse(user, engagement: Engagement) -> Decision:
+    if not pulse_side(user, engagement):
+        return False, _("Only members of the municipality or the startup answer the survey.")
+    return True, _("You answer for your organisation.")
+
+
+# --- budget-request deadlines (予算要求) ---------------------------------------------------------------------------
+
+
+def can_set_budget_request_deadline(user, municipality) -> Decision:
+    """A municipality's staff set their own deadline; ministry staff any municipality's."""
+    if not _signed_in(user):
+        return False, _("Please log in.")
+    if getattr(municipality, "kind", "") != "municipality":
+        return False, _("Only a municipality has a budget-request deadline.")
+    if is_ministry(user) or municipality.pk in organisation_ids_of(user):
+        return True, _("You act for the municipality.")
+    return False, _("Only the municipality's staff and ministry staff set its budget-request deadline.")

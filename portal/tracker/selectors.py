@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.permissions import is_ministry, organisation_ids_of
 from portal.applications.models import Application, ApplicationState
 from portal.challenges.models import ChallengePage
+from portal.core.fiscal import fiscal_year_instants
 
 from . import workflow
-from .fiscal import fiscal_year_instants
 from .models import (
     AdoptionRequest,
+    Agreement,
     Engagement,
     FiscalBudget,
     Meeting,
@@ -78,7 +79,12 @@ def engagement_detail(engagement_id: int, user) -> Engagement:
     return (
         engagements_for(user)
         .prefetch_related(
-            "stage_changes__actor", "reports__attachments", "reports__author", "travel_requests"
+            "stage_changes__actor",
+            "reports__attachments",
+            "reports__author",
+            "travel_requests",
+            "agreements__files",
+            "agreements__amendments__files",
         )
         .get(pk=engagement_id)
     )
@@ -278,3 +284,46 @@ def open_adoption_requests() -> QuerySet[AdoptionRequest]:
 
 def available_transitions(engagement: Engagement, sides: set[str]) -> list[workflow.Transition]:
     return [t for t in workflow.transitions_from(engagement.stage) if t.sides & sides]
+
+
+def agreements_for(user) -> QuerySet[Agreement]:
+    """Agreements the user may see: ministry all; others those of their organisations' engagements (either side)."""
+    qs = Agreement.objects.select_related(
+        "engagement__municipality", "engagement__startup", "engagement__challenge"
+    )
+    if is_ministry(user):
+        return qs
+    ids = organisation_ids_of(user)
+    if not ids:
+        return qs.none()
+    return qs.filter(Q(engagement__municipality_id__in=ids) | Q(engagement__startup_id__in=ids))
+
+
+def agreement_detail(agreement_id: int, user) -> Agreement:
+    """One agreement with its amendments and files (Agreement.DoesNotExist outside the user's organisations)."""
+    return (
+        agreements_for(user)
+        .select_related("created_by")
+        .prefetch_related("amendments__files", "amendments__created_by", "files")
+        .get(pk=agreement_id)
+    )
+
+
+# Which agreement a stage refers to: the PoC stages to the PoC agreement, contract and after to the contract.
+STAGE_AGREEMENT_KIND = {
+    Stage.POC_PLANNED: Agreement.Kind.POC,
+    Stage.POC_RUNNING: Agreement.Kind.POC,
+    Stage.POC_DONE: Agreement.Kind.POC,
+    Stage.CONTRACT: Agreement.Kind.CONTRACT,
+    Stage.DEPLOYMENT: Agreement.Kind.CONTRACT,
+    Stage.ADOPTED_ELSEWHERE: Agreement.Kind.CONTRACT,
+}
+
+
+def stage_agreement(engagement: Engagement) -> Agreement | None:
+    """The agreement the engagement's current stage rests on (the latest of its kind), from the prefetched rows."""
+    kind = STAGE_AGREEMENT_KIND.get(engagement.stage)
+    if kind is None:
+        return None
+    # engagement.agreements is prefetched by engagement_detail and ordered newest first
+    return next((a for a in engagement.agreements.all() if a.kind == kind), None)

@@ -33,6 +33,10 @@ def _items():
     return [
         MinistryMenuItem(_("Dashboard"), reverse("tracker_admin:dashboard"), icon_name="view", order=10),
         MenuItem(_("Engagements"), reverse("tracker_admin:engagements"), icon_name="list-ul", order=20),
+        MenuItem(_("Agreements"), reverse("tracker_admin:agreements"), icon_name="doc-full", order=25),
+        MenuItem(
+            _("Budget-request deadlines"), reverse("tracker_admin:budget_request"), icon_name="date", order=27
+        ),
         MenuItem(_("Travel support"), reverse("tracker_admin:travel"), icon_name="site", order=30),
         MenuItem(_("Visits and meetings"), reverse("meeting:index"), icon_name="calendar", order=35),
         MinistryMenuItem(

@@ -1,4 +1,5 @@
-"""The engagement workflow, declared once: stages → transitions → who may take them.
+"""The engagement workflow, declared once: stages → transitions → who may take them (the shape every state machine
+of the portal has: portal/core/workflow.py).
 
 Every stage change goes through `services.engagement_transition`, which looks the transition up here, asks
 `permissions.can_transition` whether the user's side may take it, and records the reason, an audit event and a
@@ -10,10 +11,10 @@ Sides: "municipality" (members of the engagement's municipality), "startup" (mem
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.workflow import Transition, Workflow
 
 
 class Stage(models.TextChoices):
@@ -51,15 +52,6 @@ BUYER = frozenset({MUNICIPALITY, MINISTRY})  # what the municipality decides (tr
 RESUME = "__previous__"
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    sides: frozenset[str]
-
-
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "consult",
@@ -86,11 +78,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("resume", _("Resume"), (Stage.STALLED,), RESUME, PARTIES),
     Transition("end", _("End the engagement"), (*PROGRESS, Stage.STALLED), Stage.ENDED, PARTIES),
 )
-BY_NAME = {t.name: t for t in TRANSITIONS}
-
-
-def transitions_from(stage: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if stage in t.sources]
+ENGAGEMENT = Workflow(TRANSITIONS, field="stage")
+BY_NAME = ENGAGEMENT.by_name
+transitions_from = ENGAGEMENT.transitions_from
 
 
 def is_further(new: str, old: str) -> bool:

@@ -18,7 +18,7 @@ from portal.applications import next_steps, services
 from portal.applications.models import Application, ApplicationState
 from portal.tracker.models import Engagement
 from portal.tracker.services import engagement_open
-from tests.applications.conftest import EXE, PROPOSAL, pdf_upload
+from tests.applications.factories import EXE, PROPOSAL, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

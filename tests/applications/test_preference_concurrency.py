@@ -13,7 +13,7 @@ from portal.accounts.models import Organisation, User
 from portal.applications import services
 from portal.applications.models import Application
 from tests import factories
-from tests.applications.conftest import PROPOSAL
+from tests.applications.factories import PROPOSAL
 from tests.challenges import factories as challenge_factories
 
 pytestmark = [

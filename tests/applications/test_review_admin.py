@@ -13,7 +13,7 @@ from portal.applications.models import ApplicationState, RubricCriterion
 from portal.core.models import Notification
 from tests import factories
 
-from .conftest import PROPOSAL
+from .factories import PROPOSAL
 
 
 def test_reviewer_scores_and_shortlists(client, world):

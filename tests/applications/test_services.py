@@ -13,7 +13,7 @@ from portal.applications import services
 from portal.applications.models import Application, ApplicationState
 from portal.core.models import AuditEvent, Notification
 
-from .conftest import closed_challenge
+from .factories import closed_challenge
 
 
 def test_draft_then_submit_notifies_startup_and_municipality(world, django_capture_on_commit_callbacks):

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from portal.applications import services
 from portal.applications.uploads import MAX_FILE_BYTES, check_upload
 
-from .conftest import EXE, PDF, ooxml_upload, pdf_upload
+from .factories import EXE, PDF, ooxml_upload, pdf_upload
 
 
 def _png() -> bytes:

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from portal.applications import services
 from portal.applications.models import Application, ApplicationAttachment, ApplicationState
 
-from .conftest import EXE, PROPOSAL, closed_challenge, pdf_upload
+from .factories import EXE, PROPOSAL, closed_challenge, pdf_upload
 
 
 def url(name, *args, lang="en"):

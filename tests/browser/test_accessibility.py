@@ -8,13 +8,13 @@ import pytest
 
 from matching import services as matching_services
 from matching.models import MatchProposal
+from portal.core.calendar import current_fiscal_year
 from portal.programme.models import NewsPage
-from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import Engagement
 from tests.browser.axe import AxeChecker
 from tests.browser.demo import demo_programme_open_today
 from tests.browser.login import log_in
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 from tests.tracker import factories as tf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

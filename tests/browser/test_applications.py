@@ -9,7 +9,7 @@ from django.core import mail
 from portal.applications.models import Application, ApplicationState
 from portal.core.models import Notification
 from tests import factories
-from tests.applications.conftest import PDF
+from tests.applications.factories import PDF
 from tests.challenges import factories as challenge_factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -17,7 +17,7 @@ from portal.applications import services
 from portal.applications.models import Application, ApplicationState
 from portal.tracker.models import Engagement
 from portal.tracker.services import engagement_open
-from tests.applications.conftest import PDF, World
+from tests.applications.factories import PDF, World
 from tests.browser.axe import AxeChecker
 from tests.browser.login import log_in
 from tests.factories import PASSWORD

@@ -20,8 +20,9 @@ from wagtail.users.models import UserProfile
 from portal.applications import services as application_services
 from portal.applications.models import Application, ApplicationState
 from portal.conversations.models import Question, QuestionState
+from portal.core.calendar import today_jst
+from portal.core.fiscal import JST
 from portal.core.models import Notification
-from portal.tracker.fiscal import JST, today_jst
 from portal.tracker.models import Meeting, MeetingState, TravelRequest
 from tests import factories
 from tests.browser.login import log_in

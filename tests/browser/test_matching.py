@@ -9,7 +9,7 @@ from portal.applications.models import ApplicationState
 from portal.tracker.models import Engagement
 from tests.browser.axe import AxeChecker
 from tests.browser.login import log_in
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 # Wagtail's own sidebar is not ours to fix (as in test_accessibility.py)
 ADMIN_EXCLUDE = ("#wagtail-sidebar",)

@@ -11,7 +11,7 @@ import pytest
 from tests.browser.axe import AxeChecker
 from tests.browser.login import log_in
 from tests.challenges import factories as cf
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

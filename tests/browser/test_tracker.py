@@ -3,7 +3,7 @@ approve it in the admin, the startup settles with a receipt, and the dashboard s
 
 import pytest
 
-from portal.tracker.fiscal import current_fiscal_year
+from portal.core.calendar import current_fiscal_year
 from portal.tracker.models import TravelRequest, TravelState
 from tests import factories
 from tests.browser.login import log_in

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from tests import factories
 from tests.browser.axe import AxeChecker
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from portal.applications import services as application_services
 from portal.conversations import services
 from portal.core.actions import actions_for
+from portal.core.fiscal import fiscal_year_bounds, fiscal_year_of
 from portal.tracker import services as tracker_services
-from portal.tracker.fiscal import fiscal_year_bounds, fiscal_year_of
 from portal.tracker.models import Engagement
 from tests.tracker import factories as tf
 

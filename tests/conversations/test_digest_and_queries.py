@@ -16,7 +16,7 @@ from portal.conversations import selectors, services
 from portal.conversations.models import PendingDigestItem
 from portal.core.models import AuditEvent
 from tests import factories
-from tests.applications.conftest import PROPOSAL
+from tests.applications.factories import PROPOSAL
 from tests.challenges import factories as challenge_factories
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +152,7 @@ def test_a_threads_messages_take_the_same_queries_for_10_and_100_messages(client
 
 
 def _pdf(i):
-    from tests.applications.conftest import pdf_upload
+    from tests.applications.factories import pdf_upload
 
     return pdf_upload(f"{i}.pdf")
 

@@ -19,7 +19,7 @@ from portal.conversations.models import (
     QuestionState,
 )
 from portal.core.models import AuditEvent, Notification
-from tests.applications.conftest import EXE, pdf_upload
+from tests.applications.factories import EXE, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from portal.conversations import selectors, services
 from portal.conversations.models import Question
-from tests.applications.conftest import pdf_upload
+from tests.applications.factories import pdf_upload
 
 pytestmark = pytest.mark.django_db
 

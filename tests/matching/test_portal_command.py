@@ -10,7 +10,7 @@ from django.utils import translation
 
 from matching.engine import DEFAULT_WEIGHTS
 from matching.models import MatchRun
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from portal.applications import services as application_services
 from portal.challenges.models import ChallengePage
 from portal.core.models import Theme
 from tests.challenges import factories as challenge_factories
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 pytestmark = pytest.mark.embeddings
 

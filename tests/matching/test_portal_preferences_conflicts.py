@@ -15,7 +15,7 @@ from matching.services import ProposalRefused
 from portal.applications import services as application_services
 from portal.applications.models import RubricCriterion
 from tests.challenges import factories as challenge_factories
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 RECUSED = "利益相反を申告済みのため"  # the services speak the active language (Japanese by default)
 

@@ -17,7 +17,7 @@ from matching.engine import FACTORS
 from matching.models import MatchProposal, MatchRun
 from portal.tracker.models import Engagement
 from portal.tracker.services import engagement_transition
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 
 @pytest.fixture

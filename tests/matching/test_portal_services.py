@@ -18,7 +18,7 @@ from portal.core.models import AuditEvent, Notification
 from portal.tracker.models import Engagement
 from tests import factories
 from tests.challenges import factories as challenge_factories
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 
 @pytest.fixture

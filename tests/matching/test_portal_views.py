@@ -12,7 +12,7 @@ from matching.models import MatchProposal, MatchRun, ReviewStatus
 from portal.accounts.models import Organisation
 from portal.applications.models import ApplicationState
 from portal.tracker.models import Engagement
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 
 @pytest.fixture

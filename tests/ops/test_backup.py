@@ -29,7 +29,7 @@ from portal.applications import services as application_services
 from portal.reports.models import ReportFile
 from portal.tracker import services as tracker_services
 from tests import factories
-from tests.applications.conftest import World, pdf_upload
+from tests.applications.factories import World, pdf_upload
 from tests.programme import factories as programme_factories
 from tests.tracker import factories as tf
 

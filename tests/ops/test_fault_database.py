@@ -21,7 +21,7 @@ from django.db import connection, connections
 from portal.applications import services as application_services
 from portal.applications.models import Application
 from portal.core.models import AuditEvent
-from tests.applications.conftest import PROPOSAL, World
+from tests.applications.factories import PROPOSAL, World
 
 pytestmark = [
     pytest.mark.postgres,

@@ -29,11 +29,11 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from portal.applications.models import ApplicationAttachment
+from portal.core.calendar import current_fiscal_year
 from portal.reports.models import ReportFile
 from portal.tracker import services as tracker_services
-from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import Engagement, ProgressAttachment, ProgressReport, TravelReceipt, TravelState
-from tests.applications.conftest import PDF, World, pdf_upload
+from tests.applications.factories import PDF, World, pdf_upload
 from tests.tracker import factories as tf
 
 pytestmark = pytest.mark.django_db

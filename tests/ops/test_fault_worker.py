@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from matching.models import MatchProposal, MatchRun
 from matching.tasks import match_run_start
 from portal.core.models import AuditEvent
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 pytestmark = [
     pytest.mark.postgres,

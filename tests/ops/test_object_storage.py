@@ -22,7 +22,7 @@ from wagtail.images.models import Image
 from portal.applications import services as application_services
 from portal.applications.models import ApplicationAttachment
 from portal.settings.media import s3_storages
-from tests.applications.conftest import PDF, World, pdf_upload
+from tests.applications.factories import PDF, World, pdf_upload
 from tests.ops import s3 as store
 from tests.ops.test_backup import build_world, empty_database, snapshot  # noqa: F401 - the fixture
 

@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from tests.applications.conftest import PROPOSAL
+from tests.applications.factories import PROPOSAL
 from tests.ops.live_site import Browser, Gunicorn, answer, copy_site, python
 
 N = 8
@@ -21,7 +21,7 @@ PORT = 8302
 
 SETUP = """
 from django.test import Client
-from tests.applications.conftest import World
+from tests.applications.factories import World
 from tests.tracker import factories as tf
 
 world = World()

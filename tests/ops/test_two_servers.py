@@ -39,7 +39,7 @@ from django.urls import reverse
 from matching.engine import DEFAULT_WEIGHTS, FACTORS
 from portal.applications.models import ApplicationState
 from portal.geo.models import LocalGovernment
-from tests.applications.conftest import PDF, World
+from tests.applications.factories import PDF, World
 from tests.challenges import test_workflow as workflow
 from tests.factories import PASSWORD
 from tests.ops import s3 as store

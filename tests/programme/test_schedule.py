@@ -6,8 +6,9 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from portal.core.calendar import today_jst
+from portal.core.fiscal import fiscal_year_label_ja, fiscal_year_of
 from portal.programme import schedule
-from portal.programme.calendar import fiscal_year_label_ja, fiscal_year_of, jst_date
 from tests.programme import factories as pf
 
 UTC = dt.UTC
@@ -65,7 +66,7 @@ def test_overlapping_steps_the_one_started_last_is_current_and_states_are_consis
 
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError):
-        jst_date(dt.datetime(2026, 3, 31, 23, 59))
+        today_jst(dt.datetime(2026, 3, 31, 23, 59))
 
 
 @pytest.mark.parametrize(

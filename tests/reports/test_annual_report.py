@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.applications import services as application_services
+from portal.core.calendar import current_fiscal_year
 from portal.reports import selectors
 from portal.reports.models import ReportFile
 from portal.tracker import selectors as tracker_selectors
 from portal.tracker import services
-from portal.tracker.fiscal import current_fiscal_year
 from tests.challenges import factories as cf
 from tests.tracker import factories as tf
 

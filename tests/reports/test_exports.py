@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from portal.core.calendar import current_fiscal_year
 from portal.reports.exports import DATASETS, csv_bytes
 from portal.tracker import selectors as tracker_selectors
 from portal.tracker import services
-from portal.tracker.fiscal import current_fiscal_year
 from tests.challenges import factories as cf
 from tests.tracker import factories as tf
 

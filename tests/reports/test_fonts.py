@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from portal.core.calendar import current_fiscal_year
 from portal.reports import fonts
 from portal.reports.models import ReportFile
-from portal.tracker.fiscal import current_fiscal_year
 from tests.challenges import factories as cf
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.tracker.fiscal import current_fiscal_year
+from portal.core.calendar import current_fiscal_year
 from tests.challenges import factories as cf
 
 pytestmark = pytest.mark.django_db

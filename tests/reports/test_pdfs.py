@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from portal.programme.calendar import fiscal_year_label_ja
+from portal.core.fiscal import fiscal_year_label_ja
 from portal.reports.selectors import claim_form
 from portal.tracker.models import TravelState
 from tests.challenges import factories as cf

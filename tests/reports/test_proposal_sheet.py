@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from matching import services
 from matching.models import MatchProposal
-from tests.matching.portal_factories import World
+from tests.matching.factories import World
 
 from .conftest import assert_japanese_fonts_embedded, pdf_text
 

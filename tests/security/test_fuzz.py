@@ -41,11 +41,11 @@ from portal.applications import services as application_services
 from portal.applications.models import Application, RubricCriterion
 from portal.challenges.models import ChallengeIndexPage, ChallengePage
 from portal.conversations import services as conversation_services
+from portal.core.calendar import today_jst
 from portal.tracker import services as tracker_services
-from portal.tracker.fiscal import today_jst
 from portal.tracker.models import FiscalBudget, TravelRequest
 from tests import factories
-from tests.matching.portal_factories import PROPOSAL, World
+from tests.matching.factories import PROPOSAL, World
 from tests.tracker import factories as tf
 
 pytestmark = pytest.mark.django_db
@@ -340,6 +340,16 @@ class Fuzzland(World):
         )
         self.other_question = conversation_services.question_ask(
             challenge=self.challenge_x, actor=self.snow_user, text="データはCSVですか？"
+        )
+        self.agreement = tracker_services.agreement_record(
+            engagement=self.engagement,
+            actor=self.ministry_user,
+            kind="poc",
+            title="実証協定書",
+            parties="自治体\n会社",
+            signed_on=today_jst(),
+            starts_on=today_jst(),
+            ends_on=today_jst() + dt.timedelta(days=90),
         )
 
 
@@ -839,6 +849,77 @@ def test_engagement_in_the_admin(land, report, transition, adopt, describe):
     submit(land.staff_x, url, transition)
     submit(land.ministry_user, url, adopt)
     submit(land.staff_x, url, describe)
+
+
+AGREEMENT = {
+    "kind": "contract",
+    "title": "業務委託契約",
+    "parties": "高松市\n株式会社スノー",
+    "signed_on": "",
+    "starts_on": "",
+    "ends_on": "",
+    "renewal_notice_on": "",
+    "amount_yen": "3000000",
+}
+AMEND = {
+    "amend-signed_on": "",
+    "amend-summary": "期間を延長",
+    "amend-ends_on": "",
+    "amend-amount_yen": "900000",
+}
+
+
+def _days(data: dict, **offsets) -> dict:
+    """Fill the empty date fields with valid days (today + offset); hostile values stay as drawn."""
+    return {
+        k: ((today_jst() + dt.timedelta(days=offsets[k])).isoformat() if v == "" and k in offsets else v)
+        for k, v in data.items()
+    }
+
+
+@FUZZ
+@given(agreement=fields(AGREEMENT), amend=fields(AMEND))
+@example(
+    agreement=AGREEMENT | {"ends_on": "2000-01-01", "amount_yen": "1e999999999"},
+    amend=AMEND | {"amend-ends_on": "9999-12-31", "amend-amount_yen": "-1"},
+)
+@example(
+    agreement=AGREEMENT | {"renewal_notice_on": "2100-12-31", "kind": "x"},
+    amend=AMEND | {"amend-summary": " "},
+)
+def test_agreement_and_amendment(land, agreement, amend):
+    agreement = _days(agreement, signed_on=0, starts_on=0, ends_on=100, renewal_notice_on=60)
+    amend = _days(amend, **{"amend-signed_on": 0, "amend-ends_on": 200})
+    submit(land.staff_x, reverse("tracker_admin:agreement_new", args=[land.engagement.pk]), agreement)
+    submit(land.staff_x, reverse("tracker_admin:agreement", args=[land.agreement.pk]), amend)
+
+
+BUDGET_REQUEST = {"municipality": "", "month": "10", "day": "15", "note": "財政課"}
+
+
+@FUZZ
+@given(data=fields(BUDGET_REQUEST), which=st.sampled_from(["staff_x", "ministry_user"]))
+@example(data=BUDGET_REQUEST | {"month": "2", "day": "29"}, which="staff_x")
+@example(data=BUDGET_REQUEST | {"day": "1e999999999"}, which="ministry_user")
+def test_budget_request_deadline(land, data, which):
+    data = {k: (str(land.muni_x.pk) if k == "municipality" and v == "" else v) for k, v in data.items()}
+    submit(getattr(land, which), reverse("tracker_admin:budget_request"), data)
+
+
+PULSE = {
+    "action": "pulse",
+    "pulse-satisfaction": "3",
+    "pulse-would_work_again": "no",
+    "pulse-blocker": "data",
+}
+
+
+@FUZZ
+@given(site=fields(PULSE), admin=fields(PULSE))
+@example(site=PULSE | {"pulse-satisfaction": "0"}, admin=PULSE | {"pulse-would_work_again": "\x00"})
+def test_pulse_survey(land, site, admin):
+    submit(land.snow_user, reverse("tracker:engagement", args=[land.engagement.pk]), site)
+    submit(land.staff_x, reverse("tracker_admin:engagement", args=[land.engagement.pk]), admin)
 
 
 def _slot_day(days=30) -> str:

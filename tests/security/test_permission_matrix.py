@@ -43,8 +43,8 @@ from django.utils import translation
 from wagtail.admin.viewsets import viewsets
 
 from matching.forms import RunStartForm
+from portal.core.calendar import today_jst
 from portal.core.models import AuditEvent, RateCounter
-from portal.tracker.fiscal import today_jst
 from tests.security.world import MARKERS, PDF, USERS, World
 
 OUR_MODULES = ("portal.", "matching.", "matching")
@@ -133,6 +133,7 @@ tracker:meeting                                meet-XA          GET     login   
 tracker:meeting                                meet-XA          POST    login   redir*  404     403     404     403
 tracker:meeting_ics                            meet-XA          GET     login   404     404     404     404     404
 tracker:meeting_ics                            meet-XA-agreed   GET     login   ok      404     ok      404     ok
+tracker:agreement_file                         agr-file-XA      GET     login   ok      404     ok      404     ok
 # --- questions and conversations on the site ----------------------------------------------------------------------
 conversations:ask                              ch-X             GET     login   ok      ok      403     403     403
 conversations:ask                              ch-X             POST    login   redir*  redir*  400     400     400
@@ -299,6 +300,13 @@ tracker_admin:ledger                           budget-M         POST    alogin  
 tracker_admin:adoptions                        -                GET     alogin  alogin  alogin  denied  denied  ok
 tracker_admin:adoptions                        -                POST    alogin  alogin  alogin  denied  denied  redir*
 tracker_admin:dashboard                        -                GET     alogin  alogin  alogin  denied  denied  ok
+tracker_admin:budget_request                   -                GET     alogin  alogin  alogin  ok      ok      ok
+tracker_admin:budget_request                   -                POST    alogin  alogin  alogin  redir*  400     redir*
+tracker_admin:agreements                       -                GET     alogin  alogin  alogin  ok      ok      ok
+tracker_admin:agreement                        agr-XA           GET     alogin  alogin  alogin  ok      404     ok
+tracker_admin:agreement                        agr-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+tracker_admin:agreement_new                    eng-XA           GET     alogin  alogin  alogin  ok      404     ok
+tracker_admin:agreement_new                    eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
 tracker_admin:meeting                          meet-XA          GET     alogin  alogin  alogin  ok      404     ok
 tracker_admin:meeting                          meet-XA          POST    alogin  alogin  alogin  redir*  404     redir*
 tracker_admin:meeting_new_engagement           eng-XA           GET     alogin  alogin  alogin  ok      404     ok
@@ -509,6 +517,23 @@ def _payloads(world: World) -> dict[str, object]:
             if field.initial is not None
         },
         "tracker_admin:engagement": {"action": "report", "text": "進捗を報告します"},
+        "tracker_admin:budget_request": {"municipality": str(world.muni_x.pk), "month": "10", "day": "15"},
+        "tracker_admin:agreement": lambda: {
+            "amend-signed_on": str(today_jst()),
+            "amend-summary": "期間を延長",
+            "amend-ends_on": str(today_jst() + dt.timedelta(days=400)),
+            "amend-files": SimpleUploadedFile("amend.pdf", PDF, "application/pdf"),
+        },
+        "tracker_admin:agreement_new": lambda: {
+            "kind": "contract",
+            "title": "業務委託契約",
+            "parties": "高松市\n株式会社A",
+            "signed_on": str(today_jst()),
+            "starts_on": str(today_jst()),
+            "ends_on": str(today_jst() + dt.timedelta(days=365)),
+            "amount_yen": "3000000",
+            "files": SimpleUploadedFile("contract.pdf", PDF, "application/pdf"),
+        },
         "tracker_admin:outside_match": {
             "municipality": str(world.muni_y.pk),
             "startup": str(world.startup_a.pk),
@@ -784,6 +809,7 @@ MARKER_PAGES = {
     "zq-doc-x": ("wagtaildocs:index", "-", "X"),
     "zq-conflict-x": ("applications_conflicts", "-", "X"),
     "zq-meet-xa": ("meeting:index", "-", "X"),
+    "zq-agr-xa": ("tracker:engagement", "eng-XA", "A"),
     "zq-question-bx": ("wagtail_serve", "page-ch-X", "B"),
     "zq-msg-xa": ("conversations:application_thread", "app-AX", "A"),
     "zq-inote-xa": ("conversations_application_thread", "app-AX", "X"),

@@ -9,7 +9,7 @@ from portal.applications import services as application_services
 from portal.applications.models import Application, ApplicationState
 from portal.core import ratelimit
 from tests import factories
-from tests.applications.conftest import PROPOSAL, World, pdf_upload
+from tests.applications.factories import PROPOSAL, World, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

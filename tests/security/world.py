@@ -24,10 +24,10 @@ from portal.accounts.models import Invitation, Membership, Organisation, Startup
 from portal.applications import services as application_services
 from portal.applications.models import ChallengeRubricWeight, RubricCriterion
 from portal.conversations import services as conversation_services
+from portal.core.calendar import current_fiscal_year, today_jst
 from portal.core.models import Notification, Theme
 from portal.reports.models import ReportFile
 from portal.tracker import services as tracker_services
-from portal.tracker.fiscal import current_fiscal_year, today_jst
 from portal.tracker.models import AdoptionRequest, LedgerEntry
 from tests import factories
 from tests.challenges import factories as challenge_factories
@@ -68,6 +68,7 @@ MARKERS = {
     "zq-question-bx": {"B", "X", "M"},  # B's unanswered question on X's challenge: the asker and the staff
     "zq-msg-xa": {"A", "X", "M"},  # X's message in the thread of A's application
     "zq-inote-xa": {"X", "M"},  # X's internal note in that thread: never the startup
+    "zq-agr-xa": {"A", "X", "M"},  # the PoC agreement of X and A
 }
 
 
@@ -277,6 +278,21 @@ class World:
             meeting=agreed, slot_id=agreed.slots.order_by("starts_at").first().pk, actor=u["A"]
         )
 
+        # X records the PoC agreement with A, with its signed copy.
+        self.agreement_xa = tracker_services.agreement_record(
+            engagement=self.eng["XA"],
+            actor=u["X"],
+            kind="poc",
+            title="実証協定書 zq-agr-xa",
+            parties="高松市\n株式会社A",
+            signed_on=today_jst(),
+            starts_on=today_jst(),
+            ends_on=today_jst() + dt.timedelta(days=180),
+            amount_yen=800_000,
+            files=[_pdf("zq-agr-xa.pdf")],
+        )
+        self.agreement_file_xa = self.agreement_xa.files.get()
+
         # The annual report file (rendered earlier).
         self.report = ReportFile.objects.create(
             kind=ReportFile.Kind.ANNUAL,
@@ -369,6 +385,8 @@ class World:
             "eng-YB": pk(self.eng["YB"]),
             "meet-XA": pk(self.meeting_xa),
             "meet-XA-agreed": pk(self.meeting_xa_agreed),
+            "agr-XA": pk(self.agreement_xa),
+            "agr-file-XA": pk(self.agreement_file_xa),
             "trip-XA": pk(self.trip_paid["XA"]),
             "trip-YB": pk(self.trip_paid["YB"]),
             "trip-XA-waiting": pk(self.trip_waiting["XA"]),

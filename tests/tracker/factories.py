@@ -7,9 +7,10 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.accounts.models import Organisation
+from portal.core.calendar import current_fiscal_year, today_jst
+from portal.core.fiscal import fiscal_year_bounds
 from portal.geo.models import LocalGovernment
 from portal.tracker import services
-from portal.tracker.fiscal import current_fiscal_year, fiscal_year_bounds, today_jst
 from portal.tracker.models import Engagement
 from tests import factories
 

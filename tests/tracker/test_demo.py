@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from portal.core.calendar import current_fiscal_year
 from portal.demo import data
 from portal.tracker import selectors, services
-from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import CaseStudyPage, Engagement, FiscalBudget, TravelRequest
 from portal.tracker.workflow import Stage
 

@@ -4,8 +4,8 @@ found by the crawl, tests/test_crawl.py)."""
 import pytest
 from django.utils import translation
 
+from portal.core.calendar import today_jst
 from portal.tracker import services
-from portal.tracker.fiscal import today_jst
 from portal.tracker.models import LedgerEntry
 from tests.tracker import factories as tf
 

@@ -12,9 +12,10 @@ from django.utils import translation
 from icalendar import Calendar
 
 from portal.core.actions import actions_for
+from portal.core.calendar import today_jst
+from portal.core.fiscal import JST
 from portal.core.models import AuditEvent, Notification
 from portal.tracker import services
-from portal.tracker.fiscal import JST, today_jst
 from portal.tracker.models import Meeting, MeetingKind, MeetingState
 from tests import factories
 from tests.tracker import factories as tf

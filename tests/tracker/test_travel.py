@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 
+from portal.core.calendar import current_fiscal_year, today_jst
+from portal.core.fiscal import fiscal_year_label_ja
 from portal.geo.models import LocalGovernment
-from portal.programme.calendar import fiscal_year_label_ja
 from portal.tracker import services
-from portal.tracker.fiscal import current_fiscal_year, today_jst
 from portal.tracker.models import AppendOnlyError, FiscalBudget, LedgerEntry, TravelRequest, TravelState
 from portal.tracker.services import BudgetExceeded
 from tests import factories

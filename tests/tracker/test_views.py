@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.programme.calendar import fiscal_year_label_ja
+from portal.core.calendar import current_fiscal_year
+from portal.core.fiscal import fiscal_year_label_ja
 from portal.tracker import services
-from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.models import TravelRequest, TravelState
 from tests import factories
 from tests.tracker import factories as tf

@@ -16,9 +16,9 @@ from portal.accounts.models import Organisation
 from portal.applications.models import Application, ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.conversations.models import Message, Question, Thread
+from portal.core.calendar import current_fiscal_year, today_jst
 from portal.core.models import Notification
 from portal.core.queues import MINISTRY, MUNICIPALITY, work_queue
-from portal.tracker.fiscal import current_fiscal_year, today_jst
 from portal.tracker.models import Engagement, Meeting, MeetingState, TravelRequest, TravelState
 from portal.tracker.workflow import Stage
 from tests import factories

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, StartupProfile
 from portal.challenges.models import ChallengePage
+from portal.core.i18n import in_reader_language
 from portal.core.models import Theme
 from portal.core.storage import PRIVATE_STORAGE
 from portal.geo.models import LocalGovernment
@@ -298,14 +298,13 @@ class RubricCriterion(models.Model):
         ordering = ["sort_order", "key"]
 
     def __str__(self):
-        return self.name_en if translation.get_language() == "en" else self.name_ja
+        return in_reader_language(self.name_ja, self.name_en)
 
     @property
     def localized_description(self) -> str:
-        """What reviewers read under the score: Japanese unless the admin is in English (or no Japanese yet)."""
-        if translation.get_language() == "en":
-            return self.description or self.description_ja
-        return self.description_ja or self.description
+        """What reviewers read under the score: Japanese unless the admin is in English (or no Japanese yet).
+        (Here `description` is the English text and `description_ja` the Japanese.)"""
+        return in_reader_language(self.description_ja or self.description, self.description)
 
 
 class ChallengeRubricWeight(models.Model):

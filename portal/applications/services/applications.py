@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.accounts.selectors import active_members
 from portal.challenges.models import ChallengePage
 from portal.core.audit import record
 from portal.core.i18n import localized
@@ -28,6 +29,7 @@ from .. import permissions as rules
 from ..models import Application, ApplicationAttachment, ApplicationState, TeamMember
 from ..signals import info_requested
 from ..uploads import check_upload
+from ..workflow import APPLICATION
 from .answers import save_answers
 
 PROPOSAL_FIELDS = ("approach", "expected_outcome", "timeline", "cost_estimate_yen", "needs_from_municipality")
@@ -70,15 +72,11 @@ def _sync(target: Application, source: Application) -> Application:
 
 
 def startup_members(application: Application) -> list[User]:
-    return list(User.objects.filter(memberships__organisation_id=application.startup_id, is_active=True))
+    return active_members(application.startup_id)
 
 
 def municipality_staff(application: Application) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=application.challenge.municipality_id, is_active=True
-        )
-    )
+    return active_members(application.challenge.municipality_id)
 
 
 def _tell(recipients: Iterable[User], *, kind: str, params: dict, url_for: Callable[[], str]) -> None:
@@ -257,7 +255,7 @@ def application_submit(*, application: Application, actor: User, now=None) -> bo
             return False
         _check(rules.can_submit(actor, locked, now=now))
         resubmission = locked.state == ApplicationState.MORE_INFO
-        locked.state = ApplicationState.SUBMITTED
+        APPLICATION.move(locked, "submit")
         locked.submitted_at = locked.submitted_at or (now or timezone.now())
         locked.full_clean()
         locked.save()
@@ -278,8 +276,7 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
     with transaction.atomic():
         locked = _locked(application)
         _check(rules.can_withdraw(actor, locked))
-        previous = locked.state
-        locked.state = ApplicationState.WITHDRAWN
+        previous = APPLICATION.move(locked, "withdraw")
         locked.decided_at = timezone.now()
         # A withdrawn application no longer holds a rank: the startup may give it to another application.
         locked.preference = locked.preference_year = None
@@ -295,12 +292,12 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
 # --------------------------------------------------------------------------------------------- the municipality's
 
 
-def _decide(*, application, actor, rule, state, action, reason, kind) -> Application:
+def _decide(*, application, actor, rule, transition, action, reason, kind) -> Application:
     with transaction.atomic():
         locked = _locked(application)
         _check(rule(actor, locked))
-        previous = locked.state
-        locked.state = state
+        previous = APPLICATION.move(locked, transition)
+        state = locked.state
         if state == ApplicationState.MORE_INFO:
             locked.info_request = reason
         else:
@@ -328,7 +325,7 @@ def application_shortlist(*, application: Application, actor: User, reason: str 
         application=application,
         actor=actor,
         rule=rules.can_shortlist,
-        state=ApplicationState.SHORTLISTED,
+        transition="shortlist",
         action="application.shortlist",
         reason=reason.strip(),
         kind="application.shortlisted",
@@ -343,7 +340,7 @@ def application_decline(*, application: Application, actor: User, reason: str) -
         application=application,
         actor=actor,
         rule=rules.can_decline,
-        state=ApplicationState.DECLINED,
+        transition="decline",
         action="application.decline",
         reason=reason.strip(),
         kind="application.declined",
@@ -358,7 +355,7 @@ def application_request_more_info(*, application: Application, actor: User, mess
         application=application,
         actor=actor,
         rule=rules.can_request_more_info,
-        state=ApplicationState.MORE_INFO,
+        transition="request_more_info",
         action="application.request_more_info",
         reason=message.strip(),
         kind="application.more_info",
@@ -374,7 +371,7 @@ def application_mark_matched(*, application: Application, actor: User | None) ->
         application=application,
         actor=actor,
         rule=rules.can_mark_matched,
-        state=ApplicationState.MATCHED,
+        transition="match",
         action="application.match",
         reason="",
         kind="application.matched",

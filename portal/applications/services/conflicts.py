@@ -34,7 +34,9 @@ def conflict_declare(
         raise ValidationError({"reason": _("Please give the reason for the conflict.")})
     if startup.kind != Organisation.Kind.STARTUP:
         raise ValidationError({"startup": _("Choose a startup.")})
-    side, municipality = rules.conflict_side_of(person)
+    found = rules.conflict_side_of(person)
+    assert found is not None  # can_declare_conflict above admits only ministry and municipality staff
+    side, municipality = found
     with transaction.atomic():
         # One declaration at a time per person: the duplicate check below then holds under concurrency.
         User.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, User
 from portal.core.audit import record
-from portal.programme.calendar import fiscal_year_of
+from portal.core.fiscal import fiscal_year_of
 
 from .. import permissions as rules
 from ..models import MAX_PREFERENCE, Application
@@ -60,7 +60,7 @@ def application_set_preference(
         # A decided application (declined, matched) gives its rank up to the new one; a live one past its deadline
         # keeps it (its rank is read-only); a live one before the deadline swaps.
         holder_live = holder is not None and holder.state in rules.RANKABLE_STATES
-        if holder_live:
+        if holder is not None and rank is not None and holder_live:
             allowed, reason = rules.can_set_preference(by, holder, now=now)
             if not allowed:
                 raise ApplicationRefused(
@@ -92,4 +92,4 @@ def application_set_preference(
 
 
 def _rank_label(rank: int) -> str:
-    return str(dict(Application._meta.get_field("preference").choices)[rank])
+    return str(dict(Application._meta.get_field("preference").choices or ())[rank])

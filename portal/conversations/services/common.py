@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-from portal.accounts.models import User
 
 
 class ConversationRefused(ValidationError):
@@ -37,10 +33,3 @@ def clean_text(value: str | None, *, field: str, max_chars: int, empty) -> str:
             code="too_long",
         )
     return text
-
-
-def users_of_organisations(organisation_ids: Iterable[int]) -> list[User]:
-    ids = list(organisation_ids)
-    if not ids:
-        return []
-    return list(User.objects.filter(memberships__organisation_id__in=ids, is_active=True).distinct())

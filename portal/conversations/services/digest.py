@@ -51,12 +51,12 @@ def _render(user: User, groups) -> tuple[str, str]:
 def _digest_for(user_id: int) -> int:
     """Send one user's digest (0 or 1 e-mail)."""
     with transaction.atomic():
-        items = PendingDigestItem.objects.filter(user_id=user_id).select_related(
+        pending = PendingDigestItem.objects.filter(user_id=user_id).select_related(
             "message__thread__application__challenge", "message__thread__engagement", "message__author"
         )
         if connection.features.has_select_for_update_skip_locked:
-            items = items.select_for_update(skip_locked=True, of=("self",))
-        items = list(items.order_by("message__thread_id", "message__created_at", "message_id"))
+            pending = pending.select_for_update(skip_locked=True, of=("self",))
+        items = list(pending.order_by("message__thread_id", "message__created_at", "message_id"))
         if not items:
             return 0
         user = User.objects.get(pk=user_id)

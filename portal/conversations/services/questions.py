@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.accounts.selectors import active_members
 from portal.applications.models import Application, ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.core.audit import record
@@ -22,7 +23,7 @@ from portal.core.notifications import notify
 
 from .. import permissions as rules
 from ..models import QUESTION_MAX_CHARS, ChallengeFollow, Question, QuestionState
-from .common import ConversationRefused, check, clean_text, users_of_organisations
+from .common import ConversationRefused, check, clean_text
 
 
 def _locked(question: Question) -> Question:
@@ -44,7 +45,7 @@ def question_ask(*, challenge: ChallengePage, actor: User, text: str, now=None) 
         ChallengeFollow.objects.get_or_create(challenge=challenge, user=actor)
         record(actor=actor, action="question.ask", obj=question, challenge=challenge.pk)
         notify(
-            users_of_organisations([challenge.municipality_id]),
+            active_members(challenge.municipality_id),
             kind="question.asked",
             params={"challenge": localized(challenge, "title"), "text": text},
             url=reverse("conversations_question", args=[question.pk]),
@@ -59,7 +60,7 @@ def _answer_audience(question: Question) -> list[User]:
         .exclude(state=ApplicationState.WITHDRAWN)
         .values_list("startup_id", flat=True)
     )
-    users = {u.pk: u for u in users_of_organisations(startup_ids)}
+    users = {u.pk: u for u in active_members(*startup_ids)}
     for follow in ChallengeFollow.objects.filter(challenge_id=question.challenge_id).select_related("user"):
         if follow.user.is_active:
             users.setdefault(follow.user_id, follow.user)

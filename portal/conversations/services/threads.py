@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, User
+from portal.accounts.selectors import active_members
 from portal.applications.models import Application, ApplicationState
 from portal.applications.services import application_submit
 from portal.applications.uploads import MAX_APPLICATION_BYTES, check_upload
@@ -88,12 +89,7 @@ def recipients(thread: Thread, message: Message) -> list[User]:
     organisation_ids = [thread.municipality_id]
     if not message.is_internal:
         organisation_ids.append(thread.startup_id)
-    users = {
-        u.pk: u
-        for u in User.objects.filter(
-            memberships__organisation_id__in=organisation_ids, is_active=True
-        ).distinct()
-    }
+    users = {u.pk: u for u in active_members(*organisation_ids)}
     followers = User.objects.filter(
         pk__in=ThreadReadMark.objects.filter(thread=thread).values("user_id"),
         is_active=True,

@@ -1,4 +1,4 @@
-from .base import BilingualPage, localized_value
+from .base import BilingualPage
 from .content import ContentPage, NewsCategory, NewsIndexPage, NewsPage
 from .rounds import RoundIndexPage, RoundPage, RoundStep
 
@@ -11,5 +11,4 @@ __all__ = [
     "RoundIndexPage",
     "RoundPage",
     "RoundStep",
-    "localized_value",
 ]

@@ -5,12 +5,11 @@ of the request (`|localized:"field"` in programme_tags, or the properties below)
 """
 
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
-from portal.core.i18n import localized_value  # noqa: F401 — re-exported: pages and templates use it from here
+from portal.core.i18n import in_reader_language, localized_value
 from portal.core.media_choice import PageForm
 
 
@@ -44,6 +43,7 @@ class BilingualPage(Page):
     @property
     def localized_description(self) -> str:
         """For <meta name=description> and Open Graph: the search description, else the introduction."""
-        if translation.get_language() == "en":
-            return self.search_description_en or self.intro_en or self.search_description or self.intro
-        return self.search_description or self.intro
+        return in_reader_language(
+            self.search_description or self.intro,
+            self.search_description_en or self.intro_en or self.search_description or self.intro,
+        )

@@ -9,9 +9,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from portal.core.calendar import today_jst
+from portal.core.i18n import localized_value
+
 from ..blocks import ContentStreamBlock
-from ..calendar import jst_date
-from .base import BilingualPage, localized_value
+from .base import BilingualPage
 
 NEWS_PER_PAGE = 20
 
@@ -69,7 +71,7 @@ class NewsCategory(models.TextChoices):
 
 
 def _today_jst():
-    return jst_date()
+    return today_jst()
 
 
 class NewsIndexPage(BilingualPage):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -18,10 +18,12 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from portal.accounts.models import Organisation
+from portal.core.calendar import fiscal_year_label
+from portal.core.fiscal import fiscal_year_bounds
+from portal.core.i18n import in_reader_language, localized_value
 
 from .. import results, schedule
-from ..calendar import fiscal_year_bounds, fiscal_year_label_ja
-from .base import BilingualPage, localized_value
+from .base import BilingualPage
 
 
 class RoundIndexPage(BilingualPage):
@@ -141,9 +143,7 @@ class RoundPage(BilingualPage):
 
     @property
     def fiscal_year_label(self) -> str:
-        if translation.get_language() == "en":
-            return f"FY{self.fiscal_year}"
-        return fiscal_year_label_ja(self.fiscal_year)
+        return fiscal_year_label(self.fiscal_year)
 
     @property
     def localized_body(self):
@@ -244,9 +244,7 @@ class RoundStep(Orderable):
 
     @property
     def display_label(self) -> str:
-        if translation.get_language() == "en":
-            return self.label_en or str(self.Kind(self.kind).label)
-        return self.label or str(self.Kind(self.kind).label)
+        return in_reader_language(self.label, self.label_en) or str(self.Kind(self.kind).label)
 
     def clean(self):
         super().clean()

@@ -5,9 +5,10 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from portal.core.calendar import fiscal_year_label
+from portal.core.i18n import localized_value
+
 from .. import results, schedule, selectors
-from ..calendar import fiscal_year_label
-from ..models.base import localized_value
 
 register = template.Library()
 

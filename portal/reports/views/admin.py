@@ -13,9 +13,9 @@ from wagtail.admin.ui.tables import Column as TableColumn
 from wagtail.admin.views.reports import ReportView
 
 from portal.accounts.permissions import is_ministry
+from portal.core.calendar import current_fiscal_year
 from portal.core.spreadsheet import FormulaSafeExportMixin
 from portal.tracker import selectors as tracker_selectors
-from portal.tracker.fiscal import current_fiscal_year
 from portal.tracker.views.common import private_file
 
 from .. import permissions, selectors, services

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from matching.models import MatchProposal
 from portal.challenges.models import ChallengePage
-from portal.tracker.fiscal import today_jst
+from portal.core.calendar import today_jst
 from portal.tracker.models import Engagement, TravelRequest
 
 from .. import permissions, proposals, selectors

@@ -7,6 +7,8 @@ from .adoption import (
     case_study_approve,
     case_study_draft,
 )
+from .agreements import agreement_amend, agreement_record, send_agreement_reminders
+from .budget_calendar import budget_request_deadline_set, send_budget_request_reminders
 from .engagements import (
     engagement_describe,
     engagement_open,
@@ -26,6 +28,7 @@ from .meetings import (
     meeting_propose,
     visit_trip_plan,
 )
+from .scorecards import pulse_answered, pulse_submit
 from .travel import (
     default_origin,
     fiscal_budget_set,
@@ -46,7 +49,10 @@ __all__ = [
     "adoption_decline",
     "adoption_link",
     "adoption_request_create",
+    "agreement_amend",
+    "agreement_record",
     "balances",
+    "budget_request_deadline_set",
     "case_study_approve",
     "case_study_draft",
     "default_origin",
@@ -66,6 +72,10 @@ __all__ = [
     "jst_slot",
     "visit_trip_plan",
     "progress_report_create",
+    "pulse_answered",
+    "pulse_submit",
+    "send_agreement_reminders",
+    "send_budget_request_reminders",
     "travel_estimate",
     "travel_excess_approve",
     "travel_excess_refuse",

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
+from portal.accounts.selectors import active_members
 from portal.core.audit import record
 from portal.core.i18n import localized
 from portal.core.notifications import notify
@@ -16,7 +17,7 @@ from portal.core.notifications import notify
 from .. import permissions, workflow
 from ..models import AdoptionRequest, CaseStudyIndexPage, CaseStudyPage, Engagement
 from ..workflow import Stage
-from .common import members, notify_both_sides, require_reason
+from .common import notify_both_sides, require_reason
 from .engagements import engagement_open, engagement_transition
 
 ADOPTABLE = (Stage.POC_DONE, Stage.CONTRACT, Stage.DEPLOYMENT, Stage.ADOPTED_ELSEWHERE)
@@ -74,7 +75,8 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
             actor=actor,
             reason=reason,
             origin=origin,
-            title=origin.title or (origin.challenge.title if origin.challenge_id else ""),
+            title=origin.title
+            or (origin.challenge.title if origin.challenge_id and origin.challenge else ""),
         )
         req.state = AdoptionRequest.State.LINKED
         req.engagement = engagement
@@ -96,7 +98,7 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
             origin=origin.pk,
             adoption_request=req.pk,
         )
-        notify(members(req.municipality), kind="tracker.adoption_linked", params={"o": origin})
+        notify(active_members(req.municipality), kind="tracker.adoption_linked", params={"o": origin})
     return engagement
 
 
@@ -115,7 +117,7 @@ def adoption_decline(*, adoption_request: AdoptionRequest, actor, reason: str) -
         req.decision_reason = reason
         req.save()
         record(actor=actor, action="tracker.adoption_declined", obj=req, reason=reason)
-        notify(members(req.municipality), kind="tracker.adoption_declined", params={"text": reason})
+        notify(active_members(req.municipality), kind="tracker.adoption_declined", params={"text": reason})
     return req
 
 

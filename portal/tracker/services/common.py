@@ -6,15 +6,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.models import User
+from portal.accounts.selectors import active_members
 from portal.core.notifications import notify
 
 from ..models import Engagement
-
-
-def members(*organisations) -> list[User]:
-    ids = [o.pk for o in organisations if o is not None]
-    return list(User.objects.filter(memberships__organisation_id__in=ids, is_active=True).distinct())
 
 
 def site_url(engagement: Engagement) -> str:
@@ -28,8 +23,8 @@ def admin_url(engagement: Engagement) -> str:
 def notify_both_sides(engagement: Engagement, *, kind: str, params: dict | None = None) -> None:
     """Startup members get the link to their page on the site, municipality staff the admin's (tracker/notices.py
     says what the kind reads)."""
-    notify(members(engagement.startup), kind=kind, params=params, url=site_url(engagement))
-    notify(members(engagement.municipality), kind=kind, params=params, url=admin_url(engagement))
+    notify(active_members(engagement.startup), kind=kind, params=params, url=site_url(engagement))
+    notify(active_members(engagement.municipality), kind=kind, params=params, url=admin_url(engagement))
 
 
 def yen(value, field: str, *, allow_zero: bool = True) -> int:

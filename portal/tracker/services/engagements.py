@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
+from portal.core.fiscal import fiscal_year_of
 from portal.core.storage import storage_error
 
 from .. import permissions, workflow
-from ..fiscal import fiscal_year_of
 from ..models import Engagement, ProgressAttachment, ProgressReport, StageChange
 from ..workflow import Stage
 from .common import notify_both_sides, require_reason, yen

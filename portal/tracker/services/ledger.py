@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
-from portal.programme.calendar import fiscal_year_label
+from portal.core.calendar import fiscal_year_label
 
 from ..models import FiscalBudget, LedgerEntry
 
@@ -67,11 +67,12 @@ def post(
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """Append one entry and move the budget's counters with it (the database CHECK refuses an overspend)."""
+    deltas: tuple[int, ...]
     if reverses is not None:
         deltas = (-reverses.reserved_delta, -reverses.settled_delta, -reverses.paid_delta)
         kind = Kind.REVERSAL
     else:
-        deltas = tuple(sign * amount for sign in DELTAS[kind])
+        deltas = tuple(sign * amount for sign in DELTAS[Kind(kind)])
     entry = LedgerEntry(
         budget=budget,
         request=request,

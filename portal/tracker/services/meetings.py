@@ -21,17 +21,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.selectors import active_members
 from portal.applications.models import Application, ApplicationState
 from portal.core import notices
 from portal.core.audit import record
+from portal.core.fiscal import JST
 from portal.core.notifications import InAppAdapter, Message, notify
 from portal.geo.travel import default_nights
 
 from .. import ics, permissions
-from ..fiscal import JST
 from ..models import Engagement, Meeting, MeetingKind, MeetingSlot, MeetingState, Transport
 from ..workflow import Stage
-from .common import members
 from .travel import default_origin, travel_estimate
 
 logger = logging.getLogger(__name__)
@@ -158,7 +158,10 @@ def format_slot(slot: MeetingSlot) -> str:
 
 def _send_invitation(meeting: Meeting) -> None:
     """After commit: one e-mail per participant, in their language, with the .ics attached (REQUEST or CANCEL)."""
-    startup_people, municipality_people = members(meeting.startup), members(meeting.municipality)
+    startup_people, municipality_people = (
+        active_members(meeting.startup),
+        active_members(meeting.municipality),
+    )
     people = {p.pk: p for p in startup_people + municipality_people if p.email and p.is_active}
     links = {p.pk: site_url(meeting) for p in startup_people} | {
         p.pk: admin_url(meeting) for p in municipality_people
@@ -268,7 +271,10 @@ def meeting_propose(
         _save_slots(meeting, slots)
         record(actor=actor, action="tracker.meeting_proposed", obj=meeting, kind=kind, slots=len(slots))
         _tell(
-            members(startup), kind="tracker.meeting_proposed", url=site_url(meeting), params=_params(meeting)
+            active_members(startup),
+            kind="tracker.meeting_proposed",
+            url=site_url(meeting),
+            params=_params(meeting),
         )
     return meeting
 
@@ -290,7 +296,7 @@ def meeting_offer_slots(*, meeting: Meeting, actor, slots: list[SlotInput], note
         meeting.save()
         record(actor=actor, action="tracker.meeting_slots_offered", obj=meeting, slots=len(slots))
         _tell(
-            members(meeting.startup),
+            active_members(meeting.startup),
             kind="tracker.meeting_proposed",
             url=site_url(meeting),
             params=_params(meeting, variant="again"),
@@ -328,13 +334,13 @@ def meeting_pick(*, meeting: Meeting, slot_id: int, actor) -> Meeting:
             starts_at=slot.starts_at.isoformat(),
         )
         _tell_in_app(
-            members(meeting.municipality),
+            active_members(meeting.municipality),
             kind="tracker.meeting_confirmed",
             url=admin_url(meeting),
             params=_params(meeting, when=format_slot(slot), variant="municipality"),
         )
         _tell_in_app(
-            members(meeting.startup),
+            active_members(meeting.startup),
             kind="tracker.meeting_confirmed",
             url=site_url(meeting),
             params=_params(meeting, when=format_slot(slot)),
@@ -361,7 +367,7 @@ def meeting_ask_other_slots(*, meeting: Meeting, actor, message: str) -> Meeting
         meeting.save()
         record(actor=actor, action="tracker.meeting_other_slots_asked", obj=meeting, message=message)
         _tell(
-            members(meeting.municipality),
+            active_members(meeting.municipality),
             kind="tracker.meeting_other_slots_asked",
             url=admin_url(meeting),
             params=_params(meeting, text=message),
@@ -402,8 +408,8 @@ def meeting_change(*, meeting: Meeting, actor, slot: SlotInput, reason: str) -> 
             reason=reason,
         )
         for people, url in (
-            (members(meeting.startup), site_url(meeting)),
-            (members(meeting.municipality), admin_url(meeting)),
+            (active_members(meeting.startup), site_url(meeting)),
+            (active_members(meeting.municipality), admin_url(meeting)),
         ):
             _tell_in_app(
                 people,
@@ -443,9 +449,14 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
         )
         params = _params(meeting, text=reason)
         tell = _tell_in_app if was_agreed else _tell  # an agreed meeting's e-mail is the cancellation's .ics
-        tell(members(meeting.startup), kind="tracker.meeting_cancelled", url=site_url(meeting), params=params)
         tell(
-            members(meeting.municipality),
+            active_members(meeting.startup),
+            kind="tracker.meeting_cancelled",
+            url=site_url(meeting),
+            params=params,
+        )
+        tell(
+            active_members(meeting.municipality),
             kind="tracker.meeting_cancelled",
             url=admin_url(meeting),
             params=params,

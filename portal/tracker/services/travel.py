@@ -16,18 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.models import Organisation
+from portal.accounts.selectors import active_members, ministry_staff
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
+from portal.core.calendar import fiscal_year_label, today_jst
+from portal.core.fiscal import JST, fiscal_year_bounds, fiscal_year_of
 from portal.core.notices import Yen, date_text
 from portal.core.notifications import notify
 from portal.core.storage import storage_error
 from portal.geo.models import LocalGovernment
 from portal.geo.selectors import estimate_travel_cost
-from portal.programme.calendar import fiscal_year_label
 
 from .. import permissions
-from ..fiscal import JST, fiscal_year_bounds, fiscal_year_of, today_jst
 from ..models import (
     Engagement,
     FiscalBudget,
@@ -37,8 +37,9 @@ from ..models import (
     TravelRequest,
     TravelState,
 )
+from ..travel_workflow import TRAVEL
 from . import ledger
-from .common import members, require_reason, yen
+from .common import require_reason, yen
 
 State = TravelState
 Kind = LedgerEntry.Kind
@@ -50,17 +51,20 @@ def _decide_or_refuse(actor) -> None:
         raise PermissionDenied(why)
 
 
-def _expect(request: TravelRequest, *states: str) -> None:
-    if request.state not in states:
-        raise ValidationError(
-            _("This is not possible while the request is “%(state)s”.")
-            % {"state": request.get_state_display()},
-            code="wrong_state",
-        )
+def _expect(request: TravelRequest, *transitions: str) -> None:
+    """Refuse (ValidationError "wrong_state", the workflow's reason) unless one of the transitions may be taken
+    from the request's state; checked before the other conditions, the state is set by TRAVEL.move."""
+    if not any(TRAVEL.allows(request.state, name)[0] for name in transitions):
+        TRAVEL.move(request, transitions[0])  # raises with the reason
 
 
 def _tell_startup(request: TravelRequest, *, kind: str, params: dict | None = None) -> None:
-    notify(members(request.engagement.startup), kind=kind, params=params, url=f"/mypage/trips/{request.pk}/")
+    notify(
+        active_members(request.engagement.startup),
+        kind=kind,
+        params=params,
+        url=f"/mypage/trips/{request.pk}/",
+    )
 
 
 # --- budgets ---------------------------------------------------------------------------------------------------
@@ -219,7 +223,7 @@ def travel_request_create(
         request.save()
         record(actor=actor, action="tracker.travel_requested", obj=request, total_yen=total, fiscal_year=fy)
         notify(
-            members(engagement.municipality),
+            active_members(engagement.municipality),
             kind="tracker.travel_requested",
             params={"startup": engagement.startup, "date": departure_date},
         )
@@ -238,7 +242,7 @@ def travel_request_approve(
         request = (
             TravelRequest.objects.select_for_update().select_related("engagement__startup").get(pk=request.pk)
         )
-        _expect(request, State.REQUESTED)
+        _expect(request, "approve")
         amount = (
             request.estimate_total_yen
             if amount_yen in (None, "")
@@ -254,7 +258,7 @@ def travel_request_approve(
         budget = ledger.lock_budget(request.fiscal_year)
         ledger.ensure_available(budget, amount)
         ledger.post(budget=budget, kind=Kind.RESERVE, amount=amount, actor=actor, request=request, note=note)
-        request.state = State.APPROVED
+        TRAVEL.move(request, "approve")
         request.budget = budget
         request.approved_yen = amount
         request.decided_by = actor
@@ -277,8 +281,8 @@ def travel_request_reject(*, request: TravelRequest, actor, reason: str) -> Trav
     reason = require_reason(reason)
     with transaction.atomic():
         request = TravelRequest.objects.select_for_update().get(pk=request.pk)
-        _expect(request, State.REQUESTED)
-        request.state = State.REJECTED
+        _expect(request, "reject")
+        TRAVEL.move(request, "reject")
         request.decided_by = actor
         request.decided_at = timezone.now()
         request.decision_note = reason
@@ -294,17 +298,18 @@ def travel_trip_done(*, request: TravelRequest, actor) -> TravelRequest:
         raise PermissionDenied(why)
     with transaction.atomic():
         request = TravelRequest.objects.select_for_update().get(pk=request.pk)
-        _expect(request, State.APPROVED)
+        _expect(request, "trip_done")
         if today_jst() < request.departure_date:
             raise ValidationError(_("The trip has not started yet."), code="not_yet")
-        request.state = State.TRIP_DONE
+        TRAVEL.move(request, "trip_done")
         request.save()
         record(actor=actor, action="tracker.trip_done", obj=request)
     return request
 
 
-def _settle(request: TravelRequest, budget: FiscalBudget, amount: int, actor, note: str) -> None:
-    """Move `amount` from reserved to settled and release what is left of the reservation."""
+def _settle(request: TravelRequest, budget: FiscalBudget, amount: int, actor, note: str, *, via: str) -> None:
+    """Move `amount` from reserved to settled and release what is left of the reservation; the request takes
+    transition `via` (or `via`_nothing when nothing is to be paid)."""
     reserved = request.approved_yen
     if amount:
         ledger.post(budget=budget, kind=Kind.SETTLE, amount=amount, actor=actor, request=request, note=note)
@@ -319,7 +324,7 @@ def _settle(request: TravelRequest, budget: FiscalBudget, amount: int, actor, no
         )
     request.settled_yen = amount
     request.settled_at = timezone.now()
-    request.state = State.SETTLED if amount else State.PAID
+    TRAVEL.move(request, via if amount else f"{via}_nothing")
 
 
 def travel_request_settle(
@@ -377,7 +382,7 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
         request = (
             TravelRequest.objects.select_for_update().select_related("engagement__startup").get(pk=request.pk)
         )
-        _expect(request, State.APPROVED, State.TRIP_DONE)
+        _expect(request, "settle", "settle_nothing", "settle_above")
         if today_jst() < request.departure_date:
             raise ValidationError(_("A trip is settled after it has started."), code="not_yet")
         for f, info in checked:
@@ -395,7 +400,7 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
             setattr(request, name, value)
         request.actual_total_yen = total
         if total > request.approved_yen:
-            request.state = State.EXCESS_REVIEW
+            TRAVEL.move(request, "settle_above")
             request.save()
             record(
                 actor=actor,
@@ -411,7 +416,7 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
             )
             return request
         budget = ledger.lock_budget(request.fiscal_year)
-        _settle(request, budget, total, actor, _("Settled on receipts."))
+        _settle(request, budget, total, actor, _("Settled on receipts."), via="settle")
         request.save()
         record(
             actor=actor,
@@ -424,7 +429,7 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
 
 
 def members_of_ministry():
-    return members(*Organisation.objects.filter(kind=Organisation.Kind.MINISTRY))
+    return ministry_staff()
 
 
 def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> TravelRequest:
@@ -432,7 +437,7 @@ def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> T
     _decide_or_refuse(actor)
     with transaction.atomic():
         request = TravelRequest.objects.select_for_update().get(pk=request.pk)
-        _expect(request, State.EXCESS_REVIEW)
+        _expect(request, "excess_approve")
         difference = request.actual_total_yen - request.approved_yen
         budget = ledger.lock_budget(request.fiscal_year)
         ledger.ensure_available(budget, difference)
@@ -445,7 +450,9 @@ def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> T
             note=note or _("Difference above the first approval."),
         )
         request.approved_yen += difference
-        _settle(request, budget, request.actual_total_yen, actor, _("Settled on receipts."))
+        _settle(
+            request, budget, request.actual_total_yen, actor, _("Settled on receipts."), via="excess_approve"
+        )
         request.save()
         record(actor=actor, action="tracker.travel_excess_approved", obj=request, difference_yen=difference)
         _tell_startup(request, kind="tracker.travel_settled", params={"a": Yen(request.actual_total_yen)})
@@ -458,9 +465,9 @@ def travel_excess_refuse(*, request: TravelRequest, actor, reason: str) -> Trave
     reason = require_reason(reason)
     with transaction.atomic():
         request = TravelRequest.objects.select_for_update().get(pk=request.pk)
-        _expect(request, State.EXCESS_REVIEW)
+        _expect(request, "excess_refuse")
         budget = ledger.lock_budget(request.fiscal_year)
-        _settle(request, budget, request.approved_yen, actor, reason)
+        _settle(request, budget, request.approved_yen, actor, reason, via="excess_refuse")
         request.decision_note = reason
         request.save()
         record(actor=actor, action="tracker.travel_excess_refused", obj=request, reason=reason)
@@ -481,14 +488,14 @@ def travel_request_pay(*, request: TravelRequest, actor, paid_on: dt.date) -> Tr
         raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
     with transaction.atomic():
         request = TravelRequest.objects.select_for_update().get(pk=request.pk)
-        _expect(request, State.SETTLED)
+        _expect(request, "pay")
         if request.settled_at and paid_on < request.settled_at.astimezone(JST).date():
             raise ValidationError({"paid_on": _("The payment cannot be before the settlement.")})
         budget = ledger.lock_budget(request.fiscal_year)
         ledger.post(
             budget=budget, kind=Kind.PAY, amount=request.settled_yen, actor=actor, request=request, note=""
         )  # shown as "paid on <date>" in the reader's language (LedgerEntry.note_text)
-        request.state = State.PAID
+        TRAVEL.move(request, "pay")
         request.paid_on = paid_on
         request.save()
         record(
@@ -541,6 +548,9 @@ def ledger_reverse(*, entry: LedgerEntry, actor, reason: str) -> LedgerEntry:
             reverses=entry,
         )
         if entry.kind == Kind.PAY and entry.request is not None:
-            TravelRequest.objects.filter(pk=entry.request_id).update(state=State.SETTLED, paid_on=None)
+            # a queryset update (the request row is not loaded here): the target the workflow declares
+            TravelRequest.objects.filter(pk=entry.request_id).update(
+                state=TRAVEL["reverse_payment"].target, paid_on=None
+            )
         record(actor=actor, action="tracker.ledger_reversed", obj=reversal, reverses=entry.pk, reason=reason)
     return reversal

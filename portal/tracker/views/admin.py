@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from matching.selectors import accepted_proposal_id
 from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry, organisation_ids_of
+from portal.core.calendar import current_fiscal_year, today_jst
+from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.core.params import positive_id
 
-from .. import charts, permissions, selectors, services
+from .. import charts, continuity, permissions, scorecards, selectors, services
 from ..filters import EngagementFilter, TravelRequestFilter
-from ..fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, current_fiscal_year, today_jst
 from ..forms import (
     AdoptionRequestForm,
     ApproveForm,
@@ -32,6 +33,7 @@ from ..forms import (
 )
 from ..models import AdoptionRequest, Engagement, FiscalBudget, LedgerEntry, TravelState
 from .common import add_service_errors, paginate
+from .scorecards import pulse_post
 from .site import engagement_context
 
 
@@ -113,6 +115,10 @@ def engagement_detail(request, pk):
                 services.case_study_approve(page=engagement.case_study, actor=request.user)
                 messages.success(request, _("Your approval has been recorded."))
                 return redirect(request.path)
+            elif action == "pulse":
+                done, forms["pulse_form"] = pulse_post(request, engagement)
+                if done:
+                    return done
             elif action == "adopt":
                 form = forms["adoption_form"] = AdoptionRequestForm(
                     request.POST,
@@ -143,6 +149,7 @@ def engagement_detail(request, pk):
         engagement,
         report_form=forms.get("report_form"),
         transition_form=forms.get("transition_form"),
+        pulse_form=forms.get("pulse_form"),
     )
     context["adoption_form"] = forms.get("adoption_form") or AdoptionRequestForm(
         municipalities=_my_municipalities(request.user, exclude=engagement.municipality_id)
@@ -150,6 +157,7 @@ def engagement_detail(request, pk):
     context["description_form"] = forms.get("description_form") or EngagementDescriptionForm(
         initial={f: getattr(engagement, f) for f in ("title", "title_en", "summary", "summary_en")}
     )
+    context["admin_links"] = True  # each agreement links to its own screen (amendments)
     context["can_describe"] = permissions.can_describe_engagement(request.user, engagement)[0]
     context["travel_requests"] = engagement.travel_requests.all()
     # the proposal sheet (提案書) of the match that opened it, for the municipality's selection record
@@ -300,9 +308,19 @@ def budgets(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
         status = 400
-    rows = [(b, services.balances(b)) for b in FiscalBudget.objects.all()]
+    budgets = list(FiscalBudget.objects.all())
+    carried = continuity.budget_carry_over(budgets)
+    rows = [(b, services.balances(b), carried[b.fiscal_year]) for b in budgets]
     return TemplateResponse(
-        request, "tracker/admin/budgets.html", {"form": form, "rows": rows}, status=status
+        request,
+        "tracker/admin/budgets.html",
+        {
+            "form": form,
+            "rows": rows,
+            "carried_total": sum(carried.values()),
+            "current_year": current_fiscal_year(),
+        },
+        status=status,
     )
 
 
@@ -429,4 +447,5 @@ def dashboard(request):
         ),
         "stalled": selectors.stalled_engagements()[:50],
     }
+    context.update(scorecards.dashboard_context(year))
     return TemplateResponse(request, "tracker/admin/dashboard.html", context)

@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 
 from portal.programme import selectors as programme_selectors
 
+from .. import scorecards
+
 
 def results(request):
     """Every fiscal year's figures (programme.selectors.results_by_year: the same rows the home page adds up)."""
@@ -24,7 +26,19 @@ def results(request):
                 "adoption_rate": _rate(f.get("contracts"), f.get("trials")),
             }
         )
-    return TemplateResponse(request, "tracker/results.html", {"rows": rows})
+    pulse = scorecards.pulse_by_round()
+    years = sorted({row["year"] for row in rows} | {year for year, _sides in pulse}, reverse=True)
+    return TemplateResponse(
+        request,
+        "tracker/results.html",
+        {
+            "rows": rows,
+            # medians only, each of at least scorecard_min answers (tracker/scorecards.py): never one answer
+            "scorecard_min": scorecards.min_answers(),
+            "pulse_by_round": pulse,
+            "responsiveness_by_round": scorecards.responsiveness_by_round(years),
+        },
+    )
 
 
 def _rate(part: int | None, whole: int | None):

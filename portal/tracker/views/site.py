@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from portal.core.calendar import today_jst
+from portal.core.fiscal import fiscal_year_of
 from portal.core.params import positive_id
 
-from .. import permissions, selectors, services
+from .. import continuity, permissions, selectors, services
 from ..filters import EngagementFilter, TravelRequestFilter
-from ..fiscal import fiscal_year_of, today_jst
 from ..forms import ProgressReportForm, SettlementForm, TransitionForm, TravelRequestForm
 from ..models import (
     CaseStudyPage,
@@ -25,6 +26,7 @@ from ..models import (
     TravelState,
 )
 from .common import add_service_errors, paginate, private_file
+from .scorecards import pulse_form_for, pulse_post
 
 
 @login_required
@@ -41,10 +43,11 @@ def _engagement_or_404(request, pk) -> Engagement:
         raise Http404 from exc
 
 
-def engagement_context(request, engagement, *, report_form=None, transition_form=None):
+def engagement_context(request, engagement, *, report_form=None, transition_form=None, pulse_form=None):
     sides = permissions.sides_of(request.user, engagement)
     transitions = selectors.available_transitions(engagement, sides)
     case_study = CaseStudyPage.objects.filter(engagement=engagement).first()
+    meetings = list(engagement.meetings.select_related("chosen_slot").order_by("-created_at", "-pk"))
     return {
         "engagement": engagement,
         "sides": sides,
@@ -55,15 +58,19 @@ def engagement_context(request, engagement, *, report_form=None, transition_form
         "case_study": case_study,
         "case_study_side": permissions.case_study_side(request.user, case_study) if case_study else "",
         "can_request_travel": permissions.can_request_travel(request.user, engagement)[0],
-        "meetings": engagement.meetings.select_related("chosen_slot").order_by("-created_at", "-pk"),
+        "meetings": meetings,
+        "open_tasks": continuity.open_tasks(engagement, meetings),
         "can_schedule_meeting": permissions.can_schedule_meeting(request.user, engagement.municipality_id)[0],
+        "stage_agreement": selectors.stage_agreement(engagement),
+        "can_manage_agreements": permissions.can_manage_agreements(request.user, engagement)[0],
+        "pulse_form": pulse_form_for(request, engagement, pulse_form),
     }
 
 
 @login_required
 def engagement_detail(request, pk):
     engagement = _engagement_or_404(request, pk)
-    report_form = transition_form = None
+    report_form = transition_form = pulse_form = None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -113,6 +120,11 @@ def engagement_detail(request, pk):
                 except ValidationError as exc:
                     messages.error(request, " ".join(exc.messages))
                 return redirect(request.path)
+            elif action == "pulse":
+                done, pulse_form = pulse_post(request, engagement)
+                if done:
+                    return done
+                status = 400
             else:
                 status = 400
         except PermissionDenied as exc:
@@ -120,7 +132,7 @@ def engagement_detail(request, pk):
             status = 403
         engagement = _engagement_or_404(request, pk)
     context = engagement_context(
-        request, engagement, report_form=report_form, transition_form=transition_form
+        request, engagement, report_form=report_form, transition_form=transition_form, pulse_form=pulse_form
     )
     return TemplateResponse(request, "tracker/engagement_detail.html", context, status=status)
 

@@ -1,0 +1,18 @@
+"""The answer of every permission rule: `(allowed, reason)`.
+
+Each app's `permissions.py` holds one function per rule (`can_<verb>_<thing>(user, obj) -> Decision`); the reason is
+a sentence a person can read ("Only the municipality that owns the challenge may review it."), shown when the
+answer is no and written to the audit log where a service refuses. Services raise `PermissionDenied(reason)` on a
+no; views hide a button whose rule says no. docs/permissions.md lists the rules and where each lives.
+
+    from portal.core.decisions import Decision
+
+    def can_review_application(user, application) -> Decision:
+        ...
+        return False, _("Only the municipality that owns the challenge may review it.")
+"""
+
+from __future__ import annotations
+
+# The reason may be a lazy translation (gettext_lazy); it is rendered in the reader's language when shown.
+Decision = tuple[bool, str]

@@ -1,0 +1,269 @@
+"""Scorecards: pulse-survey figures and responsiveness, for the ministry's dashboard and the public results.
+
+Privacy rule: a figure made from answers is shown only when at least SCORECARD_MIN_ANSWERS (default 5) answers
+make it; below that the figure is withheld ("fewer than 5 answers"), so no median, share or count of blockers can be
+read back to one organisation's answer — not even in a round with a single respondent. Responsiveness figures (times
+measured from records, not answers) follow the same minimum per organisation, as a median of fewer measurements says
+little.
+
+Responsiveness, in hours, from records the portal already holds:
+- time to first reply: a message from one side of a conversation (an application's or an engagement's) waits until
+  the other side's next message; internal notes and the ministry's messages don't count. Measured by the
+  conversations app, which registers a provider here (the tracker never imports conversations);
+- time to review (municipality): an application's submission to its first review;
+- time to decision (municipality): an application's submission to the decision (shortlisted, matched or declined).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Min
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Organisation
+from portal.applications.models import Application
+from portal.core.fiscal import fiscal_year_instants
+
+from . import charts, workflow
+from .models import Blocker, PulseResponse
+
+
+def min_answers() -> int:
+    return max(3, settings.SCORECARD_MIN_ANSWERS)  # below 3, one answer and your own give the other away
+
+
+# --- pulse survey -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PulseFigures:
+    answers: int
+    satisfaction_median: float | None = None
+    would_work_again_pct: float | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.satisfaction_median is not None
+
+
+def _pulse_figures(rows: list[tuple[int, bool]]) -> PulseFigures:
+    if len(rows) < min_answers():
+        return PulseFigures(answers=len(rows))
+    return PulseFigures(
+        answers=len(rows),
+        satisfaction_median=float(statistics.median(s for s, _again in rows)),
+        would_work_again_pct=round(100 * sum(1 for _s, again in rows if again) / len(rows), 1),
+    )
+
+
+SIDES = ((workflow.MUNICIPALITY, _("municipalities")), (workflow.STARTUP, _("startups")))
+
+
+def pulse_by_side(fiscal_year: int | None = None) -> list[tuple[str, PulseFigures]]:
+    """Per side (municipalities, startups): how many answers, and the median satisfaction and the share who would
+    work together again when there are enough answers. One query."""
+    qs = PulseResponse.objects.all()
+    if fiscal_year is not None:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    rows: dict[str, list] = defaultdict(list)
+    for side, satisfaction, again in qs.values_list("side", "satisfaction", "would_work_again"):
+        rows[side].append((satisfaction, again))
+    return [(str(label), _pulse_figures(rows[side])) for side, label in SIDES]
+
+
+def pulse_by_round() -> list[tuple[int, list[tuple[str, PulseFigures]]]]:
+    """The public results: per round (fiscal year the engagements opened in), each side's figures. One query."""
+    rows: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for year, side, satisfaction, again in PulseResponse.objects.values_list(
+        "fiscal_year", "side", "satisfaction", "would_work_again"
+    ):
+        rows[year][side].append((satisfaction, again))
+    return [
+        (year, [(str(label), _pulse_figures(rows[year][side])) for side, label in SIDES])
+        for year in sorted(rows, reverse=True)
+    ]
+
+
+def blockers(fiscal_year: int | None = None) -> list[tuple[str, int]]:
+    """What blocked, counted over both sides: withheld (empty) below the minimum number of answers. One query."""
+    qs = PulseResponse.objects.all()
+    if fiscal_year is not None:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    counts = dict(qs.values_list("blocker").annotate(n=Count("pk")).values_list("blocker", "n"))
+    if sum(counts.values()) < min_answers():
+        return []
+    return [(str(label), counts.get(value, 0)) for value, label in Blocker.choices]
+
+
+# --- responsiveness -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wait:
+    """One measured wait: the organisation that answered, and how long the other side waited for it."""
+
+    organisation_id: int
+    hours: float
+    started: dt.datetime
+
+
+ReplyProvider = Callable[[dt.datetime, dt.datetime], Iterable[Wait]]
+_reply_providers: list[ReplyProvider] = []
+
+
+def register_reply_times_provider(provider: ReplyProvider) -> ReplyProvider:
+    """Conversations measures times to first reply (it imports the tracker, not the other way round)."""
+    if provider not in _reply_providers:
+        _reply_providers.append(provider)
+    return provider
+
+
+def _hours(start: dt.datetime, end: dt.datetime | None) -> float | None:
+    if end is None or end < start:
+        return None
+    return (end - start).total_seconds() / 3600
+
+
+def _application_waits(start: dt.datetime, end: dt.datetime) -> tuple[list[Wait], list[Wait]]:
+    """(to review, to decision) per municipality, for applications submitted in [start, end). One query."""
+    reviews, decisions = [], []
+    rows = (
+        Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .annotate(first_review=Min("reviews__created_at"))
+        .values_list("challenge__municipality_id", "submitted_at", "first_review", "decided_at")
+    )
+    for municipality_id, submitted, first_review, decided in rows:
+        if municipality_id is None:
+            continue
+        if (h := _hours(submitted, first_review)) is not None:
+            reviews.append(Wait(municipality_id, h, submitted))
+        if (h := _hours(submitted, decided)) is not None:
+            decisions.append(Wait(municipality_id, h, submitted))
+    return reviews, decisions
+
+
+@dataclass
+class OrganisationResponsiveness:
+    organisation: Organisation
+    measures: dict[str, float | None] = field(
+        default_factory=dict
+    )  # median hours per measure, None if too few
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+MEASURES = (
+    ("reply", _("time to first reply")),
+    ("review", _("time to review")),
+    ("decision", _("time to decision")),
+)
+
+
+def responsiveness(fiscal_year: int) -> list[OrganisationResponsiveness]:
+    """Per municipality and per startup, the median hours of each measure in the fiscal year (by when the wait
+    began), withheld below the minimum number of measurements. A fixed number of queries."""
+    start, end = fiscal_year_instants(fiscal_year)
+    waits: dict[str, list[Wait]] = {"reply": []}
+    for provider in list(_reply_providers):
+        waits["reply"].extend(provider(start, end))
+    waits["review"], waits["decision"] = _application_waits(start, end)
+    per_org: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for measure, items in waits.items():
+        for w in items:
+            per_org[w.organisation_id][measure].append(w.hours)
+    organisations = Organisation.objects.in_bulk(list(per_org))
+    result = []
+    for org_id, measured in per_org.items():
+        org = organisations.get(org_id)
+        if org is None:
+            continue
+        row = OrganisationResponsiveness(organisation=org)
+        for measure, _label in MEASURES:
+            values = measured.get(measure, [])
+            row.counts[measure] = len(values)
+            row.measures[measure] = (
+                round(statistics.median(values), 1) if len(values) >= min_answers() else None
+            )
+        result.append(row)
+    result.sort(key=lambda r: (r.organisation.kind, str(r.organisation)))
+    return result
+
+
+def responsiveness_by_round(years: Iterable[int]) -> list[tuple[int, list[tuple[str, float | None, int]]]]:
+    """The public results: per round, the median hours of each measure over all organisations (withheld below the
+    minimum number of measurements)."""
+    out = []
+    for year in years:
+        start, end = fiscal_year_instants(year)
+        reply = [w.hours for p in list(_reply_providers) for w in p(start, end)]
+        review, decision = _application_waits(start, end)
+        cells = []
+        for (_measure, label), values in zip(
+            MEASURES, (reply, [w.hours for w in review], [w.hours for w in decision]), strict=True
+        ):
+            median = round(statistics.median(values), 1) if len(values) >= min_answers() else None
+            cells.append((str(label), median, len(values)))
+        out.append((year, cells))
+    return out
+
+
+__all__ = [
+    "PulseFigures",
+    "Wait",
+    "blockers",
+    "min_answers",
+    "pulse_by_round",
+    "pulse_by_side",
+    "register_reply_times_provider",
+    "responsiveness",
+    "responsiveness_by_round",
+]
+
+
+# --- the ministry's dashboard -------------------------------------------------------------------------------------
+
+
+def dashboard_context(fiscal_year: int) -> dict:
+    """The scorecards section of the ministry's dashboard: pulse figures per side, what blocked, responsiveness per
+    organisation (charts with their tables), all withheld below the minimum number of answers."""
+    fy = f"FY{fiscal_year}"
+    pulse = pulse_by_side(fiscal_year)
+    blocked = blockers(fiscal_year)
+    rows = responsiveness(fiscal_year)
+    reply_rows = [(str(r.organisation), r.measures["reply"]) for r in rows if r.measures["reply"] is not None]
+    return {
+        "scorecard_min": min_answers(),
+        "pulse": pulse,
+        "pulse_chart": charts.bar_chart(
+            title=_("Satisfaction %(fy)s") % {"fy": fy},
+            desc=_("Median satisfaction (1–5) of each side's pulse answers, where there are enough answers."),
+            rows=[(label, f.satisfaction_median) for label, f in pulse if f.shown],
+            colour=charts.COLOURS[4],
+        )
+        if any(f.shown for _label, f in pulse)
+        else "",
+        "blockers": blocked,
+        "blocker_chart": charts.bar_chart(
+            title=_("What blocked %(fy)s") % {"fy": fy},
+            desc=_("How many pulse answers named each obstacle."),
+            rows=blocked,
+            colour=charts.COLOURS[5],
+        )
+        if blocked
+        else "",
+        "responsiveness": rows,
+        "responsiveness_chart": charts.bar_chart(
+            title=_("Time to first reply %(fy)s") % {"fy": fy},
+            desc=_("Median hours each organisation took to answer the other side's messages."),
+            rows=reply_rows,
+            unit=_(" h"),
+            colour=charts.COLOURS[1],
+        )
+        if reply_rows
+        else "",
+    }
