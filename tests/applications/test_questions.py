@@ -23,7 +23,7 @@ from portal.core.models import AuditEvent
 from portal.geo.models import LocalGovernment, Prefecture
 from tests import factories
 
-from .conftest import EXE, PROPOSAL, pdf_upload
+from .factories import EXE, PROPOSAL, pdf_upload
 
 Q_NAME = "11111111-1111-4111-8111-111111111111"
 Q_PLAN = "22222222-2222-4222-8222-222222222222"

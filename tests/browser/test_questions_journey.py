@@ -15,7 +15,7 @@ from portal.accounts.models import StartupProfile
 from portal.applications.models import Application, ApplicationState
 from portal.challenges.models import ChallengePage
 from tests import factories
-from tests.applications.conftest import World
+from tests.applications.factories import World
 from tests.browser.axe import AxeChecker
 from tests.browser.login import log_in
 from tests.challenges import factories as cf
