@@ -46,6 +46,8 @@ class ApplicationReviewPolicy(ModelPermissionPolicy):
 class ApplicationIndexView(FormulaSafeExportMixin, IndexView):
     # Wagtail's CSV export writes text as it is: a startup named '=HYPERLINK(…)' would run in Excel.
 
+    export_headings = {"answers_text": gettext_lazy("answers to the challenge's questions")}
+
     def get_base_queryset(self):
         return selectors.applications_for_review(self.request.user)
 
@@ -81,6 +83,7 @@ class ApplicationViewSet(ModelViewSet):
         "submitted_at",
         "review_count",
         "average_score",
+        "answers_text",
     ]
 
     @property

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.functional import lazy
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, StartupProfile
 from portal.challenges.models import ChallengePage
+from portal.challenges.questions import LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, QuestionKind
 from portal.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from portal.core.models import Theme
 from portal.geo.forms import LocalGovernmentField
 
+from .eligibility import clean_answer
 from .models import (
     PREFERENCE_CHOICES,
     SUBMISSION_REQUIRED_FIELDS,
@@ -21,7 +24,7 @@ from .models import (
     TeamMember,
     TrackRecordEntry,
 )
-from .uploads import ALLOWED_DESCRIPTION, MAX_FILE_BYTES
+from .uploads import ALLOWED_DESCRIPTION, MAX_FILE_BYTES, check_upload
 
 
 class ProfileForm(forms.Form):
@@ -302,3 +305,84 @@ class ConflictForm(forms.Form):
     def __init__(self, *args, challenges, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["challenge"].queryset = challenges
+
+
+# --------------------------------------------------------------------------------------------- the challenge's questions
+
+
+class AnswersForm(forms.Form):
+    """The challenge's own questions (portal.challenges.questions), one field each, named `q_<question id>`.
+
+    Like the proposal's fields, none is required to save a draft; the required ones are marked "required to
+    submit" and checked when the application is submitted (permissions.can_submit). A file question takes one
+    file, checked by size and content here, attached after the text is saved."""
+
+    def __init__(self, *args, questions, answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        answers = answers or {}
+        for question in self.questions:
+            answer = answers.get(question.id)
+            label = question.display_label
+            help_text = escape(question.help_text)  # the form's help texts are shown unescaped
+            if question.kind == QuestionKind.SHORT_TEXT:
+                field = forms.CharField(max_length=SHORT_TEXT_MAX_CHARS)
+            elif question.kind == QuestionKind.LONG_TEXT:
+                field = forms.CharField(
+                    max_length=LONG_TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 4})
+                )
+            elif question.kind == QuestionKind.CHOICE:
+                field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in question.choices])
+            elif question.kind == QuestionKind.NUMBER:
+                field = forms.CharField(max_length=30, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+                if question.unit:
+                    label = f"{label} ({question.unit})"
+            else:
+                field = forms.FileField(max_length=255)
+                existing = getattr(answer, "attachment", None)
+                if existing is not None:
+                    help_text = " ".join(
+                        filter(
+                            None,
+                            [
+                                help_text,
+                                gettext("Sent: “%(name)s”.") % {"name": escape(existing.original_name)},
+                            ],
+                        )
+                    )
+                help_text = " ".join(filter(None, [help_text, _attachment_help_text()]))
+            field.required = False
+            field.label = label
+            field.help_text = help_text
+            field.required_to_submit = question.required
+            field.question = question
+            if answer is not None and question.kind != QuestionKind.FILE:
+                field.initial = answer.value
+            self.fields[f"q_{question.id}"] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            name = f"q_{question.id}"
+            if name not in cleaned:
+                continue
+            value = cleaned[name]
+            try:
+                if question.kind == QuestionKind.FILE:
+                    if value:
+                        check_upload(value)
+                else:
+                    cleaned[name] = clean_answer(question, value)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
+
+    def text_answers(self) -> dict:
+        return {q.id: self.cleaned_data[f"q_{q.id}"] for q in self.questions if q.kind != QuestionKind.FILE}
+
+    def file_answers(self) -> dict:
+        return {
+            q.id: self.cleaned_data[f"q_{q.id}"]
+            for q in self.questions
+            if q.kind == QuestionKind.FILE and self.cleaned_data.get(f"q_{q.id}")
+        }

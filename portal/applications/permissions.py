@@ -19,7 +19,7 @@ from portal.challenges.models import ChallengePage
 from portal.challenges.status import ChallengeStatus
 from portal.core.decisions import Decision
 
-from . import conflicts
+from . import conflicts, eligibility
 from .models import (
     EDITABLE_STATES,
     SENT_STATES,
@@ -140,6 +140,16 @@ def can_submit(user, application: Application, *, now=None) -> Decision:
     missing = application.missing_for_submission
     if missing:
         return False, _("Please fill in: %(fields)s.") % {"fields": ", ".join(str(m) for m in missing)}
+    not_eligible = eligibility.ineligibility_reasons(application.startup, challenge)
+    if not_eligible:
+        return False, _("Your organisation cannot apply to this challenge: %(reasons)s") % {
+            "reasons": " ".join(not_eligible)
+        }
+    unanswered = eligibility.unanswered_required(application)
+    if unanswered:
+        return False, _("Please answer: %(questions)s.") % {
+            "questions": ", ".join(q.display_label for q in unanswered)
+        }
     return True, _("Ready to submit.")
 
 

@@ -17,6 +17,7 @@ from portal.core.models import Notification
 from . import permissions as rules
 from .models import (
     Application,
+    ApplicationAnswer,
     ApplicationAttachment,
     ApplicationState,
     ChallengeRubricWeight,
@@ -111,14 +112,20 @@ def applications_for_review(user) -> QuerySet[Application]:
     # Per-row subqueries, not a join grouped over every application: the paginator's count stays a plain COUNT
     # and the figures are computed for the page's rows only.
     reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
-    qs = _application_qs().annotate(
-        review_count=Coalesce(
-            Subquery(reviews.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
-        ),
-        average_score=Subquery(
-            reviews.annotate(avg=Avg("weighted_total")).values("avg")[:1],
-            output_field=DecimalField(max_digits=4, decimal_places=2),
-        ),
+    qs = (
+        _application_qs()
+        .annotate(
+            review_count=Coalesce(
+                Subquery(reviews.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
+            ),
+            average_score=Subquery(
+                reviews.annotate(avg=Avg("weighted_total")).values("avg")[:1],
+                output_field=DecimalField(max_digits=4, decimal_places=2),
+            ),
+        )
+        .prefetch_related(
+            Prefetch("answers", queryset=ApplicationAnswer.objects.select_related("attachment"))
+        )
     )
     return rules.reviewable_applications(qs, user)
 

@@ -19,18 +19,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.accounts.models import Organisation
 from portal.core.media_choice import PageForm
 from portal.core.models import Theme
+from portal.geo.models import Prefecture
 from portal.programme.fields import RoundForeignKey
 
 from . import catalogue
 from .forms import ChallengePageForm
+from .panels import ChallengeQualityPanel
 from .permissions import ChallengePagePermissionTester, can_apply
+from .quality import quality_checks
+from .questions import ApplicationQuestionsBlock
 from .status import ChallengeOutcome, ChallengeStatus, derive_status
 
 SUMMARY_MAX_CHARS = 200
@@ -152,40 +156,75 @@ class ChallengePage(Page):
     outcome_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True, editable=False)
     # The programme round (fiscal year) the challenge is part of; required only when PROGRAMME_REQUIRE_ROUND is on.
     round = RoundForeignKey(verbose_name=_("programme round"), related_name="challenges")
+    # The challenge's own questions on the application form (questions.py) and who may apply (eligibility: the
+    # applications app checks a startup against these and refuses a submission that does not meet them).
+    application_questions = StreamField(
+        ApplicationQuestionsBlock(),
+        verbose_name=_("questions for applicants"),
+        blank=True,
+        default=list,
+    )
+    eligibility_incorporated = models.BooleanField(
+        _("only incorporated companies (with a corporate number)"), default=False
+    )
+    eligibility_poc_record = models.BooleanField(
+        _("only startups that have done a trial (PoC) with a municipality"), default=False
+    )
+    eligibility_prefectures = ParentalManyToManyField(
+        Prefecture,
+        verbose_name=_("only startups based in these prefectures"),
+        related_name="+",
+        blank=True,
+        help_text=_("None chosen: startups from anywhere may apply."),
+    )
 
-    content_panels = Page.content_panels + [
-        FieldPanel("municipality"),
-        FieldPanel("round"),
-        FieldPanel("title_en"),
-        FieldPanel("summary"),
-        FieldPanel("summary_en"),
-        FieldPanel("background"),
-        FieldPanel("desired_outcome"),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("offers_data"), FieldPanel("offers_trial_site")]),
-                FieldRowPanel([FieldPanel("offers_staff_time"), FieldPanel("offers_budget")]),
-                FieldPanel("offers_details"),
-            ],
-            heading=_("What we offer"),
-        ),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("budget_min_yen"), FieldPanel("budget_max_yen")])], heading=_("Budget")
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("application_opens"), FieldPanel("application_closes")]),
-                FieldPanel("questions_until"),
-                FieldRowPanel([FieldPanel("poc_start"), FieldPanel("poc_end")]),
-                FieldPanel("max_partners"),
-            ],
-            heading=_("Dates"),
-        ),
-        FieldPanel("procurement"),
-        FieldPanel("contact"),
-        InlinePanel("attachments", label=_("attachments")),
-    ]
+    content_panels = (
+        [ChallengeQualityPanel(heading=_("Challenge quality check"))]
+        + Page.content_panels
+        + [
+            FieldPanel("municipality"),
+            FieldPanel("round"),
+            FieldPanel("title_en"),
+            FieldPanel("summary"),
+            FieldPanel("summary_en"),
+            FieldPanel("background"),
+            FieldPanel("desired_outcome"),
+            FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("offers_data"), FieldPanel("offers_trial_site")]),
+                    FieldRowPanel([FieldPanel("offers_staff_time"), FieldPanel("offers_budget")]),
+                    FieldPanel("offers_details"),
+                ],
+                heading=_("What we offer"),
+            ),
+            MultiFieldPanel(
+                [FieldRowPanel([FieldPanel("budget_min_yen"), FieldPanel("budget_max_yen")])],
+                heading=_("Budget"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("application_opens"), FieldPanel("application_closes")]),
+                    FieldPanel("questions_until"),
+                    FieldRowPanel([FieldPanel("poc_start"), FieldPanel("poc_end")]),
+                    FieldPanel("max_partners"),
+                ],
+                heading=_("Dates"),
+            ),
+            FieldPanel("procurement"),
+            FieldPanel("contact"),
+            InlinePanel("attachments", label=_("attachments")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("eligibility_incorporated"),
+                    FieldPanel("eligibility_poc_record"),
+                    FieldPanel("eligibility_prefectures", widget=forms.SelectMultiple(attrs={"size": 8})),
+                ],
+                heading=_("Who may apply"),
+            ),
+            FieldPanel("application_questions"),
+        ]
+    )
     parent_page_types = ["challenges.ChallengeIndexPage"]
     subpage_types: list[str] = []
     base_form_class = ChallengePageForm
@@ -285,6 +324,10 @@ class ChallengePage(Page):
         context = super().get_context(request, *args, **kwargs)
         allowed, reason = can_apply(request.user, self)
         context.update(apply_allowed=allowed, apply_reason=reason, apply_url=apply_url(self))
+        if getattr(request, "is_preview", False):
+            # The moderator's preview shows the same checklist as the editor.
+            checks = quality_checks(self)
+            context.update(checks=checks, failing_count=sum(1 for c in checks if not c.passed))
         return context
 
     def with_content_json(self, content):

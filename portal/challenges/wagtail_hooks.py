@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.menu import MenuItem
@@ -25,6 +27,7 @@ from portal.core.models import Theme
 from . import admin_views
 from .models import ChallengePage
 from .permissions import can_edit_challenge, can_write_challenges, writable_municipality_ids
+from .quality import failing, quality_checks
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -129,6 +132,28 @@ def refuse_creating_challenges_without_rights(request, parent_page, page_class):
         allowed, reason = can_write_challenges(request.user)
         if not allowed:
             raise PermissionDenied(reason)
+
+
+# --- The challenge-quality check, told after each save ----------------------------------------------------------
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def flag_challenge_quality(request, page):
+    specific = page.specific_deferred if not isinstance(page, ChallengePage) else page
+    if not isinstance(specific, ChallengePage):
+        return
+    needs = failing(quality_checks(specific))
+    if needs:
+        messages.warning(
+            request,
+            ngettext(
+                "Challenge quality check: %(count)d point needs attention — %(titles)s. See the checklist at the top.",
+                "Challenge quality check: %(count)d points need attention — %(titles)s. See the checklist at the top.",
+                len(needs),
+            )
+            % {"count": len(needs), "titles": "; ".join(c.title for c in needs)},
+        )
 
 
 # --- The ministry's import ----------------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "application.review": pgettext_lazy("audit action", "Application review saved"),
     "application.shortlist": pgettext_lazy("audit action", "Application shortlisted"),
     "application.start": pgettext_lazy("audit action", "Application draft started"),
+    "application.answer_file": pgettext_lazy("audit action", "File answer attached"),
     "application.submit": pgettext_lazy("audit action", "Application submitted"),
     "application.update": pgettext_lazy("audit action", "Application draft saved"),
     "application.withdraw": pgettext_lazy("audit action", "Application withdrawn"),

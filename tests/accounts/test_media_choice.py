@@ -110,6 +110,7 @@ def _challenge_form(challenge, attachments, initial=0):
         "application_closes": "2026-05-31 23:59",
         "max_partners": "1",
         "attachments": inline_formset(attachments, initial=initial),
+        "application_questions": streamfield([]),
         "comments": inline_formset([]),
     }
     flat = nested_form_data(data)

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
-from wagtail.test.utils.form_data import inline_formset, nested_form_data
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from portal.challenges.models import ChallengePage
 from portal.core.models import AuditEvent, Theme
@@ -30,6 +30,7 @@ def _form(title="観光客の回遊データを商店街と共有したい", slu
         "procurement": "",
         "contact": "観光課",
         "attachments": inline_formset([]),
+        "application_questions": streamfield([]),
         "comments": inline_formset([]),
     }
     themes = overrides.pop("themes", [str(Theme.objects.get(slug="tourism").pk)])

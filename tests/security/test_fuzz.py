@@ -1335,3 +1335,106 @@ def test_external_reviewer_invitation_and_statement(land, invite, statement):
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------- a challenge's questions
+
+Q_SHORT, Q_NUMBER, Q_CHOICE, Q_LONG = (f"0000000{i}-0000-4000-8000-000000000000" for i in range(1, 5))
+CHALLENGE_QUESTIONS = [
+    {"type": "short_text", "id": Q_SHORT, "value": {"label": "役職", "required": True}},
+    {"type": "number", "id": Q_NUMBER, "value": {"label": "人数", "min_value": 0, "max_value": 100}},
+    {"type": "choice", "id": Q_CHOICE, "value": {"label": "形態", "choices": "クラウド\nオンプレミス"}},
+    {"type": "long_text", "id": Q_LONG, "value": {"label": "体制"}},
+]
+ANSWERS = {f"q_{Q_SHORT}": "課長", f"q_{Q_NUMBER}": "12", f"q_{Q_CHOICE}": "クラウド", f"q_{Q_LONG}": "2名"}
+
+
+def _with_questions(challenge) -> None:
+    page = ChallengePage.objects.get(pk=challenge.pk)
+    page.application_questions = CHALLENGE_QUESTIONS
+    page.save()
+
+
+@FUZZ
+@given(data=fields(APPLICATION | ANSWERS, ["submit", "q_unknown"]))
+@example(data=APPLICATION | ANSWERS | {f"q_{Q_NUMBER}": "9" * 40})
+@example(data=APPLICATION | ANSWERS | {f"q_{Q_NUMBER}": "１２"})
+@example(data=APPLICATION | ANSWERS | {f"q_{Q_CHOICE}": ["クラウド", "オンプレミス"]})
+@example(data=APPLICATION | ANSWERS | {f"q_{Q_SHORT}": "\x00", "submit": "1"})
+def test_answers_to_a_challenges_own_questions(land, data):
+    with rolled_back():
+        _with_questions(land.challenge_x)
+        _with_questions(land.challenge_y)
+
+        def still_a_draft(response):
+            application = Application.objects.get(pk=land.application.pk)
+            if failed(response):
+                assert application.state == "draft" and application.submitted_at is None
+
+        submit(
+            land.snow_user,
+            reverse("applications:edit", args=[land.application.pk]),
+            data,
+            then=still_a_draft if "submit" in data else None,
+        )
+        submit(land.medical_user, reverse("applications:apply", args=[land.challenge_y.pk]), data)
+
+
+QUESTION_BLOCK = {
+    "application_questions-count": "1",
+    "application_questions-0-type": "number",
+    "application_questions-0-deleted": "",
+    "application_questions-0-order": "0",
+    "application_questions-0-id": Q_NUMBER,
+    "application_questions-0-value-label": "人数",
+    "application_questions-0-value-min_value": "1",
+    "application_questions-0-value-max_value": "10",
+}
+
+
+@FUZZ
+@given(data=fields(QUESTION_BLOCK, ["application_questions-0-value-choices", "eligibility_prefectures"]))
+@example(data={**QUESTION_BLOCK, "application_questions-0-type": "nope"})
+@example(data={**QUESTION_BLOCK, "application_questions-count": "-1"})
+@example(data={**QUESTION_BLOCK, "application_questions-0-type": "choice"})
+def test_the_challenge_editors_question_builder(land, data):
+    """The page editor's question list (the rest of the form as the editor sends it): never a server error."""
+    page = ChallengePage.objects.get(pk=land.challenge_x.pk)
+    form = {
+        "title": page.title,
+        "slug": page.slug,
+        "summary": page.summary,
+        "background": page.background,
+        "desired_outcome": page.desired_outcome,
+        "application_opens": "2026-04-01 00:00",
+        "application_closes": "2026-05-31 23:59",
+        "max_partners": "1",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+    }
+    with rolled_back():
+        client = Client()
+        client.force_login(land.staff_x)
+        post(client, reverse("wagtailadmin_pages:edit", args=[page.pk]), form | data)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markup_in_a_question_and_its_answer_comes_back_escaped(land, payload):
+    with rolled_back():
+        page = ChallengePage.objects.get(pk=land.challenge_x.pk)
+        page.application_questions = [
+            {"type": "long_text", "id": Q_LONG, "value": {"label": payload, "help_text": payload}}
+        ]
+        page.save()
+        application_services.application_update(
+            application=land.application, actor=land.snow_user, answers={Q_LONG: payload}
+        )
+        startup = Client()
+        startup.force_login(land.snow_user)
+        for url in (
+            reverse("applications:edit", args=[land.application.pk]),
+            reverse("applications:detail", args=[land.application.pk]),
+        ):
+            _assert_escaped(_checked(startup.get(url)))

@@ -219,6 +219,14 @@ class Application(models.Model):
         return self.state in EDITABLE_STATES
 
     @property
+    def answers_text(self) -> str:
+        """The answers to the challenge's own questions, a line each 「question: answer」, for the exports
+        (prefetch `answers__attachment` for lists)."""
+        return "\n".join(
+            f"{a.question_label}: {a.display_value}" for a in self.answers.all() if not a.is_empty
+        )
+
+    @property
     def missing_for_submission(self) -> list:
         """Labels of the proposal fields that must be filled in before submitting."""
         missing = []
@@ -388,4 +396,5 @@ def weighted_total(pairs: list[tuple[int, int]]) -> Decimal:
 
 
 # Conflicts of interest live in their own module; importing them here registers the model with the app.
+from .answers import ApplicationAnswer  # noqa: E402, F401
 from .conflicts import ConflictOfInterest  # noqa: E402, F401

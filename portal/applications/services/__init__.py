@@ -3,6 +3,7 @@
 Split by subject; import from here: `from portal.applications.services import application_submit`.
 """
 
+from .answer_files import answer_file_set
 from .applications import (
     ApplicationRefused,
     application_decline,
@@ -29,6 +30,7 @@ from .review import notifications_mark_read, review_save
 
 __all__ = [
     "ApplicationRefused",
+    "answer_file_set",
     "application_decline",
     "application_mark_matched",
     "application_request_more_info",

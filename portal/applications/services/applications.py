@@ -30,6 +30,7 @@ from ..models import Application, ApplicationAttachment, ApplicationState, TeamM
 from ..signals import info_requested
 from ..uploads import check_upload
 from ..workflow import APPLICATION
+from .answers import save_answers
 
 PROPOSAL_FIELDS = ("approach", "expected_outcome", "timeline", "cost_estimate_yen", "needs_from_municipality")
 
@@ -107,9 +108,16 @@ def _title_args(application: Application) -> dict:
 
 
 def application_start(
-    *, challenge: ChallengePage, actor: User, team: Iterable[TeamMember] = (), **fields
+    *,
+    challenge: ChallengePage,
+    actor: User,
+    team: Iterable[TeamMember] = (),
+    answers: dict | None = None,
+    **fields,
 ) -> Application:
-    """Create the startup's draft application for an open challenge. One per startup and challenge."""
+    """Create the startup's draft application for an open challenge. One per startup and challenge.
+
+    `answers` (question id → text) answers the challenge's own questions (services/answers.py)."""
     _check(rules.can_apply_to(actor, challenge))
     startup = rules.startup_of(actor)
     unknown = set(fields) - set(PROPOSAL_FIELDS)
@@ -121,7 +129,14 @@ def application_start(
             application.full_clean()
             application.save()
             application.team.set(_own_team(application, team))
-            record(actor=actor, action="application.start", obj=application, challenge=challenge.pk)
+            answered = save_answers(application=application, answers=answers or {})
+            record(
+                actor=actor,
+                action="application.start",
+                obj=application,
+                challenge=challenge.pk,
+                **({"answers": answered} if answered else {}),
+            )
     except IntegrityError as exc:  # a second click or a second tab got there first
         raise ApplicationRefused(
             _("Your organisation has already applied to this challenge."), code="duplicate"
@@ -137,9 +152,15 @@ def _own_team(application: Application, team: Iterable[TeamMember]) -> list[Team
 
 
 def application_update(
-    *, application: Application, actor: User, team: Iterable[TeamMember] | None = None, **fields
+    *,
+    application: Application,
+    actor: User,
+    team: Iterable[TeamMember] | None = None,
+    answers: dict | None = None,
+    **fields,
 ) -> Application:
-    """Change the proposal of a draft (or of an application the municipality asked more information about)."""
+    """Change the proposal of a draft (or of an application the municipality asked more information about),
+    and its answers to the challenge's own questions (`answers`: question id → text)."""
     unknown = set(fields) - set(PROPOSAL_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
@@ -152,7 +173,14 @@ def application_update(
         locked.save()
         if team is not None:
             locked.team.set(_own_team(locked, team))
-        record(actor=actor, action="application.update", obj=locked, fields=sorted(fields))
+        answered = save_answers(application=locked, answers=answers or {})
+        record(
+            actor=actor,
+            action="application.update",
+            obj=locked,
+            fields=sorted(fields),
+            **({"answers": answered} if answered else {}),
+        )
     for name in fields:
         setattr(application, name, getattr(locked, name))
     return _sync(application, locked)

@@ -13,7 +13,7 @@ from django import template
 
 from portal.core.notifications import unread_count
 
-from .. import next_steps, selectors
+from .. import eligibility, next_steps, selectors
 from .. import permissions as rules
 from ..models import PREFERENCE_CHOICES
 
@@ -82,3 +82,23 @@ def preference_choices():
 @register.simple_tag
 def startup_action(application) -> str:
     return next_steps.startup_action(application)
+
+
+@register.inclusion_tag("applications/includes/eligibility.html", takes_context=True)
+def challenge_eligibility(context, challenge):
+    """The challenge's conditions for applicants; for a signed-in startup member, each checked with the reason."""
+    user = _user(context)
+    startup = rules.startup_of(user) if user else None
+    conditions = eligibility.eligibility_for(startup, challenge)
+    return {
+        "conditions": conditions,
+        "checked": startup is not None,
+        "eligible": all(c.met for c in conditions),
+        "for_startup": startup is not None,
+    }
+
+
+@register.simple_tag
+def answered_questions(application):
+    """The challenge's questions next to the application's answers (for the review, the detail page, the PDF)."""
+    return eligibility.answered_questions(application)

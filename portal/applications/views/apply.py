@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.challenges.models import ChallengePage
+from portal.challenges.questions import questions_of
 from portal.core import ratelimit
 from portal.core.ratelimit import rate_limited
 
-from .. import next_steps, selectors, services
+from .. import eligibility, next_steps, selectors, services
 from .. import permissions as rules
-from ..forms import ApplicationFilesForm, ApplicationForm, AttachmentForm, PreferenceForm
+from ..forms import AnswersForm, ApplicationFilesForm, ApplicationForm, AttachmentForm, PreferenceForm
 from ..models import ApplicationState
 from ..uploads import MAX_APPLICATION_BYTES
 from .common import messages_of, paginate, refused, startup_or_none
@@ -56,10 +57,14 @@ def apply_start(request, challenge_id: int):
         return refused(request, reason, status=404 if not challenge.live else 403)
     form = ApplicationForm(request.POST or None, startup=organisation)
     files_form = ApplicationFilesForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and files_form.is_valid():
+    answers_form = AnswersForm(request.POST or None, request.FILES or None, questions=questions_of(challenge))
+    if request.method == "POST" and _all_valid(form, files_form, answers_form):
         try:
             application = services.application_start(
-                challenge=challenge, actor=request.user, **form.service_kwargs()
+                challenge=challenge,
+                actor=request.user,
+                answers=answers_form.text_answers(),
+                **form.service_kwargs(),
             )
         except ValidationError as error:
             existing = selectors.existing_application(organisation, challenge)
@@ -68,22 +73,32 @@ def apply_start(request, challenge_id: int):
             if existing is not None:
                 return redirect("applications:detail", pk=existing.pk)
         else:
-            files_saved = _save_files(request, application, files_form)
+            files_saved = _save_files(request, application, files_form, answers_form)
             if "submit" in request.POST and files_saved:
                 return _submit(request, application)
             messages.success(request, _("Your draft has been saved."))
             return redirect("applications:edit", pk=application.pk)
-    _files_not_kept(request, files_form)
+    _files_not_kept(request, files_form, answers_form)
     return render(
-        request, "applications/application_form.html", _form_context(challenge, None, form, files_form)
+        request,
+        "applications/application_form.html",
+        _form_context(challenge, None, form, files_form, answers_form, organisation),
     )
 
 
-def _form_context(challenge, application, form, files_form) -> dict:
+def _all_valid(*forms) -> bool:
+    return all([f.is_valid() for f in forms])  # a list, not a generator: every form shows its errors
+
+
+def _form_context(challenge, application, form, files_form, answers_form, organisation) -> dict:
     total = sum(a.size for a in application.attachments.all()) if application else 0
+    conditions = eligibility.eligibility_for(organisation, challenge)
     return {
         "form": form,
         "files_form": files_form,
+        "answers_form": answers_form,
+        "conditions": conditions,
+        "eligible": all(c.met for c in conditions),
         "application": application,
         "for_startup": True,
         "challenge": challenge,
@@ -94,9 +109,21 @@ def _form_context(challenge, application, form, files_form) -> dict:
     }
 
 
-def _save_files(request, application, files_form) -> bool:
-    """After the text is saved: remove the file asked for, attach the files chosen. False if a file was refused."""
+def _save_files(request, application, files_form, answers_form) -> bool:
+    """After the text is saved: remove the file asked for, attach the files chosen (and the files answering the
+    challenge's file questions). False if a file was refused."""
     saved = True
+    for question_id, uploaded in answers_form.file_answers().items():
+        try:
+            services.answer_file_set(
+                application=application, actor=request.user, question_id=question_id, uploaded=uploaded
+            )
+        except ValidationError as error:
+            saved = False
+            for m in messages_of(error):
+                messages.error(request, f"{uploaded.name}: {m}")
+        else:
+            messages.success(request, _("“%(name)s” has been attached.") % {"name": uploaded.name})
     remove = request.POST.get("remove_attachment", "")
     if remove.isdigit():
         attachment = application.attachments.filter(pk=int(remove)).first()
@@ -123,10 +150,14 @@ def _save_files(request, application, files_form) -> bool:
     return saved
 
 
-def _files_not_kept(request, files_form) -> None:
+def _files_not_kept(request, files_form, answers_form) -> None:
     """A browser cannot send back chosen files with a form that had errors: say so next to the file field."""
     if request.method == "POST" and request.FILES and files_form.is_bound and not files_form.errors:
         files_form.add_error("files", _("Correct the errors above, then choose the files again."))
+    if request.method == "POST" and answers_form.is_bound:
+        for name in answers_form.fields:
+            if name in request.FILES and not answers_form.errors.get(name):
+                answers_form.add_error(name, _("Correct the errors above, then choose the files again."))
 
 
 @login_required
@@ -170,25 +201,38 @@ def edit(request, pk: int):
         return redirect("applications:detail", pk=pk)
     form = ApplicationForm(request.POST or None, instance=application, startup=application.startup)
     files_form = ApplicationFilesForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and files_form.is_valid():
+    answers_form = AnswersForm(
+        request.POST or None,
+        request.FILES or None,
+        questions=questions_of(application.challenge),
+        answers=eligibility.answers_by_question(application),
+    )
+    if request.method == "POST" and _all_valid(form, files_form, answers_form):
         try:
-            services.application_update(application=application, actor=request.user, **form.service_kwargs())
+            services.application_update(
+                application=application,
+                actor=request.user,
+                answers=answers_form.text_answers(),
+                **form.service_kwargs(),
+            )
         except ValidationError as error:
             if submitting and _already_submitted(request, application):
                 return redirect("applications:detail", pk=pk)
             for m in messages_of(error):
                 messages.error(request, m)
             return redirect("applications:detail", pk=pk)
-        files_saved = _save_files(request, application, files_form)
+        files_saved = _save_files(request, application, files_form, answers_form)
         if submitting and files_saved:
             return _submit(request, application)
         messages.success(request, _("Your draft has been saved."))
         return redirect("applications:edit", pk=pk)
-    _files_not_kept(request, files_form)
+    _files_not_kept(request, files_form, answers_form)
     return render(
         request,
         "applications/application_form.html",
-        _form_context(application.challenge, application, form, files_form),
+        _form_context(
+            application.challenge, application, form, files_form, answers_form, application.startup
+        ),
     )
 
 

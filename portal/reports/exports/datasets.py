@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.permissions import is_ministry, organisation_ids_of
 from portal.applications.filters import ReviewFilter
-from portal.applications.models import Application, ApplicationState
+from portal.applications.models import Application, ApplicationAnswer, ApplicationState
 from portal.applications.permissions import reviewable_applications
 from portal.tracker import selectors as tracker_selectors
 from portal.tracker.filters import EngagementFilter, TravelRequestFilter
@@ -66,7 +66,9 @@ def _display(field: str) -> Callable[[Any], Any]:
 def applications_for(user) -> QuerySet[Application]:
     """A startup's own applications (drafts too) and what was sent to a municipality's challenges (all for the
     ministry), with the rows the export prints."""
-    qs = Application.objects.select_related("challenge__municipality", "startup")
+    qs = Application.objects.select_related("challenge__municipality", "startup").prefetch_related(
+        Prefetch("answers", queryset=ApplicationAnswer.objects.select_related("attachment"))
+    )
     reviewable = reviewable_applications(Application.objects.all(), user).values("pk")
     ids = organisation_ids_of(user)
     if is_ministry(user):
@@ -87,6 +89,7 @@ APPLICATIONS = Dataset(
         Column("decided_at", _("decided"), lambda a: a.decided_at),
         Column("cost_estimate_yen", _("cost estimate (yen)"), lambda a: a.cost_estimate_yen),
         Column("decision_reason", _("reason given"), lambda a: a.decision_reason),
+        Column("answers", _("answers to the challenge's questions"), lambda a: a.answers_text),
     ),
     scoped=applications_for,
     filterset_class=ReviewFilter,

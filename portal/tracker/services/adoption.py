@@ -155,10 +155,10 @@ def adoption_join(
             actor=actor,
             reason=str(_("Joined the solved challenge: %(text)s") % {"text": message}),
             origin=locked,
-            title=locked.title or (locked.challenge.title if locked.challenge_id else ""),
+            title=locked.title or (locked.challenge.title if locked.challenge is not None else ""),
         )
         # the scope to start from: the origin's summary, else its challenge's desired outcome
-        scope = locked.summary or (locked.challenge.desired_outcome if locked.challenge_id else "")
+        scope = locked.summary or (locked.challenge.desired_outcome if locked.challenge is not None else "")
         if scope and not engagement.summary:
             engagement.summary = scope
             engagement.summary_en = locked.summary_en
