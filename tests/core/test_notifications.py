@@ -174,8 +174,11 @@ def test_every_registered_kind_renders_in_both_languages():
         for language in ("ja", "en"):
             with translation.override(language):
                 title = str(kind.title)
-            placeholders = set(re.findall(r"%\((\w+)\)", title + str(kind.body or "")))
-            params = {p: 3 if p == "days" else "X" for p in placeholders} | {"variant": kind.variant}
+            # a number where the text formats one (%(n)d), a word elsewhere
+            placeholders = dict(re.findall(r"%\((\w+)\)([sd])", title + str(kind.body or "")))
+            params = {p: 3 if conv == "d" else "X" for p, conv in placeholders.items()} | {
+                "variant": kind.variant
+            }
             assert notices.render(kind.name, params, language) is not None, (kind, language)
 
 
