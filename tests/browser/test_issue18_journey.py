@@ -5,7 +5,7 @@ anonymous visitor without the asker's name → another applicant is notified; th
 information → the startup replies in the thread without re-editing its proposal → the municipality's admin home
 shows the unread reply; the municipality proposes three slots → the startup picks one → both get an .ics (parsed
 here: JST times, UID, organiser, location) → a travel request opens pre-filled from the visit; the ministry's admin
-home lists what waits for it.
+home lists what waits for it. axe finds no serious or critical violation on the meeting pages and the travel form.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from portal.core.fiscal import JST
 from portal.core.models import Notification
 from portal.tracker.models import Meeting, MeetingState, TravelRequest
 from tests import factories
+from tests.browser.axe import AxeChecker
 from tests.browser.login import log_in
 from tests.challenges import factories as challenge_factories
 from tests.tracker import factories as tf
@@ -145,6 +146,9 @@ def test_questions_threads_visits_and_work_queues(chromium, live_server, lang):
     # 4. The municipality proposes three slots for the first visit; the startup picks the second.
     days = [today_jst() + dt.timedelta(days=d) for d in (14, 15, 16)]
     admin.goto(f"/admin/tracker/meetings/new/engagement/{engagement.pk}/")
+    # the meeting pages are checked by axe too (serious and critical findings fail the test at its end)
+    admin_axe, startup_axe = AxeChecker(admin), AxeChecker(startup)
+    admin_axe.check()
     admin.locator("#id_kind").select_option("first_visit")
     admin.locator("#id_title").fill("初回訪問")
     for i, day in enumerate(days, start=1):
@@ -154,13 +158,16 @@ def test_questions_threads_visits_and_work_queues(chromium, live_server, lang):
         admin.locator(f"#id_slot{i}_place").fill("高松市役所 3階 会議室")
     admin.locator("#meeting-form button[type=submit]").click()
     admin.wait_for_selector("#meeting-state")
+    admin_axe.check()
     meeting = Meeting.objects.get()
     assert meeting.slots.count() == 3
     startup.goto(f"{site}/mypage/meetings/{meeting.pk}/")
+    startup_axe.check()
     second = meeting.slots.order_by("starts_at")[1]
     startup.locator(f'input[name="slot"][value="{second.pk}"]').check()
     startup.locator("#pick-form button[type=submit]").click()
     startup.wait_for_selector("#meeting-agreed")
+    startup_axe.check()
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.CONFIRMED and meeting.chosen_slot_id == second.pk
 
@@ -182,6 +189,7 @@ def test_questions_threads_visits_and_work_queues(chromium, live_server, lang):
     # 6. The travel request opens pre-filled from the visit, with the fiscal year's budget left.
     startup.locator("#meeting-travel").click()
     startup.wait_for_selector("#budget-left")
+    startup_axe.check()
     assert startup.locator("#id_departure_date").input_value() == (days[1] - dt.timedelta(days=1)).isoformat()
     assert startup.locator("#id_return_date").input_value() == days[1].isoformat()
     assert "初回訪問" in startup.locator("#id_purpose").input_value()
@@ -198,6 +206,8 @@ def test_questions_threads_visits_and_work_queues(chromium, live_server, lang):
     log_in(ministry_page, ministry.email)
     ministry_page.goto("/admin/")
     assert WORDS[lang]["ministry"] in ministry_page.locator("#work-queue-section").inner_text()
+    for axe in (admin_axe, startup_axe):
+        axe.assert_clean()
     assert _queue_count(ministry_page, "travel_to_approve") == 1
     ministry_page.locator('#work-queue-section tr[data-queue="travel_to_approve"] a').click()
     ministry_page.wait_for_load_state()
