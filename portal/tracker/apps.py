@@ -37,3 +37,8 @@ class TrackerConfig(AppConfig):
         from .meeting_actions import meeting_actions
 
         register_action_provider(meeting_actions)
+
+        # The evidence pack shows the engagement's agreements (実証協定書・契約) as one of its sections.
+        from .evidence_agreements import register as register_agreements_in_evidence
+
+        register_agreements_in_evidence()

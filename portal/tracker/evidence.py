@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -173,10 +173,11 @@ def build_snapshot(engagement) -> dict:
     poc_done = [c for c in changes if c.to_stage == Stage.POC_DONE]
     reports = sorted(engagement.reports.all(), key=lambda r: (r.created_at, r.pk))
     sections = []
-    for section in _SECTIONS.values():
-        rows = [[str(label), str(value)] for label, value in section.rows(engagement)]
-        if rows:
-            sections.append({"key": section.key, "title": str(section.title), "rows": rows})
+    with translation.override("ja"):  # frozen as the pack's PDF reads: in Japanese, whoever builds it
+        for section in _SECTIONS.values():
+            rows = [[str(label), str(value)] for label, value in section.rows(engagement)]
+            if rows:
+                sections.append({"key": section.key, "title": str(section.title), "rows": rows})
     return {
         "engagement": {
             "id": engagement.pk,

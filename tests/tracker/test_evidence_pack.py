@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from portal.core.models import AuditEvent
 from portal.tracker import services
@@ -131,3 +132,44 @@ def test_the_form_in_the_admin_keeps_typed_text_on_errors_and_makes_a_version(cl
     assert EvidencePack.objects.get().price_note == "見積り3社と比較した"
     # the next version starts from the last one
     assert "見積り3社と比較した" in client.get(url).content.decode()
+
+
+def test_the_pack_freezes_the_engagements_agreements_in_japanese(engagement, muni_user):
+    """Issue #22 items 1 and 3: the agreements recorded for the engagement are a section of the pack, with their
+    dates, amount, parties and amendments as they stood when the version was made."""
+    _poc_done(engagement)
+    agreement = services.agreement_record(
+        engagement=engagement,
+        actor=muni_user,
+        kind="poc",
+        title="除雪車位置情報の実証",
+        parties="高松市\n株式会社テスト",
+        signed_on=dt.date(2026, 4, 1),
+        starts_on=dt.date(2026, 4, 1),
+        ends_on=dt.date(2027, 3, 31),
+        amount_yen=1_200_000,
+    )
+    with translation.override(
+        "en"
+    ):  # built from the English admin: still frozen in Japanese, as the PDF reads
+        first = _pack(engagement, muni_user)
+    (section,) = [s for s in first.snapshot["sections"] if s["key"] == "agreements"]
+    assert section["title"] == "協定・契約"
+    ((label, value),) = section["rows"]
+    assert label == "実証協定書: 除雪車位置情報の実証"
+    assert "2026年4月1日" in value and "2027年3月31日" in value and "1,200,000円" in value
+    assert "高松市・株式会社テスト" in value and "変更" not in value
+    services.agreement_amend(
+        agreement=agreement,
+        actor=muni_user,
+        signed_on=dt.date(2027, 3, 1),
+        summary="期間延長",
+        ends_on=dt.date(2027, 9, 30),
+    )
+    second = _pack(engagement, muni_user)
+    (section,) = [s for s in second.snapshot["sections"] if s["key"] == "agreements"]
+    assert "2027年9月30日" in section["rows"][0][1] and "変更1回" in section["rows"][0][1]
+    first.refresh_from_db()
+    assert (
+        "2027年3月31日" in first.snapshot["sections"][0]["rows"][0][1]
+    )  # the old version keeps what it froze
