@@ -91,6 +91,10 @@ class AxeChecker:
             response = self.page.goto(url)
             assert response is None or response.ok, f"{url} answered {response.status}"
         self.page.wait_for_load_state("load")
+        # Colours are judged as shown at rest: a message still fading in (Wagtail's) blends with the page behind it.
+        self.page.evaluate(
+            "() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))"
+        )
         label = url or self.page.url
         # Contrast is only judged against the real styles: every stylesheet the page links must have loaded.
         unloaded = self.page.evaluate(
