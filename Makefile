@@ -56,10 +56,11 @@ run: system-deps seed
 	  $(PY) manage.py run_worker --queue-name '*' & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-# One worker per core; tests of one module stay on one worker (their module fixtures are built once).
+# One worker per core. `--dist load` hands tests out in collection order, which pytest-django sorts so that
+# transactional tests (they empty the database, migrations' data included) run after the others on each worker.
 TEST_WORKERS ?= auto
 test: system-deps test-system-deps node-deps venv messages
-	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist load
 
 # style, then the guard rails: imports follow the app chain (pyproject [tool.importlinter]), types check
 # (pyproject [tool.mypy]: the matching engine and the services)

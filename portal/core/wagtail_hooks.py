@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.active_filters import ActiveFilter, BaseFilterAdapter, register_filter_adapter_class
 from wagtail.permissions import register_permission_policy
 
 from .admin_home import (
@@ -14,6 +15,7 @@ from .admin_home import (
     OwnNotificationsPolicy,
     notifications_mark_read,
 )
+from .forms import YesNoFilter
 from .models import Notification
 
 
@@ -48,3 +50,19 @@ def register_notifications_menu_item():
 
 
 register_permission_policy(Notification, OwnNotificationsPolicy(Notification))
+
+
+class YesNoFilterAdapter(BaseFilterAdapter):
+    """A yes/no facet's active-filter pill reads its choice (「はい」/"yes"), not the Python value True."""
+
+    def get_active_filters(self):
+        label = _("yes") if self.value else _("no")
+        yield ActiveFilter(
+            self.bound_field.auto_id,
+            self.filter.label,
+            str(label),
+            self.get_url_without_filter_param(self.name),
+        )
+
+
+register_filter_adapter_class(YesNoFilter, adapter_class=YesNoFilterAdapter)
