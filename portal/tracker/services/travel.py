@@ -20,6 +20,7 @@ from portal.accounts.selectors import active_members, ministry_staff
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
 from portal.core.calendar import fiscal_year_label, today_jst
+from portal.core.decisions import require
 from portal.core.fiscal import JST, fiscal_year_bounds, fiscal_year_of
 from portal.core.notices import Yen, date_text
 from portal.core.notifications import notify
@@ -46,9 +47,7 @@ Kind = LedgerEntry.Kind
 
 
 def _decide_or_refuse(actor) -> None:
-    allowed, why = permissions.can_decide_travel(actor)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_decide_travel(actor))
 
 
 def _expect(request: TravelRequest, *transitions: str) -> None:
@@ -145,9 +144,7 @@ def travel_request_create(
     destination: LocalGovernment | None = None,
 ) -> TravelRequest:
     """A startup member asks for support for one trip; the policy caps in settings are checked here."""
-    allowed, why = permissions.can_request_travel(actor, engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_request_travel(actor, engagement))
     errors: dict[str, list] = {}
     amounts = {}
     for name, value in (
@@ -335,9 +332,7 @@ def travel_request_settle(
     Up to the approved amount: settled at once and the rest released. Above it: waits for the ministry to approve
     the difference (`travel_excess_approve`) or settle at the approved amount (`travel_excess_refuse`).
     """
-    allowed, why = permissions.can_settle_travel(actor, request)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_settle_travel(actor, request))
     errors: dict[str, list] = {}
     actual = {}
     for name, value in (
