@@ -72,27 +72,27 @@ def _check_slots(slots: list[SlotInput]) -> list[SlotInput]:
             {"slots": _("Offer at most %(n)d time slots.") % {"n": MAX_SLOTS}}, code="too_many"
         )
     now = timezone.now()
-    errors = []
+    errors: list[str] = []
     for slot in slots:
         if slot.starts_at.tzinfo is None or slot.ends_at.tzinfo is None:
             raise ValueError("slot times must be aware datetimes")
         if slot.starts_at <= now:
             errors.append(
-                _("A slot must be in the future (%(when)s has passed).")
+                str(_("A slot must be in the future (%(when)s has passed)."))
                 % {"when": f"{slot.starts_at.astimezone(JST):%Y-%m-%d %H:%M}"}
             )
         elif slot.starts_at > now + dt.timedelta(days=MAX_DAYS_AHEAD):
-            errors.append(_("A slot can be at most %(n)d days ahead.") % {"n": MAX_DAYS_AHEAD})
+            errors.append(str(_("A slot can be at most %(n)d days ahead.")) % {"n": MAX_DAYS_AHEAD})
         if slot.ends_at <= slot.starts_at:
-            errors.append(_("A slot must end after it starts."))
+            errors.append(str(_("A slot must end after it starts.")))
         elif slot.ends_at - slot.starts_at > dt.timedelta(hours=MAX_HOURS):
-            errors.append(_("A slot can last at most %(n)d hours.") % {"n": MAX_HOURS})
+            errors.append(str(_("A slot can last at most %(n)d hours.")) % {"n": MAX_HOURS})
         if not slot.place and not slot.online_url:
-            errors.append(_("Give a place for a visit or a link for an online meeting."))
+            errors.append(str(_("Give a place for a visit or a link for an online meeting.")))
     if len({s.starts_at for s in slots}) != len(slots):
-        errors.append(_("Two slots start at the same time."))
+        errors.append(str(_("Two slots start at the same time.")))
     if errors:
-        raise ValidationError({"slots": list(dict.fromkeys(str(e) for e in errors))}, code="bad_slot")
+        raise ValidationError({"slots": list(dict.fromkeys(errors))}, code="bad_slot")
     return slots
 
 
@@ -162,6 +162,9 @@ def _send_invitation(meeting: Meeting) -> None:
     meeting = Meeting.objects.select_related("municipality", "startup", "chosen_slot", "proposed_by").get(
         pk=meeting.pk
     )
+    slot = meeting.chosen_slot
+    if slot is None:
+        raise ValueError("invitations are sent for agreed meetings only")
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     mails = []
     for person in people.values():
@@ -173,18 +176,18 @@ def _send_invitation(meeting: Meeting) -> None:
             elif meeting.sequence:
                 subject = _("Changed: %(title)s, %(when)s") % {
                     "title": meeting.title,
-                    "when": format_slot(meeting.chosen_slot),
+                    "when": format_slot(slot),
                 }
             else:
                 subject = _("Invitation: %(title)s, %(when)s") % {
                     "title": meeting.title,
-                    "when": format_slot(meeting.chosen_slot),
+                    "when": format_slot(slot),
                 }
             lines = [
                 f"{meeting.get_kind_display()}: {meeting.title}",
                 f"{meeting.municipality} × {meeting.startup}",
-                str(_("When: %(when)s") % {"when": format_slot(meeting.chosen_slot)}),
-                str(_("Where: %(where)s") % {"where": meeting.chosen_slot.location}),
+                str(_("When: %(when)s") % {"when": format_slot(slot)}),
+                str(_("Where: %(where)s") % {"where": slot.location}),
             ]
             if method == ics.CANCEL and meeting.cancel_reason:
                 lines.append(str(_("Reason: %(reason)s") % {"reason": meeting.cancel_reason}))
@@ -230,7 +233,7 @@ def meeting_propose(
         municipality_id, startup = engagement.municipality_id, engagement.startup
         if engagement.stage == Stage.ENDED:
             raise ValidationError(_("This engagement has ended."), code="ended")
-    else:
+    elif application is not None:
         municipality_id, startup = application.challenge.municipality_id, application.startup
         if application.state not in (
             ApplicationState.SUBMITTED,
@@ -240,6 +243,8 @@ def meeting_propose(
             raise ValidationError(
                 _("Meetings are arranged for applications under review."), code="wrong_state"
             )
+    else:
+        raise ValueError("a meeting is for an engagement or for an application")
     require(permissions.can_schedule_meeting(actor, municipality_id))
     title = (title or "").strip()
     if not title:
@@ -372,6 +377,8 @@ def meeting_change(*, meeting: Meeting, actor, slot: SlotInput, reason: str) -> 
     with transaction.atomic():
         meeting = _lock(meeting)
         MEETING.move(meeting, "change")
+        if meeting.chosen_slot is None:  # an agreed meeting has its slot (the table's check constraint)
+            raise ValueError("an agreed meeting without its slot")
         before = format_slot(meeting.chosen_slot)
         meeting.slots.filter(withdrawn=False).update(withdrawn=True)
         (new_slot,) = _save_slots(meeting, [slot])
@@ -459,6 +466,8 @@ def visit_trip_plan(meeting: Meeting) -> dict | None:
     ):
         return None
     engagement = meeting.engagement
+    if engagement is None:
+        return None
     origin = default_origin(engagement.startup)
     destination = engagement.municipality.local_government
     visit_day = slot.starts_at.astimezone(JST).date()

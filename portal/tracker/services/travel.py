@@ -189,6 +189,11 @@ def travel_request_create(
         )
     if errors:
         raise ValidationError(errors)
+    if fy is None:  # no departure date: refused as the model refuses a missing one
+        raise ValidationError(
+            {"departure_date": TravelRequest._meta.get_field("departure_date").error_messages["null"]},
+            code="null",
+        )
     with transaction.atomic():
         # The engagement row lock serialises requests of one engagement, so the trip count cannot be raced past.
         engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
@@ -317,7 +322,7 @@ def _settle(request: TravelRequest, budget: FiscalBudget, amount: int, actor, no
             amount=reserved - amount,
             actor=actor,
             request=request,
-            note=_("Unspent reservation released."),
+            note=str(_("Unspent reservation released.")),
         )
     request.settled_yen = amount
     request.settled_at = timezone.now()
@@ -348,14 +353,14 @@ def travel_request_settle(
     if not receipts:
         errors.setdefault("receipts", []).append(_("Attach at least one receipt."))
     checked = []
-    stored = 0
+    stored_bytes = 0
     for f in receipts:
         try:
-            info = check_upload(f, already_stored_bytes=stored)
+            info = check_upload(f, already_stored_bytes=stored_bytes)
         except ValidationError as exc:
             errors.setdefault("receipts", []).extend(exc.messages)
             continue
-        stored += info.size
+        stored_bytes += info.size
         checked.append((f, info))
     if errors:
         raise ValidationError(errors)
@@ -411,7 +416,7 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
             )
             return request
         budget = ledger.lock_budget(request.fiscal_year)
-        _settle(request, budget, total, actor, _("Settled on receipts."), via="settle")
+        _settle(request, budget, total, actor, str(_("Settled on receipts.")), via="settle")
         request.save()
         record(
             actor=actor,
@@ -433,7 +438,10 @@ def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> T
     with transaction.atomic():
         request = TravelRequest.objects.select_for_update().get(pk=request.pk)
         _expect(request, "excess_approve")
-        difference = request.actual_total_yen - request.approved_yen
+        total = request.actual_total_yen
+        if total is None:  # a settlement under review has its receipts' total
+            raise ValueError("a settlement in excess review without its actual total")
+        difference = total - request.approved_yen
         budget = ledger.lock_budget(request.fiscal_year)
         ledger.ensure_available(budget, difference)
         ledger.post(
@@ -442,15 +450,13 @@ def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> T
             amount=difference,
             actor=actor,
             request=request,
-            note=note or _("Difference above the first approval."),
+            note=note or str(_("Difference above the first approval.")),
         )
         request.approved_yen += difference
-        _settle(
-            request, budget, request.actual_total_yen, actor, _("Settled on receipts."), via="excess_approve"
-        )
+        _settle(request, budget, total, actor, str(_("Settled on receipts.")), via="excess_approve")
         request.save()
         record(actor=actor, action="tracker.travel_excess_approved", obj=request, difference_yen=difference)
-        _tell_startup(request, kind="tracker.travel_settled", params={"a": Yen(request.actual_total_yen)})
+        _tell_startup(request, kind="tracker.travel_settled", params={"a": Yen(total)})
     return request
 
 
@@ -544,7 +550,7 @@ def ledger_reverse(*, entry: LedgerEntry, actor, reason: str) -> LedgerEntry:
         )
         if entry.kind == Kind.PAY and entry.request is not None:
             # a queryset update (the request row is not loaded here): the target the workflow declares
-            TravelRequest.objects.filter(pk=entry.request_id).update(
+            TravelRequest.objects.filter(pk=entry.request.pk).update(
                 state=TRAVEL["reverse_payment"].target, paid_on=None
             )
         record(actor=actor, action="tracker.ledger_reversed", obj=reversal, reverses=entry.pk, reason=reason)
