@@ -40,7 +40,7 @@ from ..models import (
 )
 from ..travel_workflow import TRAVEL
 from . import ledger
-from .common import require_reason, yen
+from .common import require_reason, yen, yen_amounts
 
 State = TravelState
 Kind = LedgerEntry.Kind
@@ -146,16 +146,12 @@ def travel_request_create(
     """A startup member asks for support for one trip; the policy caps in settings are checked here."""
     require(permissions.can_request_travel(actor, engagement))
     errors: dict[str, list] = {}
-    amounts = {}
-    for name, value in (
-        ("estimate_fares_yen", fares_yen),
-        ("estimate_lodging_yen", lodging_yen),
-        ("estimate_allowance_yen", allowance_yen),
-    ):
-        try:
-            amounts[name] = yen(value, name)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    amounts = yen_amounts(
+        errors,
+        estimate_fares_yen=fares_yen,
+        estimate_lodging_yen=lodging_yen,
+        estimate_allowance_yen=allowance_yen,
+    )
     if isinstance(travellers, bool) or not isinstance(travellers, int) or travellers < 1:
         errors.setdefault("travellers", []).append(_("At least one person travels."))
     elif travellers > settings.TRAVEL_MAX_TRAVELLERS:
@@ -339,16 +335,9 @@ def travel_request_settle(
     """
     require(permissions.can_settle_travel(actor, request))
     errors: dict[str, list] = {}
-    actual = {}
-    for name, value in (
-        ("actual_fares_yen", fares_yen),
-        ("actual_lodging_yen", lodging_yen),
-        ("actual_allowance_yen", allowance_yen),
-    ):
-        try:
-            actual[name] = yen(value, name)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    actual = yen_amounts(
+        errors, actual_fares_yen=fares_yen, actual_lodging_yen=lodging_yen, actual_allowance_yen=allowance_yen
+    )
     receipts = list(receipts)
     if not receipts:
         errors.setdefault("receipts", []).append(_("Attach at least one receipt."))
