@@ -402,7 +402,7 @@ def _tell_both_sides(proposal: MatchProposal) -> None:
         "text": proposal.review_reason,
     }
     for recipients, variant, url_name, fallback in (
-        (_members(proposal.startup_id), "", "mypage", "/mypage/"),
+        (_members(proposal.startup_id), "", "startups:mypage", "/mypage/"),
         (
             _members(proposal.challenge.municipality_id),
             "staff",
