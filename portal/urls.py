@@ -48,7 +48,10 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("portal.accounts.urls")),
     path("mypage/", accounts_views.mypage, name="mypage"),
-    path("mypage/", include("portal.tracker.urls")),  # engagements and trips of a startup
+    path("mypage/", include("portal.tracker.urls")),
+    path(
+        "", include("portal.challenges.briefings.urls")
+    ),  # briefing sessions (説明会) and My briefing sessions  # engagements and trips of a startup
     path("results/", tracker_public.results, name="results"),
     path("evidence-review/<str:token>/", tracker_evidence.evidence_review, name="evidence_review"),
     path("privacy/", core_views.privacy_policy, name="privacy"),
