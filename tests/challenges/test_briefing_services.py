@@ -141,7 +141,7 @@ def test_no_registration_after_the_deadline():
         registration_closes=timezone.now() - dt.timedelta(minutes=1)
     )
     session.refresh_from_db()
-    with pytest.raises(PermissionDenied, match="closed"):
+    with pytest.raises(PermissionDenied, match="締め切りました"):
         services.briefing_register(actor=_startup()[1], session=session)
 
 
@@ -150,7 +150,7 @@ def test_no_registration_for_a_cancelled_session():
     services.briefing_session_cancel(
         actor=cf.staff(session.challenge.municipality), session=session, reason="台風のため"
     )
-    with pytest.raises(PermissionDenied, match="cancelled"):
+    with pytest.raises(PermissionDenied, match="中止"):
         services.briefing_register(actor=_startup()[1], session=session)
 
 
