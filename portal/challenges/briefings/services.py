@@ -48,7 +48,8 @@ def _check(decision) -> None:
 
 
 def _lock(session: BriefingSession) -> BriefingSession:
-    return BriefingSession.objects.select_for_update().select_related("challenge").get(pk=session.pk)
+    # No join here: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (challenge or round).
+    return BriefingSession.objects.select_for_update().get(pk=session.pk)
 
 
 def site_url(session: BriefingSession) -> str:
