@@ -46,6 +46,7 @@ from portal.core.calendar import today_jst
 from portal.tracker import services as tracker_services
 from portal.tracker.models import Engagement, FiscalBudget, TravelRequest
 from tests import factories
+from tests.challenges import factories as challenge_factories
 from tests.matching.factories import PROPOSAL, World
 from tests.tracker import factories as tf
 
@@ -1438,3 +1439,76 @@ def test_markup_in_a_question_and_its_answer_comes_back_escaped(land, payload):
             reverse("applications:detail", args=[land.application.pk]),
         ):
             _assert_escaped(_checked(startup.get(url)))
+
+
+# --------------------------------------------------------------------------------------------- briefing sessions
+
+
+def _briefing_form(land) -> dict:
+    starts = dt.datetime.combine(today_jst() + dt.timedelta(days=20), dt.time(14, 0))
+    return {
+        "challenge": str(land.challenge_x.pk),
+        "title": "説明会",
+        "title_en": "Briefing",
+        "description": "議題",
+        "starts_at": starts.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": (starts + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        "format": "online",
+        "online_url": "https://meet.example.jp/room",
+        "venue": "",
+        "capacity": "10",
+        "registration_closes": (starts - dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+        "recording_url": "",
+    }
+
+
+# The form's fields without the challenge (filled in per world) and with valid values for the strategy to mix in.
+BRIEFING_VALID = {
+    "title": "説明会",
+    "format": "online",
+    "online_url": "https://meet.example.jp/room",
+    "capacity": "10",
+    "venue": "",
+    "recording_url": "",
+}
+
+
+def _briefing(land):
+    return challenge_factories.briefing(challenge_page=land.challenge_x, actor=land.staff_x, capacity=2)
+
+
+@FUZZ
+@given(data=fields(BRIEFING_VALID, ["round", "challenge", "starts_at", "slides_upload"]))
+@example(data=BRIEFING_VALID | {"capacity": "9" * 30, "starts_at": "9999-12-31 23:59"})
+@example(data=BRIEFING_VALID | {"format": "on_site", "venue": "\x00", "online_url": "javascript:alert(1)"})
+@example(data=BRIEFING_VALID | {"registration_closes": "2026-02-30 10:00", "capacity": "-1"})
+def test_briefing_announce_and_edit_in_the_admin(land, data):
+    form = _briefing_form(land) | data
+    submit(land.staff_x, reverse("briefing:add"), form)
+    with rolled_back():
+        session = _briefing(land)
+        submit(
+            land.staff_x,
+            reverse("briefing:edit", args=[session.pk]),
+            {k: v for k, v in form.items() if k != "challenge"},
+        )
+
+
+@FUZZ
+@given(
+    attendance=fields({"action": "attendance", "attendance-attended": "1"}),
+    cancel=fields({"action": "cancel", "cancel-reason": "中止"}),
+    site=fields({}, ["csrfmiddlewaretoken", "organisation"]),
+)
+@example(
+    attendance={"action": "attendance", "attendance-attended": "9" * 30},
+    cancel={"action": "cancel", "cancel-reason": "\x00"},
+    site={"organisation": "²"},
+)
+def test_briefing_registration_attendance_and_cancel(land, attendance, cancel, site):
+    with rolled_back():
+        session = _briefing(land)
+        submit(land.snow_user, reverse("briefings:register", args=[session.pk]), site)
+        submit(land.snow_user, reverse("briefings:cancel_registration", args=[session.pk]), site)
+        submit(land.staff_x, reverse("briefings_admin_session", args=[session.pk]), attendance)
+        submit(land.staff_x, reverse("briefings_admin_session", args=[session.pk]), cancel)

@@ -132,6 +132,12 @@ tracker:trip                                   trip-YB-approved POST    login   
 tracker:receipt                                receipt-XA       GET     login   ok      404     ok      404     ok
 tracker:attachment                             report-file-XA   GET     login   ok      404     ok      404     ok
 tracker:review_statement                       review-XA        GET     login   ok      404     ok      404     ok
+briefings:detail                               brief-X          GET     ok      ok      ok      ok      ok      ok
+briefings:register                             brief-X          POST    login   redir   redir*  403     403     403
+briefings:cancel_registration                  brief-X          POST    login   redir*  404     404     404     404
+briefings:ics                                  brief-X          GET     login   ok      404     ok      404     ok
+briefings:slides                               brief-X          GET     login   ok      404     ok      404     ok
+briefings:mine                                 -                GET     login   ok      ok      ok      ok      ok
 tracker:meetings                               -                GET     login   ok      ok      ok      ok      ok
 tracker:meeting                                meet-XA          GET     login   ok      404     ok      404     ok
 tracker:meeting                                meet-XA          POST    login   redir*  404     403     404     403
@@ -357,6 +363,17 @@ notification:history                           note-A           GET     alogin  
 notification:history_results                   note-A           GET     alogin  alogin  alogin  denied  denied  denied
 notification:usage                             note-A           GET     alogin  alogin  alogin  denied  denied  denied
 notifications_mark_read                        -                POST    alogin  alogin  alogin  redir*  redir*  redir*
+briefing:index                                 -                GET     alogin  alogin  alogin  ok      ok      ok
+briefing:index_results                         -                GET     alogin  alogin  alogin  ok      ok      ok
+briefing:add                                   -                GET     alogin  alogin  alogin  ok      ok      ok
+briefing:add                                   -                POST    alogin  alogin  alogin  redir*  ok      redir*
+briefing:edit                                  brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefing:delete                                brief-X          GET     alogin  alogin  alogin  denied  404     denied
+briefing:history                               brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefing:history_results                       brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefing:usage                                 brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefings_admin_session                        brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefings_admin_session                        brief-X          POST    alogin  alogin  alogin  redir*  404     redir*
 meeting:index                                  -                GET     alogin  alogin  alogin  ok      ok      ok
 meeting:index_results                          -                GET     alogin  alogin  alogin  ok      ok      ok
 meeting:add                                    -                GET     alogin  alogin  alogin  denied  denied  denied
@@ -489,6 +506,20 @@ def _meeting_payload(kind: str) -> dict[str, str]:
     }
 
 
+def _briefing_payload(world: World) -> dict[str, str]:
+    starts = dt.datetime.combine(today_jst() + dt.timedelta(days=20), dt.time(14, 0))
+    return {
+        "challenge": str(world.ch_x.pk),
+        "title": "説明会",
+        "starts_at": starts.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": (starts + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        "format": "on_site",
+        "venue": "高松市役所",
+        "capacity": "10",
+        "registration_closes": (starts - dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def _payloads(world: World) -> dict[str, object]:
     """What each POST row sends: valid data, so that a refusal is the permission's and not the form's."""
     proposal = {
@@ -528,6 +559,8 @@ def _payloads(world: World) -> dict[str, object]:
         },
         "notifications_mark_read": {},
         "tracker_admin:meeting": {"action": "cancel", "cancel-reason": "議会日程のため"},
+        "briefings_admin_session": {"action": "cancel", "cancel-reason": "会場の都合"},
+        "briefing:add": _briefing_payload(world),
         "tracker_admin:meeting_new_engagement": _meeting_payload("first_visit"),
         "tracker_admin:meeting_new_application": _meeting_payload("interview"),
         "challenges_import": lambda: {"file": SimpleUploadedFile("c.csv", b"title\n", "text/csv")},
@@ -863,6 +896,7 @@ MARKER_PAGES = {
     "zq-conflict-x": ("applications_conflicts", "-", "X"),
     "zq-meet-xa": ("meeting:index", "-", "X"),
     "zq-agr-xa": ("tracker:engagement", "eng-XA", "A"),
+    "zq-brief-x": ("briefings:detail", "brief-X", "A"),
     "zq-question-bx": ("wagtail_serve", "page-ch-X", "B"),
     "zq-msg-xa": ("conversations:application_thread", "app-AX", "A"),
     "zq-inote-xa": ("conversations_application_thread", "app-AX", "X"),
