@@ -162,6 +162,8 @@ conversations:attachment                       note-file-XA     GET     404     
 # --- PDFs and exports on the site --------------------------------------------------------------------------------
 reports:claim_form                             trip-XA          GET     login   ok      404     ok      404     ok
 reports:engagement_summary                     eng-XA           GET     login   ok      404     ok      404     ok
+reports:application                            app-AX           GET     login   ok      404     ok      404     ok
+reports:application                            draft-AY         GET     login   ok      404     404     404     404
 reports:proposal_sheet                         proposal-X-accepted GET  login   404     404     ok      404     ok
 reports:evidence_pack                          pack-XA          GET     login   ok      404     ok      404     ok
 reports:proposal_sheet                         proposal-X-open  GET     login   404     404     404     404     404
