@@ -43,12 +43,11 @@ from .common import add_service_errors, paginate
 
 
 class MinistryPolicy(ModelPermissionPolicy):
-    """The ministry looks (and acts through the services); nobody edits or deletes rows here."""
-
-    actions = ("view",)
+    """The ministry looks (and acts through the services); nobody adds, edits or deletes rows through a model form
+    here ("add", "change", "delete" would also open Wagtail's history and usage views)."""
 
     def user_has_permission(self, user, action):
-        return action in self.actions and is_ministry(user)
+        return action == "view" and is_ministry(user)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, a) for a in actions)
@@ -60,7 +59,7 @@ class MinistryPolicy(ModelPermissionPolicy):
 
 
 class FiscalBudgetPolicy(MinistryPolicy):
-    actions = ("view", "add")  # "add" sets a year's budget: the service creates or changes the year's row
+    pass
 
 
 class AdoptionRequestPolicy(MinistryPolicy):
@@ -130,6 +129,9 @@ class FiscalBudgetIndexView(_NoRowEdits):
 class SetBudgetView(CreateView):
     """Set a fiscal year's budget: the viewset's create view, saving through services.fiscal_budget_set."""
 
+    permission_required = (
+        "view"  # the ministry's (an "add" permission would also open Wagtail's history view)
+    )
     form_class = BudgetForm
     template_name = "wagtailadmin/generic/create.html"
     submit_button_label = gettext_lazy("Save")

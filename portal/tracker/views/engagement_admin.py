@@ -279,11 +279,17 @@ ACTION_VIEWS = {
 
 class OutsideMatchView(CreateView):
     """The ministry records a match made outside the portal: the viewset's create view, opening the engagement
-    through the service (not a model form). Only the ministry holds the "add" permission (EngagementPolicy)."""
+    through the service (not a model form). Only the ministry may (is_ministry, as the service checks)."""
 
+    permission_required = None
     form_class = OutsideMatchForm
     template_name = "wagtailadmin/generic/create.html"
     submit_button_label = gettext_lazy("Save")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_ministry(request.user):
+            raise PermissionDenied(_("Only ministry staff can open this page."))
+        return super().dispatch(request, *args, **kwargs)
 
     def get_panel(self):
         return None
