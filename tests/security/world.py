@@ -456,6 +456,8 @@ class World:
             "proposal-X-accepted": pk(self.proposal_accepted),
             "proposal-X-open": pk(self.proposal_open),
             "budget-M": {"year": self.fiscal_year},
+            "budget-M-pk": pk(self.budget),
+            "adoption-M": pk(self.adoption),
             "annual-M": {"year": self.fiscal_year},
             "annual-file-M": pk(self.report),
             "criterion-M": pk(self.criterion),

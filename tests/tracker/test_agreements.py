@@ -187,7 +187,7 @@ def test_the_stage_refers_to_its_agreement(client, engagement, muni_user, su_use
     page = client.get(reverse("tracker:engagement", args=[engagement.pk])).content.decode()
     assert f'id="stage-agreement" href="#agreement-{contract.pk}"' in page
     client.force_login(muni_user)
-    page = client.get(reverse("tracker_admin:engagement", args=[engagement.pk])).content.decode()
+    page = client.get(reverse("engagement:inspect", args=[engagement.pk])).content.decode()
     assert f'href="#agreement-{contract.pk}"' in page
     assert reverse("tracker_admin:agreement", args=[contract.pk]) in page
 

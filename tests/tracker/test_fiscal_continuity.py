@@ -102,7 +102,7 @@ def test_open_tasks_begun_last_fiscal_year_are_carried_over(client, engagement, 
     assert page.content.decode().count('class="flag carried-over"') == 1
     # the budgets page shows what last year's budget still owes, carried into this year
     client.force_login(ministry)
-    budgets = client.get(reverse("tracker_admin:budgets")).content.decode()
+    budgets = client.get(reverse("fiscal_budget:index")).content.decode()
     assert f'data-carried="{last}">' in budgets and 'id="carried-total"' in budgets
     assert f'data-carried="{last + 1}">—' in budgets
     # an ended engagement has nothing open

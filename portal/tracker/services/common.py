@@ -17,7 +17,7 @@ def site_url(engagement: Engagement) -> str:
 
 
 def admin_url(engagement: Engagement) -> str:
-    return reverse("tracker_admin:engagement", args=[engagement.pk])
+    return reverse("engagement:inspect", args=[engagement.pk])
 
 
 def notify_both_sides(engagement: Engagement, *, kind: str, params: dict | None = None) -> None:

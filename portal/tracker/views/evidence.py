@@ -74,18 +74,6 @@ def consent_action(request, engagement: Engagement) -> None:
     messages.success(request, _("Your organisation's answer has been recorded."))
 
 
-def reviewer_invite_action(request, engagement: Engagement) -> ReviewerInviteForm:
-    """The admin engagement page's "invite_reviewer" action; returns the form (with its errors when refused)."""
-    form = ReviewerInviteForm(request.POST, prefix="reviewer")
-    if form.is_valid():
-        try:
-            services.reviewer_invite(engagement=engagement, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The reviewer has been sent the invitation by e-mail."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return form
-
-
 def evidence_review(request, token):
     """The external reviewer's page (the link in the invitation e-mail, no account): the signed statement and a
     short opinion, once, before the link expires. An unknown token is a 404."""
@@ -159,7 +147,7 @@ def evidence_new(request, pk):
                 messages.success(
                     request, _("Version %(v)s of the evidence pack has been made.") % {"v": pack.version}
                 )
-                return redirect("tracker_admin:engagement", pk=engagement.pk)
+                return redirect("engagement:inspect", pk=engagement.pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)
         status = 400
@@ -237,7 +225,7 @@ def solution(request, pk):
             try:
                 engagement = services.adoption_join(origin=origin, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("Your municipality has joined; a linked engagement is open."))
-                return redirect("tracker_admin:engagement", pk=engagement.pk)
+                return redirect("engagement:inspect", pk=engagement.pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:
