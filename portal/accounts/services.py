@@ -69,6 +69,27 @@ def _send(*, to: str, language: str, subject_template: str, body_template: str, 
     send_mail(subject, body, None, [to])
 
 
+def _mail_link(
+    user: User, *, url_name: str, token: str, template: str, base_url: str | None, **context
+) -> None:
+    """Mail `user`, in their language, accounts/email/<template>_subject.txt and _body.txt with `url` the signed
+    link to `url_name` (and `context`)."""
+    with translation.override(user.preferred_language):
+        path = reverse(url_name, kwargs={"token": token})
+    _send(
+        to=user.email,
+        language=user.preferred_language,
+        subject_template=f"accounts/email/{template}_subject.txt",
+        body_template=f"accounts/email/{template}_body.txt",
+        context={
+            "user": user,
+            "url": _absolute(base_url, path),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            **context,
+        },
+    )
+
+
 def _unique_slug(*candidates: str) -> str:
     base = next((s for s in (slugify(c)[:60] for c in candidates if c) if s), "") or "org"
     slug = base
@@ -270,19 +291,13 @@ def email_verification_send(*, user: User, base_url: str | None = None) -> None:
     """Mail a fresh signed verification link to an unverified user (no-op once verified)."""
     if user.email_verified_at is not None:
         return
-    with translation.override(user.preferred_language):
-        path = reverse("accounts:verify_email", kwargs={"token": email_verification_token(user)})
-    _send(
-        to=user.email,
-        language=user.preferred_language,
-        subject_template="accounts/email/verify_subject.txt",
-        body_template="accounts/email/verify_body.txt",
-        context={
-            "user": user,
-            "url": _absolute(base_url, path),
-            "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400,
-            "site_name": settings.WAGTAIL_SITE_NAME,
-        },
+    _mail_link(
+        user,
+        url_name="accounts:verify_email",
+        token=email_verification_token(user),
+        template="verify",
+        base_url=base_url,
+        days=settings.EMAIL_VERIFICATION_MAX_AGE // 86400,
     )
 
 
@@ -495,19 +510,13 @@ def login_unlock_request(*, email: str, base_url: str | None = None, request=Non
         unlock.save()
         record(actor=None, action="accounts.login_unlock_sent", obj=user, request=request)
     token = signing.TimestampSigner(salt=LOGIN_UNLOCK_SALT).sign(str(unlock.pk))
-    with translation.override(user.preferred_language):
-        path = reverse("accounts:login_unlock", kwargs={"token": token})
-    _send(
-        to=user.email,
-        language=user.preferred_language,
-        subject_template="accounts/email/login_unlock_subject.txt",
-        body_template="accounts/email/login_unlock_body.txt",
-        context={
-            "user": user,
-            "url": _absolute(base_url, path),
-            "minutes": settings.LOGIN_UNLOCK_MAX_AGE // 60,
-            "site_name": settings.WAGTAIL_SITE_NAME,
-        },
+    _mail_link(
+        user,
+        url_name="accounts:login_unlock",
+        token=token,
+        template="login_unlock",
+        base_url=base_url,
+        minutes=settings.LOGIN_UNLOCK_MAX_AGE // 60,
     )
 
 
