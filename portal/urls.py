@@ -47,7 +47,8 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("portal.accounts.urls")),
-    path("mypage/", accounts_views.mypage, name="mypage"),
+    # The startup's own screens: My page, its profile, notifications, the public startup list (/mypage/, /startups/).
+    path("", include("portal.startups.urls")),
     path("mypage/", include("portal.tracker.urls")),  # engagements and trips of a startup
     path("results/", tracker_public.results, name="results"),
     path("evidence-review/<str:token>/", tracker_evidence.evidence_review, name="evidence_review"),

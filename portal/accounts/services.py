@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,6 +23,7 @@ from wagtail.users.models import UserProfile
 
 from portal.core import ratelimit
 from portal.core.audit import record
+from portal.core.decisions import require
 from portal.geo.codes import normalise_digits
 from portal.geo.models import Prefecture
 
@@ -348,9 +349,7 @@ def invitation_create(
     base_url: str | None = None,
 ) -> Invitation:
     """Ministry staff invite someone to a municipality or the ministry; the invitee gets a signed link."""
-    allowed, reason = permissions.can_invite(invited_by, organisation)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(permissions.can_invite(invited_by, organisation))
     email = User.objects.normalize_email(email).strip().lower()
     if Membership.objects.filter(user__email__iexact=email, organisation=organisation).exists():
         raise ValidationError({"email": _("This person is already a member of the organisation.")})
@@ -429,9 +428,7 @@ def invitation_accept(
 
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Make a member an administrator or a plain member. An organisation always keeps one administrator."""
-    allowed, reason = permissions.can_manage_members(actor, membership.organisation)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(permissions.can_manage_members(actor, membership.organisation))
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         old = membership.role
@@ -446,9 +443,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 
 def membership_remove(*, actor: User, membership: Membership) -> None:
     """Remove a member from an organisation (their account stays). The last administrator cannot be removed."""
-    allowed, reason = permissions.can_manage_members(actor, membership.organisation)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(permissions.can_manage_members(actor, membership.organisation))
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.role == Membership.Role.ADMIN:

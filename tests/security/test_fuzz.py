@@ -493,7 +493,7 @@ def test_catalogue_and_open_data(land, url, data):
 @example(data={"prefecture": "１３"})
 @example(data={"prefecture": "9" * 5000})
 @pytest.mark.parametrize(
-    "url", ["search:search", "applications:startup_list", "geo:local_government_autocomplete", "results"]
+    "url", ["search:search", "startups:startup_list", "geo:local_government_autocomplete", "results"]
 )
 def test_search_startups_and_geo_autocomplete(land, url, data):
     submit(None, reverse(url), data, method="get")
@@ -527,7 +527,7 @@ PROFILE = {
 @example(data=PROFILE | {"description": "a\x00b"})
 @example(data=PROFILE | {"founded_year": "9" * 30, "employees": "-1"})
 def test_profile(land, data):
-    submit(land.snow_user, reverse("applications:profile"), data)
+    submit(land.snow_user, reverse("startups:profile"), data)
 
 
 TRACK = {"local_government": "372013", "year": "2020", "theme": "", "outcome": "poc", "summary": "実証"}
@@ -538,9 +538,9 @@ TEAM = {"name": "山田太郎", "role": "CTO", "bio": "経歴"}
 @given(track=fields(TRACK), team=fields(TEAM), ids=hostile)
 @example(track=TRACK | {"year": "9" * 30}, team=TEAM | {"bio": "\x00"}, ids="²")
 def test_track_record_team_and_notifications(land, track, team, ids):
-    submit(land.snow_user, reverse("applications:track_record_add"), track)
-    submit(land.snow_user, reverse("applications:team_add"), team)
-    submit(land.snow_user, reverse("applications:notifications"), {"id": ids})
+    submit(land.snow_user, reverse("startups:track_record_add"), track)
+    submit(land.snow_user, reverse("startups:team_add"), team)
+    submit(land.snow_user, reverse("startups:notifications"), {"id": ids})
 
 
 APPLICATION = {k: str(v) for k, v in PROPOSAL.items()}
@@ -1119,11 +1119,11 @@ def test_markup_in_a_profile_and_an_application_comes_back_escaped(land, payload
         "technology": payload,
         "name_en": payload,
     }
-    response = post(client, reverse("applications:profile"), profile)
+    response = post(client, reverse("startups:profile"), profile)
     assert response.status_code == 302, response.context["form"].errors
     assert StartupProfile.objects.get(organisation=land.snow).description == payload
-    post(client, reverse("applications:team_add"), TEAM | {"name": payload, "bio": payload})
-    post(client, reverse("applications:track_record_add"), TRACK | {"summary": payload})
+    post(client, reverse("startups:team_add"), TEAM | {"name": payload, "bio": payload})
+    post(client, reverse("startups:track_record_add"), TRACK | {"summary": payload})
     response = post(
         client,
         reverse("applications:edit", args=[land.application.pk]),
@@ -1149,10 +1149,10 @@ def test_markup_in_a_profile_and_an_application_comes_back_escaped(land, payload
     trip = TravelRequest.objects.filter(purpose=payload).get()
 
     pages = [
-        reverse("applications:startup_list"),
-        reverse("applications:startup_detail", args=[land.snow.slug]),
-        reverse("applications:profile"),
-        reverse("mypage"),
+        reverse("startups:startup_list"),
+        reverse("startups:startup_detail", args=[land.snow.slug]),
+        reverse("startups:profile"),
+        reverse("startups:mypage"),
         reverse("applications:mine"),
         reverse("applications:detail", args=[land.application.pk]),
         reverse("applications:edit", args=[land.submitted.pk]),
@@ -1244,7 +1244,7 @@ def test_markup_in_a_meeting_comes_back_escaped(land, payload):
         for client, url in (
             (startup, reverse("tracker:meeting", args=[meeting.pk])),
             (startup, reverse("tracker:meetings")),
-            (startup, reverse("applications:notifications")),
+            (startup, reverse("startups:notifications")),
             (staff, reverse("tracker_admin:meeting", args=[meeting.pk])),
             (staff, reverse("meeting:index")),
             (staff, reverse("wagtailadmin_home")),

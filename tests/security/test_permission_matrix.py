@@ -61,9 +61,9 @@ evidence_review                                token            GET     404     
 evidence_review                                review-token     GET     ok      ok      ok      ok      ok      ok
 evidence_review                                review-token     POST    redir*  redir*  redir*  redir*  redir*  redir*
 privacy                                        -                GET     ok      ok      ok      ok      ok      ok
-applications:startup_list                      -                GET     ok      ok      ok      ok      ok      ok
-applications:startup_detail                    org-A            GET     ok      ok      ok      ok      ok      ok
-applications:startup_detail                    org-B            GET     404     404     404     404     404     404
+startups:startup_list                          -                GET     ok      ok      ok      ok      ok      ok
+startups:startup_detail                        org-A            GET     ok      ok      ok      ok      ok      ok
+startups:startup_detail                        org-B            GET     404     404     404     404     404     404
 geo:local_government_autocomplete              -                GET     ok      ok      ok      ok      ok      ok
 programme:news_rss                             -                GET     ok      ok      ok      ok      ok      ok
 programme:news_atom                            -                GET     ok      ok      ok      ok      ok      ok
@@ -95,7 +95,7 @@ accounts:password_reset                        -                GET     ok      
 accounts:password_reset_done                   -                GET     ok      ok      ok      ok      ok      ok
 accounts:password_reset_confirm                token            GET     ok      ok      ok      ok      ok      ok
 accounts:password_reset_complete               -                GET     ok      ok      ok      ok      ok      ok
-mypage                                         -                GET     login   ok      ok      home    home    home
+startups:mypage                                -                GET     login   ok      ok      home    home    home
 # --- a startup's applications and profile ------------------------------------------------------------------------
 applications:mine                              -                GET     login   ok      ok      403     403     403
 applications:apply                             ch-X             GET     login   redir   ok      403     403     403
@@ -113,13 +113,13 @@ applications:attachment_upload                 draft-AY         POST    login   
 applications:attachment_download               att-AX           GET     404     ok      404     ok      404     ok
 applications:attachment_download               att-draft-AY     GET     404     ok      404     404     404     404
 applications:attachment_delete                 att-draft-AY     POST    login   redir*  404     404     404     404
-applications:profile                           -                GET     login   ok      ok      403     403     403
-applications:track_record_add                  -                POST    login   redir*  redir*  403     403     403
-applications:track_record_remove               track-A          POST    login   redir*  404     403     403     403
-applications:team_add                          -                POST    login   redir*  redir*  403     403     403
-applications:team_remove                       team-A           POST    login   redir*  404     403     403     403
-applications:notifications                     -                GET     login   ok      ok      ok      ok      ok
-applications:notifications                     note-A           POST    login   redir*  redir   redir   redir   redir
+startups:profile                               -                GET     login   ok      ok      403     403     403
+startups:track_record_add                      -                POST    login   redir*  redir*  403     403     403
+startups:track_record_remove                   track-A          POST    login   redir*  404     403     403     403
+startups:team_add                              -                POST    login   redir*  redir*  403     403     403
+startups:team_remove                           team-A           POST    login   redir*  404     403     403     403
+startups:notifications                         -                GET     login   ok      ok      ok      ok      ok
+startups:notifications                         note-A           POST    login   redir*  redir   redir   redir   redir
 # --- tracker on the site -----------------------------------------------------------------------------------------
 tracker:engagements                            -                GET     login   ok      ok      ok      ok      ok
 tracker:engagement                             eng-XA           GET     login   ok      404     ok      404     ok
@@ -505,9 +505,9 @@ def _payloads(world: World) -> dict[str, object]:
         "applications:attachment_upload": lambda: {
             "file": SimpleUploadedFile("more.pdf", PDF, "application/pdf")
         },
-        "applications:track_record_add": {"local_government": "014877", "year": "2019", "outcome": "poc"},
-        "applications:team_add": {"name": "佐藤花子", "role": "CFO"},
-        "applications:notifications": {"id": [str(world.notification["A"].pk)]},
+        "startups:track_record_add": {"local_government": "014877", "year": "2019", "outcome": "poc"},
+        "startups:team_add": {"name": "佐藤花子", "role": "CFO"},
+        "startups:notifications": {"id": [str(world.notification["A"].pk)]},
         "tracker:engagement": {"action": "report", "text": "進捗を報告します"},
         "tracker:trip_new": {
             "origin": "130001",
@@ -845,8 +845,8 @@ MARKER_PAGES = {
     "zq-app-ax": ("applications:detail", "app-AX", "X"),
     "zq-app-by": ("applications_review", "app-BY", "Y"),
     "zq-draft-ay": ("applications:detail", "draft-AY", "A"),
-    "zq-team-a": ("applications:profile", "-", "A"),
-    "zq-team-b": ("applications:profile", "-", "B"),
+    "zq-team-a": ("startups:profile", "-", "A"),
+    "zq-team-b": ("startups:profile", "-", "B"),
     "zq-eng-xa": ("tracker:engagements", "-", "X"),
     "zq-eng-yb": ("engagement:index", "-", "M"),
     "zq-trip-xa": ("tracker:trip", "trip-XA", "A"),
@@ -856,8 +856,8 @@ MARKER_PAGES = {
     "zq-draft-ch-x": ("wagtailadmin_pages:edit", "ch-X-draft", "X"),
     "zq-invite-x": ("accounts_invitations:index", "-", "M"),
     "zq-invite-y": ("accounts_invitations:index", "-", "M"),
-    "zq-note-a": ("applications:notifications", "-", "A"),
-    "zq-note-b": ("applications:notifications", "-", "B"),
+    "zq-note-a": ("startups:notifications", "-", "A"),
+    "zq-note-b": ("startups:notifications", "-", "B"),
     "zq-img-x": ("wagtailimages:index", "-", "X"),
     "zq-doc-x": ("wagtaildocs:index", "-", "X"),
     "zq-conflict-x": ("applications_conflicts", "-", "X"),

@@ -210,14 +210,7 @@ class World:
             trip = self._trip(eng, user, f"zq-trip-{marker}")
             tracker_services.travel_request_approve(request=trip, actor=u["M"])
             tracker_services.travel_trip_done(request=trip, actor=user)
-            tracker_services.travel_request_settle(
-                request=trip,
-                actor=user,
-                fares_yen=38_000,
-                lodging_yen=11_800,
-                allowance_yen=4_400,
-                receipts=[_pdf(f"zq-trip-{marker}-receipt.pdf")],
-            )
+            tf.settle(trip, user, fares=38_000, receipt=_pdf(f"zq-trip-{marker}-receipt.pdf"))
             self.trip_paid[key] = tracker_services.travel_request_pay(
                 request=trip, actor=u["M"], paid_on=today_jst()
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,7 +51,7 @@ def test_municipality_staff_set_their_deadline_and_no_other(client, muni_org, mu
     assert (
         response.status_code == 400 and not BudgetRequestDeadline.objects.filter(municipality=other).exists()
     )
-    with pytest.raises(services.budget_calendar.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.budget_request_deadline_set(municipality=other, actor=muni_user, month=9, day=1)
 
 

@@ -45,6 +45,18 @@ def yen(value, field: str, *, allow_zero: bool = True) -> int:
     return value
 
 
+def yen_amounts(errors: dict[str, list], **values) -> dict[str, int]:
+    """Each amount through `yen`, by field name; every one is checked, a refused one adds its message to
+    `errors` and is left out."""
+    amounts = {}
+    for name, value in values.items():
+        try:
+            amounts[name] = yen(value, name)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    return amounts
+
+
 def require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
