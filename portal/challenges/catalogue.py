@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import numpy as np
@@ -33,7 +32,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import facet_index
@@ -268,16 +267,24 @@ def _card_key(pk: int, version: tuple[int, str], generation: float) -> str:
     return f"challenges:card:{translation.get_language()}:{pk}:{revision}:{status}:{generation:.6f}"
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One result card: its challenge's pk and title, and its HTML (what `{{ card }}` prints)."""
+class Card(SafeString):
+    """One result card: its HTML (what `{{ card }}` prints, escaped by our template), with its challenge's pk and
+    title."""
 
     pk: int
     title: str
-    html: str
 
-    def __html__(self) -> str:
-        return self.html
+    def __new__(cls, html: str, *, pk: int, title: str):
+        card = super().__new__(cls, html)
+        card.pk, card.title = pk, title
+        return card
+
+    def __reduce__(self):
+        return (_card, (self[:], self.pk, self.title))
+
+
+def _card(html: str, pk: int, title: str) -> Card:
+    return Card(html, pk=pk, title=title)
 
 
 def cards(request, queryset, index: facet_index.FacetIndex, pks: list[int]) -> list[Card]:
@@ -303,7 +310,7 @@ def cards(request, queryset, index: facet_index.FacetIndex, pks: list[int]) -> l
         fresh = {}
         for challenge in optimise(queryset.filter(pk__in=missing).order_by()):
             html = render_to_string(CARD_TEMPLATE, {"challenge": challenge}, request=request)
-            fresh[challenge.pk] = Card(challenge.pk, challenge.title, html)
+            fresh[challenge.pk] = Card(html, pk=challenge.pk, title=challenge.title)
         found.update(fresh)
         stored = {keys[pk]: html for pk, html in fresh.items() if pk in keys}
         if stored:
