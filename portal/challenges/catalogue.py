@@ -2,8 +2,9 @@
 
 Filters and facet counts are computed on the catalogue's facet index (facet_index.py: a few NumPy columns of every
 live challenge, kept in the shared cache and patched when a challenge changes), never by scanning the challenge
-table; the database answers the page of 20 results (one query and one prefetch of themes) and the names of the
-facet values (three small tables). The number of queries is fixed whatever the page size and catalogue size.
+table. The page of 20 results is made of result cards cached per challenge version (`cards`): only the cards not
+cached are read (one query and one prefetch of themes) and rendered. The facets' hundred-odd links are built in
+Python (`facets_html`). The number of queries is fixed whatever the page size and catalogue size.
 
 Caches (`CHALLENGES_CACHE_SECONDS`, 0 = off):
 - the rendered catalogue fragment per query string and language, and whole pages for anonymous visitors
@@ -22,14 +23,17 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from urllib.parse import urlencode
 
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.safestring import mark_safe
+from django.utils import formats, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from . import facet_index
 from .filters import ChallengeFilter, keyword_pks
@@ -43,6 +47,7 @@ PAGE_CSRF_SENTINEL = "__xact_catalogue_csrf_token__"
 CATALOGUE_PATHS: set[str] = set()
 MUNICIPALITY_FACET_SIZE = 30
 FRAGMENT_TEMPLATE = "challenges/includes/catalogue.html"
+CARD_TEMPLATE = "challenges/includes/challenge_card.html"
 DEPENDENCY_PREFIX = "challenges:dep:"
 EPOCH = DEPENDENCY_PREFIX + "epoch"  # renewed when a change's facet values are unknown: everything is stale
 ALL = DEPENDENCY_PREFIX + "all"
@@ -109,6 +114,11 @@ def optimise(queryset):
     ).prefetch_related("themes")
 
 
+def number_format(n: int) -> str:
+    """A count as the template engine prints it ({{ n }}, localised)."""
+    return formats.localize(n) if settings.USE_THOUSAND_SEPARATOR else str(n)
+
+
 def _page_size(data) -> int:
     try:
         size = int(data.get("per_page", PAGE_SIZE))
@@ -149,19 +159,54 @@ def facet_counts(index: facet_index.FacetIndex, masks: dict) -> dict[str, list[d
 
 def _link_facets(facets: dict, data) -> None:
     """Each facet value's query string (this query with the value chosen, back to page 1), and whether it is the
-    chosen one."""
+    chosen one. The same strings as `QueryDict.urlencode` of the changed query gives, with the other parameters
+    encoded once per facet rather than once per value."""
     query = data.copy()
     query.pop("page", None)
+    encoded = [(key, [urlencode({key: value}) for value in values]) for key, values in query.lists()]
     for name, values in facets.items():
         chosen = data.get(name, "")
+        before, after, seen = [], [], False
+        for key, pieces in encoded:
+            if key == name:
+                seen = True
+            else:
+                (after if seen else before).extend(pieces)
+        head = "&".join(before) + "&" if before else ""
+        tail = "&" + "&".join(after) if after else ""
         for item in values:
-            query[name] = item["value"]
-            item["query"] = query.urlencode()
+            item["query"] = f"{head}{urlencode({name: str(item['value'])})}{tail}"
             item["current"] = str(item["value"]) == chosen
-        if chosen:
-            query[name] = chosen
-        else:
-            query.pop(name, None)
+
+
+FACET_TITLES = {
+    "theme": _("Theme"),
+    "status": _("Status"),
+    "prefecture": _("Prefecture"),
+    "municipality": _("Municipality"),
+}
+
+
+def facets_html(facets: dict) -> str:
+    """The facets' links and counts (theme, status, prefecture, municipality): a hundred-odd links built here
+    rather than through the template engine, which spent more on them than on everything else of the page."""
+    out = []
+    for name in ("theme", "status", "prefecture", "municipality"):
+        values = facets.get(name)
+        if not values:
+            continue
+        title = escape(FACET_TITLES[name])
+        out.append(f'<nav class="facet facet-{name}" aria-label="{title}">\n  <h2>{title}</h2>\n  <ul>\n')
+        for item in values:
+            label, count = escape(item["label"]), number_format(item["count"])
+            if item["count"]:
+                current = ' aria-current="true"' if item["current"] else ""
+                link = f'<a href="?{escape(item["query"])}"{current}>{label}</a>'
+            else:
+                link = f'<span class="muted">{label}</span>'
+            out.append(f'      <li>{link} <span class="count">({count})</span></li>\n')
+        out.append("  </ul>\n</nav>\n")
+    return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
 
 
 def filter_form_html(request, context) -> str:
@@ -202,8 +247,7 @@ def build(request, queryset, *, base_key: str = "") -> dict:
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
     pks = [int(pk) for pk in page.object_list]
-    rows = {c.pk: c for c in optimise(queryset.filter(pk__in=pks))} if pks else {}
-    page.object_list = [rows[pk] for pk in pks if pk in rows]
+    page.object_list = cards(request, queryset, index, pks)
     query = data.copy()
     query.pop("page", None)
     return {
@@ -211,10 +255,67 @@ def build(request, queryset, *, base_key: str = "") -> dict:
         "challenges": page,
         "paginator": paginator,
         "facets": facets,
+        "facets_html": facets_html(facets),
         "querystring": query.urlencode(),
         "active_filters": {k: v for k, v in data.items() if k in FACETS and v},
         "filter_count": active_filter_count(data),
     }
+
+
+def _card_key(pk: int, version: tuple[int, str], generation: float) -> str:
+    revision, status = version
+    return f"challenges:card:{translation.get_language()}:{pk}:{revision}:{status}:{generation:.6f}"
+
+
+class Card(SafeString):
+    """One result card: its HTML (what `{{ card }}` prints, escaped by our template), with its challenge's pk and
+    title."""
+
+    pk: int
+    title: str
+
+    def __new__(cls, html: str, *, pk: int, title: str):
+        card = super().__new__(cls, html)
+        card.pk, card.title = pk, title
+        return card
+
+    def __reduce__(self):
+        return (_card, (self[:], self.pk, self.title))
+
+
+def _card(html: str, pk: int, title: str) -> Card:
+    return Card(html, pk=pk, title=title)
+
+
+def cards(request, queryset, index: facet_index.FacetIndex, pks: list[int]) -> list[Card]:
+    """The result cards (HTML) of challenges `pks`, in that order.
+
+    Each card is cached per language under what it shows changes with: the challenge's live revision and status
+    (from the facet index) and the index's generation (a full build, at most INDEX_MAX_AGE old, re-reads the names
+    of themes and municipalities the card shows too). Only cards not cached are read from the database (one query
+    and one prefetch of themes) and rendered, so a publish re-renders one card, not twenty.
+    """
+    if not pks:
+        return []
+    cacheable = cache_seconds() > 0 and not getattr(request, "is_preview", False)
+    found: dict[int, Card] = {}
+    keys: dict[int, str] = {}
+    if cacheable:
+        versions = index.versions(pks, time.time())
+        keys = {pk: _card_key(pk, versions[pk], index.built_at) for pk in pks if pk in versions}
+        cached = cache.get_many(list(keys.values()))
+        found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        fresh = {}
+        for challenge in optimise(queryset.filter(pk__in=missing).order_by()):
+            html = render_to_string(CARD_TEMPLATE, {"challenge": challenge}, request=request)
+            fresh[challenge.pk] = Card(html, pk=challenge.pk, title=challenge.title)
+        found.update(fresh)
+        stored = {keys[pk]: html for pk, html in fresh.items() if pk in keys}
+        if stored:
+            cache.set_many(stored, cache_seconds() * STALE_FACTOR)
+    return [found[pk] for pk in pks if pk in found]
 
 
 def active_filter_count(data) -> int:

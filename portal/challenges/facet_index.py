@@ -44,6 +44,7 @@ _COLUMNS = (
     "municipality__local_government__prefecture_id",
     "budget_min_yen",
     "budget_max_yen",
+    "live_revision_id",
 )
 # Built indexes of this process, by key, with the token they were stored under: a render fetches the small token,
 # not the index, when nothing changed.
@@ -70,6 +71,7 @@ class FacetIndex:
     budget_min: np.ndarray  # float64, nan: not stated
     budget_max: np.ndarray
     themes: np.ndarray  # uint64 bit mask over `theme_ids`
+    revision: np.ndarray  # int64 live revision (0: none): a result card's version (catalogue.cards)
     theme_ids: list[int]
     theme_slugs: list[str]
     pref_codes: list[str]
@@ -113,6 +115,7 @@ class FacetIndex:
             budget_min=np.array([_num(r[7]) for r in rows], dtype=np.float64),
             budget_max=np.array([_num(r[8]) for r in rows], dtype=np.float64),
             themes=np.array([masks.get(r[0], 0) for r in rows], dtype=np.uint64),
+            revision=np.array([r[9] or 0 for r in rows], dtype=np.int64),
             theme_ids=[t[0] for t in themes],
             theme_slugs=[t[1] for t in themes],
             pref_codes=pref_codes,
@@ -144,10 +147,14 @@ class FacetIndex:
             budget_min=np.concatenate([self.budget_min[keep], fresh.budget_min]),
             budget_max=np.concatenate([self.budget_max[keep], fresh.budget_max]),
             themes=np.concatenate([self.themes[keep], fresh.themes]),
+            revision=np.concatenate([self.revision[keep], fresh.revision]),
             theme_ids=self.theme_ids,
             theme_slugs=self.theme_slugs,
             pref_codes=pref_codes,
             muni_slugs=fresh.muni_slugs,
+            # A patch re-reads a few rows: the names (labels) and whatever no signal reported are as old as the
+            # last full build, which INDEX_MAX_AGE counts from.
+            built_at=self.built_at,
         )
         patched.labels = _labels(pref_codes, list(fresh.muni_slugs), self.labels)
         return patched
@@ -160,6 +167,14 @@ class FacetIndex:
         out[self.outcome == 1] = 3
         out[self.outcome == 2] = 4
         return out
+
+    def versions(self, pks: list[int], now: float) -> dict[int, tuple[int, str]]:
+        """(live revision, status at `now`) of these rows, by pk: what a result card shows changes with them."""
+        rows = np.flatnonzero(np.isin(self.pk, np.array(pks, dtype=np.int64)))
+        status = self.status(now)[rows]
+        return {
+            int(self.pk[i]): (int(self.revision[i]), STATUSES[s]) for i, s in zip(rows, status, strict=True)
+        }
 
     def facet_values(self, pks) -> dict[str, set[str]]:
         """The facet values (dependency names, see catalogue.dependency_keys) of these rows as indexed now."""
@@ -286,9 +301,9 @@ def _theme_masks(links, theme_ids) -> dict[int, int]:
 
 def _keys(base_key: str) -> tuple[str, str, str]:
     return (
-        f"challenges:index:{base_key}",
-        f"challenges:index-token:{base_key}",
-        f"challenges:index-lock:{base_key}",
+        f"challenges:index:v2:{base_key}",  # v2: with the live revisions
+        f"challenges:index-token:v2:{base_key}",
+        f"challenges:index-lock:v2:{base_key}",
     )
 
 

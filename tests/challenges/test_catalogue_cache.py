@@ -5,10 +5,13 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from portal.challenges import catalogue
+from portal.challenges.models import ChallengePage
 from portal.challenges.services import challenge_record_outcome
 from tests import factories
 from tests.challenges import factories as cf
@@ -65,6 +68,19 @@ def test_publishing_changes_the_counts_a_visitor_sees(cached, world):
     new.unpublish()
     _, html = _visit("/challenges/")
     assert _facet_count(html, "theme", "snow-removal") == 1 and "雪の課題" not in html
+
+
+def test_a_republished_challenge_gets_a_new_card_the_others_come_from_the_cache(cached, world):
+    _visit("/challenges/?theme=tourism")
+    page = ChallengePage.objects.get(title="観光データ")
+    page.title = "観光データの分析"
+    page.save_revision().publish()
+    with CaptureQueriesContext(connection) as ctx:
+        _, html = _visit("/challenges/?theme=tourism")
+    assert "観光データの分析" in html and "レンタサイクル" in html and html.count("challenge-card") == 2
+    # Only the republished challenge's card is read and rendered again.
+    reads = [q["sql"] for q in ctx.captured_queries if "challenges_challengepage_themes" in q["sql"]]
+    assert len(reads) == 1 and f"IN ({page.pk})" in reads[0]
 
 
 def test_unrelated_filter_combinations_keep_their_cache(cached, world):
