@@ -152,7 +152,7 @@ def test_my_page_lists_my_briefing_sessions(client):
     session = cf.briefing(title="高松市の説明会")
     _org, user = _startup(client)
     services.briefing_register(actor=user, session=session)
-    html = client.get(reverse("mypage")).content.decode()
+    html = client.get(reverse("startups:mypage")).content.decode()
     assert "参加する説明会" in html and "高松市の説明会" in html
     html = client.get(reverse("briefings:mine")).content.decode()
     assert "高松市の説明会" in html
