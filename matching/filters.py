@@ -23,8 +23,13 @@ class MatchRunFilter(WagtailFilterSet):
         fields = ["status"]
 
 
-class ProposalFilter(django_filters.FilterSet):
-    review_status = django_filters.ChoiceFilter(label=_("review"), choices=ReviewStatus.choices)
+class ProposalFilter(WagtailFilterSet):
+    """A run's proposals (the run's page): review status, assigned, and the municipality, whose choices are the
+    municipalities of the run's challenges only (a run's challenges do not change once it has finished)."""
+
+    review_status = django_filters.ChoiceFilter(
+        label=_("review"), choices=ReviewStatus.choices, widget=forms.Select
+    )
     assigned = YesNoFilter(label=_("assigned"))
     municipality = ModelChoiceFilter(
         label=_("municipality"),
@@ -35,3 +40,14 @@ class ProposalFilter(django_filters.FilterSet):
     class Meta:
         model = MatchProposal
         fields = ["review_status", "assigned", "municipality"]
+
+    def __init__(self, *args, run: MatchRun | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if run is not None:
+            self.filters["municipality"].queryset = (
+                Organisation.objects.filter(
+                    kind=Organisation.Kind.MUNICIPALITY, challenges__match_proposals__run=run
+                )
+                .distinct()
+                .order_by("name")
+            )

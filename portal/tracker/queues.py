@@ -119,7 +119,7 @@ def ministry_entries(user, audience, ids) -> list[QueueEntry]:
             "proposals_to_decide",
             _("Match proposals to decide (latest run)"),
             run["pending"] if run else 0,
-            reverse("matching_admin:run", args=[run["pk"]]) if run else reverse("match_run:index"),
+            reverse("match_run:run", args=[run["pk"]]) if run else reverse("match_run:index"),
             order=20,
         ),
         QueueEntry(

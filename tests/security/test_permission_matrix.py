@@ -293,9 +293,15 @@ match_run:delete                               run-M            GET     alogin  
 match_run:history                              run-M            GET     alogin  alogin  alogin  denied  denied  denied
 match_run:history_results                      run-M            GET     alogin  alogin  alogin  denied  denied  denied
 match_run:usage                                run-M            GET     alogin  alogin  alogin  denied  denied  denied
-matching_admin:run                             run-M            GET     alogin  alogin  alogin  403     403     ok
-matching_admin:compare                         run-M            GET     alogin  alogin  alogin  403     403     ok
-matching_admin:challenge                       run-M-ch-X       GET     alogin  alogin  alogin  403     403     ok
+match_run:run                                  run-M            GET     alogin  alogin  alogin  403     403     ok
+match_run:run_results                          run-M            GET     alogin  alogin  alogin  403     403     ok
+match_run:compare                              run-M            GET     alogin  alogin  alogin  403     403     ok
+match_run:challenge                            run-M-ch-X       GET     alogin  alogin  alogin  403     403     ok
+match_run:proposal_accept                      proposal-X-open  GET     alogin  alogin  alogin  403     403     405
+match_run:proposal_accept                      proposal-X-open  POST    alogin  alogin  alogin  403     403     redir*
+match_run:proposal_accept                      proposal-X-accepted POST alogin  alogin  alogin  403     403     400
+match_run:proposal_reject                      proposal-X-open  POST    alogin  alogin  alogin  403     403     redir*
+match_run:proposal_reject                      proposal-X-accepted POST alogin  alogin  alogin  403     403     400
 # --- admin: tracker --------------------------------------------------------------------------------------------
 engagement:index                               -                GET     alogin  alogin  alogin  ok      ok      ok
 engagement:index_results                       -                GET     alogin  alogin  alogin  ok      ok      ok
@@ -551,6 +557,8 @@ def _payloads(world: World) -> dict[str, object]:
             for name, field in RunStartForm().fields.items()
             if field.initial is not None
         },
+        "match_run:proposal_accept": {"reason": "面談で合意"},
+        "match_run:proposal_reject": {"reason": "合わない"},
         "tracker_admin:engagement": {"action": "report", "text": "進捗を報告します"},
         "tracker_admin:budget_request": {"municipality": str(world.muni_x.pk), "month": "10", "day": "15"},
         "tracker_admin:agreement": lambda: {
@@ -680,7 +688,7 @@ def test_the_matrix_sees_our_admin_viewsets():
         "rubric_weight:delete",
         "wagtailsnippets_core_theme:edit",
         "tracker_admin:engagement",
-        "matching_admin:run",
+        "match_run:run",
     ):
         assert name in ours, name
 
