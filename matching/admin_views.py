@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -37,6 +38,7 @@ from wagtail.admin.views.generic.base import (
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from portal.applications.models import ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.challenges.templatetags.challenges_tags import yen
 from portal.core.params import positive_id
@@ -46,7 +48,7 @@ from . import permissions as rules
 from . import selectors, services, tasks
 from .filters import MatchRunFilter, ProposalFilter
 from .forms import AcceptForm, RejectForm, RunStartForm
-from .models import MatchProposal, MatchRun
+from .models import MatchProposal, MatchRun, ReviewStatus
 from .presentation import challenge_alternates
 
 PROPOSALS_PER_PAGE = 50
@@ -153,24 +155,52 @@ class MatchRunIndexView(MinistryOnlyMixin, IndexView):
 # ------------------------------------------------------------------------------------------- a run's proposals
 
 
-class ChallengeColumn(Column):
-    """The challenge, linked to its ranked proposals, and its municipality below (only on a challenge's first row)."""
+class PlainColumn(Column):
+    """Wagtail's column with its cell written in Python: a page of proposals has 350 cells, and a template each was
+    most of the page's time."""
 
-    cell_template_name = "matching/admin/cells/challenge.html"
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        return format_html("<td>{}</td>", "" if value is None else value)
+
+
+class ChallengeColumn(PlainColumn):
+    """The challenge, linked to its ranked proposals, and its municipality below (on a challenge's first row of the
+    page only: the rows are grouped by challenge)."""
 
     def __init__(self, name, run, **kwargs):
         super().__init__(name, **kwargs)
-        self.run = run
+        self.url = reverse("match_run:challenge", args=[run.pk, 0]).removesuffix("0/")
 
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["first"] = getattr(instance, "first_of_challenge", True)
-        context["url"] = reverse("match_run:challenge", args=[self.run.pk, instance.challenge_id])
-        return context
+    def get_value(self, instance):
+        if not getattr(instance, "first_of_challenge", True):
+            return ""
+        return format_html(
+            '<a href="{}{}/">{}</a><br><small>{}</small>',
+            self.url,
+            instance.challenge_id,
+            instance.challenge.title,
+            instance.challenge.municipality,
+        )
 
 
-class BadgesColumn(Column):
-    cell_template_name = "matching/admin/cells/badges.html"
+def _badges(p) -> str:
+    """The proposal's badges: assigned, applied / shortlisted / scouted, accepted or rejected earlier, its review."""
+    badges = []
+    if p.assigned:
+        badges.append(("badge badge--assigned", _("assigned")))
+    if p.application_id:
+        shortlisted = p.application.state == ApplicationState.SHORTLISTED
+        badges.append(("badge", _("shortlisted") if shortlisted else _("applied")))
+    else:
+        badges.append(("badge", _("scouted")))
+    if p.fixed:
+        badges.append(("badge", _("accepted earlier")))
+    if p.excluded:
+        badges.append(("badge", _("rejected earlier")))
+    if p.review_status in (ReviewStatus.ACCEPTED, ReviewStatus.REJECTED):
+        badges.append((f"badge badge--{p.review_status}", p.get_review_status_display()))
+    return format_html_join("", '<span class="{}">{}</span>', badges)
 
 
 def _score(proposal) -> str:
@@ -184,16 +214,16 @@ def _keywords(proposal) -> str:
 def _proposal_columns(run: MatchRun) -> list[Column]:
     return [
         ChallengeColumn("challenge", run, label=gettext_lazy("challenge")),
-        Column("rank", label=gettext_lazy("rank")),
-        Column("startup", label=gettext_lazy("startup")),
-        Column("score", label=gettext_lazy("score"), accessor=_score),
-        Column(
+        PlainColumn("rank", label=gettext_lazy("rank")),
+        PlainColumn("startup", label=gettext_lazy("startup")),
+        PlainColumn("score", label=gettext_lazy("score"), accessor=_score),
+        PlainColumn(
             "travel_cost_yen",
             label=gettext_lazy("travel cost (yen)"),
             accessor=lambda p: yen(p.travel_cost_yen),
         ),
-        Column("keywords", label=gettext_lazy("shared words"), accessor=_keywords),
-        BadgesColumn("status", label=gettext_lazy("status")),
+        PlainColumn("keywords", label=gettext_lazy("shared words"), accessor=_keywords),
+        PlainColumn("status", label=gettext_lazy("status"), accessor=_badges),
     ]
 
 
@@ -224,7 +254,7 @@ class RunProposalsView(MinistryOnlyMixin, RunObjectMixin, BaseListingView):
         return super().get_filterset_kwargs() | {"run": self.run}
 
     def get_base_queryset(self):
-        return selectors.proposals_of_run(self.run)
+        return selectors.proposals_listed(self.run)
 
     @property
     def columns(self):

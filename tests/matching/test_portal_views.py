@@ -283,6 +283,35 @@ def test_lists_keep_a_fixed_number_of_queries(client, world):
     assert before == after
 
 
+REVIEW_PAGE_QUERY_CEILING = 18
+
+
+def test_review_page_reads_one_page_of_proposals_at_10_and_100(client, world):
+    """Issue #20: a run's review page costs the same queries at 10 and 100 proposals, on any page, filtered or not,
+    and through the results view the filters refresh; it shows one page (50) of them."""
+    login(client, world.ministry_user)
+    small, large = _run_with_proposals(world, 10), _run_with_proposals(world, 100)
+    municipality = world.challenge_x.municipality_id
+    for query in ("", "?page=2", "?review_status=proposed&assigned=true", f"?municipality={municipality}"):
+        for name in ("run", "run_results"):
+            counts = []
+            for run in (small, large):
+                url = reverse(f"match_run:{name}", args=[run.pk]) + query
+                _queries(client, url)  # warm the session
+                counts.append(_queries(client, url))
+            assert counts[0] == counts[1] <= REVIEW_PAGE_QUERY_CEILING, (name, query, counts)
+    first = client.get(reverse("match_run:run", args=[large.pk]))
+    second = client.get(reverse("match_run:run", args=[large.pk]) + "?page=2")
+    rows = [list(r.context["page_obj"].object_list) for r in (first, second)]
+    assert [len(r) for r in rows] == [50, 50] and not {p.pk for p in rows[0]} & {p.pk for p in rows[1]}
+    body = first.content.decode()
+    assert 'id="proposals"' in body and rows[0][0].startup.name in body
+    # the municipality filter offers the run's municipalities only
+    assert f'<option value="{municipality}"' in body
+    offered = {v for v, _label in first.context["filters"].form.fields["municipality"].choices if v}
+    assert offered == {str(world.challenge_x.municipality_id), str(world.challenge_y.municipality_id)}
+
+
 def test_run_page_shows_progress_while_running_and_the_error_when_failed(client, world):
     login(client, world.ministry_user)
     queued = services.match_run_create(actor=world.ministry_user)

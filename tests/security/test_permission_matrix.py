@@ -298,7 +298,8 @@ match_run:run_results                          run-M            GET     alogin  
 match_run:compare                              run-M            GET     alogin  alogin  alogin  403     403     ok
 match_run:challenge                            run-M-ch-X       GET     alogin  alogin  alogin  403     403     ok
 match_run:proposal_accept                      proposal-X-open  GET     alogin  alogin  alogin  403     403     405
-match_run:proposal_accept                      proposal-X-open  POST    alogin  alogin  alogin  403     403     redir*
+# (X's challenge has its one partner, A: accepting another is refused with the reason, 400; rejecting is done)
+match_run:proposal_accept                      proposal-X-open  POST    alogin  alogin  alogin  403     403     400
 match_run:proposal_accept                      proposal-X-accepted POST alogin  alogin  alogin  403     403     400
 match_run:proposal_reject                      proposal-X-open  POST    alogin  alogin  alogin  403     403     redir*
 match_run:proposal_reject                      proposal-X-accepted POST alogin  alogin  alogin  403     403     400
