@@ -26,6 +26,7 @@ from portal.applications.services import application_mark_matched
 from portal.challenges.services import challenge_record_outcome
 from portal.challenges.status import ChallengeOutcome
 from portal.core.audit import record
+from portal.core.decisions import Decision, require
 from portal.core.i18n import localized
 from portal.core.notifications import notify
 
@@ -63,12 +64,8 @@ class ProposalRefused(ValidationError):
     """A review rule said no; the message is the rule's reason, ready for the user."""
 
 
-def _check(decision: tuple[bool, str], *, deny: bool = False) -> None:
-    allowed, reason = decision
-    if not allowed:
-        if deny:
-            raise PermissionDenied(reason)
-        raise ProposalRefused(reason, code="refused")
+def _check(decision: Decision, *, deny: bool = False) -> None:
+    require(decision, refusal=PermissionDenied if deny else ProposalRefused)
 
 
 def _members(organisation_id: int) -> list[User]:
@@ -405,7 +402,7 @@ def _tell_both_sides(proposal: MatchProposal) -> None:
         "text": proposal.review_reason,
     }
     for recipients, variant, url_name, fallback in (
-        (_members(proposal.startup_id), "", "mypage", "/mypage/"),
+        (_members(proposal.startup_id), "", "startups:mypage", "/mypage/"),
         (
             _members(proposal.challenge.municipality_id),
             "staff",

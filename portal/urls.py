@@ -47,8 +47,12 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("portal.accounts.urls")),
-    path("mypage/", accounts_views.mypage, name="mypage"),
+    # The startup's own screens: My page, its profile, notifications, the public startup list (/mypage/, /startups/).
+    path("", include("portal.startups.urls")),
     path("mypage/", include("portal.tracker.urls")),  # engagements and trips of a startup
+    path(
+        "", include("portal.challenges.briefings.urls")
+    ),  # briefing sessions (説明会) and My briefing sessions
     path("results/", tracker_public.results, name="results"),
     path("evidence-review/<str:token>/", tracker_evidence.evidence_review, name="evidence_review"),
     path("privacy/", core_views.privacy_policy, name="privacy"),

@@ -262,13 +262,14 @@ ADMIN_STARTS = [
     "/admin/reports/",
     "/admin/audit-log/",
     "/admin/challenges/import/",
+    "/admin/briefing/",
 ]
 
 USERS = {
     "visitor": (None, ["/", "/challenges/", "/results/", "/accounts/login/", "/accounts/register/"]),
     "startup member": (
         "startup@xact.example.jp",
-        ["/", "/mypage/", "/applications/", "/mypage/engagements/"],
+        ["/", "/mypage/", "/applications/", "/mypage/engagements/", "/mypage/briefings/"],
     ),
     "municipality staff": ("takamatsu@xact.example.jp", ["/", "/mypage/", *ADMIN_STARTS]),
     "ministry staff": ("ministry@xact.example.jp", ["/", "/mypage/", *ADMIN_STARTS]),

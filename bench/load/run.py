@@ -520,12 +520,11 @@ class Visitor:
             done = self.call(
                 "approve_post",
                 "POST",
-                f"/admin/tracker/travel/{pk}/",
+                f"/admin/tracker/travel/{pk}/approve/",
                 ok=(302,),
                 refused=(400,),
                 data={
                     "csrfmiddlewaretoken": token,
-                    "action": "approve",
                     "amount_yen": str(amount),
                     "note": "",
                 },

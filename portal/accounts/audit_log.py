@@ -18,6 +18,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from portal.core.audit_labels import action_label, detail_labels, object_label
+from portal.core.decisions import Decision
 from portal.core.models import AuditEvent
 from portal.core.spreadsheet import FormulaSafeExportMixin
 
@@ -25,7 +26,7 @@ from .models import Membership, Organisation
 from .permissions import is_ministry
 
 
-def can_view_audit_log(user) -> tuple[bool, str]:
+def can_view_audit_log(user) -> Decision:
     """Ministry staff (and superusers) only: the log names people and organisations across the whole programme."""
     if is_ministry(user):
         return True, _("Ministry staff.")

@@ -65,18 +65,6 @@ def ministry_staff() -> list[User]:
     )
 
 
-def organisation_for_mypage(organisation: Organisation | None) -> Organisation | None:
-    """The organisation My page shows, with its prefecture and startup profile (one query instead of three)."""
-    if organisation is None:
-        return None
-    return (
-        Organisation.objects.select_related("prefecture", "startup_profile")
-        .filter(pk=organisation.pk)
-        .first()
-        or organisation
-    )
-
-
 def organisations_for_admin(user):
     """Organisations the user may see in the admin, with what the listing shows."""
     return scope_queryset_to_user(

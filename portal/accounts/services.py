@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,6 +23,7 @@ from wagtail.users.models import UserProfile
 
 from portal.core import ratelimit
 from portal.core.audit import record
+from portal.core.decisions import require
 from portal.geo.codes import normalise_digits
 from portal.geo.models import Prefecture
 
@@ -66,6 +67,27 @@ def _send(*, to: str, language: str, subject_template: str, body_template: str, 
         subject = " ".join(render_to_string(subject_template, context).split())
         body = render_to_string(body_template, context)
     send_mail(subject, body, None, [to])
+
+
+def _mail_link(
+    user: User, *, url_name: str, token: str, template: str, base_url: str | None, **context
+) -> None:
+    """Mail `user`, in their language, accounts/email/<template>_subject.txt and _body.txt with `url` the signed
+    link to `url_name` (and `context`)."""
+    with translation.override(user.preferred_language):
+        path = reverse(url_name, kwargs={"token": token})
+    _send(
+        to=user.email,
+        language=user.preferred_language,
+        subject_template=f"accounts/email/{template}_subject.txt",
+        body_template=f"accounts/email/{template}_body.txt",
+        context={
+            "user": user,
+            "url": _absolute(base_url, path),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            **context,
+        },
+    )
 
 
 def _unique_slug(*candidates: str) -> str:
@@ -269,19 +291,13 @@ def email_verification_send(*, user: User, base_url: str | None = None) -> None:
     """Mail a fresh signed verification link to an unverified user (no-op once verified)."""
     if user.email_verified_at is not None:
         return
-    with translation.override(user.preferred_language):
-        path = reverse("accounts:verify_email", kwargs={"token": email_verification_token(user)})
-    _send(
-        to=user.email,
-        language=user.preferred_language,
-        subject_template="accounts/email/verify_subject.txt",
-        body_template="accounts/email/verify_body.txt",
-        context={
-            "user": user,
-            "url": _absolute(base_url, path),
-            "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400,
-            "site_name": settings.WAGTAIL_SITE_NAME,
-        },
+    _mail_link(
+        user,
+        url_name="accounts:verify_email",
+        token=email_verification_token(user),
+        template="verify",
+        base_url=base_url,
+        days=settings.EMAIL_VERIFICATION_MAX_AGE // 86400,
     )
 
 
@@ -348,9 +364,7 @@ def invitation_create(
     base_url: str | None = None,
 ) -> Invitation:
     """Ministry staff invite someone to a municipality or the ministry; the invitee gets a signed link."""
-    allowed, reason = permissions.can_invite(invited_by, organisation)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(permissions.can_invite(invited_by, organisation))
     email = User.objects.normalize_email(email).strip().lower()
     if Membership.objects.filter(user__email__iexact=email, organisation=organisation).exists():
         raise ValidationError({"email": _("This person is already a member of the organisation.")})
@@ -429,9 +443,7 @@ def invitation_accept(
 
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Make a member an administrator or a plain member. An organisation always keeps one administrator."""
-    allowed, reason = permissions.can_manage_members(actor, membership.organisation)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(permissions.can_manage_members(actor, membership.organisation))
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         old = membership.role
@@ -446,9 +458,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 
 def membership_remove(*, actor: User, membership: Membership) -> None:
     """Remove a member from an organisation (their account stays). The last administrator cannot be removed."""
-    allowed, reason = permissions.can_manage_members(actor, membership.organisation)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(permissions.can_manage_members(actor, membership.organisation))
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.role == Membership.Role.ADMIN:
@@ -500,19 +510,13 @@ def login_unlock_request(*, email: str, base_url: str | None = None, request=Non
         unlock.save()
         record(actor=None, action="accounts.login_unlock_sent", obj=user, request=request)
     token = signing.TimestampSigner(salt=LOGIN_UNLOCK_SALT).sign(str(unlock.pk))
-    with translation.override(user.preferred_language):
-        path = reverse("accounts:login_unlock", kwargs={"token": token})
-    _send(
-        to=user.email,
-        language=user.preferred_language,
-        subject_template="accounts/email/login_unlock_subject.txt",
-        body_template="accounts/email/login_unlock_body.txt",
-        context={
-            "user": user,
-            "url": _absolute(base_url, path),
-            "minutes": settings.LOGIN_UNLOCK_MAX_AGE // 60,
-            "site_name": settings.WAGTAIL_SITE_NAME,
-        },
+    _mail_link(
+        user,
+        url_name="accounts:login_unlock",
+        token=token,
+        template="login_unlock",
+        base_url=base_url,
+        minutes=settings.LOGIN_UNLOCK_MAX_AGE // 60,
     )
 
 

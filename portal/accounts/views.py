@@ -1,4 +1,4 @@
-"""Sign-up, sign-in, e-mail verification, invitations and My page. Thin: forms validate, services write."""
+"""Sign-up, sign-in, e-mail verification, invitations and the account page. Thin: forms validate, services write."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def landing_url(user) -> str:
         return reverse("wagtailadmin_home")
     with translation.override(user.preferred_language):
         if permissions.is_startup_member(user):
-            return reverse("mypage")
+            return reverse("startups:mypage")
         return reverse("wagtail_serve", args=[""])
 
 
@@ -315,19 +315,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
-
-
-# ---------------------------------------------------------------------------------------------- My page
-
-
-@login_required
-def mypage(request):
-    """A startup member's home on the site: their organisation and how complete its profile is."""
-    if permissions.can_access_admin(request.user)[0] and not permissions.is_startup_member(request.user):
-        return redirect("wagtailadmin_home")
-    organisation = selectors.organisation_for_mypage(permissions.organisation_of(request.user))
-    # Profile completeness is the template's {% mypage_profile %} (applications' fuller list), not computed here.
-    return render(request, "accounts/mypage.html", {"organisation": organisation})
 
 
 # ---------------------------------------------------------------------------------------------- the account page

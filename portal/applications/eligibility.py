@@ -194,12 +194,13 @@ class AnsweredQuestion:
 
     label: str
     answer: object  # ApplicationAnswer | None
+    unit: str = ""  # a number question's unit (円, 人 …), as the municipality wrote it
 
 
 def answered_questions(application: Application) -> list[AnsweredQuestion]:
     answers = answers_by_question(application)
     rows = [
-        AnsweredQuestion(q.display_label, answers.pop(q.id, None))
+        AnsweredQuestion(q.display_label, answers.pop(q.id, None), q.unit)
         for q in questions_of(application.challenge)
     ]
     rows += [AnsweredQuestion(a.question_label, a) for a in answers.values()]

@@ -1,4 +1,4 @@
-"""django-filter sets: the public startup list, the admin's review list and the conflicts-of-interest list."""
+"""django-filter sets: the admin's review list and the conflicts-of-interest list."""
 
 from __future__ import annotations
 
@@ -7,39 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from portal.accounts.models import StartupProfile
 from portal.challenges.models import ChallengePage
 from portal.core.forms import ModelChoiceFilter
-from portal.core.models import Theme
-from portal.geo.models import Prefecture
 
 from .models import Application, ApplicationState, ConflictOfInterest
 from .models.conflicts import ConflictSide
 from .permissions import reviewable_applications
-
-
-class StartupFilter(django_filters.FilterSet):
-    theme = django_filters.ModelChoiceFilter(
-        label=_("theme"),
-        field_name="themes",
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All themes"),
-    )
-    prefecture = django_filters.ModelChoiceFilter(
-        label=_("prefecture"),
-        field_name="organisation__prefecture",
-        queryset=Prefecture.objects.all(),
-        to_field_name="code",
-        empty_label=_("All prefectures"),
-    )
-    stage = django_filters.ChoiceFilter(
-        label=_("stage"), choices=StartupProfile.Stage.choices, empty_label=_("All stages")
-    )
-
-    class Meta:
-        model = StartupProfile
-        fields = ["theme", "prefecture", "stage"]
 
 
 def _challenges_for(request):

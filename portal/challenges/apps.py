@@ -13,3 +13,4 @@ class ChallengesConfig(AppConfig):
         signals.connect()
         moderation_names.connect()
         from . import notices  # noqa: F401, PLC0415 — registers the kinds of notification this app sends
+        from .briefings import notices as briefing_notices  # noqa: F401, PLC0415 — and those of briefings

@@ -30,6 +30,7 @@ from portal.geo.models import Prefecture
 from portal.programme.fields import RoundForeignKey
 
 from . import catalogue
+from .briefings.models import BriefingRegistration, BriefingSession  # noqa: F401 — the app's models
 from .forms import ChallengePageForm
 from .panels import ChallengeQualityPanel
 from .permissions import ChallengePagePermissionTester, can_apply

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
-from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+
+from portal.core.i18n import in_reader_language
 
 MAX_QUESTIONS = 20
 MAX_CHOICES = 20
@@ -174,9 +175,7 @@ class Question:
     @property
     def display_label(self) -> str:
         """The wording in the reader's language (the Japanese when no English was written)."""
-        if translation.get_language() == "en" and self.label_en:
-            return self.label_en
-        return self.label
+        return in_reader_language(self.label, self.label_en)
 
 
 def questions_of(challenge) -> list[Question]:

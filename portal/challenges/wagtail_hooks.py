@@ -22,9 +22,13 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.accounts.permissions import is_ministry, is_municipality_staff
 from portal.core.models import Theme
 
 from . import admin_views
+from .briefings import admin_views as briefing_admin
+from .briefings.admin_views import BriefingPolicy, BriefingViewSet
+from .briefings.models import BriefingSession
 from .models import ChallengePage
 from .permissions import can_edit_challenge, can_write_challenges, writable_municipality_ids
 from .quality import failing, quality_checks
@@ -172,3 +176,34 @@ class ImportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     return ImportMenuItem(_("Import challenges"), reverse("challenges_import"), icon_name="upload", order=310)
+
+
+# --- briefing sessions (説明会) --------------------------------------------------------------------------------
+
+register_permission_policy(BriefingSession, BriefingPolicy(BriefingSession))
+
+
+@hooks.register("register_admin_viewset")
+def register_briefing_viewset():
+    return BriefingViewSet("briefing")
+
+
+@hooks.register("register_admin_urls")
+def register_briefing_admin_urls():
+    return [
+        path(
+            "briefings/<int:pk>/session/",
+            briefing_admin.session_admin,
+            name="briefings_admin_session",
+        )
+    ]
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_ministry(request.user) or is_municipality_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_briefing_menu():
+    return StaffMenuItem(_("Briefing sessions"), reverse("briefing:index"), icon_name="group", order=215)

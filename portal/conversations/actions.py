@@ -16,11 +16,9 @@ from portal.core.fiscal import fiscal_year_bounds, fiscal_year_of
 from portal.tracker import workflow
 from portal.tracker.models import Engagement, TravelRequest
 from portal.tracker.models.travel import TravelState
+from portal.tracker.queues import report_due_days
 
 from . import selectors
-
-# A progress report is "due" this many days before the engagement would be flagged as stalled.
-REPORT_DUE_WARNING_DAYS = 14
 
 
 def startup_actions(user, organisation) -> list[ActionItem]:
@@ -65,7 +63,7 @@ def startup_actions(user, organisation) -> list[ActionItem]:
                 )
             )
     stalled_days = settings.TRACKER_STALLED_AFTER_DAYS
-    warn_after = dt.timedelta(days=max(stalled_days - REPORT_DUE_WARNING_DAYS, 0))
+    warn_after = dt.timedelta(days=report_due_days())  # the rule of the municipality's work queue
     now = timezone.now()
     for engagement in Engagement.objects.filter(
         startup=organisation, stage__in=workflow.ACTIVE_STAGES, last_activity_at__lt=now - warn_after

@@ -5,55 +5,44 @@ questions whose question period has ended for ministry staff."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import ExpressionWrapper, F, Q
 from django.db.models.fields import DateTimeField
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from portal.core.queues import MINISTRY, MUNICIPALITY, QueueEntry
+from portal.core.queues import MINISTRY, MUNICIPALITY, Queue, QueueEntry
+from portal.core.queues import entries as queue_entries
 
 from .models import Question, QuestionState
 from .selectors import unanswered_question_count, unread_message_count
 
-
-def _questions_url(**query) -> str:
-    return f"{reverse('question:index')}?{urlencode(query)}" if query else reverse("question:index")
+OPEN = {"state": QuestionState.OPEN}
+UNREAD = Queue("unread_messages", _("Unread messages"), 30, "message_thread:index", {"unread": "on"})
+MUNICIPALITY_QUEUES = (
+    Queue("questions_to_answer", _("Questions to answer"), 20, "question:index", OPEN),
+    UNREAD,
+)
+MINISTRY_QUEUES = (
+    Queue(
+        "questions_past_period",
+        _("Unanswered questions past their question period"),
+        50,
+        "question:index",
+        OPEN,
+    ),
+    UNREAD,
+)
 
 
 def entries(user, audience, ids) -> list[QueueEntry]:
-    unread = QueueEntry(
-        "unread_messages",
-        _("Unread messages"),
-        unread_message_count(user),
-        f"{reverse('message_thread:index')}?unread=on",
-        order=30,
-    )
     if audience == MUNICIPALITY:
-        return [
-            QueueEntry(
-                "questions_to_answer",
-                _("Questions to answer"),
-                unanswered_question_count(user),
-                _questions_url(state=QuestionState.OPEN),
-                order=20,
-            ),
-            unread,
-        ]
+        counts = {"questions_to_answer": unanswered_question_count(user)}
+        return queue_entries(MUNICIPALITY_QUEUES, counts | {"unread_messages": unread_message_count(user)})
     if audience == MINISTRY:
-        return [
-            QueueEntry(
-                "questions_past_period",
-                _("Unanswered questions past their question period"),
-                questions_past_period(),
-                _questions_url(state=QuestionState.OPEN),
-                order=50,
-            ),
-            unread,
-        ]
+        counts = {"questions_past_period": questions_past_period()}
+        return queue_entries(MINISTRY_QUEUES, counts | {"unread_messages": unread_message_count(user)})
     return []
 
 

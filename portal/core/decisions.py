@@ -14,5 +14,18 @@ no; views hide a button whose rule says no. docs/permissions.md lists the rules 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
+
 # The reason may be a lazy translation (gettext_lazy); it is rendered in the reader's language when shown.
 Decision = tuple[bool, str]
+
+
+def require(decision: Decision, *, refusal: type[Exception] = PermissionDenied) -> None:
+    """Go on when the rule said yes; otherwise raise `refusal` with its reason (a ValidationError kind, such as an
+    app's `…Refused`, with the code "refused", shown on the form; PermissionDenied, a 403 page)."""
+    allowed, reason = decision
+    if allowed:
+        return
+    if issubclass(refusal, ValidationError):
+        raise refusal(reason, code="refused")
+    raise refusal(reason)

@@ -10,7 +10,10 @@ it, why not) and one function that takes a transition.
     previous = APPLICATION.move(application, "shortlist")                 # in the service, inside its transaction
 
 Declared this way: engagements (portal/tracker/workflow.py), travel requests (portal/tracker/travel_workflow.py),
-applications (portal/applications/workflow.py). A service never writes the state field itself.
+meetings (portal/tracker/meeting_workflow.py), adoption requests (portal/tracker/adoption_workflow.py), applications
+(portal/applications/workflow.py), questions (portal/conversations/question_workflow.py). A service never writes the
+state field itself. (Background jobs' progress — a match run's or a report file's status — is not a workflow: no one
+takes a step on it, the worker records how the job went.)
 """
 
 from __future__ import annotations

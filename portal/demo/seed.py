@@ -11,6 +11,7 @@ from matching.demo import create_demo_match_run, embed_demo_texts
 from portal.accounts.models import Membership, Organisation, StartupProfile, User
 from portal.accounts.workspaces import organisation_workspace_ensure, staff_groups_sync
 from portal.applications.demo import create_demo_applications
+from portal.challenges.briefings.demo import create_demo_briefings
 from portal.challenges.demo import create_demo_challenges
 from portal.challenges.models import ChallengeIndexPage, ChallengePage
 from portal.conversations.demo import create_demo_conversations
@@ -198,6 +199,15 @@ def seed_conversations(result: SeedResult) -> None:
     create_demo_conversations(startups=result.startups)
 
 
+def seed_briefings(result: SeedResult) -> None:
+    """Briefing sessions (説明会): one coming on a Takamatsu challenge, one held (attendance, recording), one round-wide."""
+    create_demo_briefings(
+        ministry_email="ministry@xact.example.jp",
+        municipality_email="takamatsu@xact.example.jp",
+        startup_email="startup@xact.example.jp",
+    )
+
+
 STEPS = [
     seed_ministry,
     seed_municipalities,
@@ -209,6 +219,7 @@ STEPS = [
     seed_matching,
     seed_tracker,
     seed_conversations,
+    seed_briefings,
 ]
 
 

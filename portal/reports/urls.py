@@ -12,6 +12,7 @@ urlpatterns = [
     path("engagements/<int:pk>/summary.pdf", site.engagement_summary_pdf, name="engagement_summary"),
     path("challenges/<int:pk>/sheet.pdf", site.challenge_sheet_pdf, name="challenge_sheet"),
     path("evidence/<int:pk>/pack.pdf", site.evidence_pack_pdf, name="evidence_pack"),
+    path("applications/<int:pk>/application.pdf", site.application_pdf, name="application"),
     path("proposals/<int:pk>/sheet.pdf", site.proposal_sheet_pdf, name="proposal_sheet"),
     path("exports/<slug:dataset>.<slug:fmt>", site.my_export, name="export"),
 ]

@@ -31,7 +31,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # our apps, in import order (core ← geo ← accounts ← challenges ← applications ← matching ← tracker ← reports)
+    # our apps, in import order (core ← geo ← accounts ← challenges ← applications ← matching ← tracker ← reports
+    # ← startups ← demo)
     "portal.core",
     "portal.geo",
     "portal.accounts",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "portal.tracker",
     "portal.conversations",
     "portal.reports",
+    "portal.startups",
     "portal.demo",
     # Wagtail
     "wagtail.contrib.forms",

@@ -42,3 +42,10 @@ class TrackerConfig(AppConfig):
         from .evidence_agreements import register as register_agreements_in_evidence
 
         register_agreements_in_evidence()
+
+        # The challenge editor's near-duplicate panel offers to join a solved one (challenges never imports tracker).
+        from portal.challenges.similar import register_join_provider
+
+        from .solution_offers import join_urls
+
+        register_join_provider(join_urls)

@@ -7,26 +7,16 @@ meeting is at the same Japanese time whatever the server's or the reader's zone.
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
 
-from portal.core.fiscal import JST
+from portal.core import ics as core_ics
 
 from .models import Meeting, MeetingState
 
-REQUEST = "REQUEST"
-CANCEL = "CANCEL"
+REQUEST = core_ics.REQUEST
+CANCEL = core_ics.CANCEL
 PRODID = "-//xact//visits and meetings//JA"
-
-
-def _address(email: str, name: str, **params) -> vCalAddress:
-    address = vCalAddress(f"mailto:{email}")
-    address.params["CN"] = vText(name)
-    for key, value in params.items():
-        address.params[key] = vText(value)
-    return address
+_address = core_ics.address
 
 
 def organiser_of(meeting: Meeting) -> tuple[str, str]:
@@ -34,7 +24,7 @@ def organiser_of(meeting: Meeting) -> tuple[str, str]:
     person = meeting.proposed_by
     if person is not None and person.email:
         return person.email, f"{meeting.municipality} ({person.get_full_name() or person.email})"
-    return settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">").strip(), str(meeting.municipality)
+    return core_ics.portal_sender(), str(meeting.municipality)
 
 
 def meeting_calendar(meeting: Meeting, *, attendees=(), method: str | None = None) -> bytes:
@@ -48,19 +38,14 @@ def meeting_calendar(meeting: Meeting, *, attendees=(), method: str | None = Non
         raise ValueError("the meeting has no agreed slot")
     cancelled = meeting.state == MeetingState.CANCELLED
     method = method or (CANCEL if cancelled else REQUEST)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-    event = Event()
-    event.add("uid", meeting.uid)
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", timezone.now())  # UTC
-    event.add("dtstart", slot.starts_at.astimezone(JST))
-    event.add("dtend", slot.ends_at.astimezone(JST))
-    event.add(
-        "summary",
-        f"{meeting.get_kind_display()}: {meeting.title} ({meeting.municipality} × {meeting.startup})",
+    calendar = core_ics.new_calendar(prodid=PRODID, method=method)
+    event = core_ics.new_event(
+        uid=str(meeting.uid),
+        sequence=meeting.sequence,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        summary=f"{meeting.get_kind_display()}: {meeting.title} ({meeting.municipality} × {meeting.startup})",
+        cancelled=cancelled,
     )
     event.add("location", slot.place or slot.online_url)
     if slot.online_url:
@@ -85,10 +70,7 @@ def meeting_calendar(meeting: Meeting, *, attendees=(), method: str | None = Non
                     PARTSTAT="ACCEPTED" if not cancelled else "DECLINED",
                 ),
             )
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return core_ics.finish(calendar, event)
 
 
 def filename(meeting: Meeting) -> str:

@@ -9,28 +9,24 @@ these models, so the counts of applications, challenges and matching live here t
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import WorkflowState
 
 from matching.models import MatchRun, ReviewStatus
 from portal.applications.models import Application, ApplicationState
 from portal.challenges.models import ChallengePage
-from portal.core.queues import MINISTRY, MUNICIPALITY, QueueEntry
+from portal.core.queues import MINISTRY, MUNICIPALITY, Queue, QueueEntry, entries, link
 
 from .models import Engagement, Meeting, MeetingState, TravelRequest, TravelState
 from .workflow import ACTIVE_STAGES, Stage
 
-
-def _url(name: str, *args, **query) -> str:
-    url = reverse(name, args=args)
-    return f"{url}?{urlencode(query)}" if query else url
+SUBMITTED = {"state": ApplicationState.SUBMITTED}
+REQUESTED = {"state": TravelState.REQUESTED}
 
 
 # A progress report is due this many days before an engagement would be flagged as stalled: the same rule as the
@@ -42,6 +38,35 @@ def report_due_days() -> int:
     return max(settings.TRACKER_STALLED_AFTER_DAYS - REPORT_DUE_WARNING_DAYS, 0)
 
 
+MUNICIPALITY_QUEUES = (
+    Queue("applications_to_review", _("Applications to review"), 10, "application:index", SUBMITTED),
+    Queue(
+        "visits_to_arrange",
+        _("First visits to arrange"),
+        40,
+        "engagement:index",
+        {"stage": Stage.FIRST_VISIT},
+    ),
+    Queue(
+        "other_times_asked",
+        _("Meetings where the startup asked for other times"),
+        41,
+        "meeting:index",
+        {"state": MeetingState.OTHER_SLOTS_ASKED},
+    ),
+    Queue("reports_due", _("Progress reports due (no news for %(days)d days)"), 50, "engagement:index"),
+)
+MINISTRY_QUEUES = (
+    Queue("challenges_in_moderation", _("Challenges in moderation"), 10, "wagtailadmin_reports:workflow"),
+    Queue("proposals_to_decide", _("Match proposals to decide (latest run)"), 20, "match_run:index"),
+    Queue("travel_to_approve", _("Travel requests to approve"), 30, "travel_request:index", REQUESTED),
+    Queue(
+        "travel_to_pay", _("Settled trips to pay"), 31, "travel_request:index", {"state": TravelState.SETTLED}
+    ),
+    Queue("stalled_engagements", _("Stalled engagements"), 40, "engagement:index", {"flagged": "true"}),
+)
+
+
 def municipality_entries(user, audience, ids) -> list[QueueEntry]:
     if audience != MUNICIPALITY:
         return []
@@ -51,46 +76,17 @@ def municipality_entries(user, audience, ids) -> list[QueueEntry]:
     asked = Meeting.objects.filter(municipality_id__in=ids, state=MeetingState.OTHER_SLOTS_ASKED).count()
     live_meeting = Meeting.objects.filter(engagement=OuterRef("pk")).exclude(state=MeetingState.CANCELLED)
     due_before = timezone.now() - dt.timedelta(days=report_due_days())
-    engagements = Engagement.objects.filter(municipality_id__in=ids).aggregate(
-        to_arrange=Count("pk", filter=Q(stage=Stage.FIRST_VISIT) & ~Q(Exists(live_meeting))),
+    counts = Engagement.objects.filter(municipality_id__in=ids).aggregate(
+        visits_to_arrange=Count("pk", filter=Q(stage=Stage.FIRST_VISIT) & ~Q(Exists(live_meeting))),
         reports_due=Count("pk", filter=Q(stage__in=ACTIVE_STAGES, last_activity_at__lt=due_before)),
     )
-    return [
-        QueueEntry(
-            "applications_to_review",
-            _("Applications to review"),
-            to_review,
-            _url("application:index", state=ApplicationState.SUBMITTED),
-            order=10,
-        ),
-        QueueEntry(
-            "visits_to_arrange",
-            _("First visits to arrange"),
-            engagements["to_arrange"],
-            _url("engagement:index", stage=Stage.FIRST_VISIT),
-            order=40,
-        ),
-        QueueEntry(
-            "other_times_asked",
-            _("Meetings where the startup asked for other times"),
-            asked,
-            _url("meeting:index", state=MeetingState.OTHER_SLOTS_ASKED),
-            order=41,
-        ),
-        QueueEntry(
-            "reports_due",
-            _("Progress reports due (no news for %(days)d days)") % {"days": report_due_days()},
-            engagements["reports_due"],
-            _url("engagement:index"),
-            order=50,
-        ),
-    ]
+    counts |= {"applications_to_review": to_review, "other_times_asked": asked}
+    return entries(MUNICIPALITY_QUEUES, counts, values={"days": report_due_days()})
 
 
 def ministry_entries(user, audience, ids) -> list[QueueEntry]:
     if audience != MINISTRY:
         return []
-    in_moderation = _challenges_in_moderation()
     run = (
         MatchRun.objects.filter(status=MatchRun.Status.DONE)
         .order_by("-pk")
@@ -98,52 +94,20 @@ def ministry_entries(user, audience, ids) -> list[QueueEntry]:
         .values("pk", "pending")
         .first()
     )
-    travel = TravelRequest.objects.aggregate(
-        to_approve=Count("pk", filter=Q(state__in=[TravelState.REQUESTED, TravelState.EXCESS_REVIEW])),
-        to_pay=Count("pk", filter=Q(state=TravelState.SETTLED)),
+    counts = TravelRequest.objects.aggregate(
+        travel_to_approve=Count("pk", filter=Q(state__in=[TravelState.REQUESTED, TravelState.EXCESS_REVIEW])),
+        travel_to_pay=Count("pk", filter=Q(state=TravelState.SETTLED)),
     )
-    stalled = (
+    counts["stalled_engagements"] = (
         Engagement.objects.filter(Q(stage=Stage.STALLED) | Q(stalled_flagged_at__isnull=False))
         .exclude(stage=Stage.ENDED)
         .count()
     )
-    return [
-        QueueEntry(
-            "challenges_in_moderation",
-            _("Challenges in moderation"),
-            in_moderation,
-            reverse("wagtailadmin_reports:workflow"),
-            order=10,
-        ),
-        QueueEntry(
-            "proposals_to_decide",
-            _("Match proposals to decide (latest run)"),
-            run["pending"] if run else 0,
-            reverse("match_run:run", args=[run["pk"]]) if run else reverse("match_run:index"),
-            order=20,
-        ),
-        QueueEntry(
-            "travel_to_approve",
-            _("Travel requests to approve"),
-            travel["to_approve"],
-            _url("travel_request:index", state=TravelState.REQUESTED),
-            order=30,
-        ),
-        QueueEntry(
-            "travel_to_pay",
-            _("Settled trips to pay"),
-            travel["to_pay"],
-            _url("travel_request:index", state=TravelState.SETTLED),
-            order=31,
-        ),
-        QueueEntry(
-            "stalled_engagements",
-            _("Stalled engagements"),
-            stalled,
-            _url("engagement:index", flagged="true"),
-            order=40,
-        ),
-    ]
+    counts["challenges_in_moderation"] = _challenges_in_moderation()
+    counts["proposals_to_decide"] = run["pending"] if run else 0
+    # the latest run's page when there is one, else the list of runs
+    links = {"proposals_to_decide": link("match_run:run", run["pk"])} if run else {}
+    return entries(MINISTRY_QUEUES, counts, links=links)
 
 
 def _challenges_in_moderation() -> int:

@@ -22,12 +22,6 @@ urlpatterns = [
 ]
 
 admin_urlpatterns = [
-    path("<int:pk>/", admin.engagement_detail, name="engagement"),
-    path("outside-match/", admin.outside_match, name="outside_match"),
-    path("travel/<int:pk>/", admin.travel_detail, name="travel_request"),
-    path("budgets/", admin.budgets, name="budgets"),
-    path("budgets/<int:year>/ledger/", admin.ledger, name="ledger"),
-    path("adoptions/", admin.adoptions, name="adoptions"),
     path("<int:pk>/evidence/new/", evidence.evidence_new, name="evidence_new"),
     path("evidence/", evidence.evidence_overview, name="evidence_overview"),
     path("solutions/", evidence.solutions, name="solutions"),

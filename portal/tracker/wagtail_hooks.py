@@ -12,14 +12,22 @@ from portal.accounts.permissions import is_ministry
 from portal.core.queues import HOOK
 
 from . import queues
-from .models import Engagement, Meeting, TravelRequest
+from .models import AdoptionRequest, Engagement, FiscalBudget, Meeting, TravelRequest
 from .urls import admin_urlpatterns
 from .views.admin_lists import EngagementPolicy, EngagementViewSet, TravelRequestPolicy, TravelRequestViewSet
+from .views.budget_admin import (
+    AdoptionRequestPolicy,
+    AdoptionRequestViewSet,
+    FiscalBudgetPolicy,
+    FiscalBudgetViewSet,
+)
 from .views.meetings_admin import MeetingPolicy, MeetingViewSet
 
 register_permission_policy(Meeting, MeetingPolicy(Meeting))
 register_permission_policy(Engagement, EngagementPolicy(Engagement))
 register_permission_policy(TravelRequest, TravelRequestPolicy(TravelRequest))
+register_permission_policy(FiscalBudget, FiscalBudgetPolicy(FiscalBudget))
+register_permission_policy(AdoptionRequest, AdoptionRequestPolicy(AdoptionRequest))
 
 
 @hooks.register("register_admin_urls")
@@ -43,18 +51,16 @@ def _items():
         MenuItem(_("Travel support"), reverse("travel_request:index"), icon_name="site", order=30),
         MenuItem(_("Visits and meetings"), reverse("meeting:index"), icon_name="calendar", order=35),
         MinistryMenuItem(
-            _("Budgets and ledger"), reverse("tracker_admin:budgets"), icon_name="table", order=40
+            _("Budgets and ledger"), reverse("fiscal_budget:index"), icon_name="table", order=40
         ),
         MenuItem(_("Solutions to join"), reverse("tracker_admin:solutions"), icon_name="repeat", order=45),
         MinistryMenuItem(
             _("Evidence packs"), reverse("tracker_admin:evidence_overview"), icon_name="doc-full", order=48
         ),
         MinistryMenuItem(
-            _("Adoption requests"), reverse("tracker_admin:adoptions"), icon_name="repeat", order=50
+            _("Adoption requests"), reverse("adoption_request:index"), icon_name="repeat", order=50
         ),
-        MinistryMenuItem(
-            _("Record an outside match"), reverse("tracker_admin:outside_match"), icon_name="plus", order=60
-        ),
+        MinistryMenuItem(_("Record an outside match"), reverse("engagement:add"), icon_name="plus", order=60),
     ]
 
 
@@ -68,8 +74,9 @@ def register_meeting_viewset():
     return MeetingViewSet("meeting")
 
 
-# The lists keep their addresses: /admin/tracker/ (engagements) and /admin/tracker/travel/ (trips); the screens of one
-# engagement or trip stay under the same prefix (tracker_admin:engagement, tracker_admin:travel_request).
+# The screens keep their addresses: /admin/tracker/ (engagements; one engagement at <pk>/ — engagement:inspect — with
+# its action views under it, the outside match at new/), /admin/tracker/travel/ (trips, likewise),
+# /admin/tracker/budgets/ (budgets; a year's ledger at <year>/ledger/) and /admin/tracker/adoptions/.
 @hooks.register("register_admin_viewset")
 def register_engagement_viewset():
     return EngagementViewSet("engagement", url_prefix="tracker")
@@ -78,6 +85,16 @@ def register_engagement_viewset():
 @hooks.register("register_admin_viewset")
 def register_travel_request_viewset():
     return TravelRequestViewSet("travel_request", url_prefix="tracker/travel")
+
+
+@hooks.register("register_admin_viewset")
+def register_fiscal_budget_viewset():
+    return FiscalBudgetViewSet("fiscal_budget", url_prefix="tracker/budgets")
+
+
+@hooks.register("register_admin_viewset")
+def register_adoption_request_viewset():
+    return AdoptionRequestViewSet("adoption_request", url_prefix="tracker/adoptions")
 
 
 hooks.register(HOOK, queues.municipality_entries)

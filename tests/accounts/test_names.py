@@ -36,9 +36,9 @@ def test_without_an_english_name_english_keeps_the_japanese_order(db):
 
 def test_my_page_greets_in_each_language(client, tanaka):
     client.force_login(tanaka)
-    page = client.get(reverse("mypage")).content.decode()
+    page = client.get(reverse("startups:mypage")).content.decode()
     assert "ようこそ、田中 誠 さん。" in page
     with translation.override("en"):
-        url = reverse("mypage")
+        url = reverse("startups:mypage")
     page = client.get(url).content.decode()
     assert "Welcome, Makoto Tanaka." in page

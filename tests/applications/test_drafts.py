@@ -235,7 +235,7 @@ def test_a_request_for_more_information_stands_out_by_colour_icon_and_words(clie
     services.application_request_more_info(application=asked, actor=world.staff_x, message="体制図をください")
     waiting = world.submitted(challenge=world.challenge_y)
     client.force_login(world.user_a)
-    for url in (_url("mypage", lang=lang), _url("applications:mine", lang=lang)):
+    for url in (_url("startups:mypage", lang=lang), _url("applications:mine", lang=lang)):
         body = client.get(url).content.decode()
         cell = _state_cell(body, asked.pk)
         assert "needs-action" in cell and 'class="status-icon"' in cell and action in cell, url

@@ -377,6 +377,20 @@ def test_the_answers_are_in_the_csv_export(client, world, answered):
     assert "担当者の役職: 情報政策課長" in rows[1][column] and "会社案内: 会社案内.pdf" in rows[1][column]
 
 
+def test_an_english_admin_gets_the_export_in_english(client, world, answered):
+    """The CSV streams after the view returns; its headings keep the admin's language (Wagtail's profile)."""
+    from wagtail.users.models import UserProfile
+
+    UserProfile.objects.update_or_create(user=world.staff_x, defaults={"preferred_language": "en"})
+    client.force_login(world.staff_x)
+    response = client.get(reverse("reports_admin:applications"), {"export": "csv"})
+    with translation.override("ja"):  # what the thread speaks outside the admin's view
+        body = b"".join(response.streaming_content)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    column = rows[0].index("answers to the challenge's questions")
+    assert "担当者の役職: 情報政策課長" in rows[1][column]
+
+
 def test_a_reworded_question_keeps_the_wording_the_startup_answered(client, world, answered):
     changed = [
         dict(q, value=dict(q["value"], label="新しい質問")) if q["id"] == Q_PLAN else q for q in QUESTIONS

@@ -136,3 +136,48 @@ def test_rubric_explains_each_criterion_in_the_reviewers_language(client, world)
     understanding = RubricCriterion.objects.get(key="understanding")
     with translation.override("en"):
         assert understanding.localized_description.startswith("Does the proposal show it understands")
+
+
+def test_review_list_and_its_export_with_answers_keep_the_same_number_of_queries_for_10_and_100_rows(
+    client, world, monkeypatch
+):
+    """Issue #23: every application answers the challenge's own questions (text, number, choice, a file); the list
+    and its CSV export (which prints the answers) still cost the same for 10 rows as for 100."""
+    from portal.applications.admin_views import ApplicationIndexView
+    from tests.applications.test_questions import GOOD_ANSWERS, Q_FILE, with_questions
+
+    from .factories import pdf_upload
+
+    monkeypatch.setattr(ApplicationIndexView, "get_paginate_by", lambda self, queryset: 100)
+    challenge = with_questions(world.challenge_x)
+    client.force_login(world.staff_x)
+
+    def answered_applications(n: int, start: int):
+        for i in range(start, start + n):
+            org = factories.organisation(Organisation.Kind.STARTUP, name=f"回答社{i}", slug=f"answers-{i}")
+            user = factories.member(org)
+            application = services.application_start(
+                challenge=challenge, actor=user, answers=GOOD_ANSWERS, **PROPOSAL
+            )
+            services.answer_file_set(
+                application=application, actor=user, question_id=Q_FILE, uploaded=pdf_upload(f"案内{i}.pdf")
+            )
+            services.application_submit(application=application, actor=user)
+
+    def count(rows, **params):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("application:index"), params)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200
+        if params:  # the export: a heading and a line per row (answers span lines inside their quoted cell)
+            assert body.decode("utf-8-sig").count("情報政策課長") == rows
+            assert "案内0.pdf" in body.decode("utf-8-sig")
+        else:
+            assert len(response.context["object_list"]) == rows
+        return len(ctx.captured_queries)
+
+    answered_applications(10, 0)
+    small, small_export = count(10), count(10, export="csv")
+    answered_applications(90, 10)
+    assert count(100) == small
+    assert count(100, export="csv") == small_export

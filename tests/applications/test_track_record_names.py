@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_a_track_record_entry_names_its_municipality(client, world, typed):
     client.force_login(world.user_a)
     response = client.post(
-        reverse("applications:track_record_add"),
+        reverse("startups:track_record_add"),
         {"local_government": typed, "year": "2017", "outcome": "poc", "summary": "遠隔健診の実証"},
     )
     assert response.status_code == 302
@@ -28,7 +28,7 @@ def test_a_track_record_entry_names_its_municipality(client, world, typed):
 def test_an_unknown_municipality_is_refused(client, world):
     client.force_login(world.user_a)
     client.post(
-        reverse("applications:track_record_add"),
+        reverse("startups:track_record_add"),
         {"local_government": "架空町", "year": "2017", "outcome": "poc", "summary": "x"},
     )
     assert not TrackRecordEntry.objects.exists()
@@ -38,7 +38,7 @@ def test_an_unknown_municipality_is_refused(client, world):
 def test_required_selects_ask_to_choose(client, world, prefix, choose):
     client.force_login(world.user_a)
     with translation.override("ja"):
-        url = prefix + reverse("applications:profile")
+        url = prefix + reverse("startups:profile")
     html = client.get(url).content.decode()
     assert "---------" not in html
     assert re.search(rf'<option value=""( selected)?>{choose}</option>', html)

@@ -16,7 +16,7 @@ from .factories import EXE, PROPOSAL, closed_challenge, pdf_upload
 
 def url(name, *args, lang="en"):
     with translation.override(lang):
-        return reverse(f"applications:{name}", args=args)
+        return reverse(name if ":" in name else f"applications:{name}", args=args)
 
 
 def _form(**overrides):
@@ -112,8 +112,8 @@ def test_anonymous_users_reach_nothing_private(client, world, sent):
         url("detail", application.pk),
         url("edit", application.pk),
         url("apply", world.challenge_x.pk),
-        url("profile"),
-        url("notifications"),
+        url("startups:profile"),
+        url("startups:notifications"),
         reverse("applications_review", args=[application.pk]),
         reverse("application:index"),
     ]
@@ -280,7 +280,7 @@ def test_my_applications_table_scrolls_inside_the_page_on_a_phone(client, world)
     mine = client.get(url("mine")).content.decode()
     assert '<div class="table-wrap"><table class="table application-list stack">' in mine
     with translation.override("en"):
-        mypage = client.get(reverse("mypage")).content.decode()
+        mypage = client.get(reverse("startups:mypage")).content.decode()
     assert '<div class="table-wrap"><table class="table application-list stack">' in mypage
 
 

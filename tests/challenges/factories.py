@@ -8,6 +8,8 @@ import itertools
 from django.utils import timezone
 
 from portal.accounts.models import Organisation
+from portal.challenges.briefings.models import BriefingSession
+from portal.challenges.briefings.services import briefing_session_announce
 from portal.challenges.models import ChallengeIndexPage, ChallengePage
 from portal.challenges.services import challenge_create, grant_challenge_admin_rights
 from portal.core.models import Theme
@@ -63,3 +65,27 @@ def challenge(
         publish=publish,
         **fields,
     )
+
+
+def briefing(*, actor=None, challenge_page: ChallengePage | None = None, round_page=None, **fields):
+    """A briefing session announced through the service (a challenge's by default, by its municipality's staff),
+    a week ahead, online, three seats."""
+    if challenge_page is None and round_page is None:
+        challenge_page = challenge()
+    if actor is None:
+        actor = staff(challenge_page.municipality) if challenge_page is not None else staff(ministry())
+    now = timezone.now()
+    starts = fields.pop("starts_at", now + dt.timedelta(days=7))
+    values = {
+        "title": f"説明会{next(_seq)}",
+        "title_en": "Briefing",
+        "starts_at": starts,
+        "ends_at": starts + dt.timedelta(hours=1),
+        "format": "online",
+        "online_url": "https://meet.example.jp/zq-secret-room",
+        "capacity": 3,
+        "registration_closes": starts - dt.timedelta(days=1),
+        **fields,
+    }
+    session = BriefingSession(challenge=challenge_page, round=round_page, **values)
+    return briefing_session_announce(actor=actor, session=session)

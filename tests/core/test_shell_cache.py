@@ -30,14 +30,14 @@ def world(db):
 
 
 def _notification_badge(client) -> int:
-    html = client.get(reverse("mypage")).content.decode()
+    html = client.get(reverse("startups:mypage")).content.decode()
     start = html.index('id="notifications-link"')
     link = html[start : html.index("</a>", start)]
     return int(link.split("unread-badge")[1].split(">")[1].split("<")[0]) if "unread-badge" in link else 0
 
 
 def _message_badge(client) -> int:
-    html = client.get(reverse("mypage")).content.decode()
+    html = client.get(reverse("startups:mypage")).content.decode()
     start = html.index('id="unread-messages"')
     link = html[start : html.index("</a>", start)]
     return int(link.split('class="badge"')[1].split(">")[1].split("<")[0]) if 'class="badge"' in link else 0
@@ -59,7 +59,7 @@ def test_the_notifications_page_marks_them_read_and_the_header_follows(client, w
     notify([world.user_a], kind="test.news", title="お知らせ", body="本文", url="/mypage/")
     client.force_login(world.user_a)
     assert _notification_badge(client) == 1
-    client.post(reverse("applications:notifications"))  # "mark all read"
+    client.post(reverse("startups:notifications"))  # "mark all read"
     assert _notification_badge(client) == 0
 
 
@@ -113,11 +113,11 @@ def test_a_removed_member_loses_the_admin_and_the_organisations_data_at_once(cli
 def test_a_removed_startup_member_no_longer_sees_the_startups_my_page(client, world):
     colleague = factories.member(world.startup_a, email="colleague@startup.example.jp")
     client.force_login(colleague)
-    assert "株式会社エー" in client.get(reverse("mypage")).content.decode()
-    assert "株式会社エー" in client.get(reverse("mypage")).content.decode()  # cached
+    assert "株式会社エー" in client.get(reverse("startups:mypage")).content.decode()
+    assert "株式会社エー" in client.get(reverse("startups:mypage")).content.decode()  # cached
     membership = Membership.objects.get(user=colleague, organisation=world.startup_a)
     services.membership_remove(actor=world.user_a, membership=membership)
-    assert "株式会社エー" not in client.get(reverse("mypage")).content.decode()
+    assert "株式会社エー" not in client.get(reverse("startups:mypage")).content.decode()
 
 
 def test_a_deactivated_organisation_grants_nothing_on_the_next_request(client, world):

@@ -74,13 +74,13 @@ def test_my_page_queries_do_not_grow_with_applications_and_notifications(client,
     client.force_login(world.user_a)
     _applications_of(world, world.startup_a, 10)
     _notifications(world.user_a, 10)
-    small, _sql = _queries(client, reverse("mypage"))
+    small, _sql = _queries(client, reverse("startups:mypage"))
     _applications_of(world, world.startup_a, 90)
     _notifications(world.user_a, 90)
-    large, sql = _queries(client, reverse("mypage"))
+    large, sql = _queries(client, reverse("startups:mypage"))
     assert large == small
     assert large <= MYPAGE_MAX_QUERIES, "\n".join(sql)
-    html = client.get(reverse("mypage")).content.decode()
+    html = client.get(reverse("startups:mypage")).content.decode()
     assert 'id="notifications-link"' in html and ">100<" in html  # the header's unread count
 
 
@@ -120,7 +120,7 @@ def test_with_the_shell_cache_a_page_reads_no_membership_permission_or_unread_co
 ):
     settings.SHELL_CACHE_SECONDS = settings.ACCESS_CACHE_SECONDS = 60
     user, url = {
-        "startup": (world.user_a, reverse("mypage")),
+        "startup": (world.user_a, reverse("startups:mypage")),
         "municipality": (world.staff_x, reverse("wagtailadmin_home")),
         "ministry": (world.ministry_user, reverse("application:index")),
     }[who]

@@ -63,14 +63,7 @@ def build_world() -> None:
     trip = tf.travel_request(engagement, world.user_a)
     tracker_services.travel_request_approve(request=trip, actor=ministry)
     tracker_services.travel_trip_done(request=trip, actor=world.user_a)
-    tracker_services.travel_request_settle(
-        request=trip,
-        actor=world.user_a,
-        fares_yen=38_000,
-        lodging_yen=11_800,
-        allowance_yen=4_400,
-        receipts=[tf.pdf("領収書.pdf")],
-    )
+    tf.settle(trip, world.user_a, fares=38_000, receipt=tf.pdf("領収書.pdf"))
     report = ReportFile.objects.create(
         kind="annual",
         fiscal_year=2026,

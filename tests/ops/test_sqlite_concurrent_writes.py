@@ -142,10 +142,9 @@ def test_eight_simultaneous_travel_approvals_all_answer_and_approve_once(site):
         token = browser.csrf_token(path)
         requests.append(
             lambda b=browser, t=token: b.request(
-                path,
+                f"{path}approve/",
                 {
                     "csrfmiddlewaretoken": t,
-                    "action": "approve",
                     "amount_yen": str(ids["trip_total"]),
                     "note": "",
                 },

@@ -40,12 +40,5 @@ class World:
         services.travel_request_approve(request=trip, actor=self.ministry)
         services.travel_trip_done(request=trip, actor=user)
         fares, lodging, allowance = actual
-        trip = services.travel_request_settle(
-            request=trip,
-            actor=user,
-            fares_yen=fares,
-            lodging_yen=lodging,
-            allowance_yen=allowance,
-            receipts=[tf.pdf()],
-        )
+        trip = tf.settle(trip, user, fares=fares, lodging=lodging, allowance=allowance)
         return services.travel_request_pay(request=trip, actor=self.ministry, paid_on=today_jst())

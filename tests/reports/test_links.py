@@ -23,9 +23,9 @@ def test_startup_pages_link_their_claim_forms_summaries_and_exports(client, worl
 def test_admin_screens_link_the_pdfs(client, world):
     trip = world.paid_trip()
     client.force_login(world.staff_a)
-    page = client.get(reverse("tracker_admin:engagement", args=[world.eng_a.pk])).content.decode()
+    page = client.get(reverse("engagement:inspect", args=[world.eng_a.pk])).content.decode()
     assert reverse("reports:engagement_summary", args=[world.eng_a.pk]) in page
-    page = client.get(reverse("tracker_admin:travel_request", args=[trip.pk])).content.decode()
+    page = client.get(reverse("travel_request:inspect", args=[trip.pk])).content.decode()
     assert reverse("reports:claim_form", args=[trip.pk]) in page
     client.force_login(world.ministry)
     year = current_fiscal_year()

@@ -108,5 +108,5 @@ def test_the_engagement_the_match_opened_links_its_proposal_sheet(client, matchi
     sheet = reverse("reports:proposal_sheet", args=[world.best.pk])
     for user in (world.staff_x, world.ministry_user):
         client.force_login(user)
-        page = client.get(reverse("tracker_admin:engagement", args=[engagement.pk])).content.decode()
+        page = client.get(reverse("engagement:inspect", args=[engagement.pk])).content.decode()
         assert sheet in page and 'id="proposal-sheet-pdf"' in page

@@ -61,9 +61,9 @@ evidence_review                                token            GET     404     
 evidence_review                                review-token     GET     ok      ok      ok      ok      ok      ok
 evidence_review                                review-token     POST    redir*  redir*  redir*  redir*  redir*  redir*
 privacy                                        -                GET     ok      ok      ok      ok      ok      ok
-applications:startup_list                      -                GET     ok      ok      ok      ok      ok      ok
-applications:startup_detail                    org-A            GET     ok      ok      ok      ok      ok      ok
-applications:startup_detail                    org-B            GET     404     404     404     404     404     404
+startups:startup_list                          -                GET     ok      ok      ok      ok      ok      ok
+startups:startup_detail                        org-A            GET     ok      ok      ok      ok      ok      ok
+startups:startup_detail                        org-B            GET     404     404     404     404     404     404
 geo:local_government_autocomplete              -                GET     ok      ok      ok      ok      ok      ok
 programme:news_rss                             -                GET     ok      ok      ok      ok      ok      ok
 programme:news_atom                            -                GET     ok      ok      ok      ok      ok      ok
@@ -95,7 +95,7 @@ accounts:password_reset                        -                GET     ok      
 accounts:password_reset_done                   -                GET     ok      ok      ok      ok      ok      ok
 accounts:password_reset_confirm                token            GET     ok      ok      ok      ok      ok      ok
 accounts:password_reset_complete               -                GET     ok      ok      ok      ok      ok      ok
-mypage                                         -                GET     login   ok      ok      home    home    home
+startups:mypage                                -                GET     login   ok      ok      home    home    home
 # --- a startup's applications and profile ------------------------------------------------------------------------
 applications:mine                              -                GET     login   ok      ok      403     403     403
 applications:apply                             ch-X             GET     login   redir   ok      403     403     403
@@ -113,13 +113,13 @@ applications:attachment_upload                 draft-AY         POST    login   
 applications:attachment_download               att-AX           GET     404     ok      404     ok      404     ok
 applications:attachment_download               att-draft-AY     GET     404     ok      404     404     404     404
 applications:attachment_delete                 att-draft-AY     POST    login   redir*  404     404     404     404
-applications:profile                           -                GET     login   ok      ok      403     403     403
-applications:track_record_add                  -                POST    login   redir*  redir*  403     403     403
-applications:track_record_remove               track-A          POST    login   redir*  404     403     403     403
-applications:team_add                          -                POST    login   redir*  redir*  403     403     403
-applications:team_remove                       team-A           POST    login   redir*  404     403     403     403
-applications:notifications                     -                GET     login   ok      ok      ok      ok      ok
-applications:notifications                     note-A           POST    login   redir*  redir   redir   redir   redir
+startups:profile                               -                GET     login   ok      ok      403     403     403
+startups:track_record_add                      -                POST    login   redir*  redir*  403     403     403
+startups:track_record_remove                   track-A          POST    login   redir*  404     403     403     403
+startups:team_add                              -                POST    login   redir*  redir*  403     403     403
+startups:team_remove                           team-A           POST    login   redir*  404     403     403     403
+startups:notifications                         -                GET     login   ok      ok      ok      ok      ok
+startups:notifications                         note-A           POST    login   redir*  redir   redir   redir   redir
 # --- tracker on the site -----------------------------------------------------------------------------------------
 tracker:engagements                            -                GET     login   ok      ok      ok      ok      ok
 tracker:engagement                             eng-XA           GET     login   ok      404     ok      404     ok
@@ -132,6 +132,12 @@ tracker:trip                                   trip-YB-approved POST    login   
 tracker:receipt                                receipt-XA       GET     login   ok      404     ok      404     ok
 tracker:attachment                             report-file-XA   GET     login   ok      404     ok      404     ok
 tracker:review_statement                       review-XA        GET     login   ok      404     ok      404     ok
+briefings:detail                               brief-X          GET     ok      ok      ok      ok      ok      ok
+briefings:register                             brief-X          POST    login   redir   redir*  403     403     403
+briefings:cancel_registration                  brief-X          POST    login   redir*  404     404     404     404
+briefings:ics                                  brief-X          GET     login   ok      404     ok      404     ok
+briefings:slides                               brief-X          GET     login   ok      404     ok      404     ok
+briefings:mine                                 -                GET     login   ok      ok      ok      ok      ok
 tracker:meetings                               -                GET     login   ok      ok      ok      ok      ok
 tracker:meeting                                meet-XA          GET     login   ok      404     ok      404     ok
 tracker:meeting                                meet-XA          POST    login   redir*  404     403     404     403
@@ -156,6 +162,8 @@ conversations:attachment                       note-file-XA     GET     404     
 # --- PDFs and exports on the site --------------------------------------------------------------------------------
 reports:claim_form                             trip-XA          GET     login   ok      404     ok      404     ok
 reports:engagement_summary                     eng-XA           GET     login   ok      404     ok      404     ok
+reports:application                            app-AX           GET     login   ok      404     ok      404     ok
+reports:application                            draft-AY         GET     login   ok      404     404     404     404
 reports:proposal_sheet                         proposal-X-accepted GET  login   404     404     ok      404     ok
 reports:evidence_pack                          pack-XA          GET     login   ok      404     ok      404     ok
 reports:proposal_sheet                         proposal-X-open  GET     login   404     404     404     404     404
@@ -306,16 +314,23 @@ match_run:proposal_reject                      proposal-X-accepted POST alogin  
 # --- admin: tracker --------------------------------------------------------------------------------------------
 engagement:index                               -                GET     alogin  alogin  alogin  ok      ok      ok
 engagement:index_results                       -                GET     alogin  alogin  alogin  ok      ok      ok
-engagement:add                                 -                GET     alogin  alogin  alogin  denied  denied  denied
+engagement:add                                 -                GET     alogin  alogin  alogin  denied  denied  ok
+engagement:add                                 -                POST    alogin  alogin  alogin  denied  denied  redir*
 engagement:edit                                eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
 engagement:delete                              eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
 engagement:history                             eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
 engagement:history_results                     eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
 engagement:usage                               eng-XA           GET     alogin  alogin  alogin  denied  denied  denied
-tracker_admin:engagement                       eng-XA           GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:engagement                       eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
-tracker_admin:outside_match                    -                GET     alogin  alogin  alogin  denied  denied  ok
-tracker_admin:outside_match                    -                POST    alogin  alogin  alogin  denied  denied  redir*
+engagement:inspect                             eng-XA           GET     alogin  alogin  alogin  ok      404     ok
+engagement:report                              eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+engagement:transition                          eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+engagement:describe                            eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+engagement:draft_case_study                    eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+engagement:approve_case_study                  eng-XA           POST    alogin  alogin  alogin  404     404     404
+engagement:consent                             eng-XA           POST    alogin  alogin  alogin  redir*  404     403
+engagement:invite_reviewer                     eng-XA           POST    alogin  alogin  alogin  403     404     403
+engagement:pulse                               eng-XA           POST    alogin  alogin  alogin  redir*  404     403
+engagement:adopt                               eng-XA           POST    alogin  alogin  alogin  400     404     400
 travel_request:index                           -                GET     alogin  alogin  alogin  ok      ok      ok
 travel_request:index_results                   -                GET     alogin  alogin  alogin  ok      ok      ok
 travel_request:add                             -                GET     alogin  alogin  alogin  denied  denied  denied
@@ -324,14 +339,34 @@ travel_request:delete                          trip-XA          GET     alogin  
 travel_request:history                         trip-XA          GET     alogin  alogin  alogin  denied  denied  denied
 travel_request:history_results                 trip-XA          GET     alogin  alogin  alogin  denied  denied  denied
 travel_request:usage                           trip-XA          GET     alogin  alogin  alogin  denied  denied  denied
-tracker_admin:travel_request                   trip-XA          GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:travel_request                   trip-XA-waiting  POST    alogin  alogin  alogin  denied  404     redir*
-tracker_admin:budgets                          -                GET     alogin  alogin  alogin  denied  denied  ok
-tracker_admin:budgets                          -                POST    alogin  alogin  alogin  denied  denied  redir*
-tracker_admin:ledger                           budget-M         GET     alogin  alogin  alogin  denied  denied  ok
-tracker_admin:ledger                           budget-M         POST    alogin  alogin  alogin  denied  denied  redir*
-tracker_admin:adoptions                        -                GET     alogin  alogin  alogin  denied  denied  ok
-tracker_admin:adoptions                        -                POST    alogin  alogin  alogin  denied  denied  redir*
+travel_request:inspect                         trip-XA          GET     alogin  alogin  alogin  ok      404     ok
+travel_request:approve                         trip-XA-waiting  POST    alogin  alogin  alogin  denied  404     redir*
+travel_request:reject                          trip-XA-waiting  POST    alogin  alogin  alogin  denied  404     redir*
+travel_request:approve_excess                  trip-XA-waiting  POST    alogin  alogin  alogin  denied  404     400
+travel_request:refuse_excess                   trip-XA-waiting  POST    alogin  alogin  alogin  denied  404     400
+travel_request:pay                             trip-XA-waiting  POST    alogin  alogin  alogin  denied  404     400
+fiscal_budget:index                            -                GET     alogin  alogin  alogin  denied  denied  ok
+fiscal_budget:index_results                    -                GET     alogin  alogin  alogin  denied  denied  ok
+fiscal_budget:add                              -                GET     alogin  alogin  alogin  denied  denied  ok
+fiscal_budget:add                              -                POST    alogin  alogin  alogin  denied  denied  redir*
+fiscal_budget:edit                             budget-M-pk      GET     alogin  alogin  alogin  denied  denied  denied
+fiscal_budget:delete                           budget-M-pk      GET     alogin  alogin  alogin  denied  denied  denied
+fiscal_budget:history                          budget-M-pk      GET     alogin  alogin  alogin  denied  denied  denied
+fiscal_budget:history_results                  budget-M-pk      GET     alogin  alogin  alogin  denied  denied  denied
+fiscal_budget:usage                            budget-M-pk      GET     alogin  alogin  alogin  denied  denied  denied
+fiscal_budget:ledger                           budget-M         GET     alogin  alogin  alogin  denied  denied  ok
+fiscal_budget:ledger                           budget-M         POST    alogin  alogin  alogin  denied  denied  redir*
+adoption_request:index                         -                GET     alogin  alogin  alogin  denied  denied  ok
+adoption_request:index_results                 -                GET     alogin  alogin  alogin  denied  denied  ok
+adoption_request:add                           -                GET     alogin  alogin  alogin  denied  denied  denied
+adoption_request:edit                          adoption-M       GET     alogin  alogin  alogin  denied  denied  denied
+adoption_request:delete                        adoption-M       GET     alogin  alogin  alogin  denied  denied  denied
+adoption_request:history                       adoption-M       GET     alogin  alogin  alogin  denied  denied  denied
+adoption_request:history_results               adoption-M       GET     alogin  alogin  alogin  denied  denied  denied
+adoption_request:usage                         adoption-M       GET     alogin  alogin  alogin  denied  denied  denied
+adoption_request:inspect                       adoption-M       GET     alogin  alogin  alogin  denied  denied  ok
+adoption_request:link                          adoption-M       POST    alogin  alogin  alogin  denied  denied  redir*
+adoption_request:decline                       adoption-M       POST    alogin  alogin  alogin  denied  denied  redir*
 tracker_admin:dashboard                        -                GET     alogin  alogin  alogin  denied  denied  ok
 tracker_admin:evidence_new                     eng-XA           GET     alogin  alogin  alogin  denied  404     denied
 tracker_admin:evidence_new                     eng-XA           POST    alogin  alogin  alogin  denied  404     denied
@@ -364,6 +399,17 @@ notification:history                           note-A           GET     alogin  
 notification:history_results                   note-A           GET     alogin  alogin  alogin  denied  denied  denied
 notification:usage                             note-A           GET     alogin  alogin  alogin  denied  denied  denied
 notifications_mark_read                        -                POST    alogin  alogin  alogin  redir*  redir*  redir*
+briefing:index                                 -                GET     alogin  alogin  alogin  ok      ok      ok
+briefing:index_results                         -                GET     alogin  alogin  alogin  ok      ok      ok
+briefing:add                                   -                GET     alogin  alogin  alogin  ok      ok      ok
+briefing:add                                   -                POST    alogin  alogin  alogin  redir*  ok      redir*
+briefing:edit                                  brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefing:delete                                brief-X          GET     alogin  alogin  alogin  denied  404     denied
+briefing:history                               brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefing:history_results                       brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefing:usage                                 brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefings_admin_session                        brief-X          GET     alogin  alogin  alogin  ok      404     ok
+briefings_admin_session                        brief-X          POST    alogin  alogin  alogin  redir*  404     redir*
 meeting:index                                  -                GET     alogin  alogin  alogin  ok      ok      ok
 meeting:index_results                          -                GET     alogin  alogin  alogin  ok      ok      ok
 meeting:add                                    -                GET     alogin  alogin  alogin  denied  denied  denied
@@ -496,6 +542,20 @@ def _meeting_payload(kind: str) -> dict[str, str]:
     }
 
 
+def _briefing_payload(world: World) -> dict[str, str]:
+    starts = dt.datetime.combine(today_jst() + dt.timedelta(days=20), dt.time(14, 0))
+    return {
+        "challenge": str(world.ch_x.pk),
+        "title": "説明会",
+        "starts_at": starts.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": (starts + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        "format": "on_site",
+        "venue": "高松市役所",
+        "capacity": "10",
+        "registration_closes": (starts - dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def _payloads(world: World) -> dict[str, object]:
     """What each POST row sends: valid data, so that a refusal is the permission's and not the form's."""
     proposal = {
@@ -512,9 +572,9 @@ def _payloads(world: World) -> dict[str, object]:
         "applications:attachment_upload": lambda: {
             "file": SimpleUploadedFile("more.pdf", PDF, "application/pdf")
         },
-        "applications:track_record_add": {"local_government": "014877", "year": "2019", "outcome": "poc"},
-        "applications:team_add": {"name": "佐藤花子", "role": "CFO"},
-        "applications:notifications": {"id": [str(world.notification["A"].pk)]},
+        "startups:track_record_add": {"local_government": "014877", "year": "2019", "outcome": "poc"},
+        "startups:team_add": {"name": "佐藤花子", "role": "CFO"},
+        "startups:notifications": {"id": [str(world.notification["A"].pk)]},
         "tracker:engagement": {"action": "report", "text": "進捗を報告します"},
         "tracker:trip_new": {
             "origin": "130001",
@@ -535,6 +595,8 @@ def _payloads(world: World) -> dict[str, object]:
         },
         "notifications_mark_read": {},
         "tracker_admin:meeting": {"action": "cancel", "cancel-reason": "議会日程のため"},
+        "briefings_admin_session": {"action": "cancel", "cancel-reason": "会場の都合"},
+        "briefing:add": _briefing_payload(world),
         "tracker_admin:meeting_new_engagement": _meeting_payload("first_visit"),
         "tracker_admin:meeting_new_application": _meeting_payload("interview"),
         "challenges_import": lambda: {"file": SimpleUploadedFile("c.csv", b"title\n", "text/csv")},
@@ -560,7 +622,24 @@ def _payloads(world: World) -> dict[str, object]:
         },
         "match_run:proposal_accept": {"reason": "面談で合意"},
         "match_run:proposal_reject": {"reason": "合わない"},
-        "tracker_admin:engagement": {"action": "report", "text": "進捗を報告します"},
+        "engagement:report": {"text": "進捗を報告します"},
+        "engagement:transition": {"transition": "consult", "reason": "協議へ進む"},
+        "engagement:describe": {
+            "title": "遠隔健診",
+            "title_en": "",
+            "summary": "妊婦健診を遠隔で。",
+            "summary_en": "",
+        },
+        "engagement:draft_case_study": {},
+        "engagement:approve_case_study": {},
+        "engagement:consent": {"purpose": "publish_case_study", "granted": "1"},
+        "engagement:invite_reviewer": {"reviewer-name": "佐藤", "reviewer-email": "s@example.jp"},
+        "engagement:pulse": {
+            "pulse-satisfaction": "4",
+            "pulse-would_work_again": "yes",
+            "pulse-blocker": "budget",
+        },
+        "engagement:adopt": {"municipality": str(world.muni_y.pk), "message": "うちでも使いたい"},
         "tracker_admin:budget_request": {"municipality": str(world.muni_x.pk), "month": "10", "day": "15"},
         "tracker_admin:agreement": lambda: {
             "amend-signed_on": str(today_jst()),
@@ -578,15 +657,19 @@ def _payloads(world: World) -> dict[str, object]:
             "amount_yen": "3000000",
             "files": SimpleUploadedFile("contract.pdf", PDF, "application/pdf"),
         },
-        "tracker_admin:outside_match": {
+        "engagement:add": {
             "municipality": str(world.muni_y.pk),
             "startup": str(world.startup_a.pk),
             "title": "新しい連携",
             "reason": "ワーキンググループで合意",
         },
-        "tracker_admin:travel_request": {"action": "approve", "amount_yen": "50000"},
-        "tracker_admin:budgets": {"fiscal_year": str(world.fiscal_year), "amount_yen": "6000000"},
-        "tracker_admin:ledger": {"entry": str(world.pay_entry.pk), "reason": "誤り"},
+        "travel_request:approve": {"amount_yen": "50000"},
+        "travel_request:reject": {"reason": "目的が不明"},
+        "travel_request:approve_excess": {},
+        "travel_request:refuse_excess": {"reason": "上限を超える"},
+        "travel_request:pay": {"paid_on": str(today_jst())},
+        "fiscal_budget:add": {"fiscal_year": str(world.fiscal_year), "amount_yen": "6000000"},
+        "fiscal_budget:ledger": {"entry": str(world.pay_entry.pk), "reason": "誤り"},
         "evidence_review": lambda: {
             "opinion": "成果は妥当",
             "statement": SimpleUploadedFile("statement.pdf", PDF, "application/pdf"),
@@ -605,11 +688,8 @@ def _payloads(world: World) -> dict[str, object]:
             "budget_max_yen": "500000",
             "message": "参加したい",
         },
-        "tracker_admin:adoptions": {
-            "request": str(world.adoption.pk),
-            "action": "decline",
-            "reason": "対象外",
-        },
+        "adoption_request:link": {"reason": "実証の結果が良い"},
+        "adoption_request:decline": {"reason": "対象外"},
         "reports_admin:annual": {},
         "accounts_organisations:edit": {},
         "accounts_memberships:delete": {},
@@ -688,7 +768,8 @@ def test_the_matrix_sees_our_admin_viewsets():
         "application:history",
         "rubric_weight:delete",
         "wagtailsnippets_core_theme:edit",
-        "tracker_admin:engagement",
+        "engagement:inspect",
+        "fiscal_budget:ledger",
         "match_run:run",
     ):
         assert name in ours, name
@@ -854,24 +935,25 @@ MARKER_PAGES = {
     "zq-app-ax": ("applications:detail", "app-AX", "X"),
     "zq-app-by": ("applications_review", "app-BY", "Y"),
     "zq-draft-ay": ("applications:detail", "draft-AY", "A"),
-    "zq-team-a": ("applications:profile", "-", "A"),
-    "zq-team-b": ("applications:profile", "-", "B"),
+    "zq-team-a": ("startups:profile", "-", "A"),
+    "zq-team-b": ("startups:profile", "-", "B"),
     "zq-eng-xa": ("tracker:engagements", "-", "X"),
     "zq-eng-yb": ("engagement:index", "-", "M"),
     "zq-trip-xa": ("tracker:trip", "trip-XA", "A"),
-    "zq-trip-yb": ("tracker_admin:travel_request", "trip-YB", "M"),
+    "zq-trip-yb": ("travel_request:inspect", "trip-YB", "M"),
     "zq-report-xa": ("tracker:engagement", "eng-XA", "X"),
-    "zq-report-yb": ("tracker_admin:engagement", "eng-YB", "Y"),
+    "zq-report-yb": ("engagement:inspect", "eng-YB", "Y"),
     "zq-draft-ch-x": ("wagtailadmin_pages:edit", "ch-X-draft", "X"),
     "zq-invite-x": ("accounts_invitations:index", "-", "M"),
     "zq-invite-y": ("accounts_invitations:index", "-", "M"),
-    "zq-note-a": ("applications:notifications", "-", "A"),
-    "zq-note-b": ("applications:notifications", "-", "B"),
+    "zq-note-a": ("startups:notifications", "-", "A"),
+    "zq-note-b": ("startups:notifications", "-", "B"),
     "zq-img-x": ("wagtailimages:index", "-", "X"),
     "zq-doc-x": ("wagtaildocs:index", "-", "X"),
     "zq-conflict-x": ("applications_conflicts", "-", "X"),
     "zq-meet-xa": ("meeting:index", "-", "X"),
     "zq-agr-xa": ("tracker:engagement", "eng-XA", "A"),
+    "zq-brief-x": ("briefings:detail", "brief-X", "A"),
     "zq-question-bx": ("wagtail_serve", "page-ch-X", "B"),
     "zq-msg-xa": ("conversations:application_thread", "app-AX", "A"),
     "zq-inote-xa": ("conversations_application_thread", "app-AX", "X"),

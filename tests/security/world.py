@@ -24,6 +24,7 @@ from portal.accounts import services as account_services
 from portal.accounts.models import Invitation, Membership, Organisation, StartupProfile
 from portal.applications import services as application_services
 from portal.applications.models import ChallengeRubricWeight, RubricCriterion
+from portal.challenges.briefings import services as briefing_services
 from portal.conversations import services as conversation_services
 from portal.core.calendar import current_fiscal_year, today_jst
 from portal.core.models import Notification, Theme
@@ -71,6 +72,7 @@ MARKERS = {
     "zq-msg-xa": {"A", "X", "M"},  # X's message in the thread of A's application
     "zq-inote-xa": {"X", "M"},  # X's internal note in that thread: never the startup
     "zq-agr-xa": {"A", "X", "M"},  # the PoC agreement of X and A
+    "zq-brief-x": {"A", "X", "M"},  # the online link of a briefing on X's challenge, A registered
 }
 
 
@@ -210,14 +212,7 @@ class World:
             trip = self._trip(eng, user, f"zq-trip-{marker}")
             tracker_services.travel_request_approve(request=trip, actor=u["M"])
             tracker_services.travel_trip_done(request=trip, actor=user)
-            tracker_services.travel_request_settle(
-                request=trip,
-                actor=user,
-                fares_yen=38_000,
-                lodging_yen=11_800,
-                allowance_yen=4_400,
-                receipts=[_pdf(f"zq-trip-{marker}-receipt.pdf")],
-            )
+            tf.settle(trip, user, fares=38_000, receipt=_pdf(f"zq-trip-{marker}-receipt.pdf"))
             self.trip_paid[key] = tracker_services.travel_request_pay(
                 request=trip, actor=u["M"], paid_on=today_jst()
             )
@@ -381,6 +376,18 @@ class World:
         self.message_file_xa = message.attachments.get()
         self.note_file_xa = note.attachments.get()
 
+        # A briefing session on X's challenge, A registered; its online link and slides are A's, X's and M's.
+        self.briefing_x = challenge_factories.briefing(
+            challenge_page=self.ch_x,
+            actor=u["X"],
+            online_url="https://meet.example.jp/zq-brief-x",
+            capacity=5,
+        )
+        briefing_services.briefing_register(actor=u["A"], session=self.briefing_x)
+        self.briefing_x = briefing_services.briefing_session_update(
+            actor=u["X"], session=self.briefing_x, changes={}, slides=_pdf("slides.pdf")
+        )
+
     def _trip(self, eng, user, marker):
         dep, ret = tf.trip_dates()
         return tracker_services.travel_request_create(
@@ -434,6 +441,7 @@ class World:
             "review-XA": pk(self.review_xa),
             "solved-X": pk(self.solved_x),
             "meet-XA": pk(self.meeting_xa),
+            "brief-X": pk(self.briefing_x),
             "meet-XA-agreed": pk(self.meeting_xa_agreed),
             "agr-XA": pk(self.agreement_xa),
             "agr-file-XA": pk(self.agreement_file_xa),
@@ -448,6 +456,8 @@ class World:
             "proposal-X-accepted": pk(self.proposal_accepted),
             "proposal-X-open": pk(self.proposal_open),
             "budget-M": {"year": self.fiscal_year},
+            "budget-M-pk": pk(self.budget),
+            "adoption-M": pk(self.adoption),
             "annual-M": {"year": self.fiscal_year},
             "annual-file-M": pk(self.report),
             "criterion-M": pk(self.criterion),

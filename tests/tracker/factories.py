@@ -87,3 +87,24 @@ def travel_request(eng, user, *, fares=40_000, lodging=11_800, allowance=4_400, 
         lodging_yen=lodging,
         allowance_yen=allowance,
     )
+
+
+def settle(trip, user, *, fares=40_000, lodging=11_800, allowance=4_400, receipt=None):
+    """Settle an approved trip on one receipt (by default at the amounts `travel_request` asks for)."""
+    return services.travel_request_settle(
+        request=trip,
+        actor=user,
+        fares_yen=fares,
+        lodging_yen=lodging,
+        allowance_yen=allowance,
+        receipts=[receipt or pdf()],
+    )
+
+
+def settled_trip(eng, user, ministry, *, trip_done=False, **amounts):
+    """A trip requested by `user`, approved by `ministry` (the trip reported done when asked) and settled."""
+    trip = travel_request(eng, user)
+    services.travel_request_approve(request=trip, actor=ministry)
+    if trip_done:
+        services.travel_trip_done(request=trip, actor=user)
+    return settle(trip, user, **amounts)

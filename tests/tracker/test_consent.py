@@ -184,7 +184,7 @@ def test_the_evidence_pack_is_shared_with_a_joining_municipality_only_with_both_
     assert client.get(url).status_code == 200
     # the joining town's engagement page links to it
     joined = Engagement.objects.get(origin=engagement)
-    page = client.get(reverse("tracker_admin:engagement", args=[joined.pk])).content.decode()
+    page = client.get(reverse("engagement:inspect", args=[joined.pk])).content.decode()
     assert url in page
     # a municipality that did not join never gets it, consents or not
     client.force_login(kyotango_staff)
@@ -202,14 +202,15 @@ def test_consent_through_the_pages_of_both_parties(client, engagement, muni_user
     response = client.post(site, {"action": "consent", "purpose": PUBLISH, "granted": "1"})
     assert response.status_code == 302
     client.force_login(muni_user)
-    admin = reverse("tracker_admin:engagement", args=[engagement.pk])
-    assert client.post(admin, {"action": "consent", "purpose": SHARE, "granted": "1"}).status_code == 302
+    admin = reverse("engagement:inspect", args=[engagement.pk])
+    consent = reverse("engagement:consent", args=[engagement.pk])
+    assert client.post(consent, {"purpose": SHARE, "granted": "1"}).status_code == 302
     assert set(DataConsent.objects.filter(granted=True).values_list("side", "purpose")) == {
         ("startup", PUBLISH),
         ("municipality", SHARE),
     }
     # a bad purpose is refused with a message, nothing saved
-    response = client.post(admin, {"action": "consent", "purpose": "x", "granted": "1"})
+    response = client.post(consent, {"purpose": "x", "granted": "1"})
     assert response.status_code == 400
     assert DataConsent.objects.count() == 2
     page = client.get(admin, HTTP_ACCEPT_LANGUAGE="ja").content.decode()

@@ -91,11 +91,10 @@ def test_the_form_shows_the_origin_by_name_and_offers_the_autocomplete(client, e
 
 def test_the_parties_give_an_engagement_an_english_title_and_summary(client, engagement, muni_user, su_user):
     client.force_login(muni_user)
-    url = reverse("tracker_admin:engagement", args=[engagement.pk])
+    url = reverse("engagement:describe", args=[engagement.pk])
     response = client.post(
         url,
         {
-            "action": "describe",
             "title": "遠隔健診",
             "title_en": "Remote check-ups",
             "summary": "妊婦健診を遠隔で。",
@@ -125,9 +124,7 @@ def test_the_parties_give_an_engagement_an_english_title_and_summary(client, eng
 def test_someone_else_cannot_describe_an_engagement(client, engagement):
     outsider = factories.staff(tf.municipality("011002", "札幌市"))
     client.force_login(outsider)
-    response = client.post(
-        reverse("tracker_admin:engagement", args=[engagement.pk]), {"action": "describe", "title": "x"}
-    )
+    response = client.post(reverse("engagement:describe", args=[engagement.pk]), {"title": "x"})
     assert response.status_code == 404
     engagement.refresh_from_db()
     assert engagement.title != "x"

@@ -13,16 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_payment_note_reads_in_each_language(engagement, su_user, ministry, budget):
-    trip = tf.travel_request(engagement, su_user)
-    services.travel_request_approve(request=trip, actor=ministry)
-    services.travel_request_settle(
-        request=trip,
-        actor=su_user,
-        fares_yen=40_000,
-        lodging_yen=11_800,
-        allowance_yen=4_400,
-        receipts=[tf.pdf()],
-    )
+    trip = tf.settled_trip(engagement, su_user, ministry)
     paid_on = today_jst()
     services.travel_request_pay(request=trip, actor=ministry, paid_on=paid_on)
     pay = LedgerEntry.objects.select_related("request").get(kind="pay")

@@ -274,6 +274,9 @@ def test_a_proposed_meeting_is_an_action_on_the_startups_my_page_until_a_time_is
     items = [i for i in actions_for(su_user, engagement.startup) if i.kind == "meeting.pick"]
     assert [(i.url, i.deadline) for i in items] == [(reverse("tracker:meeting", args=[meeting.pk]), first)]
     client.force_login(su_user)
-    assert reverse("tracker:meeting", args=[meeting.pk]) in client.get(reverse("mypage")).content.decode()
+    assert (
+        reverse("tracker:meeting", args=[meeting.pk])
+        in client.get(reverse("startups:mypage")).content.decode()
+    )
     services.meeting_pick(meeting=meeting, slot_id=meeting.slots.first().pk, actor=su_user)
     assert not [i for i in actions_for(su_user, engagement.startup) if i.kind == "meeting.pick"]

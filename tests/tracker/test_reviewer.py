@@ -115,12 +115,8 @@ def test_an_expired_link_takes_nothing(client, done, muni_user, django_capture_o
 
 def test_inviting_from_the_admin_engagement_page(client, done, muni_user):
     client.force_login(muni_user)
-    url = reverse("tracker_admin:engagement", args=[done.pk])
-    bad = client.post(
-        url, {"action": "invite_reviewer", "reviewer-name": "佐藤", "reviewer-email": "not-an-email"}
-    )
+    url = reverse("engagement:invite_reviewer", args=[done.pk])
+    bad = client.post(url, {"reviewer-name": "佐藤", "reviewer-email": "not-an-email"})
     assert bad.status_code == 400 and not ReviewerInvitation.objects.exists()
-    ok = client.post(
-        url, {"action": "invite_reviewer", "reviewer-name": "佐藤", "reviewer-email": "s@example.jp"}
-    )
+    ok = client.post(url, {"reviewer-name": "佐藤", "reviewer-email": "s@example.jp"})
     assert ok.status_code == 302 and ReviewerInvitation.objects.get().email == "s@example.jp"

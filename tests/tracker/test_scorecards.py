@@ -25,18 +25,18 @@ from tests.tracker import factories as tf
 pytestmark = pytest.mark.django_db
 
 PULSE = {
-    "action": "pulse",
     "pulse-satisfaction": "4",
     "pulse-would_work_again": "yes",
     "pulse-blocker": "budget",
 }
+SITE_PULSE = {"action": "pulse", **PULSE}  # the site's engagement page tells its forms apart by "action"
 
 
 def test_each_side_answers_once_per_stage(client, engagement, su_user, muni_user):
     client.force_login(su_user)
     url = reverse("tracker:engagement", args=[engagement.pk])
     assert 'id="pulse-survey"' in client.get(url).content.decode()
-    assert client.post(url, PULSE).status_code == 302
+    assert client.post(url, SITE_PULSE).status_code == 302
     answer = PulseResponse.objects.get()
     assert (answer.side, answer.stage, answer.satisfaction, answer.would_work_again, answer.blocker) == (
         "startup",
@@ -49,11 +49,11 @@ def test_each_side_answers_once_per_stage(client, engagement, su_user, muni_user
     second = factories.member(engagement.startup)
     client.force_login(second)
     assert 'id="pulse-survey"' not in client.get(url).content.decode()  # the side has answered
-    response = client.post(url, PULSE)
+    response = client.post(url, SITE_PULSE)
     assert response.status_code == 400 and PulseResponse.objects.count() == 1
     # the municipality answers for its side, in the admin
     client.force_login(muni_user)
-    admin_url = reverse("tracker_admin:engagement", args=[engagement.pk])
+    admin_url = reverse("engagement:pulse", args=[engagement.pk])
     assert client.post(admin_url, PULSE | {"pulse-satisfaction": "2"}).status_code == 302
     assert PulseResponse.objects.filter(side="municipality").count() == 1
     # a new stage asks again
@@ -69,11 +69,11 @@ def test_each_side_answers_once_per_stage(client, engagement, su_user, muni_user
 
 def test_ministry_staff_do_not_answer_and_bad_values_are_form_errors(client, engagement, ministry, su_user):
     client.force_login(ministry)
-    url = reverse("tracker_admin:engagement", args=[engagement.pk])
+    url = reverse("engagement:pulse", args=[engagement.pk])
     assert client.post(url, PULSE).status_code == 403
     client.force_login(su_user)
     site_url = reverse("tracker:engagement", args=[engagement.pk])
-    response = client.post(site_url, PULSE | {"pulse-satisfaction": "9", "pulse-blocker": "x"})
+    response = client.post(site_url, SITE_PULSE | {"pulse-satisfaction": "9", "pulse-blocker": "x"})
     assert response.status_code == 400 and not PulseResponse.objects.exists()
     assert set(response.context["pulse_form"].errors) == {"satisfaction", "blocker"}
 

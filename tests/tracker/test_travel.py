@@ -53,14 +53,7 @@ def test_full_cycle_below_approval_releases_the_rest_and_pays(engagement, su_use
     services.travel_request_approve(request=trip, actor=ministry)
     assert _assert_books_balance(budget)["reserved"] == 56_200
     services.travel_trip_done(request=trip, actor=su_user)
-    trip = services.travel_request_settle(
-        request=trip,
-        actor=su_user,
-        fares_yen=38_000,
-        lodging_yen=11_800,
-        allowance_yen=4_400,
-        receipts=[tf.pdf()],
-    )
+    trip = tf.settle(trip, su_user, fares=38_000)
     assert trip.state == TravelState.SETTLED and trip.settled_yen == 54_200
     b = _assert_books_balance(budget)
     assert (b["reserved"], b["settled"], b["free"]) == (0, 54_200, 1_000_000 - 54_200)
@@ -84,14 +77,7 @@ def test_settlement_above_approval_needs_a_new_approval_of_the_difference(
 ):
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry, amount_yen=50_000)
-    trip = services.travel_request_settle(
-        request=trip,
-        actor=su_user,
-        fares_yen=45_000,
-        lodging_yen=11_800,
-        allowance_yen=4_400,
-        receipts=[tf.pdf()],
-    )
+    trip = tf.settle(trip, su_user, fares=45_000)
     assert trip.state == TravelState.EXCESS_REVIEW
     assert _assert_books_balance(budget)["reserved"] == 50_000  # nothing moved yet
     trip = services.travel_excess_approve(request=trip, actor=ministry)
@@ -105,9 +91,7 @@ def test_settlement_above_approval_needs_a_new_approval_of_the_difference(
 def test_excess_refused_settles_at_the_approved_amount(engagement, su_user, ministry, budget):
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry, amount_yen=50_000)
-    trip = services.travel_request_settle(
-        request=trip, actor=su_user, fares_yen=60_000, lodging_yen=0, allowance_yen=0, receipts=[tf.pdf()]
-    )
+    trip = tf.settle(trip, su_user, fares=60_000, lodging=0, allowance=0)
     trip = services.travel_excess_refuse(request=trip, actor=ministry, reason="上限は承認額です")
     assert trip.settled_yen == 50_000 and _assert_books_balance(budget)["settled"] == 50_000
 
@@ -116,14 +100,7 @@ def test_excess_approval_refused_when_the_budget_is_spent(engagement, su_user, m
     budget = tf.budget(60_000, actor=ministry)
     trip = tf.travel_request(engagement, su_user)
     services.travel_request_approve(request=trip, actor=ministry, amount_yen=56_200)
-    trip = services.travel_request_settle(
-        request=trip,
-        actor=su_user,
-        fares_yen=50_000,
-        lodging_yen=11_800,
-        allowance_yen=4_400,
-        receipts=[tf.pdf()],
-    )
+    trip = tf.settle(trip, su_user, fares=50_000)
     with pytest.raises(BudgetExceeded) as err:
         services.travel_excess_approve(request=trip, actor=ministry)
     assert "3,800" in str(err.value)
@@ -231,9 +208,7 @@ def test_settling_someone_elses_trip_is_refused(engagement, su_user, ministry, b
     other = factories.member(tf.startup(name="他社"))
     for actor in (other, ministry):
         with pytest.raises(PermissionDenied):
-            services.travel_request_settle(
-                request=trip, actor=actor, fares_yen=1, lodging_yen=0, allowance_yen=0, receipts=[tf.pdf()]
-            )
+            tf.settle(trip, actor, fares=1, lodging=0, allowance=0)
     trip.refresh_from_db()
     assert trip.state == TravelState.APPROVED and not trip.receipts.exists()
 
@@ -275,16 +250,7 @@ def test_database_check_refuses_an_overspent_budget(budget):
 
 
 def test_reversing_entries_correct_the_books(engagement, su_user, ministry, budget):
-    trip = tf.travel_request(engagement, su_user)
-    services.travel_request_approve(request=trip, actor=ministry)
-    services.travel_request_settle(
-        request=trip,
-        actor=su_user,
-        fares_yen=40_000,
-        lodging_yen=11_800,
-        allowance_yen=4_400,
-        receipts=[tf.pdf()],
-    )
+    trip = tf.settled_trip(engagement, su_user, ministry)
     services.travel_request_pay(request=trip, actor=ministry, paid_on=today_jst())
     pay = LedgerEntry.objects.get(kind="pay")
     reversal = services.ledger_reverse(entry=pay, actor=ministry, reason="二重計上")
@@ -309,16 +275,7 @@ def test_reversing_entries_correct_the_books(engagement, su_user, ministry, budg
 
 
 def test_reversal_refused_when_the_money_has_moved_on(engagement, su_user, ministry, budget):
-    trip = tf.travel_request(engagement, su_user)
-    services.travel_request_approve(request=trip, actor=ministry)
-    services.travel_request_settle(
-        request=trip,
-        actor=su_user,
-        fares_yen=40_000,
-        lodging_yen=11_800,
-        allowance_yen=4_400,
-        receipts=[tf.pdf()],
-    )
+    tf.settled_trip(engagement, su_user, ministry)
     reserve = LedgerEntry.objects.get(kind="reserve")
     with pytest.raises(ValidationError) as err:
         services.ledger_reverse(entry=reserve, actor=ministry, reason="x")
@@ -338,11 +295,7 @@ def test_budget_cannot_shrink_below_what_is_committed(engagement, su_user, minis
 
 
 def test_payment_date_cannot_be_in_the_future(engagement, su_user, ministry, budget):
-    trip = tf.travel_request(engagement, su_user)
-    services.travel_request_approve(request=trip, actor=ministry)
-    services.travel_request_settle(
-        request=trip, actor=su_user, fares_yen=1, lodging_yen=0, allowance_yen=0, receipts=[tf.pdf()]
-    )
+    trip = tf.settled_trip(engagement, su_user, ministry, fares=1, lodging=0, allowance=0)
     with pytest.raises(ValidationError):
         services.travel_request_pay(request=trip, actor=ministry, paid_on=today_jst() + dt.timedelta(days=1))
     trip.refresh_from_db()

@@ -131,8 +131,8 @@ def test_ministry_approves_in_the_admin_and_the_dashboard_shows_it(
     trip = tf.travel_request(engagement, su_user)
     client.force_login(ministry)
     response = client.post(
-        reverse("tracker_admin:travel_request", args=[trip.pk]),
-        {"action": "approve", "amount_yen": str(trip.estimate_total_yen), "note": ""},
+        reverse("travel_request:approve", args=[trip.pk]),
+        {"amount_yen": str(trip.estimate_total_yen), "note": ""},
     )
     assert response.status_code == 302
     dash = client.get(reverse("tracker_admin:dashboard"), {"fy": current_fiscal_year()})
@@ -146,25 +146,23 @@ def test_admin_approval_over_budget_says_why(client, engagement, su_user, minist
     tf.budget(10_000, actor=ministry)
     trip = tf.travel_request(engagement, su_user, fares=8_000, lodging=0, allowance=4_000)
     client.force_login(ministry)
-    response = client.post(
-        reverse("tracker_admin:travel_request", args=[trip.pk]), {"action": "approve", "amount_yen": "12000"}
-    )
+    response = client.post(reverse("travel_request:approve", args=[trip.pk]), {"amount_yen": "12000"})
     assert response.status_code == 400 and "10,000" in response.content.decode()
 
 
 def test_municipality_staff_are_scoped_and_cannot_open_ministry_screens(client, engagement, muni_user):
     other = tf.engagement(municipality_org=tf.municipality("431001", "熊本市"))
     client.force_login(muni_user)
-    assert client.get(reverse("tracker_admin:engagement", args=[engagement.pk])).status_code == 200
-    assert client.get(reverse("tracker_admin:engagement", args=[other.pk])).status_code == 404
-    for name in ("tracker_admin:dashboard", "tracker_admin:budgets", "tracker_admin:adoptions"):
+    assert client.get(reverse("engagement:inspect", args=[engagement.pk])).status_code == 200
+    assert client.get(reverse("engagement:inspect", args=[other.pk])).status_code == 404
+    for name in ("tracker_admin:dashboard", "fiscal_budget:index", "adoption_request:index"):
         assert client.get(reverse(name)).status_code in (302, 403)
 
 
 def test_ministry_records_an_outside_match(client, ministry, muni_org, su_org):
     client.force_login(ministry)
     response = client.post(
-        reverse("tracker_admin:outside_match"),
+        reverse("engagement:add"),
         {"municipality": muni_org.pk, "startup": su_org.pk, "reason": "展示会で出会った"},
     )
     assert response.status_code == 302
@@ -220,10 +218,10 @@ def test_trip_amounts_are_shown_as_yen_and_nothing_is_approved_before_the_decisi
     admin_list = client.get(reverse("travel_request:index")).content.decode()
     assert "¥56,200" in admin_list and re.search(r"<td[^>]*>\s*—\s*</td>", admin_list)
     client.post(
-        reverse("tracker_admin:travel_request", args=[trip.pk]),
-        {"action": "approve", "amount_yen": "56200", "note": ""},
+        reverse("travel_request:approve", args=[trip.pk]),
+        {"amount_yen": "56200", "note": ""},
     )
-    budgets = client.get(reverse("tracker_admin:budgets")).content.decode()
+    budgets = client.get(reverse("fiscal_budget:index")).content.decode()
     assert "¥1,000,000" in budgets and "¥943,800" in budgets
     client.force_login(su_user)
     detail = client.get(reverse("tracker:trip", args=[trip.pk])).content.decode()
@@ -239,7 +237,7 @@ def test_trip_pages_label_origin_and_destination_as_travel_not_as_a_change(
     detail = client.get(reverse("tracker:trip", args=[trip.pk])).content.decode()
     assert "<dt>出発地</dt>" in detail and "変更前" not in detail
     client.force_login(ministry)
-    for url in (reverse("travel_request:index"), reverse("tracker_admin:travel_request", args=[trip.pk])):
+    for url in (reverse("travel_request:index"), reverse("travel_request:inspect", args=[trip.pk])):
         page = client.get(url).content.decode()
         assert "用務地" in page and "変更前" not in page and "変更後" not in page
 
@@ -270,10 +268,10 @@ def test_ministry_sees_what_is_free_in_the_budget_before_approving(
     other = tf.travel_request(engagement, su_user)
     client.force_login(ministry)
     client.post(
-        reverse("tracker_admin:travel_request", args=[other.pk]),
-        {"action": "approve", "amount_yen": "56200", "note": ""},
+        reverse("travel_request:approve", args=[other.pk]),
+        {"amount_yen": "56200", "note": ""},
     )
-    html = client.get(reverse("tracker_admin:travel_request", args=[trip.pk])).content.decode()
+    html = client.get(reverse("travel_request:inspect", args=[trip.pk])).content.decode()
     # The admin names the fiscal year as the rest of the portal does (令和8年度), not FY2026.
     assert f"{fiscal_year_label_ja(trip.fiscal_year)}の旅費予算の残額：¥943,800" in html
 

@@ -21,6 +21,7 @@ from portal.accounts.models import User
 from portal.accounts.selectors import active_members
 from portal.challenges.models import ChallengePage
 from portal.core.audit import record
+from portal.core.decisions import Decision, require
 from portal.core.i18n import localized
 from portal.core.notifications import notify
 from portal.core.storage import storage_error
@@ -39,10 +40,8 @@ class ApplicationRefused(ValidationError):
     """A permission rule said no; the message is the rule's reason, ready for the user."""
 
 
-def _check(decision: tuple[bool, str]) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise ApplicationRefused(reason, code="refused")
+def _check(decision: Decision) -> None:
+    require(decision, refusal=ApplicationRefused)
 
 
 def _locked(application: Application) -> Application:

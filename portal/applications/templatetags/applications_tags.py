@@ -1,10 +1,8 @@
-"""Template pieces other pages embed: the header's unread count and My page's sections for startup members.
+"""Template pieces other pages embed: the header's unread count, the rank controls, next steps, eligibility.
+(My page's sections are portal/startups/templatetags/startups_tags.py.)
 
 {% load applications_tags %}
 {% unread_notifications %}                  the header link with the unread count
-{% mypage_applications organisation %}      the startup's latest applications and their states
-{% mypage_notifications %}                  the latest notifications
-{% mypage_profile organisation %}           profile completeness with a link to the edit page
 {% preference_rule application as rule %}   (may the user rank it?, why) for the rank controls
 {% startup_action application as action %}  what the startup must do next ('' when nothing waits on it)
 """
@@ -13,13 +11,11 @@ from django import template
 
 from portal.core.notifications import unread_count
 
-from .. import eligibility, next_steps, selectors
+from .. import eligibility, next_steps
 from .. import permissions as rules
 from ..models import PREFERENCE_CHOICES
 
 register = template.Library()
-
-MYPAGE_ROWS = 10
 
 
 def _user(context):
@@ -38,34 +34,6 @@ def unread_notification_count(context) -> int:
 def unread_notifications(context):
     user = _user(context)
     return {"signed_in": user is not None, "count": unread_count(user) if user else 0}
-
-
-@register.inclusion_tag("applications/includes/mypage_applications.html", takes_context=True)
-def mypage_applications(context, organisation):
-    rows = []
-    if organisation is not None and getattr(organisation, "is_startup", False):
-        rows = list(selectors.applications_of_startup(organisation)[:MYPAGE_ROWS])
-    return {
-        "applications": rows,
-        "organisation": organisation,
-        "for_startup": True,  # the state badges say what the startup must do next
-        "request": context.get("request"),
-        "csrf_token": context.get("csrf_token"),  # the rank forms post from My page
-    }
-
-
-@register.inclusion_tag("applications/includes/mypage_notifications.html", takes_context=True)
-def mypage_notifications(context, limit: int = 5):
-    user = _user(context)
-    rows = list(selectors.notifications_of(user)[:limit]) if user else []
-    return {"notifications": rows, "count": unread_count(user) if user else 0}
-
-
-@register.inclusion_tag("applications/includes/mypage_profile.html")
-def mypage_profile(organisation):
-    if organisation is None or not getattr(organisation, "is_startup", False):
-        return {"completeness": None}
-    return {"completeness": selectors.profile_completeness(organisation), "organisation": organisation}
 
 
 @register.simple_tag(takes_context=True)

@@ -97,6 +97,9 @@ class Message(models.Model):
     )
     body = models.TextField(_("message"), validators=[MaxLengthValidator(MESSAGE_MAX_CHARS)])
     created_at = models.DateTimeField(_("sent on"), auto_now_add=True, db_index=True)
+    # Not stored: set on the message message_post returns when it answered a request for more information (the
+    # application went back to submitted), so the view can say so.
+    answered_info_request: bool = False
 
     class Meta:
         verbose_name = _("message")

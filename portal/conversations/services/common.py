@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.decisions import Decision, require
+
 
 class ConversationRefused(ValidationError):
     """A permission rule said no; the message is the rule's reason, ready for the user."""
 
 
-def check(decision: tuple[bool, str]) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise ConversationRefused(reason, code="refused")
+def check(decision: Decision) -> None:
+    require(decision, refusal=ConversationRefused)
 
 
 def clean_text(value: str | None, *, field: str, max_chars: int, empty) -> str:

@@ -23,6 +23,7 @@ from portal.core.notifications import notify
 
 from .. import permissions as rules
 from ..models import QUESTION_MAX_CHARS, ChallengeFollow, Question, QuestionState
+from ..question_workflow import QUESTION
 from .common import ConversationRefused, check, clean_text
 
 
@@ -77,10 +78,9 @@ def question_answer(*, question: Question, actor: User, answer: str, now=None) -
         locked = _locked(question)
         check(rules.can_answer(actor, locked))
         first = locked.state != QuestionState.ANSWERED
-        previous = locked.state
+        previous = QUESTION.move(locked, "answer")
         locked.answer = answer
         locked.answered_by = actor
-        locked.state = QuestionState.ANSWERED
         locked.merged_into = None
         if first:
             locked.answered_at = now or timezone.now()
@@ -130,8 +130,7 @@ def question_hide(*, question: Question, actor: User, reason: str) -> Question:
     with transaction.atomic():
         locked = _locked(question)
         check(rules.can_moderate_question(actor, locked))
-        previous = locked.state
-        locked.state = QuestionState.HIDDEN
+        previous = QUESTION.move(locked, "hide")
         locked.save()
         record(actor=actor, action="question.hide", obj=locked, previous=previous, reason=reason)
     _copy(question, locked)
@@ -152,8 +151,7 @@ def question_merge(*, question: Question, into: Question, actor: User) -> Questi
             raise ValidationError(
                 {"into": _("Other questions were merged into this one; it cannot be merged.")}
             )
-        previous = locked.state
-        locked.state = QuestionState.MERGED
+        previous = QUESTION.move(locked, "merge")
         locked.merged_into = into
         locked.full_clean()
         locked.save()

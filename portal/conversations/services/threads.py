@@ -78,9 +78,11 @@ def thread_for_engagement(*, engagement: Engagement) -> Thread:
 
 
 def thread_title(thread: Thread) -> str:
-    if thread.application_id:
+    if thread.application is not None:
         return thread.application.challenge.title
-    return thread.engagement.title or str(thread.engagement)
+    if thread.engagement is not None:
+        return thread.engagement.title or str(thread.engagement)
+    return ""  # a thread belongs to an application or an engagement (the table's check constraint)
 
 
 def recipients(thread: Thread, message: Message) -> list[User]:
@@ -97,7 +99,8 @@ def recipients(thread: Thread, message: Message) -> list[User]:
     ).distinct()
     for user in followers:
         users.setdefault(user.pk, user)
-    users.pop(message.author_id, None)
+    if message.author_id is not None:
+        users.pop(message.author_id, None)
     return list(users.values())
 
 
@@ -242,7 +245,7 @@ def message_post(
             answered = False
             if (
                 side == Message.Side.STARTUP
-                and thread.application_id
+                and thread.application is not None
                 and thread.application.state == ApplicationState.MORE_INFO
             ):
                 answered = application_submit(application=thread.application, actor=actor)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from openpyxl import Workbook
@@ -68,11 +69,19 @@ class _Line:
 
 
 def csv_chunks(dataset: Dataset, rows: Iterable) -> Iterator[str]:
-    """The CSV text, line by line: the BOM, the headings, one line per row."""
+    """The CSV text, line by line: the BOM, the headings, one line per row — in the language active now.
+
+    The lines are written while the response streams, after the view has returned: Wagtail's admin reads a user's
+    language only for the length of the view, so without holding it here an English admin got Japanese headings."""
+    return _csv_lines(dataset, rows, translation.get_language())
+
+
+def _csv_lines(dataset: Dataset, rows: Iterable, language: str | None) -> Iterator[str]:
     writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield BOM + writer.writerow([force_str(c.heading) for c in dataset.columns])
-    for row in rows:
-        yield writer.writerow([_csv_text(c.value(row)) for c in dataset.columns])
+    with translation.override(language):
+        yield BOM + writer.writerow([force_str(c.heading) for c in dataset.columns])
+        for row in rows:
+            yield writer.writerow([_csv_text(c.value(row)) for c in dataset.columns])
 
 
 def csv_bytes(dataset: Dataset, rows: Iterable) -> bytes:

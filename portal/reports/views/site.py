@@ -18,7 +18,7 @@ from portal.challenges.models import ChallengePage
 from portal.core.calendar import today_jst
 from portal.tracker.models import Engagement, EvidencePack, TravelRequest
 
-from .. import evidence, permissions, proposals, selectors
+from .. import application_sheet, evidence, permissions, proposals, selectors
 from ..exports import DATASETS, FORMATS, InvalidFilters, dataset_rows, export_response
 from ..fonts import JapaneseFontMissing
 from ..pdf import pdf_response, render_pdf
@@ -101,6 +101,32 @@ def proposal_sheet_pdf(request, pk):
         except JapaneseFontMissing as exc:
             return font_missing_response(request, exc)
     return pdf_response(data, f"proposal-{proposal.pk}.pdf")
+
+
+@login_required
+def application_pdf(request, pk):
+    """The application (応募書) in Japanese: the proposal, the startup, the challenge, the eligibility check and every
+    answer to the challenge's own questions — for the municipality's file and the startup's own copy. Whoever may
+    see the application may have it (ministry staff, the challenge's municipality, the applying startup); 404
+    otherwise."""
+    application = application_sheet.application_for_sheet(
+        request.user, pk
+    )  # Http404 outside the user's scope
+    with translation.override("ja"):
+        try:
+            data = render_pdf(
+                "reports/pdf/application.html",
+                {
+                    "sheet": application_sheet.application_sheet(
+                        application, absolute_url=request.build_absolute_uri
+                    ),
+                    "issued_on": today_jst(),
+                },
+                title=_("Application"),
+            )
+        except JapaneseFontMissing as exc:
+            return font_missing_response(request, exc)
+    return pdf_response(data, f"application-{application.pk}.pdf")
 
 
 def challenge_sheet_pdf(request, pk):

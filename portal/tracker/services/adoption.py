@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation
 from portal.accounts.selectors import active_members
 from portal.core.audit import record
+from portal.core.decisions import require
 from portal.core.i18n import localized
 from portal.core.notifications import notify
 
 from .. import permissions, workflow
+from ..adoption_workflow import ADOPTION
 from ..models import (
     AdoptionRequest,
     CaseStudyIndexPage,
@@ -36,9 +38,7 @@ def adoption_request_create(
     *, origin: Engagement, municipality: Organisation, actor, message: str
 ) -> AdoptionRequest:
     """Another municipality asks to adopt the solution of an engagement that has shown results."""
-    allowed, why = permissions.can_request_adoption(actor, origin, municipality)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_request_adoption(actor, origin, municipality))
     if origin.stage not in ADOPTABLE and origin.furthest_stage not in ADOPTABLE:
         raise ValidationError(
             _("Only a solution that has finished a trial can be adopted."), code="not_adoptable"
@@ -64,9 +64,7 @@ def adoption_request_create(
 
 def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> Engagement:
     """Ministry staff link a new engagement (adopting municipality × the same startup) to its origin."""
-    allowed, why = permissions.can_link_adoption(actor)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_link_adoption(actor))
     reason = require_reason(reason)
     with transaction.atomic():
         req = (
@@ -74,8 +72,7 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
             .select_related("origin__startup")
             .get(pk=adoption_request.pk)
         )
-        if req.state != AdoptionRequest.State.REQUESTED:
-            raise ValidationError(_("This request has already been decided."), code="decided")
+        ADOPTION.move(req, "link")
         origin = req.origin
         engagement = engagement_open(
             municipality=req.municipality,
@@ -87,7 +84,6 @@ def adoption_link(*, adoption_request: AdoptionRequest, actor, reason: str) -> E
             title=origin.title
             or (origin.challenge.title if origin.challenge_id and origin.challenge else ""),
         )
-        req.state = AdoptionRequest.State.LINKED
         req.engagement = engagement
         req.decided_by = actor
         req.decided_at = timezone.now()
@@ -125,9 +121,7 @@ def adoption_join(
     sees the pooled demand), and a linked engagement (same startup, `origin` = the solved one) opens at once,
     starting from the origin's scope. The evidence pack is shared with it only while both parties of the origin
     consent (permissions.can_view_evidence_pack)."""
-    allowed, why = permissions.can_join(actor, origin, municipality)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_join(actor, origin, municipality))
     if origin.stage not in SOLVED and origin.furthest_stage not in SOLVED:
         raise ValidationError(
             _("Only a solved challenge (under contract or deployed) can be joined."), code="not_solved"
@@ -171,11 +165,11 @@ def adoption_join(
             population=population,
             budget_min_yen=budget_min_yen,
             budget_max_yen=budget_max_yen,
-            state=AdoptionRequest.State.LINKED,
             engagement=engagement,
             decided_at=timezone.now(),
             decision_reason=str(_("Joined directly.")),
         )
+        ADOPTION.move(req, "link")  # filed and linked at once
         req.full_clean()
         req.save()
         if locked.stage == Stage.DEPLOYMENT:
@@ -199,15 +193,11 @@ def adoption_join(
 
 
 def adoption_decline(*, adoption_request: AdoptionRequest, actor, reason: str) -> AdoptionRequest:
-    allowed, why = permissions.can_link_adoption(actor)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_link_adoption(actor))
     reason = require_reason(reason)
     with transaction.atomic():
         req = AdoptionRequest.objects.select_for_update().get(pk=adoption_request.pk)
-        if req.state != AdoptionRequest.State.REQUESTED:
-            raise ValidationError(_("This request has already been decided."), code="decided")
-        req.state = AdoptionRequest.State.DECLINED
+        ADOPTION.move(req, "decline")
         req.decided_by = actor
         req.decided_at = timezone.now()
         req.decision_reason = reason
@@ -261,9 +251,7 @@ def _draft_texts(engagement: Engagement) -> dict[str, str]:
 
 def case_study_draft(*, engagement: Engagement, actor, title: str = "") -> CaseStudyPage:
     """Draft (unpublished) a case study from the engagement's challenge, reports, figures and costs."""
-    allowed, why = permissions.can_draft_case_study(actor, engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_draft_case_study(actor, engagement))
     if CaseStudyPage.objects.filter(engagement=engagement).exists():
         raise ValidationError(_("This engagement already has a case study."), code="exists")
     index = CaseStudyIndexPage.objects.first()
@@ -287,9 +275,7 @@ def case_study_draft(*, engagement: Engagement, actor, title: str = "") -> CaseS
 
 def case_study_approve(*, page: CaseStudyPage, actor) -> CaseStudyPage:
     """Record one side's approval; when both the municipality and the startup have approved, publish."""
-    allowed, why = permissions.can_approve_case_study(actor, page)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_approve_case_study(actor, page))
     side = permissions.case_study_side(actor, page)
     with transaction.atomic():
         page = CaseStudyPage.objects.select_for_update().get(pk=page.pk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
 from portal.core.calendar import today_jst
+from portal.core.decisions import require
 from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.core.storage import storage_error
 
@@ -88,9 +89,7 @@ def agreement_record(
 
     The municipality's staff or ministry staff; both sides are told. Files are checked by size and content.
     """
-    allowed, why = permissions.can_manage_agreements(actor, engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_manage_agreements(actor, engagement))
     for name, value in (("signed_on", signed_on), ("starts_on", starts_on), ("ends_on", ends_on)):
         _check_day(value, name)
     if renewal_notice_on is not None:
@@ -162,9 +161,7 @@ def agreement_amend(
     """Record an amendment (変更契約・覚書): the text, and the new end date or amount it sets, with signed files.
 
     The agreement's dates and amount become the amended ones; a new end date re-arms the end reminder."""
-    allowed, why = permissions.can_manage_agreements(actor, agreement.engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_manage_agreements(actor, agreement.engagement))
     _check_day(signed_on, "signed_on")
     if ends_on is not None:
         _check_day(ends_on, "ends_on")

@@ -6,13 +6,13 @@ import datetime as dt
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 
 from portal.accounts.selectors import active_members
 from portal.core.audit import record
 from portal.core.calendar import fiscal_year_label, today_jst
+from portal.core.decisions import require
 from portal.core.fiscal import fiscal_year_of
 from portal.core.notifications import notify
 
@@ -28,9 +28,7 @@ def budget_request_deadline_set(
     *, municipality, actor, month: int, day: int, note: str = ""
 ) -> BudgetRequestDeadline:
     """Set (or change) the municipality's yearly budget-request deadline; a changed date can be reminded again."""
-    allowed, why = permissions.can_set_budget_request_deadline(actor, municipality)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_set_budget_request_deadline(actor, municipality))
     with transaction.atomic():
         row = BudgetRequestDeadline.objects.select_for_update().filter(municipality=municipality).first()
         row = row or BudgetRequestDeadline(municipality=municipality)

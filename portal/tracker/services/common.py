@@ -17,7 +17,7 @@ def site_url(engagement: Engagement) -> str:
 
 
 def admin_url(engagement: Engagement) -> str:
-    return reverse("tracker_admin:engagement", args=[engagement.pk])
+    return reverse("engagement:inspect", args=[engagement.pk])
 
 
 def notify_both_sides(engagement: Engagement, *, kind: str, params: dict | None = None) -> None:
@@ -43,6 +43,18 @@ def yen(value, field: str, *, allow_zero: bool = True) -> int:
     if value == 0 and not allow_zero:
         raise ValidationError({field: _("Enter an amount above zero.")}, code="zero")
     return value
+
+
+def yen_amounts(errors: dict[str, list], **values) -> dict[str, int]:
+    """Each amount through `yen`, by field name; every one is checked, a refused one adds its message to
+    `errors` and is left out."""
+    amounts = {}
+    for name, value in values.items():
+        try:
+            amounts[name] = yen(value, name)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    return amounts
 
 
 def require_reason(reason: str) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.audit import record
+from portal.core.decisions import require
 
 from .. import permissions
 from ..models import CaseStudyPage, ConsentPurpose, DataConsent, Engagement
@@ -18,9 +19,7 @@ def consent_set(*, engagement: Engagement, actor, purpose: str, granted: bool) -
     """Grant or withdraw one purpose for the actor's own party. Withdrawing consent to publish takes a live case
     study of the engagement off the site in the same transaction (it may only be public while both consent)."""
     side = permissions.consent_side(actor, engagement)
-    allowed, why = permissions.can_change_consent(actor, engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_change_consent(actor, engagement))
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": _("Choose one of the purposes listed.")}, code="purpose")
     with transaction.atomic():

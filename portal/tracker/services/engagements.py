@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
+from portal.core.decisions import require
 from portal.core.fiscal import fiscal_year_of
 from portal.core.storage import storage_error
 
@@ -49,9 +50,7 @@ def engagement_open(
     if challenge is not None and challenge.municipality_id != municipality.pk:
         raise ValidationError({"challenge": _("The challenge belongs to another municipality.")})
     if source == Engagement.Source.OUTSIDE:
-        allowed, why = permissions.can_record_outside_match(actor)
-        if not allowed:
-            raise PermissionDenied(why)
+        require(permissions.can_record_outside_match(actor))
         reason = require_reason(reason)
     with transaction.atomic():
         if challenge is not None and source != Engagement.Source.ADOPTION:
@@ -169,9 +168,7 @@ def engagement_describe(
 ) -> Engagement:
     """Set the engagement's title and summary in Japanese and English (English pages show the English ones, or
     the Japanese marked "available in Japanese only"). An audit event names the fields that changed."""
-    allowed, why = permissions.can_describe_engagement(actor, engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_describe_engagement(actor, engagement))
     values = {"title": title, "title_en": title_en, "summary": summary, "summary_en": summary_en}
     with transaction.atomic():
         engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
@@ -195,9 +192,7 @@ def progress_report_create(
     files=(),
 ) -> ProgressReport:
     """A progress report from either side (or the ministry) with figures and checked attachments."""
-    allowed, why = permissions.can_report_progress(actor, engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_report_progress(actor, engagement))
     figures = {}
     for name, value in (
         ("residents_served", residents_served),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.selectors import active_members
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
+from portal.core.decisions import require
 from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_bounds
 from portal.core.notifications import notify
 
@@ -44,9 +45,7 @@ def evidence_pack_create(
     The municipality chooses the clause of 地方自治法施行令第167条の2第1項 and confirms its conditions (every one
     must be confirmed: a clause whose conditions are not met cannot be relied on), explains the price, and says
     when the next fiscal year's budget must be requested. The engagement's records are frozen into the snapshot."""
-    allowed, why = permissions.can_build_evidence_pack(actor, engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_build_evidence_pack(actor, engagement))
     chosen = CLAUSE_BY_NUMBER.get(clause)
     if chosen is None:
         raise ValidationError({"clause": _("Choose one of the items listed.")}, code="clause")
@@ -113,9 +112,7 @@ def _token_hash(token: str) -> str:
 def reviewer_invite(*, engagement: Engagement, actor, name: str, email: str) -> ReviewerInvitation:
     """The municipality invites an external reviewer by e-mail; the link (valid REVIEW_LINK_DAYS days) lets them
     upload one signed statement without an account. The e-mail leaves after the commit."""
-    allowed, why = permissions.can_build_evidence_pack(actor, engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_build_evidence_pack(actor, engagement))
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():

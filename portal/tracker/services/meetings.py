@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
@@ -25,11 +25,13 @@ from portal.accounts.selectors import active_members
 from portal.applications.models import Application, ApplicationState
 from portal.core import notices
 from portal.core.audit import record
+from portal.core.decisions import require
 from portal.core.fiscal import JST
 from portal.core.notifications import InAppAdapter, Message, notify
 from portal.geo.travel import default_nights
 
 from .. import ics, permissions
+from ..meeting_workflow import MEETING
 from ..models import Engagement, Meeting, MeetingKind, MeetingSlot, MeetingState, Transport
 from ..workflow import Stage
 from .travel import default_origin, travel_estimate
@@ -70,27 +72,27 @@ def _check_slots(slots: list[SlotInput]) -> list[SlotInput]:
             {"slots": _("Offer at most %(n)d time slots.") % {"n": MAX_SLOTS}}, code="too_many"
         )
     now = timezone.now()
-    errors = []
+    errors: list[str] = []
     for slot in slots:
         if slot.starts_at.tzinfo is None or slot.ends_at.tzinfo is None:
             raise ValueError("slot times must be aware datetimes")
         if slot.starts_at <= now:
             errors.append(
-                _("A slot must be in the future (%(when)s has passed).")
+                str(_("A slot must be in the future (%(when)s has passed)."))
                 % {"when": f"{slot.starts_at.astimezone(JST):%Y-%m-%d %H:%M}"}
             )
         elif slot.starts_at > now + dt.timedelta(days=MAX_DAYS_AHEAD):
-            errors.append(_("A slot can be at most %(n)d days ahead.") % {"n": MAX_DAYS_AHEAD})
+            errors.append(str(_("A slot can be at most %(n)d days ahead.")) % {"n": MAX_DAYS_AHEAD})
         if slot.ends_at <= slot.starts_at:
-            errors.append(_("A slot must end after it starts."))
+            errors.append(str(_("A slot must end after it starts.")))
         elif slot.ends_at - slot.starts_at > dt.timedelta(hours=MAX_HOURS):
-            errors.append(_("A slot can last at most %(n)d hours.") % {"n": MAX_HOURS})
+            errors.append(str(_("A slot can last at most %(n)d hours.")) % {"n": MAX_HOURS})
         if not slot.place and not slot.online_url:
-            errors.append(_("Give a place for a visit or a link for an online meeting."))
+            errors.append(str(_("Give a place for a visit or a link for an online meeting.")))
     if len({s.starts_at for s in slots}) != len(slots):
-        errors.append(_("Two slots start at the same time."))
+        errors.append(str(_("Two slots start at the same time.")))
     if errors:
-        raise ValidationError({"slots": list(dict.fromkeys(str(e) for e in errors))}, code="bad_slot")
+        raise ValidationError({"slots": list(dict.fromkeys(errors))}, code="bad_slot")
     return slots
 
 
@@ -127,15 +129,6 @@ def _lock(meeting: Meeting) -> Meeting:
     )
 
 
-def _expect(meeting: Meeting, *states: str) -> None:
-    if meeting.state not in states:
-        raise ValidationError(
-            _("This is not possible while the meeting is “%(state)s”.")
-            % {"state": meeting.get_state_display()},
-            code="wrong_state",
-        )
-
-
 def _params(meeting: Meeting, **extra) -> dict:
     return {"m": meeting.municipality, "s": meeting.startup, "title": meeting.title, **extra}
 
@@ -169,6 +162,9 @@ def _send_invitation(meeting: Meeting) -> None:
     meeting = Meeting.objects.select_related("municipality", "startup", "chosen_slot", "proposed_by").get(
         pk=meeting.pk
     )
+    slot = meeting.chosen_slot
+    if slot is None:
+        raise ValueError("invitations are sent for agreed meetings only")
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     mails = []
     for person in people.values():
@@ -180,18 +176,18 @@ def _send_invitation(meeting: Meeting) -> None:
             elif meeting.sequence:
                 subject = _("Changed: %(title)s, %(when)s") % {
                     "title": meeting.title,
-                    "when": format_slot(meeting.chosen_slot),
+                    "when": format_slot(slot),
                 }
             else:
                 subject = _("Invitation: %(title)s, %(when)s") % {
                     "title": meeting.title,
-                    "when": format_slot(meeting.chosen_slot),
+                    "when": format_slot(slot),
                 }
             lines = [
                 f"{meeting.get_kind_display()}: {meeting.title}",
                 f"{meeting.municipality} × {meeting.startup}",
-                str(_("When: %(when)s") % {"when": format_slot(meeting.chosen_slot)}),
-                str(_("Where: %(where)s") % {"where": meeting.chosen_slot.location}),
+                str(_("When: %(when)s") % {"when": format_slot(slot)}),
+                str(_("Where: %(where)s") % {"where": slot.location}),
             ]
             if method == ics.CANCEL and meeting.cancel_reason:
                 lines.append(str(_("Reason: %(reason)s") % {"reason": meeting.cancel_reason}))
@@ -237,7 +233,7 @@ def meeting_propose(
         municipality_id, startup = engagement.municipality_id, engagement.startup
         if engagement.stage == Stage.ENDED:
             raise ValidationError(_("This engagement has ended."), code="ended")
-    else:
+    elif application is not None:
         municipality_id, startup = application.challenge.municipality_id, application.startup
         if application.state not in (
             ApplicationState.SUBMITTED,
@@ -247,9 +243,9 @@ def meeting_propose(
             raise ValidationError(
                 _("Meetings are arranged for applications under review."), code="wrong_state"
             )
-    allowed, why = permissions.can_schedule_meeting(actor, municipality_id)
-    if not allowed:
-        raise PermissionDenied(why)
+    else:
+        raise ValueError("a meeting is for an engagement or for an application")
+    require(permissions.can_schedule_meeting(actor, municipality_id))
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Give the meeting a title.")})
@@ -281,16 +277,13 @@ def meeting_propose(
 
 def meeting_offer_slots(*, meeting: Meeting, actor, slots: list[SlotInput], note: str = "") -> Meeting:
     """New slots for a meeting not yet agreed (after the startup asked for others); the earlier ones are withdrawn."""
-    allowed, why = permissions.can_schedule_meeting(actor, meeting.municipality_id)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_schedule_meeting(actor, meeting.municipality_id))
     slots = _check_slots(list(slots))
     with transaction.atomic():
         meeting = _lock(meeting)
-        _expect(meeting, MeetingState.PROPOSED, MeetingState.OTHER_SLOTS_ASKED)
+        MEETING.move(meeting, "offer_slots")
         meeting.slots.filter(withdrawn=False).update(withdrawn=True)
         _save_slots(meeting, slots)
-        meeting.state = MeetingState.PROPOSED
         if note.strip():
             meeting.note = note.strip()
         meeting.save()
@@ -309,12 +302,10 @@ def meeting_offer_slots(*, meeting: Meeting, actor, slots: list[SlotInput], note
 
 def meeting_pick(*, meeting: Meeting, slot_id: int, actor) -> Meeting:
     """The startup picks one of the offered slots: the meeting is agreed and both parties get the invitation."""
-    allowed, why = permissions.can_answer_meeting(actor, meeting)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_answer_meeting(actor, meeting))
     with transaction.atomic():
         meeting = _lock(meeting)
-        _expect(meeting, MeetingState.PROPOSED)
+        MEETING.move(meeting, "pick")
         slot = meeting.slots.filter(pk=slot_id, withdrawn=False).first()
         if slot is None:
             raise ValidationError({"slot": _("Choose one of the times offered.")}, code="bad_slot")
@@ -323,7 +314,6 @@ def meeting_pick(*, meeting: Meeting, slot_id: int, actor) -> Meeting:
                 {"slot": _("This time has passed; choose another or ask for other times.")}, code="past"
             )
         meeting.chosen_slot = slot
-        meeting.state = MeetingState.CONFIRMED
         meeting.full_clean()
         meeting.save()
         record(
@@ -351,9 +341,7 @@ def meeting_pick(*, meeting: Meeting, slot_id: int, actor) -> Meeting:
 
 def meeting_ask_other_slots(*, meeting: Meeting, actor, message: str) -> Meeting:
     """None of the slots suits the startup: it says so (and why, or when would suit) and the municipality is asked."""
-    allowed, why = permissions.can_answer_meeting(actor, meeting)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_answer_meeting(actor, meeting))
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": _("Say which days or times would suit you.")}, code="required")
@@ -361,8 +349,7 @@ def meeting_ask_other_slots(*, meeting: Meeting, actor, message: str) -> Meeting
         raise ValidationError({"message": _("Keep it under 2,000 characters.")}, code="too_long")
     with transaction.atomic():
         meeting = _lock(meeting)
-        _expect(meeting, MeetingState.PROPOSED)
-        meeting.state = MeetingState.OTHER_SLOTS_ASKED
+        MEETING.move(meeting, "ask_other_slots")
         meeting.startup_note = message
         meeting.save()
         record(actor=actor, action="tracker.meeting_other_slots_asked", obj=meeting, message=message)
@@ -380,9 +367,7 @@ def meeting_ask_other_slots(*, meeting: Meeting, actor, message: str) -> Meeting
 
 def meeting_change(*, meeting: Meeting, actor, slot: SlotInput, reason: str) -> Meeting:
     """Move an agreed meeting (time, place or link): the same calendar event, sent again with a higher SEQUENCE."""
-    allowed, why = permissions.can_schedule_meeting(actor, meeting.municipality_id)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_schedule_meeting(actor, meeting.municipality_id))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -391,7 +376,9 @@ def meeting_change(*, meeting: Meeting, actor, slot: SlotInput, reason: str) -> 
     (slot,) = _check_slots([slot])
     with transaction.atomic():
         meeting = _lock(meeting)
-        _expect(meeting, MeetingState.CONFIRMED)
+        MEETING.move(meeting, "change")
+        if meeting.chosen_slot is None:  # an agreed meeting has its slot (the table's check constraint)
+            raise ValueError("an agreed meeting without its slot")
         before = format_slot(meeting.chosen_slot)
         meeting.slots.filter(withdrawn=False).update(withdrawn=True)
         (new_slot,) = _save_slots(meeting, [slot])
@@ -423,9 +410,7 @@ def meeting_change(*, meeting: Meeting, actor, slot: SlotInput, reason: str) -> 
 
 def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
     """Either party (or the ministry) cancels; an agreed meeting is withdrawn from calendars (METHOD:CANCEL)."""
-    allowed, why = permissions.can_cancel_meeting(actor, meeting)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_cancel_meeting(actor, meeting))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -433,9 +418,7 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
         )
     with transaction.atomic():
         meeting = _lock(meeting)
-        _expect(meeting, MeetingState.PROPOSED, MeetingState.OTHER_SLOTS_ASKED, MeetingState.CONFIRMED)
-        was_agreed = meeting.state == MeetingState.CONFIRMED
-        meeting.state = MeetingState.CANCELLED
+        was_agreed = MEETING.move(meeting, "cancel") == MeetingState.CONFIRMED
         meeting.cancel_reason = reason
         if was_agreed:
             meeting.sequence += 1
@@ -483,6 +466,8 @@ def visit_trip_plan(meeting: Meeting) -> dict | None:
     ):
         return None
     engagement = meeting.engagement
+    if engagement is None:
+        return None
     origin = default_origin(engagement.startup)
     destination = engagement.municipality.local_government
     visit_day = slot.starts_at.astimezone(JST).date()

@@ -20,6 +20,7 @@ from portal.accounts.selectors import active_members, ministry_staff
 from portal.applications.uploads import check_upload
 from portal.core.audit import record
 from portal.core.calendar import fiscal_year_label, today_jst
+from portal.core.decisions import require
 from portal.core.fiscal import JST, fiscal_year_bounds, fiscal_year_of
 from portal.core.notices import Yen, date_text
 from portal.core.notifications import notify
@@ -39,16 +40,14 @@ from ..models import (
 )
 from ..travel_workflow import TRAVEL
 from . import ledger
-from .common import require_reason, yen
+from .common import require_reason, yen, yen_amounts
 
 State = TravelState
 Kind = LedgerEntry.Kind
 
 
 def _decide_or_refuse(actor) -> None:
-    allowed, why = permissions.can_decide_travel(actor)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_decide_travel(actor))
 
 
 def _expect(request: TravelRequest, *transitions: str) -> None:
@@ -145,20 +144,14 @@ def travel_request_create(
     destination: LocalGovernment | None = None,
 ) -> TravelRequest:
     """A startup member asks for support for one trip; the policy caps in settings are checked here."""
-    allowed, why = permissions.can_request_travel(actor, engagement)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_request_travel(actor, engagement))
     errors: dict[str, list] = {}
-    amounts = {}
-    for name, value in (
-        ("estimate_fares_yen", fares_yen),
-        ("estimate_lodging_yen", lodging_yen),
-        ("estimate_allowance_yen", allowance_yen),
-    ):
-        try:
-            amounts[name] = yen(value, name)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    amounts = yen_amounts(
+        errors,
+        estimate_fares_yen=fares_yen,
+        estimate_lodging_yen=lodging_yen,
+        estimate_allowance_yen=allowance_yen,
+    )
     if isinstance(travellers, bool) or not isinstance(travellers, int) or travellers < 1:
         errors.setdefault("travellers", []).append(_("At least one person travels."))
     elif travellers > settings.TRAVEL_MAX_TRAVELLERS:
@@ -192,6 +185,11 @@ def travel_request_create(
         )
     if errors:
         raise ValidationError(errors)
+    if fy is None:  # no departure date: refused as the model refuses a missing one
+        raise ValidationError(
+            {"departure_date": TravelRequest._meta.get_field("departure_date").error_messages["null"]},
+            code="null",
+        )
     with transaction.atomic():
         # The engagement row lock serialises requests of one engagement, so the trip count cannot be raced past.
         engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
@@ -320,7 +318,7 @@ def _settle(request: TravelRequest, budget: FiscalBudget, amount: int, actor, no
             amount=reserved - amount,
             actor=actor,
             request=request,
-            note=_("Unspent reservation released."),
+            note=str(_("Unspent reservation released.")),
         )
     request.settled_yen = amount
     request.settled_at = timezone.now()
@@ -335,32 +333,23 @@ def travel_request_settle(
     Up to the approved amount: settled at once and the rest released. Above it: waits for the ministry to approve
     the difference (`travel_excess_approve`) or settle at the approved amount (`travel_excess_refuse`).
     """
-    allowed, why = permissions.can_settle_travel(actor, request)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_settle_travel(actor, request))
     errors: dict[str, list] = {}
-    actual = {}
-    for name, value in (
-        ("actual_fares_yen", fares_yen),
-        ("actual_lodging_yen", lodging_yen),
-        ("actual_allowance_yen", allowance_yen),
-    ):
-        try:
-            actual[name] = yen(value, name)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    actual = yen_amounts(
+        errors, actual_fares_yen=fares_yen, actual_lodging_yen=lodging_yen, actual_allowance_yen=allowance_yen
+    )
     receipts = list(receipts)
     if not receipts:
         errors.setdefault("receipts", []).append(_("Attach at least one receipt."))
     checked = []
-    stored = 0
+    stored_bytes = 0
     for f in receipts:
         try:
-            info = check_upload(f, already_stored_bytes=stored)
+            info = check_upload(f, already_stored_bytes=stored_bytes)
         except ValidationError as exc:
             errors.setdefault("receipts", []).extend(exc.messages)
             continue
-        stored += info.size
+        stored_bytes += info.size
         checked.append((f, info))
     if errors:
         raise ValidationError(errors)
@@ -416,7 +405,7 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
             )
             return request
         budget = ledger.lock_budget(request.fiscal_year)
-        _settle(request, budget, total, actor, _("Settled on receipts."), via="settle")
+        _settle(request, budget, total, actor, str(_("Settled on receipts.")), via="settle")
         request.save()
         record(
             actor=actor,
@@ -438,7 +427,10 @@ def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> T
     with transaction.atomic():
         request = TravelRequest.objects.select_for_update().get(pk=request.pk)
         _expect(request, "excess_approve")
-        difference = request.actual_total_yen - request.approved_yen
+        total = request.actual_total_yen
+        if total is None:  # a settlement under review has its receipts' total
+            raise ValueError("a settlement in excess review without its actual total")
+        difference = total - request.approved_yen
         budget = ledger.lock_budget(request.fiscal_year)
         ledger.ensure_available(budget, difference)
         ledger.post(
@@ -447,15 +439,13 @@ def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> T
             amount=difference,
             actor=actor,
             request=request,
-            note=note or _("Difference above the first approval."),
+            note=note or str(_("Difference above the first approval.")),
         )
         request.approved_yen += difference
-        _settle(
-            request, budget, request.actual_total_yen, actor, _("Settled on receipts."), via="excess_approve"
-        )
+        _settle(request, budget, total, actor, str(_("Settled on receipts.")), via="excess_approve")
         request.save()
         record(actor=actor, action="tracker.travel_excess_approved", obj=request, difference_yen=difference)
-        _tell_startup(request, kind="tracker.travel_settled", params={"a": Yen(request.actual_total_yen)})
+        _tell_startup(request, kind="tracker.travel_settled", params={"a": Yen(total)})
     return request
 
 
@@ -549,7 +539,7 @@ def ledger_reverse(*, entry: LedgerEntry, actor, reason: str) -> LedgerEntry:
         )
         if entry.kind == Kind.PAY and entry.request is not None:
             # a queryset update (the request row is not loaded here): the target the workflow declares
-            TravelRequest.objects.filter(pk=entry.request_id).update(
+            TravelRequest.objects.filter(pk=entry.request.pk).update(
                 state=TRAVEL["reverse_payment"].target, paid_on=None
             )
         record(actor=actor, action="tracker.ledger_reversed", obj=reversal, reverses=entry.pk, reason=reason)

@@ -4,7 +4,7 @@ deletes here — each row links to its screen, where the services change it."""
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
@@ -20,6 +20,9 @@ from portal.core.calendar import fiscal_year_label
 from .. import selectors
 from ..filters import EngagementAdminFilter, TravelRequestAdminFilter
 from ..models import Engagement, TravelRequest, TravelState
+from .engagement_admin import ACTION_VIEWS, EngagementInspectView, OutsideMatchView
+from .travel_admin import ACTION_VIEWS as TRAVEL_ACTION_VIEWS
+from .travel_admin import TravelRequestInspectView
 
 
 def _staff(user) -> bool:
@@ -44,6 +47,9 @@ class _ReadOnlyPolicy(ModelPermissionPolicy):
 
 
 class EngagementPolicy(_ReadOnlyPolicy):
+    """Staff look at their engagements (the outside match, the create view, checks for the ministry itself: an "add"
+    permission would also open Wagtail's history view)."""
+
     scope = staticmethod(selectors.engagements_for)
 
 
@@ -68,7 +74,7 @@ class _ListOnly(IndexView):
 
 
 class EngagementIndexView(_ListOnly):
-    detail_url_name = "tracker_admin:engagement"
+    detail_url_name = "engagement:inspect"
 
     def get_base_queryset(self):
         return selectors.engagements_for(self.request.user)
@@ -81,14 +87,14 @@ class EngagementIndexView(_ListOnly):
         return [
             HeaderButton(
                 gettext_lazy("Record an outside match"),
-                url=reverse("tracker_admin:outside_match"),
+                url=reverse("engagement:add"),
                 icon_name="plus",
             )
         ]
 
 
 class TravelRequestIndexView(_ListOnly):
-    detail_url_name = "tracker_admin:travel_request"
+    detail_url_name = "travel_request:inspect"
 
     def get_base_queryset(self):
         return selectors.travel_requests_for(self.request.user)
@@ -114,14 +120,29 @@ def _approved(trip) -> str:
     return "—" if trip.state == TravelState.REQUESTED else yen(trip.approved_yen)
 
 
+def _with_screens(urlpatterns, inspect_view, actions):
+    """The viewset's URLs with one object's screen at <pk>/ (not inspect/<pk>/) and its action views under it."""
+    kept = [p for p in urlpatterns if p.name != "inspect"]
+    return [
+        *kept,
+        path("<int:pk>/", inspect_view, name="inspect"),
+        *(path(f"<int:pk>/{slug}/", view, name=name) for name, slug, view in actions),
+    ]
+
+
 class EngagementViewSet(ModelViewSet):
+    """The engagements: the list, one engagement's screen (inspect) with an action view per form, and the
+    ministry's "record an outside match" (add)."""
+
     model = Engagement
     icon = "list-ul"
     menu_label = gettext_lazy("Engagements")
     add_to_admin_menu = False
     copy_view_enabled = False
-    inspect_view_enabled = False
+    inspect_view_enabled = True
     index_view_class = EngagementIndexView
+    inspect_view_class = EngagementInspectView
+    add_view_class = OutsideMatchView
     filterset_class = EngagementAdminFilter
     ordering = ["-opened_at", "-pk"]
     exclude_form_fields = []
@@ -134,22 +155,36 @@ class EngagementViewSet(ModelViewSet):
                 "title",
                 label=gettext_lazy("engagement"),
                 accessor=str,
-                get_url=lambda obj: reverse("tracker_admin:engagement", args=[obj.pk]),
+                get_url=lambda obj: reverse("engagement:inspect", args=[obj.pk]),
             ),
             Column("stage", label=gettext_lazy("stage"), accessor=_stage),
             Column("fiscal_year", label=gettext_lazy("fiscal year"), accessor=_fiscal_year),
             DateColumn("last_activity_at", label=gettext_lazy("last activity"), sort_key="last_activity_at"),
         ]
 
+    def get_add_view_kwargs(self, **kwargs):
+        return {"template_name": OutsideMatchView.template_name, **kwargs}
+
+    def get_urlpatterns(self):
+        action_kwargs = self.get_inspect_view_kwargs(template_name=EngagementInspectView.template_name)
+        actions = [
+            (name, name.replace("_", "-"), self.construct_view(view_class, **action_kwargs))
+            for name, view_class in ACTION_VIEWS.items()
+        ]
+        return _with_screens(super().get_urlpatterns(), self.inspect_view, actions)
+
 
 class TravelRequestViewSet(ModelViewSet):
+    """Travel support: the list, one request's screen (inspect) and the ministry's decisions as action views."""
+
     model = TravelRequest
     icon = "site"
     menu_label = gettext_lazy("Travel support")
     add_to_admin_menu = False
     copy_view_enabled = False
-    inspect_view_enabled = False
+    inspect_view_enabled = True
     index_view_class = TravelRequestIndexView
+    inspect_view_class = TravelRequestInspectView
     filterset_class = TravelRequestAdminFilter
     ordering = ["-created_at", "-pk"]
     exclude_form_fields = []
@@ -162,7 +197,7 @@ class TravelRequestViewSet(ModelViewSet):
                 "startup",
                 label=gettext_lazy("startup"),
                 accessor="engagement.startup",
-                get_url=lambda obj: reverse("tracker_admin:travel_request", args=[obj.pk]),
+                get_url=lambda obj: reverse("travel_request:inspect", args=[obj.pk]),
             ),
             Column("destination", label=gettext_lazy("destination"), accessor="destination"),
             Column(
@@ -179,3 +214,11 @@ class TravelRequestViewSet(ModelViewSet):
             ),
             Column("approved", label=gettext_lazy("approved (yen)"), accessor=_approved),
         ]
+
+    def get_urlpatterns(self):
+        action_kwargs = self.get_inspect_view_kwargs(template_name=TravelRequestInspectView.template_name)
+        actions = [
+            (name, name.replace("_", "-"), self.construct_view(view_class, **action_kwargs))
+            for name, view_class in TRAVEL_ACTION_VIEWS.items()
+        ]
+        return _with_screens(super().get_urlpatterns(), self.inspect_view, actions)

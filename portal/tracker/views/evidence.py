@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry, organisation_ids_of
+from portal.challenges.models import ChallengePage
 from portal.core.calendar import today_jst
 
 from .. import permissions, selectors, services
@@ -71,18 +72,6 @@ def consent_action(request, engagement: Engagement) -> None:
         granted=form.cleaned_data["granted"],
     )
     messages.success(request, _("Your organisation's answer has been recorded."))
-
-
-def reviewer_invite_action(request, engagement: Engagement) -> ReviewerInviteForm:
-    """The admin engagement page's "invite_reviewer" action; returns the form (with its errors when refused)."""
-    form = ReviewerInviteForm(request.POST, prefix="reviewer")
-    if form.is_valid():
-        try:
-            services.reviewer_invite(engagement=engagement, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The reviewer has been sent the invitation by e-mail."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return form
 
 
 def evidence_review(request, token):
@@ -158,7 +147,7 @@ def evidence_new(request, pk):
                 messages.success(
                     request, _("Version %(v)s of the evidence pack has been made.") % {"v": pack.version}
                 )
-                return redirect("tracker_admin:engagement", pk=engagement.pk)
+                return redirect("engagement:inspect", pk=engagement.pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)
         status = 400
@@ -194,18 +183,49 @@ def solutions(request):
     )
 
 
+def _join_initial(request, municipalities, origin) -> dict:
+    """The join form filled in from the challenge editor's offer (?challenge=<the challenge being written>): the
+    challenge's municipality, if the user acts for it, and a message naming both challenges; else the user's only
+    municipality."""
+    initial: dict = {}
+    choices = list(municipalities[:2])
+    if len(choices) == 1:
+        initial["municipality"] = choices[0].pk
+    try:
+        challenge_pk = int(request.GET.get("challenge", ""))
+    except ValueError:
+        return initial
+    challenge = ChallengePage.objects.filter(pk=challenge_pk, municipality__in=municipalities).first()
+    if challenge is None:
+        return initial
+    initial["municipality"] = challenge.municipality_id
+    initial["message"] = _(
+        "Our challenge 「%(ours)s」 asks for what 「%(theirs)s」 solved in %(place)s; we would like to join this "
+        "solution rather than start again."
+    ) % {
+        "ours": challenge.title,
+        "theirs": origin.challenge.title if origin.challenge_id else origin,
+        "place": origin.municipality,
+    }
+    return initial
+
+
 def solution(request, pk):
     """One solved challenge: its scope, the towns using it, and 「この取組みに参加する」."""
     origin = get_object_or_404(selectors.solved_for_joining(), pk=pk)
     municipalities = _my_municipalities(request.user, exclude=origin.municipality_id)
-    form = JoinForm(request.POST or None, municipalities=municipalities)
+    form = JoinForm(
+        request.POST or None,
+        municipalities=municipalities,
+        initial=_join_initial(request, municipalities, origin),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 engagement = services.adoption_join(origin=origin, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("Your municipality has joined; a linked engagement is open."))
-                return redirect("tracker_admin:engagement", pk=engagement.pk)
+                return redirect("engagement:inspect", pk=engagement.pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:

@@ -5,25 +5,15 @@
 or enqueue `portal.conversations.tasks.send_message_digests_task` for the task worker (`manage.py run_worker`).
 """
 
-from django.core.management.base import BaseCommand
-
 from portal.conversations.services import send_message_digests
 from portal.conversations.tasks import send_message_digests_task
+from portal.core.scheduled import ScheduledCommand
 
 
-class Command(BaseCommand):
+class Command(ScheduledCommand):
     help = "Send the daily digest of new messages (run daily)."
+    task = send_message_digests_task
+    done = "{n} digest e-mail(s) sent"
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--enqueue", action="store_true", help="Hand the work to the task worker instead."
-        )
-
-    def handle(self, *args, **options):
-        if options["enqueue"]:
-            result = send_message_digests_task.enqueue()
-            self.stdout.write(f"enqueued {result.id}")
-            return
-        sent = send_message_digests()
-        if options["verbosity"]:
-            self.stdout.write(f"{sent} digest e-mail(s) sent")
+    def work(self, **kwargs):
+        return send_message_digests(**kwargs)

@@ -5,25 +5,15 @@
 or enqueue `portal.tracker.tasks.flag_stalled_engagements_task` for the task worker (`manage.py db_worker`).
 """
 
-from django.core.management.base import BaseCommand
-
+from portal.core.scheduled import ScheduledCommand
 from portal.tracker.services import flag_stalled_engagements
 from portal.tracker.tasks import flag_stalled_engagements_task
 
 
-class Command(BaseCommand):
+class Command(ScheduledCommand):
     help = "Flag engagements without news and remind both sides (run daily)."
+    task = flag_stalled_engagements_task
+    done = "{n} engagement(s) flagged as stalled"
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--enqueue", action="store_true", help="Hand the work to the task worker instead."
-        )
-
-    def handle(self, *args, **options):
-        if options["enqueue"]:
-            result = flag_stalled_engagements_task.enqueue()
-            self.stdout.write(f"enqueued {result.id}")
-            return
-        flagged = flag_stalled_engagements()
-        if options["verbosity"]:
-            self.stdout.write(f"{len(flagged)} engagement(s) flagged as stalled")
+    def work(self, **kwargs):
+        return flag_stalled_engagements(**kwargs)

@@ -1,4 +1,4 @@
-"""Startup profiles: the public list and page, the members' edit pages; and the in-app notification list."""
+"""Startup profiles: the public list and page, the members' edit pages (profile, track record, team)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.core.notifications import unread_count
-from portal.core.params import positive_id
+from portal.applications import selectors, services
+from portal.applications.models import TeamMember, TrackRecordEntry
+from portal.applications.views.common import (
+    messages_of,
+    paginate,
+    querystring_without_page,
+    refused,
+    startup_or_none,
+)
 
-from .. import selectors, services
 from ..filters import StartupFilter
 from ..forms import ProfileForm, TeamMemberForm, TrackRecordForm
-from ..models import TeamMember, TrackRecordEntry
-from .common import messages_of, paginate, querystring_without_page, refused, startup_or_none
 
 # --------------------------------------------------------------------------------------------- public
 
@@ -27,7 +31,7 @@ def startup_list(request):
     paginator, page = paginate(request, queryset)
     return render(
         request,
-        "applications/startup_list.html",
+        "startups/startup_list.html",
         {
             "filter": startup_filter,
             "profiles": page,
@@ -39,7 +43,7 @@ def startup_list(request):
 
 def startup_detail(request, slug: str):
     profile = selectors.public_startup(slug)
-    return render(request, "applications/startup_detail.html", {"profile": profile})
+    return render(request, "startups/startup_detail.html", {"profile": profile})
 
 
 # --------------------------------------------------------------------------------------------- members' edit pages
@@ -69,10 +73,10 @@ def profile_edit(request):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Your profile has been saved."))
-            return redirect("applications:profile")
+            return redirect("startups:profile")
     return render(
         request,
-        "applications/profile_edit.html",
+        "startups/profile_edit.html",
         {
             "form": form,
             "organisation": organisation,
@@ -116,7 +120,7 @@ def track_record_add(request):
             label = form.fields[field].label if field in form.fields else ""
             for e in errors:
                 messages.error(request, f"{label}: {e}" if label else e)
-    return redirect("applications:profile")
+    return redirect("startups:profile")
 
 
 @login_required
@@ -128,7 +132,7 @@ def track_record_remove(request, pk: int):
     entry = get_object_or_404(TrackRecordEntry, pk=pk, profile__organisation=organisation)
     services.track_record_remove(entry=entry, actor=request.user)
     messages.success(request, _("The track record entry has been removed."))
-    return redirect("applications:profile")
+    return redirect("startups:profile")
 
 
 @login_required
@@ -145,7 +149,7 @@ def team_member_add(request):
         for field, errors in form.errors.items():
             for e in errors:
                 messages.error(request, f"{form.fields[field].label}: {e}")
-    return redirect("applications:profile")
+    return redirect("startups:profile")
 
 
 @login_required
@@ -157,24 +161,4 @@ def team_member_remove(request, pk: int):
     member = get_object_or_404(TeamMember, pk=pk, profile__organisation=organisation)
     services.team_member_remove(member=member, actor=request.user)
     messages.success(request, _("The team member has been removed."))
-    return redirect("applications:profile")
-
-
-# --------------------------------------------------------------------------------------------- notifications
-
-
-@login_required
-def notification_list(request):
-    if request.method == "POST":
-        ids = request.POST.getlist("id")
-        services.notifications_mark_read(
-            user=request.user, ids=[i for i in map(positive_id, ids) if i is not None] if ids else None
-        )
-        messages.success(request, _("Marked as read."))
-        return redirect("applications:notifications")
-    paginator, page = paginate(request, selectors.notifications_of(request.user))
-    return render(
-        request,
-        "applications/notification_list.html",
-        {"notifications": page, "paginator": paginator, "unread": unread_count(request.user)},
-    )
+    return redirect("startups:profile")

@@ -38,14 +38,14 @@ def _profile_form(**overrides):
 
 def test_a_member_edits_the_profile_team_and_track_record(client, world):
     client.force_login(world.user_a)
-    response = client.post(reverse("applications:profile"), _profile_form())
+    response = client.post(reverse("startups:profile"), _profile_form())
     assert response.status_code == 302
     profile = StartupProfile.objects.get(organisation=world.startup_a)
     assert profile.stage == "early" and profile.technology == "除雪車のGPS"
     assert StartupContact.objects.get(profile=profile).email == "contact@a.example.jp"
-    client.post(reverse("applications:team_add"), {"name": "佐藤花子", "role": "CTO", "bio": "組込み"})
+    client.post(reverse("startups:team_add"), {"name": "佐藤花子", "role": "CTO", "bio": "組込み"})
     client.post(
-        reverse("applications:track_record_add"),
+        reverse("startups:track_record_add"),
         {"local_government": "014877", "year": "2017", "outcome": "poc", "summary": "遠隔健診の実証"},
     )
     assert TeamMember.objects.filter(profile=profile).count() == 1
@@ -55,7 +55,7 @@ def test_a_member_edits_the_profile_team_and_track_record(client, world):
 
 def test_a_bad_corporate_number_is_refused_and_nothing_saved(client, world):
     client.force_login(world.user_a)
-    response = client.post(reverse("applications:profile"), _profile_form(corporate_number="1234567890123"))
+    response = client.post(reverse("startups:profile"), _profile_form(corporate_number="1234567890123"))
     assert response.status_code == 200
     assert not StartupContact.objects.exists()
     assert StartupProfile.objects.get(organisation=world.startup_a).technology == ""
@@ -64,27 +64,27 @@ def test_a_bad_corporate_number_is_refused_and_nothing_saved(client, world):
 def test_other_startups_rows_cannot_be_removed(client, world):
     member = TeamMember.objects.create(profile=world.startup_a.startup_profile, name="佐藤")
     client.force_login(world.user_b)
-    assert client.post(reverse("applications:team_remove", args=[member.pk])).status_code == 404
+    assert client.post(reverse("startups:team_remove", args=[member.pk])).status_code == 404
     assert TeamMember.objects.filter(pk=member.pk).exists()
 
 
 def test_public_profile_shows_public_part_only(client, world):
     client.force_login(world.user_a)
-    client.post(reverse("applications:profile"), _profile_form(corporate_number="7000012050002"))
+    client.post(reverse("startups:profile"), _profile_form(corporate_number="7000012050002"))
     TeamMember.objects.create(profile=world.startup_a.startup_profile, name="秘密の社員")
     client.logout()
-    page = client.get(reverse("applications:startup_detail", args=["startup-a"])).content.decode()
+    page = client.get(reverse("startups:startup_detail", args=["startup-a"])).content.decode()
     assert "除雪車のGPS" in page
     for private in ("7000012050002", "contact@a.example.jp", "03-1234-5678", "山田太郎", "秘密の社員"):
         assert private not in page
-    listing = client.get(reverse("applications:startup_list")).content.decode()
+    listing = client.get(reverse("startups:startup_list")).content.decode()
     assert "/startups/startup-a/" in listing and "contact@a.example.jp" not in listing
 
 
 def test_private_profiles_are_not_listed(client, world):
     StartupProfile.objects.filter(organisation=world.startup_b).update(is_public=False)
-    assert client.get(reverse("applications:startup_detail", args=["startup-b"])).status_code == 404
-    assert "株式会社ビー" not in client.get(reverse("applications:startup_list")).content.decode()
+    assert client.get(reverse("startups:startup_detail", args=["startup-b"])).status_code == 404
+    assert "株式会社ビー" not in client.get(reverse("startups:startup_list")).content.decode()
 
 
 def test_public_list_filters_by_theme_prefecture_and_stage(client, world):
@@ -92,7 +92,7 @@ def test_public_list_filters_by_theme_prefecture_and_stage(client, world):
     world.startup_a.startup_profile.themes.add(Theme.objects.get(slug="tourism"))
     pref = factories.prefecture("37")
     Organisation.objects.filter(pk=world.startup_a.pk).update(prefecture=pref)
-    listing = reverse("applications:startup_list")
+    listing = reverse("startups:startup_list")
     for query in ({"theme": "tourism"}, {"prefecture": "37"}, {"stage": "seed"}):
         body = client.get(listing, query).content.decode()
         assert "株式会社エー" in body and "株式会社ビー" not in body, query
@@ -108,7 +108,7 @@ def test_public_list_keeps_the_same_number_of_queries_for_10_and_100_rows(client
 
     def count(rows):
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(reverse("applications:startup_list"), {"theme": themes[0].slug})
+            response = client.get(reverse("startups:startup_list"), {"theme": themes[0].slug})
         assert response.status_code == 200 and len(response.context["profiles"]) == rows
         return len(ctx.captured_queries)
 
@@ -129,13 +129,13 @@ def test_public_list_keeps_the_same_number_of_queries_for_10_and_100_rows(client
 def test_notification_list_counts_and_marks_read(client, world):
     world.submitted()
     client.force_login(world.user_a)
-    page = client.get(reverse("applications:notifications")).content.decode()
+    page = client.get(reverse("startups:notifications")).content.decode()
     assert "1 unread" in page or "未読1件" in page
-    client.post(reverse("applications:notifications"))
+    client.post(reverse("startups:notifications"))
     assert not Notification.objects.filter(recipient=world.user_a, read_at__isnull=True).exists()
     # Nobody marks another user's notifications read.
     note = Notification.objects.filter(recipient=world.staff_x).first()
-    client.post(reverse("applications:notifications"), {"id": [note.pk]})
+    client.post(reverse("startups:notifications"), {"id": [note.pk]})
     note.refresh_from_db()
     assert note.read_at is None
 
@@ -143,9 +143,9 @@ def test_notification_list_counts_and_marks_read(client, world):
 def test_track_record_names_fiscal_years_as_the_programme_does(client, world):
     """QA pass: the public profile's 年度 column read 2017 while the programme says 平成29年度 (FY2017 in English)."""
     client.force_login(world.user_a)
-    client.post(reverse("applications:profile"), _profile_form())
+    client.post(reverse("startups:profile"), _profile_form())
     client.post(
-        reverse("applications:track_record_add"),
+        reverse("startups:track_record_add"),
         {"local_government": "014877", "year": "2017", "outcome": "poc", "summary": "遠隔健診の実証"},
     )
     assert "平成29年度 北海道天塩町" in client.get("/mypage/profile/").content.decode()
