@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from portal.accounts.models import Organisation
-from portal.core.forms import ModelChoiceFilter, YesNoFilter
+from portal.core.forms import YesNoFilter
+from portal.core.i18n import in_reader_language
 
+from . import selectors
 from .models import MatchProposal, MatchRun, ReviewStatus
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python rather than through a template each (a run's page offers its
+    municipalities, up to a few hundred, on every request)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs) | {"name": name}
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 class MatchRunFilter(WagtailFilterSet):
@@ -23,15 +42,26 @@ class MatchRunFilter(WagtailFilterSet):
         fields = ["status"]
 
 
-class ProposalFilter(django_filters.FilterSet):
-    review_status = django_filters.ChoiceFilter(label=_("review"), choices=ReviewStatus.choices)
+class ProposalFilter(WagtailFilterSet):
+    """A run's proposals (the run's page): review status, assigned, and the municipality, whose choices are the
+    municipalities of the run's challenges only."""
+
+    review_status = django_filters.ChoiceFilter(
+        label=_("review"), choices=ReviewStatus.choices, widget=forms.Select
+    )
     assigned = YesNoFilter(label=_("assigned"))
-    municipality = ModelChoiceFilter(
-        label=_("municipality"),
-        field_name="challenge__municipality",
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY),
+    municipality = django_filters.ChoiceFilter(
+        label=_("municipality"), field_name="challenge__municipality", choices=[], widget=PlainSelect
     )
 
     class Meta:
         model = MatchProposal
         fields = ["review_status", "assigned", "municipality"]
+
+    def __init__(self, *args, run: MatchRun | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if run is not None:  # the run's own municipalities
+            self.filters["municipality"].extra["choices"] = [
+                (str(pk), in_reader_language(name, name_en))
+                for pk, name, name_en in selectors.municipalities_of_run(run)
+            ]

@@ -570,6 +570,52 @@ def proposals_of_run(run: MatchRun) -> QuerySet[MatchProposal]:
     )
 
 
+def proposals_listed(run: MatchRun) -> QuerySet[MatchProposal]:
+    """A run's proposals as its page lists them: only the columns the list shows (no reasons, explanations or factor
+    breakdowns, and of the challenge its title, not its page's body), challenge by challenge, best first."""
+    return (
+        MatchProposal.objects.filter(run=run)
+        .select_related("challenge", "challenge__municipality", "startup", "application")
+        .only(
+            *LISTED_PROPOSAL_FIELDS,
+            "challenge__title",
+            "challenge__municipality__name",
+            "challenge__municipality__name_en",
+            "startup__name",
+            "startup__name_en",
+            "application__state",
+        )
+        .order_by("challenge_id", "rank", "pk")
+    )
+
+
+LISTED_PROPOSAL_FIELDS = (
+    "run",
+    "challenge",
+    "startup",
+    "application",
+    "score",
+    "rank",
+    "assigned",
+    "fixed",
+    "excluded",
+    "travel_cost_yen",
+    "keywords",
+    "review_status",
+)
+
+
+def municipalities_of_run(run: MatchRun) -> list[tuple[int, str, str]]:
+    """(pk, name, English name) of the municipalities of a run's challenges, by name: the run's page's filter (one
+    query of three columns, no model per municipality)."""
+    return list(
+        Organisation.objects.filter(challenges__match_proposals__run=run)
+        .values_list("pk", "name", "name_en")
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
 def challenges_of_run(run: MatchRun) -> QuerySet[ChallengePage]:
     """The challenges a run made proposals for, with counts (for the run's page)."""
     return (

@@ -264,7 +264,7 @@ def _tell_starter(run: MatchRun, *, n: int, variant: str = "") -> None:
         [run.started_by],
         kind="matching.run_finished",
         params={"id": run.pk, "n": n, "text": run.error, "variant": variant},
-        url=_url("matching_admin:run", run.pk),
+        url=_url("match_run:run", run.pk),
     )
 
 
@@ -454,6 +454,6 @@ def proposal_reject(*, proposal: MatchProposal, actor: User, reason: str) -> Mat
                     "startup": locked.startup,
                     "text": reason,
                 },
-                url=_url("matching_admin:run", locked.run_id),
+                url=_url("match_run:run", locked.run_id),
             )
     return _sync(proposal, locked)

@@ -1,8 +1,8 @@
-"""Admin wiring: the matching screens under /admin/matching/ and a "Matching" menu item for ministry staff."""
+"""Admin wiring: the matching screens (one viewset) under /admin/matching/ and a "Matching" menu item for ministry staff."""
 
 from __future__ import annotations
 
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -11,14 +11,8 @@ from wagtail.permissions import register_permission_policy
 from . import permissions as rules
 from .admin_views import MatchRunPolicy, MatchRunViewSet
 from .models import MatchRun
-from .urls import admin_urlpatterns
 
 register_permission_policy(MatchRun, MatchRunPolicy(MatchRun))
-
-
-@hooks.register("register_admin_urls")
-def register_matching_admin_urls():
-    return [path("matching/", include((admin_urlpatterns, "matching_admin"), namespace="matching_admin"))]
 
 
 class MinistryMenuItem(MenuItem):
@@ -31,7 +25,7 @@ def register_matching_menu():
     return MinistryMenuItem(_("Matching"), reverse("match_run:index"), icon_name="resubmit", order=240)
 
 
-# The runs' list keeps its address, /admin/matching/; a run's screens stay under it (matching_admin:run, …).
+# The runs' list keeps its address, /admin/matching/; a run's screens are the viewset's too (match_run:run, …).
 @hooks.register("register_admin_viewset")
 def register_match_run_viewset():
     return MatchRunViewSet("match_run", url_prefix="matching")

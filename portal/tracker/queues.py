@@ -106,7 +106,7 @@ def ministry_entries(user, audience, ids) -> list[QueueEntry]:
     counts["challenges_in_moderation"] = _challenges_in_moderation()
     counts["proposals_to_decide"] = run["pending"] if run else 0
     # the latest run's page when there is one, else the list of runs
-    links = {"proposals_to_decide": link("matching_admin:run", run["pk"])} if run else {}
+    links = {"proposals_to_decide": link("match_run:run", run["pk"])} if run else {}
     return entries(MINISTRY_QUEUES, counts, links=links)
 
 

@@ -74,8 +74,8 @@ def test_the_pages_read_the_stored_comparison_without_computing_it_again(client,
     stored = RunComparison.objects.get(run=second)
     client.force_login(world.ministry_user)
     for url in (
-        reverse("matching_admin:run", args=[second.pk]),
-        reverse("matching_admin:compare", args=[second.pk]),
+        reverse("match_run:run", args=[second.pk]),
+        reverse("match_run:compare", args=[second.pk]),
     ):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
@@ -105,7 +105,7 @@ def test_the_stored_comparison_is_computed_again_when_a_run_is_run_again(client,
     second.refresh_from_db()
 
     client.force_login(world.ministry_user)
-    response = client.get(reverse("matching_admin:compare", args=[second.pk]))
+    response = client.get(reverse("match_run:compare", args=[second.pk]))
     assert response.status_code == 200
     fresh = _as_lists(selectors.compare_runs(second, first))
     assert fresh != old  # the re-run changed what differs
@@ -125,7 +125,7 @@ def test_the_stored_comparison_is_computed_again_when_a_run_changes(world):
 def test_comparing_with_any_run_is_stored_once_per_pair(client, world):
     first, second = _two_runs(world)
     client.force_login(world.ministry_user)
-    url = reverse("matching_admin:compare", args=[first.pk]) + f"?against={second.pk}"
+    url = reverse("match_run:compare", args=[first.pk]) + f"?against={second.pk}"
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200
     stored = RunComparison.objects.get(run=first, other=second)
@@ -184,9 +184,9 @@ def test_run_and_comparison_pages_keep_a_fixed_number_of_queries_at_10_and_100_p
         > RunComparison.objects.get(run=small).rank_moves_count
     )
     for name, query in (("run", ""), ("compare", ""), ("compare", "?page=2")):
-        _queries(client, reverse(f"matching_admin:{name}", args=[small.pk]) + query)  # warm the session
-        few = _queries(client, reverse(f"matching_admin:{name}", args=[small.pk]) + query)
-        many = _queries(client, reverse(f"matching_admin:{name}", args=[large.pk]) + query)
+        _queries(client, reverse(f"match_run:{name}", args=[small.pk]) + query)  # warm the session
+        few = _queries(client, reverse(f"match_run:{name}", args=[small.pk]) + query)
+        many = _queries(client, reverse(f"match_run:{name}", args=[large.pk]) + query)
         assert few == many, name
 
 
@@ -195,7 +195,7 @@ def test_comparison_page_is_paginated_from_the_stored_rows(client, world):
     stored = RunComparison.objects.get(run=large)
     assert stored.rank_moves_count > 100
     client.force_login(world.ministry_user)
-    url = reverse("matching_admin:compare", args=[large.pk])
+    url = reverse("match_run:compare", args=[large.pk])
     first_page = client.get(url).context["page_obj"]
     second_page = client.get(url + "?page=2").context["page_obj"]
     assert len(first_page.object_list) == 100 and first_page.paginator.count == stored.rank_moves_count

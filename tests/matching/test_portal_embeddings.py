@@ -222,7 +222,7 @@ def test_a_runs_problem_carries_fresh_embeddings_and_none_for_stale_ones(world, 
     assert run.status == run.Status.DONE
     assert (run.input_summary["embedded_challenges"], run.input_summary["embedded_startups"]) == (1, 2)
     client.force_login(world.ministry_user)
-    body = client.get(reverse("matching_admin:run", args=[run.pk])).content.decode()
+    body = client.get(reverse("match_run:run", args=[run.pk])).content.decode()
     assert (
         "最新の文埋め込みがあったのは課題 2 件中 1 件、スタートアップ 3 社中 2 社" in body
     )  # the admin is Japanese

@@ -127,10 +127,10 @@ def test_recused_ministry_staff_cannot_accept_or_reject_and_another_can(client, 
         services.proposal_reject(proposal=proposal, actor=world.ministry_user, reason="理由")
 
     client.force_login(world.ministry_user)
-    url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    url = reverse("match_run:challenge", args=[run.pk, world.challenge_x.pk])
     page = client.get(url).content.decode()
     assert f'id="recused-{proposal.pk}"' in page and "利益相反を申告済みのため" in page
-    response = client.post(url, {"proposal": proposal.pk, "action": "accept", "reason": ""})
+    response = client.post(reverse("match_run:proposal_accept", args=[proposal.pk]), {"reason": ""})
     assert response.status_code == 400 and "利益相反を申告済みのため" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.review_status == ReviewStatus.PROPOSED

@@ -36,15 +36,12 @@ def urls(run, world):
     proposal = MatchProposal.objects.filter(run=run).first()
     return [
         ("get", reverse("match_run:index"), {}),
-        ("get", reverse("matching_admin:run", args=[run.pk]), {}),
-        ("get", reverse("matching_admin:compare", args=[run.pk]) + f"?against={run.pk}", {}),
-        ("get", reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk]), {}),
+        ("get", reverse("match_run:run", args=[run.pk]), {}),
+        ("get", reverse("match_run:compare", args=[run.pk]) + f"?against={run.pk}", {}),
+        ("get", reverse("match_run:challenge", args=[run.pk, world.challenge_x.pk]), {}),
         ("post", reverse("match_run:index"), {"top_k": 5, "default_capacity": 2}),
-        (
-            "post",
-            reverse("matching_admin:challenge", args=[run.pk, proposal.challenge_id]),
-            {"proposal": proposal.pk, "action": "accept", "reason": ""},
-        ),
+        ("post", reverse("match_run:proposal_accept", args=[proposal.pk]), {"reason": ""}),
+        ("post", reverse("match_run:proposal_reject", args=[proposal.pk]), {"reason": "合わない"}),
     ]
 
 
@@ -81,9 +78,9 @@ def test_menu_shows_matching_to_ministry_only(client, world):
 
 def test_unknown_objects_are_404(client, world, run):
     login(client, world.ministry_user)
-    assert client.get(reverse("matching_admin:run", args=[run.pk + 100])).status_code == 404
-    assert client.get(reverse("matching_admin:challenge", args=[run.pk, 999999])).status_code == 404
-    assert client.get(reverse("matching_admin:compare", args=[run.pk]) + "?against=abc").status_code == 404
+    assert client.get(reverse("match_run:run", args=[run.pk + 100])).status_code == 404
+    assert client.get(reverse("match_run:challenge", args=[run.pk, 999999])).status_code == 404
+    assert client.get(reverse("match_run:compare", args=[run.pk]) + "?against=abc").status_code == 404
 
 
 def test_ministry_starts_a_run_from_the_admin(client, world):
@@ -94,9 +91,7 @@ def test_ministry_starts_a_run_from_the_admin(client, world):
     data |= {f"weight_{n}": w for n, w in MatchRun().weights.items()} | {"weight_text": 0.6}
     response = client.post(reverse("match_run:index"), data)
     run = MatchRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "matching_admin:run", args=[run.pk]
-    )
+    assert response.status_code == 302 and response["Location"] == reverse("match_run:run", args=[run.pk])
     assert run.status == MatchRun.Status.DONE and run.weights["text"] == 0.6 and run.top_k == 3
     assert run.started_by == world.ministry_user
     detail = client.get(response["Location"]).content.decode()
@@ -115,7 +110,7 @@ def test_bad_run_form_is_refused_in_the_users_language(client, world):
 
 def test_challenge_page_shows_ranked_proposals_with_factor_bars(client, world, run):
     login(client, world.ministry_user)
-    response = client.get(reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk]))
+    response = client.get(reverse("match_run:challenge", args=[run.pk, world.challenge_x.pk]))
     assert response.status_code == 200
     body = response.content.decode()
     best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
@@ -138,7 +133,7 @@ def test_reasons_are_written_in_both_languages_and_shown_in_the_readers(client, 
     assert "相手先として提案する" in best.reason and "is proposed as the partner" in best.reason_en
     assert all(p.reason and p.reason_en for p in MatchProposal.objects.filter(run=run))
     login(client, world.ministry_user)
-    url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    url = reverse("match_run:challenge", args=[run.pk, world.challenge_x.pk])
     body = client.get(url).content.decode()
     assert best.reason[:20] in body and best.reason_en[:20] not in body
     UserProfile.get_for_user(world.ministry_user)
@@ -149,39 +144,48 @@ def test_reasons_are_written_in_both_languages_and_shown_in_the_readers(client, 
 
 def test_accept_and_reject_from_the_admin(client, world, run):
     login(client, world.ministry_user)
-    url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    url = reverse("match_run:challenge", args=[run.pk, world.challenge_x.pk])
     best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
     second = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=2)
 
+    def accept(p):
+        return reverse("match_run:proposal_accept", args=[p.pk])
+
+    def reject(p):
+        return reverse("match_run:proposal_reject", args=[p.pk])
+
     # reject without a reason: 400, the message in Japanese, nothing saved
-    response = client.post(url, {"proposal": second.pk, "action": "reject", "reason": ""})
+    response = client.post(reject(second), {"reason": ""})
     assert response.status_code == 400 and 'id="review-error"' in response.content.decode()
     second.refresh_from_db()
     assert second.review_status == ReviewStatus.PROPOSED
 
-    response = client.post(url, {"proposal": best.pk, "action": "accept", "reason": "面談済み"})
-    assert response.status_code == 302
+    response = client.post(accept(best), {"reason": "面談済み"})
+    assert response.status_code == 302 and response["Location"] == url
     best.refresh_from_db()
     assert best.review_status == ReviewStatus.ACCEPTED
     assert best.application.state == ApplicationState.MATCHED
     assert Engagement.objects.filter(challenge=world.challenge_x, startup=world.snow).exists()
 
     # the challenge has its one partner: accepting another is refused with the reason
-    response = client.post(url, {"proposal": second.pk, "action": "accept"})
+    response = client.post(accept(second), {})
     assert response.status_code == 400
     assert "パートナー" in response.content.decode() or "partner" in response.content.decode()
     second.refresh_from_db()
     assert second.review_status == ReviewStatus.PROPOSED
 
-    response = client.post(url, {"proposal": second.pk, "action": "reject", "reason": "枠が埋まった"})
+    response = client.post(reject(second), {"reason": "枠が埋まった"})
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.review_status == ReviewStatus.REJECTED and second.review_reason == "枠が埋まった"
 
-    # a proposal of another challenge cannot be reviewed through this page
-    other = MatchProposal.objects.filter(run=run, challenge=world.challenge_y).first()
-    response = client.post(url, {"proposal": other.pk, "action": "reject", "reason": "x"})
+    # an unknown proposal is 404; the action views only take a POST
+    response = client.post(reverse("match_run:proposal_reject", args=[second.pk + 10_000]), {"reason": "x"})
     assert response.status_code == 404
+    other = MatchProposal.objects.filter(run=run, challenge=world.challenge_y).first()
+    assert client.get(reject(other)).status_code == 405
+    other.refresh_from_db()
+    assert other.review_status == ReviewStatus.PROPOSED
 
 
 def test_comparison_shows_what_changed_with_the_weights(client, world):
@@ -208,9 +212,9 @@ def test_comparison_shows_what_changed_with_the_weights(client, world):
     )
 
     login(client, world.ministry_user)
-    detail = client.get(reverse("matching_admin:run", args=[second.pk])).content.decode()
+    detail = client.get(reverse("match_run:run", args=[second.pk])).content.decode()
     assert 'id="changes"' in detail
-    response = client.get(reverse("matching_admin:compare", args=[second.pk]))
+    response = client.get(reverse("match_run:compare", args=[second.pk]))
     assert response.status_code == 200
     comparison = response.context["comparison"]
     assert ("text", 0.0, 0.60) in comparison.weights and ("preference", 1.0, 0.0) in comparison.weights
@@ -266,8 +270,8 @@ def test_lists_keep_a_fixed_number_of_queries(client, world):
     login(client, world.ministry_user)
     small, large = _run_with_proposals(world, 10), _run_with_proposals(world, 100)
     for name, args in (("run", []), ("challenge", [world.challenge_x.pk])):
-        few = _queries(client, reverse(f"matching_admin:{name}", args=[small.pk, *args]))
-        many = _queries(client, reverse(f"matching_admin:{name}", args=[large.pk, *args]))
+        few = _queries(client, reverse(f"match_run:{name}", args=[small.pk, *args]))
+        many = _queries(client, reverse(f"match_run:{name}", args=[large.pk, *args]))
         assert few == many, name
     assert _queries(client, reverse("match_run:index")) == _queries(
         client, reverse("match_run:index") + "?status=done"
@@ -279,16 +283,45 @@ def test_lists_keep_a_fixed_number_of_queries(client, world):
     assert before == after
 
 
+REVIEW_PAGE_QUERY_CEILING = 18
+
+
+def test_review_page_reads_one_page_of_proposals_at_10_and_100(client, world):
+    """Issue #20: a run's review page costs the same queries at 10 and 100 proposals, on any page, filtered or not,
+    and through the results view the filters refresh; it shows one page (50) of them."""
+    login(client, world.ministry_user)
+    small, large = _run_with_proposals(world, 10), _run_with_proposals(world, 100)
+    municipality = world.challenge_x.municipality_id
+    for query in ("", "?page=2", "?review_status=proposed&assigned=true", f"?municipality={municipality}"):
+        for name in ("run", "run_results"):
+            counts = []
+            for run in (small, large):
+                url = reverse(f"match_run:{name}", args=[run.pk]) + query
+                _queries(client, url)  # warm the session
+                counts.append(_queries(client, url))
+            assert counts[0] == counts[1] <= REVIEW_PAGE_QUERY_CEILING, (name, query, counts)
+    first = client.get(reverse("match_run:run", args=[large.pk]))
+    second = client.get(reverse("match_run:run", args=[large.pk]) + "?page=2")
+    rows = [list(r.context["page_obj"].object_list) for r in (first, second)]
+    assert [len(r) for r in rows] == [50, 50] and not {p.pk for p in rows[0]} & {p.pk for p in rows[1]}
+    body = first.content.decode()
+    assert 'id="proposals"' in body and rows[0][0].startup.name in body
+    # the municipality filter offers the run's municipalities only
+    assert f'<option value="{municipality}"' in body
+    offered = {v for v, _label in first.context["filters"].form.fields["municipality"].choices if v}
+    assert offered == {str(world.challenge_x.municipality_id), str(world.challenge_y.municipality_id)}
+
+
 def test_run_page_shows_progress_while_running_and_the_error_when_failed(client, world):
     login(client, world.ministry_user)
     queued = services.match_run_create(actor=world.ministry_user)
-    body = client.get(reverse("matching_admin:run", args=[queued.pk])).content.decode()
+    body = client.get(reverse("match_run:run", args=[queued.pk])).content.decode()
     assert 'aria-valuenow="0"' in body and "js/auto-reload.js" in body and 'id="proposals"' not in body
     MatchRun.objects.filter(pk=queued.pk).update(status=MatchRun.Status.FAILED, error="startups[0]: bad code")
-    body = client.get(reverse("matching_admin:run", args=[queued.pk])).content.decode()
+    body = client.get(reverse("match_run:run", args=[queued.pk])).content.decode()
     assert 'id="run-error"' in body and "startups[0]: bad code" in body and "js/auto-reload.js" not in body
     # a run without a previous one has nothing to compare with
-    assert client.get(reverse("matching_admin:compare", args=[queued.pk])).status_code == 404
+    assert client.get(reverse("match_run:compare", args=[queued.pk])).status_code == 404
 
 
 # --------------------------------------------------------------------------------------------- reasons on the screen
@@ -314,9 +347,7 @@ def test_review_screen_shows_the_reasons_facts_in_japanese(client, world, reason
     run = reasons_run
     best, second, third = _cases(run, world)
     login(client, world.ministry_user)
-    body = client.get(
-        reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
-    ).content.decode()
+    body = client.get(reverse("match_run:challenge", args=[run.pk, world.challenge_x.pk])).content.decode()
     card = body[body.index(f'id="proposal-{best.pk}"') : body.index(f'id="proposal-{second.pk}"')]
     # requirement ↔ capability pairs as a two-column list
     pairs = card[card.index(f'id="pairs-{best.pk}"') :]
@@ -350,9 +381,7 @@ def test_review_screen_shows_the_reasons_facts_in_english(client, world, reasons
     UserProfile.get_for_user(world.ministry_user)
     UserProfile.objects.filter(user=world.ministry_user).update(preferred_language="en")
     login(client, world.ministry_user)
-    body = client.get(
-        reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
-    ).content.decode()
+    body = client.get(reverse("match_run:challenge", args=[run.pk, world.challenge_x.pk])).content.decode()
     card = body[body.index(f'id="proposal-{best.pk}"') : body.index(f'id="proposal-{second.pk}"')]
     assert "the challenge asks for" in card and "the startup offers" in card and "<dt>除雪" in card
     assert "applied as first choice" in card and "the municipality&#x27;s grade: for (shortlisted)" in card
@@ -367,7 +396,7 @@ def test_review_screen_shows_the_reasons_facts_in_english(client, world, reasons
 def test_accepted_proposal_links_its_sheet_on_the_review_screen(client, world, run):
     best = MatchProposal.objects.get(run=run, challenge=world.challenge_x, rank=1)
     login(client, world.ministry_user)
-    url = reverse("matching_admin:challenge", args=[run.pk, world.challenge_x.pk])
+    url = reverse("match_run:challenge", args=[run.pk, world.challenge_x.pk])
     assert f'id="sheet-{best.pk}"' not in client.get(url).content.decode()
     services.proposal_accept(proposal=best, actor=world.ministry_user, reason="面談で合意")
     body = client.get(url).content.decode()

@@ -1082,33 +1082,36 @@ RUN = {"top_k": "5", "default_capacity": "2", "travel_budget_yen": ""}
 @FUZZ
 @given(
     start=fields(RUN, ["weight_text", "weight_distance"]),
-    review=fields({"proposal": "", "action": "reject", "reason": "合わない"}),
+    review=fields({"reason": "合わない"}),
     against=hostile,
+    listing=fields({}, ["review_status", "assigned", "municipality", "page", "_w_filter_fragment"]),
 )
 @example(
     start=RUN | {"weight_text": "NaN"},
-    review={"proposal": "abc", "action": "accept", "reason": ""},
+    review={"reason": ""},
     against="²",
+    listing={"municipality": "abc", "page": "-1"},
 )
 @example(
     start=RUN | {"top_k": "9" * 30, "weight_text": "inf"},
-    review={"proposal": "9" * 30, "action": "x"},
+    review={"reason": "\x00" + "9" * 3000},
     against="9" * 30,
+    listing={"review_status": "x", "assigned": "9" * 30, "_w_filter_fragment": "1"},
 )
-def test_matching_run_and_review(land, start, review, against):
+def test_matching_run_and_review(land, start, review, against, listing):
     run = land.run
     proposal = MatchProposal.objects.filter(run=run, challenge=land.challenge_x).first()
-    review = {k: (str(proposal.pk) if k == "proposal" and v == "" else v) for k, v in review.items()}
     submit(land.ministry_user, reverse("match_run:index"), start)
-    submit(
-        land.ministry_user, reverse("matching_admin:challenge", args=[run.pk, land.challenge_x.pk]), review
-    )
+    submit(land.ministry_user, reverse("match_run:proposal_accept", args=[proposal.pk]), review)
+    submit(land.ministry_user, reverse("match_run:proposal_reject", args=[proposal.pk]), review)
     submit(
         land.ministry_user,
-        reverse("matching_admin:compare", args=[run.pk]),
+        reverse("match_run:compare", args=[run.pk]),
         {"against": against},
         method="get",
     )
+    submit(land.ministry_user, reverse("match_run:run", args=[run.pk]), listing, method="get")
+    submit(land.ministry_user, reverse("match_run:run_results", args=[run.pk]), listing, method="get")
 
 
 # --------------------------------------------------------------------------------------------- stored markup

@@ -301,9 +301,16 @@ match_run:delete                               run-M            GET     alogin  
 match_run:history                              run-M            GET     alogin  alogin  alogin  denied  denied  denied
 match_run:history_results                      run-M            GET     alogin  alogin  alogin  denied  denied  denied
 match_run:usage                                run-M            GET     alogin  alogin  alogin  denied  denied  denied
-matching_admin:run                             run-M            GET     alogin  alogin  alogin  403     403     ok
-matching_admin:compare                         run-M            GET     alogin  alogin  alogin  403     403     ok
-matching_admin:challenge                       run-M-ch-X       GET     alogin  alogin  alogin  403     403     ok
+match_run:run                                  run-M            GET     alogin  alogin  alogin  403     403     ok
+match_run:run_results                          run-M            GET     alogin  alogin  alogin  403     403     ok
+match_run:compare                              run-M            GET     alogin  alogin  alogin  403     403     ok
+match_run:challenge                            run-M-ch-X       GET     alogin  alogin  alogin  403     403     ok
+match_run:proposal_accept                      proposal-X-open  GET     alogin  alogin  alogin  403     403     405
+# (X's challenge has its one partner, A: accepting another is refused with the reason, 400; rejecting is done)
+match_run:proposal_accept                      proposal-X-open  POST    alogin  alogin  alogin  403     403     400
+match_run:proposal_accept                      proposal-X-accepted POST alogin  alogin  alogin  403     403     400
+match_run:proposal_reject                      proposal-X-open  POST    alogin  alogin  alogin  403     403     redir*
+match_run:proposal_reject                      proposal-X-accepted POST alogin  alogin  alogin  403     403     400
 # --- admin: tracker --------------------------------------------------------------------------------------------
 engagement:index                               -                GET     alogin  alogin  alogin  ok      ok      ok
 engagement:index_results                       -                GET     alogin  alogin  alogin  ok      ok      ok
@@ -613,6 +620,8 @@ def _payloads(world: World) -> dict[str, object]:
             for name, field in RunStartForm().fields.items()
             if field.initial is not None
         },
+        "match_run:proposal_accept": {"reason": "面談で合意"},
+        "match_run:proposal_reject": {"reason": "合わない"},
         "engagement:report": {"text": "進捗を報告します"},
         "engagement:transition": {"transition": "consult", "reason": "協議へ進む"},
         "engagement:describe": {
@@ -761,7 +770,7 @@ def test_the_matrix_sees_our_admin_viewsets():
         "wagtailsnippets_core_theme:edit",
         "engagement:inspect",
         "fiscal_budget:ledger",
-        "matching_admin:run",
+        "match_run:run",
     ):
         assert name in ours, name
 
