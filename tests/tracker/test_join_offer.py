@@ -105,7 +105,7 @@ def test_the_offer_opens_the_join_form_filled_in_and_joining_works(client, place
     )
     joined = Engagement.objects.get(origin=places.engagement)
     assert response.status_code == 302 and response["Location"] == reverse(
-        "tracker_admin:engagement", args=[joined.pk]
+        "engagement:inspect", args=[joined.pk]
     )
     assert joined.municipality == places.takamatsu and joined.startup == places.startup
 
