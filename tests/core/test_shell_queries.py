@@ -136,3 +136,43 @@ def test_with_the_shell_cache_a_page_reads_no_membership_permission_or_unread_co
         "unread notifications"
     )
     assert not [q for q in sql if q.lstrip().startswith('SELECT SUM("unread")')], "unread messages: cached"
+
+
+CONTENT_PAGE_MAX_QUERIES = 12  # logged in, caches off: session, user, site, path, restrictions, shell figures
+CATALOGUE_MAX_QUERIES = 40
+
+
+def test_content_page_and_catalogue_logged_in_queries_do_not_grow(client, world):
+    from tests.programme import factories as programme_factories
+
+    page = programme_factories.content("制度について", "about-shell")
+    client.force_login(world.user_a)
+    _applications_of(world, world.startup_a, 10)  # ten more challenges in the catalogue
+    _notifications(world.user_a, 10)
+    small = (_queries(client, page.url)[0], _queries(client, "/challenges/")[0])
+    _applications_of(world, world.startup_a, 90)
+    _notifications(world.user_a, 90)
+    (content, content_sql), (catalogue, catalogue_sql) = (
+        _queries(client, page.url),
+        _queries(client, "/challenges/"),
+    )
+    assert (content, catalogue) == small
+    assert content <= CONTENT_PAGE_MAX_QUERIES, "\n".join(content_sql)
+    assert catalogue <= CATALOGUE_MAX_QUERIES, "\n".join(catalogue_sql)
+
+
+def test_with_every_shell_cache_a_logged_in_content_page_reads_the_session_user_and_page_only(
+    client, world, settings
+):
+    from tests.programme import factories as programme_factories
+
+    settings.SHELL_CACHE_SECONDS = settings.ROUTE_CACHE_SECONDS = 300
+    settings.ACCESS_CACHE_SECONDS = 60
+    page = programme_factories.content("制度について", "about-shell")
+    client.force_login(world.user_a)
+    _notifications(world.user_a, 3)
+    count, sql = _queries(client, page.url)
+    # the session (the test settings keep them in the database), the user, the page; nothing of the shell
+    assert count <= 3, "\n".join(sql)
+    html = client.get(page.url).content.decode()
+    assert 'id="notifications-link"' in html and ">3<" in html
