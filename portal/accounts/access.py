@@ -11,6 +11,7 @@ ACCESS_CACHE_SECONDS) and retired at once, in the same request, by every write t
 | an Organisation saved or deleted (kind, active) | its members' |
 | a User saved (active, superuser, staff) | that user's |
 | groups of a user, permissions of a user or a group, a Group or Permission deleted | everyone's (scope) |
+| a second-factor device (authenticator, recovery codes) saved or deleted | its user's |
 
 Membership changes also retire the user's unread counts (which threads they read follows from the organisations).
 """
@@ -22,6 +23,9 @@ from dataclasses import dataclass
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.core import usercache
 from portal.core.unread import invalidate_unread
@@ -37,6 +41,9 @@ class UserAccess:
     memberships: tuple[Membership, ...]  # with their organisations, oldest first; active organisations only
     user_permissions: frozenset[str]  # "app_label.codename", the user's own
     group_permissions: frozenset[str]  # through the user's groups
+    has_confirmed_device: bool = (
+        False  # a confirmed second factor (two_factor.has_device), read on every page
+    )
 
 
 def _load(user) -> UserAccess:
@@ -50,6 +57,7 @@ def _load(user) -> UserAccess:
         memberships=memberships,
         user_permissions=frozenset(backend.get_user_permissions(user)),
         group_permissions=frozenset(backend.get_group_permissions(user)),
+        has_confirmed_device=user_has_device(user, confirmed=True),
     )
 
 
@@ -83,6 +91,10 @@ def on_user_changed(sender, instance: User, **kwargs) -> None:
     forget_access(instance)
 
 
+def on_device_changed(sender, instance, **kwargs) -> None:
+    forget_access(instance.user_id)
+
+
 def on_permissions_changed(sender, **kwargs) -> None:
     usercache.invalidate_scope(SCOPE)
 
@@ -100,6 +112,9 @@ def connect_signals() -> None:
         (Group.permissions.through, "group_permissions"),
     ):
         m2m_changed.connect(on_permissions_changed, sender=through, dispatch_uid=uid + name)
+    for device in (TOTPDevice, StaticDevice):  # the second factor the middleware asks about on every page
+        post_save.connect(on_device_changed, sender=device, dispatch_uid=f"{uid}{device.__name__}_saved")
+        post_delete.connect(on_device_changed, sender=device, dispatch_uid=f"{uid}{device.__name__}_gone")
     for model in (Group, Permission):
         post_save.connect(on_permissions_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_saved")
         post_delete.connect(on_permissions_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_gone")

@@ -25,7 +25,7 @@ from django_otp.util import random_hex
 
 from portal.core.audit import record
 
-from . import permissions
+from . import access, permissions
 from .models import User
 
 RECOVERY_CODE_COUNT = 10
@@ -47,6 +47,10 @@ def is_required(user) -> bool:
 
 
 def has_device(user) -> bool:
+    """A confirmed authenticator or recovery codes. For a signed-in, active user through their cached access
+    (access.py: retired by every save or deletion of one of their devices), as the middleware asks on every page."""
+    if getattr(user, "is_authenticated", False) and user.is_active and user.pk is not None:
+        return access.user_access(user).has_confirmed_device
     return user_has_device(user, confirmed=True)
 
 

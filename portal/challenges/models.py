@@ -26,6 +26,7 @@ from wagtail.search import index
 from portal.accounts.models import Organisation
 from portal.core.media_choice import PageForm
 from portal.core.models import Theme
+from portal.core.routing import CachedViewRestrictionsMixin
 from portal.geo.models import Prefecture
 from portal.programme.fields import RoundForeignKey
 
@@ -49,7 +50,7 @@ def apply_url(challenge) -> str:
         return f"/applications/new/{challenge.pk}/"
 
 
-class ChallengeIndexPage(Page):
+class ChallengeIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue at /challenges/: filters, sort, pagination (served by `views.catalogue_response`)."""
 
     base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
@@ -95,7 +96,7 @@ class ChallengeIndexPage(Page):
         return context
 
 
-class ChallengePage(Page):
+class ChallengePage(CachedViewRestrictionsMixin, Page):
     """One municipality's problem, described as a problem (not a specification), with what it offers and its window."""
 
     municipality = models.ForeignKey(

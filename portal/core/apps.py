@@ -9,10 +9,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the deployment checks
+        from . import (
+            checks,  # noqa: F401 - registers the deployment checks
+            routing,
+        )
         from .models import Notification
         from .notifications import on_notification_changed
 
+        # Cached site, routes and view-restriction map: retired by page, site and restriction changes (routing.py).
+        routing.connect_signals()
         # The shell's cached unread count follows every change of a notification (portal/core/unread.py).
         post_save.connect(on_notification_changed, sender=Notification, dispatch_uid="xact.core.unread_saved")
         post_delete.connect(

@@ -12,9 +12,10 @@ from wagtail.models import Page
 from . import notices
 from .i18n import in_reader_language
 from .media_choice import PageForm
+from .routing import CachedViewRestrictionsMixin
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The site root: what the programme is, and the ways in for each kind of user."""
 
     base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Whole catalogue pages for anonymous visitors, from the cache (portal/challenges/middleware.py).
     "portal.challenges.middleware.CatalogueCacheMiddleware",
+    # Wagtail's site and page lookups for its serve view, from the cache (portal/core/routing.py).
+    "portal.core.routing.SiteRouteMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -299,6 +301,9 @@ if REDIS_URL:
         },
     }
     COUNTERS_CACHE = "counters"
+    # Sessions read from Redis, written through to the database (Django's cached_db engine): a signed-in page
+    # skips the session query; with Redis away the database answers (issue #20, docs/benchmarks.md).
+    SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xact_cache"}}
     COUNTERS_CACHE = ""  # the database (portal/core/counters.py)
@@ -404,6 +409,9 @@ PROGRAMME_RESULTS_CACHE_SECONDS = int(os.environ.get("PROGRAMME_RESULTS_CACHE_SE
 # bounds what a write the code does not see (a database edited by hand) can leave behind; 0 = off.
 SHELL_CACHE_SECONDS = int(os.environ.get("SHELL_CACHE_SECONDS", "300"))
 ACCESS_CACHE_SECONDS = int(os.environ.get("ACCESS_CACHE_SECONDS", "60"))
+# Wagtail's site and page routing and the "no view restriction here" answer, per host, language and path
+# (portal/core/routing.py), retired by any page, site, locale or restriction change; 0 = off.
+ROUTE_CACHE_SECONDS = int(os.environ.get("ROUTE_CACHE_SECONDS", "300"))
 
 PRIVACY_POLICY_VERSION = "2026-11-01"
 

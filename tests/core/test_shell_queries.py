@@ -136,3 +136,44 @@ def test_with_the_shell_cache_a_page_reads_no_membership_permission_or_unread_co
         "unread notifications"
     )
     assert not [q for q in sql if q.lstrip().startswith('SELECT SUM("unread")')], "unread messages: cached"
+
+
+# Logged in, caches off (as counted today): session, user, memberships, permissions (2), second-factor devices (2),
+# site, root, path, page, ancestors, restrictions, unread notifications and messages, the template's `.public()`.
+CONTENT_PAGE_MAX_QUERIES = 16
+
+
+def test_content_page_and_catalogue_logged_in_queries_do_not_grow(client, world):
+    from tests.programme import factories as programme_factories
+
+    page = programme_factories.content("制度について", "about-shell")
+    client.force_login(world.user_a)
+    _applications_of(world, world.startup_a, 10)  # ten more challenges in the catalogue
+    _notifications(world.user_a, 10)
+    small = (_queries(client, page.url)[0], _queries(client, "/challenges/")[0])
+    _applications_of(world, world.startup_a, 90)
+    _notifications(world.user_a, 90)
+    (content, content_sql), (catalogue, _catalogue_sql) = (
+        _queries(client, page.url),
+        _queries(client, "/challenges/"),
+    )
+    assert (content, catalogue) == small
+    assert content <= CONTENT_PAGE_MAX_QUERIES, "\n".join(content_sql)
+
+
+def test_with_every_shell_cache_a_logged_in_content_page_reads_the_session_user_and_page_only(
+    client, world, settings
+):
+    from tests.programme import factories as programme_factories
+
+    settings.SHELL_CACHE_SECONDS = settings.ROUTE_CACHE_SECONDS = 300
+    settings.ACCESS_CACHE_SECONDS = 60
+    page = programme_factories.content("制度について", "about-shell")
+    client.force_login(world.user_a)
+    _notifications(world.user_a, 3)
+    count, sql = _queries(client, page.url)
+    # the session (the test settings keep them in the database), the user, the page and the template's
+    # `.public()` children (the page's content); nothing of the shell
+    assert count <= 4, "\n".join(sql)
+    html = client.get(page.url).content.decode()
+    assert 'id="notifications-link"' in html and ">3<" in html

@@ -11,9 +11,10 @@ from wagtail.models import Page
 
 from portal.core.i18n import in_reader_language, localized_value
 from portal.core.media_choice import PageForm
+from portal.core.routing import CachedViewRestrictionsMixin
 
 
-class BilingualPage(Page):
+class BilingualPage(CachedViewRestrictionsMixin, Page):
     base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     intro = models.TextField(

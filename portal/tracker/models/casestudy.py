@@ -16,12 +16,13 @@ from wagtail.models.pages import PagePermissionTester
 from wagtail.search import index
 
 from portal.core.media_choice import PageForm
+from portal.core.routing import CachedViewRestrictionsMixin
 
 from .consent import ConsentPurpose, consent_missing
 from .engagements import Engagement
 
 
-class CaseStudyIndexPage(Page):
+class CaseStudyIndexPage(CachedViewRestrictionsMixin, Page):
     base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     intro = RichTextField(_("introduction"), blank=True)
@@ -60,7 +61,7 @@ class CaseStudyPermissionTester(PagePermissionTester):
         return False
 
 
-class CaseStudyPage(Page):
+class CaseStudyPage(CachedViewRestrictionsMixin, Page):
     base_form_class = PageForm  # only images and documents the editor may choose (core/media_choice.py)
     engagement = models.OneToOneField(
         Engagement,

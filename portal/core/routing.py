@@ -1,0 +1,187 @@
+"""The site and the page a request for a Wagtail page goes to, and whether any view restriction applies to it,
+kept in the cache instead of being looked up again on every request (issue #20: the logged-in shell).
+
+Wagtail's serve view asks `Page.route_for_request(request, path)`, which finds the Site for the host (one query),
+the site root's translation and its specific page, then one query per path component and one for each page's
+specific row; its `on_serve_page` hook then reads the page's view restrictions (the ancestors, then the
+restrictions). Both answers are the same for every visitor of one address, so:
+
+- `SiteRouteMiddleware.process_view` (only for Wagtail's serve view) reads one cache entry per host, port, language
+  and path: the Site and the page's pk, specific model and url_path. On a hit it loads that page with one query and
+  hands Wagtail both answers through the request attributes Wagtail documents as its per-request cache
+  (`request._wagtail_site`: `Site.find_for_request`; `request._wagtail_route_for_request`: `Page.route_for_request`);
+  Wagtail's own view then serves the page, runs its hooks and checks its restrictions as always. The entry is used
+  only if the page loaded is still live, in the same locale and at the same url_path (a move, a slug change or an
+  unpublish that a signal missed finds nothing and Wagtail routes afresh); pages whose class routes on its own (a
+  `route()` override: sub-pages, routable pages) are never kept.
+- `CachedViewRestrictionsMixin.get_view_restrictions` (on the portal's page classes): one cached map of which page
+  paths carry a restriction and which pages are aliases; a page with neither on itself nor on an ancestor gets an
+  empty queryset without a query, any other page Wagtail's own answer.
+
+Every entry carries the routing version, bumped (now and after the commit) by any page saved, deleted, moved,
+published or unpublished, any Site or Locale saved or deleted, and any view restriction saved or deleted; entries
+also expire after ROUTE_CACHE_SECONDS (0 turns both caches off: the tests' default).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.url_routing import RouteResult
+
+VERSION_KEY = "routing:version"
+_PROTECTED_KEY = "routing:protected"
+
+
+def _seconds() -> int:
+    return int(getattr(settings, "ROUTE_CACHE_SECONDS", 0))
+
+
+def _read(key: str):
+    """(the routing version, the entry under `key` if it was stored at that version else None): one cache read."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        if not cache.add(VERSION_KEY, version, None):
+            version = cache.get(VERSION_KEY, version)
+    entry = found.get(key)
+    return version, (entry[1] if entry is not None and entry[0] == version else None)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.delete(VERSION_KEY)  # the next read starts a new version
+
+
+def invalidate(*args, **kwargs) -> None:
+    """Something routing depends on changed: every cached site, route and restriction map is stale."""
+    if _seconds() <= 0:
+        return
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _route_key(request, path: str) -> str:
+    host = request._get_raw_host().lower()
+    digest = hashlib.blake2b(
+        f"{host}|{translation.get_language()}|{path}".encode(), digest_size=16
+    ).hexdigest()
+    return f"routing:route:{digest}"
+
+
+def _routes_on_its_own(page_class) -> bool:
+    return getattr(page_class, "route", None) is not Page.route
+
+
+def _cached_route(request, path: str):
+    seconds = _seconds()
+    if seconds <= 0 or hasattr(request, "_wagtail_route_for_request"):
+        return
+    key = _route_key(request, path)
+    version, entry = _read(key)
+    if entry is not None:
+        site, model_label, page_pk, locale_pk, url_path = entry
+        model = _model(model_label)
+        page = model.objects.filter(pk=page_pk).first() if model is not None else None
+        if page is not None and page.live and page.locale_id == locale_pk and page.url_path == url_path:
+            request._wagtail_site = site
+            request._wagtail_route_for_request = RouteResult(page)
+        return
+    result = Page.route_for_request(request, path)  # Wagtail's own routing, kept on the request as it does
+    if result is None:
+        return
+    page, args, kwargs = result
+    site = getattr(request, "_wagtail_site", None)
+    if site is None or args or kwargs or _routes_on_its_own(type(page)):
+        return
+    # The Site pickles with its root page; the page is loaded again on each hit (its content is what changes).
+    cache.set(key, (version, (site, page._meta.label_lower, page.pk, page.locale_id, page.url_path)), seconds)
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+class SiteRouteMiddleware:
+    """Wagtail's site and page lookups for its serve view, from the cache (see the module's docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Wagtail's serve view (compared by name: wagtail.views is not importable while models load).
+        if getattr(view_func, "__name__", "") == "serve" and view_func.__module__ == "wagtail.views":
+            path = view_kwargs.get(
+                "path", view_args[0] if view_args else None
+            )  # Wagtail passes it positionally
+            if isinstance(path, str):
+                _cached_route(request, path)
+        return None
+
+
+# --- view restrictions ---------------------------------------------------------------------------------------------
+
+
+def _protected_paths() -> tuple[frozenset[str], frozenset[str]]:
+    """(paths of pages with a view restriction, paths of alias pages), from the cache."""
+    version, found = _read(_PROTECTED_KEY)
+    if found is None:
+        restricted = frozenset(
+            PageViewRestriction.objects.values_list("page__path", flat=True).distinct().order_by()
+        )
+        aliases = frozenset(
+            Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True).order_by()
+        )
+        found = (restricted, aliases)
+        cache.set(_PROTECTED_KEY, (version, found), _seconds())
+    return found
+
+
+class CachedViewRestrictionsMixin:
+    """For Page classes: `get_view_restrictions()` answers "none" without a query when neither the page nor an
+    ancestor carries a view restriction or is an alias (from one cached map); otherwise it is Wagtail's own."""
+
+    def get_view_restrictions(self):
+        if _seconds() > 0 and not getattr(self, "alias_of_id", None) and getattr(self, "path", None):
+            restricted, aliases = _protected_paths()
+            path = self.path
+            step = Page.steplen
+            prefixes = {path[:n] for n in range(step, len(path) + 1, step)}
+            if prefixes.isdisjoint(restricted) and prefixes.isdisjoint(aliases):
+                return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+# --- invalidation ------------------------------------------------------------------------------------------------
+
+
+def _on_model_changed(sender, instance, **kwargs) -> None:
+    if isinstance(instance, (Page, Site, Locale, PageViewRestriction)):
+        invalidate()
+
+
+def connect_signals() -> None:
+    uid = "xact.core.routing."
+    post_save.connect(_on_model_changed, dispatch_uid=uid + "saved")
+    post_delete.connect(_on_model_changed, dispatch_uid=uid + "deleted")
+    page_published.connect(invalidate, dispatch_uid=uid + "published")
+    page_unpublished.connect(invalidate, dispatch_uid=uid + "unpublished")
+    post_page_move.connect(invalidate, dispatch_uid=uid + "moved")
