@@ -58,9 +58,10 @@ run: system-deps seed
 
 # One worker per core. `--dist load` hands tests out in collection order, which pytest-django sorts so that
 # transactional tests (they empty the database, migrations' data included) run after the others on each worker.
+# The 25 slowest tests are listed at the end, so CI shows where its time goes.
 TEST_WORKERS ?= auto
 test: system-deps test-system-deps node-deps venv messages
-	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist load
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist load --durations=25
 
 # style, then the guard rails: imports follow the app chain (pyproject [tool.importlinter]), types check
 # (pyproject [tool.mypy]: the matching engine and the services)
