@@ -12,7 +12,7 @@ from wagtail.models import Page
 from . import notices
 from .i18n import in_reader_language
 from .media_choice import PageForm
-from .routing import CachedViewRestrictionsMixin
+from .routing import CachedViewRestrictionsMixin, route_from_cache
 
 
 class HomePage(CachedViewRestrictionsMixin, Page):
@@ -36,6 +36,10 @@ class HomePage(CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Wagtail's routing from this site root, with the path → page answer kept in the cache (core/routing.py)."""
+        return route_from_cache(self, request, path_components, super().route)
 
 
 class AuditEvent(models.Model):

@@ -1,19 +1,18 @@
-"""The site and the page a request for a Wagtail page goes to, and whether any view restriction applies to it,
+"""The page a request for a Wagtail page goes to, and whether any view restriction applies to it,
 kept in the cache instead of being looked up again on every request (issue #20: the logged-in shell).
 
-Wagtail's serve view asks `Page.route_for_request(request, path)`, which finds the Site for the host (one query),
-the site root's translation and its specific page, then one query per path component and one for each page's
-specific row; its `on_serve_page` hook then reads the page's view restrictions (the ancestors, then the
+Wagtail's serve view asks `Page.route_for_request(request, path)`, which finds the Site for the host and the site
+root's translation, then calls the root's `route()`: one query per path component and one for each page's specific
+row; its `on_serve_page` hook then reads the page's view restrictions (the ancestors, then the
 restrictions). Both answers are the same for every visitor of one address, so:
 
-- `SiteRouteMiddleware.process_view` (only for Wagtail's serve view) reads one cache entry per host, port, language
-  and path: the Site and the page's pk, specific model and url_path. On a hit it loads that page with one query and
-  hands Wagtail both answers through the request attributes Wagtail documents as its per-request cache
-  (`request._wagtail_site`: `Site.find_for_request`; `request._wagtail_route_for_request`: `Page.route_for_request`);
-  Wagtail's own view then serves the page, runs its hooks and checks its restrictions as always. The entry is used
-  only if the page loaded is still live, in the same locale and at the same url_path (a move, a slug change or an
-  unpublish that a signal missed finds nothing and Wagtail routes afresh); pages whose class routes on its own (a
-  `route()` override: sub-pages, routable pages) are never kept.
+- `HomePage.route` (the site root's; Wagtail's documented place to change how a path finds its page) asks
+  `route_from_cache`: one cache entry per site root, language and path holding the page's pk, specific model, locale
+  and url_path. On a hit that page is loaded with one query instead of one query per path component and one per
+  page's specific row; Wagtail's serve view then serves it, runs its hooks and checks its restrictions as always. The
+  entry is used only if the page loaded is still live, in the same locale and at the same url_path (a move, a slug
+  change or an unpublish that a signal missed finds nothing and Wagtail routes afresh); pages whose class routes on
+  its own (a `route()` override: sub-pages, routable pages) are never kept. The Site lookup is Wagtail's own.
 - `CachedViewRestrictionsMixin.get_view_restrictions` (on the portal's page classes): one cached map of which page
   paths carry a restriction and which pages are aliases; a page with neither on itself nor on an ancestor gets an
   empty queryset without a query, any other page Wagtail's own answer.
@@ -73,10 +72,10 @@ def invalidate(*args, **kwargs) -> None:
     transaction.on_commit(_bump)
 
 
-def _route_key(request, path: str) -> str:
-    host = request._get_raw_host().lower()
+def _route_key(root, path_components) -> str:
+    path = "/".join(path_components)
     digest = hashlib.blake2b(
-        f"{host}|{translation.get_language()}|{path}".encode(), digest_size=16
+        f"{root.pk}|{translation.get_language()}|{path}".encode(), digest_size=16
     ).hexdigest()
     return f"routing:route:{digest}"
 
@@ -85,55 +84,33 @@ def _routes_on_its_own(page_class) -> bool:
     return getattr(page_class, "route", None) is not Page.route
 
 
-def _cached_route(request, path: str):
+def route_from_cache(root, request, path_components, route):
+    """`Page.route` of the site root, from the cache: `route` (Wagtail's own walk down the tree) answers a miss, and
+    a plain page it finds is kept for its path; a hit is loaded with one query and used only while it is still live,
+    in the same locale and at the same url_path."""
     seconds = _seconds()
-    if seconds <= 0 or hasattr(request, "_wagtail_route_for_request"):
-        return
-    key = _route_key(request, path)
+    if seconds <= 0 or not path_components:
+        return route(request, path_components)
+    key = _route_key(root, path_components)
     version, entry = _read(key)
     if entry is not None:
-        site, model_label, page_pk, locale_pk, url_path = entry
+        model_label, page_pk, locale_pk, url_path = entry
         model = _model(model_label)
         page = model.objects.filter(pk=page_pk).first() if model is not None else None
         if page is not None and page.live and page.locale_id == locale_pk and page.url_path == url_path:
-            request._wagtail_site = site
-            request._wagtail_route_for_request = RouteResult(page)
-        return
-    result = Page.route_for_request(request, path)  # Wagtail's own routing, kept on the request as it does
-    if result is None:
-        return
-    page, args, kwargs = result
-    site = getattr(request, "_wagtail_site", None)
-    if site is None or args or kwargs or _routes_on_its_own(type(page)):
-        return
-    # The Site pickles with its root page; the page is loaded again on each hit (its content is what changes).
-    cache.set(key, (version, (site, page._meta.label_lower, page.pk, page.locale_id, page.url_path)), seconds)
+            return RouteResult(page)
+    result = route(request, path_components)
+    page = result.page
+    if not result.args and not result.kwargs and not _routes_on_its_own(type(page)):
+        # The page is loaded again on each hit (its content is what changes); only where it is is kept.
+        cache.set(key, (version, (page._meta.label_lower, page.pk, page.locale_id, page.url_path)), seconds)
+    return result
 
 
 def _model(label: str):
     try:
         return apps.get_model(label)
     except LookupError:
-        return None
-
-
-class SiteRouteMiddleware:
-    """Wagtail's site and page lookups for its serve view, from the cache (see the module's docstring)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        # Wagtail's serve view (compared by name: wagtail.views is not importable while models load).
-        if getattr(view_func, "__name__", "") == "serve" and view_func.__module__ == "wagtail.views":
-            path = view_kwargs.get(
-                "path", view_args[0] if view_args else None
-            )  # Wagtail passes it positionally
-            if isinstance(path, str):
-                _cached_route(request, path)
         return None
 
 

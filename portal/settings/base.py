@@ -101,8 +101,6 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Whole catalogue pages for anonymous visitors, from the cache (portal/challenges/middleware.py).
     "portal.challenges.middleware.CatalogueCacheMiddleware",
-    # Wagtail's site and page lookups for its serve view, from the cache (portal/core/routing.py).
-    "portal.core.routing.SiteRouteMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -409,8 +407,9 @@ PROGRAMME_RESULTS_CACHE_SECONDS = int(os.environ.get("PROGRAMME_RESULTS_CACHE_SE
 # bounds what a write the code does not see (a database edited by hand) can leave behind; 0 = off.
 SHELL_CACHE_SECONDS = int(os.environ.get("SHELL_CACHE_SECONDS", "300"))
 ACCESS_CACHE_SECONDS = int(os.environ.get("ACCESS_CACHE_SECONDS", "60"))
-# Wagtail's site and page routing and the "no view restriction here" answer, per host, language and path
-# (portal/core/routing.py), retired by any page, site, locale or restriction change; 0 = off.
+# Wagtail's page routing (path → page, from the site root's `route()`) and the "no view restriction here" answer,
+# per site root, language and path (portal/core/routing.py), retired by any page, site, locale or restriction
+# change; 0 = off.
 ROUTE_CACHE_SECONDS = int(os.environ.get("ROUTE_CACHE_SECONDS", "300"))
 
 PRIVACY_POLICY_VERSION = "2026-11-01"
