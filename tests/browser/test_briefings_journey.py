@@ -55,7 +55,7 @@ def test_announce_register_ics_attendance_slides(page, chromium, live_server, wi
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url("**/admin/briefing/")
     session = BriefingSession.objects.get()
-    assert "除雪の見える化 オンライン説明会" in page.locator("table").inner_text()
+    assert "除雪の見える化 オンライン説明会" in page.locator("table.listing").inner_text()
 
     # 2. A startup finds it on the challenge page, registers and downloads the .ics.
     sp = chromium.new_context(base_url=live_server.url, locale="ja-JP", accept_downloads=True).new_page()
