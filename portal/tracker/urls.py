@@ -22,10 +22,6 @@ urlpatterns = [
 ]
 
 admin_urlpatterns = [
-    path("<int:pk>/evidence/new/", evidence.evidence_new, name="evidence_new"),
-    path("evidence/", evidence.evidence_overview, name="evidence_overview"),
-    path("solutions/", evidence.solutions, name="solutions"),
-    path("solutions/<int:pk>/", evidence.solution, name="solution"),
     path("dashboard/", admin.dashboard, name="dashboard"),
     path("budget-request/", fiscal.budget_request_deadlines, name="budget_request"),
     path("agreements/", agreements.agreement_list, name="agreements"),

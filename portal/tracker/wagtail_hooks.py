@@ -12,7 +12,7 @@ from portal.accounts.permissions import is_ministry
 from portal.core.queues import HOOK
 
 from . import queues
-from .models import AdoptionRequest, Engagement, FiscalBudget, Meeting, TravelRequest
+from .models import AdoptionRequest, Engagement, EvidencePack, FiscalBudget, Meeting, TravelRequest
 from .urls import admin_urlpatterns
 from .views.admin_lists import EngagementPolicy, EngagementViewSet, TravelRequestPolicy, TravelRequestViewSet
 from .views.budget_admin import (
@@ -21,6 +21,7 @@ from .views.budget_admin import (
     FiscalBudgetPolicy,
     FiscalBudgetViewSet,
 )
+from .views.evidence_admin import EvidencePackPolicy, EvidencePackViewSet, SolutionViewSet
 from .views.meetings_admin import MeetingPolicy, MeetingViewSet
 
 register_permission_policy(Meeting, MeetingPolicy(Meeting))
@@ -28,6 +29,7 @@ register_permission_policy(Engagement, EngagementPolicy(Engagement))
 register_permission_policy(TravelRequest, TravelRequestPolicy(TravelRequest))
 register_permission_policy(FiscalBudget, FiscalBudgetPolicy(FiscalBudget))
 register_permission_policy(AdoptionRequest, AdoptionRequestPolicy(AdoptionRequest))
+register_permission_policy(EvidencePack, EvidencePackPolicy(EvidencePack))
 
 
 @hooks.register("register_admin_urls")
@@ -53,10 +55,8 @@ def _items():
         MinistryMenuItem(
             _("Budgets and ledger"), reverse("fiscal_budget:index"), icon_name="table", order=40
         ),
-        MenuItem(_("Solutions to join"), reverse("tracker_admin:solutions"), icon_name="repeat", order=45),
-        MinistryMenuItem(
-            _("Evidence packs"), reverse("tracker_admin:evidence_overview"), icon_name="doc-full", order=48
-        ),
+        MenuItem(_("Solutions to join"), reverse("solution:index"), icon_name="repeat", order=45),
+        MinistryMenuItem(_("Evidence packs"), reverse("evidence_pack:index"), icon_name="doc-full", order=48),
         MinistryMenuItem(
             _("Adoption requests"), reverse("adoption_request:index"), icon_name="repeat", order=50
         ),
@@ -76,7 +76,9 @@ def register_meeting_viewset():
 
 # The screens keep their addresses: /admin/tracker/ (engagements; one engagement at <pk>/ — engagement:inspect — with
 # its action views under it, the outside match at new/), /admin/tracker/travel/ (trips, likewise),
-# /admin/tracker/budgets/ (budgets; a year's ledger at <year>/ledger/) and /admin/tracker/adoptions/.
+# /admin/tracker/budgets/ (budgets; a year's ledger at <year>/ledger/), /admin/tracker/adoptions/,
+# /admin/tracker/evidence/ (the ministry's overview; an engagement's new pack version at <engagement pk>/new/) and
+# /admin/tracker/solutions/ (one solution at <pk>/, the join at <pk>/join/).
 @hooks.register("register_admin_viewset")
 def register_engagement_viewset():
     return EngagementViewSet("engagement", url_prefix="tracker")
@@ -95,6 +97,16 @@ def register_fiscal_budget_viewset():
 @hooks.register("register_admin_viewset")
 def register_adoption_request_viewset():
     return AdoptionRequestViewSet("adoption_request", url_prefix="tracker/adoptions")
+
+
+@hooks.register("register_admin_viewset")
+def register_evidence_pack_viewset():
+    return EvidencePackViewSet("evidence_pack", url_prefix="tracker/evidence")
+
+
+@hooks.register("register_admin_viewset")
+def register_solution_viewset():
+    return SolutionViewSet("solution", url_prefix="tracker/solutions")
 
 
 hooks.register(HOOK, queues.municipality_entries)
