@@ -114,6 +114,20 @@ def fiscal_year_of(obj) -> str:
     return fiscal_year_label(obj.fiscal_year)
 
 
+def engagement_columns() -> list[Column]:
+    """An engagement row's first columns: its name (linking to its screen), its stage and its fiscal year."""
+    return [
+        TitleColumn(
+            "title",
+            label=gettext_lazy("engagement"),
+            accessor=str,
+            get_url=lambda obj: reverse("engagement:inspect", args=[obj.pk]),
+        ),
+        Column("stage", label=gettext_lazy("stage"), accessor=stage_label),
+        Column("fiscal_year", label=gettext_lazy("fiscal year"), accessor=fiscal_year_of),
+    ]
+
+
 def _departure(trip) -> str:
     return date_format(trip.departure_date, "DATE_FORMAT")
 
@@ -153,14 +167,7 @@ class EngagementViewSet(ModelViewSet):
     @property
     def list_display(self):
         return [
-            TitleColumn(
-                "title",
-                label=gettext_lazy("engagement"),
-                accessor=str,
-                get_url=lambda obj: reverse("engagement:inspect", args=[obj.pk]),
-            ),
-            Column("stage", label=gettext_lazy("stage"), accessor=stage_label),
-            Column("fiscal_year", label=gettext_lazy("fiscal year"), accessor=fiscal_year_of),
+            *engagement_columns(),
             DateColumn("last_activity_at", label=gettext_lazy("last activity"), sort_key="last_activity_at"),
         ]
 

@@ -39,7 +39,7 @@ from ..evidence import ORDER_NAME, next_fiscal_year, pilot_figures
 from ..evidence_forms import EvidencePackForm, JoinForm
 from ..filters import EvidenceOverviewFilter, SolutionFilter
 from ..models import ConsentPurpose, Engagement, EvidencePack, consent_missing
-from .admin_lists import ListOnlyIndexView, fiscal_year_of, stage_label
+from .admin_lists import ListOnlyIndexView, engagement_columns
 from .common import add_service_errors
 
 # --- the evidence pack --------------------------------------------------------------------------------------------
@@ -68,26 +68,34 @@ class EvidencePackPolicy(ModelPermissionPolicy):
         return self.model.objects.none()
 
 
-class EvidenceOverviewIndexView(ListOnlyIndexView):
-    """The ministry's overview: its rows are the engagements past their PoC (selectors.evidence_overview), each with
-    its number of pack versions, so the row's screen is the engagement's."""
+class HelpedIndexView(ListOnlyIndexView):
+    """A listing with a line above it saying what its rows are, and its own words when it has none."""
 
     template_name = "tracker/admin/index_with_help.html"
-    detail_url_name = "engagement:inspect"
-    page_title = gettext_lazy("Evidence packs")
-    help_text = gettext_lazy("Engagements whose PoC is done, those without an evidence pack first.")
-
-    def get_base_queryset(self):
-        return selectors.evidence_overview()
+    help_text = ""
+    empty_text = ""
 
     @property
     def no_results_message(self):
-        return _("No engagement has finished a PoC yet.")
+        return self.empty_text
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["help_text"] = self.help_text
         return context
+
+
+class EvidenceOverviewIndexView(HelpedIndexView):
+    """The ministry's overview: its rows are the engagements past their PoC (selectors.evidence_overview), each with
+    its number of pack versions, so the row's screen is the engagement's."""
+
+    detail_url_name = "engagement:inspect"
+    page_title = gettext_lazy("Evidence packs")
+    help_text = gettext_lazy("Engagements whose PoC is done, those without an evidence pack first.")
+    empty_text = gettext_lazy("No engagement has finished a PoC yet.")
+
+    def get_base_queryset(self):
+        return selectors.evidence_overview()
 
 
 def _packs(engagement) -> str:
@@ -217,14 +225,7 @@ class EvidencePackViewSet(ModelViewSet):
     @property
     def list_display(self):
         return [
-            TitleColumn(
-                "engagement",
-                label=gettext_lazy("engagement"),
-                accessor=str,
-                get_url=lambda e: reverse("engagement:inspect", args=[e.pk]),
-            ),
-            Column("stage", label=gettext_lazy("stage"), accessor=stage_label),
-            Column("fiscal_year", label=gettext_lazy("fiscal year"), accessor=fiscal_year_of),
+            *engagement_columns(),
             Column("packs", label=gettext_lazy("evidence pack"), accessor=_packs),
             DateColumn("stage_changed_at", label=gettext_lazy("since")),
         ]
@@ -240,8 +241,7 @@ class EvidencePackViewSet(ModelViewSet):
 # --- solutions to join --------------------------------------------------------------------------------------------
 
 
-class SolutionIndexView(ListOnlyIndexView):
-    template_name = "tracker/admin/index_with_help.html"
+class SolutionIndexView(HelpedIndexView):
     detail_url_name = "solution:inspect"
     page_title = gettext_lazy("Solutions to join")
     help_text = gettext_lazy(
@@ -249,17 +249,10 @@ class SolutionIndexView(ListOnlyIndexView):
         "and evidence: a linked engagement opens with the same startup."
     )
 
+    empty_text = gettext_lazy("No solved challenges yet.")
+
     def get_base_queryset(self):
         return selectors.solved_for_joining()
-
-    @property
-    def no_results_message(self):
-        return _("No solved challenges yet.")
-
-    def get_context_data(self, *args, **kwargs):
-        context = super().get_context_data(*args, **kwargs)
-        context["help_text"] = self.help_text
-        return context
 
 
 def _my_municipalities(user, *, exclude=None):
