@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, agreements, evidence, fiscal, meetings_admin, meetings_site, site
+from .views import admin, agreements, evidence, meetings_admin, meetings_site, site
 
 app_name = "tracker"
 
@@ -27,10 +27,6 @@ admin_urlpatterns = [
     path("solutions/", evidence.solutions, name="solutions"),
     path("solutions/<int:pk>/", evidence.solution, name="solution"),
     path("dashboard/", admin.dashboard, name="dashboard"),
-    path("budget-request/", fiscal.budget_request_deadlines, name="budget_request"),
-    path("agreements/", agreements.agreement_list, name="agreements"),
-    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
-    path("<int:pk>/agreements/new/", agreements.agreement_new, name="agreement_new"),
     path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
     path(
         "meetings/new/engagement/<int:pk>/",
