@@ -22,10 +22,6 @@ urlpatterns = [
 ]
 
 admin_urlpatterns = [
-    path("<int:pk>/evidence/new/", evidence.evidence_new, name="evidence_new"),
-    path("evidence/", evidence.evidence_overview, name="evidence_overview"),
-    path("solutions/", evidence.solutions, name="solutions"),
-    path("solutions/<int:pk>/", evidence.solution, name="solution"),
     path("dashboard/", admin.dashboard, name="dashboard"),
     path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
     path(

@@ -17,6 +17,7 @@ from .models import (
     Agreement,
     BudgetRequestDeadline,
     Engagement,
+    EvidencePack,
     FiscalBudget,
     Meeting,
     TravelRequest,
@@ -35,6 +36,7 @@ from .views.budget_admin import (
     FiscalBudgetPolicy,
     FiscalBudgetViewSet,
 )
+from .views.evidence_admin import EvidencePackPolicy, EvidencePackViewSet, SolutionViewSet
 from .views.meetings_admin import MeetingPolicy, MeetingViewSet
 
 register_permission_policy(Meeting, MeetingPolicy(Meeting))
@@ -44,6 +46,7 @@ register_permission_policy(FiscalBudget, FiscalBudgetPolicy(FiscalBudget))
 register_permission_policy(AdoptionRequest, AdoptionRequestPolicy(AdoptionRequest))
 register_permission_policy(Agreement, AgreementPolicy(Agreement))
 register_permission_policy(BudgetRequestDeadline, BudgetRequestDeadlinePolicy(BudgetRequestDeadline))
+register_permission_policy(EvidencePack, EvidencePackPolicy(EvidencePack))
 
 
 @hooks.register("register_admin_urls")
@@ -72,10 +75,8 @@ def _items():
         MinistryMenuItem(
             _("Budgets and ledger"), reverse("fiscal_budget:index"), icon_name="table", order=40
         ),
-        MenuItem(_("Solutions to join"), reverse("tracker_admin:solutions"), icon_name="repeat", order=45),
-        MinistryMenuItem(
-            _("Evidence packs"), reverse("tracker_admin:evidence_overview"), icon_name="doc-full", order=48
-        ),
+        MenuItem(_("Solutions to join"), reverse("solution:index"), icon_name="repeat", order=45),
+        MinistryMenuItem(_("Evidence packs"), reverse("evidence_pack:index"), icon_name="doc-full", order=48),
         MinistryMenuItem(
             _("Adoption requests"), reverse("adoption_request:index"), icon_name="repeat", order=50
         ),
@@ -97,7 +98,9 @@ def register_meeting_viewset():
 # its action views under it, the outside match at new/), /admin/tracker/travel/ (trips, likewise),
 # /admin/tracker/budgets/ (budgets; a year's ledger at <year>/ledger/), /admin/tracker/adoptions/,
 # /admin/tracker/agreements/ (one agreement at <pk>/, its amendment at <pk>/amend/, recording one for an engagement
-# at new/<engagement pk>/) and /admin/tracker/budget-request/ (setting a deadline at add/).
+# at new/<engagement pk>/), /admin/tracker/budget-request/ (setting a deadline at add/),
+# /admin/tracker/evidence/ (the ministry's overview; an engagement's new pack version at <engagement pk>/new/) and
+# /admin/tracker/solutions/ (one solution at <pk>/, the join at <pk>/join/).
 @hooks.register("register_admin_viewset")
 def register_engagement_viewset():
     return EngagementViewSet("engagement", url_prefix="tracker")
@@ -126,6 +129,16 @@ def register_agreement_viewset():
 @hooks.register("register_admin_viewset")
 def register_budget_request_deadline_viewset():
     return BudgetRequestDeadlineViewSet("budget_request_deadline", url_prefix="tracker/budget-request")
+
+
+@hooks.register("register_admin_viewset")
+def register_evidence_pack_viewset():
+    return EvidencePackViewSet("evidence_pack", url_prefix="tracker/evidence")
+
+
+@hooks.register("register_admin_viewset")
+def register_solution_viewset():
+    return SolutionViewSet("solution", url_prefix="tracker/solutions")
 
 
 hooks.register(HOOK, queues.municipality_entries)

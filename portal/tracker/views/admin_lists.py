@@ -57,14 +57,16 @@ class TravelRequestPolicy(StaffReadOnlyPolicy):
     scope = staticmethod(selectors.travel_requests_for)
 
 
-class _ListOnly(NoRowEditsIndexView):
+class ListOnlyIndexView(NoRowEditsIndexView):
+    """A listing whose rows link to their own screen (detail_url_name) and offer no edit, copy or delete."""
+
     detail_url_name = ""
 
     def get_inspect_url(self, instance):
         return reverse(self.detail_url_name, args=[instance.pk])
 
 
-class EngagementIndexView(_ListOnly):
+class EngagementIndexView(ListOnlyIndexView):
     detail_url_name = "engagement:inspect"
 
     def get_base_queryset(self):
@@ -84,14 +86,14 @@ class EngagementIndexView(_ListOnly):
         ]
 
 
-class TravelRequestIndexView(_ListOnly):
+class TravelRequestIndexView(ListOnlyIndexView):
     detail_url_name = "travel_request:inspect"
 
     def get_base_queryset(self):
         return selectors.travel_requests_for(self.request.user)
 
 
-def _stage(engagement) -> str:
+def stage_label(engagement) -> str:
     return (
         f"{engagement.get_stage_display()} ⚠"
         if engagement.is_flagged_stalled
@@ -99,7 +101,7 @@ def _stage(engagement) -> str:
     )
 
 
-def _fiscal_year(obj) -> str:
+def fiscal_year_of(obj) -> str:
     return fiscal_year_label(obj.fiscal_year)
 
 
@@ -148,8 +150,8 @@ class EngagementViewSet(ModelViewSet):
                 accessor=str,
                 get_url=lambda obj: reverse("engagement:inspect", args=[obj.pk]),
             ),
-            Column("stage", label=gettext_lazy("stage"), accessor=_stage),
-            Column("fiscal_year", label=gettext_lazy("fiscal year"), accessor=_fiscal_year),
+            Column("stage", label=gettext_lazy("stage"), accessor=stage_label),
+            Column("fiscal_year", label=gettext_lazy("fiscal year"), accessor=fiscal_year_of),
             DateColumn("last_activity_at", label=gettext_lazy("last activity"), sort_key="last_activity_at"),
         ]
 
