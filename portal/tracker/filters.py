@@ -84,7 +84,9 @@ class EvidenceOverviewFilter(WagtailFilterSet):
         return queryset.filter(packs__gt=0) if value else queryset.filter(packs=0)
 
 
-class AgreementFilter(django_filters.FilterSet):
+class AgreementFilter(WagtailFilterSet):
+    """The agreements' facets in the admin's listing (Wagtail's filter drop-down)."""
+
     kind = django_filters.ChoiceFilter(label=_("kind of agreement"), choices=Agreement.Kind.choices)
     ends_on_before = django_filters.DateFilter(
         label=_("ends on or before"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, agreements, evidence, fiscal, meetings_admin, meetings_site, site
+from .views import admin, agreements, evidence, meetings_admin, meetings_site, site
 
 app_name = "tracker"
 
@@ -23,10 +23,6 @@ urlpatterns = [
 
 admin_urlpatterns = [
     path("dashboard/", admin.dashboard, name="dashboard"),
-    path("budget-request/", fiscal.budget_request_deadlines, name="budget_request"),
-    path("agreements/", agreements.agreement_list, name="agreements"),
-    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
-    path("<int:pk>/agreements/new/", agreements.agreement_new, name="agreement_new"),
     path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
     path(
         "meetings/new/engagement/<int:pk>/",

@@ -12,9 +12,24 @@ from portal.accounts.permissions import is_ministry
 from portal.core.queues import HOOK
 
 from . import queues
-from .models import AdoptionRequest, Engagement, EvidencePack, FiscalBudget, Meeting, TravelRequest
+from .models import (
+    AdoptionRequest,
+    Agreement,
+    BudgetRequestDeadline,
+    Engagement,
+    EvidencePack,
+    FiscalBudget,
+    Meeting,
+    TravelRequest,
+)
 from .urls import admin_urlpatterns
 from .views.admin_lists import EngagementPolicy, EngagementViewSet, TravelRequestPolicy, TravelRequestViewSet
+from .views.agreement_admin import (
+    AgreementPolicy,
+    AgreementViewSet,
+    BudgetRequestDeadlinePolicy,
+    BudgetRequestDeadlineViewSet,
+)
 from .views.budget_admin import (
     AdoptionRequestPolicy,
     AdoptionRequestViewSet,
@@ -29,6 +44,8 @@ register_permission_policy(Engagement, EngagementPolicy(Engagement))
 register_permission_policy(TravelRequest, TravelRequestPolicy(TravelRequest))
 register_permission_policy(FiscalBudget, FiscalBudgetPolicy(FiscalBudget))
 register_permission_policy(AdoptionRequest, AdoptionRequestPolicy(AdoptionRequest))
+register_permission_policy(Agreement, AgreementPolicy(Agreement))
+register_permission_policy(BudgetRequestDeadline, BudgetRequestDeadlinePolicy(BudgetRequestDeadline))
 register_permission_policy(EvidencePack, EvidencePackPolicy(EvidencePack))
 
 
@@ -46,9 +63,12 @@ def _items():
     return [
         MinistryMenuItem(_("Dashboard"), reverse("tracker_admin:dashboard"), icon_name="view", order=10),
         MenuItem(_("Engagements"), reverse("engagement:index"), icon_name="list-ul", order=20),
-        MenuItem(_("Agreements"), reverse("tracker_admin:agreements"), icon_name="doc-full", order=25),
+        MenuItem(_("Agreements"), reverse("agreement:index"), icon_name="doc-full", order=25),
         MenuItem(
-            _("Budget-request deadlines"), reverse("tracker_admin:budget_request"), icon_name="date", order=27
+            _("Budget-request deadlines"),
+            reverse("budget_request_deadline:index"),
+            icon_name="date",
+            order=27,
         ),
         MenuItem(_("Travel support"), reverse("travel_request:index"), icon_name="site", order=30),
         MenuItem(_("Visits and meetings"), reverse("meeting:index"), icon_name="calendar", order=35),
@@ -77,6 +97,8 @@ def register_meeting_viewset():
 # The screens keep their addresses: /admin/tracker/ (engagements; one engagement at <pk>/ — engagement:inspect — with
 # its action views under it, the outside match at new/), /admin/tracker/travel/ (trips, likewise),
 # /admin/tracker/budgets/ (budgets; a year's ledger at <year>/ledger/), /admin/tracker/adoptions/,
+# /admin/tracker/agreements/ (one agreement at <pk>/, its amendment at <pk>/amend/, recording one for an engagement
+# at new/<engagement pk>/), /admin/tracker/budget-request/ (setting a deadline at add/),
 # /admin/tracker/evidence/ (the ministry's overview; an engagement's new pack version at <engagement pk>/new/) and
 # /admin/tracker/solutions/ (one solution at <pk>/, the join at <pk>/join/).
 @hooks.register("register_admin_viewset")
@@ -97,6 +119,16 @@ def register_fiscal_budget_viewset():
 @hooks.register("register_admin_viewset")
 def register_adoption_request_viewset():
     return AdoptionRequestViewSet("adoption_request", url_prefix="tracker/adoptions")
+
+
+@hooks.register("register_admin_viewset")
+def register_agreement_viewset():
+    return AgreementViewSet("agreement", url_prefix="tracker/agreements")
+
+
+@hooks.register("register_admin_viewset")
+def register_budget_request_deadline_viewset():
+    return BudgetRequestDeadlineViewSet("budget_request_deadline", url_prefix="tracker/budget-request")
 
 
 @hooks.register("register_admin_viewset")

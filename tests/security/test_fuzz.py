@@ -911,8 +911,8 @@ def _days(data: dict, **offsets) -> dict:
 def test_agreement_and_amendment(land, agreement, amend):
     agreement = _days(agreement, signed_on=0, starts_on=0, ends_on=100, renewal_notice_on=60)
     amend = _days(amend, **{"amend-signed_on": 0, "amend-ends_on": 200})
-    submit(land.staff_x, reverse("tracker_admin:agreement_new", args=[land.engagement.pk]), agreement)
-    submit(land.staff_x, reverse("tracker_admin:agreement", args=[land.agreement.pk]), amend)
+    submit(land.staff_x, reverse("agreement:add", args=[land.engagement.pk]), agreement)
+    submit(land.staff_x, reverse("agreement:amend", args=[land.agreement.pk]), amend)
 
 
 BUDGET_REQUEST = {"municipality": "", "month": "10", "day": "15", "note": "財政課"}
@@ -924,7 +924,7 @@ BUDGET_REQUEST = {"municipality": "", "month": "10", "day": "15", "note": "財�
 @example(data=BUDGET_REQUEST | {"day": "1e999999999"}, which="ministry_user")
 def test_budget_request_deadline(land, data, which):
     data = {k: (str(land.muni_x.pk) if k == "municipality" and v == "" else v) for k, v in data.items()}
-    submit(getattr(land, which), reverse("tracker_admin:budget_request"), data)
+    submit(getattr(land, which), reverse("budget_request_deadline:add"), data)
 
 
 PULSE = {

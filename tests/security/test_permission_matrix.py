@@ -368,6 +368,26 @@ adoption_request:inspect                       adoption-M       GET     alogin  
 adoption_request:link                          adoption-M       POST    alogin  alogin  alogin  denied  denied  redir*
 adoption_request:decline                       adoption-M       POST    alogin  alogin  alogin  denied  denied  redir*
 tracker_admin:dashboard                        -                GET     alogin  alogin  alogin  denied  denied  ok
+budget_request_deadline:index                  -                GET     alogin  alogin  alogin  ok      ok      ok
+budget_request_deadline:index_results          -                GET     alogin  alogin  alogin  ok      ok      ok
+budget_request_deadline:add                    -                GET     alogin  alogin  alogin  ok      ok      ok
+budget_request_deadline:add                    -                POST    alogin  alogin  alogin  redir*  400     redir*
+budget_request_deadline:edit                   brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+budget_request_deadline:delete                 brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+budget_request_deadline:history                brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+budget_request_deadline:history_results        brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+budget_request_deadline:usage                  brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+agreement:index                                -                GET     alogin  alogin  alogin  ok      ok      ok
+agreement:index_results                        -                GET     alogin  alogin  alogin  ok      ok      ok
+agreement:add                                  agr-new-XA       GET     alogin  alogin  alogin  ok      404     ok
+agreement:add                                  agr-new-XA       POST    alogin  alogin  alogin  redir*  404     redir*
+agreement:edit                                 agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:delete                               agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:history                              agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:history_results                      agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:usage                                agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:inspect                              agr-XA           GET     alogin  alogin  alogin  ok      404     ok
+agreement:amend                                agr-XA           POST    alogin  alogin  alogin  redir*  404     redir*
 evidence_pack:index                            -                GET     alogin  alogin  alogin  denied  denied  ok
 evidence_pack:index_results                    -                GET     alogin  alogin  alogin  denied  denied  ok
 evidence_pack:add                              eng-XA           GET     alogin  alogin  alogin  denied  404     denied
@@ -391,13 +411,6 @@ solution:delete                                solved-X         GET     alogin  
 solution:history                               solved-X         GET     alogin  alogin  alogin  denied  denied  denied
 solution:history_results                       solved-X         GET     alogin  alogin  alogin  denied  denied  denied
 solution:usage                                 solved-X         GET     alogin  alogin  alogin  denied  denied  denied
-tracker_admin:budget_request                   -                GET     alogin  alogin  alogin  ok      ok      ok
-tracker_admin:budget_request                   -                POST    alogin  alogin  alogin  redir*  400     redir*
-tracker_admin:agreements                       -                GET     alogin  alogin  alogin  ok      ok      ok
-tracker_admin:agreement                        agr-XA           GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:agreement                        agr-XA           POST    alogin  alogin  alogin  redir*  404     redir*
-tracker_admin:agreement_new                    eng-XA           GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:agreement_new                    eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
 tracker_admin:meeting                          meet-XA          GET     alogin  alogin  alogin  ok      404     ok
 tracker_admin:meeting                          meet-XA          POST    alogin  alogin  alogin  redir*  404     redir*
 tracker_admin:meeting_new_engagement           eng-XA           GET     alogin  alogin  alogin  ok      404     ok
@@ -654,14 +667,14 @@ def _payloads(world: World) -> dict[str, object]:
             "pulse-blocker": "budget",
         },
         "engagement:adopt": {"municipality": str(world.muni_y.pk), "message": "うちでも使いたい"},
-        "tracker_admin:budget_request": {"municipality": str(world.muni_x.pk), "month": "10", "day": "15"},
-        "tracker_admin:agreement": lambda: {
+        "budget_request_deadline:add": {"municipality": str(world.muni_x.pk), "month": "10", "day": "15"},
+        "agreement:amend": lambda: {
             "amend-signed_on": str(today_jst()),
             "amend-summary": "期間を延長",
             "amend-ends_on": str(today_jst() + dt.timedelta(days=400)),
             "amend-files": SimpleUploadedFile("amend.pdf", PDF, "application/pdf"),
         },
-        "tracker_admin:agreement_new": lambda: {
+        "agreement:add": lambda: {
             "kind": "contract",
             "title": "業務委託契約",
             "parties": "高松市\n株式会社A",

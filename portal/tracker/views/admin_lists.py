@@ -8,7 +8,6 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -20,6 +19,7 @@ from portal.core.calendar import fiscal_year_label
 from .. import selectors
 from ..filters import EngagementAdminFilter, TravelRequestAdminFilter
 from ..models import Engagement, TravelRequest, TravelState
+from .admin_generic import NoRowEditsIndexView
 from .engagement_admin import ACTION_VIEWS, EngagementInspectView, OutsideMatchView
 from .travel_admin import ACTION_VIEWS as TRAVEL_ACTION_VIEWS
 from .travel_admin import TravelRequestInspectView
@@ -29,7 +29,7 @@ def _staff(user) -> bool:
     return is_ministry(user) or is_municipality_staff(user)
 
 
-class _ReadOnlyPolicy(ModelPermissionPolicy):
+class StaffReadOnlyPolicy(ModelPermissionPolicy):
     """Staff look at the list (scoped by `scope(user)`); the rows change only through the services."""
 
     scope = None
@@ -46,30 +46,21 @@ class _ReadOnlyPolicy(ModelPermissionPolicy):
         return type(self).scope(user)
 
 
-class EngagementPolicy(_ReadOnlyPolicy):
+class EngagementPolicy(StaffReadOnlyPolicy):
     """Staff look at their engagements (the outside match, the create view, checks for the ministry itself: an "add"
     permission would also open Wagtail's history view)."""
 
     scope = staticmethod(selectors.engagements_for)
 
 
-class TravelRequestPolicy(_ReadOnlyPolicy):
+class TravelRequestPolicy(StaffReadOnlyPolicy):
     scope = staticmethod(selectors.travel_requests_for)
 
 
-class ListOnlyIndexView(IndexView):
+class ListOnlyIndexView(NoRowEditsIndexView):
     """A listing whose rows link to their own screen (detail_url_name) and offer no edit, copy or delete."""
 
     detail_url_name = ""
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
 
     def get_inspect_url(self, instance):
         return reverse(self.detail_url_name, args=[instance.pk])

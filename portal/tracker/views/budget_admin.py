@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import CreateView, IndexView, InspectView
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -39,7 +39,8 @@ from portal.core.params import positive_id
 from .. import continuity, selectors, services
 from ..forms import BudgetForm, ReasonForm
 from ..models import AdoptionRequest, FiscalBudget, LedgerEntry
-from .common import add_service_errors, paginate
+from .admin_generic import NoRowEditsIndexView, ServiceCreateView
+from .common import paginate
 
 
 class MinistryPolicy(ModelPermissionPolicy):
@@ -66,17 +67,6 @@ class AdoptionRequestPolicy(MinistryPolicy):
     pass
 
 
-class _NoRowEdits(IndexView):
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
-
-
 # --- budgets ------------------------------------------------------------------------------------------------------
 
 
@@ -95,7 +85,7 @@ def _carried_label() -> str:
     return _("carried over into %(fy)s") % {"fy": fiscal_year_label(current_fiscal_year())}
 
 
-class FiscalBudgetIndexView(_NoRowEdits):
+class FiscalBudgetIndexView(NoRowEditsIndexView):
     template_name = "tracker/admin/budgets.html"
 
     @property
@@ -126,49 +116,22 @@ class FiscalBudgetIndexView(_NoRowEdits):
         return context
 
 
-class SetBudgetView(CreateView):
-    """Set a fiscal year's budget: the viewset's create view, saving through services.fiscal_budget_set."""
+class SetBudgetView(ServiceCreateView):
+    """Set a fiscal year's budget: the viewset's create view (the ministry's "view" permission), saving through
+    services.fiscal_budget_set."""
 
-    permission_required = (
-        "view"  # the ministry's (an "add" permission would also open Wagtail's history view)
-    )
     form_class = BudgetForm
-    template_name = "wagtailadmin/generic/create.html"
-    submit_button_label = gettext_lazy("Save")
-
-    def get_panel(self):
-        return None
 
     def get_page_title(self):
         return _("Set a fiscal year's budget")
 
-    def get_page_subtitle(self):
-        return ""
-
-    def get_initial_form_instance(self):
-        return None
-
     def get_initial(self):
         return {"fiscal_year": current_fiscal_year()}
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
-
-    def form_valid(self, form):
-        self.form = form
-        try:
-            services.fiscal_budget_set(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def save(self, form):
+        services.fiscal_budget_set(actor=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("The budget has been saved."))
         return redirect("fiscal_budget:index")
-
-    def form_invalid(self, form):
-        self.form = form
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class LedgerView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -289,7 +252,7 @@ class AdoptionRequestFilter(WagtailFilterSet):
         fields = ["municipality"]
 
 
-class AdoptionRequestIndexView(_NoRowEdits):
+class AdoptionRequestIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.open_adoption_requests()
 

@@ -13,8 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from wagtail.admin.views.generic import CreateView, InspectView
+from wagtail.admin.views.generic import InspectView
 
 from matching.selectors import accepted_proposal_id
 from portal.accounts.models import Organisation
@@ -31,6 +30,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import CaseStudyPage, Engagement
+from .admin_generic import ServiceCreateView
 from .common import add_service_errors
 from .site import engagement_context
 
@@ -277,28 +277,20 @@ ACTION_VIEWS = {
 }
 
 
-class OutsideMatchView(CreateView):
+class OutsideMatchView(ServiceCreateView):
     """The ministry records a match made outside the portal: the viewset's create view, opening the engagement
     through the service (not a model form). Only the ministry may (is_ministry, as the service checks)."""
 
     permission_required = None
     form_class = OutsideMatchForm
-    template_name = "wagtailadmin/generic/create.html"
-    submit_button_label = gettext_lazy("Save")
 
     def dispatch(self, request, *args, **kwargs):
         if not is_ministry(request.user):
             raise PermissionDenied(_("Only ministry staff can open this page."))
         return super().dispatch(request, *args, **kwargs)
 
-    def get_panel(self):
-        return None
-
     def get_page_title(self):
         return _("Record a match made outside the portal")
-
-    def get_page_subtitle(self):
-        return ""
 
     def get_breadcrumbs_items(self):
         return [
@@ -307,32 +299,15 @@ class OutsideMatchView(CreateView):
             {"url": "", "label": self.get_page_title()},
         ]
 
-    def get_initial_form_instance(self):
-        return None
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
-
-    def form_valid(self, form):
-        self.form = form
+    def save(self, form):
         d = form.cleaned_data
-        try:
-            self.object = services.engagement_open(
-                municipality=d["municipality"],
-                startup=d["startup"],
-                source=Engagement.Source.OUTSIDE,
-                actor=self.request.user,
-                reason=d["reason"],
-                title=d["title"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+        self.object = services.engagement_open(
+            municipality=d["municipality"],
+            startup=d["startup"],
+            source=Engagement.Source.OUTSIDE,
+            actor=self.request.user,
+            reason=d["reason"],
+            title=d["title"],
+        )
         messages.success(self.request, _("The engagement has been opened."))
         return redirect("engagement:inspect", self.object.pk)
-
-    def form_invalid(self, form):
-        self.form = form
-        return self.render_to_response(self.get_context_data(form=form), status=400)
