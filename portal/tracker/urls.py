@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, agreements, evidence, fiscal, meetings_admin, meetings_site, site
+from .views import admin, agreements, evidence, fiscal, meetings_site, site
 
 app_name = "tracker"
 
@@ -31,15 +31,4 @@ admin_urlpatterns = [
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("<int:pk>/agreements/new/", agreements.agreement_new, name="agreement_new"),
-    path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
-    path(
-        "meetings/new/engagement/<int:pk>/",
-        meetings_admin.meeting_new_for_engagement,
-        name="meeting_new_engagement",
-    ),
-    path(
-        "meetings/new/application/<int:pk>/",
-        meetings_admin.meeting_new_for_application,
-        name="meeting_new_application",
-    ),
 ]
