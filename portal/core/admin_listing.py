@@ -6,7 +6,7 @@ from __future__ import annotations
 from wagtail.admin.views.generic import IndexView
 
 
-class ListOnlyIndexView(IndexView):
+class NoRowEditsIndexView(IndexView):
     """Wagtail's listing (columns, filters, sorting, pagination) without the row actions that edit, copy or delete."""
 
     def get_edit_url(self, instance):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, agreements, evidence, fiscal, meetings_site, site
+from .views import admin, agreements, evidence, meetings_site, site
 
 app_name = "tracker"
 
@@ -22,13 +22,5 @@ urlpatterns = [
 ]
 
 admin_urlpatterns = [
-    path("<int:pk>/evidence/new/", evidence.evidence_new, name="evidence_new"),
-    path("evidence/", evidence.evidence_overview, name="evidence_overview"),
-    path("solutions/", evidence.solutions, name="solutions"),
-    path("solutions/<int:pk>/", evidence.solution, name="solution"),
     path("dashboard/", admin.dashboard, name="dashboard"),
-    path("budget-request/", fiscal.budget_request_deadlines, name="budget_request"),
-    path("agreements/", agreements.agreement_list, name="agreements"),
-    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
-    path("<int:pk>/agreements/new/", agreements.agreement_new, name="agreement_new"),
 ]

@@ -14,24 +14,25 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from portal.accounts.permissions import is_ministry, is_municipality_staff
 from portal.challenges.templatetags.challenges_tags import yen
+from portal.core.admin_listing import NoRowEditsIndexView
 
 from .. import selectors
 from ..filters import EngagementAdminFilter, MeetingFilter, TravelRequestAdminFilter
 from ..models import Engagement, Meeting, TravelRequest, TravelState
+from .admin_generic import ScreensViewSet, YenColumn, fiscal_year_column, state_column
 from .engagement_admin import ACTION_VIEWS as ENGAGEMENT_ACTION_VIEWS
 from .engagement_admin import EngagementInspectView, OutsideMatchView
 from .meetings_admin import ACTION_VIEWS as MEETING_ACTION_VIEWS
 from .meetings_admin import MeetingInspectView, ProposeView, agreed_time
 from .travel_admin import ACTION_VIEWS as TRAVEL_ACTION_VIEWS
 from .travel_admin import TravelRequestInspectView
-from .viewsets import ListOnlyIndexView, ScreensViewSet, YenColumn, fiscal_year_column, state_column
 
 
 def _staff(user) -> bool:
     return is_ministry(user) or is_municipality_staff(user)
 
 
-class _ReadOnlyPolicy(ModelPermissionPolicy):
+class StaffReadOnlyPolicy(ModelPermissionPolicy):
     """Staff look at the list (scoped by `scope(user)`); the rows change only through the services."""
 
     scope = None
@@ -48,25 +49,34 @@ class _ReadOnlyPolicy(ModelPermissionPolicy):
         return type(self).scope(user)
 
 
-class EngagementPolicy(_ReadOnlyPolicy):
+class EngagementPolicy(StaffReadOnlyPolicy):
     """Staff look at their engagements (the outside match, the create view, checks for the ministry itself: an "add"
     permission would also open Wagtail's history view)."""
 
     scope = staticmethod(selectors.engagements_for)
 
 
-class TravelRequestPolicy(_ReadOnlyPolicy):
+class TravelRequestPolicy(StaffReadOnlyPolicy):
     scope = staticmethod(selectors.travel_requests_for)
 
 
-class MeetingPolicy(_ReadOnlyPolicy):
+class MeetingPolicy(StaffReadOnlyPolicy):
     """Staff look at their meetings; the meeting screens' views write through the services, which check
     `can_schedule_meeting` (the create views check it first too)."""
 
     scope = staticmethod(selectors.meetings_for)
 
 
-class EngagementIndexView(ListOnlyIndexView):
+class ListOnlyIndexView(NoRowEditsIndexView):
+    """A listing whose rows link to their own screen (detail_url_name) and offer no edit, copy or delete."""
+
+    detail_url_name = ""
+
+    def get_inspect_url(self, instance):
+        return reverse(self.detail_url_name, args=[instance.pk])
+
+
+class EngagementIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.engagements_for(self.request.user)
 
@@ -84,21 +94,21 @@ class EngagementIndexView(ListOnlyIndexView):
         ]
 
 
-class TravelRequestIndexView(ListOnlyIndexView):
+class TravelRequestIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.travel_requests_for(self.request.user)
 
 
-class MeetingIndexView(ListOnlyIndexView):
+class MeetingIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.meetings_for(self.request.user)
 
 
-def _stage(engagement) -> str:
+def stage_label(engagement) -> str:
     return (
-        f"{engagement.get_stage_display()} ⚠"
+        f"{engagement.getstage_label_display()} ⚠"
         if engagement.is_flagged_stalled
-        else engagement.get_stage_display()
+        else engagement.getstage_label_display()
     )
 
 
@@ -130,7 +140,7 @@ class EngagementViewSet(ScreensViewSet):
     def list_display(self):
         return [
             self.title_column("title", gettext_lazy("engagement"), accessor=str),
-            Column("stage", label=gettext_lazy("stage"), accessor=_stage),
+            Column("stage", label=gettext_lazy("stage"), accessor=stage_label),
             fiscal_year_column(),
             DateColumn("last_activity_at", label=gettext_lazy("last activity"), sort_key="last_activity_at"),
         ]

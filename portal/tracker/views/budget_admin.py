@@ -30,15 +30,15 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry
+from portal.core.admin_listing import NoRowEditsIndexView
 from portal.core.calendar import current_fiscal_year, fiscal_year_label
 from portal.core.params import positive_id
 
 from .. import continuity, selectors, services
 from ..forms import BudgetForm, ReasonForm
 from ..models import AdoptionRequest, FiscalBudget, LedgerEntry
-from .actions import ServiceCreateView
+from .admin_generic import ScreenInspectView, ScreensViewSet, ServiceCreateView, YenColumn, fiscal_year_column
 from .common import paginate
-from .viewsets import ListOnlyIndexView, ScreenInspectView, ScreensViewSet, YenColumn, fiscal_year_column
 
 
 class MinistryPolicy(ModelPermissionPolicy):
@@ -78,7 +78,7 @@ def _carried_label() -> str:
     return _("carried over into %(fy)s") % {"fy": fiscal_year_label(current_fiscal_year())}
 
 
-class FiscalBudgetIndexView(ListOnlyIndexView):
+class FiscalBudgetIndexView(NoRowEditsIndexView):
     template_name = "tracker/admin/budgets.html"
 
     @property
@@ -110,13 +110,10 @@ class FiscalBudgetIndexView(ListOnlyIndexView):
 
 
 class SetBudgetView(ServiceCreateView):
-    """Set a fiscal year's budget: the viewset's create view, saving through services.fiscal_budget_set."""
+    """Set a fiscal year's budget: the viewset's create view (the ministry's "view" permission), saving through
+    services.fiscal_budget_set."""
 
-    permission_required = (
-        "view"  # the ministry's (an "add" permission would also open Wagtail's history view)
-    )
     form_class = BudgetForm
-    success_text = gettext_lazy("The budget has been saved.")
 
     def get_page_title(self):
         return _("Set a fiscal year's budget")
@@ -124,9 +121,10 @@ class SetBudgetView(ServiceCreateView):
     def get_initial(self):
         return {"fiscal_year": current_fiscal_year()}
 
-    def perform(self, form):
+    def save(self, form):
         services.fiscal_budget_set(actor=self.request.user, **form.cleaned_data)
-        return reverse("fiscal_budget:index")
+        messages.success(self.request, _("The budget has been saved."))
+        return redirect("fiscal_budget:index")
 
 
 class LedgerView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -239,7 +237,7 @@ class AdoptionRequestFilter(WagtailFilterSet):
         fields = ["municipality"]
 
 
-class AdoptionRequestIndexView(ListOnlyIndexView):
+class AdoptionRequestIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.open_adoption_requests()
 

@@ -7,11 +7,12 @@ engagements, the ministry all; anyone else gets a 404); the services check who m
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from matching.selectors import accepted_proposal_id
 from portal.accounts.models import Organisation
@@ -28,9 +29,8 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import CaseStudyPage, Engagement
-from .actions import InspectActionView, ServiceCreateView
+from .admin_generic import InspectActionView, ScreenInspectView, ServiceCreateView
 from .site import engagement_context
-from .viewsets import ScreenInspectView
 
 
 def my_municipalities(user, *, exclude=None):
@@ -182,7 +182,9 @@ class PulseView(EngagementActionView):
         allowed, why = permissions.can_answer_pulse(self.request.user, self.object)
         if not allowed:
             raise PermissionDenied(why)
-        return PulseForm(self.request.POST, prefix="pulse")
+        return PulseForm(
+            self.request.POST, prefix="pulse"
+        )  # refused before the form exists: 403 all the same
 
     def perform(self, form):
         services.pulse_submit(engagement=self.object, actor=self.request.user, **form.cleaned_data)
@@ -227,7 +229,6 @@ class OutsideMatchView(ServiceCreateView):
 
     permission_required = None
     form_class = OutsideMatchForm
-    success_text = gettext_lazy("The engagement has been opened.")
 
     def dispatch(self, request, *args, **kwargs):
         if not is_ministry(request.user):
@@ -244,9 +245,9 @@ class OutsideMatchView(ServiceCreateView):
             {"url": "", "label": self.get_page_title()},
         ]
 
-    def perform(self, form):
+    def save(self, form):
         d = form.cleaned_data
-        engagement = services.engagement_open(
+        self.object = services.engagement_open(
             municipality=d["municipality"],
             startup=d["startup"],
             source=Engagement.Source.OUTSIDE,
@@ -254,4 +255,5 @@ class OutsideMatchView(ServiceCreateView):
             reason=d["reason"],
             title=d["title"],
         )
-        return reverse("engagement:inspect", args=[engagement.pk])
+        messages.success(self.request, _("The engagement has been opened."))
+        return redirect("engagement:inspect", self.object.pk)

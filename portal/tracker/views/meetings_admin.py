@@ -7,9 +7,10 @@ else gets a 404); the services check who may do what (`can_schedule_meeting`).""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,8 +22,7 @@ from .. import permissions, selectors, services
 from ..meeting_forms import CancelMeetingForm, ChangeMeetingForm, MeetingProposeForm, OfferSlotsForm
 from ..models import Meeting, MeetingKind, MeetingState
 from ..services.meetings import format_slot
-from .actions import InspectActionView, ServiceCreateView
-from .viewsets import ScreenInspectView
+from .admin_generic import InspectActionView, ScreenInspectView, ServiceCreateView
 
 
 def agreed_time(meeting) -> str:
@@ -66,7 +66,6 @@ class MeetingActionView(InspectActionView, MeetingInspectView):
     """One form of the meeting screen: `service` is called with the meeting, the actor and the form's
     `service_fields`; `done` is what the user is told."""
 
-    service_error_fields = {"slots": None}  # a refused slot is the form's error, not one row's
     service = None
     service_fields: tuple[str, ...] = ()
     done = ""
@@ -110,8 +109,6 @@ class ProposeView(ServiceCreateView):
     permission_required = "view"  # staff; no one holds "add" (it would also open Wagtail's history view)
     form_class = MeetingProposeForm
     submit_button_label = gettext_lazy("Send the times to the startup")
-    success_text = gettext_lazy("The times have been sent to the startup.")
-    service_error_fields = {"slots": None}
     subject_kind = ""  # "engagement" or "application": which of the two the URL's pk names
 
     def dispatch(self, request, *args, **kwargs):
@@ -186,7 +183,7 @@ class ProposeView(ServiceCreateView):
         ).bind_to_model(Meeting)
         return panel.get_bound_panel(request=self.request, instance=Meeting(), form=form)
 
-    def perform(self, form):
+    def save(self, form):
         d = form.cleaned_data
         meeting = services.meeting_propose(
             actor=self.request.user,
@@ -197,4 +194,5 @@ class ProposeView(ServiceCreateView):
             engagement=self.subject if self.subject_kind == "engagement" else None,
             application=self.subject if self.subject_kind == "application" else None,
         )
-        return reverse("meeting:inspect", args=[meeting.pk])
+        messages.success(self.request, _("The times have been sent to the startup."))
+        return redirect("meeting:inspect", meeting.pk)

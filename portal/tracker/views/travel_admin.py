@@ -18,8 +18,7 @@ from portal.core.calendar import today_jst
 from .. import selectors, services
 from ..forms import ApproveForm, PaymentForm, ReasonForm
 from ..models import LedgerEntry, TravelState
-from .actions import InspectActionView
-from .viewsets import ScreenInspectView
+from .admin_generic import InspectActionView, ScreenInspectView
 
 
 class TravelRequestInspectView(ScreenInspectView):
