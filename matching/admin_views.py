@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import (
     BaseListingView,
     BaseObjectMixin,
@@ -40,6 +39,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from portal.applications.models import ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.challenges.templatetags.challenges_tags import yen
+from portal.core.admin_listing import NoRowEditsIndexView
 from portal.core.params import positive_id
 from portal.core.policies import ViewOnlyPolicy
 from portal.core.templatetags.typeset import join_list
@@ -105,7 +105,7 @@ class RunObjectMixin(BaseObjectMixin):
 # ------------------------------------------------------------------------------------------------------ the runs
 
 
-class MatchRunIndexView(MinistryOnlyMixin, IndexView):
+class MatchRunIndexView(MinistryOnlyMixin, NoRowEditsIndexView):
     """Runs, newest first (filter by status), and the form that starts a new one (POST here)."""
 
     template_name = "matching/admin/run_index.html"
@@ -113,15 +113,6 @@ class MatchRunIndexView(MinistryOnlyMixin, IndexView):
 
     def get_base_queryset(self):
         return selectors.runs()
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
 
     def get_inspect_url(self, instance):
         return reverse("match_run:run", args=[instance.pk])

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.core.admin_listing import NoRowEditsIndexView
 from portal.core.decisions import require
 from portal.core.policies import ViewOnlyPolicy
 from portal.core.spreadsheet import FormulaSafeExportMixin
@@ -39,22 +39,13 @@ class ApplicationReviewPolicy(ViewOnlyPolicy):
         return rules.reviewable_applications(Application.objects.all(), user)
 
 
-class ApplicationIndexView(FormulaSafeExportMixin, IndexView):
+class ApplicationIndexView(FormulaSafeExportMixin, NoRowEditsIndexView):
     # Wagtail's CSV export writes text as it is: a startup named '=HYPERLINK(…)' would run in Excel.
 
     export_headings = {"answers_text": gettext_lazy("answers to the challenge's questions")}
 
     def get_base_queryset(self):
         return selectors.applications_for_review(self.request.user)
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
 
     def get_inspect_url(self, instance):
         return reverse("applications_review", args=[instance.pk])

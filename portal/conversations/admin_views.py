@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.core.admin_listing import NoRowEditsIndexView
 from portal.core.decisions import require
 from portal.core.policies import ViewOnlyPolicy
 
@@ -54,18 +54,7 @@ class ThreadPolicy(ViewOnlyPolicy):
 # --------------------------------------------------------------------------------------------- questions
 
 
-class _ReadOnlyIndex(IndexView):
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
-
-
-class QuestionIndexView(_ReadOnlyIndex):
+class QuestionIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.questions_for_staff(self.request.user)
 
@@ -174,7 +163,7 @@ def question(request, pk: int):
 # --------------------------------------------------------------------------------------------- conversations
 
 
-class ThreadIndexView(_ReadOnlyIndex):
+class ThreadIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.threads_with_unread(self.request.user)
 

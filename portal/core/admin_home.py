@@ -19,9 +19,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .admin_listing import NoRowEditsIndexView
 from .models import Notification
 from .notifications import mark_read, unread_count
 from .policies import ViewOnlyPolicy
@@ -98,18 +98,9 @@ class OwnNotificationsPolicy(ViewOnlyPolicy):
         return Notification.objects.filter(recipient=user)
 
 
-class NotificationIndexView(IndexView):
+class NotificationIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return Notification.objects.filter(recipient=self.request.user)
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
 
 
 def _read(n) -> str:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, agreements, evidence, meetings_admin, meetings_site, site
+from .views import admin, agreements, evidence, meetings_site, site
 
 app_name = "tracker"
 
@@ -23,15 +23,4 @@ urlpatterns = [
 
 admin_urlpatterns = [
     path("dashboard/", admin.dashboard, name="dashboard"),
-    path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
-    path(
-        "meetings/new/engagement/<int:pk>/",
-        meetings_admin.meeting_new_for_engagement,
-        name="meeting_new_engagement",
-    ),
-    path(
-        "meetings/new/application/<int:pk>/",
-        meetings_admin.meeting_new_for_application,
-        name="meeting_new_application",
-    ),
 ]

@@ -23,7 +23,14 @@ from .models import (
     TravelRequest,
 )
 from .urls import admin_urlpatterns
-from .views.admin_lists import EngagementPolicy, EngagementViewSet, TravelRequestPolicy, TravelRequestViewSet
+from .views.admin_lists import (
+    EngagementPolicy,
+    EngagementViewSet,
+    MeetingPolicy,
+    MeetingViewSet,
+    TravelRequestPolicy,
+    TravelRequestViewSet,
+)
 from .views.agreement_admin import (
     AgreementPolicy,
     AgreementViewSet,
@@ -37,7 +44,6 @@ from .views.budget_admin import (
     FiscalBudgetViewSet,
 )
 from .views.evidence_admin import EvidencePackPolicy, EvidencePackViewSet, SolutionViewSet
-from .views.meetings_admin import MeetingPolicy, MeetingViewSet
 
 register_permission_policy(Meeting, MeetingPolicy(Meeting))
 register_permission_policy(Engagement, EngagementPolicy(Engagement))
@@ -89,14 +95,11 @@ def register_tracker_menu():
     return SubmenuMenuItem(_("Tracker"), Menu(items=_items()), icon_name="list-ul", order=250)
 
 
-@hooks.register("register_admin_viewset")
-def register_meeting_viewset():
-    return MeetingViewSet("meeting")
-
-
 # The screens keep their addresses: /admin/tracker/ (engagements; one engagement at <pk>/ — engagement:inspect — with
 # its action views under it, the outside match at new/), /admin/tracker/travel/ (trips, likewise),
-# /admin/tracker/budgets/ (budgets; a year's ledger at <year>/ledger/), /admin/tracker/adoptions/,
+# /admin/tracker/meetings/ (one meeting at <pk>/, "Propose times" at new/engagement/<pk>/ and new/application/<pk>/,
+# the addresses in the notifications already sent), /admin/tracker/budgets/ (budgets; a year's ledger at
+# <year>/ledger/), /admin/tracker/adoptions/,
 # /admin/tracker/agreements/ (one agreement at <pk>/, its amendment at <pk>/amend/, recording one for an engagement
 # at new/<engagement pk>/), /admin/tracker/budget-request/ (setting a deadline at add/),
 # /admin/tracker/evidence/ (the ministry's overview; an engagement's new pack version at <engagement pk>/new/) and
@@ -109,6 +112,11 @@ def register_engagement_viewset():
 @hooks.register("register_admin_viewset")
 def register_travel_request_viewset():
     return TravelRequestViewSet("travel_request", url_prefix="tracker/travel")
+
+
+@hooks.register("register_admin_viewset")
+def register_meeting_viewset():
+    return MeetingViewSet("meeting", url_prefix="tracker/meetings")
 
 
 @hooks.register("register_admin_viewset")

@@ -1031,12 +1031,12 @@ def _meeting(land, *, agreed=False):
 def test_meeting_proposal_and_the_startups_answers(land, propose, pick, other, cancel):
     submit(
         land.staff_x,
-        reverse("tracker_admin:meeting_new_engagement", args=[land.engagement.pk]),
+        reverse("meeting:add_for_engagement", args=[land.engagement.pk]),
         _dated(propose),
     )
     submit(
         land.staff_x,
-        reverse("tracker_admin:meeting_new_application", args=[land.submitted.pk]),
+        reverse("meeting:add_for_application", args=[land.submitted.pk]),
         _dated(propose) | {"kind": "interview"},
     )
     with rolled_back():
@@ -1059,12 +1059,12 @@ def test_meeting_proposal_and_the_startups_answers(land, propose, pick, other, c
 )
 def test_meeting_offer_change_and_cancel_in_the_admin(land, offer, change, cancel):
     with rolled_back():
-        url = reverse("tracker_admin:meeting", args=[_meeting(land).pk])
-        submit(land.staff_x, url, _dated(offer))
-        submit(land.staff_x, url, cancel)
+        pk = _meeting(land).pk
+        submit(land.staff_x, reverse("meeting:offer", args=[pk]), _dated(offer))
+        submit(land.staff_x, reverse("meeting:cancel", args=[pk]), cancel)
     with rolled_back():
-        url = reverse("tracker_admin:meeting", args=[_meeting(land, agreed=True).pk])
-        submit(land.staff_x, url, _dated(change))
+        pk = _meeting(land, agreed=True).pk
+        submit(land.staff_x, reverse("meeting:change", args=[pk]), _dated(change))
 
 
 @FUZZ
@@ -1264,7 +1264,7 @@ def test_markup_in_a_meeting_comes_back_escaped(land, payload):
             (startup, reverse("tracker:meeting", args=[meeting.pk])),
             (startup, reverse("tracker:meetings")),
             (startup, reverse("startups:notifications")),
-            (staff, reverse("tracker_admin:meeting", args=[meeting.pk])),
+            (staff, reverse("meeting:inspect", args=[meeting.pk])),
             (staff, reverse("meeting:index")),
             (staff, reverse("wagtailadmin_home")),
         ):

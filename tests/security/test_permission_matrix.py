@@ -411,12 +411,6 @@ solution:delete                                solved-X         GET     alogin  
 solution:history                               solved-X         GET     alogin  alogin  alogin  denied  denied  denied
 solution:history_results                       solved-X         GET     alogin  alogin  alogin  denied  denied  denied
 solution:usage                                 solved-X         GET     alogin  alogin  alogin  denied  denied  denied
-tracker_admin:meeting                          meet-XA          GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:meeting                          meet-XA          POST    alogin  alogin  alogin  redir*  404     redir*
-tracker_admin:meeting_new_engagement           eng-XA           GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:meeting_new_engagement           eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
-tracker_admin:meeting_new_application          app-AX           GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:meeting_new_application          app-AX           POST    alogin  alogin  alogin  redir*  404     redir*
 notification:index                             -                GET     alogin  alogin  alogin  ok      ok      ok
 notification:index_results                     -                GET     alogin  alogin  alogin  ok      ok      ok
 notification:add                               -                GET     alogin  alogin  alogin  denied  denied  denied
@@ -439,7 +433,17 @@ briefings_admin_session                        brief-X          GET     alogin  
 briefings_admin_session                        brief-X          POST    alogin  alogin  alogin  redir*  404     redir*
 meeting:index                                  -                GET     alogin  alogin  alogin  ok      ok      ok
 meeting:index_results                          -                GET     alogin  alogin  alogin  ok      ok      ok
-meeting:add                                    -                GET     alogin  alogin  alogin  denied  denied  denied
+meeting:inspect                                meet-XA          GET     alogin  alogin  alogin  ok      404     ok
+meeting:offer                                  meet-XA          POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:offer                                  meet-XA          GET     alogin  alogin  alogin  405     404     405
+meeting:change                                 meet-XA-agreed   POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:change                                 meet-XA          POST    alogin  alogin  alogin  400     404     400
+meeting:cancel                                 meet-XA          POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:add_for_engagement                     eng-XA           GET     alogin  alogin  alogin  ok      404     ok
+meeting:add_for_engagement                     eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:add_for_application                    app-AX           GET     alogin  alogin  alogin  ok      404     ok
+meeting:add_for_application                    app-AX           POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:add_for_application                    draft-AY         GET     alogin  alogin  alogin  404     404     404
 meeting:edit                                   meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
 meeting:delete                                 meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
 meeting:history                                meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
@@ -557,16 +561,11 @@ ROWS = _parse(MATRIX)
 # --------------------------------------------------------------------------------------------------- POST bodies
 
 
-def _meeting_payload(kind: str) -> dict[str, str]:
+def _meeting_payload(kind: str, *, prefix: str = "") -> dict[str, str]:
+    """Propose (a kind and a title) or, with a form's prefix, offer or move: one slot a month ahead."""
     day = (today_jst() + dt.timedelta(days=30)).isoformat()
-    return {
-        "kind": kind,
-        "title": "面談",
-        "slot1_date": day,
-        "slot1_start": "10:00",
-        "slot1_end": "11:00",
-        "slot1_place": "高松市役所",
-    }
+    slot = {"slot1_date": day, "slot1_start": "10:00", "slot1_end": "11:00", "slot1_place": "高松市役所"}
+    return ({"kind": kind, "title": "面談"} if kind else {}) | {prefix + k: v for k, v in slot.items()}
 
 
 def _briefing_payload(world: World) -> dict[str, str]:
@@ -621,11 +620,13 @@ def _payloads(world: World) -> dict[str, object]:
             "slot": str(world.meeting_xa.slots.order_by("starts_at").first().pk),
         },
         "notifications_mark_read": {},
-        "tracker_admin:meeting": {"action": "cancel", "cancel-reason": "議会日程のため"},
+        "meeting:offer": _meeting_payload("", prefix="offer-") | {"offer-note": "別の日程です"},
+        "meeting:change": _meeting_payload("", prefix="change-") | {"change-reason": "議会日程のため"},
+        "meeting:cancel": {"cancel-reason": "議会日程のため"},
         "briefings_admin_session": {"action": "cancel", "cancel-reason": "会場の都合"},
         "briefing:add": _briefing_payload(world),
-        "tracker_admin:meeting_new_engagement": _meeting_payload("first_visit"),
-        "tracker_admin:meeting_new_application": _meeting_payload("interview"),
+        "meeting:add_for_engagement": _meeting_payload("first_visit"),
+        "meeting:add_for_application": _meeting_payload("interview"),
         "challenges_import": lambda: {"file": SimpleUploadedFile("c.csv", b"title\n", "text/csv")},
         "wagtailadmin_pages:unpublish": {},
         "wagtailadmin_pages:lock": {},

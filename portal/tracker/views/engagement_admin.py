@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail.admin.views.generic import InspectView
 
 from matching.selectors import accepted_proposal_id
 from portal.accounts.models import Organisation
@@ -30,8 +29,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import CaseStudyPage, Engagement
-from .admin_generic import ServiceCreateView
-from .common import add_service_errors
+from .admin_generic import InspectActionView, ScreenInspectView, ServiceCreateView
 from .site import engagement_context
 
 
@@ -43,31 +41,14 @@ def my_municipalities(user, *, exclude=None):
     return qs.exclude(pk=exclude) if exclude else qs
 
 
-class EngagementInspectView(InspectView):
+class EngagementInspectView(ScreenInspectView):
     """One engagement: its stage, reports, agreements, consent, meetings, trips, case study and the forms.
 
     A template of our own: Wagtail's inspect view lists a model's fields, and this screen is a composite of many."""
 
     template_name = "tracker/admin/engagement_detail.html"
 
-    def get_object(self, queryset=None):
-        try:
-            return selectors.engagement_detail(self.pk, self.request.user)
-        except Engagement.DoesNotExist as exc:
-            raise Http404 from exc
-
-    def get_fields(self):
-        return []
-
-    def get_page_title(self):
-        return str(self.object)
-
-    def get_page_subtitle(self):
-        return ""
-
-    @property
-    def inspect_url(self) -> str:
-        return reverse("engagement:inspect", args=[self.object.pk])
+    detail = staticmethod(selectors.engagement_detail)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -100,37 +81,8 @@ class EngagementInspectView(InspectView):
         return context
 
 
-class EngagementActionView(EngagementInspectView):
-    """One thing done on the engagement screen (POST only): the form's service runs and the screen is shown again —
-    after a redirect when it worked, at once with the form's errors (400) or the refusal (403) when not."""
-
-    http_method_names = ["post"]
-    form_name = ""  # the form's name in the screen's context
-
-    def get_form(self):
-        return None
-
-    def perform(self, form) -> str:
-        """Call the service; return the success message."""
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form()
-        self.forms = {self.form_name: form} if form is not None else {}
-        status = 400
-        try:
-            if form is None or form.is_valid():
-                messages.success(request, self.perform(form))
-                return redirect(self.inspect_url)
-        except ValidationError as exc:
-            if form is not None:
-                add_service_errors(form, exc)
-            else:
-                messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            status = 403
-        return self.render_to_response(self.get_context_data(), status=status)
+class EngagementActionView(InspectActionView, EngagementInspectView):
+    """One thing done on the engagement screen (POST only), posted to <pk>/<action>/."""
 
 
 class TransitionView(EngagementActionView):
@@ -230,15 +182,9 @@ class PulseView(EngagementActionView):
         allowed, why = permissions.can_answer_pulse(self.request.user, self.object)
         if not allowed:
             raise PermissionDenied(why)
-        return PulseForm(self.request.POST, prefix="pulse")
-
-    def post(self, request, *args, **kwargs):
-        try:
-            return super().post(request, *args, **kwargs)
-        except PermissionDenied as exc:  # refused before the form exists
-            self.forms = {}
-            messages.error(request, str(exc))
-            return self.render_to_response(self.get_context_data(), status=403)
+        return PulseForm(
+            self.request.POST, prefix="pulse"
+        )  # refused before the form exists: 403 all the same
 
     def perform(self, form):
         services.pulse_submit(engagement=self.object, actor=self.request.user, **form.cleaned_data)
