@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from portal.accounts.models import Organisation
 from portal.core.audit_labels import ACTION_LABELS
@@ -20,6 +21,7 @@ from portal.core.models import AuditEvent, Notification
 from portal.geo.models import LocalGovernment
 from portal.tracker import services
 from portal.tracker.models import BudgetRequestDeadline
+from portal.tracker.views.agreement_admin import BudgetRequestDeadlineIndexView
 from tests import factories
 from tests.tracker import factories as tf
 
@@ -142,11 +144,13 @@ def test_the_deadline_listing_shows_each_user_their_own_municipalities(client, m
     response = client.get(url)
     assert [row.municipality for row in response.context["object_list"]] == [muni_org]
     page = response.content.decode()
+    with translation.override("en"):
+        english = str(BudgetRequestDeadlineIndexView.help_text)
     with translation.override("ja"):  # the admin speaks the user's language
         due = translation.gettext("%(m)s/%(d)s every year") % {"m": 10, "d": 15}
-    assert (
-        due != "10/15 every year" and due in page and "財政課" in page and 'id="budget-request-intro"' in page
-    )
+        intro = str(BudgetRequestDeadlineIndexView.help_text)
+    assert due != "10/15 every year" and due in page and "財政課" in page
+    assert intro != english and escape(intro) in page  # what the rows mean, above the listing
     assert reverse("budget_request_deadline:add") in page  # "Set the deadline"
     client.force_login(ministry)
     rows = client.get(url).context["object_list"]

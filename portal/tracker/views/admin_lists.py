@@ -10,11 +10,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from portal.accounts.permissions import is_ministry, is_municipality_staff
 from portal.challenges.templatetags.challenges_tags import yen
 from portal.core.admin_listing import NoRowEditsIndexView
+from portal.core.policies import ViewOnlyPolicy
 
 from .. import selectors
 from ..filters import EngagementAdminFilter, MeetingFilter, TravelRequestAdminFilter
@@ -32,20 +32,15 @@ def _staff(user) -> bool:
     return is_ministry(user) or is_municipality_staff(user)
 
 
-class StaffReadOnlyPolicy(ModelPermissionPolicy):
+class StaffReadOnlyPolicy(ViewOnlyPolicy):
     """Staff look at the list (scoped by `scope(user)`); the rows change only through the services."""
 
     scope = None
 
-    def user_has_permission(self, user, action):
-        return action == "view" and _staff(user)
+    def may_view(self, user):
+        return _staff(user)
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, a) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if "view" not in actions:
-            return self.model.objects.none()
+    def visible(self, user):
         return type(self).scope(user)
 
 

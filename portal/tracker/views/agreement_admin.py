@@ -240,10 +240,19 @@ class BudgetRequestDeadlinePolicy(StaffReadOnlyPolicy):
 
 
 class BudgetRequestDeadlineIndexView(NoRowEditsIndexView):
-    """A template of our own (the generic listing's, with a sentence above it): Wagtail's listing has no place for
-    an explanation of what the rows mean."""
+    """The generic listing with a line saying what the rows mean (index_with_help.html: Wagtail's index view has no
+    help text)."""
 
-    template_name = "tracker/admin/budget_request.html"
+    template_name = "tracker/admin/index_with_help.html"
+    help_text = gettext_lazy(
+        "The day your finance department wants next fiscal year's budget requests (予算要求). Your staff are "
+        "reminded before it every year while engagements will need money next year."
+    )
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["help_text"] = self.help_text
+        return context
 
     def get_base_queryset(self):
         return BudgetRequestDeadline.objects.filter(
