@@ -25,47 +25,45 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import CreateView, InspectView
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry, is_municipality_staff, organisation_ids_of
 from portal.challenges.models import ChallengePage
 from portal.core.calendar import today_jst
+from portal.core.decisions import require
+from portal.core.policies import ViewOnlyPolicy
 
 from .. import permissions, selectors, services
 from ..evidence import ORDER_NAME, next_fiscal_year, pilot_figures
 from ..evidence_forms import EvidencePackForm, JoinForm
 from ..filters import EvidenceOverviewFilter, SolutionFilter
 from ..models import ConsentPurpose, Engagement, EvidencePack, consent_missing
+from .admin_generic import ServiceCreateView
 from .admin_lists import ListOnlyIndexView, engagement_columns
 from .common import add_service_errors
 
 # --- the evidence pack --------------------------------------------------------------------------------------------
 
 
-class EvidencePackPolicy(ModelPermissionPolicy):
-    """ "view" is the ministry's overview; "build" (a version of an engagement's pack, through the create view) is for
+class EvidencePackPolicy(ViewOnlyPolicy):
+    """The ministry "view"s the overview; "build" (a version of an engagement's pack, through the create view) is for
     municipality staff, then for the engagement's own municipality once its PoC is done
     (permissions.can_build_evidence_pack). Nobody adds, edits or deletes packs through a model form: a pack is made
     by services.evidence_pack_create and never changed ("add", "change", "delete" would also open Wagtail's history
     and usage views)."""
 
+    def may_view(self, user):
+        return is_ministry(user)
+
+    def visible(self, user):
+        return self.model.objects.all()
+
     def user_has_permission(self, user, action):
-        if action == "view":
-            return is_ministry(user)
         if action == "build":
             return is_municipality_staff(user)
-        return False
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, a) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if "view" in actions and is_ministry(user):
-            return self.model.objects.all()
-        return self.model.objects.none()
+        return super().user_has_permission(user, action)
 
 
 class HelpedIndexView(ListOnlyIndexView):
@@ -105,7 +103,7 @@ def _packs(engagement) -> str:
     return f"{versions} ({date_format(engagement.last_pack_at, 'DATE_FORMAT')})"
 
 
-class EvidencePackCreateView(CreateView):
+class EvidencePackCreateView(ServiceCreateView):
     """A new version of an engagement's evidence pack, starting from the previous one (or the next fiscal year and
     item 2 for the first). Saved through services.evidence_pack_create, which writes the audit event."""
 
@@ -129,21 +127,8 @@ class EvidencePackCreateView(CreateView):
         return super().post(request, *args, **kwargs)
 
     def _check_engagement(self):
-        allowed, why = permissions.can_build_evidence_pack(self.request.user, self.engagement)
-        if not allowed:
-            raise PermissionDenied(why)
+        require(permissions.can_build_evidence_pack(self.request.user, self.engagement))
         self.latest = self.engagement.evidence_packs.order_by("-version").first()
-
-    def get_panel(self):
-        return None
-
-    def get_initial_form_instance(self):
-        return None
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
 
     def get_initial(self):
         latest = self.latest
@@ -186,23 +171,14 @@ class EvidencePackCreateView(CreateView):
         )
         return context
 
-    def form_valid(self, form):
-        self.form = form
-        try:
-            pack = services.evidence_pack_create(
-                engagement=self.engagement, actor=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def save(self, form):
+        pack = services.evidence_pack_create(
+            engagement=self.engagement, actor=self.request.user, **form.cleaned_data
+        )
         messages.success(
             self.request, _("Version %(v)s of the evidence pack has been made.") % {"v": pack.version}
         )
         return redirect("engagement:inspect", pk=self.engagement.pk)
-
-    def form_invalid(self, form):
-        self.form = form
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class EvidencePackViewSet(ModelViewSet):
