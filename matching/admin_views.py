@@ -41,6 +41,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from portal.applications.models import ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.challenges.templatetags.challenges_tags import yen
+from portal.core.admin_columns import PlainColumn
 from portal.core.params import positive_id
 from portal.core.templatetags.typeset import join_list
 
@@ -153,15 +154,6 @@ class MatchRunIndexView(MinistryOnlyMixin, IndexView):
 
 
 # ------------------------------------------------------------------------------------------- a run's proposals
-
-
-class PlainColumn(Column):
-    """Wagtail's column with its cell written in Python: a page of proposals has 350 cells, and a template each was
-    most of the page's time."""
-
-    def render_cell_html(self, instance, parent_context):
-        value = self.get_value(instance)
-        return format_html("<td>{}</td>", "" if value is None else value)
 
 
 class ChallengeColumn(PlainColumn):
