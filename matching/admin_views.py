@@ -39,7 +39,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from portal.applications.models import ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.challenges.templatetags.challenges_tags import yen
-from portal.core.admin_listing import NoRowEditsIndexView
+from portal.core.admin_listing import NoRowEditsIndexView, PlainColumn
 from portal.core.params import positive_id
 from portal.core.policies import ViewOnlyPolicy
 from portal.core.templatetags.typeset import join_list
@@ -139,15 +139,6 @@ class MatchRunIndexView(MinistryOnlyMixin, NoRowEditsIndexView):
 
 
 # ------------------------------------------------------------------------------------------- a run's proposals
-
-
-class PlainColumn(Column):
-    """Wagtail's column with its cell written in Python: a page of proposals has 350 cells, and a template each was
-    most of the page's time."""
-
-    def render_cell_html(self, instance, parent_context):
-        value = self.get_value(instance)
-        return format_html("<td>{}</td>", "" if value is None else value)
 
 
 class ChallengeColumn(PlainColumn):

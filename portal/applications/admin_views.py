@@ -14,10 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import DateColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from portal.core.admin_listing import NoRowEditsIndexView
+from portal.core.admin_listing import NoRowEditsIndexView, PlainColumn
 from portal.core.decisions import require
 from portal.core.policies import ViewOnlyPolicy
 from portal.core.spreadsheet import FormulaSafeExportMixin
@@ -45,7 +45,7 @@ class ApplicationIndexView(FormulaSafeExportMixin, NoRowEditsIndexView):
     export_headings = {"answers_text": gettext_lazy("answers to the challenge's questions")}
 
     def get_base_queryset(self):
-        return selectors.applications_for_review(self.request.user)
+        return selectors.applications_for_review(self.request.user, export=self.is_export)
 
     def get_inspect_url(self, instance):
         return reverse("applications_review", args=[instance.pk])
@@ -82,12 +82,13 @@ class ApplicationViewSet(ModelViewSet):
                 accessor="startup",
                 get_url=lambda obj: reverse("applications_review", args=[obj.pk]),
             ),
-            Column("challenge", label=gettext_lazy("challenge"), accessor="challenge.title"),
-            Column("state", label=gettext_lazy("state"), accessor="get_state_display"),
-            Column("preference", label=gettext_lazy("startup's preference"), accessor=_preference),
+            # cells written in Python (a page has a hundred of them); the link and the date keep Wagtail's
+            PlainColumn("challenge", label=gettext_lazy("challenge"), accessor="challenge.title"),
+            PlainColumn("state", label=gettext_lazy("state"), accessor="get_state_display"),
+            PlainColumn("preference", label=gettext_lazy("startup's preference"), accessor=_preference),
             DateColumn("submitted_at", label=gettext_lazy("submitted on"), sort_key="submitted_at"),
-            Column("review_count", label=gettext_lazy("reviews")),
-            Column("average_score", label=gettext_lazy("average score"), accessor=_average),
+            PlainColumn("review_count", label=gettext_lazy("reviews")),
+            PlainColumn("average_score", label=gettext_lazy("average score"), accessor=_average),
         ]
 
 

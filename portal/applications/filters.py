@@ -19,7 +19,8 @@ def _challenges_for(request):
     if request is None:
         return ChallengePage.objects.none()
     visible = reviewable_applications(Application.objects.all(), request.user).values("challenge_id")
-    return ChallengePage.objects.filter(pk__in=visible).order_by("title")
+    # the choices show the title only (its label): the rest of each page's row is not read
+    return ChallengePage.objects.filter(pk__in=visible).only("title").order_by("title")
 
 
 class ReviewFilter(WagtailFilterSet):

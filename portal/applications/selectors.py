@@ -107,26 +107,43 @@ def existing_application(organisation: Organisation | None, challenge: Challenge
     return Application.objects.filter(startup=organisation, challenge_id=challenge.pk).first()
 
 
-def applications_for_review(user) -> QuerySet[Application]:
-    """The admin's review list: what was sent to the user's challenges (everything for the ministry)."""
+# The review list's columns (admin_views.ApplicationViewSet.list_display): the startup's name, the challenge's title,
+# the state, the preference and the submission date. Its rows load these and nothing else.
+REVIEW_LIST_FIELDS = (
+    "pk",
+    "state",
+    "preference",
+    "submitted_at",
+    "challenge__title",
+    "startup__name",
+    "startup__name_en",
+)
+
+
+def applications_for_review(user, *, export: bool = False) -> QuerySet[Application]:
+    """The admin's review list: what was sent to the user's challenges (everything for the ministry). The listing
+    reads only its columns; the spreadsheet export (`export=True`) reads whole rows and the answers to the
+    challenges' questions."""
     # Per-row subqueries, not a join grouped over every application: the paginator's count stays a plain COUNT
     # and the figures are computed for the page's rows only.
     reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
-    qs = (
-        _application_qs()
-        .annotate(
-            review_count=Coalesce(
-                Subquery(reviews.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
-            ),
-            average_score=Subquery(
-                reviews.annotate(avg=Avg("weighted_total")).values("avg")[:1],
-                output_field=DecimalField(max_digits=4, decimal_places=2),
-            ),
-        )
-        .prefetch_related(
+    qs = Application.objects.annotate(
+        review_count=Coalesce(
+            Subquery(reviews.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
+        ),
+        average_score=Subquery(
+            reviews.annotate(avg=Avg("weighted_total")).values("avg")[:1],
+            output_field=DecimalField(max_digits=4, decimal_places=2),
+        ),
+    )
+    if export:
+        qs = qs.select_related(
+            "challenge", "challenge__municipality", "startup", "startup__prefecture"
+        ).prefetch_related(
             Prefetch("answers", queryset=ApplicationAnswer.objects.select_related("attachment"))
         )
-    )
+    else:
+        qs = qs.select_related("challenge", "startup").only(*REVIEW_LIST_FIELDS)
     return rules.reviewable_applications(qs, user)
 
 

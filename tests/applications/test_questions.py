@@ -377,6 +377,21 @@ def test_the_answers_are_in_the_csv_export(client, world, answered):
     assert "担当者の役職: 情報政策課長" in rows[1][column] and "会社案内: 会社案内.pdf" in rows[1][column]
 
 
+def test_the_review_lists_export_reads_the_answers_its_listing_does_not(client, world, answered):
+    """The review list reads only its columns (issue #20); its own spreadsheet export still has every column and
+    the answers."""
+    client.force_login(world.staff_x)
+    listing = client.get(reverse("application:index")).content.decode()
+    assert str(answered.startup) in listing and answered.challenge.title in listing
+    assert "情報政策課長" not in listing
+    response = client.get(reverse("application:index"), {"export": "csv"})
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    column = rows[0].index("課題の質問への回答")
+    assert "担当者の役職: 情報政策課長" in rows[1][column] and "会社案内: 会社案内.pdf" in rows[1][column]
+    assert str(answered.startup) in rows[1] and answered.challenge.title in rows[1]
+
+
 def test_an_english_admin_gets_the_export_in_english(client, world, answered):
     """The CSV streams after the view returns; its headings keep the admin's language (Wagtail's profile)."""
     from wagtail.users.models import UserProfile
