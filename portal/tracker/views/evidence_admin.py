@@ -162,6 +162,8 @@ class EvidencePackCreateView(ServiceCreateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # the form posts back here; Wagtail's header would turn an "action_url" into an empty button
+        context.pop("action_url", None)
         context.update(
             engagement=self.engagement,
             order_name=ORDER_NAME,
