@@ -16,7 +16,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
@@ -24,6 +24,7 @@ from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetFo
 
 from portal.core import ratelimit
 from portal.core.clientip import client_ip
+from portal.core.i18n import reader_language
 from portal.geo.codes import normalise_digits
 from portal.geo.models import Prefecture
 from portal.geo.validators import validate_corporate_number
@@ -169,7 +170,7 @@ class RegistrationForm(PersonNameFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["consent_privacy"].label = privacy_consent_label()
         self.fields["consent_privacy"].error_messages["required"] = _("Please agree to the privacy policy.")
-        self.fields["preferred_language"].initial = translation.get_language() or settings.LANGUAGE_CODE
+        self.fields["preferred_language"].initial = reader_language()
 
     def clean_email(self):
         # No "already registered" error: that would tell anyone who has an account (the service tells the owner).
@@ -253,7 +254,7 @@ class InvitationAcceptForm(PersonNameFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["consent_privacy"].label = privacy_consent_label()
         self.fields["consent_privacy"].error_messages["required"] = _("Please agree to the privacy policy.")
-        self.fields["preferred_language"].initial = translation.get_language() or settings.LANGUAGE_CODE
+        self.fields["preferred_language"].initial = reader_language()
 
     def clean(self):
         cleaned = super().clean()

@@ -10,12 +10,18 @@ a work queue's row, a permission rule's reason).
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import translation
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 else:
     StrOrPromise = str  # for the type checker: text, or a lazy translation (gettext_lazy) rendered when shown
+
+
+def reader_language() -> str:
+    """The active language's code ("ja" or "en"); the site's default (Japanese) where none is active."""
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def in_reader_language(japanese, english):

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse, UnreadablePostError
 from django.template import loader
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .i18n import reader_language
 from .storage import storage_error
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
         # No context processors, no database: the page must render while the database is away.
-        language = translation.get_language() or settings.LANGUAGE_CODE
+        language = reader_language()
         body = loader.get_template("503.html").render(
             {"LANGUAGE_CODE": language, "STATIC_URL": settings.STATIC_URL}
         )
@@ -107,7 +107,7 @@ def _full_disk_response(request, message: str) -> HttpResponse:
         response = JsonResponse({"success": False, "error_message": message}, status=507)
     else:
         # No context processors: the page renders whatever else is failing.
-        language = translation.get_language() or settings.LANGUAGE_CODE
+        language = reader_language()
         body = loader.get_template("507.html").render(
             {"LANGUAGE_CODE": language, "STATIC_URL": settings.STATIC_URL, "message": message}
         )

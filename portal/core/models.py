@@ -10,7 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from . import notices
-from .i18n import in_reader_language
+from .i18n import in_reader_language, reader_language
 from .media_choice import PageForm
 from .routing import CachedViewRestrictionsMixin, route_from_cache
 
@@ -149,7 +149,7 @@ class Notification(models.Model):
         if not self.url.startswith("/"):
             return self.url
         # Stored in the recipient's language at sending time; resolve it in that language, reverse in the reader's.
-        reader = translation.get_language() or settings.LANGUAGE_CODE
+        reader = reader_language()
         written_in = next(
             (code for code, _name in settings.LANGUAGES if self.url.startswith(f"/{code}/")),
             settings.LANGUAGE_CODE,

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 
+from .i18n import reader_language
+
 # Keys used for notifications sent the old way (title and body given as text, no registered kind).
 TITLE_KEY = "_title"
 BODY_KEY = "_body"
@@ -110,7 +112,7 @@ def freeze_all(params: dict | None) -> dict:
 
 def thaw(value, language: str | None = None):
     """A frozen value written for `language` (the active language by default)."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = language or reader_language()
     if isinstance(value, dict):
         if "t" in value:
             texts = value["t"]
@@ -145,7 +147,7 @@ def render(kind: str, params: dict | None, language: str | None = None) -> tuple
     """The (title, body) of a notification in `language`, or None when it cannot be rendered from its parameters
     (an unknown kind, or a template that needs a parameter the row lacks: the stored text is shown instead)."""
     params = params or {}
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = language or reader_language()
     if TITLE_KEY in params:
         return str(thaw(params[TITLE_KEY], language)), str(thaw(params.get(BODY_KEY, ""), language))
     spec = _KINDS.get(_key(kind, str(params.get(VARIANT_KEY) or "")))

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from . import notices
+from .i18n import reader_language
 from .models import Notification
 from .unread import invalidate_unread, invalidate_unread_for, register_unread_counter, unread
 
@@ -40,11 +41,11 @@ class Message:
     # The text in the active language: for adapters written before messages carried parameters.
     @property
     def title(self) -> str:
-        return self.rendered(translation.get_language() or settings.LANGUAGE_CODE)[0]
+        return self.rendered(reader_language())[0]
 
     @property
     def body(self) -> str:
-        return self.rendered(translation.get_language() or settings.LANGUAGE_CODE)[1]
+        return self.rendered(reader_language())[1]
 
 
 def _language_of(user) -> str:

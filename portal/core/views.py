@@ -4,8 +4,9 @@ from django.conf import settings
 from django.http import HttpResponseNotFound, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
+
+from .i18n import reader_language
 
 
 def privacy_policy(request):
@@ -23,7 +24,7 @@ def page_not_found(request, exception=None):
 def server_error(request):
     """Rendered without context processors or database access: it must work when the database is down."""
     template = loader.get_template("500.html")
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = reader_language()
     return HttpResponseServerError(
         template.render({"LANGUAGE_CODE": language, "STATIC_URL": settings.STATIC_URL})
     )

@@ -8,7 +8,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
-from portal.core.i18n import in_reader_language
+from portal.core.i18n import in_reader_language, reader_language
 
 from .models import NewsPage
 
@@ -47,7 +47,7 @@ def language_urls(request) -> dict[str, str]:
 def seo_context(request, page=None) -> dict:
     if not isinstance(page, Page):  # plain views may have other things called "page" (a paginator's page)
         page = None
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = reader_language()
     urls = language_urls(request)
     return {
         "title": page_title(page),
