@@ -26,12 +26,19 @@ INDEX_REBUILDING = _(
 SEARCH_UNAVAILABLE = _("Search is not available at the moment. Please try again in a few minutes.")
 
 
-def _index_incomplete(entries) -> bool:
-    """True when an index holds no document although the database has something to find (deleted/being rebuilt)."""
+def _index_incomplete(types) -> bool:
+    """True when an index holds no document although the database has something to find (deleted/being rebuilt).
+
+    Only a type that found nothing is asked, and only when no type found anything in the same index: a search that
+    finds something shows its index is there, without a query."""
     backend = get_search_backend()
-    for entry in entries:
-        is_empty = getattr(backend.get_index_for_model(entry.model), "is_empty", None)
-        if is_empty is not None and is_empty() and entry.queryset().exists():
+    indexes = [(t, backend.get_index_for_model(t["entry"].model)) for t in types]
+    found = {index.get_key() for t, index in indexes if t["count"]}
+    for t, index in indexes:
+        if t["count"] or index.get_key() in found:
+            continue
+        is_empty = getattr(index, "is_empty", None)
+        if is_empty is not None and is_empty() and t["queryset"].exists():
             return True
     return False
 
@@ -48,9 +55,12 @@ def _theme_facets(entry, results):
 
 
 def _restrict_to_theme(entry, queryset, theme):
-    pks = list(entry.model._default_manager.filter(**{entry.theme_field: theme}).values_list("pk", flat=True))
-    # Page types are filtered on Page.id (a FilterField of every page); other models on their pk.
-    return queryset.filter(id__in=pks) if issubclass(entry.model, Page) else queryset.filter(pk__in=pks)
+    themed = entry.model._default_manager.filter(**{entry.theme_field: theme})
+    if issubclass(entry.model, Page):
+        # Page types on their path (a FilterField of every page): modelsearch drops a filter on a page type's
+        # primary key (its `page_ptr_id`), so `id__in` would not narrow the search's count and ranking.
+        return queryset.filter(path__in=list(themed.values_list("path", flat=True)))
+    return queryset.filter(pk__in=list(themed.values_list("pk", flat=True)))
 
 
 @rate_limited("search", key="ip", methods=("GET", "HEAD"))
@@ -74,25 +84,26 @@ def _search(request, form, context):
     if not analysis.query_phrases(query):
         return render(request, "search/search.html", context)
 
-    entries = searchable_models()
-    if _index_incomplete(entries):
-        # Deleted or emptied (a wiped var/, a new server): the task worker rebuilds it, once.
-        tasks.request_rebuild("empty or missing")
-        context["notice"] = INDEX_REBUILDING
-    elif tasks.rebuild_requested():
-        context["notice"] = INDEX_REBUILDING
     types = []
-    for entry in entries:
-        results = entry.queryset().search(query, operator="and")
+    for entry in searchable_models():
+        queryset = entry.queryset()  # once: a page type's `public()` reads the view restrictions
+        results = queryset.search(query, operator="and")
         types.append(
             {
                 "key": entry.key,
                 "label": entry.label,
                 "count": results.count(),
                 "entry": entry,
+                "queryset": queryset,
                 "results": results,
             }
         )
+    if _index_incomplete(types):
+        # Deleted or emptied (a wiped var/, a new server): the task worker rebuilds it, once.
+        tasks.request_rebuild("empty or missing")
+        context["notice"] = INDEX_REBUILDING
+    elif tasks.rebuild_requested():
+        context["notice"] = INDEX_REBUILDING
     selected = next((t for t in types if t["key"] == form.cleaned_data["type"]), None)
     selected = selected or next((t for t in types if t["count"]), None)
     context["types"] = types
@@ -100,7 +111,7 @@ def _search(request, form, context):
         return render(request, "search/search.html", context)
 
     entry = selected["entry"]
-    queryset = entry.queryset()
+    queryset = selected["queryset"]
     theme = form.cleaned_data["theme"]
     # The type's count, its facets and (without a theme) its page share one search: a backend keeps what it found
     # on the query (Whoosh ranks the matches once, PostgreSQL counts once).

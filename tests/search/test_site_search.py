@@ -1,8 +1,13 @@
 """The site search page (/search/?q=) over challenges: facets by type and theme, pagination, highlighted
 snippets; bad queries give a normal page. Also ChallengePage.objects.live().search("除雪") itself."""
 
+import datetime as dt
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.challenges.models import ChallengePage
 from portal.core.models import Theme
@@ -122,3 +127,58 @@ def test_search_page_button_looks_like_the_catalogues(client):
     """Like the catalogue's filters: a styled action, not the browser's bare grey button."""
     html = client.get("/search/").content.decode()
     assert '<button type="submit" class="button">検索</button>' in html
+
+
+def _live_challenges(n: int, committed) -> None:
+    """`n` live challenges about snow removal, added as live pages (no revisions: the page and its index entry are
+    what the search page reads), half of them in a second theme."""
+    index = cf.index_page()
+    municipality = cf.municipality()
+    themes = {t.slug: t for t in Theme.objects.filter(slug__in=["snow-removal", "tourism"])}
+    now = timezone.now()
+    with committed():
+        for i in range(n):
+            page = ChallengePage(
+                title=f"除雪の課題{i}",
+                slug=f"snow-{i}",
+                municipality=municipality,
+                summary="冬の除雪",
+                background="除雪車が足りない。" * 5,
+                desired_outcome="除雪の効率化",
+                application_opens=now - dt.timedelta(days=1),
+                application_closes=now + dt.timedelta(days=30),
+                live=True,
+            )
+            page.themes = [themes["snow-removal"], *([themes["tourism"]] if i % 2 else [])]
+            index.add_child(instance=page)
+
+
+def _page_queries(client, params) -> tuple[int, str]:
+    """The page's queries (the rate limit's counter, kept in the database without Redis, left out: it starts a new
+    window now and then) and its HTML."""
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(URL, params).content.decode()
+    page = [
+        q for q in ctx.captured_queries if "core_ratecounter" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+    return len(page), html
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_search_page_query_count_is_fixed(n, client, committed):
+    """The page (type counts, theme facet, a page of highlighted results) costs the same number of queries
+    whatever the number of results; a type that found something needs no check that its index exists. Whoosh
+    counts and facets without SQL; PostgreSQL counts each type, the themes and the page in SQL."""
+    _live_challenges(n, committed)
+    theme = Theme.objects.get(slug="tourism")
+    client.get(URL, {"q": "除雪"})  # the site's root paths, once
+    ceiling = 9 if connection.vendor == "postgresql" else 5
+    queries, html = _page_queries(client, {"q": "除雪"})
+    assert queries <= ceiling
+    assert html.count("<h3>") == min(n, 20) and "<mark>除雪</mark>" in html
+    assert f"theme={theme.pk}" in html and f"({n // 2})" in html
+    queries, html = _page_queries(
+        client, {"q": "除雪", "type": "challenges.challengepage", "theme": theme.pk}
+    )
+    assert queries <= ceiling + 1
+    assert html.count("<h3>") == min(n // 2, 20)

@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from modelsearch.backends.base import BaseSearchBackend, BaseSearchResults, FilterFieldError
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.index import LockError
 
 from .. import tasks
@@ -65,8 +64,19 @@ class WhooshSearchResults(BaseSearchResults):
         kwargs = {"sortedby": sortedby} if sortedby is not None else {}
         hits = self._search(searcher, None, **kwargs)
         ranked = [] if hits is None else [(hit["pk"], hit.score) for hit in hits]
+        # The matching documents' numbers, for facets counted without running the query again.
         cache["ranked"] = (searcher, ranked)
+        cache["docnums"] = (searcher, frozenset() if hits is None else frozenset(hits.docs()))
         return ranked
+
+    def _docnums(self, searcher) -> frozenset:
+        """The document numbers of every match, from the ranking's search (one search per result set)."""
+        self._ranked()
+        found = self.query_compiler.cache.get("docnums")
+        if found is None or found[0] is not searcher:
+            hits = self._search(searcher, None, scored=False)
+            return frozenset() if hits is None else frozenset(hits.docs())
+        return found[1]
 
     def _do_search(self):
         found = self._ranked()[self.start : self.stop]
@@ -105,17 +115,19 @@ class WhooshSearchResults(BaseSearchResults):
         if name not in searcher.schema:
             return OrderedDict()
         fieldobj = searcher.schema[name]
-        facet = sorting.FieldFacet(name, allow_overlap=fieldobj.column_type is None)
-        hits = self._search(searcher, None, scored=False, groupedby={"f": facet}, maptype=sorting.Count)
-        if hits is None:
+        if self._query() is wq.NullQuery:
             return OrderedDict()
-        counts = {}
-        for key, count in hits.groups("f").items():
-            if isinstance(key, bytes):
-                key = fieldobj.from_bytes(key)
-            if key in ("", b"") or key is None:
-                key = None
-            counts[key] = counts.get(key, 0) + count
+        # Each value's postings intersected with the matches found by the ranking's search: the query runs once
+        # per result set, and a multi-valued field (themes) needs no per-document value lists.
+        docnums = self._docnums(searcher)
+        counts: dict = {}
+        if docnums:
+            for term in fieldobj.sortable_terms(searcher.reader(), name):
+                n = sum(1 for docnum in searcher.postings(name, term).all_ids() if docnum in docnums)
+                if n:
+                    key = fieldobj.from_bytes(term)
+                    key = None if key in ("", b"") else key
+                    counts[key] = counts.get(key, 0) + n
         return OrderedDict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
