@@ -101,9 +101,9 @@ class MeetingIndexView(NoRowEditsIndexView):
 
 def stage_label(engagement) -> str:
     return (
-        f"{engagement.getstage_label_display()} ⚠"
+        f"{engagement.get_stage_display()} ⚠"
         if engagement.is_flagged_stalled
-        else engagement.getstage_label_display()
+        else engagement.get_stage_display()
     )
 
 
