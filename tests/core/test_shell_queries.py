@@ -20,7 +20,7 @@ from tests.challenges import factories as challenge_factories
 pytestmark = pytest.mark.django_db
 
 # What the pages cost today (cache off, as in every other test): the ceiling a change must not raise.
-MYPAGE_MAX_QUERIES = 18  # profile completeness in one query (was five; #20); My briefing sessions one query (#23)
+MYPAGE_MAX_QUERIES = 18  # profile completeness: one query, was five (#20); briefing sessions: one (#23)
 REVIEW_LIST_MAX_QUERIES = 18  # 17 + one prefetch of the rows' answers to the challenges' own questions (#23)
 ADMIN_HOME_MAX_QUERIES = 33
 
