@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import (
     BaseListingView,
     BaseObjectMixin,
@@ -36,12 +35,13 @@ from wagtail.admin.views.generic.base import (
     WagtailAdminTemplateMixin,
 )
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from portal.applications.models import ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.challenges.templatetags.challenges_tags import yen
+from portal.core.admin_listing import NoRowEditsIndexView
 from portal.core.params import positive_id
+from portal.core.policies import ViewOnlyPolicy
 from portal.core.templatetags.typeset import join_list
 
 from . import permissions as rules
@@ -55,19 +55,14 @@ PROPOSALS_PER_PAGE = 50
 MOVES_PER_PAGE = 100
 
 
-class MatchRunPolicy(ModelPermissionPolicy):
+class MatchRunPolicy(ViewOnlyPolicy):
     """Ministry staff look at runs; runs are started by the form on the list (a service), never edited or deleted."""
 
-    def user_has_permission(self, user, action):
-        return action == "view" and rules.can_view_matching(user)[0]
+    def may_view(self, user):
+        return rules.can_view_matching(user)[0]
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, a) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if "view" not in actions or not rules.can_view_matching(user)[0]:
-            return MatchRun.objects.none()
-        return MatchRun.objects.all()
+    def visible(self, user):
+        return MatchRun.objects.all() if self.may_view(user) else MatchRun.objects.none()
 
 
 def forbidden(request, reason) -> TemplateResponse:
@@ -110,7 +105,7 @@ class RunObjectMixin(BaseObjectMixin):
 # ------------------------------------------------------------------------------------------------------ the runs
 
 
-class MatchRunIndexView(MinistryOnlyMixin, IndexView):
+class MatchRunIndexView(MinistryOnlyMixin, NoRowEditsIndexView):
     """Runs, newest first (filter by status), and the form that starts a new one (POST here)."""
 
     template_name = "matching/admin/run_index.html"
@@ -118,15 +113,6 @@ class MatchRunIndexView(MinistryOnlyMixin, IndexView):
 
     def get_base_queryset(self):
         return selectors.runs()
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
 
     def get_inspect_url(self, instance):
         return reverse("match_run:run", args=[instance.pk])

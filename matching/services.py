@@ -68,10 +68,6 @@ def _check(decision: Decision, *, deny: bool = False) -> None:
     require(decision, refusal=PermissionDenied if deny else ProposalRefused)
 
 
-def _members(organisation_id: int) -> list[User]:
-    return active_members(organisation_id)
-
-
 def _url(name: str, *args, fallback: str = "") -> str:
     try:
         return reverse(name, args=args)
@@ -402,9 +398,9 @@ def _tell_both_sides(proposal: MatchProposal) -> None:
         "text": proposal.review_reason,
     }
     for recipients, variant, url_name, fallback in (
-        (_members(proposal.startup_id), "", "startups:mypage", "/mypage/"),
+        (active_members(proposal.startup_id), "", "startups:mypage", "/mypage/"),
         (
-            _members(proposal.challenge.municipality_id),
+            active_members(proposal.challenge.municipality_id),
             "staff",
             "engagement:index",
             "/admin/",

@@ -258,6 +258,8 @@ ADMIN_STARTS = [
     "/admin/tracker/dashboard/",
     "/admin/tracker/budgets/",
     "/admin/tracker/adoptions/",
+    "/admin/tracker/agreements/",
+    "/admin/tracker/budget-request/",
     "/admin/matching/",
     "/admin/reports/",
     "/admin/audit-log/",

@@ -8,7 +8,6 @@ accounts, not core, because "organisation" means the actor's memberships (core k
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from portal.core.audit_labels import action_label, detail_labels, object_label
-from portal.core.decisions import Decision
+from portal.core.decisions import Decision, require
 from portal.core.models import AuditEvent
 from portal.core.spreadsheet import FormulaSafeExportMixin
 
@@ -121,9 +120,7 @@ class AuditLogView(FormulaSafeExportMixin, ReportView):
     ]
 
     def dispatch(self, request, *args, **kwargs):
-        allowed, why = can_view_audit_log(request.user)
-        if not allowed:
-            raise PermissionDenied(why)
+        require(can_view_audit_log(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_index_url(self):

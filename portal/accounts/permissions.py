@@ -170,7 +170,12 @@ class _OrganisationScopedView:
         super().setup(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        return self._scoped(super().get_base_queryset())
+        queryset = super().get_base_queryset()
+        if queryset.model is not self.model:
+            # An object's history lists its log entries, not objects: the object was checked in setup (404
+            # outside the scope) and Wagtail gives that object's entries only.
+            return queryset
+        return self._scoped(queryset)
 
     def get_base_object_queryset(self):
         return self._scoped(super().get_base_object_queryset())
@@ -180,7 +185,8 @@ class OrganisationScopedViewSetMixin:
     """Put before ModelViewSet/SnippetViewSet: every view it builds is limited to the user's organisation(s).
 
     Set `scope_org_field` on the viewset (default "organisation"; None for the Organisation model itself).
-    Object views (edit, delete, inspect, history, usage, …) answer 404 for another organisation's object.
+    Object views (edit, delete, inspect, history, usage, …) answer 404 for another organisation's object; an
+    object's history and usage then list what Wagtail lists for that object (its log entries, its references).
     """
 
     scope_org_field: str | None = "organisation"

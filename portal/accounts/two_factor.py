@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from portal.core.audit import record
+from portal.core.decisions import require
 
 from . import access, permissions
 from .models import User
@@ -160,9 +161,7 @@ def two_factor_disable(*, user: User, request=None) -> None:
 def two_factor_reset(*, actor: User, user: User, request=None) -> None:
     """Ministry staff remove a user's devices: the user sets up a new authenticator at the next login (if
     required) and the reset is audited."""
-    allowed, reason = permissions.can_reset_two_factor(actor, user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(permissions.can_reset_two_factor(actor, user))
     with transaction.atomic():
         removed = 0
         for device in devices_for_user(user, confirmed=None):

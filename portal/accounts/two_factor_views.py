@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp.qr import write_qrcode_image
 
 from portal.core import ratelimit
+from portal.core.decisions import require
 
 from . import permissions, two_factor
 from .forms import TwoFactorCodeForm
@@ -152,9 +153,7 @@ def disable(request):
 def admin_reset(request, user_pk: int):
     """In the admin: ministry staff remove a user's two-factor devices (confirm, then POST)."""
     user = get_object_or_404(User, pk=user_pk)
-    allowed, reason = permissions.can_reset_two_factor(request.user, user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(permissions.can_reset_two_factor(request.user, user))
     if request.method == "POST":
         two_factor.two_factor_reset(actor=request.user, user=user, request=request)
         messages.success(request, _("Two-factor authentication of %(user)s was reset.") % {"user": user})

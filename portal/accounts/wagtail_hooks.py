@@ -28,6 +28,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from portal.core import queues
 from portal.core.admin_home import NotificationsPanel, WorkQueuePanel
 from portal.core.audit import record
+from portal.core.decisions import require
 
 from . import permissions, services, two_factor_views, workspaces
 from .admin_forms import InvitationAdminForm, MembershipAdminForm, OrganisationAdminForm
@@ -68,9 +69,7 @@ register_permission_policy(Invitation, _NoChangePolicy(Invitation))
 class OrganisationEditView(generic.EditView):
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
-        allowed, reason = permissions.can_edit_organisation(request.user, self.object)
-        if not allowed:
-            raise PermissionDenied(reason)
+        require(permissions.can_edit_organisation(request.user, self.object))
         return super().dispatch(request, *args, **kwargs)
 
     def save_instance(self):

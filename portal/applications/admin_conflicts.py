@@ -4,7 +4,7 @@ declaration, a municipality its own staff's. Thin: rules and services decide."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.challenges.models import ChallengePage
+from portal.core.decisions import require
 
 from . import permissions as rules
 from . import selectors, services
@@ -33,9 +34,7 @@ def _challenges_for(user):
 
 def conflicts(request):
     """The declarations the user may see, and the form to declare one's own."""
-    allowed, reason = rules.can_declare_conflict(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(rules.can_declare_conflict(request.user))
     form = ConflictForm(request.POST or None, challenges=_challenges_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,9 +77,7 @@ def conflicts(request):
 @require_POST
 def conflict_withdraw(request, pk: int):
     """The person withdraws their own declaration (it stays on the list, marked withdrawn)."""
-    allowed, reason = rules.can_declare_conflict(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(rules.can_declare_conflict(request.user))
     declaration = get_object_or_404(selectors.conflicts_for(request.user), pk=pk)
     try:
         services.conflict_withdraw(declaration=declaration, actor=request.user)

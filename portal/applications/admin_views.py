@@ -7,7 +7,7 @@ The list never links to an edit form: applications are the startups' words, revi
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from portal.core.admin_listing import NoRowEditsIndexView
+from portal.core.decisions import require
+from portal.core.policies import ViewOnlyPolicy
 from portal.core.spreadsheet import FormulaSafeExportMixin
 
 from . import permissions as rules
@@ -28,37 +29,23 @@ from .forms import DecisionForm, ReviewForm
 from .models import Application, ApplicationState
 
 
-class ApplicationReviewPolicy(ModelPermissionPolicy):
+class ApplicationReviewPolicy(ViewOnlyPolicy):
     """Staff may look (the review list); nobody adds, edits or deletes an application in the admin."""
 
-    def user_has_permission(self, user, action):
-        return action == "view" and rules.can_review(user)[0]
+    def may_view(self, user):
+        return rules.can_review(user)[0]
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, a) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if "view" not in actions:
-            return Application.objects.none()
+    def visible(self, user):
         return rules.reviewable_applications(Application.objects.all(), user)
 
 
-class ApplicationIndexView(FormulaSafeExportMixin, IndexView):
+class ApplicationIndexView(FormulaSafeExportMixin, NoRowEditsIndexView):
     # Wagtail's CSV export writes text as it is: a startup named '=HYPERLINK(…)' would run in Excel.
 
     export_headings = {"answers_text": gettext_lazy("answers to the challenge's questions")}
 
     def get_base_queryset(self):
         return selectors.applications_for_review(self.request.user)
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
 
     def get_inspect_url(self, instance):
         return reverse("applications_review", args=[instance.pk])
@@ -131,9 +118,7 @@ def _decide(request, application, form: DecisionForm) -> None:
 
 def review(request, pk: int):
     """Read the application, score it on the challenge's rubric, and shortlist / decline / ask for more."""
-    allowed, reason = rules.can_review(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(rules.can_review(request.user))
     application = selectors.application_for(request.user, pk)  # 404 outside the user's scope
     if not rules.is_reviewer_of(request.user, application) or application.state == ApplicationState.DRAFT:
         raise Http404

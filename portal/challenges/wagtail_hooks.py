@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,6 +22,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.accounts.permissions import is_ministry, is_municipality_staff
+from portal.core.decisions import require
 from portal.core.models import Theme
 
 from . import admin_views
@@ -125,17 +125,13 @@ def hide_other_municipalities_challenges_in_chooser(pages, request):
 def refuse_editing_other_municipalities_challenges(request, page):
     specific = page.specific_deferred
     if isinstance(specific, ChallengePage) and not request.user.is_superuser:
-        allowed, reason = can_edit_challenge(request.user, specific)
-        if not allowed:
-            raise PermissionDenied(reason)
+        require(can_edit_challenge(request.user, specific))
 
 
 @hooks.register("before_create_page")
 def refuse_creating_challenges_without_rights(request, parent_page, page_class):
     if issubclass(page_class, ChallengePage) and not request.user.is_superuser:
-        allowed, reason = can_write_challenges(request.user)
-        if not allowed:
-            raise PermissionDenied(reason)
+        require(can_write_challenges(request.user))
 
 
 # --- The challenge-quality check, told after each save ----------------------------------------------------------

@@ -8,7 +8,7 @@ Nothing is added, edited or deleted through Wagtail's generic forms: every write
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from portal.core.admin_listing import NoRowEditsIndexView
+from portal.core.decisions import require
+from portal.core.policies import ViewOnlyPolicy
 
 from . import permissions as rules
 from . import selectors, services
@@ -31,49 +33,28 @@ from .services.threads import thread_title
 # --------------------------------------------------------------------------------------------- policies
 
 
-class QuestionPolicy(ModelPermissionPolicy):
+class QuestionPolicy(ViewOnlyPolicy):
     """Staff may look at the list; answering and moderating are this module's own views."""
 
-    def user_has_permission(self, user, action):
-        return action == "view" and rules.can_manage_questions(user)[0]
+    def may_view(self, user):
+        return rules.can_manage_questions(user)[0]
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, a) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if "view" not in actions:
-            return Question.objects.none()
+    def visible(self, user):
         return selectors.questions_for_staff(user)
 
 
-class ThreadPolicy(ModelPermissionPolicy):
-    def user_has_permission(self, user, action):
-        return action == "view" and rules.can_use_staff_inbox(user)[0]
+class ThreadPolicy(ViewOnlyPolicy):
+    def may_view(self, user):
+        return rules.can_use_staff_inbox(user)[0]
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, a) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if "view" not in actions:
-            return Thread.objects.none()
+    def visible(self, user):
         return selectors.visible_threads(user)
 
 
 # --------------------------------------------------------------------------------------------- questions
 
 
-class _ReadOnlyIndex(IndexView):
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
-
-
-class QuestionIndexView(_ReadOnlyIndex):
+class QuestionIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.questions_for_staff(self.request.user)
 
@@ -115,9 +96,7 @@ class QuestionViewSet(ModelViewSet):
 
 def question(request, pk: int):
     """One question: answer it (publishes it); the ministry also edits, merges or hides it."""
-    allowed, reason = rules.can_manage_questions(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(rules.can_manage_questions(request.user))
     found = selectors.question_for_staff(request.user, pk)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     post = request.POST if request.method == "POST" else None
@@ -184,7 +163,7 @@ def question(request, pk: int):
 # --------------------------------------------------------------------------------------------- conversations
 
 
-class ThreadIndexView(_ReadOnlyIndex):
+class ThreadIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.threads_with_unread(self.request.user)
 
@@ -243,9 +222,7 @@ class ThreadViewSet(ModelViewSet):
 
 
 def _admin_thread(request, thread: Thread):
-    allowed, reason = rules.can_use_staff_inbox(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(rules.can_use_staff_inbox(request.user))
     allow_note = rules.can_add_note(request.user, thread)[0]
     form = MessageForm(request.POST or None, request.FILES or None, allow_note=allow_note)
     status = 200

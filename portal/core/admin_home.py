@@ -19,12 +19,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from .admin_listing import NoRowEditsIndexView
 from .models import Notification
 from .notifications import mark_read, unread_count
+from .policies import ViewOnlyPolicy
 from .queues import MINISTRY, work_queue
 
 PANEL_NOTIFICATIONS = 5
@@ -88,33 +88,19 @@ class NotificationsMenuItem(MenuItem):
 # --- the list -------------------------------------------------------------------------------------------------
 
 
-class OwnNotificationsPolicy(ModelPermissionPolicy):
+class OwnNotificationsPolicy(ViewOnlyPolicy):
     """Anyone in the admin reads their own notifications; nobody adds, edits or deletes one here."""
 
-    def user_has_permission(self, user, action):
-        return action == "view" and user.is_authenticated and user.is_active
+    def may_view(self, user):
+        return user.is_authenticated and user.is_active
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, a) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if "view" not in actions:
-            return Notification.objects.none()
+    def visible(self, user):
         return Notification.objects.filter(recipient=user)
 
 
-class NotificationIndexView(IndexView):
+class NotificationIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return Notification.objects.filter(recipient=self.request.user)
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
 
 
 def _read(n) -> str:

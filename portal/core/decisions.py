@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from .i18n import StrOrPromise
+
 # The reason may be a lazy translation (gettext_lazy); it is rendered in the reader's language when shown.
-Decision = tuple[bool, str]
+Decision = tuple[bool, StrOrPromise]
 
 
 def require(decision: Decision, *, refusal: type[Exception] = PermissionDenied) -> None:

@@ -24,6 +24,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from wagtail import hooks
 
+from .i18n import StrOrPromise
+
 HOOK = "register_work_queue"
 MUNICIPALITY = "municipality"
 MINISTRY = "ministry"
@@ -43,7 +45,7 @@ class Queue:
     """One row of an app's work-queue table; its count comes at run time."""
 
     key: str
-    label: str  # lazy; may name values given at run time ("%(days)d")
+    label: StrOrPromise  # lazy; may name values given at run time ("%(days)d")
     order: int
     url_name: str  # the admin listing it links to, filtered by `query`
     query: Mapping[str, str] = field(default_factory=dict)

@@ -24,26 +24,29 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from .decisions import Decision
+from .i18n import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str
+    label: StrOrPromise
     sources: tuple[str, ...]
     target: str
     # Who may take it, by side (engagements: "municipality", "startup", "ministry", "system"); machines whose
     # rules are by role leave it empty and check a rule of their app's permissions.py.
     sides: frozenset[str] = frozenset()
     # Why not, from a state outside `sources` (may name the state: "%(state)s"); per state where it differs.
-    refusal: str = ""
-    refusal_from: tuple[tuple[str, str], ...] = ()
+    refusal: StrOrPromise = ""
+    refusal_from: tuple[tuple[str, StrOrPromise], ...] = ()
 
 
 class Workflow:
     """A table of transitions over one state field of a model."""
 
-    def __init__(self, transitions: Iterable[Transition], *, field: str = "state", refusal: str = "") -> None:
+    def __init__(
+        self, transitions: Iterable[Transition], *, field: str = "state", refusal: StrOrPromise = ""
+    ) -> None:
         self.transitions = tuple(transitions)
         self.field = field
         self.refusal = refusal  # why not, for transitions that declare no reason of their own

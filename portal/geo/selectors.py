@@ -9,8 +9,9 @@ import re
 import unicodedata
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.i18n import in_reader_language
 
 from . import travel
 from .codes import is_valid_lg_code, normalise_digits
@@ -52,15 +53,20 @@ def local_government_by_code(code: str) -> LocalGovernment | None:
 _CODE_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 
 
+def local_government_name(lg: LocalGovernment) -> str:
+    """「香川県 高松市」 in Japanese (names repeat across prefectures), the English name in English when there is one
+    (the prefecture is read only for the Japanese name)."""
+    english = in_reader_language("", lg.name_en)
+    if english:
+        return english
+    if lg.kind == LocalGovernment.Kind.PREFECTURE:
+        return lg.name_ja
+    return f"{lg.prefecture.name_ja} {lg.name_ja}"
+
+
 def local_government_label(lg: LocalGovernment) -> str:
     """What the autocomplete shows and the form field reads back: 「香川県 高松市 372013」, "Takamatsu 372013"."""
-    if translation.get_language() == "en" and lg.name_en:
-        name = lg.name_en
-    elif lg.kind == LocalGovernment.Kind.PREFECTURE:
-        name = lg.name_ja
-    else:
-        name = f"{lg.prefecture.name_ja} {lg.name_ja}"
-    return f"{name} {lg.code}"
+    return f"{local_government_name(lg)} {lg.code}"
 
 
 def local_government_from_text(

@@ -1,7 +1,6 @@
 """Autocomplete for local-government fields: a small public JSON list (the code table is public data)."""
 
 from django.http import JsonResponse
-from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -21,11 +20,10 @@ def local_government_autocomplete(request):
     # The code as the selector understood it ('３７', '7', '3-7'); anything else filters nothing.
     pref = selectors.prefecture_by_code(request.GET.get("prefecture") or "")
     prefecture = pref.code if pref is not None else None
-    english = translation.get_language() == "en"
     results = [
         {
             "code": lg.code,
-            "name": _display_name(lg, english=english),
+            "name": selectors.local_government_name(lg),
             "name_ja": lg.name_ja,
             "kana": lg.name_kana,
             "kind": lg.kind,
@@ -34,12 +32,3 @@ def local_government_autocomplete(request):
         for lg in selectors.search_local_governments(query, limit=limit, prefecture=prefecture)
     ]
     return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
-
-
-def _display_name(lg, *, english: bool) -> str:
-    """「香川県 高松市」 in Japanese (names repeat across prefectures), the English name in English."""
-    if english and lg.name_en:
-        return lg.name_en
-    if lg.kind == lg.Kind.PREFECTURE:
-        return lg.name_ja
-    return f"{lg.prefecture.name_ja} {lg.name_ja}"

@@ -54,7 +54,7 @@ class MeetingFilter(WagtailFilterSet):
         fields = ["state", "kind"]
 
 
-class SolutionFilter(django_filters.FilterSet):
+class SolutionFilter(WagtailFilterSet):
     """Solved challenges to join: by the prefecture of the municipality that solved it."""
 
     prefecture = django_filters.ModelChoiceFilter(
@@ -66,7 +66,7 @@ class SolutionFilter(django_filters.FilterSet):
         fields = ["prefecture"]
 
 
-class EvidenceOverviewFilter(django_filters.FilterSet):
+class EvidenceOverviewFilter(WagtailFilterSet):
     """The ministry's overview: engagements past their PoC, with or without an evidence pack."""
 
     has_pack = YesNoFilter(label=_("has an evidence pack"), method="filter_has_pack")
@@ -84,7 +84,9 @@ class EvidenceOverviewFilter(django_filters.FilterSet):
         return queryset.filter(packs__gt=0) if value else queryset.filter(packs=0)
 
 
-class AgreementFilter(django_filters.FilterSet):
+class AgreementFilter(WagtailFilterSet):
+    """The agreements' facets in the admin's listing (Wagtail's filter drop-down)."""
+
     kind = django_filters.ChoiceFilter(label=_("kind of agreement"), choices=Agreement.Kind.choices)
     ends_on_before = django_filters.DateFilter(
         label=_("ends on or before"),

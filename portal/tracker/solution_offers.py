@@ -27,5 +27,5 @@ def join_urls(similar_pages, writing_page) -> dict[int, str]:
     urls: dict[int, str] = {}
     for engagement in solutions:  # newest first (solved_for_joining's order)
         if engagement.challenge_id not in urls:
-            urls[engagement.challenge_id] = reverse("tracker_admin:solution", args=[engagement.pk]) + query
+            urls[engagement.challenge_id] = reverse("solution:inspect", args=[engagement.pk]) + query
     return urls

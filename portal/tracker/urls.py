@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, agreements, evidence, fiscal, meetings_admin, meetings_site, site
+from .views import admin, agreements, evidence, meetings_site, site
 
 app_name = "tracker"
 
@@ -22,24 +22,5 @@ urlpatterns = [
 ]
 
 admin_urlpatterns = [
-    path("<int:pk>/evidence/new/", evidence.evidence_new, name="evidence_new"),
-    path("evidence/", evidence.evidence_overview, name="evidence_overview"),
-    path("solutions/", evidence.solutions, name="solutions"),
-    path("solutions/<int:pk>/", evidence.solution, name="solution"),
     path("dashboard/", admin.dashboard, name="dashboard"),
-    path("budget-request/", fiscal.budget_request_deadlines, name="budget_request"),
-    path("agreements/", agreements.agreement_list, name="agreements"),
-    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
-    path("<int:pk>/agreements/new/", agreements.agreement_new, name="agreement_new"),
-    path("meetings/<int:pk>/", meetings_admin.meeting_detail, name="meeting"),
-    path(
-        "meetings/new/engagement/<int:pk>/",
-        meetings_admin.meeting_new_for_engagement,
-        name="meeting_new_engagement",
-    ),
-    path(
-        "meetings/new/application/<int:pk>/",
-        meetings_admin.meeting_new_for_application,
-        name="meeting_new_application",
-    ),
 ]

@@ -31,7 +31,7 @@ class Stage(models.TextChoices):
 
 
 # How far along the main path a stage is (the funnel counts engagements by the furthest stage they reached).
-PROGRESS = {
+PROGRESS: dict[str, int] = {
     Stage.FIRST_VISIT: 1,
     Stage.CONSULTATION: 2,
     Stage.POC_PLANNED: 3,

@@ -105,38 +105,57 @@ def test_startup_pages_have_no_serious_accessibility_violations(page, world):
     axe.assert_clean()
 
 
-def test_municipality_and_ministry_screens_have_no_serious_accessibility_violations(
-    page, chromium, live_server, world
-):
-    log_in(page, world.staff_x.email)
-    axe = AxeChecker(page, exclude=ADMIN_EXCLUDE)
-    for url in [
-        f"/admin/applications/review/{world.application.pk}/",
+def _municipality_screens(w, fy):
+    return [
+        f"/admin/applications/review/{w.application.pk}/",
         "/admin/conflicts/",
         "/admin/tracker/",
-        f"/admin/tracker/{world.engagement.pk}/",
-    ]:
-        axe.check(url)
+        f"/admin/tracker/{w.engagement.pk}/",
+    ]
 
-    context = chromium.new_context(base_url=live_server.url, locale="ja-JP")
-    context.set_default_timeout(15_000)
-    ministry = context.new_page()
-    log_in(ministry, world.ministry_user.email)
-    axe.page = ministry
-    fy = current_fiscal_year()
-    for url in [
+
+def _ministry_matching_screens(w, fy):
+    return [
         "/admin/matching/",
-        f"/admin/matching/runs/{world.run.pk}/",
-        f"/admin/matching/runs/{world.run.pk}/challenges/{world.challenge_x.pk}/",
+        f"/admin/matching/runs/{w.run.pk}/",
+        f"/admin/matching/runs/{w.run.pk}/challenges/{w.challenge_x.pk}/",
+    ]
+
+
+def _ministry_travel_screens(w, fy):
+    return [
         "/admin/tracker/travel/",
-        f"/admin/tracker/travel/{world.trip.pk}/",
+        f"/admin/tracker/travel/{w.trip.pk}/",
         "/admin/tracker/budgets/",
         f"/admin/tracker/budgets/{fy}/ledger/",
+    ]
+
+
+def _ministry_tracker_screens(w, fy):
+    return [
         f"/admin/tracker/dashboard/?fy={fy}",
         "/admin/tracker/adoptions/",
         "/admin/tracker/new/",
         "/admin/reports/",
-    ]:
+    ]
+
+
+# One test per group of screens (not one for all of them), so that the two test workers share the work.
+@pytest.mark.parametrize(
+    ("who", "screens"),
+    [
+        ("staff_x", _municipality_screens),
+        ("ministry_user", _ministry_matching_screens),
+        ("ministry_user", _ministry_travel_screens),
+        ("ministry_user", _ministry_tracker_screens),
+    ],
+    ids=["municipality", "ministry-matching", "ministry-travel", "ministry-tracker"],
+)
+def test_municipality_and_ministry_screens_have_no_serious_accessibility_violations(
+    page, world, who, screens
+):
+    log_in(page, getattr(world, who).email)
+    axe = AxeChecker(page, exclude=ADMIN_EXCLUDE)
+    for url in screens(world, current_fiscal_year()):
         axe.check(url)
-    context.close()
     axe.assert_clean()

@@ -156,7 +156,9 @@ def test_questions_threads_visits_and_work_queues(chromium, live_server, lang):
         admin.locator(f"#id_slot{i}_start").fill("10:00")
         admin.locator(f"#id_slot{i}_end").fill("11:30")
         admin.locator(f"#id_slot{i}_place").fill("高松市役所 3階 会議室")
-    admin.locator("#meeting-form button[type=submit]").click()
+    admin.locator(
+        "#w-editor-form button[type=submit]"
+    ).click()  # Wagtail's create form (meeting:add_for_engagement)
     admin.wait_for_selector("#meeting-state")
     admin_axe.check()
     meeting = Meeting.objects.get()

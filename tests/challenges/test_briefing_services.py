@@ -9,10 +9,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.accounts.models import Organisation
 from portal.challenges.briefings import services
+from portal.challenges.briefings.forms import BriefingSessionForm
 from portal.challenges.briefings.models import BriefingRegistration, BriefingSession, BriefingState
 from portal.core.models import AuditEvent, Notification
 from tests import factories
@@ -257,3 +258,36 @@ def test_slides_are_checked_by_content_and_size():
     assert "説明資料" not in attached.slides.name  # the stored name never comes from the user
     assert attached.sequence == 0  # materials do not move the event
     assert _actions()[-1] == "briefing.materials_attached"
+
+
+@pytest.mark.parametrize(
+    ("language", "wrong_type", "too_large"),
+    [
+        (
+            "ja",
+            "説明資料は PDF か PowerPoint のファイルにしてください（ファイル名ではなく中身で判断します）。",
+            "説明資料は21.0 MB です。20 MB までにしてください。",
+        ),
+        (
+            "en",
+            "The slides must be a PDF or PowerPoint file, whatever the file's name says.",
+            "The slides are 21.0 MB; they may be at most 20 MB.",
+        ),
+    ],
+)
+def test_the_staff_form_refuses_slides_by_the_services_rule_in_its_words(language, wrong_type, too_large):
+    """One rule for the slides (services.briefing_slides_check): the edit form shows what the service says."""
+    session = _past(cf.briefing())
+    staff = cf.staff(session.challenge.municipality)
+    files = {
+        wrong_type: lambda: SimpleUploadedFile("slides.pdf", b"MZ\x90\x00 not a pdf"),
+        too_large: lambda: SimpleUploadedFile("slides.pdf", PDF + b"\0" * (21 * 1024 * 1024 - len(PDF))),
+    }
+    with translation.override(language):
+        for words, upload in files.items():
+            with pytest.raises(ValidationError) as refused:
+                services.briefing_session_update(actor=staff, session=session, changes={}, slides=upload())
+            assert refused.value.message_dict["slides"] == [words]
+            form = BriefingSessionForm({}, {"slides_upload": upload()}, instance=session, for_user=staff)
+            assert not form.is_valid()
+            assert form.errors["slides_upload"] == [words]

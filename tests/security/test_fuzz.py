@@ -911,8 +911,8 @@ def _days(data: dict, **offsets) -> dict:
 def test_agreement_and_amendment(land, agreement, amend):
     agreement = _days(agreement, signed_on=0, starts_on=0, ends_on=100, renewal_notice_on=60)
     amend = _days(amend, **{"amend-signed_on": 0, "amend-ends_on": 200})
-    submit(land.staff_x, reverse("tracker_admin:agreement_new", args=[land.engagement.pk]), agreement)
-    submit(land.staff_x, reverse("tracker_admin:agreement", args=[land.agreement.pk]), amend)
+    submit(land.staff_x, reverse("agreement:add", args=[land.engagement.pk]), agreement)
+    submit(land.staff_x, reverse("agreement:amend", args=[land.agreement.pk]), amend)
 
 
 BUDGET_REQUEST = {"municipality": "", "month": "10", "day": "15", "note": "財政課"}
@@ -924,7 +924,7 @@ BUDGET_REQUEST = {"municipality": "", "month": "10", "day": "15", "note": "財�
 @example(data=BUDGET_REQUEST | {"day": "1e999999999"}, which="ministry_user")
 def test_budget_request_deadline(land, data, which):
     data = {k: (str(land.muni_x.pk) if k == "municipality" and v == "" else v) for k, v in data.items()}
-    submit(getattr(land, which), reverse("tracker_admin:budget_request"), data)
+    submit(getattr(land, which), reverse("budget_request_deadline:add"), data)
 
 
 PULSE = {
@@ -1031,12 +1031,12 @@ def _meeting(land, *, agreed=False):
 def test_meeting_proposal_and_the_startups_answers(land, propose, pick, other, cancel):
     submit(
         land.staff_x,
-        reverse("tracker_admin:meeting_new_engagement", args=[land.engagement.pk]),
+        reverse("meeting:add_for_engagement", args=[land.engagement.pk]),
         _dated(propose),
     )
     submit(
         land.staff_x,
-        reverse("tracker_admin:meeting_new_application", args=[land.submitted.pk]),
+        reverse("meeting:add_for_application", args=[land.submitted.pk]),
         _dated(propose) | {"kind": "interview"},
     )
     with rolled_back():
@@ -1059,12 +1059,12 @@ def test_meeting_proposal_and_the_startups_answers(land, propose, pick, other, c
 )
 def test_meeting_offer_change_and_cancel_in_the_admin(land, offer, change, cancel):
     with rolled_back():
-        url = reverse("tracker_admin:meeting", args=[_meeting(land).pk])
-        submit(land.staff_x, url, _dated(offer))
-        submit(land.staff_x, url, cancel)
+        pk = _meeting(land).pk
+        submit(land.staff_x, reverse("meeting:offer", args=[pk]), _dated(offer))
+        submit(land.staff_x, reverse("meeting:cancel", args=[pk]), cancel)
     with rolled_back():
-        url = reverse("tracker_admin:meeting", args=[_meeting(land, agreed=True).pk])
-        submit(land.staff_x, url, _dated(change))
+        pk = _meeting(land, agreed=True).pk
+        submit(land.staff_x, reverse("meeting:change", args=[pk]), _dated(change))
 
 
 @FUZZ
@@ -1264,7 +1264,7 @@ def test_markup_in_a_meeting_comes_back_escaped(land, payload):
             (startup, reverse("tracker:meeting", args=[meeting.pk])),
             (startup, reverse("tracker:meetings")),
             (startup, reverse("startups:notifications")),
-            (staff, reverse("tracker_admin:meeting", args=[meeting.pk])),
+            (staff, reverse("meeting:inspect", args=[meeting.pk])),
             (staff, reverse("meeting:index")),
             (staff, reverse("wagtailadmin_home")),
         ):
@@ -1311,7 +1311,7 @@ def test_data_use_consent(land, site, admin):
 @example(data=EVIDENCE | {"budget_request_deadline": "2030-04-01"})
 @example(data=EVIDENCE | {"budget_request_deadline": "0001-01-01", "next_fiscal_year": "2000"})
 def test_evidence_pack(land, data):
-    submit(land.staff_x, reverse("tracker_admin:evidence_new", args=[land.solved.pk]), data)
+    submit(land.staff_x, reverse("evidence_pack:add", args=[land.solved.pk]), data)
 
 
 @FUZZ
@@ -1321,13 +1321,13 @@ def test_evidence_pack(land, data):
 @example(data=JOIN | {"population": "9" * 30, "budget_max_yen": "1e999999999"})
 def test_joining_a_solved_challenge(land, data):
     data = {k: (str(land.muni_y.pk) if k == "municipality" and v == "" else v) for k, v in data.items()}
-    submit(land.staff_y, reverse("tracker_admin:solution", args=[land.solved.pk]), data)
+    submit(land.staff_y, reverse("solution:join", args=[land.solved.pk]), data)
 
 
 @FUZZ
 @given(data=fields({}, ["prefecture", "has_pack", "fiscal_year", "page"]))
 @example(data={"has_pack": "maybe", "fiscal_year": "1e999999999"})
-@pytest.mark.parametrize("url", ["tracker_admin:solutions", "tracker_admin:evidence_overview"])
+@pytest.mark.parametrize("url", ["solution:index", "evidence_pack:index"])
 def test_solutions_and_evidence_overview_lists(land, url, data):
     submit(land.ministry_user, reverse(url), data, method="get")
 

@@ -368,28 +368,49 @@ adoption_request:inspect                       adoption-M       GET     alogin  
 adoption_request:link                          adoption-M       POST    alogin  alogin  alogin  denied  denied  redir*
 adoption_request:decline                       adoption-M       POST    alogin  alogin  alogin  denied  denied  redir*
 tracker_admin:dashboard                        -                GET     alogin  alogin  alogin  denied  denied  ok
-tracker_admin:evidence_new                     eng-XA           GET     alogin  alogin  alogin  denied  404     denied
-tracker_admin:evidence_new                     eng-XA           POST    alogin  alogin  alogin  denied  404     denied
-tracker_admin:evidence_new                     solved-X         GET     alogin  alogin  alogin  ok      404     denied
-tracker_admin:evidence_new                     solved-X         POST    alogin  alogin  alogin  redir*  404     denied
-tracker_admin:evidence_overview                -                GET     alogin  alogin  alogin  denied  denied  ok
-tracker_admin:solutions                        -                GET     alogin  alogin  alogin  ok      ok      ok
-tracker_admin:solution                         solved-X         GET     alogin  alogin  alogin  ok      ok      ok
-tracker_admin:solution                         solved-X         POST    alogin  alogin  alogin  400     redir*  redir*
-tracker_admin:solution                         eng-XA           GET     alogin  alogin  alogin  404     404     404
-tracker_admin:budget_request                   -                GET     alogin  alogin  alogin  ok      ok      ok
-tracker_admin:budget_request                   -                POST    alogin  alogin  alogin  redir*  400     redir*
-tracker_admin:agreements                       -                GET     alogin  alogin  alogin  ok      ok      ok
-tracker_admin:agreement                        agr-XA           GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:agreement                        agr-XA           POST    alogin  alogin  alogin  redir*  404     redir*
-tracker_admin:agreement_new                    eng-XA           GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:agreement_new                    eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
-tracker_admin:meeting                          meet-XA          GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:meeting                          meet-XA          POST    alogin  alogin  alogin  redir*  404     redir*
-tracker_admin:meeting_new_engagement           eng-XA           GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:meeting_new_engagement           eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
-tracker_admin:meeting_new_application          app-AX           GET     alogin  alogin  alogin  ok      404     ok
-tracker_admin:meeting_new_application          app-AX           POST    alogin  alogin  alogin  redir*  404     redir*
+budget_request_deadline:index                  -                GET     alogin  alogin  alogin  ok      ok      ok
+budget_request_deadline:index_results          -                GET     alogin  alogin  alogin  ok      ok      ok
+budget_request_deadline:add                    -                GET     alogin  alogin  alogin  ok      ok      ok
+budget_request_deadline:add                    -                POST    alogin  alogin  alogin  redir*  400     redir*
+budget_request_deadline:edit                   brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+budget_request_deadline:delete                 brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+budget_request_deadline:history                brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+budget_request_deadline:history_results        brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+budget_request_deadline:usage                  brd-X            GET     alogin  alogin  alogin  denied  denied  denied
+agreement:index                                -                GET     alogin  alogin  alogin  ok      ok      ok
+agreement:index_results                        -                GET     alogin  alogin  alogin  ok      ok      ok
+agreement:add                                  agr-new-XA       GET     alogin  alogin  alogin  ok      404     ok
+agreement:add                                  agr-new-XA       POST    alogin  alogin  alogin  redir*  404     redir*
+agreement:edit                                 agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:delete                               agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:history                              agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:history_results                      agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:usage                                agr-XA           GET     alogin  alogin  alogin  denied  denied  denied
+agreement:inspect                              agr-XA           GET     alogin  alogin  alogin  ok      404     ok
+agreement:amend                                agr-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+evidence_pack:index                            -                GET     alogin  alogin  alogin  denied  denied  ok
+evidence_pack:index_results                    -                GET     alogin  alogin  alogin  denied  denied  ok
+evidence_pack:add                              eng-XA           GET     alogin  alogin  alogin  denied  404     denied
+evidence_pack:add                              eng-XA           POST    alogin  alogin  alogin  denied  404     denied
+evidence_pack:add                              solved-X         GET     alogin  alogin  alogin  ok      404     denied
+evidence_pack:add                              solved-X         POST    alogin  alogin  alogin  redir*  404     denied
+evidence_pack:edit                             pack-XA          GET     alogin  alogin  alogin  denied  denied  denied
+evidence_pack:delete                           pack-XA          GET     alogin  alogin  alogin  denied  denied  denied
+evidence_pack:history                          pack-XA          GET     alogin  alogin  alogin  denied  denied  denied
+evidence_pack:history_results                  pack-XA          GET     alogin  alogin  alogin  denied  denied  denied
+evidence_pack:usage                            pack-XA          GET     alogin  alogin  alogin  denied  denied  denied
+solution:index                                 -                GET     alogin  alogin  alogin  ok      ok      ok
+solution:index_results                         -                GET     alogin  alogin  alogin  ok      ok      ok
+solution:inspect                               solved-X         GET     alogin  alogin  alogin  ok      ok      ok
+solution:inspect                               eng-XA           GET     alogin  alogin  alogin  404     404     404
+solution:join                                  solved-X         POST    alogin  alogin  alogin  400     redir*  redir*
+solution:join                                  eng-XA           POST    alogin  alogin  alogin  404     404     404
+solution:add                                   -                GET     alogin  alogin  alogin  denied  denied  denied
+solution:edit                                  solved-X         GET     alogin  alogin  alogin  denied  denied  denied
+solution:delete                                solved-X         GET     alogin  alogin  alogin  denied  denied  denied
+solution:history                               solved-X         GET     alogin  alogin  alogin  denied  denied  denied
+solution:history_results                       solved-X         GET     alogin  alogin  alogin  denied  denied  denied
+solution:usage                                 solved-X         GET     alogin  alogin  alogin  denied  denied  denied
 notification:index                             -                GET     alogin  alogin  alogin  ok      ok      ok
 notification:index_results                     -                GET     alogin  alogin  alogin  ok      ok      ok
 notification:add                               -                GET     alogin  alogin  alogin  denied  denied  denied
@@ -412,7 +433,17 @@ briefings_admin_session                        brief-X          GET     alogin  
 briefings_admin_session                        brief-X          POST    alogin  alogin  alogin  redir*  404     redir*
 meeting:index                                  -                GET     alogin  alogin  alogin  ok      ok      ok
 meeting:index_results                          -                GET     alogin  alogin  alogin  ok      ok      ok
-meeting:add                                    -                GET     alogin  alogin  alogin  denied  denied  denied
+meeting:inspect                                meet-XA          GET     alogin  alogin  alogin  ok      404     ok
+meeting:offer                                  meet-XA          POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:offer                                  meet-XA          GET     alogin  alogin  alogin  405     404     405
+meeting:change                                 meet-XA-agreed   POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:change                                 meet-XA          POST    alogin  alogin  alogin  400     404     400
+meeting:cancel                                 meet-XA          POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:add_for_engagement                     eng-XA           GET     alogin  alogin  alogin  ok      404     ok
+meeting:add_for_engagement                     eng-XA           POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:add_for_application                    app-AX           GET     alogin  alogin  alogin  ok      404     ok
+meeting:add_for_application                    app-AX           POST    alogin  alogin  alogin  redir*  404     redir*
+meeting:add_for_application                    draft-AY         GET     alogin  alogin  alogin  404     404     404
 meeting:edit                                   meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
 meeting:delete                                 meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
 meeting:history                                meet-XA          GET     alogin  alogin  alogin  denied  denied  denied
@@ -530,16 +561,11 @@ ROWS = _parse(MATRIX)
 # --------------------------------------------------------------------------------------------------- POST bodies
 
 
-def _meeting_payload(kind: str) -> dict[str, str]:
+def _meeting_payload(kind: str, *, prefix: str = "") -> dict[str, str]:
+    """Propose (a kind and a title) or, with a form's prefix, offer or move: one slot a month ahead."""
     day = (today_jst() + dt.timedelta(days=30)).isoformat()
-    return {
-        "kind": kind,
-        "title": "面談",
-        "slot1_date": day,
-        "slot1_start": "10:00",
-        "slot1_end": "11:00",
-        "slot1_place": "高松市役所",
-    }
+    slot = {"slot1_date": day, "slot1_start": "10:00", "slot1_end": "11:00", "slot1_place": "高松市役所"}
+    return ({"kind": kind, "title": "面談"} if kind else {}) | {prefix + k: v for k, v in slot.items()}
 
 
 def _briefing_payload(world: World) -> dict[str, str]:
@@ -594,11 +620,13 @@ def _payloads(world: World) -> dict[str, object]:
             "slot": str(world.meeting_xa.slots.order_by("starts_at").first().pk),
         },
         "notifications_mark_read": {},
-        "tracker_admin:meeting": {"action": "cancel", "cancel-reason": "議会日程のため"},
+        "meeting:offer": _meeting_payload("", prefix="offer-") | {"offer-note": "別の日程です"},
+        "meeting:change": _meeting_payload("", prefix="change-") | {"change-reason": "議会日程のため"},
+        "meeting:cancel": {"cancel-reason": "議会日程のため"},
         "briefings_admin_session": {"action": "cancel", "cancel-reason": "会場の都合"},
         "briefing:add": _briefing_payload(world),
-        "tracker_admin:meeting_new_engagement": _meeting_payload("first_visit"),
-        "tracker_admin:meeting_new_application": _meeting_payload("interview"),
+        "meeting:add_for_engagement": _meeting_payload("first_visit"),
+        "meeting:add_for_application": _meeting_payload("interview"),
         "challenges_import": lambda: {"file": SimpleUploadedFile("c.csv", b"title\n", "text/csv")},
         "wagtailadmin_pages:unpublish": {},
         "wagtailadmin_pages:lock": {},
@@ -640,14 +668,14 @@ def _payloads(world: World) -> dict[str, object]:
             "pulse-blocker": "budget",
         },
         "engagement:adopt": {"municipality": str(world.muni_y.pk), "message": "うちでも使いたい"},
-        "tracker_admin:budget_request": {"municipality": str(world.muni_x.pk), "month": "10", "day": "15"},
-        "tracker_admin:agreement": lambda: {
+        "budget_request_deadline:add": {"municipality": str(world.muni_x.pk), "month": "10", "day": "15"},
+        "agreement:amend": lambda: {
             "amend-signed_on": str(today_jst()),
             "amend-summary": "期間を延長",
             "amend-ends_on": str(today_jst() + dt.timedelta(days=400)),
             "amend-files": SimpleUploadedFile("amend.pdf", PDF, "application/pdf"),
         },
-        "tracker_admin:agreement_new": lambda: {
+        "agreement:add": lambda: {
             "kind": "contract",
             "title": "業務委託契約",
             "parties": "高松市\n株式会社A",
@@ -674,14 +702,14 @@ def _payloads(world: World) -> dict[str, object]:
             "opinion": "成果は妥当",
             "statement": SimpleUploadedFile("statement.pdf", PDF, "application/pdf"),
         },
-        "tracker_admin:evidence_new": {
+        "evidence_pack:add": {
             "clause": "2",
             "conditions_met": ["2:only_supplier", "2:poc_shows", "2:explainable"],
             "price_note": "見積りと比較",
             "next_fiscal_year": str(world.fiscal_year + 1),
             "budget_request_deadline": f"{world.fiscal_year + 1}-01-31",
         },
-        "tracker_admin:solution": {
+        "solution:join": {
             "municipality": str(world.muni_y.pk),
             "population": "3000",
             "budget_min_yen": "100000",

@@ -333,6 +333,10 @@ class World:
             files=[_pdf("zq-agr-xa.pdf")],
         )
         self.agreement_file_xa = self.agreement_xa.files.get()
+        # X's budget-request deadline (予算要求).
+        self.deadline_x = tracker_services.budget_request_deadline_set(
+            municipality=self.muni_x, actor=u["X"], month=11, day=30
+        )
 
         # The annual report file (rendered earlier).
         self.report = ReportFile.objects.create(
@@ -444,6 +448,8 @@ class World:
             "brief-X": pk(self.briefing_x),
             "meet-XA-agreed": pk(self.meeting_xa_agreed),
             "agr-XA": pk(self.agreement_xa),
+            "agr-new-XA": {"engagement_pk": self.eng["XA"].pk},
+            "brd-X": pk(self.deadline_x),
             "agr-file-XA": pk(self.agreement_file_xa),
             "trip-XA": pk(self.trip_paid["XA"]),
             "trip-YB": pk(self.trip_paid["YB"]),

@@ -1,4 +1,5 @@
-"""Builders for tracker tests: the two parties, ministry staff, an engagement, a budget, an approved trip."""
+"""Builders for tracker tests: the two parties, ministry staff, an engagement, a meeting, a budget, an approved
+trip."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from portal.core.calendar import current_fiscal_year, today_jst
 from portal.core.fiscal import fiscal_year_bounds
 from portal.geo.models import LocalGovernment
 from portal.tracker import services
-from portal.tracker.models import Engagement
+from portal.tracker.models import Engagement, Meeting, MeetingKind
 from tests import factories
 
 # A real one-page PDF header is enough for libmagic.
@@ -52,6 +53,13 @@ def engagement(*, municipality_org=None, startup_org=None, actor=None, **kw) -> 
         reason="WG で合意",
         **kw,
     )
+
+
+def meeting(engagement, actor, *, slots=None, **kw) -> Meeting:
+    """A first visit proposed for the engagement (one slot ten days ahead unless `slots` are given)."""
+    one = services.jst_slot(today_jst() + dt.timedelta(days=10), dt.time(10), dt.time(11), place="市役所")
+    fields = {"kind": MeetingKind.FIRST_VISIT, "title": "初回訪問", "note": "除雪の現場"} | kw
+    return services.meeting_propose(actor=actor, engagement=engagement, slots=slots or [one], **fields)
 
 
 def budget(amount=1_000_000, year=None, actor=None):

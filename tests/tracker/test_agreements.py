@@ -59,11 +59,11 @@ def test_municipality_records_an_agreement_with_its_signed_copy(
     client, engagement, muni_user, su_user, settings
 ):
     client.force_login(muni_user)
-    url = reverse("tracker_admin:agreement_new", args=[engagement.pk])
+    url = reverse("agreement:add", args=[engagement.pk])
     response = client.post(url, _form(files=tf.pdf("協定書.pdf")))
     agreement = Agreement.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "tracker_admin:agreement", args=[agreement.pk]
+        "agreement:inspect", args=[agreement.pk]
     )
     assert agreement.party_list == ["高松市 都市整備局", "株式会社テスト"]
     assert agreement.amount_yen == 1_200_000 and agreement.kind == "poc"
@@ -93,7 +93,7 @@ def test_the_startup_sees_the_agreement_and_downloads_the_file_others_get_404(
     stranger = factories.member(tf.startup(name="別の会社"))
     client.force_login(stranger)
     assert client.get(file_url).status_code == 404
-    assert client.get(reverse("tracker_admin:agreement", args=[agreement.pk])).status_code in (302, 404)
+    assert client.get(reverse("agreement:inspect", args=[agreement.pk])).status_code in (302, 404)
 
 
 def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_saved(client, engagement, muni_user):
@@ -101,7 +101,7 @@ def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_saved(client, e
     fake = tf.pdf("協定書.pdf", content=b"MZ\x90\x00 this is a program, not a PDF")
     with translation.override("ja"):
         response = client.post(
-            reverse("tracker_admin:agreement_new", args=[engagement.pk]),
+            reverse("agreement:add", args=[engagement.pk]),
             _form(files=fake),
             HTTP_ACCEPT_LANGUAGE="ja",
         )
@@ -114,9 +114,7 @@ def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_saved(client, e
 def test_end_before_start_is_a_form_error_in_the_users_language(client, engagement, muni_user):
     client.force_login(muni_user)
     data = _form(ends_on=(TODAY - dt.timedelta(days=1)).isoformat(), renewal_notice_on="")
-    response = client.post(
-        reverse("tracker_admin:agreement_new", args=[engagement.pk]), data, HTTP_ACCEPT_LANGUAGE="ja"
-    )
+    response = client.post(reverse("agreement:add", args=[engagement.pk]), data, HTTP_ACCEPT_LANGUAGE="ja")
     assert response.status_code == 400 and not Agreement.objects.exists()
     with translation.override("ja"):
         expected = str(translation.gettext("The end cannot come before the start."))
@@ -128,7 +126,7 @@ def test_only_the_municipality_and_ministry_record_agreements(
     client, engagement, su_user, muni_user, ministry
 ):
     client.force_login(su_user)
-    url = reverse("tracker_admin:agreement_new", args=[engagement.pk])
+    url = reverse("agreement:add", args=[engagement.pk])
     assert client.post(url, _form()).status_code in (302, 403)  # startups have no admin access at all
     with pytest.raises(PermissionDenied):
         _record(engagement, su_user)
@@ -146,7 +144,7 @@ def test_an_amendment_moves_the_end_and_the_amount_and_keeps_the_old_ones(
     client.force_login(muni_user)
     new_end = TODAY + dt.timedelta(days=365)
     response = client.post(
-        reverse("tracker_admin:agreement", args=[agreement.pk]),
+        reverse("agreement:amend", args=[agreement.pk]),
         {
             "amend-signed_on": TODAY.isoformat(),
             "amend-summary": "期間を1年延長し、金額を変更",
@@ -166,7 +164,7 @@ def test_an_amendment_moves_the_end_and_the_amount_and_keeps_the_old_ones(
     assert amendment.files.get().original_name == "覚書.pdf"
     assert AuditEvent.objects.filter(action="tracker.agreement_amended").count() == 1
     assert "tracker.agreement_amended" in ACTION_LABELS
-    page = client.get(reverse("tracker_admin:agreement", args=[agreement.pk])).content.decode()
+    page = client.get(reverse("agreement:inspect", args=[agreement.pk])).content.decode()
     assert "期間を1年延長し、金額を変更" in page
     # the startup may look but not amend
     client.force_login(su_user)
@@ -189,7 +187,7 @@ def test_the_stage_refers_to_its_agreement(client, engagement, muni_user, su_use
     client.force_login(muni_user)
     page = client.get(reverse("engagement:inspect", args=[engagement.pk])).content.decode()
     assert f'href="#agreement-{contract.pk}"' in page
-    assert reverse("tracker_admin:agreement", args=[contract.pk]) in page
+    assert reverse("agreement:inspect", args=[contract.pk]) in page
 
 
 # --- reminders --------------------------------------------------------------------------------------------------
@@ -294,12 +292,61 @@ def test_the_agreement_list_is_scoped_and_uses_a_fixed_number_of_queries(
             for i in range(n - Agreement.objects.count())
         )
         client.force_login(muni_user)
-        client.get(reverse("tracker_admin:agreements"))
+        client.get(reverse("agreement:index"))
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(reverse("tracker_admin:agreements"), {"kind": "contract", "page": 2})
+            response = client.get(reverse("agreement:index"), {"kind": "contract", "page": 2})
         assert response.status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1]
     other = factories.staff(tf.municipality(code="014877", name="天塩町"))
     client.force_login(other)
-    assert client.get(reverse("tracker_admin:agreements")).context["page_obj"].paginator.count == 0
+    assert client.get(reverse("agreement:index")).context["page_obj"].paginator.count == 0
+
+
+def test_the_agreement_listing_filters_by_kind_and_end(client, engagement, muni_user):
+    poc = _record(engagement, muni_user, kind="poc", ends_in=30)
+    contract = _record(engagement, muni_user, kind="contract", ends_in=400)
+    client.force_login(muni_user)
+    url = reverse("agreement:index")
+
+    def listed(**params):
+        return {a.pk for a in client.get(url, params).context["object_list"]}
+
+    assert listed() == {poc.pk, contract.pk}
+    assert listed(kind="contract") == {contract.pk}
+    assert listed(ends_on_before=(TODAY + dt.timedelta(days=100)).isoformat()) == {poc.pk}
+    assert listed(kind="contract", ends_on_before=(TODAY + dt.timedelta(days=100)).isoformat()) == set()
+    page = client.get(url).content.decode()
+    assert reverse("agreement:inspect", args=[poc.pk]) in page
+    assert reverse("engagement:inspect", args=[engagement.pk]) in page
+    # Wagtail's results-only view (the filters' live update) answers with the same rows
+    results = client.get(reverse("agreement:index_results"), {"kind": "poc"})
+    assert {a.pk for a in results.context["object_list"]} == {poc.pk}
+
+
+def test_the_agreement_screen_offers_the_amendment_only_to_those_who_may_record_it(
+    client, engagement, muni_user, ministry
+):
+    agreement = _record(engagement, muni_user)
+    amend_url = reverse("agreement:amend", args=[agreement.pk])
+    for user in (muni_user, ministry):
+        client.force_login(user)
+        page = client.get(reverse("agreement:inspect", args=[agreement.pk]))
+        assert page.status_code == 200 and f'action="{amend_url}"' in page.content.decode()
+    assert client.get(amend_url).status_code == 405  # the amendment is posted, never shown on its own
+    response = client.post(amend_url, {"amend-summary": ""})
+    assert response.status_code == 400 and response.context["form"].errors["signed_on"]
+    assert not agreement.amendments.exists()
+
+
+def test_recording_an_agreement_is_offered_for_the_engagement_and_posts_to_its_address(
+    client, engagement, muni_user
+):
+    client.force_login(muni_user)
+    screen = client.get(reverse("engagement:inspect", args=[engagement.pk])).content.decode()
+    url = reverse("agreement:add", args=[engagement.pk])
+    assert f'id="record-agreement" href="{url}"' in screen
+    page = client.get(url)
+    assert page.status_code == 200 and f'action="{url}"' in page.content.decode()
+    assert str(engagement) in page.content.decode()
+    assert client.get(reverse("agreement:add", args=[engagement.pk + 999])).status_code == 404

@@ -109,7 +109,7 @@ def test_figures_are_frozen_equal_to_the_records_and_a_new_version_keeps_the_old
 def test_the_form_in_the_admin_keeps_typed_text_on_errors_and_makes_a_version(client, engagement, muni_user):
     _poc_done(engagement)
     client.force_login(muni_user)
-    url = reverse("tracker_admin:evidence_new", args=[engagement.pk])
+    url = reverse("evidence_pack:add", args=[engagement.pk])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="ja")
     assert page.status_code == 200
     assert "地方自治法施行令第167条の2第1項" in page.content.decode()

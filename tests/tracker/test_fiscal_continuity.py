@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from portal.accounts.models import Organisation
 from portal.core.audit_labels import ACTION_LABELS
@@ -34,7 +35,7 @@ def _running(engagement, actor):
 
 def test_municipality_staff_set_their_deadline_and_no_other(client, muni_org, muni_user):
     client.force_login(muni_user)
-    url = reverse("tracker_admin:budget_request")
+    url = reverse("budget_request_deadline:add")
     response = client.post(url, {"municipality": muni_org.pk, "month": "10", "day": "15", "note": "財政課"})
     assert response.status_code == 302
     row = BudgetRequestDeadline.objects.get()
@@ -122,9 +123,33 @@ def test_the_deadline_list_uses_a_fixed_number_of_queries(client, ministry):
         for lg in free:
             town = factories.organisation(Organisation.Kind.MUNICIPALITY, local_government=lg)
             BudgetRequestDeadline.objects.create(municipality=town, month=10, day=1)
-        client.get(reverse("tracker_admin:budget_request"))
+        client.get(reverse("budget_request_deadline:index"))
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(reverse("tracker_admin:budget_request"))
-        assert response.status_code == 200 and len(response.context["rows"]) == n
+            response = client.get(reverse("budget_request_deadline:index"))
+        assert response.status_code == 200 and len(response.context["object_list"]) == n
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_the_deadline_listing_shows_each_user_their_own_municipalities(client, muni_org, muni_user, ministry):
+    other = tf.municipality(code="014877", name="天塩町")
+    services.budget_request_deadline_set(
+        municipality=muni_org, actor=ministry, month=10, day=15, note="財政課"
+    )
+    services.budget_request_deadline_set(municipality=other, actor=ministry, month=9, day=1)
+    url = reverse("budget_request_deadline:index")
+    client.force_login(muni_user)
+    response = client.get(url)
+    assert [row.municipality for row in response.context["object_list"]] == [muni_org]
+    page = response.content.decode()
+    with translation.override("ja"):  # the admin speaks the user's language
+        due = translation.gettext("%(m)s/%(d)s every year") % {"m": 10, "d": 15}
+    assert (
+        due != "10/15 every year" and due in page and "財政課" in page and 'id="budget-request-intro"' in page
+    )
+    assert reverse("budget_request_deadline:add") in page  # "Set the deadline"
+    client.force_login(ministry)
+    rows = client.get(url).context["object_list"]
+    assert [row.municipality for row in rows] == [other, muni_org]  # by date in the year
+    form = client.get(reverse("budget_request_deadline:add")).context["form"]
+    assert set(form.fields["municipality"].queryset) >= {muni_org, other}

@@ -46,7 +46,10 @@ class Places:
         Engagement.objects.filter(pk=self.engagement.pk).update(stage=stage, furthest_stage=stage)
 
     def join_url(self):
-        return reverse("tracker_admin:solution", args=[self.engagement.pk]) + f"?challenge={self.own.pk}"
+        return reverse("solution:inspect", args=[self.engagement.pk]) + f"?challenge={self.own.pk}"
+
+    def join_action_url(self):
+        return reverse("solution:join", args=[self.engagement.pk])
 
 
 @pytest.fixture
@@ -94,7 +97,7 @@ def test_the_offer_opens_the_join_form_filled_in_and_joining_works(client, place
     html = page.content.decode()
     assert "当自治体の課題「除雪車の位置を住民に知らせたい」" in html
     response = client.post(
-        places.join_url(),
+        places.join_action_url(),
         {
             "municipality": places.takamatsu.pk,
             "population": "420000",
@@ -115,7 +118,7 @@ def test_another_municipalitys_challenge_fills_in_nothing(client, places):
     sapporo = cf.municipality("011002", "札幌市")
     theirs = cf.challenge(municipality_org=sapporo, title="札幌の除雪")
     client.force_login(places.staff)
-    url = reverse("tracker_admin:solution", args=[places.engagement.pk])
+    url = reverse("solution:inspect", args=[places.engagement.pk])
     for query in (f"?challenge={theirs.pk}", "?challenge=abc", "?challenge=999999"):
         form = client.get(url + query).context["form"]
         assert "message" not in form.initial

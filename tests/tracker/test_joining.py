@@ -105,8 +105,9 @@ def test_who_may_join_and_what(engagement, teshio, teshio_staff, muni_user, su_u
 def test_joining_in_the_admin(client, engagement, teshio, teshio_staff):
     _solved(engagement)
     client.force_login(teshio_staff)
-    listing = client.get(reverse("tracker_admin:solutions")).content.decode()
-    url = reverse("tracker_admin:solution", args=[engagement.pk])
+    listing = client.get(reverse("solution:index")).content.decode()
+    url = reverse("solution:inspect", args=[engagement.pk])
+    join = reverse("solution:join", args=[engagement.pk])
     assert url in listing
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "この取組みに参加する" in page
@@ -117,14 +118,14 @@ def test_joining_in_the_admin(client, engagement, teshio, teshio_staff):
         "budget_max_yen": "1000000",
         "message": "参加したい",
     }
-    response = client.post(url, data)
+    response = client.post(join, data)
     assert response.status_code == 400 and "参加したい" in response.content.decode()
-    response = client.post(url, data | {"budget_max_yen": "3000000"})
+    response = client.post(join, data | {"budget_max_yen": "3000000"})
     joined = Engagement.objects.get(origin=engagement)
     assert response.status_code == 302 and response["Location"].endswith(f"/{joined.pk}/")
     # an engagement that is not solved is not offered
     other = tf.engagement(startup_org=tf.startup(name="別の会社"))
-    assert client.get(reverse("tracker_admin:solution", args=[other.pk])).status_code == 404
+    assert client.get(reverse("solution:inspect", args=[other.pk])).status_code == 404
 
 
 def test_the_case_study_lists_the_towns_that_adopted_it(
@@ -165,7 +166,7 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("name", ["tracker_admin:solutions", "tracker_admin:evidence_overview"])
+@pytest.mark.parametrize("name", ["solution:index", "evidence_pack:index"])
 def test_the_lists_keep_a_fixed_number_of_queries(client, name):
     ministry = _many_solved(10)
     client.force_login(ministry)

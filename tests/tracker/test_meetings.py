@@ -16,7 +16,7 @@ from portal.core.calendar import today_jst
 from portal.core.fiscal import JST
 from portal.core.models import AuditEvent, Notification
 from portal.tracker import services
-from portal.tracker.models import Meeting, MeetingKind, MeetingState
+from portal.tracker.models import Meeting, MeetingState
 from tests import factories
 from tests.tracker import factories as tf
 
@@ -36,14 +36,7 @@ def _slots(n=3, *, place="高松市役所 3階 会議室", url=""):
 
 def _propose(engagement, actor, **kw):
     kw.setdefault("slots", _slots())
-    return services.meeting_propose(
-        actor=actor,
-        kind=MeetingKind.FIRST_VISIT,
-        title="初回訪問",
-        note="除雪の現場",
-        engagement=engagement,
-        **kw,
-    )
+    return tf.meeting(engagement, actor, **kw)
 
 
 def _parse(data: bytes):
@@ -191,7 +184,7 @@ def test_another_organisation_gets_404_for_a_meeting_and_its_ics(client, engagem
     urls = [
         reverse("tracker:meeting", args=[meeting.pk]),
         reverse("tracker:meeting_ics", args=[meeting.pk]),
-        reverse("tracker_admin:meeting", args=[meeting.pk]),
+        reverse("meeting:inspect", args=[meeting.pk]),
     ]
     other_startup = factories.member(tf.startup(name="株式会社よそ"))
     other_muni = factories.staff(tf.municipality("014877", "天塩町"))
@@ -207,7 +200,7 @@ def test_another_organisation_gets_404_for_a_meeting_and_its_ics(client, engagem
 
 def test_the_startup_picks_on_the_site_and_staff_propose_in_the_admin(client, engagement, muni_user, su_user):
     client.force_login(muni_user)
-    url = reverse("tracker_admin:meeting_new_engagement", args=[engagement.pk])
+    url = reverse("meeting:add_for_engagement", args=[engagement.pk])
     assert client.get(url).status_code == 200
     day = _day(12).isoformat()
     data = {
@@ -228,7 +221,7 @@ def test_the_startup_picks_on_the_site_and_staff_propose_in_the_admin(client, en
     response = client.post(url, data)
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "tracker_admin:meeting", args=[meeting.pk]
+        "meeting:inspect", args=[meeting.pk]
     )
     client.force_login(su_user)
     page = client.get(reverse("tracker:meeting", args=[meeting.pk]))

@@ -12,14 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.accounts.models import Organisation
+from portal.applications.models import Application, ApplicationState, Review
 from portal.conversations import services as conversation_services
 from portal.conversations.models import Message
 from portal.core.audit_labels import ACTION_LABELS
+from portal.core.calendar import current_fiscal_year
+from portal.core.fiscal import fiscal_year_instants
 from portal.core.models import AuditEvent
 from portal.tracker import scorecards, services
 from portal.tracker.models import PulseResponse
 from portal.tracker.workflow import Stage
 from tests import factories
+from tests.challenges import factories as challenge_factories
 from tests.tracker import factories as tf
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +206,62 @@ def test_the_dashboard_shows_scorecards_with_a_fixed_number_of_queries(client, m
             assert client.get(reverse("results")).status_code == 200
         counts.append((len(ctx), len(public)))
     assert counts[0] == counts[1]
+
+
+def test_times_to_review_and_decision_are_the_medians_of_each_municipality(
+    ministry, muni_user, muni_org, settings
+):
+    """The database ranks the waits (issue #20): the same medians as `statistics.median` over every application
+    submitted in the year — the first review counts, a wait that ends before the submission or never ends is not
+    measured, another year's applications are not counted — and withheld below the minimum."""
+    settings.SCORECARD_MIN_ANSWERS = 3
+    year = current_fiscal_year()
+    base = fiscal_year_instants(year)[0] + dt.timedelta(days=1)
+    other_org = tf.municipality("014877", "天塩町")
+    hours = dt.timedelta(hours=1)
+
+    def applications(org, waits):
+        """One application per (review wait, decision wait, submitted) in hours; None: no review / no decision."""
+        challenge = challenge_factories.challenge(municipality_org=org)
+        made = []
+        for i, (review, decision, submitted) in enumerate(waits):
+            startup = factories.organisation(
+                Organisation.Kind.STARTUP, name=f"社{org.pk}-{i}", slug=f"wait-{org.pk}-{i}"
+            )
+            at = base + submitted * hours
+            application = Application.objects.create(
+                challenge=challenge,
+                startup=startup,
+                state=ApplicationState.SUBMITTED,
+                submitted_at=at,
+                decided_at=None if decision is None else at + decision * hours,
+            )
+            if review is not None:
+                first = Review.objects.create(application=application, reviewer=muni_user)
+                Review.objects.filter(pk=first.pk).update(created_at=at + review * hours)
+                later = Review.objects.create(application=application, reviewer=ministry)
+                Review.objects.filter(pk=later.pk).update(created_at=at + (review + 500) * hours)
+            made.append(application)
+        return made
+
+    applications(
+        muni_org,
+        [
+            (1, 5, 0),
+            (2, 7, 10),
+            (10, 100, 20),
+            (40, None, 30),
+            (-3, -1, 40),  # before the submission: not a wait
+            (None, None, 50),
+            (1000, 1000, -24 * 400),  # submitted the year before: another year's figure
+        ],
+    )
+    applications(other_org, [(1, 1, 0), (3, 3, 0)])
+    rows = {r.organisation.pk: r for r in scorecards.responsiveness(year)}
+    mine = rows[muni_org.pk]
+    assert mine.counts["review"] == 4 and mine.measures["review"] == 6.0  # (2 + 10) / 2
+    assert mine.counts["decision"] == 3 and mine.measures["decision"] == 7.0
+    assert mine.measures["reply"] is None and mine.counts["reply"] == 0
+    other = rows[other_org.pk]
+    assert other.counts == {"reply": 0, "review": 2, "decision": 2}
+    assert other.measures == {"reply": None, "review": None, "decision": None}  # fewer than 3: withheld

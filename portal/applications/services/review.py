@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.core.audit import record
+from portal.core.decisions import require
 from portal.core.notifications import mark_read
 
 from .. import permissions as rules
@@ -24,9 +25,7 @@ def review_save(
     Every criterion of the rubric must be scored; the weights in force are stored with each score, so a later
     change of the rubric does not rewrite past reviews.
     """
-    allowed, reason = rules.can_score(reviewer, application)
-    if not allowed:
-        raise ApplicationRefused(reason, code="refused")
+    require(rules.can_score(reviewer, application), refusal=ApplicationRefused)
     rubric = rubric_for(application.challenge)
     errors = {}
     for item in rubric:

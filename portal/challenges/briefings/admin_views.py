@@ -5,7 +5,6 @@ its registrations, attendance (checkboxes, one POST) and cancelling."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -16,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
-from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
@@ -122,20 +120,6 @@ def _belongs_to(session) -> str:
     return str(session.challenge.title) if session.challenge_id else str(session.round.title)
 
 
-class _SessionScopedHistory:
-    """The history screens list log entries, not sessions: the mixin's queryset filter does not apply to them, so
-    they answer 404 for a session outside the user's scope and otherwise show Wagtail's own list."""
-
-    def setup(self, request, *args, **kwargs):
-        pk = kwargs.get("pk")
-        if (
-            pk is not None
-            and not selectors.sessions_for_staff(request.user).filter(pk=unquote(str(pk))).exists()
-        ):
-            raise Http404
-        super().setup(request, *args, **kwargs)
-
-
 class BriefingViewSet(OrganisationScopedViewSetMixin, ModelViewSet):
     model = BriefingSession
     scope_org_field = "challenge__municipality"
@@ -150,12 +134,6 @@ class BriefingViewSet(OrganisationScopedViewSetMixin, ModelViewSet):
     edit_view_class = BriefingEditView
     ordering = ["-starts_at", "-pk"]
     search_fields = None
-
-    def construct_view(self, view_class, **kwargs):
-        if issubclass(view_class, HistoryView):
-            scoped = type(f"Scoped{view_class.__name__}", (_SessionScopedHistory, view_class), {})
-            return ModelViewSet.construct_view(self, scoped, **kwargs)
-        return super().construct_view(view_class, **kwargs)
 
     def get_form_class(self, for_update=False):
         return BriefingSessionForm

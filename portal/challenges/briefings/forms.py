@@ -12,8 +12,9 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from portal.accounts import permissions as account_rules
 from portal.challenges.models import ChallengePage
 
+from . import services
 from .models import BriefingSession
-from .uploads import MAX_SLIDES_BYTES, check_slides
+from .uploads import MAX_SLIDES_BYTES
 
 
 class BriefingSessionForm(WagtailAdminModelForm):
@@ -29,23 +30,8 @@ class BriefingSessionForm(WagtailAdminModelForm):
 
     class Meta:
         model = BriefingSession
-        fields = [
-            "challenge",
-            "round",
-            "title",
-            "title_en",
-            "description",
-            "description_en",
-            "starts_at",
-            "ends_at",
-            "format",
-            "online_url",
-            "venue",
-            "venue_en",
-            "capacity",
-            "registration_closes",
-            "recording_url",
-        ]
+        # what a session is created with; on an existing one, only what the service lets staff change
+        fields = ["challenge", "round", *services.EDITABLE_FIELDS]
         field_classes = {  # links are https unless written otherwise (Django 6's default, asked for now)
             name: functools.partial(forms.URLField, assume_scheme="https")
             for name in ("online_url", "recording_url")
@@ -65,10 +51,11 @@ class BriefingSessionForm(WagtailAdminModelForm):
         self.fields["challenge"].queryset = challenges
 
     def clean_slides_upload(self):
+        """The service's rule, with its messages, on this field (the service's field is "slides")."""
         slides = self.cleaned_data.get("slides_upload")
         if slides:
             try:
-                check_slides(slides)
+                services.briefing_slides_check(slides)
             except ValidationError as exc:
                 raise ValidationError(exc.message_dict["slides"]) from exc
         return slides

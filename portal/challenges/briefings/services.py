@@ -7,7 +7,7 @@ seat are served one after the other, and the second finds the session full.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.selectors import active_members
 from portal.core.audit import record
+from portal.core.decisions import require
 from portal.core.notifications import notify
 
 from . import permissions as rules
 from .models import BriefingRegistration, BriefingSession, BriefingState
-from .uploads import check_slides
+from .uploads import CheckedSlides, check_slides
 
 # Changing one of these moves the event in people's calendars: SEQUENCE goes up.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "format", "online_url", "venue")
@@ -41,12 +42,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def _check(decision) -> None:
-    allowed, why = decision
-    if not allowed:
-        raise PermissionDenied(why)
-
-
 def _lock(session: BriefingSession) -> BriefingSession:
     # No join here: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (challenge or round).
     return BriefingSession.objects.select_for_update().get(pk=session.pk)
@@ -60,8 +55,15 @@ def _active_count(session: BriefingSession) -> int:
     return session.registrations.filter(cancelled_at__isnull=True).count()
 
 
+def briefing_slides_check(slides) -> CheckedSlides:
+    """The one rule for a session's slides: at most MAX_SLIDES_BYTES, PDF or PowerPoint by content
+    (uploads.check_slides). Raises ValidationError on the field "slides". The staff form asks it when the file is
+    uploaded (BriefingSessionForm.clean_slides_upload); announce and update ask it again before storing."""
+    return check_slides(slides)
+
+
 def _store_slides(session: BriefingSession, slides) -> None:
-    checked = check_slides(slides)
+    checked = briefing_slides_check(slides)
     session.slides_name = (getattr(slides, "name", "") or f"slides.{checked.extension}")[:255]
     slides.name = f"slides.{checked.extension}"
     session.slides = slides
@@ -69,7 +71,7 @@ def _store_slides(session: BriefingSession, slides) -> None:
 
 def briefing_session_announce(*, actor, session: BriefingSession, slides=None) -> BriefingSession:
     """Announce a new session (an unsaved BriefingSession with its fields filled in), for a challenge or a round."""
-    _check(rules.can_announce_briefing(actor, challenge=session.challenge, round=session.round))
+    require(rules.can_announce_briefing(actor, challenge=session.challenge, round=session.round))
     with transaction.atomic():
         session.state = BriefingState.ANNOUNCED
         session.created_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -95,7 +97,7 @@ def briefing_session_update(
 ) -> BriefingSession:
     """Change a session's details or attach its materials (slides, recording link). A change of time, place or
     title raises the calendar SEQUENCE. The capacity may not drop below the seats already taken."""
-    _check(rules.can_manage_briefing(actor, session))
+    require(rules.can_manage_briefing(actor, session))
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -138,7 +140,7 @@ def briefing_session_update(
 
 def briefing_session_cancel(*, actor, session: BriefingSession, reason: str) -> BriefingSession:
     """Cancel an announced session; every registered startup is told, and its .ics becomes a cancellation."""
-    _check(rules.can_manage_briefing(actor, session))
+    require(rules.can_manage_briefing(actor, session))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -173,11 +175,11 @@ def _title(session: BriefingSession):
 def briefing_register(*, actor, session: BriefingSession) -> BriefingRegistration:
     """Register the actor's startup for the session: one seat per organisation, within the capacity, before the
     registration deadline, never for a cancelled session."""
-    _check(rules.can_register_briefing(actor, session))
+    require(rules.can_register_briefing(actor, session))
     organisation = rules.startup_of(actor)
     with transaction.atomic():
         locked = _lock(session)  # serialises the last seats
-        _check(rules.can_register_briefing(actor, locked))
+        require(rules.can_register_briefing(actor, locked))
         if locked.registrations.filter(organisation=organisation, cancelled_at__isnull=True).exists():
             raise ValidationError(
                 _("Your organisation is already registered for this briefing."), code="duplicate"
@@ -205,7 +207,7 @@ def briefing_register(*, actor, session: BriefingSession) -> BriefingRegistratio
 
 def briefing_registration_cancel(*, actor, registration: BriefingRegistration) -> BriefingRegistration:
     """The startup cancels its seat before the session starts; the seat is free again."""
-    _check(rules.can_cancel_registration(actor, registration))
+    require(rules.can_cancel_registration(actor, registration))
     with transaction.atomic():
         _lock(registration.session)
         locked = BriefingRegistration.objects.select_for_update().get(pk=registration.pk)
@@ -220,7 +222,7 @@ def briefing_registration_cancel(*, actor, registration: BriefingRegistration) -
 def briefing_attendance_record(*, actor, session: BriefingSession, attended_ids) -> int:
     """Record who came, in one go: the active registrations whose ids are in `attended_ids` attended, the others
     did not. Only once the session has started. Returns how many registrations changed."""
-    _check(rules.can_manage_briefing(actor, session))
+    require(rules.can_manage_briefing(actor, session))
     wanted = {int(pk) for pk in attended_ids}
     with transaction.atomic():
         locked = _lock(session)

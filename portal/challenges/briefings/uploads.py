@@ -29,8 +29,8 @@ def check_slides(uploaded) -> CheckedSlides:
     if size > MAX_SLIDES_BYTES:
         raise ValidationError(
             {
-                "slides": _("The slides are %(size)s MB; they may be at most 20 MB.")
-                % {"size": f"{size / 1048576:.1f}"}
+                "slides": _("The slides are %(size)s MB; they may be at most %(max)s MB.")
+                % {"size": f"{size / 1048576:.1f}", "max": MAX_SLIDES_BYTES // 1048576}
             },
             code="too_large",
         )

@@ -3,7 +3,6 @@ exports as Wagtail report views (filters, a preview table, XLSX/CSV buttons) sco
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,6 +13,7 @@ from wagtail.admin.views.reports import ReportView
 
 from portal.accounts.permissions import is_ministry
 from portal.core.calendar import current_fiscal_year
+from portal.core.decisions import require
 from portal.core.spreadsheet import FormulaSafeExportMixin
 from portal.tracker import selectors as tracker_selectors
 from portal.tracker.views.common import private_file
@@ -27,9 +27,7 @@ from .common import font_missing_response, invalid_filters_response
 
 
 def _ministry_only(user):
-    allowed, why = permissions.can_render_annual_report(user)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_render_annual_report(user))
 
 
 def _years() -> list[int]:
@@ -172,9 +170,7 @@ class DatasetReportView(FormulaSafeExportMixin, ReportView):
         return self.dataset.name
 
     def dispatch(self, request, *args, **kwargs):
-        allowed, why = permissions.can_export(request.user, self.dataset)
-        if not allowed:
-            raise PermissionDenied(why)
+        require(permissions.can_export(request.user, self.dataset))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):

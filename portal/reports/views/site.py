@@ -7,7 +7,6 @@ Everything outside the user's scope is a 404 (the selectors never return it), as
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import translation
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from matching.models import MatchProposal
 from portal.challenges.models import ChallengePage
 from portal.core.calendar import today_jst
+from portal.core.decisions import require
 from portal.tracker.models import Engagement, EvidencePack, TravelRequest
 
 from .. import application_sheet, evidence, permissions, proposals, selectors
@@ -154,9 +154,7 @@ def export(request, dataset, fmt, *, user):
     ds = DATASETS.get(dataset)
     if ds is None or fmt not in FORMATS:
         raise Http404
-    allowed, why = permissions.can_export(user, ds)
-    if not allowed:
-        raise PermissionDenied(why)
+    require(permissions.can_export(user, ds))
     try:
         rows, _form = dataset_rows(ds, user, request.GET, request=request)
     except InvalidFilters as exc:

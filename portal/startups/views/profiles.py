@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.applications import selectors, services
@@ -100,65 +101,65 @@ def _errors_to_form(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-@login_required
-@require_POST
-def track_record_add(request):
-    organisation, refusal = _own_startup(request)
-    if refusal:
-        return refusal
-    form = TrackRecordForm(request.POST)
-    if form.is_valid():
-        try:
-            services.track_record_add(organisation=organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for m in messages_of(error):
-                messages.error(request, m)
+def _add_view(form_class, add, added):
+    """A POST that adds one row to the own startup's profile (a track-record entry, a team member) through the
+    service `add`; the outcome, or what was wrong with the form, as messages on the profile page."""
+
+    @login_required
+    @require_POST
+    def view(request):
+        organisation, refusal = _own_startup(request)
+        if refusal:
+            return refusal
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                add(organisation=organisation, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for m in messages_of(error):
+                    messages.error(request, m)
+            else:
+                messages.success(request, str(added))
         else:
-            messages.success(request, _("The track record entry has been added."))
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for e in errors:
-                messages.error(request, f"{label}: {e}" if label else e)
-    return redirect("startups:profile")
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for e in errors:
+                    messages.error(request, f"{label}: {e}" if label else e)
+        return redirect("startups:profile")
+
+    return view
 
 
-@login_required
-@require_POST
-def track_record_remove(request, pk: int):
-    organisation, refusal = _own_startup(request)
-    if refusal:
-        return refusal
-    entry = get_object_or_404(TrackRecordEntry, pk=pk, profile__organisation=organisation)
-    services.track_record_remove(entry=entry, actor=request.user)
-    messages.success(request, _("The track record entry has been removed."))
-    return redirect("startups:profile")
+def _remove_view(model, remove, keyword: str, removed):
+    """A POST that removes one row of the own startup's profile (another startup's row: 404) through the service
+    `remove`, which takes the row as `keyword`."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        organisation, refusal = _own_startup(request)
+        if refusal:
+            return refusal
+        row = get_object_or_404(model, pk=pk, profile__organisation=organisation)
+        remove(**{keyword: row}, actor=request.user)
+        messages.success(request, str(removed))
+        return redirect("startups:profile")
+
+    return view
 
 
-@login_required
-@require_POST
-def team_member_add(request):
-    organisation, refusal = _own_startup(request)
-    if refusal:
-        return refusal
-    form = TeamMemberForm(request.POST)
-    if form.is_valid():
-        services.team_member_add(organisation=organisation, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The team member has been added."))
-    else:
-        for field, errors in form.errors.items():
-            for e in errors:
-                messages.error(request, f"{form.fields[field].label}: {e}")
-    return redirect("startups:profile")
-
-
-@login_required
-@require_POST
-def team_member_remove(request, pk: int):
-    organisation, refusal = _own_startup(request)
-    if refusal:
-        return refusal
-    member = get_object_or_404(TeamMember, pk=pk, profile__organisation=organisation)
-    services.team_member_remove(member=member, actor=request.user)
-    messages.success(request, _("The team member has been removed."))
-    return redirect("startups:profile")
+track_record_add = _add_view(
+    TrackRecordForm, services.track_record_add, gettext_lazy("The track record entry has been added.")
+)
+track_record_remove = _remove_view(
+    TrackRecordEntry,
+    services.track_record_remove,
+    "entry",
+    gettext_lazy("The track record entry has been removed."),
+)
+team_member_add = _add_view(
+    TeamMemberForm, services.team_member_add, gettext_lazy("The team member has been added.")
+)
+team_member_remove = _remove_view(
+    TeamMember, services.team_member_remove, "member", gettext_lazy("The team member has been removed.")
+)

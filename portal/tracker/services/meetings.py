@@ -117,7 +117,7 @@ def site_url(meeting: Meeting) -> str:
 
 
 def admin_url(meeting: Meeting) -> str:
-    return reverse("tracker_admin:meeting", args=[meeting.pk])
+    return reverse("meeting:inspect", args=[meeting.pk])
 
 
 def _lock(meeting: Meeting) -> Meeting:

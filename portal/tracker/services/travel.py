@@ -399,7 +399,7 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
                 approved_yen=request.approved_yen,
             )
             notify(
-                members_of_ministry(),
+                ministry_staff(),
                 kind="tracker.travel_excess",
                 params={"a": Yen(total), "b": Yen(request.approved_yen)},
             )
@@ -415,10 +415,6 @@ def _settle_with_receipts(request, actor, actual, total, checked, stored) -> Tra
             released_yen=request.approved_yen - total,
         )
     return request
-
-
-def members_of_ministry():
-    return ministry_staff()
 
 
 def travel_excess_approve(*, request: TravelRequest, actor, note: str = "") -> TravelRequest:

@@ -1,6 +1,7 @@
-"""The tracker's staff lists as Wagtail viewsets: engagements and travel support (Wagtail's listing, columns, filters
-and pagination). Municipality staff see their own organisation's rows, the ministry all; nobody adds, edits or
-deletes here — each row links to its screen, where the services change it."""
+"""The tracker's staff lists as Wagtail viewsets: engagements, travel support and visits and meetings (Wagtail's
+listing, columns, filters and pagination), each with one object's screen and its action views. Municipality staff
+see their own organisation's rows, the ministry all; nobody adds, edits or deletes here — each row links to its
+screen, where the services change it."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from portal.accounts.permissions import is_ministry, is_municipality_staff
 from portal.challenges.templatetags.challenges_tags import yen
-from portal.core.calendar import fiscal_year_label
+from portal.core.admin_listing import NoRowEditsIndexView
 
 from .. import selectors
-from ..filters import EngagementAdminFilter, TravelRequestAdminFilter
-from ..models import Engagement, TravelRequest, TravelState
-from .engagement_admin import ACTION_VIEWS, EngagementInspectView, OutsideMatchView
+from ..filters import EngagementAdminFilter, MeetingFilter, TravelRequestAdminFilter
+from ..models import Engagement, Meeting, TravelRequest, TravelState
+from .admin_generic import ScreensViewSet, YenColumn, fiscal_year_column, state_column
+from .engagement_admin import ACTION_VIEWS as ENGAGEMENT_ACTION_VIEWS
+from .engagement_admin import EngagementInspectView, OutsideMatchView
+from .meetings_admin import ACTION_VIEWS as MEETING_ACTION_VIEWS
+from .meetings_admin import MeetingInspectView, ProposeView, agreed_time
 from .travel_admin import ACTION_VIEWS as TRAVEL_ACTION_VIEWS
 from .travel_admin import TravelRequestInspectView
 
@@ -29,7 +32,7 @@ def _staff(user) -> bool:
     return is_ministry(user) or is_municipality_staff(user)
 
 
-class _ReadOnlyPolicy(ModelPermissionPolicy):
+class StaffReadOnlyPolicy(ModelPermissionPolicy):
     """Staff look at the list (scoped by `scope(user)`); the rows change only through the services."""
 
     scope = None
@@ -46,36 +49,34 @@ class _ReadOnlyPolicy(ModelPermissionPolicy):
         return type(self).scope(user)
 
 
-class EngagementPolicy(_ReadOnlyPolicy):
+class EngagementPolicy(StaffReadOnlyPolicy):
     """Staff look at their engagements (the outside match, the create view, checks for the ministry itself: an "add"
     permission would also open Wagtail's history view)."""
 
     scope = staticmethod(selectors.engagements_for)
 
 
-class TravelRequestPolicy(_ReadOnlyPolicy):
+class TravelRequestPolicy(StaffReadOnlyPolicy):
     scope = staticmethod(selectors.travel_requests_for)
 
 
-class _ListOnly(IndexView):
+class MeetingPolicy(StaffReadOnlyPolicy):
+    """Staff look at their meetings; the meeting screens' views write through the services, which check
+    `can_schedule_meeting` (the create views check it first too)."""
+
+    scope = staticmethod(selectors.meetings_for)
+
+
+class ListOnlyIndexView(NoRowEditsIndexView):
+    """A listing whose rows link to their own screen (detail_url_name) and offer no edit, copy or delete."""
+
     detail_url_name = ""
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
 
     def get_inspect_url(self, instance):
         return reverse(self.detail_url_name, args=[instance.pk])
 
 
-class EngagementIndexView(_ListOnly):
-    detail_url_name = "engagement:inspect"
-
+class EngagementIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.engagements_for(self.request.user)
 
@@ -93,23 +94,36 @@ class EngagementIndexView(_ListOnly):
         ]
 
 
-class TravelRequestIndexView(_ListOnly):
-    detail_url_name = "travel_request:inspect"
-
+class TravelRequestIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.travel_requests_for(self.request.user)
 
 
-def _stage(engagement) -> str:
+class MeetingIndexView(NoRowEditsIndexView):
+    def get_base_queryset(self):
+        return selectors.meetings_for(self.request.user)
+
+
+def stage_label(engagement) -> str:
     return (
-        f"{engagement.get_stage_display()} ⚠"
+        f"{engagement.getstage_label_display()} ⚠"
         if engagement.is_flagged_stalled
-        else engagement.get_stage_display()
+        else engagement.getstage_label_display()
     )
 
 
-def _fiscal_year(obj) -> str:
-    return fiscal_year_label(obj.fiscal_year)
+def engagement_columns() -> list[Column]:
+    """An engagement row's first columns: its name (linking to its screen), its stage and its fiscal year."""
+    return [
+        TitleColumn(
+            "title",
+            label=gettext_lazy("engagement"),
+            accessor=str,
+            get_url=lambda obj: reverse("engagement:inspect", args=[obj.pk]),
+        ),
+        Column("stage", label=gettext_lazy("stage"), accessor=stage_label),
+        fiscal_year_column(),
+    ]
 
 
 def _departure(trip) -> str:
@@ -120,85 +134,51 @@ def _approved(trip) -> str:
     return "—" if trip.state == TravelState.REQUESTED else yen(trip.approved_yen)
 
 
-def _with_screens(urlpatterns, inspect_view, actions):
-    """The viewset's URLs with one object's screen at <pk>/ (not inspect/<pk>/) and its action views under it."""
-    kept = [p for p in urlpatterns if p.name != "inspect"]
-    return [
-        *kept,
-        path("<int:pk>/", inspect_view, name="inspect"),
-        *(path(f"<int:pk>/{slug}/", view, name=name) for name, slug, view in actions),
-    ]
-
-
-class EngagementViewSet(ModelViewSet):
+class EngagementViewSet(ScreensViewSet):
     """The engagements: the list, one engagement's screen (inspect) with an action view per form, and the
     ministry's "record an outside match" (add)."""
 
     model = Engagement
     icon = "list-ul"
     menu_label = gettext_lazy("Engagements")
-    add_to_admin_menu = False
-    copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = EngagementIndexView
     inspect_view_class = EngagementInspectView
+    action_views = ENGAGEMENT_ACTION_VIEWS
     add_view_class = OutsideMatchView
     filterset_class = EngagementAdminFilter
     ordering = ["-opened_at", "-pk"]
-    exclude_form_fields = []
     list_per_page = 30
 
     @property
     def list_display(self):
         return [
-            TitleColumn(
-                "title",
-                label=gettext_lazy("engagement"),
-                accessor=str,
-                get_url=lambda obj: reverse("engagement:inspect", args=[obj.pk]),
-            ),
-            Column("stage", label=gettext_lazy("stage"), accessor=_stage),
-            Column("fiscal_year", label=gettext_lazy("fiscal year"), accessor=_fiscal_year),
+            *engagement_columns(),
             DateColumn("last_activity_at", label=gettext_lazy("last activity"), sort_key="last_activity_at"),
         ]
 
     def get_add_view_kwargs(self, **kwargs):
         return {"template_name": OutsideMatchView.template_name, **kwargs}
 
-    def get_urlpatterns(self):
-        action_kwargs = self.get_inspect_view_kwargs(template_name=EngagementInspectView.template_name)
-        actions = [
-            (name, name.replace("_", "-"), self.construct_view(view_class, **action_kwargs))
-            for name, view_class in ACTION_VIEWS.items()
-        ]
-        return _with_screens(super().get_urlpatterns(), self.inspect_view, actions)
 
-
-class TravelRequestViewSet(ModelViewSet):
+class TravelRequestViewSet(ScreensViewSet):
     """Travel support: the list, one request's screen (inspect) and the ministry's decisions as action views."""
 
     model = TravelRequest
     icon = "site"
     menu_label = gettext_lazy("Travel support")
-    add_to_admin_menu = False
-    copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = TravelRequestIndexView
     inspect_view_class = TravelRequestInspectView
+    action_views = TRAVEL_ACTION_VIEWS
     filterset_class = TravelRequestAdminFilter
     ordering = ["-created_at", "-pk"]
-    exclude_form_fields = []
     list_per_page = 30
 
     @property
     def list_display(self):
         return [
-            TitleColumn(
-                "startup",
-                label=gettext_lazy("startup"),
-                accessor="engagement.startup",
-                get_url=lambda obj: reverse("travel_request:inspect", args=[obj.pk]),
-            ),
+            self.title_column("startup", gettext_lazy("startup"), accessor="engagement.startup"),
             Column("destination", label=gettext_lazy("destination"), accessor="destination"),
             Column(
                 "departure_date",
@@ -206,19 +186,51 @@ class TravelRequestViewSet(ModelViewSet):
                 accessor=_departure,
                 sort_key="departure_date",
             ),
-            Column("state", label=gettext_lazy("state"), accessor="get_state_display"),
-            Column(
-                "requested",
-                label=gettext_lazy("requested (yen)"),
-                accessor=lambda t: yen(t.estimate_total_yen),
-            ),
+            state_column(),
+            YenColumn("requested", label=gettext_lazy("requested (yen)"), accessor="estimate_total_yen"),
             Column("approved", label=gettext_lazy("approved (yen)"), accessor=_approved),
         ]
 
-    def get_urlpatterns(self):
-        action_kwargs = self.get_inspect_view_kwargs(template_name=TravelRequestInspectView.template_name)
-        actions = [
-            (name, name.replace("_", "-"), self.construct_view(view_class, **action_kwargs))
-            for name, view_class in TRAVEL_ACTION_VIEWS.items()
+
+class MeetingViewSet(ScreensViewSet):
+    """Visits and meetings: the list, one meeting's screen (inspect) with an action view per form, and "Propose
+    times" for an engagement or an application — the viewset's create views, at new/engagement/<pk>/ and
+    new/application/<pk>/ (there is no meeting without one of them: no plain new/)."""
+
+    model = Meeting
+    icon = "calendar"
+    menu_label = gettext_lazy("Visits and meetings")
+    inspect_view_enabled = True
+    index_view_class = MeetingIndexView
+    inspect_view_class = MeetingInspectView
+    action_views = MEETING_ACTION_VIEWS
+    filterset_class = MeetingFilter
+    ordering = ["-updated_at", "-pk"]
+
+    @property
+    def list_display(self):
+        return [
+            self.title_column("title", gettext_lazy("title")),
+            Column("kind", label=gettext_lazy("kind"), accessor="get_kind_display"),
+            Column("startup", label=gettext_lazy("startup"), accessor="startup"),
+            Column("municipality", label=gettext_lazy("municipality"), accessor="municipality"),
+            state_column(),
+            Column("agreed", label=gettext_lazy("agreed time (JST)"), accessor=agreed_time),
+            DateColumn("updated_at", label=gettext_lazy("changed on"), sort_key="updated_at"),
         ]
-        return _with_screens(super().get_urlpatterns(), self.inspect_view, actions)
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**{"add_url_name": None, **kwargs})
+
+    def propose_view(self, subject_kind: str):
+        return self.construct_view(ProposeView, **self.get_add_view_kwargs(subject_kind=subject_kind))
+
+    def get_add_view_kwargs(self, **kwargs):
+        return {"template_name": ProposeView.template_name, **kwargs}
+
+    def get_urlpatterns(self):
+        return [
+            *(p for p in super().get_urlpatterns() if p.name != "add"),
+            path("new/engagement/<int:pk>/", self.propose_view("engagement"), name="add_for_engagement"),
+            path("new/application/<int:pk>/", self.propose_view("application"), name="add_for_application"),
+        ]

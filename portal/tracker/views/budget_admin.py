@@ -23,23 +23,22 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import CreateView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from portal.accounts.models import Organisation
 from portal.accounts.permissions import is_ministry
-from portal.challenges.templatetags.challenges_tags import yen
+from portal.core.admin_listing import NoRowEditsIndexView
 from portal.core.calendar import current_fiscal_year, fiscal_year_label
 from portal.core.params import positive_id
 
 from .. import continuity, selectors, services
 from ..forms import BudgetForm, ReasonForm
 from ..models import AdoptionRequest, FiscalBudget, LedgerEntry
-from .common import add_service_errors, paginate
+from .admin_generic import ScreenInspectView, ScreensViewSet, ServiceCreateView, YenColumn, fiscal_year_column
+from .common import paginate
 
 
 class MinistryPolicy(ModelPermissionPolicy):
@@ -66,23 +65,7 @@ class AdoptionRequestPolicy(MinistryPolicy):
     pass
 
 
-class _NoRowEdits(IndexView):
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
-
-
 # --- budgets ------------------------------------------------------------------------------------------------------
-
-
-class YenColumn(Column):
-    def get_value(self, instance):
-        return yen(super().get_value(instance))
 
 
 class CarriedColumn(Column):
@@ -95,7 +78,7 @@ def _carried_label() -> str:
     return _("carried over into %(fy)s") % {"fy": fiscal_year_label(current_fiscal_year())}
 
 
-class FiscalBudgetIndexView(_NoRowEdits):
+class FiscalBudgetIndexView(NoRowEditsIndexView):
     template_name = "tracker/admin/budgets.html"
 
     @property
@@ -126,49 +109,22 @@ class FiscalBudgetIndexView(_NoRowEdits):
         return context
 
 
-class SetBudgetView(CreateView):
-    """Set a fiscal year's budget: the viewset's create view, saving through services.fiscal_budget_set."""
+class SetBudgetView(ServiceCreateView):
+    """Set a fiscal year's budget: the viewset's create view (the ministry's "view" permission), saving through
+    services.fiscal_budget_set."""
 
-    permission_required = (
-        "view"  # the ministry's (an "add" permission would also open Wagtail's history view)
-    )
     form_class = BudgetForm
-    template_name = "wagtailadmin/generic/create.html"
-    submit_button_label = gettext_lazy("Save")
-
-    def get_panel(self):
-        return None
 
     def get_page_title(self):
         return _("Set a fiscal year's budget")
 
-    def get_page_subtitle(self):
-        return ""
-
-    def get_initial_form_instance(self):
-        return None
-
     def get_initial(self):
         return {"fiscal_year": current_fiscal_year()}
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
-
-    def form_valid(self, form):
-        self.form = form
-        try:
-            services.fiscal_budget_set(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def save(self, form):
+        services.fiscal_budget_set(actor=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("The budget has been saved."))
         return redirect("fiscal_budget:index")
-
-    def form_invalid(self, form):
-        self.form = form
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class LedgerView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -226,28 +182,20 @@ class LedgerView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
         return self.render_to_response(self.get_context_data(), status=400)
 
 
-class FiscalBudgetViewSet(ModelViewSet):
+class FiscalBudgetViewSet(ScreensViewSet):
     model = FiscalBudget
     icon = "table"
     menu_label = gettext_lazy("Budgets and ledger")
-    add_to_admin_menu = False
-    copy_view_enabled = False
     inspect_view_enabled = False
     index_view_class = FiscalBudgetIndexView
     add_view_class = SetBudgetView
     ordering = ["fiscal_year"]
-    exclude_form_fields = []
     list_per_page = 50
 
     @property
     def list_display(self):
         return [
-            TitleColumn(
-                "fiscal_year",
-                label=gettext_lazy("fiscal year"),
-                accessor=lambda b: fiscal_year_label(b.fiscal_year),
-                get_url=lambda b: reverse("fiscal_budget:ledger", args=[b.fiscal_year]),
-            ),
+            fiscal_year_column(TitleColumn, url_name="fiscal_budget:ledger", id_accessor="fiscal_year"),
             YenColumn("amount_yen", label=gettext_lazy("budget (yen)")),
             YenColumn("reserved", label=gettext_lazy("reserved"), accessor=lambda b: b.balances["reserved"]),
             YenColumn(
@@ -289,15 +237,12 @@ class AdoptionRequestFilter(WagtailFilterSet):
         fields = ["municipality"]
 
 
-class AdoptionRequestIndexView(_NoRowEdits):
+class AdoptionRequestIndexView(NoRowEditsIndexView):
     def get_base_queryset(self):
         return selectors.open_adoption_requests()
 
-    def get_inspect_url(self, instance):
-        return reverse("adoption_request:inspect", args=[instance.pk])
 
-
-class AdoptionRequestInspectView(InspectView):
+class AdoptionRequestInspectView(ScreenInspectView):
     """One open request and the ministry's decision (a reason, then link or decline). A template of our own: the
     decision's two buttons share the reason field."""
 
@@ -305,9 +250,6 @@ class AdoptionRequestInspectView(InspectView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(selectors.open_adoption_requests(), pk=self.pk)
-
-    def get_fields(self):
-        return []
 
     def get_page_title(self):
         return _("Adoption requests")
@@ -358,39 +300,22 @@ def _origin(request) -> str:
     return str(request.origin)
 
 
-class AdoptionRequestViewSet(ModelViewSet):
+class AdoptionRequestViewSet(ScreensViewSet):
     model = AdoptionRequest
     icon = "repeat"
     menu_label = gettext_lazy("Adoption requests")
-    add_to_admin_menu = False
-    copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = AdoptionRequestIndexView
     inspect_view_class = AdoptionRequestInspectView
+    action_views = {"link": LinkAdoptionView, "decline": DeclineAdoptionView}
     filterset_class = AdoptionRequestFilter
     ordering = ["created_at", "pk"]
-    exclude_form_fields = []
     list_per_page = 20
 
     @property
     def list_display(self):
         return [
-            TitleColumn(
-                "municipality",
-                label=gettext_lazy("adopting municipality"),
-                accessor="municipality",
-                get_url=lambda r: reverse("adoption_request:inspect", args=[r.pk]),
-            ),
+            self.title_column("municipality", gettext_lazy("adopting municipality")),
             Column("origin", label=gettext_lazy("solution to adopt"), accessor=_origin),
             Column("message", label=gettext_lazy("why we want to adopt it"), accessor="message"),
-        ]
-
-    def get_urlpatterns(self):
-        kwargs = self.get_inspect_view_kwargs(template_name=AdoptionRequestInspectView.template_name)
-        kept = [p for p in super().get_urlpatterns() if p.name != "inspect"]
-        return [
-            *kept,
-            path("<int:pk>/", self.inspect_view, name="inspect"),
-            path("<int:pk>/link/", self.construct_view(LinkAdoptionView, **kwargs), name="link"),
-            path("<int:pk>/decline/", self.construct_view(DeclineAdoptionView, **kwargs), name="decline"),
         ]

@@ -13,8 +13,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from wagtail.admin.views.generic import CreateView, InspectView
 
 from matching.selectors import accepted_proposal_id
 from portal.accounts.models import Organisation
@@ -31,7 +29,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import CaseStudyPage, Engagement
-from .common import add_service_errors
+from .admin_generic import InspectActionView, ScreenInspectView, ServiceCreateView
 from .site import engagement_context
 
 
@@ -43,31 +41,14 @@ def my_municipalities(user, *, exclude=None):
     return qs.exclude(pk=exclude) if exclude else qs
 
 
-class EngagementInspectView(InspectView):
+class EngagementInspectView(ScreenInspectView):
     """One engagement: its stage, reports, agreements, consent, meetings, trips, case study and the forms.
 
     A template of our own: Wagtail's inspect view lists a model's fields, and this screen is a composite of many."""
 
     template_name = "tracker/admin/engagement_detail.html"
 
-    def get_object(self, queryset=None):
-        try:
-            return selectors.engagement_detail(self.pk, self.request.user)
-        except Engagement.DoesNotExist as exc:
-            raise Http404 from exc
-
-    def get_fields(self):
-        return []
-
-    def get_page_title(self):
-        return str(self.object)
-
-    def get_page_subtitle(self):
-        return ""
-
-    @property
-    def inspect_url(self) -> str:
-        return reverse("engagement:inspect", args=[self.object.pk])
+    detail = staticmethod(selectors.engagement_detail)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -100,37 +81,8 @@ class EngagementInspectView(InspectView):
         return context
 
 
-class EngagementActionView(EngagementInspectView):
-    """One thing done on the engagement screen (POST only): the form's service runs and the screen is shown again —
-    after a redirect when it worked, at once with the form's errors (400) or the refusal (403) when not."""
-
-    http_method_names = ["post"]
-    form_name = ""  # the form's name in the screen's context
-
-    def get_form(self):
-        return None
-
-    def perform(self, form) -> str:
-        """Call the service; return the success message."""
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form()
-        self.forms = {self.form_name: form} if form is not None else {}
-        status = 400
-        try:
-            if form is None or form.is_valid():
-                messages.success(request, self.perform(form))
-                return redirect(self.inspect_url)
-        except ValidationError as exc:
-            if form is not None:
-                add_service_errors(form, exc)
-            else:
-                messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            status = 403
-        return self.render_to_response(self.get_context_data(), status=status)
+class EngagementActionView(InspectActionView, EngagementInspectView):
+    """One thing done on the engagement screen (POST only), posted to <pk>/<action>/."""
 
 
 class TransitionView(EngagementActionView):
@@ -230,15 +182,9 @@ class PulseView(EngagementActionView):
         allowed, why = permissions.can_answer_pulse(self.request.user, self.object)
         if not allowed:
             raise PermissionDenied(why)
-        return PulseForm(self.request.POST, prefix="pulse")
-
-    def post(self, request, *args, **kwargs):
-        try:
-            return super().post(request, *args, **kwargs)
-        except PermissionDenied as exc:  # refused before the form exists
-            self.forms = {}
-            messages.error(request, str(exc))
-            return self.render_to_response(self.get_context_data(), status=403)
+        return PulseForm(
+            self.request.POST, prefix="pulse"
+        )  # refused before the form exists: 403 all the same
 
     def perform(self, form):
         services.pulse_submit(engagement=self.object, actor=self.request.user, **form.cleaned_data)
@@ -277,28 +223,20 @@ ACTION_VIEWS = {
 }
 
 
-class OutsideMatchView(CreateView):
+class OutsideMatchView(ServiceCreateView):
     """The ministry records a match made outside the portal: the viewset's create view, opening the engagement
     through the service (not a model form). Only the ministry may (is_ministry, as the service checks)."""
 
     permission_required = None
     form_class = OutsideMatchForm
-    template_name = "wagtailadmin/generic/create.html"
-    submit_button_label = gettext_lazy("Save")
 
     def dispatch(self, request, *args, **kwargs):
         if not is_ministry(request.user):
             raise PermissionDenied(_("Only ministry staff can open this page."))
         return super().dispatch(request, *args, **kwargs)
 
-    def get_panel(self):
-        return None
-
     def get_page_title(self):
         return _("Record a match made outside the portal")
-
-    def get_page_subtitle(self):
-        return ""
 
     def get_breadcrumbs_items(self):
         return [
@@ -307,32 +245,15 @@ class OutsideMatchView(CreateView):
             {"url": "", "label": self.get_page_title()},
         ]
 
-    def get_initial_form_instance(self):
-        return None
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
-
-    def form_valid(self, form):
-        self.form = form
+    def save(self, form):
         d = form.cleaned_data
-        try:
-            self.object = services.engagement_open(
-                municipality=d["municipality"],
-                startup=d["startup"],
-                source=Engagement.Source.OUTSIDE,
-                actor=self.request.user,
-                reason=d["reason"],
-                title=d["title"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+        self.object = services.engagement_open(
+            municipality=d["municipality"],
+            startup=d["startup"],
+            source=Engagement.Source.OUTSIDE,
+            actor=self.request.user,
+            reason=d["reason"],
+            title=d["title"],
+        )
         messages.success(self.request, _("The engagement has been opened."))
         return redirect("engagement:inspect", self.object.pk)
-
-    def form_invalid(self, form):
-        self.form = form
-        return self.render_to_response(self.get_context_data(form=form), status=400)

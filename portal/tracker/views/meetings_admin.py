@@ -1,243 +1,198 @@
-"""Visits and meetings in the Wagtail admin: the list (a ModelViewSet scoped to the user's municipality), one
-meeting's screen (offer other slots, change the agreed time, cancel) and the form that proposes slots for an
-engagement or an application. Municipality staff see their own municipality's meetings; the ministry all."""
+"""Visits and meetings in the Wagtail admin as views of the MeetingViewSet: one meeting's screen (the inspect view),
+one action view per form on it — offer other slots, move the agreed time, cancel — and "Propose times" for an
+engagement or an application as the viewset's create views (the engagement or application in the URL).
+
+Scoping stays the selectors' (municipality staff see their own municipality's meetings, the ministry all; anyone
+else gets a 404); the services check who may do what (`can_schedule_meeting`)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList
 
-from portal.accounts.permissions import is_ministry, is_municipality_staff
 from portal.applications.selectors import application_for
 
 from .. import permissions, selectors, services
-from ..filters import MeetingFilter
 from ..meeting_forms import CancelMeetingForm, ChangeMeetingForm, MeetingProposeForm, OfferSlotsForm
-from ..models import Engagement, Meeting, MeetingKind, MeetingState
+from ..models import Meeting, MeetingKind, MeetingState
 from ..services.meetings import format_slot
-from .common import add_service_errors
+from .admin_generic import InspectActionView, ScreenInspectView, ServiceCreateView
 
 
-def _staff(user) -> bool:
-    return is_ministry(user) or is_municipality_staff(user)
-
-
-class MeetingPolicy(ModelPermissionPolicy):
-    """Staff look at the list; meetings are written by the services behind the meeting screens, never edited."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and _staff(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, a) for a in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if "view" not in actions:
-            return Meeting.objects.none()
-        return selectors.meetings_for(user)
-
-
-class MeetingIndexView(IndexView):
-    def get_base_queryset(self):
-        return selectors.meetings_for(self.request.user)
-
-    def get_edit_url(self, instance):
-        return None
-
-    def get_copy_url(self, instance):
-        return None
-
-    def get_delete_url(self, instance):
-        return None
-
-    def get_inspect_url(self, instance):
-        return reverse("tracker_admin:meeting", args=[instance.pk])
-
-
-def _agreed(meeting) -> str:
+def agreed_time(meeting) -> str:
     return format_slot(meeting.chosen_slot) if meeting.chosen_slot_id else "—"
 
 
-class MeetingViewSet(ModelViewSet):
-    model = Meeting
-    icon = "calendar"
-    menu_label = gettext_lazy("Visits and meetings")
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = False
-    index_view_class = MeetingIndexView
-    filterset_class = MeetingFilter
-    ordering = ["-updated_at", "-pk"]
-    exclude_form_fields = []
+class MeetingInspectView(ScreenInspectView):
+    """One meeting: its facts, the times offered and the forms of its state.
 
-    @property
-    def list_display(self):
-        return [
-            TitleColumn(
-                "title",
-                label=gettext_lazy("title"),
-                get_url=lambda obj: reverse("tracker_admin:meeting", args=[obj.pk]),
-            ),
-            Column("kind", label=gettext_lazy("kind"), accessor="get_kind_display"),
-            Column("startup", label=gettext_lazy("startup"), accessor="startup"),
-            Column("municipality", label=gettext_lazy("municipality"), accessor="municipality"),
-            Column("state", label=gettext_lazy("state"), accessor="get_state_display"),
-            Column("agreed", label=gettext_lazy("agreed time (JST)"), accessor=_agreed),
-            DateColumn("updated_at", label=gettext_lazy("changed on"), sort_key="updated_at"),
-        ]
+    A template of our own: Wagtail's inspect view lists a model's fields, and this screen also holds three forms."""
 
+    template_name = "tracker/admin/meeting_detail.html"
 
-# ------------------------------------------------------------------------------------------------ one meeting
+    detail = staticmethod(selectors.meeting_detail)
 
-
-def _meeting_or_404(request, pk) -> Meeting:
-    if not _staff(request.user):
-        raise PermissionDenied(_("Only staff can open this page."))
-    try:
-        return selectors.meeting_detail(pk, request.user)
-    except Meeting.DoesNotExist as exc:
-        raise Http404 from exc
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        forms = {
+            "offer_form": OfferSlotsForm(prefix="offer"),
+            "change_form": ChangeMeetingForm(prefix="change"),
+            "cancel_form": CancelMeetingForm(prefix="cancel"),
+            **getattr(self, "forms", {}),
+        }
+        context.update(
+            {
+                "meeting": meeting,
+                "can_schedule": permissions.can_schedule_meeting(self.request.user, meeting.municipality_id)[
+                    0
+                ],
+                "slot_labels": [(format_slot(s), s) for s in meeting.open_slots],
+                "agreed": agreed_time(meeting),
+                "open": meeting.state in (MeetingState.PROPOSED, MeetingState.OTHER_SLOTS_ASKED),
+                **forms,
+            }
+        )
+        return context
 
 
-def meeting_detail(request, pk):
-    meeting = _meeting_or_404(request, pk)
-    forms = {}
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "offer":
-                form = forms["offer_form"] = OfferSlotsForm(request.POST, prefix="offer")
-                if form.is_valid():
-                    services.meeting_offer_slots(
-                        meeting=meeting,
-                        actor=request.user,
-                        slots=form.cleaned_data["slots"],
-                        note=form.cleaned_data["note"],
-                    )
-                    messages.success(request, _("The new times have been sent to the startup."))
-                    return redirect(request.path)
-            elif action == "change":
-                form = forms["change_form"] = ChangeMeetingForm(request.POST, prefix="change")
-                if form.is_valid():
-                    services.meeting_change(
-                        meeting=meeting,
-                        actor=request.user,
-                        slot=form.cleaned_data["slot"],
-                        reason=form.cleaned_data["reason"],
-                    )
-                    messages.success(
-                        request, _("The meeting has been moved; an updated invitation has been sent.")
-                    )
-                    return redirect(request.path)
-            elif action == "cancel":
-                form = forms["cancel_form"] = CancelMeetingForm(request.POST, prefix="cancel")
-                if form.is_valid():
-                    services.meeting_cancel(
-                        meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("The meeting has been cancelled; everyone has been told."))
-                    return redirect(request.path)
-        except ValidationError as exc:
-            target = next(iter(forms.values()), None)
-            if target is not None:
-                add_service_errors(target, exc, {"slots": None})
-            else:
-                messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            status = 403
-        if status == 200:
-            status = 400
-        meeting = _meeting_or_404(request, pk)
-    can_schedule = permissions.can_schedule_meeting(request.user, meeting.municipality_id)[0]
-    context = {
-        "meeting": meeting,
-        "title": str(meeting),
-        "can_schedule": can_schedule,
-        "offer_form": forms.get("offer_form") or OfferSlotsForm(prefix="offer"),
-        "change_form": forms.get("change_form") or ChangeMeetingForm(prefix="change"),
-        "cancel_form": forms.get("cancel_form") or CancelMeetingForm(prefix="cancel"),
-        "slot_labels": [(format_slot(s), s) for s in meeting.open_slots],
-        "agreed": _agreed(meeting),
-        "open": meeting.state in (MeetingState.PROPOSED, MeetingState.OTHER_SLOTS_ASKED),
-    }
-    return TemplateResponse(request, "tracker/admin/meeting_detail.html", context, status=status)
+class MeetingActionView(InspectActionView, MeetingInspectView):
+    """One form of the meeting screen: `service` is called with the meeting, the actor and the form's
+    `service_fields`; `done` is what the user is told."""
+
+    service = None
+    service_fields: tuple[str, ...] = ()
+    done = ""
+
+    def perform(self, form):
+        fields = {name: form.cleaned_data[name] for name in self.service_fields}
+        self.service(meeting=self.object, actor=self.request.user, **fields)
+        return str(self.done)
+
+
+class OfferView(MeetingActionView):
+    form_name, form_class, form_prefix = "offer_form", OfferSlotsForm, "offer"
+    service, service_fields = staticmethod(services.meeting_offer_slots), ("slots", "note")
+    done = gettext_lazy("The new times have been sent to the startup.")
+
+
+class ChangeView(MeetingActionView):
+    form_name, form_class, form_prefix = "change_form", ChangeMeetingForm, "change"
+    service, service_fields = staticmethod(services.meeting_change), ("slot", "reason")
+    done = gettext_lazy("The meeting has been moved; an updated invitation has been sent.")
+
+
+class CancelView(MeetingActionView):
+    form_name, form_class, form_prefix = "cancel_form", CancelMeetingForm, "cancel"
+    service, service_fields = staticmethod(services.meeting_cancel), ("reason",)
+    done = gettext_lazy("The meeting has been cancelled; everyone has been told.")
+
+
+ACTION_VIEWS = {"offer": OfferView, "change": ChangeView, "cancel": CancelView}
 
 
 # ------------------------------------------------------------------------------------------- proposing slots
 
 
-def _propose(request, *, engagement=None, application=None, kinds):
-    municipality_id = engagement.municipality_id if engagement else application.challenge.municipality_id
-    allowed, why = permissions.can_schedule_meeting(request.user, municipality_id)
-    if not allowed:
-        raise PermissionDenied(why)
-    subject = engagement if engagement is not None else application
-    form = MeetingProposeForm(
-        request.POST or None,
-        kinds=kinds,
-        initial={
-            "kind": kinds[0],
+class ProposeView(ServiceCreateView):
+    """ "Propose times" for an engagement (a first visit or a meeting) or for an application under review (an
+    interview): a create view of the viewset, the service writing the meeting and its slots. Staff only (the
+    policy's "view"); the engagement or application is looked up in the user's scope (404 outside it), then
+    `can_schedule_meeting` decides."""
+
+    permission_required = "view"  # staff; no one holds "add" (it would also open Wagtail's history view)
+    form_class = MeetingProposeForm
+    submit_button_label = gettext_lazy("Send the times to the startup")
+    subject_kind = ""  # "engagement" or "application": which of the two the URL's pk names
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.user_has_permission(self.permission_required):
+            self.subject = self.get_subject()
+            allowed, why = permissions.can_schedule_meeting(request.user, self.municipality_id)
+            if not allowed:
+                raise PermissionDenied(why)
+        return super().dispatch(request, *args, **kwargs)  # Wagtail's refusal for anyone but staff
+
+    def get_subject(self):
+        if self.subject_kind == "engagement":
+            return get_object_or_404(selectors.engagements_for(self.request.user), pk=self.kwargs["pk"])
+        application = application_for(self.request.user, self.kwargs["pk"])  # 404 outside the user's scope
+        if application.state == "draft":
+            raise Http404
+        return application
+
+    @property
+    def municipality_id(self) -> int:
+        if self.subject_kind == "engagement":
+            return self.subject.municipality_id
+        return self.subject.challenge.municipality_id
+
+    @property
+    def kinds(self) -> list[str]:
+        if self.subject_kind == "engagement":
+            return [MeetingKind.FIRST_VISIT, MeetingKind.MEETING]
+        return [MeetingKind.INTERVIEW]
+
+    def get_add_url(self):
+        return reverse(f"meeting:add_for_{self.subject_kind}", args=[self.subject.pk])
+
+    def get_page_title(self):
+        return _("Propose times")
+
+    def get_page_subtitle(self):
+        return str(self.subject)
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("meeting:index"), "label": _("Visits and meetings")},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    def get_initial(self):
+        subject = self.subject
+        return {
+            "kind": self.kinds[0],
             "title": str(subject.challenge.title if subject.challenge_id else subject)[:200],
-        },
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                meeting = services.meeting_propose(
-                    actor=request.user,
-                    kind=d["kind"],
-                    title=d["title"],
-                    note=d["note"],
-                    slots=d["slots"],
-                    engagement=engagement,
-                    application=application,
-                )
-                messages.success(request, _("The times have been sent to the startup."))
-                return redirect("tracker_admin:meeting", pk=meeting.pk)
-            except ValidationError as exc:
-                add_service_errors(form, exc, {"slots": None})
-        status = 400
-    return TemplateResponse(
-        request,
-        "tracker/admin/meeting_form.html",
-        {
-            "form": form,
-            "subject": subject,
-            "title": _("Propose times"),
-            "startup": subject.startup,
-        },
-        status=status,
-    )
+        }
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kinds": self.kinds}
 
-def meeting_new_for_engagement(request, pk):
-    if not _staff(request.user):
-        raise PermissionDenied(_("Only staff can open this page."))
-    try:
-        engagement = selectors.engagements_for(request.user).get(pk=pk)
-    except Engagement.DoesNotExist as exc:
-        raise Http404 from exc
-    return _propose(request, engagement=engagement, kinds=[MeetingKind.FIRST_VISIT, MeetingKind.MEETING])
+    def get_bound_panel(self, form):
+        # Wagtail's panels group each slot's five fields under its own heading; the help names this startup
+        intro = _(
+            "Offer %(startup)s up to five times; they pick one or ask for others. Times are in Japan time (JST). "
+            "Give a place for a visit or a link for an online meeting."
+        ) % {"startup": self.subject.startup}
+        rows = [
+            MultiFieldPanel(
+                [FieldPanel(field.name) for field in row],
+                heading=_("Time slot %(n)s") % {"n": n},
+            )
+            for n, row in enumerate(form.slot_rows_bound(), start=1)
+        ]
+        panel = ObjectList(
+            [HelpPanel(intro), FieldPanel("kind"), FieldPanel("title"), FieldPanel("note"), *rows]
+        ).bind_to_model(Meeting)
+        return panel.get_bound_panel(request=self.request, instance=Meeting(), form=form)
 
-
-def meeting_new_for_application(request, pk):
-    if not _staff(request.user):
-        raise PermissionDenied(_("Only staff can open this page."))
-    application = application_for(request.user, pk)  # 404 outside the user's scope
-    if application.state == "draft":
-        raise Http404
-    return _propose(request, application=application, kinds=[MeetingKind.INTERVIEW])
+    def save(self, form):
+        d = form.cleaned_data
+        meeting = services.meeting_propose(
+            actor=self.request.user,
+            kind=d["kind"],
+            title=d["title"],
+            note=d["note"],
+            slots=d["slots"],
+            engagement=self.subject if self.subject_kind == "engagement" else None,
+            application=self.subject if self.subject_kind == "application" else None,
+        )
+        messages.success(self.request, _("The times have been sent to the startup."))
+        return redirect("meeting:inspect", meeting.pk)

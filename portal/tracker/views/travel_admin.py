@@ -7,13 +7,10 @@ ministry decides."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from wagtail.admin.views.generic import InspectView
 
 from portal.accounts.permissions import is_ministry
 from portal.core.calendar import today_jst
@@ -21,10 +18,10 @@ from portal.core.calendar import today_jst
 from .. import selectors, services
 from ..forms import ApproveForm, PaymentForm, ReasonForm
 from ..models import LedgerEntry, TravelState
-from .common import add_service_errors
+from .admin_generic import InspectActionView, ScreenInspectView
 
 
-class TravelRequestInspectView(InspectView):
+class TravelRequestInspectView(ScreenInspectView):
     """A template of our own: the request's facts, the budget it draws on and the decision forms of its state."""
 
     template_name = "tracker/admin/travel_detail.html"
@@ -36,15 +33,6 @@ class TravelRequestInspectView(InspectView):
             ),
             pk=self.pk,
         )
-
-    def get_fields(self):
-        return []
-
-    def get_page_title(self):
-        return str(self.object)
-
-    def get_page_subtitle(self):
-        return ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -66,31 +54,15 @@ class TravelRequestInspectView(InspectView):
         return context
 
 
-class TravelActionView(TravelRequestInspectView):
+class TravelActionView(InspectActionView, TravelRequestInspectView):
     """One decision of the ministry (POST only): after a redirect when it worked, else the screen with the form's
     errors and the service's message (400). Anyone but the ministry is refused."""
 
-    http_method_names = ["post"]
-    form_name = ""
-    form_class: type | None = None
+    refusal_as_message = True
 
-    def perform(self, form) -> str:
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        if not is_ministry(request.user):
+    def check_allowed(self):
+        if not is_ministry(self.request.user):
             raise PermissionDenied(_("Only ministry staff can open this page."))
-        form = self.form_class(request.POST) if self.form_class else None
-        self.forms = {self.form_name: form} if form is not None else {}
-        try:
-            if form is None or form.is_valid():
-                messages.success(request, self.perform(form))
-                return redirect(reverse("travel_request:inspect", args=[self.object.pk]))
-        except ValidationError as exc:
-            if form is not None:
-                add_service_errors(form, exc)
-            messages.error(request, " ".join(exc.messages))
-        return self.render_to_response(self.get_context_data(), status=400)
 
 
 class ApproveView(TravelActionView):
