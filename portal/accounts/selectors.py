@@ -20,7 +20,8 @@ _PROFILE_ITEMS = [
     (_("Founding year"), lambda org, p: p.founded_year is not None),
     (_("Employees"), lambda org, p: p.employees is not None),
     (_("Stage"), lambda org, p: bool(p.stage)),
-    (_("Themes"), lambda org, p: bool(p.themes.all())),
+    # `has_themes` when the profile was read with it (one query for the whole completeness, applications' selector)
+    (_("Themes"), lambda org, p: p.has_themes if hasattr(p, "has_themes") else bool(p.themes.all())),
     (_("Technology"), lambda org, p: bool(p.technology.strip())),
     (_("Description"), lambda org, p: bool(p.description.strip())),
 ]
@@ -34,11 +35,15 @@ class Completeness:
     missing: list
 
 
-def startup_profile_completeness(organisation: Organisation) -> Completeness:
-    """How much of a startup's profile is filled in, and what is missing (labels, in the user's language)."""
-    profile = StartupProfile.objects.filter(organisation=organisation).prefetch_related(
-        "themes"
-    ).first() or StartupProfile(organisation=organisation)
+def startup_profile_completeness(
+    organisation: Organisation, profile: StartupProfile | None = None
+) -> Completeness:
+    """How much of a startup's profile is filled in, and what is missing (labels, in the user's language).
+    `profile`: the organisation's profile already read (with `has_themes`), else it is read here."""
+    if profile is None:
+        profile = StartupProfile.objects.filter(organisation=organisation).prefetch_related(
+            "themes"
+        ).first() or StartupProfile(organisation=organisation)
     if profile.pk:
         missing = [label for label, test in _PROFILE_ITEMS if not test(organisation, profile)]
     else:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -287,13 +298,25 @@ class ProfileCompleteness:
 
 
 def profile_completeness(organisation: Organisation) -> ProfileCompleteness:
-    """Accounts' profile items plus the programme's: a contact, a team, a track record."""
-    base = startup_profile_completeness(organisation)
-    contact = StartupContact.objects.filter(profile__organisation=organisation).first()
+    """Accounts' profile items plus the programme's: a contact, a team, a track record. One query: the profile
+    with whether it has themes, a contact to reach, team members and a track record."""
+    profile = (
+        StartupProfile.objects.filter(organisation=organisation)
+        .annotate(
+            has_themes=Exists(StartupProfile.themes.through.objects.filter(startupprofile_id=OuterRef("pk"))),
+            has_contact=Exists(
+                StartupContact.objects.filter(profile=OuterRef("pk")).exclude(email="", phone="")
+            ),
+            has_team=Exists(TeamMember.objects.filter(profile=OuterRef("pk"))),
+            has_track_record=Exists(TrackRecordEntry.objects.filter(profile=OuterRef("pk"))),
+        )
+        .first()
+    )
+    base = startup_profile_completeness(organisation, profile or StartupProfile(organisation=organisation))
     extra = [
-        (_("Contact"), bool(contact and (contact.email or contact.phone))),
-        (_("Team"), TeamMember.objects.filter(profile__organisation=organisation).exists()),
-        (_("Track record"), TrackRecordEntry.objects.filter(profile__organisation=organisation).exists()),
+        (_("Contact"), bool(profile and profile.has_contact)),
+        (_("Team"), bool(profile and profile.has_team)),
+        (_("Track record"), bool(profile and profile.has_track_record)),
     ]
     missing = list(base.missing) + [label for label, ok in extra if not ok]
     total = base.total + len(extra)

@@ -59,18 +59,20 @@ def session_for_site(user, pk: int) -> BriefingSession:
     raise Http404
 
 
-def my_registrations(user) -> list[BriefingRegistration]:
-    """The user's organisations' active registrations, upcoming first then past, with their sessions."""
+def my_registrations(user, limit: int | None = None) -> list[BriefingRegistration]:
+    """The user's organisations' active registrations, upcoming first then past, with their sessions (the first
+    `limit` of them, counted in the database: My page shows five)."""
     ids = account_rules.organisation_ids_of(user)
     if not ids:
         return []
     sessions = _with_counts(BriefingSession.objects.all())
-    return list(
+    registrations = (
         BriefingRegistration.objects.filter(organisation_id__in=ids, cancelled_at__isnull=True)
         .select_related("organisation")
         .prefetch_related(Prefetch("session", queryset=sessions))
         .order_by("-session__starts_at", "pk")
     )
+    return list(registrations if limit is None else registrations[:limit])
 
 
 def sessions_for_staff(user) -> QuerySet:

@@ -29,4 +29,4 @@ def briefing_sessions(context, page):
 @register.inclusion_tag("challenges/briefings/mypage_section.html", takes_context=True)
 def mypage_briefings(context):
     request = context.get("request")
-    return {"registrations": selectors.my_registrations(request.user)[:5], "request": request}
+    return {"registrations": selectors.my_registrations(request.user, limit=5), "request": request}
