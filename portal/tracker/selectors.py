@@ -266,15 +266,19 @@ def stalled_engagements() -> QuerySet[Engagement]:
 def fiscal_years() -> list[int]:
     """Every fiscal year with a budget or an engagement, newest first."""
     years = set(FiscalBudget.objects.values_list("fiscal_year", flat=True))
-    years |= set(Engagement.objects.values_list("fiscal_year", flat=True).distinct())
+    # order_by(): the model's ordering would put opened_at and pk into the DISTINCT (one row per engagement)
+    years |= set(Engagement.objects.order_by().values_list("fiscal_year", flat=True).distinct())
     return sorted(years, reverse=True)
 
 
 def fiscal_years_with_results() -> list[int]:
     """The years /results/ has a row for (beside every live round's): an engagement opened, or travel support paid."""
-    years = set(Engagement.objects.values_list("fiscal_year", flat=True).distinct())
+    years = set(Engagement.objects.order_by().values_list("fiscal_year", flat=True).distinct())
     years |= set(
-        TravelRequest.objects.filter(state=TravelState.PAID).values_list("fiscal_year", flat=True).distinct()
+        TravelRequest.objects.filter(state=TravelState.PAID)
+        .order_by()
+        .values_list("fiscal_year", flat=True)
+        .distinct()
     )
     return sorted(years, reverse=True)
 
