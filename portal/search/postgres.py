@@ -449,6 +449,7 @@ class PostgresSearchBackend(BaseSearchBackend):
     rebuilder_class = PostgresRebuilder
     catch_indexing_errors = False
     writes_in_transaction = True  # portal.search.signals writes on save, not through the task queue
+    filters_in_database = True  # the queryset's filters are SQL: a subquery is taken as it is
 
     def get_index_for_model(self, model):
         return self.index_class(self, index_name(model))

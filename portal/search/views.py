@@ -57,11 +57,16 @@ def _theme_facets(entry, results):
 
 def _restrict_to_theme(entry, queryset, theme):
     themed = entry.model._default_manager.filter(**{entry.theme_field: theme})
+    # A backend that applies the queryset's filters in the database (PostgreSQL) takes them as a subquery; the
+    # others need the values (one query, and a list as long as the theme's pages).
+    in_database = getattr(get_search_backend(), "filters_in_database", False)
     if issubclass(entry.model, Page):
         # Page types on their path (a FilterField of every page): modelsearch drops a filter on a page type's
         # primary key (its `page_ptr_id`), so `id__in` would not narrow the search's count and ranking.
-        return queryset.filter(path__in=list(themed.values_list("path", flat=True)))
-    return queryset.filter(pk__in=list(themed.values_list("pk", flat=True)))
+        paths = themed.values("path") if in_database else list(themed.values_list("path", flat=True))
+        return queryset.filter(path__in=paths)
+    pks = themed.values("pk") if in_database else list(themed.values_list("pk", flat=True))
+    return queryset.filter(pk__in=pks)
 
 
 @rate_limited("search", key="ip", methods=("GET", "HEAD"))
