@@ -119,13 +119,13 @@ def existing_application(organisation: Organisation | None, challenge: Challenge
 
 
 # The review list's columns (admin_views.ApplicationViewSet.list_display): the startup's name, the challenge's title,
-# the state, the preference and the submission date. Its rows load these and nothing else.
+# the state, the preference and the submission date. Its rows load these and nothing else; the challenge's title comes
+# as `challenge_title`, not as a page object per row (a Wagtail page is costly to build, and only its title is shown).
 REVIEW_LIST_FIELDS = (
     "pk",
     "state",
     "preference",
     "submitted_at",
-    "challenge__title",
     "startup__name",
     "startup__name_en",
 )
@@ -154,7 +154,11 @@ def applications_for_review(user, *, export: bool = False) -> QuerySet[Applicati
             Prefetch("answers", queryset=ApplicationAnswer.objects.select_related("attachment"))
         )
     else:
-        qs = qs.select_related("challenge", "startup").only(*REVIEW_LIST_FIELDS)
+        qs = (
+            qs.select_related("startup")
+            .only(*REVIEW_LIST_FIELDS)
+            .annotate(challenge_title=F("challenge__title"))
+        )
     return rules.reviewable_applications(qs, user)
 
 
