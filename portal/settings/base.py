@@ -46,8 +46,8 @@ INSTALLED_APPS = [
     "portal.reports",
     "portal.startups",
     "portal.demo",
-    # Wagtail
-    "wagtail.contrib.forms",
+    # Wagtail (not wagtail.contrib.forms: the portal has no form pages, and its "Forms" menu item asked the page
+    # permissions on every admin page only to stay hidden)
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
