@@ -98,6 +98,7 @@ def body_cache(page, request) -> dict | None:
 
 
 def _page_key(request) -> str | None:
+    """The whole page's key: language, scheme, host and path (its canonical and hreflang links are absolute)."""
     if (
         seconds() <= 0
         or request.method != "GET"
@@ -107,7 +108,9 @@ def _page_key(request) -> str | None:
         or "messages" in request.COOKIES
     ):
         return None
-    digest = hashlib.blake2b(f"{request.get_host()}|{request.path}".encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(
+        f"{request.scheme}|{request.get_host()}|{request.path}".encode(), digest_size=16
+    ).hexdigest()
     return f"pagecache:page:{translation.get_language()}:{digest}"
 
 

@@ -165,3 +165,10 @@ def test_a_signed_in_content_page_reads_as_many_rows_with_10_children_as_with_10
     assert counts[10] == counts[100], counts
     # Kept: neither the children nor their restrictions are read.
     assert counts[100][1] < counts[100][0], counts
+
+
+def test_http_and_https_copies_are_kept_apart(client):
+    pf.content("制度について", "about-kept", body=BODY)
+    for _ in range(2):
+        assert 'rel="canonical" href="http://' in client.get("/about-kept/").content.decode()
+        assert 'rel="canonical" href="https://' in client.get("/about-kept/", secure=True).content.decode()
