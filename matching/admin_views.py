@@ -39,7 +39,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from portal.applications.models import ApplicationState
 from portal.challenges.models import ChallengePage
 from portal.challenges.templatetags.challenges_tags import yen
-from portal.core.admin_listing import NoRowEditsIndexView, PlainColumn
+from portal.core.admin_listing import NoRowEditsIndexView, PlainColumn, PlainTable
+from portal.core.i18n import in_reader_language
 from portal.core.params import positive_id
 from portal.core.policies import ViewOnlyPolicy
 from portal.core.templatetags.typeset import join_list
@@ -156,8 +157,8 @@ class ChallengeColumn(PlainColumn):
             '<a href="{}{}/">{}</a><br><small>{}</small>',
             self.url,
             instance.challenge_id,
-            instance.challenge.title,
-            instance.challenge.municipality,
+            instance.challenge_title,
+            in_reader_language(instance.municipality_name, instance.municipality_name_en),
         )
 
 
@@ -208,6 +209,7 @@ class RunProposalsView(MinistryOnlyMixin, RunObjectMixin, BaseListingView):
     """A finished run's proposals, challenge by challenge, best first: Wagtail's table, filters and pagination."""
 
     results_only = True
+    table_class = PlainTable  # the table and its cells written in Python (portal/core/admin_listing.py)
     filterset_class = ProposalFilter
     page_kwarg = "page"
     paginate_by = PROPOSALS_PER_PAGE

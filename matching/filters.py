@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from portal.core.forms import YesNoFilter
+from portal.core.forms import PlainSelect, YesNoFilter
 from portal.core.i18n import in_reader_language
 
 from . import selectors
 from .models import MatchProposal, MatchRun, ReviewStatus
-
-
-class PlainSelect(forms.Select):
-    """A select whose options are written in Python rather than through a template each (a run's page offers its
-    municipalities, up to a few hundred, on every request)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final = self.build_attrs(self.attrs, attrs) | {"name": name}
-        selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
-        )
-        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 class MatchRunFilter(WagtailFilterSet):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from portal.accounts.models import Organisation
@@ -572,18 +572,16 @@ def proposals_of_run(run: MatchRun) -> QuerySet[MatchProposal]:
 
 def proposals_listed(run: MatchRun) -> QuerySet[MatchProposal]:
     """A run's proposals as its page lists them: only the columns the list shows (no reasons, explanations or factor
-    breakdowns, and of the challenge its title, not its page's body), challenge by challenge, best first."""
+    breakdowns; the challenge's title and its municipality's names as `challenge_title`, `municipality_name` and
+    `municipality_name_en`, not as a page object per row), challenge by challenge, best first."""
     return (
         MatchProposal.objects.filter(run=run)
-        .select_related("challenge", "challenge__municipality", "startup", "application")
-        .only(
-            *LISTED_PROPOSAL_FIELDS,
-            "challenge__title",
-            "challenge__municipality__name",
-            "challenge__municipality__name_en",
-            "startup__name",
-            "startup__name_en",
-            "application__state",
+        .select_related("startup", "application")
+        .only(*LISTED_PROPOSAL_FIELDS, "startup__name", "startup__name_en", "application__state")
+        .annotate(
+            challenge_title=F("challenge__title"),
+            municipality_name=F("challenge__municipality__name"),
+            municipality_name_en=F("challenge__municipality__name_en"),
         )
         .order_by("challenge_id", "rank", "pk")
     )

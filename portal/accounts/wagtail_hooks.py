@@ -22,6 +22,7 @@ from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents.views import bulk_actions as document_bulk_actions
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.images.views import bulk_actions as image_bulk_actions
+from wagtail.models import TaskState, WorkflowState
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
@@ -341,18 +342,42 @@ for _module in (image_bulk_actions, document_bulk_actions):
 # --- the admin home of staff: what waits for them, and their notifications (issue #18) ---------------------------
 
 
-@hooks.register("construct_homepage_panels")
-def add_staff_home_panels(request, panels):
-    user = request.user
+def _staff_audience(user) -> tuple[str, list[int]] | None:
+    """Which work queue a user of the admin sees: the ministry's, or their municipalities' (None: neither)."""
     if permissions.is_ministry(user):
-        audience, ids = queues.MINISTRY, []
-    elif permissions.is_municipality_staff(user):
-        audience = queues.MUNICIPALITY
+        return queues.MINISTRY, []
+    if permissions.is_municipality_staff(user):
         ids = [
             m.organisation_id
             for m in permissions.memberships_of(user)
             if m.organisation.kind == Organisation.Kind.MUNICIPALITY
         ]
-    else:
-        return
-    panels[:0] = [WorkQueuePanel(user, audience, ids), NotificationsPanel(user)]
+        return queues.MUNICIPALITY, ids
+    return None
+
+
+@hooks.register("construct_homepage_panels")
+def add_staff_home_panels(request, panels):
+    """Our work queue and notifications first. Wagtail's two moderation panels ("Awaiting your review", "Your
+    pages and snippets in a workflow") list task and workflow states in progress and render nothing when there are
+    none; each costs five or so queries to find that out, on every visit to the home. One query per panel tells
+    whether anything is in a workflow at all; only then is the panel kept (and it answers for this user)."""
+    user = request.user
+    staff = _staff_audience(user)
+    if staff is not None:
+        audience, ids = staff
+        panels[:0] = [WorkQueuePanel(user, audience, ids), NotificationsPanel(user)]
+    if not TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS).exists():
+        panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
+    if not WorkflowState.objects.active().exists():
+        panels[:] = [p for p in panels if getattr(p, "name", "") != "user_objects_in_workflow_moderation"]
+
+
+@hooks.register("construct_homepage_summary_items", order=100)  # after Wagtail's own items
+def drop_site_summary_for_staff(request, summary_items):
+    """Wagtail's site summary (how many pages, images and documents the user can reach, each linking to its
+    listing) costs three permission-scoped counts and the site lookups on every visit to the home. For our staff
+    the same three listings are in the sidebar, and what they act on is in the work queue above (applications to
+    review, challenges in moderation, trips to approve, …), so ministry and municipality staff get no summary."""
+    if _staff_audience(request.user) is not None:
+        summary_items.clear()

@@ -14,10 +14,15 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.tables import DateColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from portal.core.admin_listing import NoRowEditsIndexView, PlainColumn
+from portal.core.admin_listing import (
+    NoRowEditsIndexView,
+    PlainColumn,
+    PlainDateColumn,
+    PlainTable,
+    PlainTitleColumn,
+)
 from portal.core.decisions import require
 from portal.core.policies import ViewOnlyPolicy
 from portal.core.spreadsheet import FormulaSafeExportMixin
@@ -42,6 +47,7 @@ class ApplicationReviewPolicy(ViewOnlyPolicy):
 class ApplicationIndexView(FormulaSafeExportMixin, NoRowEditsIndexView):
     # Wagtail's CSV export writes text as it is: a startup named '=HYPERLINK(…)' would run in Excel.
 
+    table_class = PlainTable  # the table and its cells written in Python (portal/core/admin_listing.py)
     export_headings = {"answers_text": gettext_lazy("answers to the challenge's questions")}
 
     def get_base_queryset(self):
@@ -76,17 +82,17 @@ class ApplicationViewSet(ModelViewSet):
     @property
     def list_display(self):
         return [
-            TitleColumn(
+            PlainTitleColumn(
                 "startup",
                 label=gettext_lazy("startup"),
                 accessor="startup",
                 get_url=lambda obj: reverse("applications_review", args=[obj.pk]),
             ),
-            # cells written in Python (a page has a hundred of them); the link and the date keep Wagtail's
-            PlainColumn("challenge", label=gettext_lazy("challenge"), accessor="challenge.title"),
+            # cells written in Python, as Wagtail's templates would write them (a page has 140 of them)
+            PlainColumn("challenge", label=gettext_lazy("challenge"), accessor="challenge_title"),
             PlainColumn("state", label=gettext_lazy("state"), accessor="get_state_display"),
             PlainColumn("preference", label=gettext_lazy("startup's preference"), accessor=_preference),
-            DateColumn("submitted_at", label=gettext_lazy("submitted on"), sort_key="submitted_at"),
+            PlainDateColumn("submitted_at", label=gettext_lazy("submitted on"), sort_key="submitted_at"),
             PlainColumn("review_count", label=gettext_lazy("reviews")),
             PlainColumn("average_score", label=gettext_lazy("average score"), accessor=_average),
         ]

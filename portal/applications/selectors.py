@@ -77,12 +77,32 @@ def _application_qs() -> QuerySet[Application]:
     )
 
 
+# What the startup's applications table shows (cells.py): the state and rank, the dates, the challenge's titles,
+# deadline (the next step and the rank control) and municipality's names.
+_STARTUP_TABLE_COLUMNS = (
+    "pk",
+    "challenge_id",
+    "startup_id",
+    "state",
+    "preference",
+    "submitted_at",
+    "updated_at",
+    "challenge__title",
+    "challenge__title_en",
+    "challenge__application_closes",
+    "challenge__municipality_id",
+    "challenge__municipality__name",
+    "challenge__municipality__name_en",
+)
+
+
 def applications_of_startup(organisation: Organisation) -> QuerySet[Application]:
-    """My applications: every state, newest first, with what the list shows."""
+    """My applications: every state, newest first, with only the columns the table shows (not the challenge's whole
+    page row, nor its text: issue #20)."""
     return (
-        _application_qs()
-        .filter(startup=organisation)
-        .annotate(attachment_count=Count("attachments", distinct=True))
+        Application.objects.filter(startup=organisation)
+        .select_related("challenge", "challenge__municipality")
+        .only(*_STARTUP_TABLE_COLUMNS)
         .order_by("-updated_at", "-pk")
     )
 
@@ -119,13 +139,13 @@ def existing_application(organisation: Organisation | None, challenge: Challenge
 
 
 # The review list's columns (admin_views.ApplicationViewSet.list_display): the startup's name, the challenge's title,
-# the state, the preference and the submission date. Its rows load these and nothing else.
+# the state, the preference and the submission date. Its rows load these and nothing else; the challenge's title comes
+# as `challenge_title`, not as a page object per row (a Wagtail page is costly to build, and only its title is shown).
 REVIEW_LIST_FIELDS = (
     "pk",
     "state",
     "preference",
     "submitted_at",
-    "challenge__title",
     "startup__name",
     "startup__name_en",
 )
@@ -154,7 +174,11 @@ def applications_for_review(user, *, export: bool = False) -> QuerySet[Applicati
             Prefetch("answers", queryset=ApplicationAnswer.objects.select_related("attachment"))
         )
     else:
-        qs = qs.select_related("challenge", "startup").only(*REVIEW_LIST_FIELDS)
+        qs = (
+            qs.select_related("startup")
+            .only(*REVIEW_LIST_FIELDS)
+            .annotate(challenge_title=F("challenge__title"))
+        )
     return rules.reviewable_applications(qs, user)
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 
@@ -61,3 +64,19 @@ class YesNoFilter(django_filters.BooleanFilter):
             "widget", forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))])
         )
         super().__init__(*args, **kwargs)
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python rather than through a template each (Django renders every
+    `<option>` through `select_option.html`): the admin lists' filters offer tens to hundreds of choices on every
+    request (a run's municipalities, a municipality's challenges)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs) | {"name": name}
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)

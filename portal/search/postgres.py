@@ -28,7 +28,7 @@ from django.db.models.functions import Cast, Coalesce
 from modelsearch.backends.base import BaseIndex, BaseSearchBackend, BaseSearchResults, FilterFieldError
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 
-from . import analysis
+from . import analysis, results_cache
 from .backend.mapping import INT_TYPES, Mapping, index_name
 from .backend.query import WhooshSearchQueryCompiler
 from .models import IndexEntry
@@ -349,6 +349,7 @@ class PostgresIndex(BaseIndex):
 
     def reset(self):
         IndexEntry.objects.filter(index_name=self.name).delete()
+        results_cache.bump()
 
     def is_empty(self) -> bool:
         return not IndexEntry.objects.filter(index_name=self.name).exists()
@@ -375,6 +376,7 @@ class PostgresIndex(BaseIndex):
         with transaction.atomic(savepoint=False):
             self._lock_and_delete(keys)
             IndexEntry.objects.bulk_create(rows, batch_size=self.BATCH)
+            results_cache.bump()
 
     def add_item(self, item):
         self.add_items(type(item), [item])
@@ -385,6 +387,7 @@ class PostgresIndex(BaseIndex):
     def delete_pk(self, pk: str):
         with transaction.atomic(savepoint=False):
             self._lock_and_delete([pk])
+            results_cache.bump()
 
 
 class RebuildSession:
@@ -431,6 +434,7 @@ class PostgresRebuilder:
     def finish(self):
         self.atomic.__exit__(None, None, None)
         self.atomic = None
+        results_cache.bump()
         # Fresh statistics after rewriting the whole index: without them the planner may walk the index by
         # object instead of asking the GIN index (tens of times slower on a freshly loaded table).
         with connection.cursor() as cursor:
@@ -445,6 +449,7 @@ class PostgresSearchBackend(BaseSearchBackend):
     rebuilder_class = PostgresRebuilder
     catch_indexing_errors = False
     writes_in_transaction = True  # portal.search.signals writes on save, not through the task queue
+    filters_in_database = True  # the queryset's filters are SQL: a subquery is taken as it is
 
     def get_index_for_model(self, model):
         return self.index_class(self, index_name(model))

@@ -12,6 +12,8 @@ from django.db import transaction
 from django_tasks import task
 from modelsearch.index import insert_or_update_object, remove_object
 
+from . import results_cache
+
 logger = logging.getLogger(__name__)
 
 REBUILD_REQUESTED_KEY = "xact:search:rebuild-requested"
@@ -26,6 +28,7 @@ def index_object(app_label: str, model_name: str, pk: str, action: str) -> None:
         remove_object(model(pk=pk))
     else:
         insert_or_update_object(obj)
+    results_cache.bump()  # whatever the backend (OpenSearch's writes are not ours)
 
 
 @task()
@@ -34,6 +37,7 @@ def rebuild_index() -> None:
     failed rebuild leaves the request in place until it expires, so a failing rebuild is not retried per search."""
     call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
     cache.delete(REBUILD_REQUESTED_KEY)
+    results_cache.bump()
 
 
 def request_rebuild(reason: str) -> bool:

@@ -4,6 +4,7 @@ import logging
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelsearch.backends import get_search_backend
@@ -12,7 +13,7 @@ from whoosh.index import IndexError as WhooshIndexError
 
 from portal.core.ratelimit import rate_limited
 
-from . import analysis, tasks
+from . import analysis, results_cache, tasks
 from .forms import SiteSearchForm
 from .registry import searchable_models
 
@@ -56,11 +57,16 @@ def _theme_facets(entry, results):
 
 def _restrict_to_theme(entry, queryset, theme):
     themed = entry.model._default_manager.filter(**{entry.theme_field: theme})
+    # A backend that applies the queryset's filters in the database (PostgreSQL) takes them as a subquery; the
+    # others need the values (one query, and a list as long as the theme's pages).
+    in_database = getattr(get_search_backend(), "filters_in_database", False)
     if issubclass(entry.model, Page):
         # Page types on their path (a FilterField of every page): modelsearch drops a filter on a page type's
         # primary key (its `page_ptr_id`), so `id__in` would not narrow the search's count and ranking.
-        return queryset.filter(path__in=list(themed.values_list("path", flat=True)))
-    return queryset.filter(pk__in=list(themed.values_list("pk", flat=True)))
+        paths = themed.values("path") if in_database else list(themed.values_list("path", flat=True))
+        return queryset.filter(path__in=paths)
+    pks = themed.values("pk") if in_database else list(themed.values_list("pk", flat=True))
+    return queryset.filter(pk__in=pks)
 
 
 @rate_limited("search", key="ip", methods=("GET", "HEAD"))
@@ -72,18 +78,49 @@ def search(request):
     except (OSError, WhooshIndexError):
         # The index directory vanished or is unreadable: a normal page that says so, not a server error.
         logger.exception("site search failed; rebuild the index with `manage.py update_index` if it persists")
+        context.pop("results_html", None)
         context.update(types=[], themes=[], results=[], page_obj=None, notice=SEARCH_UNAVAILABLE)
-        return render(request, "search/search.html", context, status=503)
+        return _render(request, context, status=503)
+
+
+def _results_html(context) -> str:
+    """The facets, results and pagination: no request, user or token in them, so the same for every visitor."""
+    return get_template("search/_results.html").render(context)
+
+
+def _render(request, context, status=200):
+    if context["query"] and "results_html" not in context:
+        context["results_html"] = _results_html(context)
+    return render(request, "search/search.html", context, status=status)
 
 
 def _search(request, form, context):
     if not form.is_valid():
-        return render(request, "search/search.html", context)
+        return _render(request, context)
     query = form.cleaned_data["q"]
     context["query"] = query
     if not analysis.query_phrases(query):
-        return render(request, "search/search.html", context)
+        return _render(request, context)
 
+    key = token = None
+    if results_cache.cache_seconds():
+        key = results_cache.entry_key(
+            query, form.cleaned_data["type"], form.cleaned_data["theme"], request.GET.get("page")
+        )
+        html, token = results_cache.lookup(key)
+        if html is not None:
+            # Only complete results are kept (an index being rebuilt is not cached); a rebuild may start later.
+            if tasks.rebuild_requested():
+                context["notice"] = INDEX_REBUILDING
+            context["results_html"] = mark_safe(html)  # rendered by _results.html (autoescaped)
+            return _render(request, context)
+    response = _search_uncached(request, form, context, query)
+    if key is not None and not context.get("notice"):
+        results_cache.store(key, token, context["results_html"])
+    return response
+
+
+def _search_uncached(request, form, context, query):
     types = []
     for entry in searchable_models():
         queryset = entry.queryset()  # once: a page type's `public()` reads the view restrictions
@@ -108,7 +145,7 @@ def _search(request, form, context):
     selected = selected or next((t for t in types if t["count"]), None)
     context["types"] = types
     if selected is None:
-        return render(request, "search/search.html", context)
+        return _render(request, context)
 
     entry = selected["entry"]
     queryset = selected["queryset"]
@@ -136,4 +173,4 @@ def _search(request, form, context):
             for obj in page_obj.object_list
         ],
     )
-    return render(request, "search/search.html", context)
+    return _render(request, context)

@@ -46,8 +46,8 @@ INSTALLED_APPS = [
     "portal.reports",
     "portal.startups",
     "portal.demo",
-    # Wagtail
-    "wagtail.contrib.forms",
+    # Wagtail (not wagtail.contrib.forms: the portal has no form pages, and its "Forms" menu item asked the page
+    # permissions on every admin page only to stay hidden)
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -389,6 +389,9 @@ def search_backends(name: str) -> dict:
 
 
 WAGTAILSEARCH_BACKENDS = search_backends(SEARCH_BACKEND)
+# How long the search page keeps a query's rendered results (retired at once by any index write, page, view
+# restriction, site or theme change: portal/search/results_cache.py); 0 = off.
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "300"))
 # What /search/ covers (portal/search/registry.py); apps append their public models here.
 SITE_SEARCH_MODELS = [
     {

@@ -18,6 +18,7 @@ COUNTERS_CACHE = ""  # failed logins and rate limits counted in the test databas
 # The challenge catalogue's caches outlive a test's rolled-back rows; tests that exercise them turn them on.
 CHALLENGES_CACHE_SECONDS = 0
 PROGRAMME_RESULTS_CACHE_SECONDS = 0
+SEARCH_CACHE_SECONDS = 0  # tests/search/test_results_cache.py turns it on
 # The same for the shell's per-user entries (user ids are reused after a rollback); tests/core/test_shell_cache.py
 # turns them on.
 SHELL_CACHE_SECONDS = ACCESS_CACHE_SECONDS = ROUTE_CACHE_SECONDS = PAGE_CACHE_SECONDS = 0

@@ -31,12 +31,12 @@ class TrackerConfig(AppConfig):
         register_outcome_provider(engagement_outcomes)
 
         # "Pick a time" on the startup's My page (core never imports tracker).
-        from portal.core.actions import register_action_provider
+        from portal.core.actions import register_action_source
 
         from . import notices  # noqa: F401 — registers the kinds of notification this app sends
-        from .meeting_actions import meeting_actions
+        from .meeting_actions import SOURCE as meeting_source
 
-        register_action_provider(meeting_actions)
+        register_action_source(meeting_source)
 
         # The evidence pack shows the engagement's agreements (実証協定書・契約) as one of its sections.
         from .evidence_agreements import register as register_agreements_in_evidence

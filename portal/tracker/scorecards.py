@@ -29,7 +29,6 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
-    Min,
     OuterRef,
     Subquery,
     Window,
@@ -135,39 +134,16 @@ def register_reply_times_provider(provider: ReplyProvider) -> ReplyProvider:
     return provider
 
 
-def _hours(start: dt.datetime, end: dt.datetime | None) -> float | None:
-    if end is None or end < start:
-        return None
-    return (end - start).total_seconds() / 3600
-
-
-def _application_waits(start: dt.datetime, end: dt.datetime) -> tuple[list[Wait], list[Wait]]:
-    """(to review, to decision) per municipality, for applications submitted in [start, end). One query."""
-    reviews, decisions = [], []
-    rows = (
-        Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-        .annotate(first_review=Min("reviews__created_at"))
-        .values_list("challenge__municipality_id", "submitted_at", "first_review", "decided_at")
-    )
-    for municipality_id, submitted, first_review, decided in rows:
-        if municipality_id is None:
-            continue
-        if (h := _hours(submitted, first_review)) is not None:
-            reviews.append(Wait(municipality_id, h, submitted))
-        if (h := _hours(submitted, decided)) is not None:
-            decisions.append(Wait(municipality_id, h, submitted))
-    return reviews, decisions
-
-
-def _median_hours_per_municipality(
-    end: Expression, start: dt.datetime, stop: dt.datetime
-) -> dict[int, tuple]:
-    """Per municipality: (median hours from submission to `end`, how many applications were measured), over the
-    applications submitted in [start, stop) whose `end` is set and not before the submission — what
-    `statistics.median` of `_application_waits` gives, computed by the database. One query: the database ranks
-    each municipality's waits and returns only the one or two middle ones, so the dashboard's cost does not grow
-    with the number of applications."""
+def _median_hours(
+    end: Expression, start: dt.datetime, stop: dt.datetime, *, per_municipality: bool = True
+) -> dict[int | None, tuple]:
+    """Per municipality (or, with `per_municipality=False`, over all of them, keyed None): (median hours from
+    submission to `end`, how many applications were measured), over the applications submitted in [start, stop)
+    whose `end` is set and not before the submission — `statistics.median` of those waits, computed by the
+    database. One query: the database ranks the waits and returns only the one or two middle ones, so neither the
+    dashboard's nor /results/'s cost in Python grows with the number of applications."""
     by_municipality = F("challenge__municipality_id")
+    partition = [by_municipality] if per_municipality else None
     waits = (
         Application.objects.filter(
             submitted_at__gte=start, submitted_at__lt=stop, challenge__municipality_id__isnull=False
@@ -176,18 +152,31 @@ def _median_hours_per_municipality(
         .annotate(wait=ExpressionWrapper(F("ended") - F("submitted_at"), output_field=DurationField()))
         .filter(wait__gte=dt.timedelta(0))
         .annotate(
-            position=Window(RowNumber(), partition_by=[by_municipality], order_by=[F("wait").asc()]),
-            measured=Window(Count("pk"), partition_by=[by_municipality]),
+            position=Window(RowNumber(), partition_by=partition, order_by=[F("wait").asc()]),
+            measured=Window(Count("pk"), partition_by=partition),
         )
         .annotate(twice=F("position") * 2)
         # the middle row (n odd: 2p = n + 1) or the two middle rows (n even: 2p = n and 2p = n + 2)
         .filter(twice__gte=F("measured"), twice__lte=F("measured") + 2)
         .values_list("challenge__municipality_id", "measured", "wait")
     )
-    middles: dict[int, list] = defaultdict(list)
+    middles: dict[int | None, list] = defaultdict(list)
     for municipality_id, measured, wait in waits:
-        middles[municipality_id].append((measured, wait.total_seconds() / 3600))
+        middles[municipality_id if per_municipality else None].append((measured, wait.total_seconds() / 3600))
     return {m: (sum(h for _n, h in rows) / len(rows), rows[0][0]) for m, rows in middles.items()}
+
+
+def _first_review() -> Expression:
+    return Subquery(
+        Review.objects.filter(application=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
+    )
+
+
+# What ends each application wait: its first review, its decision.
+_APPLICATION_WAITS: tuple[tuple[str, Callable[[], Expression]], ...] = (
+    ("review", _first_review),
+    ("decision", lambda: F("decided_at")),
+)
 
 
 @dataclass
@@ -219,11 +208,8 @@ def responsiveness(fiscal_year: int) -> list[OrganisationResponsiveness]:
             replies[w.organisation_id].append(w.hours)
     for org_id, hours in replies.items():
         per_org[org_id]["reply"] = (statistics.median(hours), len(hours))
-    first_review = Subquery(
-        Review.objects.filter(application=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
-    )
-    for measure, ended in (("review", first_review), ("decision", F("decided_at"))):
-        for org_id, figures in _median_hours_per_municipality(ended, start, end).items():
+    for measure, ended in _APPLICATION_WAITS:
+        for org_id, figures in _median_hours(ended(), start, end).items():
             per_org[org_id][measure] = figures
     organisations = Organisation.objects.in_bulk(list(per_org))
     result = []
@@ -250,13 +236,14 @@ def responsiveness_by_round(years: Iterable[int]) -> list[tuple[int, list[tuple[
     for year in years:
         start, end = fiscal_year_instants(year)
         reply = [w.hours for p in list(_reply_providers) for w in p(start, end)]
-        review, decision = _application_waits(start, end)
+        figures = {"reply": (statistics.median(reply), len(reply)) if reply else (None, 0)}
+        for measure, ended in _APPLICATION_WAITS:
+            figures[measure] = _median_hours(ended(), start, end, per_municipality=False).get(None, (None, 0))
         cells = []
-        for (_measure, label), values in zip(
-            MEASURES, (reply, [w.hours for w in review], [w.hours for w in decision]), strict=True
-        ):
-            median = round(statistics.median(values), 1) if len(values) >= min_answers() else None
-            cells.append((str(label), median, len(values)))
+        for measure, label in MEASURES:
+            median, count = figures[measure]
+            shown = round(median, 1) if median is not None and count >= min_answers() else None
+            cells.append((str(label), shown, count))
         out.append((year, cells))
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.permissions import is_ministry, organisation_ids_of
@@ -186,17 +186,19 @@ def programme_figures(fiscal_year: int) -> dict[str, int]:
     challenges = ChallengePage.objects.live().filter(challenges_of_year(fiscal_year))
     applied = Application.objects.filter(challenge__in=challenges).exclude(state=ApplicationState.DRAFT)
     submitted = applied.aggregate(applications=Count("pk"), applicants=Count("startup", distinct=True))
-    matches = Engagement.objects.filter(fiscal_year=fiscal_year).exclude(source=Engagement.Source.ADOPTION)
-    counts = matches.aggregate(
-        matches=Count("pk"),
-        poc=Count("pk", filter=Q(furthest_stage__in=_reached(Stage.POC_RUNNING))),
-        contract=Count("pk", filter=Q(furthest_stage__in=_reached(Stage.CONTRACT))),
-        deployment=Count("pk", filter=Q(furthest_stage__in=_reached(Stage.DEPLOYMENT))),
+    # One pass over the engagements: the year's matches (not adoptions) with their furthest stages and whether
+    # another municipality adopted them, and the adoptions of the year's matches (by the year of their origin).
+    is_match = Q(fiscal_year=fiscal_year) & ~Q(source=Engagement.Source.ADOPTION)
+    is_adoption = Q(source=Engagement.Source.ADOPTION, origin__fiscal_year=fiscal_year)
+    adopted_elsewhere = Exists(Engagement.objects.filter(origin=OuterRef("pk")))
+    counts = Engagement.objects.filter(is_match | is_adoption).aggregate(
+        matches=Count("pk", filter=is_match),
+        poc=Count("pk", filter=is_match & Q(furthest_stage__in=_reached(Stage.POC_RUNNING))),
+        contract=Count("pk", filter=is_match & Q(furthest_stage__in=_reached(Stage.CONTRACT))),
+        deployment=Count("pk", filter=is_match & Q(furthest_stage__in=_reached(Stage.DEPLOYMENT))),
+        adopted=Count("pk", filter=is_match & Q(adopted_elsewhere)),
+        adoptions=Count("pk", filter=is_adoption),
     )
-    adopted = matches.filter(adoptions__isnull=False).distinct().count()
-    adoptions = Engagement.objects.filter(
-        source=Engagement.Source.ADOPTION, origin__fiscal_year=fiscal_year
-    ).count()
     paid = TravelRequest.objects.filter(fiscal_year=fiscal_year, state=TravelState.PAID).aggregate(
         yen=Sum("settled_yen"), trips=Count("pk")
     )
@@ -208,8 +210,8 @@ def programme_figures(fiscal_year: int) -> dict[str, int]:
         "poc": counts["poc"],
         "contract": counts["contract"],
         "deployment": counts["deployment"],
-        "adoption": adopted,
-        "adoptions": adoptions,
+        "adoption": counts["adopted"],
+        "adoptions": counts["adoptions"],
         "travel_paid_yen": int(paid["yen"] or 0),
         "trips_paid": paid["trips"],
     }
@@ -266,15 +268,19 @@ def stalled_engagements() -> QuerySet[Engagement]:
 def fiscal_years() -> list[int]:
     """Every fiscal year with a budget or an engagement, newest first."""
     years = set(FiscalBudget.objects.values_list("fiscal_year", flat=True))
-    years |= set(Engagement.objects.values_list("fiscal_year", flat=True).distinct())
+    # order_by(): the model's ordering would put opened_at and pk into the DISTINCT (one row per engagement)
+    years |= set(Engagement.objects.order_by().values_list("fiscal_year", flat=True).distinct())
     return sorted(years, reverse=True)
 
 
 def fiscal_years_with_results() -> list[int]:
     """The years /results/ has a row for (beside every live round's): an engagement opened, or travel support paid."""
-    years = set(Engagement.objects.values_list("fiscal_year", flat=True).distinct())
+    years = set(Engagement.objects.order_by().values_list("fiscal_year", flat=True).distinct())
     years |= set(
-        TravelRequest.objects.filter(state=TravelState.PAID).values_list("fiscal_year", flat=True).distinct()
+        TravelRequest.objects.filter(state=TravelState.PAID)
+        .order_by()
+        .values_list("fiscal_year", flat=True)
+        .distinct()
     )
     return sorted(years, reverse=True)
 

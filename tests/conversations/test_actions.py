@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.applications import services as application_services
@@ -43,7 +45,13 @@ def test_each_kind_of_action_with_its_deadline(world):
         actor=world.staff_x,
         body="ご連絡",
     )
-    items = actions_for(world.user_a, world.startup_a)
+    with CaptureQueriesContext(connection) as ctx:
+        items = actions_for(world.user_a, world.startup_a)
+    # every source's rows in one query (issue #20); no query per item for the names they show
+    assert len([q for q in ctx.captured_queries if "UNION" in q["sql"]]) == 1
+    # the rest is the reader's own: memberships, second-factor devices, the unread counts (caches off in tests)
+    others = [q["sql"] for q in ctx.captured_queries if "UNION" not in q["sql"]]
+    assert len(others) <= 5, others
     by_kind = {item.kind: item for item in items}
     assert set(by_kind) == {"application.reply", "trip.settle", "engagement.report", "messages.unread"}
     assert by_kind["trip.settle"].deadline == fiscal_year_bounds(fiscal_year_of(settle.departure_date))[1]
@@ -52,6 +60,7 @@ def test_each_kind_of_action_with_its_deadline(world):
         == (quiet_since + dt.timedelta(days=settings.TRACKER_STALLED_AFTER_DAYS)).date()
     )
     assert "費用の内訳" in by_kind["application.reply"].detail
+    assert by_kind["trip.settle"].title.endswith(str(world.engagement_xa))  # the engagement named as before
     # Earliest deadline first, those without one last.
     dated = [item for item in items if item.deadline]
     assert items[: len(dated)] == dated

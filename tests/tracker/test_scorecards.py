@@ -265,3 +265,11 @@ def test_times_to_review_and_decision_are_the_medians_of_each_municipality(
     other = rows[other_org.pk]
     assert other.counts == {"reply": 0, "review": 2, "decision": 2}
     assert other.measures == {"reply": None, "review": None, "decision": None}  # fewer than 3: withheld
+    # /results/ gives the same medians over every municipality's applications, also ranked by the database:
+    # review waits 1, 1, 2, 3, 10, 40 → 2.5 (6 measured); decision waits 1, 3, 5, 7, 100 → 5.0 (5 measured)
+    [(fiscal_year, cells)] = scorecards.responsiveness_by_round([year])
+    by_label = {label: (median, count) for label, median, count in cells}
+    assert fiscal_year == year
+    assert by_label[str(scorecards.MEASURES[1][1])] == (2.5, 6)
+    assert by_label[str(scorecards.MEASURES[2][1])] == (5.0, 5)
+    assert by_label[str(scorecards.MEASURES[0][1])] == (None, 0)

@@ -5,13 +5,16 @@
 {% unread_notifications %}                  the header link with the unread count
 {% preference_rule application as rule %}   (may the user rank it?, why) for the rank controls
 {% startup_action application as action %}  what the startup must do next ('' when nothing waits on it)
+{% application_rows applications %}         the startup's applications table's rows (cells.py)
+{% application_state application for_startup %}   the state badge (with the next step for the startup)
+{% application_preference application %}    the rank form, or the rank
 """
 
 from django import template
 
 from portal.core.notifications import unread_count
 
-from .. import eligibility, next_steps
+from .. import cells, eligibility, next_steps
 from .. import permissions as rules
 from ..models import PREFERENCE_CHOICES
 
@@ -45,6 +48,39 @@ def preference_rule(context, application):
 @register.simple_tag
 def preference_choices():
     return PREFERENCE_CHOICES
+
+
+def _csrf_token(context):
+    return context.get("csrf_token")
+
+
+def _next_url(context) -> str:
+    request = context.get("request")
+    return request.get_full_path() if request is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def application_rows(context, applications):
+    """The table's rows in Python (one call, not two includes per row: issue #20)."""
+    return cells.table_rows(
+        applications,
+        user=_user(context),
+        for_startup=bool(context.get("for_startup")),
+        next_url=_next_url(context),
+        csrf_token=_csrf_token(context),
+    )
+
+
+@register.simple_tag
+def application_state(application, for_startup=False):
+    return cells.state_badge(application, for_startup=bool(for_startup))
+
+
+@register.simple_tag(takes_context=True)
+def application_preference(context, application):
+    return cells.preference_cell(
+        application, user=_user(context), next_url=_next_url(context), csrf_token=_csrf_token(context)
+    )
 
 
 @register.simple_tag

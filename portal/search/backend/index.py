@@ -29,6 +29,7 @@ from whoosh.index import LockError
 from whoosh.scoring import BM25F
 from whoosh.writing import CLEAR
 
+from .. import results_cache
 from .mapping import Mapping, index_name
 
 logger = logging.getLogger(__name__)
@@ -189,6 +190,7 @@ class WhooshIndex(BaseIndex):
             raise
         # Whoosh's default merge policy (MERGE_SMALL): small segments are folded together as they pile up.
         writer.commit()
+        results_cache.bump()
 
     # --- BaseIndex API ------------------------------------------------------------------------------------
 
@@ -213,6 +215,7 @@ class WhooshIndex(BaseIndex):
             writer.cancel()
             raise
         writer.commit(mergetype=CLEAR)
+        results_cache.bump()
 
     @staticmethod
     def documents(model, items) -> dict:
@@ -304,3 +307,4 @@ class WhooshRebuilder:
     def finish(self):
         self.session.writer.commit(mergetype=CLEAR)
         self.session.writer = None
+        results_cache.bump()

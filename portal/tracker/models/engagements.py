@@ -16,6 +16,13 @@ from portal.core.storage import PRIVATE_STORAGE
 from ..workflow import Stage
 
 
+def engagement_label(*, municipality, startup, title: str) -> str:
+    """How an engagement is named: "municipality × startup: title" (its own title in the reader's language, else its
+    challenge's); My page's "action needed" builds it from the names it read (portal/conversations/actions.py)."""
+    base = f"{municipality} × {startup}"
+    return f"{base}: {title}" if title else base
+
+
 def private_storage():
     """Receipts and report attachments: never under MEDIA_URL, served only through permission-checked views."""
     return PRIVATE_STORAGE
@@ -110,11 +117,12 @@ class Engagement(models.Model):
         ]
 
     def __str__(self):
-        label = localized_value(self, "title") or (
-            localized_value(self.challenge, "title") if self.challenge_id else ""
+        return engagement_label(
+            municipality=self.municipality,
+            startup=self.startup,
+            title=localized_value(self, "title")
+            or (localized_value(self.challenge, "title") if self.challenge_id else ""),
         )
-        base = f"{self.municipality} × {self.startup}"
-        return f"{base}: {label}" if label else base
 
     @property
     def is_flagged_stalled(self) -> bool:
