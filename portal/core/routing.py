@@ -17,9 +17,13 @@ restrictions). Both answers are the same for every visitor of one address, so:
   paths carry a restriction and which pages are aliases; a page with neither on itself nor on an ancestor gets an
   empty queryset without a query, any other page Wagtail's own answer.
 
-Every entry carries the routing version, bumped (now and after the commit) by any page saved, deleted, moved,
-published or unpublished, any Site or Locale saved or deleted, and any view restriction saved or deleted; entries
-also expire after ROUTE_CACHE_SECONDS (0 turns both caches off: the tests' default).
+Every entry carries the routing version, bumped (now and after the commit) by what can change a path's answer that
+the check on use cannot see: a page created (a new alias) or deleted, a page moved (its subtree's paths, and so the
+restriction map), any Site or Locale saved or deleted, and any view restriction saved or deleted. A publish, an
+unpublish or an edit keeps the cache (issue #20: the first catalogue visit after a publish re-walked every path):
+what they can change in routing (live, url_path after a slug change, locale) is checked on every hit, so an entry
+they made wrong is never used. Entries also expire after ROUTE_CACHE_SECONDS (0 turns both caches off: the tests'
+default).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from wagtail.models import Locale, Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import post_page_move
 from wagtail.url_routing import RouteResult
 
 VERSION_KEY = "routing:version"
@@ -150,15 +154,22 @@ class CachedViewRestrictionsMixin:
 # --- invalidation ------------------------------------------------------------------------------------------------
 
 
-def _on_model_changed(sender, instance, **kwargs) -> None:
+def _on_model_saved(sender, instance, created=False, **kwargs) -> None:
+    # An existing page's save (an edit, a publish, an unpublish) changes nothing a hit does not check; a new page
+    # may be an alias, which the restriction map lists.
+    if isinstance(instance, Page) and not created:
+        return
+    if isinstance(instance, (Page, Site, Locale, PageViewRestriction)):
+        invalidate()
+
+
+def _on_model_deleted(sender, instance, **kwargs) -> None:
     if isinstance(instance, (Page, Site, Locale, PageViewRestriction)):
         invalidate()
 
 
 def connect_signals() -> None:
     uid = "xact.core.routing."
-    post_save.connect(_on_model_changed, dispatch_uid=uid + "saved")
-    post_delete.connect(_on_model_changed, dispatch_uid=uid + "deleted")
-    page_published.connect(invalidate, dispatch_uid=uid + "published")
-    page_unpublished.connect(invalidate, dispatch_uid=uid + "unpublished")
+    post_save.connect(_on_model_saved, dispatch_uid=uid + "saved")
+    post_delete.connect(_on_model_deleted, dispatch_uid=uid + "deleted")
     post_page_move.connect(invalidate, dispatch_uid=uid + "moved")

@@ -4,7 +4,8 @@ the same page in every language (hreflang alternates: Japanese at /…, English 
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import translate_url
+from django.core.signals import setting_changed
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils import translation
 from wagtail.models import Page
 
@@ -38,10 +39,30 @@ def page_description(page) -> str:
     return ""
 
 
+# translate_url() resolves and reverses the address once per language (~a tenth of a content page's CPU): the answer
+# depends on the address, the active language and the URL patterns only, so it is kept in this process's memory.
+_language_urls: dict[tuple, dict[str, str]] = {}
+MAX_LANGUAGE_URLS = 4096
+
+
 def language_urls(request) -> dict[str, str]:
     """The current address (without query string) in each site language."""
     here = request.build_absolute_uri(request.path)
-    return {code: translate_url(here, code) for code, _name in settings.LANGUAGES}
+    key = (here, translation.get_language(), get_script_prefix(), get_urlconf())
+    urls = _language_urls.get(key)
+    if urls is None:
+        urls = {code: translate_url(here, code) for code, _name in settings.LANGUAGES}
+        if len(_language_urls) >= MAX_LANGUAGE_URLS:
+            _language_urls.clear()
+        _language_urls[key] = urls
+    return urls
+
+
+def _forget_language_urls(**kwargs) -> None:
+    _language_urls.clear()
+
+
+setting_changed.connect(_forget_language_urls, dispatch_uid="xact.programme.seo.setting_changed")
 
 
 def seo_context(request, page=None) -> dict:

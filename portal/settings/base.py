@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Whole catalogue pages for anonymous visitors, from the cache (portal/challenges/middleware.py).
     "portal.challenges.middleware.CatalogueCacheMiddleware",
+    # Whole content pages for visitors without a session, from the cache (portal/core/pagecache.py).
+    "portal.core.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -414,6 +416,9 @@ ACCESS_CACHE_SECONDS = int(os.environ.get("ACCESS_CACHE_SECONDS", "60"))
 # per site root, language and path (portal/core/routing.py), retired by any page, site, locale or restriction
 # change; 0 = off.
 ROUTE_CACHE_SECONDS = int(os.environ.get("ROUTE_CACHE_SECONDS", "300"))
+# Content pages' rendered bodies, and whole pages for visitors without a session (portal/core/pagecache.py), retired
+# by any page, restriction, site, image or document change; 0 = off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 PRIVACY_POLICY_VERSION = "2026-11-01"
 

@@ -21,7 +21,7 @@ PROGRAMME_RESULTS_CACHE_SECONDS = 0
 SEARCH_CACHE_SECONDS = 0  # tests/search/test_results_cache.py turns it on
 # The same for the shell's per-user entries (user ids are reused after a rollback); tests/core/test_shell_cache.py
 # turns them on.
-SHELL_CACHE_SECONDS = ACCESS_CACHE_SECONDS = ROUTE_CACHE_SECONDS = 0
+SHELL_CACHE_SECONDS = ACCESS_CACHE_SECONDS = ROUTE_CACHE_SECONDS = PAGE_CACHE_SECONDS = 0
 # Tests that find an empty index on purpose would otherwise rebuild it in the request (immediate task backend).
 SEARCH_AUTO_REBUILD_SECONDS = 0
 # The embedding model (1–6 s to load) stays out of the suite; tests of the embeddings turn it on with `settings`.

@@ -116,3 +116,32 @@ def test_a_new_authenticator_asks_for_the_second_factor_on_the_next_page(client)
     assert response.status_code == 302 and reverse("accounts:two_factor_verify") in response["Location"]
     TOTPDevice.objects.filter(user=user).delete()  # a queryset deletion sends each device's signal
     assert client.get("/mypage/").status_code == 200
+
+
+def test_a_publish_keeps_the_cached_routes_and_shows_the_change(client):
+    page = pf.content("制度について", "about-cache")
+    pf.content("別のページ", "other-cache")
+    for url in ("/about-cache/", "/other-cache/"):
+        assert client.get(url).status_code == 200
+    page.title = "制度の概要"
+    page.save_revision().publish()
+    other, other_sql = _get(client, "/other-cache/")
+    changed, changed_sql = _get(client, "/about-cache/")
+    assert other.status_code == changed.status_code == 200
+    assert "制度の概要" in changed.content.decode()
+    # Neither path is walked again: a publish that changes no address leaves the routes cached.
+    assert not _path_and_restriction_queries(other_sql), "\n".join(other_sql)
+    assert not _path_and_restriction_queries(changed_sql), "\n".join(changed_sql)
+
+
+def test_a_published_slug_change_moves_the_page_and_its_children(client):
+    parent = pf.content("親ページ", "parent-cache")
+    pf._child(parent, pf.ContentPage(title="子ページ", slug="child"), True)
+    assert client.get("/parent-cache/").status_code == 200
+    assert client.get("/parent-cache/child/").status_code == 200
+    parent.slug = "parent-renamed"
+    parent.save_revision().publish()
+    assert client.get("/parent-cache/").status_code in (301, 404)
+    assert client.get("/parent-cache/child/").status_code in (301, 404)
+    assert client.get("/parent-renamed/").status_code == 200
+    assert "子ページ" in client.get("/parent-renamed/child/").content.decode()

@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from portal.core.calendar import today_jst
 from portal.core.i18n import localized_value
+from portal.core.pagecache import CachedPageMixin
 
 from ..blocks import ContentStreamBlock
 from .base import BilingualPage
@@ -30,8 +31,11 @@ class BodyMixin:
         return localized_value(self, "body")
 
 
-class ContentPage(BilingualPage, BodyMixin):
-    """A page the ministry's editors compose from blocks: programme overview, how to apply, FAQ, terms …"""
+class ContentPage(CachedPageMixin, BilingualPage, BodyMixin):
+    """A page the ministry's editors compose from blocks: programme overview, how to apply, FAQ, terms …
+
+    Its body, and for visitors without a session the whole page, are kept in the cache (portal/core/pagecache.py).
+    """
 
     body = body_field(_("body"))
     body_en = body_field(_("body (English)"))
