@@ -512,7 +512,13 @@ class Visitor:
         page = self.call("travel_page", "GET", f"/admin/tracker/travel/{pk}/")
         if page is None:
             return
-        token = CSRF.search(page.body).group(1)
+        form = CSRF.search(page.body)
+        if (
+            form is None
+        ):  # the other approver was first: the trip is no longer requested, the page has no form
+            self.stats.repeat("approve_lost_race")
+            return
+        token = form.group(1)
         amount = AMOUNT.search(page.body)
         amount = int(amount.group(1) or amount.group(2))
         clicks = 2 if self.rng.random() < 0.2 else 1
