@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -37,7 +38,7 @@ def test_startup_signs_up_verifies_and_lands_on_my_page(page):
     page.locator("#id_username").fill("founder@yukimichi.example.jp")
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").last.click()
-    assert "メールアドレスの確認が済んでいません" in page.content()
+    expect(page.locator("body")).to_contain_text("メールアドレスの確認が済んでいません")
 
     link = re.search(r"https?://\S+/accounts/verify/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from portal.applications.models import Application, ApplicationState
 from portal.core.models import Notification
@@ -61,11 +62,11 @@ def test_startup_applies_and_municipality_shortlists(page, chromium, live_server
     page.locator("#id_contact_email").fill("contact@cycle.example.jp")
     page.locator("#id_contact_phone").fill("087-000-0000")
     page.locator("#save-profile").click()
-    assert "プロフィールを保存しました" in page.content()
+    expect(page.locator("body")).to_contain_text("プロフィールを保存しました")
     page.locator("#team-form #id_name").fill("田中誠")
     page.locator("#team-form #id_role").fill("CTO")
     page.locator("#team-form button").click()
-    assert "チームメンバーを追加しました" in page.content()
+    expect(page.locator("body")).to_contain_text("チームメンバーを追加しました")
 
     # 3. Apply from the challenge page: save a draft, attach a PDF, submit.
     page.goto(challenge.url)
@@ -78,14 +79,14 @@ def test_startup_applies_and_municipality_shortlists(page, chromium, live_server
     page.locator("#id_needs_from_municipality").fill("貸出記録の提供")
     page.get_by_label("田中誠").check()
     page.locator("#save-draft").click()
-    assert "下書きを保存しました" in page.content()
+    expect(page.locator("body")).to_contain_text("下書きを保存しました")
     pdf = tmp_path / "提案書.pdf"
     pdf.write_bytes(PDF)
     page.locator("#application-form input[type=file]").set_input_files(str(pdf))
     page.locator("#upload").click()
-    assert "「提案書.pdf」を添付しました" in page.content()
+    expect(page.locator("body")).to_contain_text("「提案書.pdf」を添付しました")
     page.locator("#submit-application").click()
-    assert "応募を提出しました" in page.content()
+    expect(page.locator("body")).to_contain_text("応募を提出しました")
     application = Application.objects.get()
     assert application.state == ApplicationState.SUBMITTED and application.attachments.count() == 1
 
@@ -124,4 +125,4 @@ def test_startup_applies_and_municipality_shortlists(page, chromium, live_server
         == 2
     )
     page.locator("#mark-all-read").click()
-    assert "未読0件" in page.content()
+    expect(page.locator("body")).to_contain_text("未読0件")
