@@ -50,6 +50,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def shell_caches_on(settings):
+    """The caches of the pages' shell and routing on, as in production (the test settings turn them off): kept
+    routes and view-restriction maps, the user's shell and access checks (issue #20)."""
+    settings.ROUTE_CACHE_SECONDS = 300
+    settings.SHELL_CACHE_SECONDS = 300
+    settings.ACCESS_CACHE_SECONDS = 60
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

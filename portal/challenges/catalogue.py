@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-import uuid
 from urllib.parse import urlencode
 
 import numpy as np
@@ -34,6 +33,8 @@ from django.utils import formats, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from portal.core import generations
 
 from . import facet_index
 from .filters import ChallengeFilter, keyword_pks
@@ -79,14 +80,13 @@ def record_change(queryset, *, base_key: str, pks: list[int]) -> None:
         keys = [EPOCH]
     else:
         keys = [ALL, *(f"{DEPENDENCY_PREFIX}{name}:{v}" for name, vs in values.items() for v in vs)]
-    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+    generations.renew_keys(keys)  # catalogue_changed calls this now and again on commit
 
 
 def _lookup(key: str, deps: list[str]):
     """(entry, tokens, fresh): the cached entry (or None), the current tokens of its dependencies, and whether the
     entry is current. One round trip to the cache."""
-    found = cache.get_many([key, *deps])
-    tokens = {dep: found.get(dep, "") for dep in deps}
+    tokens, found = generations.read_tokens(deps, key)
     entry = found.get(key)
     fresh = entry is not None and entry["tokens"] == tokens and time.time() - entry["at"] < cache_seconds()
     return entry, tokens, fresh

@@ -23,12 +23,9 @@ visitors get the body fragment inside a freshly rendered shell).
 from __future__ import annotations
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
@@ -37,7 +34,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-VERSION_KEY = "pagecache:version"
+from .generations import Generation
+
 CSRF_SENTINEL = "__xact_page_csrf_token__"
 # Paths this process has stored a whole page for: other paths skip the cache lookup.
 _KEPT_PATHS: set[str] = set()
@@ -48,29 +46,17 @@ def seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0))
 
 
-def version() -> int:
-    """The content version (started at the clock in nanoseconds when missing, so an old entry never matches)."""
-    found = cache.get(VERSION_KEY)
-    if found is None:
-        found = time.time_ns()
-        if not cache.add(VERSION_KEY, found, None):
-            found = cache.get(VERSION_KEY, found)
-    return found
+# The content version every kept body and page is made under (portal/core/generations.py).
+CONTENT = Generation("pagecache:version", enabled=lambda: seconds() > 0)
 
 
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.delete(VERSION_KEY)
+def version() -> str:
+    return CONTENT.current()
 
 
 def content_changed(*args, **kwargs) -> None:
     """Something a kept page may show changed: every kept body and page is stale."""
-    if seconds() <= 0:
-        return
-    _bump()
-    transaction.on_commit(_bump)
+    CONTENT.retire()
 
 
 def _is_preview(request) -> bool:
@@ -121,9 +107,9 @@ def cached_page(request) -> str | None:
     key = _page_key(request)
     if key is None:
         return None
-    found = cache.get_many([VERSION_KEY, key])
+    token, found = CONTENT.read(key)
     entry = found.get(key)
-    if entry is None or found.get(VERSION_KEY) is None or entry[0] != found[VERSION_KEY]:
+    if entry is None or entry[0] != token:
         return None
     return entry[1]
 
@@ -181,19 +167,12 @@ class CachedPageMixin:
 # --- invalidation ------------------------------------------------------------------------------------------------
 
 
-def _watched() -> tuple[type, ...]:
-    return (Page, PageViewRestriction, Site, Locale, get_image_model(), get_document_model())
-
-
-def _on_model_changed(sender, instance, **kwargs) -> None:
-    if isinstance(instance, _watched()):
-        content_changed()
-
-
 def connect_signals() -> None:
+    CONTENT.retire_on_change(
+        (Page, PageViewRestriction, Site, Locale, get_image_model(), get_document_model()),
+        uid="xact.core.pagecache",
+    )
     uid = "xact.core.pagecache."
-    post_save.connect(_on_model_changed, dispatch_uid=uid + "saved")
-    post_delete.connect(_on_model_changed, dispatch_uid=uid + "deleted")
     page_published.connect(content_changed, dispatch_uid=uid + "published")
     page_unpublished.connect(content_changed, dispatch_uid=uid + "unpublished")
     post_page_move.connect(content_changed, dispatch_uid=uid + "moved")

@@ -29,19 +29,17 @@ default).
 from __future__ import annotations
 
 import hashlib
-import time
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import post_page_move
 from wagtail.url_routing import RouteResult
 
-VERSION_KEY = "routing:version"
+from .generations import Generation
+
 _PROTECTED_KEY = "routing:protected"
 
 
@@ -49,31 +47,20 @@ def _seconds() -> int:
     return int(getattr(settings, "ROUTE_CACHE_SECONDS", 0))
 
 
+# The routing version every route and restriction map is kept under (portal/core/generations.py).
+ROUTING = Generation("routing:version", enabled=lambda: _seconds() > 0)
+
+
 def _read(key: str):
     """(the routing version, the entry under `key` if it was stored at that version else None): one cache read."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY, version)
+    version, found = ROUTING.read(key)
     entry = found.get(key)
     return version, (entry[1] if entry is not None and entry[0] == version else None)
 
 
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.delete(VERSION_KEY)  # the next read starts a new version
-
-
 def invalidate(*args, **kwargs) -> None:
     """Something routing depends on changed: every cached site, route and restriction map is stale."""
-    if _seconds() <= 0:
-        return
-    _bump()
-    transaction.on_commit(_bump)
+    ROUTING.retire()
 
 
 def _route_key(root, path_components) -> str:
@@ -154,22 +141,14 @@ class CachedViewRestrictionsMixin:
 # --- invalidation ------------------------------------------------------------------------------------------------
 
 
-def _on_model_saved(sender, instance, created=False, **kwargs) -> None:
+def _changes_routing(instance, created: bool) -> bool:
     # An existing page's save (an edit, a publish, an unpublish) changes nothing a hit does not check; a new page
     # may be an alias, which the restriction map lists.
-    if isinstance(instance, Page) and not created:
-        return
-    if isinstance(instance, (Page, Site, Locale, PageViewRestriction)):
-        invalidate()
-
-
-def _on_model_deleted(sender, instance, **kwargs) -> None:
-    if isinstance(instance, (Page, Site, Locale, PageViewRestriction)):
-        invalidate()
+    return created or not isinstance(instance, Page)
 
 
 def connect_signals() -> None:
-    uid = "xact.core.routing."
-    post_save.connect(_on_model_saved, dispatch_uid=uid + "saved")
-    post_delete.connect(_on_model_deleted, dispatch_uid=uid + "deleted")
-    post_page_move.connect(invalidate, dispatch_uid=uid + "moved")
+    ROUTING.retire_on_change(
+        (Page, Site, Locale, PageViewRestriction), when=_changes_routing, uid="xact.core.routing"
+    )
+    post_page_move.connect(invalidate, dispatch_uid="xact.core.routing.moved")

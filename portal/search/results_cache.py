@@ -18,32 +18,25 @@ was rendered under; both are read in one round trip. ``SEARCH_CACHE_SECONDS`` (0
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
-GENERATION_KEY = "xact:search:generation"
+from portal.core.generations import Generation
 
 
 def cache_seconds() -> int:
     return int(getattr(settings, "SEARCH_CACHE_SECONDS", 0))
 
 
-def _replace() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+# The index's generation every result is kept under (portal/core/generations.py).
+SEARCH = Generation("xact:search:generation", enabled=lambda: cache_seconds() > 0)
 
 
-def bump() -> None:
+def bump(*args, **kwargs) -> None:
     """Retire every cached result now, and again when the current transaction (if any) commits."""
-    if not cache_seconds():
-        return
-    _replace()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_replace)
+    SEARCH.retire()
 
 
 def entry_key(*parts) -> str:
@@ -53,13 +46,7 @@ def entry_key(*parts) -> str:
 
 def lookup(key: str) -> tuple[str | None, str]:
     """(the cached HTML or None, the current generation token) in one round trip."""
-    found = cache.get_many([GENERATION_KEY, key])
-    token = found.get(GENERATION_KEY)
-    if token is None:
-        token = uuid.uuid4().hex
-        if not cache.add(GENERATION_KEY, token, None):
-            token = cache.get(GENERATION_KEY) or token
-        return None, token
+    token, found = SEARCH.read(key)
     entry = found.get(key)
     if entry is not None and entry.get("generation") == token:
         return entry["html"], token
@@ -70,14 +57,6 @@ def store(key: str, token: str, html: str) -> None:
     cache.set(key, {"generation": token, "html": html}, cache_seconds())
 
 
-def _on_change(sender, raw=False, **kwargs):
-    if not raw:
-        bump()
-
-
 def connect(models) -> None:
     """Bump on saves and deletions of these models (the indexed ones and what the page names or filters by)."""
-    for model in models:
-        uid = f"portal.search.results_cache.{model._meta.label}"
-        post_save.connect(_on_change, sender=model, dispatch_uid=uid)
-        post_delete.connect(_on_change, sender=model, dispatch_uid=uid)
+    SEARCH.retire_on_change(models, uid="portal.search.results_cache")

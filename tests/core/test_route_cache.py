@@ -15,14 +15,7 @@ from wagtail.models import Page, PageViewRestriction
 from tests import factories
 from tests.programme import factories as pf
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def route_cache_on(settings):
-    settings.ROUTE_CACHE_SECONDS = 300
-    settings.SHELL_CACHE_SECONDS = 300
-    settings.ACCESS_CACHE_SECONDS = 60
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shell_caches_on")]
 
 
 def _get(client, url):

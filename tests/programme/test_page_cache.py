@@ -17,14 +17,13 @@ from tests.programme import factories as pf
 
 pytestmark = pytest.mark.django_db
 
-BODY = [{"type": "rich_text", "value": "<p>本文です。</p>"}]
-
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings):
+def page_cache_on(settings, shell_caches_on):
     settings.PAGE_CACHE_SECONDS = 300
-    settings.ROUTE_CACHE_SECONDS = 300
-    settings.SHELL_CACHE_SECONDS = 300
+
+
+BODY = [{"type": "rich_text", "value": "<p>本文です。</p>"}]
 
 
 def _get(client, url):
