@@ -292,7 +292,11 @@ def dashboard_context(fiscal_year: int) -> dict:
         )
         if blocked
         else "",
-        "responsiveness": rows,
+        # plain rows (no model instances): the dashboard keeps its context in the cache (tracker/dashboard.py)
+        "responsiveness": [
+            {"organisation": str(r.organisation), "kind": r.organisation.kind, "measures": r.measures}
+            for r in rows
+        ],
         "responsiveness_chart": charts.bar_chart(
             title=_("Time to first reply %(fy)s") % {"fy": fy},
             desc=_("Median hours each organisation took to answer the other side's messages."),
