@@ -3,7 +3,8 @@
 Counting them takes some twenty aggregate queries over every challenge, application, review and engagement (over a
 second of the database at 200,000 applications), and the admin page is opened often. `dashboard_context()` returns
 the whole context of the page's body — numbers, labels and the charts' markup, in the request's language, with no
-model instances — from `core.slow_figures.remembered`, per fiscal year, language and scope:
+model instances — and the body's markup rendered from them, from `core.slow_figures.remembered`, per fiscal year,
+language and scope:
 
 - any write in the tracker (a tracker model saved or deleted, or a tracker audit event: every service records one,
   also after a queryset `update()`) retires every kept copy when its transaction commits (`retire()`), so a
@@ -23,6 +24,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -32,7 +34,9 @@ from portal.core.slow_figures import remembered
 from . import charts, scorecards, selectors, services
 
 GENERATION_KEY = "xact:tracker:dashboard:generation"
-CACHE_KEY = "xact:tracker:dashboard:{generation}:{scope}:{year}:{language}"
+# the shape of a kept copy: a release that changes what `_count` returns changes it, so no copy of the old shape is read
+SHAPE = 2
+CACHE_KEY = "xact:tracker:dashboard:v{shape}:{generation}:{scope}:{year}:{language}"
 MINISTRY = "ministry"
 
 
@@ -78,7 +82,9 @@ def dashboard_context(fiscal_year: int, scope: str = MINISTRY) -> dict:
     seconds = cache_seconds()
     if seconds <= 0:
         return _count(fiscal_year)
-    key = CACHE_KEY.format(generation=_generation(), scope=scope, year=fiscal_year, language=get_language())
+    key = CACHE_KEY.format(
+        shape=SHAPE, generation=_generation(), scope=scope, year=fiscal_year, language=get_language()
+    )
     return remembered(key, seconds, lambda: _count(fiscal_year))
 
 
@@ -148,4 +154,8 @@ def _count(year: int) -> dict:
         "stalled": stalled,
     }
     context.update(scorecards.dashboard_context(year))
+    # the body's markup too (it depends on nothing but these figures, the year and the language of the key)
+    context["body"] = render_to_string(
+        "tracker/admin/includes/dashboard_body.html", {"year": year, **context}
+    )
     return context
