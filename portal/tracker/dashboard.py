@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 from portal.core.calendar import current_fiscal_year
 from portal.core.slow_figures import remembered
 
-from . import charts, scorecards, selectors, services
+from . import charts, scorecards, selectors
+from .models import FiscalBudget
 
 GENERATION_KEY = "xact:tracker:dashboard:generation"
 # the shape of a kept copy: a release that changes what `_count` returns changes it, so no copy of the old shape is read
@@ -94,11 +95,11 @@ def _count(year: int) -> dict:
     funnel = [
         selectors.FunnelStep(s.key, str(s.label), s.count, s.rate) for s in selectors.funnel(year, figures)
     ]
-    budget_model = selectors.budget_summary(year)
+    found = selectors.budget_with_balances(year)
     budget = None
     budget_rows: list[tuple[str, int]] = []
-    if budget_model is not None:
-        b = services.balances(budget_model)
+    if found is not None:
+        budget_model, b = found
         budget = {"amount_yen": budget_model.amount_yen}
         budget_rows = [
             (_("reserved"), b["reserved"]),
@@ -106,8 +107,9 @@ def _count(year: int) -> dict:
             (_("paid"), b["paid"]),
             (_("free"), b["free"]),
         ]
-    stages = selectors.engagements_by_stage()
-    prefectures = selectors.engagements_by_prefecture()
+    engagements = selectors.engagement_breakdown()
+    stages, prefectures = engagements.stages, engagements.prefectures
+    budget_years = FiscalBudget.objects.values_list("fiscal_year", flat=True)
     stalled = [
         {
             "pk": e.pk,
@@ -119,7 +121,8 @@ def _count(year: int) -> dict:
     ]
     fy = f"FY{year}"
     context = {
-        "years": sorted(set(selectors.fiscal_years()) | {current_fiscal_year()}, reverse=True),
+        # selectors.fiscal_years(), with the engagements' years from the breakdown above
+        "years": sorted(set(budget_years) | set(engagements.years) | {current_fiscal_year()}, reverse=True),
         "funnel": funnel,
         "funnel_chart": charts.bar_chart(
             title=_("Funnel %(fy)s") % {"fy": fy},

@@ -276,12 +276,27 @@ __all__ = [
 # --- the ministry's dashboard -------------------------------------------------------------------------------------
 
 
+def _pulse_and_blockers(fiscal_year: int) -> tuple[list[tuple[str, PulseFigures]], list[tuple[str, int]]]:
+    """`pulse_by_side(fiscal_year)` and `blockers(fiscal_year)` from one query."""
+    rows: dict[str, list] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    answers = PulseResponse.objects.filter(fiscal_year=fiscal_year).values_list(
+        "side", "satisfaction", "would_work_again", "blocker"
+    )
+    for side, satisfaction, again, blocker in answers:
+        rows[side].append((satisfaction, again))
+        counts[blocker] += 1
+    pulse = [(str(label), _pulse_figures(rows[side])) for side, label in SIDES]
+    if sum(counts.values()) < min_answers():
+        return pulse, []
+    return pulse, [(str(label), counts.get(value, 0)) for value, label in Blocker.choices]
+
+
 def dashboard_context(fiscal_year: int) -> dict:
     """The scorecards section of the ministry's dashboard: pulse figures per side, what blocked, responsiveness per
     organisation (charts with their tables), all withheld below the minimum number of answers."""
     fy = f"FY{fiscal_year}"
-    pulse = pulse_by_side(fiscal_year)
-    blocked = blockers(fiscal_year)
+    pulse, blocked = _pulse_and_blockers(fiscal_year)
     rows = responsiveness(fiscal_year)
     reply_rows = [(str(r.organisation), r.measures["reply"]) for r in rows if r.measures["reply"] is not None]
     return {

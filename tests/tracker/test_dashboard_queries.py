@@ -18,12 +18,13 @@ from wagtail.users.models import UserProfile
 
 from portal.accounts.models import Organisation
 from portal.core.calendar import current_fiscal_year
-from portal.tracker import dashboard
+from portal.tracker import dashboard, scorecards, selectors, services
 from portal.tracker.models import Engagement
 from portal.tracker.workflow import Stage
 from tests import factories
 from tests.challenges import factories as cf
 from tests.tracker import factories as tf
+from tests.tracker.test_scorecards import _answers
 
 MUNICIPALITIES = (("372013", "高松市"), ("014877", "天塩町"), ("131016", "千代田区"))
 
@@ -188,3 +189,22 @@ def test_cached_dashboard_is_still_for_ministry_staff_only(client, ministry, cac
     assert client.get(reverse("tracker_admin:dashboard")).status_code == 200  # a copy is kept
     client.force_login(factories.staff(tf.municipality()))
     assert client.get(reverse("tracker_admin:dashboard")).status_code in (302, 403)
+
+
+def test_the_dashboards_folded_queries_give_what_the_single_selectors_give(
+    db, engagement, ministry, settings
+):
+    """The dashboard counts stages, prefectures and years in one grouped query, the budget with its ledger in one,
+    pulse answers with their blockers in one: the same figures as the selectors the reports use."""
+    settings.SCORECARD_MIN_ANSWERS = 3
+    _engagements(10, ministry)
+    tf.budget(1_000_000, actor=ministry)
+    year = current_fiscal_year()
+    _answers(engagement, [(4, True, "budget"), (2, False, "data"), (5, True, "budget"), (3, True, "data")])
+    breakdown = selectors.engagement_breakdown()
+    assert breakdown.stages == selectors.engagements_by_stage()
+    assert breakdown.prefectures == selectors.engagements_by_prefecture()
+    assert set(breakdown.years) | {year} == set(selectors.fiscal_years())
+    budget, balances = selectors.budget_with_balances(year)
+    assert budget == selectors.budget_summary(year) and balances == services.balances(budget)
+    assert scorecards._pulse_and_blockers(year) == (scorecards.pulse_by_side(year), scorecards.blockers(year))
