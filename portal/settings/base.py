@@ -406,6 +406,9 @@ SITE_SEARCH_MODELS = [
 CHALLENGES_CACHE_SECONDS = int(os.environ.get("CHALLENGES_CACHE_SECONDS", "60"))
 # The home page's "results so far" (every round's figures added up): how long the totals are kept (0 = off).
 PROGRAMME_RESULTS_CACHE_SECONDS = int(os.environ.get("PROGRAMME_RESULTS_CACHE_SECONDS", "60"))
+# The ministry's tracker dashboard (portal/tracker/dashboard.py): a tracker write retires its figures at once; what
+# the tracker does not write (challenges, applications, reviews, messages) shows within this many seconds (0 = off).
+TRACKER_DASHBOARD_CACHE_SECONDS = int(os.environ.get("TRACKER_DASHBOARD_CACHE_SECONDS", "300"))
 
 # The logged-in shell's per-user figures in the cache (portal/core/usercache.py), each retired at once by the writes
 # that change it: unread counts (notifications, messages) and memberships with permissions. The lifetime only

@@ -18,6 +18,7 @@ COUNTERS_CACHE = ""  # failed logins and rate limits counted in the test databas
 # The challenge catalogue's caches outlive a test's rolled-back rows; tests that exercise them turn them on.
 CHALLENGES_CACHE_SECONDS = 0
 PROGRAMME_RESULTS_CACHE_SECONDS = 0
+TRACKER_DASHBOARD_CACHE_SECONDS = 0  # tests/tracker/test_dashboard_queries.py turns it on
 SEARCH_CACHE_SECONDS = 0  # tests/search/test_results_cache.py turns it on
 # The same for the shell's per-user entries (user ids are reused after a rollback); tests/core/test_shell_cache.py
 # turns them on.

@@ -256,6 +256,63 @@ def engagements_by_prefecture(fiscal_year: int | None = None) -> list[tuple[str,
     return [(r["municipality__prefecture__name_ja"] or "—", r["n"]) for r in rows]
 
 
+@dataclass(frozen=True)
+class EngagementBreakdown:
+    stages: list[tuple[str, int]]  # (stage label, engagements now in it), every stage in the workflow's order
+    prefectures: list[tuple[str, int]]  # (prefecture's name, engagements), by prefecture code
+    years: list[int]  # the fiscal years with an engagement, newest first
+
+
+def engagement_breakdown() -> EngagementBreakdown:
+    """What `engagements_by_stage()`, `engagements_by_prefecture()` and the engagements' part of `fiscal_years()`
+    give, over every engagement, in one grouped query (the ministry's dashboard)."""
+    rows = (
+        Engagement.objects.order_by()
+        .values_list(
+            "stage", "municipality__prefecture__code", "municipality__prefecture__name_ja", "fiscal_year"
+        )
+        .annotate(n=Count("pk"))
+    )
+    by_stage: dict[str, int] = {}
+    by_prefecture: dict[str | None, list] = {}
+    years: set[int] = set()
+    for stage, code, name, year, n in rows:
+        by_stage[stage] = by_stage.get(stage, 0) + n
+        by_prefecture.setdefault(code, [name, 0])[1] += n
+        years.add(year)
+    return EngagementBreakdown(
+        stages=[(str(label), by_stage.get(value, 0)) for value, label in Stage.choices],
+        # PostgreSQL's order: by code, engagements without a prefecture last
+        prefectures=[
+            (by_prefecture[code][0] or "—", by_prefecture[code][1])
+            for code in sorted(by_prefecture, key=lambda c: (c is None, c or ""))
+        ],
+        years=sorted(years, reverse=True),
+    )
+
+
+def budget_with_balances(fiscal_year: int) -> tuple[FiscalBudget, dict[str, int]] | None:
+    """The year's budget and its buckets as the ledger sums them (services.balances), in one query."""
+    budget = (
+        FiscalBudget.objects.filter(fiscal_year=fiscal_year)
+        .annotate(
+            ledger_reserved=Sum("ledger__reserved_delta"),
+            ledger_settled=Sum("ledger__settled_delta"),
+            ledger_paid=Sum("ledger__paid_delta"),
+        )
+        .first()
+    )
+    if budget is None:
+        return None
+    out = {
+        "reserved": int(budget.ledger_reserved or 0),
+        "settled": int(budget.ledger_settled or 0),
+        "paid": int(budget.ledger_paid or 0),
+    }
+    out["free"] = budget.amount_yen - out["reserved"] - out["settled"] - out["paid"]
+    return budget, out
+
+
 def stalled_engagements() -> QuerySet[Engagement]:
     return (
         Engagement.objects.filter(Q(stalled_flagged_at__isnull=False) | Q(stage=Stage.STALLED))

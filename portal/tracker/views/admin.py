@@ -13,7 +13,7 @@ from portal.core.calendar import current_fiscal_year
 from portal.core.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from portal.core.params import positive_id
 
-from .. import charts, scorecards, selectors, services
+from ..dashboard import MINISTRY, dashboard_context
 
 
 def _ministry_only(request):
@@ -25,60 +25,10 @@ def _ministry_only(request):
 
 
 def dashboard(request):
+    """The programme's figures for one fiscal year; counted once and kept until a tracker write (tracker/dashboard.py)."""
     _ministry_only(request)
     year = positive_id(request.GET.get("fy"))
     if year is None or not MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR:  # dates of other years cannot be made
         year = current_fiscal_year()
-    figures = selectors.programme_figures(year)
-    funnel = selectors.funnel(year, figures)
-    budget = selectors.budget_summary(year)
-    budget_rows = []
-    if budget is not None:
-        b = services.balances(budget)
-        budget_rows = [
-            (_("reserved"), b["reserved"]),
-            (_("settled, awaiting payment"), b["settled"]),
-            (_("paid"), b["paid"]),
-            (_("free"), b["free"]),
-        ]
-    stages = selectors.engagements_by_stage()
-    prefectures = selectors.engagements_by_prefecture()
-    fy = f"FY{year}"
-    context = {
-        "year": year,
-        "years": sorted(set(selectors.fiscal_years()) | {current_fiscal_year()}, reverse=True),
-        "funnel": funnel,
-        "funnel_chart": charts.bar_chart(
-            title=_("Funnel %(fy)s") % {"fy": fy},
-            desc=_("From challenges posted to solutions adopted elsewhere, %(fy)s.") % {"fy": fy},
-            rows=[(s.label, s.count) for s in funnel],
-        ),
-        "budget": budget,
-        "budget_rows": budget_rows,
-        "budget_chart": charts.bar_chart(
-            title=_("Travel budget %(fy)s") % {"fy": fy},
-            desc=_("Reserved, settled, paid and free amounts of the travel-support budget, in yen."),
-            rows=budget_rows,
-            yen=True,
-            colour=charts.COLOURS[2],
-        )
-        if budget_rows
-        else "",
-        "stages": stages,
-        "stage_chart": charts.bar_chart(
-            title=_("Engagements by stage"),
-            desc=_("Number of engagements currently in each stage."),
-            rows=stages,
-            colour=charts.COLOURS[1],
-        ),
-        "prefectures": prefectures,
-        "prefecture_chart": charts.bar_chart(
-            title=_("Engagements by prefecture"),
-            desc=_("Number of engagements per prefecture of the municipality."),
-            rows=prefectures,
-            colour=charts.COLOURS[3],
-        ),
-        "stalled": selectors.stalled_engagements()[:50],
-    }
-    context.update(scorecards.dashboard_context(year))
+    context = {"year": year, **dashboard_context(year, scope=MINISTRY)}
     return TemplateResponse(request, "tracker/admin/dashboard.html", context)
