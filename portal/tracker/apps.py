@@ -51,12 +51,6 @@ class TrackerConfig(AppConfig):
         register_join_provider(join_urls)
 
         # The ministry's dashboard keeps its figures until a tracker write commits (tracker/dashboard.py).
-        from django.db.models.signals import post_delete, post_save
+        from . import dashboard
 
-        from portal.core.models import AuditEvent
-
-        from .dashboard import on_audit_event, on_tracker_model_change
-
-        post_save.connect(on_tracker_model_change, dispatch_uid="tracker.dashboard.retire_on_save")
-        post_delete.connect(on_tracker_model_change, dispatch_uid="tracker.dashboard.retire_on_delete")
-        post_save.connect(on_audit_event, sender=AuditEvent, dispatch_uid="tracker.dashboard.retire_on_audit")
+        dashboard.connect_signals()

@@ -7,7 +7,7 @@ model instances — and the body's markup rendered from them, from `core.slow_fi
 language and scope:
 
 - any write in the tracker (a tracker model saved or deleted, or a tracker audit event: every service records one,
-  also after a queryset `update()`) retires every kept copy when its transaction commits (`retire()`), so a
+  also after a queryset `update()`) retires every kept copy at once and again when its transaction commits (`retire()`), so a
   change the ministry makes on the tracker's screens shows on the dashboard at once;
 - what the tracker does not write (challenges published, applications submitted and reviewed, messages answered)
   shows within ``TRACKER_DASHBOARD_CACHE_SECONDS`` (0 = off: each request counts), re-counted by one request
@@ -19,16 +19,16 @@ whole programme; the scope is part of the key so that a narrower audience would 
 
 from __future__ import annotations
 
-import uuid
-
+from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.db.models.signals import post_save
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.core.calendar import current_fiscal_year
+from portal.core.generations import Generation
+from portal.core.models import AuditEvent
 from portal.core.slow_figures import remembered
 
 from . import charts, scorecards, selectors
@@ -45,29 +45,19 @@ def cache_seconds() -> int:
     return int(getattr(settings, "TRACKER_DASHBOARD_CACHE_SECONDS", 300))
 
 
-def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex[:12]
-        if not cache.add(GENERATION_KEY, generation, None):
-            generation = cache.get(GENERATION_KEY) or generation
-    return generation
+# Every kept copy is made under this generation (portal/core/generations.py).
+DASHBOARD = Generation(GENERATION_KEY, enabled=lambda: cache_seconds() > 0)
 
 
-def _retire_now() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex[:12], None)
+def retire(*args, **kwargs) -> None:
+    """Retire every kept copy of the dashboard's figures (now, and again when the current transaction commits)."""
+    DASHBOARD.retire()
 
 
-def retire() -> None:
-    """Retire every kept copy of the dashboard's figures once the current transaction commits (at once outside one)."""
-    if cache_seconds() > 0:
-        transaction.on_commit(_retire_now)
-
-
-def on_tracker_model_change(sender, **kwargs) -> None:
-    """post_save / post_delete of any model: a tracker model's write retires the dashboard's figures."""
-    if sender._meta.app_label == "tracker":
-        retire()
+def connect_signals() -> None:
+    """A save or deletion of any tracker model retires the figures; so does a tracker service's audit event."""
+    DASHBOARD.retire_on_change(apps.get_app_config("tracker").get_models(), uid="tracker.dashboard")
+    post_save.connect(on_audit_event, sender=AuditEvent, dispatch_uid="tracker.dashboard.retire_on_audit")
 
 
 def on_audit_event(sender, instance, created=False, **kwargs) -> None:
@@ -84,7 +74,7 @@ def dashboard_context(fiscal_year: int, scope: str = MINISTRY) -> dict:
     if seconds <= 0:
         return _count(fiscal_year)
     key = CACHE_KEY.format(
-        shape=SHAPE, generation=_generation(), scope=scope, year=fiscal_year, language=get_language()
+        shape=SHAPE, generation=DASHBOARD.current(), scope=scope, year=fiscal_year, language=get_language()
     )
     return remembered(key, seconds, lambda: _count(fiscal_year))
 
