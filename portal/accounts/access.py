@@ -46,6 +46,9 @@ class UserAccess:
     )
 
 
+usercache.register(NAME, scopes=lambda: [SCOPE])  # read with the shell's other entries, in one round trip
+
+
 def _load(user) -> UserAccess:
     memberships = tuple(
         Membership.objects.filter(user=user, organisation__is_active=True)

@@ -41,16 +41,17 @@ def _datetime(value) -> str:
     return date_format(localtime(value), "DATETIME_FORMAT") if value else ""
 
 
-def state_badge(application: Application, *, for_startup: bool) -> SafeString:
+def state_badge(application: Application, *, for_startup: bool, shared: _Table | None = None) -> SafeString:
     """The state as a badge; for the startup, with what it must do next (an icon and a few words)."""
     state = application.state
     action = next_steps.startup_action(application) if for_startup else ""
+    label = shared.state_label(state) if shared is not None else application.get_state_display()
     if not action:
         return format_html(
             '<span class="status application-state state-{}" data-state="{}">{}</span>',
             state,
             state,
-            application.get_state_display(),
+            label,
         )
     return format_html(
         '<span class="status application-state state-{} needs-action" data-state="{}">{}{}</span>'
@@ -58,7 +59,7 @@ def state_badge(application: Application, *, for_startup: bool) -> SafeString:
         state,
         state,
         _ICON_MATCHED if state == ApplicationState.MATCHED else _ICON_ACTION,
-        application.get_state_display(),
+        label,
         state,
         action,
     )
@@ -71,17 +72,50 @@ def _csrf_input(csrf_token) -> SafeString:
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
 
 
-def preference_cell(application: Application, *, user, next_url: str, csrf_token) -> SafeString:
-    """The rank form while this user may rank the application (members, rankable state, before the deadline);
-    otherwise the rank as text."""
-    preference = application.preference
-    if not rules.can_set_preference(user, application)[0]:
-        return format_html(
-            '<span class="preference" data-preference="{}">{}</span>',
-            "" if preference is None else preference,
-            application.get_preference_display() or "—",
-        )
-    options = format_html_join(
+class _Table:
+    """What every row of one table shares, worked out once per table instead of once per row: the labels of the
+    states and ranks and the form's texts in the reader's language, the rank options, the addresses (reversed once,
+    with each row's pk put in)."""
+
+    _PK = 987654321  # stands for the row's pk in an address reversed once
+
+    def __init__(self) -> None:
+        self._states: dict[str, str] = {}
+        self._options: dict = {}
+        self._urls: dict[str, tuple[str, str]] = {}
+        self.texts = {
+            "not_ranked": _("not ranked"),
+            "save": _("Save"),
+            "municipality": _("municipality"),
+            "state": _("state"),
+            "preference": _("your preference"),
+            "submitted": _("submitted on"),
+            "updated": _("updated"),
+        }
+        self.preferences = {value: str(label) for value, label in PREFERENCE_CHOICES}
+
+    def state_label(self, state: str) -> str:
+        label = self._states.get(state)
+        if label is None:
+            label = self._states[state] = str(dict(ApplicationState.choices).get(state, state))
+        return label
+
+    def url(self, name: str, pk: int) -> str:
+        parts = self._urls.get(name)
+        if parts is None:
+            before, _sep, after = reverse(name, args=[self._PK]).partition(str(self._PK))
+            parts = self._urls[name] = (before, after)
+        return f"{parts[0]}{pk}{parts[1]}"
+
+    def options(self, preference) -> SafeString:
+        html = self._options.get(preference)
+        if html is None:
+            html = self._options[preference] = _options(preference)
+        return html
+
+
+def _options(preference) -> SafeString:
+    return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
         (
@@ -89,6 +123,21 @@ def preference_cell(application: Application, *, user, next_url: str, csrf_token
             for value, label in PREFERENCE_CHOICES
         ),
     )
+
+
+def preference_cell(
+    application: Application, *, user, next_url: str, csrf_token, shared: _Table | None = None
+) -> SafeString:
+    """The rank form while this user may rank the application (members, rankable state, before the deadline);
+    otherwise the rank as text."""
+    table = shared or _Table()
+    preference = application.preference
+    if not rules.can_set_preference(user, application)[0]:
+        return format_html(
+            '<span class="preference" data-preference="{}">{}</span>',
+            "" if preference is None else preference,
+            (table.preferences.get(preference, preference) if preference is not None else "") or "—",
+        )
     return format_html(
         '<form method="post" action="{}" class="preference-form" data-preference="{}">{}\n'
         '  <input type="hidden" name="next" value="{}">\n'
@@ -99,7 +148,7 @@ def preference_cell(application: Application, *, user, next_url: str, csrf_token
         "  </select>\n"
         '  <button type="submit" class="button button-small">{}</button>\n'
         "</form>",
-        reverse("applications:preference", args=[application.pk]),
+        table.url("applications:preference", application.pk),
         preference or "",
         _csrf_input(csrf_token),
         next_url,
@@ -107,9 +156,9 @@ def preference_cell(application: Application, *, user, next_url: str, csrf_token
         _("Your preference for “%(challenge)s”") % {"challenge": application.challenge.title},
         application.pk,
         "" if preference else mark_safe(" selected"),
-        _("not ranked"),
-        options,
-        _("Save"),
+        table.texts["not_ranked"],
+        table.options(preference),
+        table.texts["save"],
     )
 
 
@@ -118,13 +167,8 @@ def table_rows(
 ) -> SafeString:
     """The table's body rows: challenge (linked, in the reader's language), municipality, state, rank, submitted
     and updated; every cell but the first labelled for the phone layout."""
-    labels = {
-        "municipality": _("municipality"),
-        "state": _("state"),
-        "preference": _("your preference"),
-        "submitted": _("submitted on"),
-        "updated": _("updated"),
-    }
+    table = _Table()
+    labels = table.texts
     rows = []
     for application in applications:
         challenge = application.challenge
@@ -139,14 +183,16 @@ def table_rows(
                 '      <td data-label="{}">{}</td>\n'
                 "    </tr>",
                 application.pk,
-                reverse("applications:detail", args=[application.pk]),
+                table.url("applications:detail", application.pk),
                 bilingual(challenge, "title"),
                 labels["municipality"],
                 str(challenge.municipality),
                 labels["state"],
-                state_badge(application, for_startup=for_startup),
+                state_badge(application, for_startup=for_startup, shared=table),
                 labels["preference"],
-                preference_cell(application, user=user, next_url=next_url, csrf_token=csrf_token),
+                preference_cell(
+                    application, user=user, next_url=next_url, csrf_token=csrf_token, shared=table
+                ),
                 labels["submitted"],
                 _datetime(application.submitted_at) or "—",
                 labels["updated"],

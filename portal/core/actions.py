@@ -62,11 +62,22 @@ class ActionSource:
     items: Callable[[list[ActionRow], Any, Any], list[ActionItem]]  # (its rows, user, organisation) → items
 
 
+# The union's column types, and a missing value of each as a typed NULL (or '' for a text): built once, not per
+# column of every source on every My page (issue #20: the fields' construction was a tenth of "action needed").
+# Django copies an expression when a query resolves it, so one instance serves every query.
+_TEXT, _MOMENT, _DAY = CharField(), DateTimeField(), DateField()
+_MISSING = {
+    _TEXT: Cast(Value(""), output_field=_TEXT),
+    _MOMENT: Cast(Value(None), output_field=_MOMENT),
+    _DAY: Cast(Value(None), output_field=_DAY),
+}
+
+
 def _column(expression, field):
     """A field name or an expression as is; a missing value as a typed NULL (or '' for a text), so that every member
     of the union has the same columns."""
     if expression is None:
-        return Cast(Value("" if isinstance(field, CharField) else None), output_field=field)
+        return _MISSING[field]
     return F(expression) if isinstance(expression, str) else expression
 
 
@@ -83,14 +94,14 @@ def action_rows(
     if len(texts) > TEXTS or len(days) > DAYS:
         raise ValueError(f"an action source has at most {TEXTS} texts and {DAYS} dates")
     columns: dict[str, Any] = {
-        "a_source": Cast(Value(source), output_field=CharField()),
+        "a_source": Cast(Value(source), output_field=_TEXT),
         "a_pk": F("pk"),
     }
     for i in range(TEXTS):
-        columns[f"a_text{i}"] = _column(texts[i] if i < len(texts) else None, CharField())
-    columns["a_moment"] = _column(moment, DateTimeField())
+        columns[f"a_text{i}"] = _column(texts[i] if i < len(texts) else None, _TEXT)
+    columns["a_moment"] = _column(moment, _MOMENT)
     for i in range(DAYS):
-        columns[f"a_day{i}"] = _column(days[i] if i < len(days) else None, DateField())
+        columns[f"a_day{i}"] = _column(days[i] if i < len(days) else None, _DAY)
     return queryset.order_by().annotate(**columns).values_list(*columns)
 
 

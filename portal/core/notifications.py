@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from . import notices
+from . import notices, usercache
 from .i18n import reader_language
 from .models import Notification
+from .unread import NAME as UNREAD
 from .unread import invalidate_unread, invalidate_unread_for, register_unread_counter, unread
 
 logger = logging.getLogger(__name__)
@@ -146,6 +147,18 @@ register_unread_counter("notifications", count_unread_notifications)
 def unread_count(user) -> int:
     """The user's unread notifications, with the shell's other counts (portal/core/unread.py: cached per user)."""
     return unread(user, "notifications")
+
+
+def latest_notifications(user, limit: int = 5) -> list[Notification]:
+    """The user's `limit` latest notifications, newest first (My page). Kept between requests with the unread
+    counts' versions (portal/core/usercache.py): whatever retires the count — a notification created, read, saved or
+    deleted — retires these too, at once. The rows are kept, not their text: each is written in the reader's
+    language when it is shown."""
+
+    def compute() -> list[Notification]:
+        return list(Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:limit])
+
+    return usercache.cached_for_user(f"notifications-{limit}", user, compute, versioned_by=UNREAD)
 
 
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:

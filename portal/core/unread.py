@@ -36,6 +36,13 @@ def register_unread_counter(name: str, count: Callable[[object], int], *, scopes
     _COUNTERS[name] = _Counter(count, tuple(scopes))
 
 
+def _scopes() -> list[str]:
+    return sorted({s for c in _COUNTERS.values() for s in c.scopes})
+
+
+usercache.register(NAME, scopes=_scopes)  # read with the shell's other entries, in one round trip
+
+
 def _signed_in(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
@@ -44,7 +51,7 @@ def unread_counts(user) -> dict[str, int]:
     """Every registered count for this user ({} for anonymous visitors); missing names read as 0 via `.get`."""
     if not _signed_in(user):
         return {}
-    scopes = sorted({s for c in _COUNTERS.values() for s in c.scopes})
+    scopes = _scopes()
 
     def compute() -> dict[str, int]:
         return {name: int(counter.count(user) or 0) for name, counter in _COUNTERS.items()}

@@ -13,6 +13,12 @@ Writers call `invalidate_user` / `invalidate_scope` inside their transaction: th
 after the commit (a reader between the two recomputes from the old rows; the second bump retires that entry). A
 missing version (evicted, a new user) starts at the clock in nanoseconds, so an old entry never matches a new one.
 
+The entries every signed-in page reads (the shell's: `register(name, scopes=...)`, e.g. the memberships and the
+unread counts) are fetched together: the first `cached_for_user` of a request asks one `get_many` for every
+registered entry and its versions, and the others find their keys in that answer (issue #20: one round trip for the
+shell instead of one per entry). An entry may share another's versions (`versioned_by`): My page's latest
+notifications are retired by whatever retires the unread counts, with no write of their own.
+
 Within a request the value is also kept on the user object, until any invalidation in this process (a write in
 the same request, or in a test between two reads with one user object) moves the process's generation on.
 
@@ -71,12 +77,54 @@ def _versions(keys: list[str], found: dict) -> tuple:
             version = _fresh_version()
             if not cache.add(key, version, None):  # another process set it first
                 version = cache.get(key, version)
+            found[key] = version  # an entry of the same request that shares this version reads it here
         versions.append(version)
     return tuple(versions)
 
 
-def cached_for_user(name: str, user, compute: Callable[[], Any], *, scopes: Iterable[str] = ()) -> Any:
-    """`compute()` for this signed-in user, from the request's memo, else the cache, else computed and stored."""
+# name → (the name whose versions it is checked against, its scopes): read together on each request
+_REGISTERED: dict[str, tuple[str, Callable[[], Iterable[str]]]] = {}
+_FETCHED = _MEMO_PREFIX + "fetched"
+
+
+def register(
+    name: str, *, scopes: Callable[[], Iterable[str]] = tuple, versioned_by: str | None = None
+) -> None:
+    """An entry every signed-in page reads: fetched with the others in one `get_many` (see the module's doc)."""
+    _REGISTERED[name] = (versioned_by or name, scopes)
+
+
+def _keys(name: str, pk: int, versioned_by: str, scopes: Iterable[str]) -> tuple[str, list[str]]:
+    return _entry_key(name, pk), [_user_version_key(versioned_by, pk), *(_scope_key(s) for s in scopes)]
+
+
+def _fetch(user, keys: list[str]) -> dict:
+    """What the cache holds under `keys`, from this request's shared read when it asked for them, else one read
+    (of these keys and, the first time in the request, every registered entry's)."""
+    fetched = getattr(user, _FETCHED, None)
+    if fetched is not None and fetched[0] == _generation and fetched[1].issuperset(keys):
+        return fetched[2]
+    wanted = set(keys)
+    if fetched is None or fetched[0] != _generation:
+        for name, (versioned_by, scopes) in _REGISTERED.items():
+            if _seconds(name) > 0:
+                entry_key, version_keys = _keys(name, user.pk, versioned_by, scopes())
+                wanted.update((entry_key, *version_keys))
+    found = cache.get_many(sorted(wanted))
+    setattr(user, _FETCHED, (_generation, frozenset(wanted), found))
+    return found
+
+
+def cached_for_user(
+    name: str,
+    user,
+    compute: Callable[[], Any],
+    *,
+    scopes: Iterable[str] = (),
+    versioned_by: str | None = None,
+) -> Any:
+    """`compute()` for this signed-in user, from the request's memo, else the cache, else computed and stored.
+    `versioned_by`: the name whose versions retire this entry (default: its own)."""
     memo = _MEMO_PREFIX + name
     kept = getattr(user, memo, None)
     if kept is not None and kept[0] == _generation:
@@ -86,9 +134,8 @@ def cached_for_user(name: str, user, compute: Callable[[], Any], *, scopes: Iter
     if seconds <= 0 or user.pk is None:
         value = compute()
     else:
-        entry_key = _entry_key(name, user.pk)
-        version_keys = [_user_version_key(name, user.pk), *(_scope_key(s) for s in scopes)]
-        found = cache.get_many([entry_key, *version_keys])
+        entry_key, version_keys = _keys(name, user.pk, versioned_by or name, scopes)
+        found = _fetch(user, [entry_key, *version_keys])
         versions = _versions(version_keys, found)
         entry = found.get(entry_key)
         if entry is not None and entry[0] == versions:

@@ -140,3 +140,60 @@ def test_permissions_from_groups_follow_group_changes_at_once(client, world):
         world.staff_x.groups.remove(world.muni_x.staff_group)
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code in (302, 403)
+
+
+def _mypage_notifications(client) -> str:
+    html = client.get(reverse("startups:mypage")).content.decode()
+    start = html.index('id="mypage-notifications"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_my_pages_latest_notifications_show_a_new_one_at_once_and_its_read_mark(client, world):
+    from portal.core.models import Notification
+
+    client.force_login(world.user_a)
+    assert 'class="unread"' not in _mypage_notifications(client)
+    assert 'class="muted"' in _mypage_notifications(client)  # "no notifications", now from the cache
+    notify([world.user_a], kind="test.news", title="一通目", body="本文", url="/mypage/")
+    section = _mypage_notifications(client)
+    assert "一通目" in section and 'class="unread"' in section
+    notify([world.user_a, world.user_b], kind="test.news", title="二通目", body="本文", url="/mypage/")
+    section = _mypage_notifications(client)
+    assert section.index("二通目") < section.index("一通目")
+    mark_read(user=world.user_a)
+    assert 'class="unread"' not in _mypage_notifications(client)
+    # a row saved or deleted elsewhere (the admin, a data fix) sends its signals
+    latest = Notification.objects.filter(recipient=world.user_a).latest("pk")
+    latest.delete()
+    assert "二通目" not in _mypage_notifications(client)
+
+
+def test_my_pages_cached_notifications_are_only_the_users_own(client, world):
+    notify([world.user_a], kind="test.news", title="Aだけのお知らせ", body="本文", url="/mypage/")
+    client.force_login(world.user_a)
+    assert "Aだけのお知らせ" in _mypage_notifications(client)
+    assert "Aだけのお知らせ" in _mypage_notifications(client)  # cached for A
+    client.force_login(world.user_b)
+    assert "Aだけのお知らせ" not in _mypage_notifications(client)
+    assert "Aだけのお知らせ" not in _mypage_notifications(client)
+
+
+def test_the_shells_entries_are_read_from_the_cache_in_one_round_trip(client, world, monkeypatch):
+    from django.core.cache import cache
+
+    client.force_login(world.user_a)
+    client.get(reverse("startups:mypage"))  # fills the entries
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys, *a, **k: reads.append(keys) or real_get_many(keys, *a, **k)
+    )
+    client.get(reverse("startups:mypage"))
+    shell_reads = [keys for keys in reads if any(":access:" in key or ":unread:" in key for key in keys)]
+    first = shell_reads[0]
+    assert any(key.startswith("usercache:access:") for key in first)
+    assert any(key.startswith("usercache:unread:") for key in first)
+    # the only other read of the user's entries is My page's own list of notifications
+    assert [k for keys in shell_reads[1:] for k in keys if not k.startswith("usercache:unread:v:")] == [
+        f"usercache:notifications-5:{world.user_a.pk}"
+    ]

@@ -20,7 +20,9 @@ from tests.challenges import factories as challenge_factories
 pytestmark = pytest.mark.django_db
 
 # What the pages cost today (cache off, as in every other test): the ceiling a change must not raise.
-MYPAGE_MAX_QUERIES = 18  # profile completeness: one query, was five (#20); briefing sessions: one (#23)
+MYPAGE_MAX_QUERIES = (
+    15  # profile completeness: one query, was five (#20); briefing sessions: one (#23); 18 → 15 by #20
+)
 REVIEW_LIST_MAX_QUERIES = 17  # the answers to the challenges' questions are read by the export only (#20)
 ADMIN_HOME_MAX_QUERIES = 33
 
@@ -178,3 +180,25 @@ def test_with_every_shell_cache_a_logged_in_content_page_reads_the_session_user_
     assert count <= 6, "\n".join(sql)
     html = client.get(page.url).content.decode()
     assert 'id="notifications-link"' in html and ">3<" in html
+
+
+def test_with_the_shell_cache_my_page_reads_no_notification_at_10_and_100_rows(client, world, settings):
+    """My page's latest notifications and its unread count come from the user's cache entries (retired by any
+    change to the user's notifications: tests/core/test_shell_cache.py): no notification query, at 10 rows or 100,
+    and two queries fewer than with the cache off."""
+    settings.SHELL_CACHE_SECONDS = settings.ACCESS_CACHE_SECONDS = 60
+    client.force_login(world.user_a)
+    _applications_of(world, world.startup_a, 10)
+    _notifications(world.user_a, 10)
+    small, _sql = _queries(client, reverse("startups:mypage"))
+    _applications_of(world, world.startup_a, 90)
+    _notifications(world.user_a, 90)  # bulk_create sends no signal: the test retires the entries itself
+    from portal.core.unread import invalidate_unread
+
+    invalidate_unread(world.user_a)
+    large, sql = _queries(client, reverse("startups:mypage"))
+    assert large == small
+    assert not [q for q in sql if '"core_notification"' in q], "\n".join(sql)
+    assert large <= MYPAGE_MAX_QUERIES - 2, "\n".join(sql)
+    html = client.get(reverse("startups:mypage")).content.decode()
+    assert ">100<" in html and "お知らせ89" in html  # the latest of the second batch

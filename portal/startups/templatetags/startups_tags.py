@@ -9,7 +9,7 @@
 from django import template
 
 from portal.applications import selectors
-from portal.core.notifications import unread_count
+from portal.core.notifications import latest_notifications, unread_count
 
 register = template.Library()
 
@@ -39,7 +39,7 @@ def mypage_applications(context, organisation):
 @register.inclusion_tag("startups/includes/mypage_notifications.html", takes_context=True)
 def mypage_notifications(context, limit: int = 5):
     user = _user(context)
-    rows = list(selectors.notifications_of(user)[:limit]) if user else []
+    rows = latest_notifications(user, limit) if user else []
     return {"notifications": rows, "count": unread_count(user) if user else 0}
 
 
