@@ -14,6 +14,8 @@ Users of this module:
 - `portal.core.pagecache` (content pages' bodies and visitors' whole pages): `CONTENT`;
 - `portal.core.routing` (the path → page answers and the view-restriction map): `ROUTING`;
 - `portal.search.results_cache` (the search page's rendered results): `SEARCH`;
+- `portal.core.usercache` (one user's shell figures): a generation per entry name and user, and per scope;
+- `portal.tracker.dashboard` (the ministry's dashboard figures): `DASHBOARD`;
 - `portal.challenges.catalogue` (the catalogue's pages and fragments): one generation per facet value, read and
   read by key (`read_tokens`) and renewed with its facet index (`renew_keys`).
 """
@@ -55,6 +57,22 @@ def read_tokens(generation_keys: list[str], *entry_keys: str) -> tuple[dict[str,
     return tokens, found
 
 
+def started_tokens(generation_keys: list[str], found: dict) -> tuple[str, ...]:
+    """The current token of each generation, from `found` (an answer of `cache.get_many` that asked for them);
+    one missing (never retired, or evicted) is started, by whichever process gets there first. `found` is filled
+    in, so that a later reader of the same answer sees the same tokens."""
+    tokens = []
+    for key in generation_keys:
+        token = found.get(key)
+        if token is None:
+            token = _new_token()
+            if not cache.add(key, token, None):
+                token = cache.get(key) or token
+            found[key] = token
+        tokens.append(token)
+    return tuple(tokens)
+
+
 def concrete_models(models: Iterable[type]) -> set[type]:
     """These models and every installed concrete model that inherits from one of them (a signal's sender is the
     concrete class: a save of a page type is not sent as a save of `Page`)."""
@@ -71,10 +89,7 @@ class Generation:
         self.enabled = enabled
 
     def _start(self) -> str:
-        token = _new_token()
-        if not cache.add(self.key, token, None):
-            token = cache.get(self.key) or token
-        return token
+        return started_tokens([self.key], {})[0]
 
     def current(self) -> str:
         return cache.get(self.key) or self._start()

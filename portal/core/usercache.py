@@ -1,8 +1,8 @@
 """One user's figures kept between requests: the logged-in shell's unread counts, the user's memberships and
 permissions. Only ever the user's own figures, under a key that names the user; never anything shared between users.
 
-An entry lives under `usercache:<name>:<user pk>` and holds the versions it was computed at. A version is a counter
-in the cache: one per entry name and user (`usercache:<name>:v:<user pk>`, bumped when that user's figures change:
+An entry lives under `usercache:<name>:<user pk>` and holds the versions it was computed at. A version is a
+generation (portal/core/generations.py): one per entry name and user (`usercache:<name>:v:<user pk>`, bumped when that user's figures change:
 a notification for them, their read marks, their membership) and one per scope (`usercache:scope:<scope>`, bumped
 by a write that changes many users' figures at once, e.g. a new message in a thread several people read). One
 `get_many` fetches the entry and its versions; an entry computed at other versions is stale and recomputed. The
@@ -11,7 +11,7 @@ old version and never read.
 
 Writers call `invalidate_user` / `invalidate_scope` inside their transaction: the bump happens at once and again
 after the commit (a reader between the two recomputes from the old rows; the second bump retires that entry). A
-missing version (evicted, a new user) starts at the clock in nanoseconds, so an old entry never matches a new one.
+missing version (evicted, a new user) starts as a new random token, so an old entry never matches a new one.
 
 The entries every signed-in page reads (the shell's: `register(name, scopes=...)`, e.g. the memberships and the
 unread counts) are fetched together: the first `cached_for_user` of a request asks one `get_many` for every
@@ -29,13 +29,13 @@ default: a test's rolled-back rows would leave entries for user ids the next tes
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+
+from . import generations
 
 # name → the setting with its lifetime in seconds (0 = not cached between requests)
 SECONDS_SETTINGS = {
@@ -65,21 +65,8 @@ def _scope_key(scope: str) -> str:
     return f"usercache:scope:{scope}"
 
 
-def _fresh_version() -> int:
-    return time.time_ns()
-
-
 def _versions(keys: list[str], found: dict) -> tuple:
-    versions = []
-    for key in keys:
-        version = found.get(key)
-        if version is None:
-            version = _fresh_version()
-            if not cache.add(key, version, None):  # another process set it first
-                version = cache.get(key, version)
-            found[key] = version  # an entry of the same request that shares this version reads it here
-        versions.append(version)
-    return tuple(versions)
+    return generations.started_tokens(keys, found)
 
 
 # name → (the name whose versions it is checked against, its scopes): read together on each request
@@ -147,18 +134,10 @@ def cached_for_user(
     return value
 
 
-def _bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # not there (evicted, never read): any new value retires every entry
-        cache.set(key, _fresh_version(), None)
-
-
 def _bump_now_and_after_commit(key: str) -> None:
     global _generation
     _generation = next(_generations)
-    _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+    generations.retire_keys(key)
 
 
 def forget_in_request(name: str, user) -> None:
