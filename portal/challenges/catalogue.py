@@ -127,9 +127,9 @@ def _page_size(data) -> int:
     return max(1, min(size, MAX_PAGE_SIZE))
 
 
-def facet_counts(index: facet_index.FacetIndex, masks: dict) -> dict[str, list[dict]]:
+def facet_counts(index: facet_index.FacetIndex, masks: dict, now: float) -> dict[str, list[dict]]:
     """For each facet, its values with the number of challenges each would give, other filters applied."""
-    counts = index.counts(masks)
+    counts = index.counts(masks, now)
     names = index.labels.get(translation.get_language()) or index.labels[settings.LANGUAGE_CODE]
     facets: dict[str, list[dict]] = {
         "theme": [
@@ -229,11 +229,12 @@ def build(request, queryset, *, base_key: str = "") -> dict:
     challenge_filter = ChallengeFilter(data, queryset=queryset)
     valid = challenge_filter.is_valid()
     index = facet_index.get(queryset, base_key=base_key)
+    now = time.time()
     if valid:
         cleaned = challenge_filter.form.cleaned_data
-        masks = index.masks(cleaned, keyword_pks(queryset.model, cleaned.get("q") or ""))
-        ordered = index.ordered_pks(index.all_but(masks, None), cleaned.get("sort") or "newest")
-        facets = facet_counts(index, masks)
+        masks = index.masks(cleaned, keyword_pks(queryset.model, cleaned.get("q") or ""), now)
+        ordered = index.ordered_rows(index.all_but(masks, None), cleaned.get("sort") or "newest")
+        facets = facet_counts(index, masks, now)
         _link_facets(facets, data)
     else:
         # Bad values (an unknown theme, a negative budget) show as form errors over an empty list, never a 500.
@@ -246,8 +247,7 @@ def build(request, queryset, *, base_key: str = "") -> dict:
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
-    pks = [int(pk) for pk in page.object_list]
-    page.object_list = cards(request, queryset, index, pks)
+    page.object_list = cards(request, queryset, index, np.asarray(page.object_list, dtype=np.int64), now)
     query = data.copy()
     query.pop("page", None)
     return {
@@ -287,21 +287,22 @@ def _card(html: str, pk: int, title: str) -> Card:
     return Card(html, pk=pk, title=title)
 
 
-def cards(request, queryset, index: facet_index.FacetIndex, pks: list[int]) -> list[Card]:
-    """The result cards (HTML) of challenges `pks`, in that order.
+def cards(request, queryset, index: facet_index.FacetIndex, rows: np.ndarray, now: float) -> list[Card]:
+    """The result cards (HTML) of the challenges in these rows of the index, in that order.
 
     Each card is cached per language under what it shows changes with: the challenge's live revision and status
     (from the facet index) and the index's generation (a full build, at most INDEX_MAX_AGE old, re-reads the names
     of themes and municipalities the card shows too). Only cards not cached are read from the database (one query
     and one prefetch of themes) and rendered, so a publish re-renders one card, not twenty.
     """
-    if not pks:
+    if not len(rows):
         return []
+    pks = index.pk[rows].tolist()
     cacheable = cache_seconds() > 0 and not getattr(request, "is_preview", False)
     found: dict[int, Card] = {}
     keys: dict[int, str] = {}
     if cacheable:
-        versions = index.versions(pks, time.time())
+        versions = index.versions(rows, now)
         keys = {pk: _card_key(pk, versions[pk], index.built_at) for pk in pks if pk in versions}
         cached = cache.get_many(list(keys.values()))
         found = {pk: cached[key] for pk, key in keys.items() if key in cached}

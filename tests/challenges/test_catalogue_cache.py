@@ -1,18 +1,22 @@
 """The catalogue's caches: what a publication makes stale and what it leaves alone, one re-render at a time, and a
 fixed number of queries at 10 and 100 challenges whether a page comes from the cache or not."""
 
+import datetime as dt
 import re
+import time
 
+import numpy as np
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
-from portal.challenges import catalogue
+from portal.challenges import catalogue, facet_index
 from portal.challenges.models import ChallengePage
 from portal.challenges.services import challenge_record_outcome
+from portal.core.models import Theme
 from tests import factories
 from tests.challenges import factories as cf
 
@@ -161,3 +165,72 @@ def test_catalogue_without_cache_query_count_is_fixed(n, django_assert_max_num_q
     with django_assert_max_num_queries(18):
         response = client.get("/challenges/?prefecture=37&sort=deadline")
     assert response.status_code == 200
+
+
+def _catalogue():
+    index_page = cf.index_page()
+    return ChallengePage.objects.live().child_of(index_page), f"index:{index_page.pk}"
+
+
+def _same_index(kept: facet_index.FacetIndex, fresh: facet_index.FacetIndex) -> None:
+    """The maintained index says what a build from the database says: the same rows in both orders, the same
+    facet counts, unfiltered and filtered."""
+    now = time.time()
+    for sort in ("newest", "deadline"):
+        everything = np.ones(len(kept.pk), bool)
+        assert (
+            kept.pk[kept.ordered_rows(everything, sort)].tolist()
+            == fresh.pk[fresh.ordered_rows(np.ones(len(fresh.pk), bool), sort)].tolist()
+        )
+    assert kept.counts({}, now) == fresh.counts({}, now)
+    for cleaned in ({"status": "open"}, {"theme": Theme.objects.get(slug="tourism")}):
+        assert kept.counts(kept.masks(cleaned, None, now), now) == fresh.counts(
+            fresh.masks(cleaned, None, now), now
+        )
+    assert kept.muni_ids[kept.muni_code].tolist() == kept.muni.tolist()
+
+
+def test_the_maintained_index_equals_a_fresh_build_after_each_change(cached, world):
+    queryset, base_key = _catalogue()
+    facet_index.get(queryset, base_key=base_key)  # built once; from now on patched by the signals
+    elsewhere = cf.municipality("012025", "函館市")
+    new = cf.challenge(municipality_org=elsewhere, title="新しい課題", themes=["snow-removal", "tourism"])
+    kept = facet_index.get(queryset, base_key=base_key)
+    assert new.pk in kept.pk.tolist() and elsewhere.pk in kept.muni_ids.tolist()
+    _same_index(kept, facet_index.FacetIndex.build(queryset))
+    assert kept.counts({}, time.time())["municipality"][elsewhere.pk] == 1
+
+    challenge_record_outcome(challenge=new, outcome="matched")
+    kept = facet_index.get(queryset, base_key=base_key)
+    _same_index(kept, facet_index.FacetIndex.build(queryset))
+    assert kept.counts({}, time.time())["status"]["matched"] == 1
+
+    new.unpublish()
+    kept = facet_index.get(queryset, base_key=base_key)
+    assert new.pk not in kept.pk.tolist()
+    _same_index(kept, facet_index.FacetIndex.build(queryset))
+
+
+def test_statuses_follow_the_clock_between_changes(cached, world):
+    """The rows' statuses are worked out once for the instants that share them, and again once a window opens
+    or closes."""
+    now = timezone.now()
+    soon = cf.challenge(
+        title="もうすぐ締切", opens=now - dt.timedelta(days=1), closes=now + dt.timedelta(hours=1)
+    )
+    later = cf.challenge(
+        title="これから", opens=now + dt.timedelta(hours=2), closes=now + dt.timedelta(days=9)
+    )
+    queryset, base_key = _catalogue()
+    index = facet_index.get(queryset, base_key=base_key)
+    row = {pk: i for i, pk in enumerate(index.pk.tolist())}
+
+    def status_at(challenge, when):
+        return facet_index.STATUSES[index.status(when.timestamp())[row[challenge.pk]]]
+
+    assert status_at(soon, now) == "open" and status_at(later, now) == "upcoming"
+    assert status_at(soon, soon.application_closes) == "open"  # the last instant is still open
+    past_close = soon.application_closes + dt.timedelta(microseconds=1)
+    assert status_at(soon, past_close) == "closed" and status_at(later, past_close) == "upcoming"
+    assert status_at(later, later.application_opens) == "open"
+    assert status_at(soon, now) == "open"  # back in time: worked out again
