@@ -52,6 +52,7 @@ DEPENDENCY_PREFIX = "challenges:dep:"
 EPOCH = DEPENDENCY_PREFIX + "epoch"  # renewed when a change's facet values are unknown: everything is stale
 ALL = DEPENDENCY_PREFIX + "all"
 LOCK_SECONDS = 30
+SHELL_SUFFIX = ":shell"
 # Entries outlive their freshness so that a stale copy is there to serve while one request re-renders it.
 STALE_FACTOR = 10
 # Parameters that do not change the counts.
@@ -401,6 +402,31 @@ def release(request) -> None:
     lock = getattr(request, "_challenges_page_lock", None)
     if lock is not None:
         cache.delete(lock)
+
+
+def store_shell(request, html: str, fragment: str, *, page: int, revision: int | None) -> None:
+    """Keep the anonymous page around its catalogue fragment (header, navigation, the page's title and
+    introduction, footer) for CHALLENGES_CACHE_SECONDS, so that re-rendering the page after a publication
+    re-renders the catalogue alone (`shell_for_refresh`)."""
+    key = page_cache_key(request)
+    head, found, tail = html.partition(fragment) if fragment else ("", "", "")
+    if key is None or not found or fragment in tail:
+        return
+    shell = {"page": page, "revision": revision, "head": head, "tail": tail, "at": time.time()}
+    cache.set(key + SHELL_SUFFIX, shell, cache_seconds())
+
+
+def shell_for_refresh(request) -> dict | None:
+    """The kept shell of the stale page this request re-renders (it holds the page's re-render lock), while it
+    is younger than CHALLENGES_CACHE_SECONDS — the longest a whole page is served without being rendered — else
+    None (then the page is rendered whole)."""
+    if getattr(request, "_challenges_page_lock", None) is None:
+        return None
+    key = page_cache_key(request)
+    shell = cache.get(key + SHELL_SUFFIX) if key else None
+    if shell is None or not 0 <= time.time() - shell["at"] < cache_seconds():
+        return None
+    return shell
 
 
 def store_page(request, html: str) -> None:
