@@ -16,6 +16,8 @@ Caches (`CHALLENGES_CACHE_SECONDS`, 0 = off):
   (`record_change`); unrelated filter combinations keep their entries.
 - an entry that is stale (a token changed, or older than CHALLENGES_CACHE_SECONDS) is re-rendered by one request
   at a time: the first takes a short lock (`cache.add`), the others are served the stale copy meanwhile.
+- the anonymous page around its catalogue (`store_shell`), so that re-rendering a stale page renders the catalogue
+  alone (middleware.py), for CHALLENGES_CACHE_SECONDS after the page's whole render.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from urllib.parse import urlencode
+from html import escape as html_escape
+from urllib.parse import quote_plus, urlencode
 
 import numpy as np
 from django.conf import settings
@@ -31,7 +34,6 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.loader import render_to_string
 from django.utils import formats, translation
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -174,10 +176,12 @@ def _link_facets(facets: dict, data) -> None:
             else:
                 (after if seen else before).extend(pieces)
         head = "&".join(before) + "&" if before else ""
+        head += quote_plus(name) + "="  # what urlencode({name: value}) gives, the name quoted once
         tail = "&" + "&".join(after) if after else ""
         for item in values:
-            item["query"] = f"{head}{urlencode({name: str(item['value'])})}{tail}"
-            item["current"] = str(item["value"]) == chosen
+            value = str(item["value"])
+            item["query"] = f"{head}{quote_plus(value)}{tail}"
+            item["current"] = value == chosen
 
 
 FACET_TITLES = {
@@ -190,19 +194,23 @@ FACET_TITLES = {
 
 def facets_html(facets: dict) -> str:
     """The facets' links and counts (theme, status, prefecture, municipality): a hundred-odd links built here
-    rather than through the template engine, which spent more on them than on everything else of the page."""
+    rather than through the template engine, which spent more on them than on everything else of the page.
+    Escaped with the standard library's `html.escape`, which Django's `escape` wraps (the same text, without its
+    lazy-string checks on each of the ~200 values)."""
     out = []
+    localized = settings.USE_THOUSAND_SEPARATOR
     for name in ("theme", "status", "prefecture", "municipality"):
         values = facets.get(name)
         if not values:
             continue
-        title = escape(FACET_TITLES[name])
+        title = html_escape(str(FACET_TITLES[name]))
         out.append(f'<nav class="facet facet-{name}" aria-label="{title}">\n  <h2>{title}</h2>\n  <ul>\n')
         for item in values:
-            label, count = escape(item["label"]), number_format(item["count"])
+            label = html_escape(str(item["label"]))
+            count = formats.localize(item["count"]) if localized else str(item["count"])
             if item["count"]:
                 current = ' aria-current="true"' if item["current"] else ""
-                link = f'<a href="?{escape(item["query"])}"{current}>{label}</a>'
+                link = f'<a href="?{html_escape(item["query"])}"{current}>{label}</a>'
             else:
                 link = f'<span class="muted">{label}</span>'
             out.append(f'      <li>{link} <span class="count">({count})</span></li>\n')
@@ -305,8 +313,12 @@ def cards(request, queryset, index: facet_index.FacetIndex, rows: np.ndarray, no
     if cacheable:
         versions = index.versions(rows, now)
         keys = {pk: _card_key(pk, versions[pk], index.built_at) for pk in pks if pk in versions}
-        cached = cache.get_many(list(keys.values()))
-        found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+        found = {pk: _CARDS[key] for pk, key in keys.items() if key in _CARDS}
+        if len(found) < len(keys):
+            cached = cache.get_many([key for pk, key in keys.items() if pk not in found])
+            shared = {pk: cached[key] for pk, key in keys.items() if key in cached}
+            found.update(shared)
+            _remember_cards({keys[pk]: card for pk, card in shared.items()})
     missing = [pk for pk in pks if pk not in found]
     if missing:
         fresh = {}
@@ -317,7 +329,20 @@ def cards(request, queryset, index: facet_index.FacetIndex, rows: np.ndarray, no
         stored = {keys[pk]: html for pk, html in fresh.items() if pk in keys}
         if stored:
             cache.set_many(stored, cache_seconds() * STALE_FACTOR)
+            _remember_cards(stored)
     return [found[pk] for pk in pks if pk in found]
+
+
+# Cards this process has used, by their cache key: a key names one version of one card (see `cards`), so a kept
+# card is never out of date; a page whose cards are all here needs no round trip to the cache for them.
+_CARDS: dict[str, Card] = {}
+MAX_KEPT_CARDS = 5000
+
+
+def _remember_cards(cards: dict[str, Card]) -> None:
+    if len(_CARDS) + len(cards) > MAX_KEPT_CARDS:
+        _CARDS.clear()  # old versions are never asked for again; start over rather than track their use
+    _CARDS.update(cards)
 
 
 def active_filter_count(data) -> int:
