@@ -16,13 +16,16 @@ Caches (`CHALLENGES_CACHE_SECONDS`, 0 = off):
   (`record_change`); unrelated filter combinations keep their entries.
 - an entry that is stale (a token changed, or older than CHALLENGES_CACHE_SECONDS) is re-rendered by one request
   at a time: the first takes a short lock (`cache.add`), the others are served the stale copy meanwhile.
+- the anonymous page around its catalogue (`store_shell`), so that re-rendering a stale page renders the catalogue
+  alone (middleware.py), for CHALLENGES_CACHE_SECONDS after the page's whole render.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from urllib.parse import urlencode
+from html import escape as html_escape
+from urllib.parse import quote_plus, urlencode
 
 import numpy as np
 from django.conf import settings
@@ -30,7 +33,6 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.loader import render_to_string
 from django.utils import formats, translation
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,7 @@ DEPENDENCY_PREFIX = "challenges:dep:"
 EPOCH = DEPENDENCY_PREFIX + "epoch"  # renewed when a change's facet values are unknown: everything is stale
 ALL = DEPENDENCY_PREFIX + "all"
 LOCK_SECONDS = 30
+SHELL_SUFFIX = ":shell"
 # Entries outlive their freshness so that a stale copy is there to serve while one request re-renders it.
 STALE_FACTOR = 10
 # Parameters that do not change the counts.
@@ -127,9 +130,9 @@ def _page_size(data) -> int:
     return max(1, min(size, MAX_PAGE_SIZE))
 
 
-def facet_counts(index: facet_index.FacetIndex, masks: dict) -> dict[str, list[dict]]:
+def facet_counts(index: facet_index.FacetIndex, masks: dict, now: float) -> dict[str, list[dict]]:
     """For each facet, its values with the number of challenges each would give, other filters applied."""
-    counts = index.counts(masks)
+    counts = index.counts(masks, now)
     names = index.labels.get(translation.get_language()) or index.labels[settings.LANGUAGE_CODE]
     facets: dict[str, list[dict]] = {
         "theme": [
@@ -173,10 +176,12 @@ def _link_facets(facets: dict, data) -> None:
             else:
                 (after if seen else before).extend(pieces)
         head = "&".join(before) + "&" if before else ""
+        head += quote_plus(name) + "="  # what urlencode({name: value}) gives, the name quoted once
         tail = "&" + "&".join(after) if after else ""
         for item in values:
-            item["query"] = f"{head}{urlencode({name: str(item['value'])})}{tail}"
-            item["current"] = str(item["value"]) == chosen
+            value = str(item["value"])
+            item["query"] = f"{head}{quote_plus(value)}{tail}"
+            item["current"] = value == chosen
 
 
 FACET_TITLES = {
@@ -189,19 +194,23 @@ FACET_TITLES = {
 
 def facets_html(facets: dict) -> str:
     """The facets' links and counts (theme, status, prefecture, municipality): a hundred-odd links built here
-    rather than through the template engine, which spent more on them than on everything else of the page."""
+    rather than through the template engine, which spent more on them than on everything else of the page.
+    Escaped with the standard library's `html.escape`, which Django's `escape` wraps (the same text, without its
+    lazy-string checks on each of the ~200 values)."""
     out = []
+    localized = settings.USE_THOUSAND_SEPARATOR
     for name in ("theme", "status", "prefecture", "municipality"):
         values = facets.get(name)
         if not values:
             continue
-        title = escape(FACET_TITLES[name])
+        title = html_escape(str(FACET_TITLES[name]))
         out.append(f'<nav class="facet facet-{name}" aria-label="{title}">\n  <h2>{title}</h2>\n  <ul>\n')
         for item in values:
-            label, count = escape(item["label"]), number_format(item["count"])
+            label = html_escape(str(item["label"]))
+            count = formats.localize(item["count"]) if localized else str(item["count"])
             if item["count"]:
                 current = ' aria-current="true"' if item["current"] else ""
-                link = f'<a href="?{escape(item["query"])}"{current}>{label}</a>'
+                link = f'<a href="?{html_escape(item["query"])}"{current}>{label}</a>'
             else:
                 link = f'<span class="muted">{label}</span>'
             out.append(f'      <li>{link} <span class="count">({count})</span></li>\n')
@@ -229,11 +238,12 @@ def build(request, queryset, *, base_key: str = "") -> dict:
     challenge_filter = ChallengeFilter(data, queryset=queryset)
     valid = challenge_filter.is_valid()
     index = facet_index.get(queryset, base_key=base_key)
+    now = time.time()
     if valid:
         cleaned = challenge_filter.form.cleaned_data
-        masks = index.masks(cleaned, keyword_pks(queryset.model, cleaned.get("q") or ""))
-        ordered = index.ordered_pks(index.all_but(masks, None), cleaned.get("sort") or "newest")
-        facets = facet_counts(index, masks)
+        masks = index.masks(cleaned, keyword_pks(queryset.model, cleaned.get("q") or ""), now)
+        ordered = index.ordered_rows(index.all_but(masks, None), cleaned.get("sort") or "newest")
+        facets = facet_counts(index, masks, now)
         _link_facets(facets, data)
     else:
         # Bad values (an unknown theme, a negative budget) show as form errors over an empty list, never a 500.
@@ -246,8 +256,7 @@ def build(request, queryset, *, base_key: str = "") -> dict:
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
-    pks = [int(pk) for pk in page.object_list]
-    page.object_list = cards(request, queryset, index, pks)
+    page.object_list = cards(request, queryset, index, np.asarray(page.object_list, dtype=np.int64), now)
     query = data.copy()
     query.pop("page", None)
     return {
@@ -287,24 +296,29 @@ def _card(html: str, pk: int, title: str) -> Card:
     return Card(html, pk=pk, title=title)
 
 
-def cards(request, queryset, index: facet_index.FacetIndex, pks: list[int]) -> list[Card]:
-    """The result cards (HTML) of challenges `pks`, in that order.
+def cards(request, queryset, index: facet_index.FacetIndex, rows: np.ndarray, now: float) -> list[Card]:
+    """The result cards (HTML) of the challenges in these rows of the index, in that order.
 
     Each card is cached per language under what it shows changes with: the challenge's live revision and status
     (from the facet index) and the index's generation (a full build, at most INDEX_MAX_AGE old, re-reads the names
     of themes and municipalities the card shows too). Only cards not cached are read from the database (one query
     and one prefetch of themes) and rendered, so a publish re-renders one card, not twenty.
     """
-    if not pks:
+    if not len(rows):
         return []
+    pks = index.pk[rows].tolist()
     cacheable = cache_seconds() > 0 and not getattr(request, "is_preview", False)
     found: dict[int, Card] = {}
     keys: dict[int, str] = {}
     if cacheable:
-        versions = index.versions(pks, time.time())
+        versions = index.versions(rows, now)
         keys = {pk: _card_key(pk, versions[pk], index.built_at) for pk in pks if pk in versions}
-        cached = cache.get_many(list(keys.values()))
-        found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+        found = {pk: _CARDS[key] for pk, key in keys.items() if key in _CARDS}
+        if len(found) < len(keys):
+            cached = cache.get_many([key for pk, key in keys.items() if pk not in found])
+            shared = {pk: cached[key] for pk, key in keys.items() if key in cached}
+            found.update(shared)
+            _remember_cards({keys[pk]: card for pk, card in shared.items()})
     missing = [pk for pk in pks if pk not in found]
     if missing:
         fresh = {}
@@ -315,7 +329,20 @@ def cards(request, queryset, index: facet_index.FacetIndex, pks: list[int]) -> l
         stored = {keys[pk]: html for pk, html in fresh.items() if pk in keys}
         if stored:
             cache.set_many(stored, cache_seconds() * STALE_FACTOR)
+            _remember_cards(stored)
     return [found[pk] for pk in pks if pk in found]
+
+
+# Cards this process has used, by their cache key: a key names one version of one card (see `cards`), so a kept
+# card is never out of date; a page whose cards are all here needs no round trip to the cache for them.
+_CARDS: dict[str, Card] = {}
+MAX_KEPT_CARDS = 5000
+
+
+def _remember_cards(cards: dict[str, Card]) -> None:
+    if len(_CARDS) + len(cards) > MAX_KEPT_CARDS:
+        _CARDS.clear()  # old versions are never asked for again; start over rather than track their use
+    _CARDS.update(cards)
 
 
 def active_filter_count(data) -> int:
@@ -400,6 +427,31 @@ def release(request) -> None:
     lock = getattr(request, "_challenges_page_lock", None)
     if lock is not None:
         cache.delete(lock)
+
+
+def store_shell(request, html: str, fragment: str, *, page: int, revision: int | None) -> None:
+    """Keep the anonymous page around its catalogue fragment (header, navigation, the page's title and
+    introduction, footer) for CHALLENGES_CACHE_SECONDS, so that re-rendering the page after a publication
+    re-renders the catalogue alone (`shell_for_refresh`)."""
+    key = page_cache_key(request)
+    head, found, tail = html.partition(fragment) if fragment else ("", "", "")
+    if key is None or not found or fragment in tail:
+        return
+    shell = {"page": page, "revision": revision, "head": head, "tail": tail, "at": time.time()}
+    cache.set(key + SHELL_SUFFIX, shell, cache_seconds())
+
+
+def shell_for_refresh(request) -> dict | None:
+    """The kept shell of the stale page this request re-renders (it holds the page's re-render lock), while it
+    is younger than CHALLENGES_CACHE_SECONDS — the longest a whole page is served without being rendered — else
+    None (then the page is rendered whole)."""
+    if getattr(request, "_challenges_page_lock", None) is None:
+        return None
+    key = page_cache_key(request)
+    shell = cache.get(key + SHELL_SUFFIX) if key else None
+    if shell is None or not 0 <= time.time() - shell["at"] < cache_seconds():
+        return None
+    return shell
 
 
 def store_page(request, html: str) -> None:

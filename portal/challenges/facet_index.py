@@ -72,6 +72,12 @@ class FacetIndex:
     budget_max: np.ndarray
     themes: np.ndarray  # uint64 bit mask over `theme_ids`
     revision: np.ndarray  # int64 live revision (0: none): a result card's version (catalogue.cards)
+    muni_code: np.ndarray  # int64 position of `muni` in `muni_ids` (the municipality counts are one bincount)
+    muni_ids: np.ndarray  # int64 the municipalities' pks, sorted
+    # The rows in the catalogue's two orders (filters.SORTS), sorted when the index is built or patched rather
+    # than on every render: a page's results are these with the unselected rows left out.
+    newest: np.ndarray  # int64 row positions by -first_published_at, -pk
+    deadline: np.ndarray  # int64 row positions by application_closes, pk
     theme_ids: list[int]
     theme_slugs: list[str]
     pref_codes: list[str]
@@ -80,6 +86,8 @@ class FacetIndex:
     # "municipality": {pk: name}}, "en": …}
     labels: dict = field(default_factory=dict)
     built_at: float = field(default_factory=time.time)
+    # (from, until, statuses): the rows' statuses, the same for every instant in [from, until) (see `status`).
+    _status: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     # --- building and patching ---------------------------------------------------------------------------------
 
@@ -104,18 +112,27 @@ class FacetIndex:
                 **dict(Organisation.objects.filter(pk__in=missing).values_list("pk", "slug")),
             }
         pref_pos = {code: i for i, code in enumerate(pref_codes)}
+        pk = np.array([r[0] for r in rows], dtype=np.int64)
+        published = np.array([_ts(r[1]) for r in rows], dtype=np.float64)
+        closes = np.array([_ts(r[3]) for r in rows], dtype=np.float64)
+        muni = np.array([r[5] for r in rows], dtype=np.int64)
+        muni_ids = np.unique(muni)
         return cls(
-            pk=np.array([r[0] for r in rows], dtype=np.int64),
-            published=np.array([_ts(r[1]) for r in rows], dtype=np.float64),
+            pk=pk,
+            published=published,
             opens=np.array([_ts(r[2]) for r in rows], dtype=np.float64),
-            closes=np.array([_ts(r[3]) for r in rows], dtype=np.float64),
+            closes=closes,
             outcome=np.array([_OUTCOMES.get(r[4], 0) for r in rows], dtype=np.int8),
-            muni=np.array([r[5] for r in rows], dtype=np.int64),
+            muni=muni,
             pref=np.array([pref_pos.get(r[6], -1) for r in rows], dtype=np.int64),
             budget_min=np.array([_num(r[7]) for r in rows], dtype=np.float64),
             budget_max=np.array([_num(r[8]) for r in rows], dtype=np.float64),
             themes=np.array([masks.get(r[0], 0) for r in rows], dtype=np.uint64),
             revision=np.array([r[9] or 0 for r in rows], dtype=np.int64),
+            muni_code=np.searchsorted(muni_ids, muni).astype(np.int64),
+            muni_ids=muni_ids,
+            newest=_newest(pk, published),
+            deadline=_deadline(pk, closes),
             theme_ids=[t[0] for t in themes],
             theme_slugs=[t[1] for t in themes],
             pref_codes=pref_codes,
@@ -136,18 +153,27 @@ class FacetIndex:
         keep = ~np.isin(self.pk, np.array(pks, dtype=np.int64))
         remap = np.array([pref_codes.index(c) for c in self.pref_codes] + [-1], dtype=np.int64)
         old_pref = remap[self.pref[keep]]  # -1 indexes the appended -1
+        pk = np.concatenate([self.pk[keep], fresh.pk])
+        published = np.concatenate([self.published[keep], fresh.published])
+        closes = np.concatenate([self.closes[keep], fresh.closes])
+        muni = np.concatenate([self.muni[keep], fresh.muni])
+        muni_ids = np.union1d(self.muni_ids, fresh.muni_ids)
         patched = FacetIndex(
-            pk=np.concatenate([self.pk[keep], fresh.pk]),
-            published=np.concatenate([self.published[keep], fresh.published]),
+            pk=pk,
+            published=published,
             opens=np.concatenate([self.opens[keep], fresh.opens]),
-            closes=np.concatenate([self.closes[keep], fresh.closes]),
+            closes=closes,
             outcome=np.concatenate([self.outcome[keep], fresh.outcome]),
-            muni=np.concatenate([self.muni[keep], fresh.muni]),
+            muni=muni,
             pref=np.concatenate([old_pref, fresh.pref]),
             budget_min=np.concatenate([self.budget_min[keep], fresh.budget_min]),
             budget_max=np.concatenate([self.budget_max[keep], fresh.budget_max]),
             themes=np.concatenate([self.themes[keep], fresh.themes]),
             revision=np.concatenate([self.revision[keep], fresh.revision]),
+            muni_code=np.searchsorted(muni_ids, muni).astype(np.int64),
+            muni_ids=muni_ids,
+            newest=_newest(pk, published),
+            deadline=_deadline(pk, closes),
             theme_ids=self.theme_ids,
             theme_slugs=self.theme_slugs,
             pref_codes=pref_codes,
@@ -162,15 +188,27 @@ class FacetIndex:
     # --- reading -------------------------------------------------------------------------------------------------
 
     def status(self, now: float) -> np.ndarray:
-        """Each row's position in STATUSES at `now` (the twin of status.derive_status)."""
+        """Each row's position in STATUSES at `now` (the twin of status.derive_status). Read-only: the array is
+        kept for the instants that give the same statuses (until the next window opens or closes), so the masks,
+        counts and cards of one render work it out once."""
+        kept = self._status
+        if kept is not None and kept[0] <= now < kept[1]:
+            return kept[2]
         out = np.where(now < self.opens, 0, np.where(now <= self.closes, 1, 2)).astype(np.int8)
         out[self.outcome == 1] = 3
         out[self.outcome == 2] = 4
+        out.flags.writeable = False
+        # The next change: a window opening (now reaches `opens`) or closing (now passes `closes`).
+        until = min(
+            float(self.opens[self.opens > now].min(initial=np.inf)),
+            float(np.nextafter(self.closes[self.closes >= now].min(initial=np.inf), np.inf)),
+        )
+        self._status = (now, until, out)
         return out
 
-    def versions(self, pks: list[int], now: float) -> dict[int, tuple[int, str]]:
-        """(live revision, status at `now`) of these rows, by pk: what a result card shows changes with them."""
-        rows = np.flatnonzero(np.isin(self.pk, np.array(pks, dtype=np.int64)))
+    def versions(self, rows: np.ndarray, now: float) -> dict[int, tuple[int, str]]:
+        """(live revision, status at `now`) of these rows (positions), by pk: what a result card shows changes
+        with them."""
         status = self.status(now)[rows]
         return {
             int(self.pk[i]): (int(self.revision[i]), STATUSES[s]) for i, s in zip(rows, status, strict=True)
@@ -190,8 +228,8 @@ class FacetIndex:
             "status": {STATUSES[s] for s in status},
         }
 
-    def masks(self, cleaned: dict, keyword_pks) -> dict[str, np.ndarray]:
-        """One boolean mask per active filter, keyed by the filter's name."""
+    def masks(self, cleaned: dict, keyword_pks, now: float) -> dict[str, np.ndarray]:
+        """One boolean mask per active filter, keyed by the filter's name (statuses at `now`)."""
         out = {}
         if keyword_pks is not None:
             out["q"] = np.isin(self.pk, np.array(keyword_pks, dtype=np.int64))
@@ -210,7 +248,7 @@ class FacetIndex:
         if cleaned.get("municipality") is not None:
             out["municipality"] = self.muni == cleaned["municipality"].pk
         if cleaned.get("status"):
-            out["status"] = self.status(time.time()) == STATUSES.index(cleaned["status"])
+            out["status"] = self.status(now) == STATUSES.index(cleaned["status"])
         low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
         with np.errstate(invalid="ignore"):
             if low is not None:
@@ -232,17 +270,13 @@ class FacetIndex:
                 selected &= mask
         return selected
 
-    def ordered_pks(self, selected: np.ndarray, sort: str) -> np.ndarray:
-        """The selected challenges' pks in the catalogue's order (filters.SORTS)."""
-        pk = self.pk[selected]
-        if sort == "deadline":
-            order = np.lexsort((pk, self.closes[selected]))
-        else:
-            order = np.lexsort((-pk, -self.published[selected]))
-        return pk[order]
+    def ordered_rows(self, selected: np.ndarray, sort: str) -> np.ndarray:
+        """The selected rows (positions) in the catalogue's order (filters.SORTS)."""
+        order = self.deadline if sort == "deadline" else self.newest
+        return order[selected[order]]
 
-    def counts(self, masks: dict) -> dict[str, dict]:
-        """Per facet: value → number of challenges with the other filters applied."""
+    def counts(self, masks: dict, now: float) -> dict[str, dict]:
+        """Per facet: value → number of challenges with the other filters applied (at `now`)."""
         out: dict[str, dict] = {}
         sel = self.all_but(masks, "theme")
         chosen = self.themes[sel]
@@ -254,13 +288,22 @@ class FacetIndex:
         prefs = self.pref[sel]
         by_pref = np.bincount(prefs[prefs >= 0], minlength=len(self.pref_codes))
         out["prefecture"] = {self.pref_codes[i]: int(n) for i, n in enumerate(by_pref) if n}
-        values, n = np.unique(self.muni[self.all_but(masks, "municipality")], return_counts=True)
-        out["municipality"] = dict(zip(values.tolist(), n.tolist(), strict=True))
-        by_status = np.bincount(
-            self.status(time.time())[self.all_but(masks, "status")], minlength=len(STATUSES)
+        by_muni = np.bincount(
+            self.muni_code[self.all_but(masks, "municipality")], minlength=len(self.muni_ids)
         )
+        found = np.flatnonzero(by_muni)
+        out["municipality"] = dict(zip(self.muni_ids[found].tolist(), by_muni[found].tolist(), strict=True))
+        by_status = np.bincount(self.status(now)[self.all_but(masks, "status")], minlength=len(STATUSES))
         out["status"] = {s: int(by_status[i]) for i, s in enumerate(STATUSES)}
         return out
+
+
+def _newest(pk: np.ndarray, published: np.ndarray) -> np.ndarray:
+    return np.lexsort((-pk, -published)).astype(np.int64)
+
+
+def _deadline(pk: np.ndarray, closes: np.ndarray) -> np.ndarray:
+    return np.lexsort((pk, closes)).astype(np.int64)
 
 
 def _labels(pref_codes, muni_pks, known: dict) -> dict:
@@ -301,9 +344,9 @@ def _theme_masks(links, theme_ids) -> dict[int, int]:
 
 def _keys(base_key: str) -> tuple[str, str, str]:
     return (
-        f"challenges:index:v2:{base_key}",  # v2: with the live revisions
-        f"challenges:index-token:v2:{base_key}",
-        f"challenges:index-lock:v2:{base_key}",
+        f"challenges:index:v3:{base_key}",  # v3: with the sort orders and municipality codes
+        f"challenges:index-token:v3:{base_key}",
+        f"challenges:index-lock:v3:{base_key}",
     )
 
 

@@ -114,6 +114,16 @@ class ChallengeFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["newest"]))
 
+    def get_form_class(self):
+        """The form class, made once per process: django-filter makes a class and its fields for every filter
+        set, and the catalogue makes one per render. Its fields depend on nothing of the request (each form
+        deep-copies them, their querysets included), so one class serves every render."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     @property
     def qs(self):
         qs = super().qs

@@ -83,6 +83,13 @@ class ChallengeIndexPage(CachedViewRestrictionsMixin, Page):
             response.render()
             html = response.content.decode()
             catalogue.store_page(request, html)
+            catalogue.store_shell(
+                request,
+                html,
+                getattr(request, "_challenges_fragment", ""),
+                page=self.pk,
+                revision=self.live_revision_id,
+            )
             response.content = html.replace(catalogue.PAGE_CSRF_SENTINEL, get_token(request))
         return response
 
@@ -90,10 +97,14 @@ class ChallengeIndexPage(CachedViewRestrictionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         if getattr(request, "_challenges_page_cache", False):
             context["csrf_token"] = catalogue.PAGE_CSRF_SENTINEL
-        context["catalogue_html"] = catalogue.render(
+        context["catalogue_html"] = request._challenges_fragment = self.catalogue_html(request)
+        return context
+
+    def catalogue_html(self, request) -> str:
+        """The catalogue (filters, facets, results, pagination) for this request (catalogue.render)."""
+        return catalogue.render(
             request, ChallengePage.objects.live().child_of(self), page=self, base_key=f"index:{self.pk}"
         )
-        return context
 
 
 class ChallengePage(CachedViewRestrictionsMixin, Page):
