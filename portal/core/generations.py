@@ -30,6 +30,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+# A token is a string. The releases before this module kept some generations as counters moved on by `incr`
+# ("pagecache:version", "routing:version", "usercache:<name>:v:<pk>", "usercache:scope:<scope>"); the generations
+# here have other keys, so that during a rolling deployment a process of the previous release never finds a token
+# where it expects a number (tests/core/test_generations.py).
+
 
 def _new_token() -> str:
     return uuid.uuid4().hex

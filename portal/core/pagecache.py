@@ -47,7 +47,7 @@ def seconds() -> int:
 
 
 # The content version every kept body and page is made under (portal/core/generations.py).
-CONTENT = Generation("pagecache:version", enabled=lambda: seconds() > 0)
+CONTENT = Generation("pagecache:generation", enabled=lambda: seconds() > 0)
 
 
 def version() -> str:

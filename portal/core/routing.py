@@ -48,7 +48,7 @@ def _seconds() -> int:
 
 
 # The routing version every route and restriction map is kept under (portal/core/generations.py).
-ROUTING = Generation("routing:version", enabled=lambda: _seconds() > 0)
+ROUTING = Generation("routing:generation", enabled=lambda: _seconds() > 0)
 
 
 def _read(key: str):

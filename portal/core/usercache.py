@@ -2,12 +2,12 @@
 permissions. Only ever the user's own figures, under a key that names the user; never anything shared between users.
 
 An entry lives under `usercache:<name>:<user pk>` and holds the versions it was computed at. A version is a
-generation (portal/core/generations.py): one per entry name and user (`usercache:<name>:v:<user pk>`, bumped when that user's figures change:
-a notification for them, their read marks, their membership) and one per scope (`usercache:scope:<scope>`, bumped
-by a write that changes many users' figures at once, e.g. a new message in a thread several people read). One
-`get_many` fetches the entry and its versions; an entry computed at other versions is stale and recomputed. The
-versions are read before the figures are computed, so a figure computed while a write commits is stored under the
-old version and never read.
+generation (portal/core/generations.py): one per entry name and user (`usercache:<name>:g:<user pk>`, retired when
+that user's figures change: a notification for them, their read marks, their membership) and one per scope
+(`usercache:scope-g:<scope>`, retired by a write that changes many users' figures at once, e.g. a new message in
+a thread several people read). One `get_many` fetches the entry and its versions; an entry computed at other
+versions is stale and recomputed. The versions are read before the figures are computed, so a figure computed while
+a write commits is stored under the old version and never read.
 
 Writers call `invalidate_user` / `invalidate_scope` inside their transaction: the bump happens at once and again
 after the commit (a reader between the two recomputes from the old rows; the second bump retires that entry). A
@@ -58,11 +58,11 @@ def _entry_key(name: str, pk: int) -> str:
 
 
 def _user_version_key(name: str, pk: int) -> str:
-    return f"usercache:{name}:v:{pk}"
+    return f"usercache:{name}:g:{pk}"
 
 
 def _scope_key(scope: str) -> str:
-    return f"usercache:scope:{scope}"
+    return f"usercache:scope-g:{scope}"
 
 
 def _versions(keys: list[str], found: dict) -> tuple:

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from portal.core import generations, pagecache, routing
+from portal.core import generations, pagecache, routing, usercache
 from portal.search import results_cache
 from tests import factories
 from tests.programme import factories as pf
@@ -85,3 +85,24 @@ def test_an_unrelated_write_retires_nothing(settings):
     content, route = pagecache.CONTENT.current(), routing.ROUTING.current()
     factories.organisation("startup", name="株式会社ゆきみち")
     assert pagecache.CONTENT.current() == content and routing.ROUTING.current() == route
+
+
+def test_a_process_of_the_previous_release_can_still_count_its_own_versions(settings, client):
+    """During a rolling deployment, processes of the previous release share the cache: they kept these generations
+    as counters moved on by `incr`, and fail on a string. This release's tokens live under other keys."""
+    settings.PAGE_CACHE_SECONDS = settings.ROUTE_CACHE_SECONDS = settings.SHELL_CACHE_SECONDS = 300
+    user = factories.staff(factories.organisation("municipality", name="高松市"))
+    previous = [
+        "pagecache:version",
+        "routing:version",
+        f"usercache:unread:v:{user.pk}",
+        "usercache:scope:all",
+    ]
+    cache.set_many(dict.fromkeys(previous, 1), None)
+    pf.content("制度について", "about-rolling")  # retires the content and routing generations
+    usercache.invalidate_user("unread", user)
+    usercache.invalidate_scope("all")
+    client.force_login(user)
+    client.get("/about-rolling/")  # reads and starts what this release keeps
+    for key in previous:
+        assert cache.incr(key) == 2, key

@@ -194,6 +194,6 @@ def test_the_shells_entries_are_read_from_the_cache_in_one_round_trip(client, wo
     assert any(key.startswith("usercache:access:") for key in first)
     assert any(key.startswith("usercache:unread:") for key in first)
     # the only other read of the user's entries is My page's own list of notifications
-    assert [k for keys in shell_reads[1:] for k in keys if not k.startswith("usercache:unread:v:")] == [
+    assert [k for keys in shell_reads[1:] for k in keys if not k.startswith("usercache:unread:g:")] == [
         f"usercache:notifications-5:{world.user_a.pk}"
     ]
